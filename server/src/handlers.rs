@@ -1,0 +1,8 @@
+//! HTTP handlers, one file per resource: extract → call the domain → JSON.
+
+pub mod events;
+pub mod feed;
+pub mod health;
+pub mod history;
+pub mod incidents;
+pub mod status;

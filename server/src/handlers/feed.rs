@@ -1,0 +1,82 @@
+//! `GET /feed.atom`: an Atom feed of incidents and maintenance windows.
+
+use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Text};
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use kairr_shared::api::{Incident, Maintenance};
+use kairr_shared::time::{format_kst, kst};
+
+use crate::error::AppError;
+use crate::handlers::incidents::current_maintenance;
+use crate::state::AppState;
+
+/// Entries in the feed at most.
+const MAX_ENTRIES: usize = 50;
+
+fn fixed(t: chrono::DateTime<chrono::Utc>) -> FixedDateTime {
+    t.with_timezone(&kst())
+}
+
+fn incident_entry(i: &Incident) -> Entry {
+    let updated = i.updates.last().map_or(i.started_at, |u| u.at);
+    let body: String = i
+        .updates
+        .iter()
+        .rev()
+        .map(|u| format!("[{}] {} — {} / {}\n", format_kst(u.at), u.state.as_str(), u.body_ko, u.body_en))
+        .collect();
+    Entry {
+        id: format!("urn:kairr:incident:{}", i.id),
+        title: Text::plain(format!("{} / {}", i.title_ko, i.title_en)),
+        updated: fixed(updated),
+        published: Some(fixed(i.started_at)),
+        links: vec![Link { href: "/".into(), ..Default::default() }],
+        content: Some(Content { value: Some(body), content_type: Some("text".into()), ..Default::default() }),
+        ..Default::default()
+    }
+}
+
+fn maintenance_entry(m: &Maintenance, now: chrono::DateTime<chrono::Utc>) -> Entry {
+    Entry {
+        id: format!("urn:kairr:maintenance:{}", m.id),
+        title: Text::plain(format!("{} / {}", m.title_ko, m.title_en)),
+        // Announced windows count as updated now until they begin.
+        updated: fixed(m.starts_at.min(now)),
+        published: Some(fixed(m.starts_at.min(now))),
+        links: vec![Link { href: "/".into(), ..Default::default() }],
+        content: Some(Content {
+            value: Some(format!(
+                "{} – {} ({} nodes)",
+                format_kst(m.starts_at),
+                format_kst(m.ends_at),
+                m.nodes_affected
+            )),
+            content_type: Some("text".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// The feed, newest entries first.
+#[utoipa::path(get, path = "/feed.atom", tag = "incidents",
+    responses((status = 200, description = "Atom feed", content_type = "application/atom+xml")))]
+pub async fn feed(State(state): State<AppState>) -> Result<Response, AppError> {
+    let now = chrono::Utc::now().timestamp();
+    let incidents = state.storage.incidents_since(now - 30 * 86_400).await?;
+    let maintenance = current_maintenance(&state, now - 7 * 86_400, now + 30 * 86_400).await?;
+    let mut entries: Vec<Entry> =
+        incidents.iter().map(incident_entry).chain(maintenance.iter().map(|m| maintenance_entry(m, chrono::Utc::now()))).collect();
+    entries.sort_by(|a, b| b.updated.cmp(&a.updated));
+    entries.truncate(MAX_ENTRIES);
+    let updated = entries.first().map_or_else(|| fixed(chrono::Utc::now()), |e| e.updated);
+    let feed = Feed {
+        id: "urn:kairr:status".into(),
+        title: Text::plain("KAIRR 국가 AI 연구자원 현황 / KAIRR status"),
+        updated,
+        entries,
+        ..Default::default()
+    };
+    Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], feed.to_string()).into_response())
+}

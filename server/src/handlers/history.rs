@@ -1,0 +1,73 @@
+//! `GET /api/v1/status/history?system=…&range=24h|7d|90d`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{Query, State};
+use axum::Json;
+use kairr_shared::api::{DataSource, StatusHistory};
+use kairr_shared::history::{daily_uptime, overall_uptime, series, HistoryRange, UPTIME_DAYS};
+use serde::Deserialize;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Raw query parameters (validated in the handler, so errors name the field).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct HistoryQuery {
+    /// System id, e.g. `kisti6`.
+    pub system: Option<String>,
+    /// `24h`, `7d` or `90d` (default `24h`).
+    pub range: Option<String>,
+}
+
+/// Recorded uptime (90 KST days) and the load series of one system.
+#[utoipa::path(get, path = "/api/v1/status/history", tag = "status", params(HistoryQuery),
+    responses(
+        (status = 200, description = "Uptime bars and load series", body = StatusHistory),
+        (status = 400, description = "Missing system or unknown range", body = kairr_shared::api::ApiError),
+        (status = 404, description = "Unknown system", body = kairr_shared::api::ApiError)))]
+pub async fn get_history(
+    State(state): State<AppState>,
+    Query(q): Query<HistoryQuery>,
+) -> Result<Json<Arc<StatusHistory>>, AppError> {
+    let Some(system) = q.system.filter(|s| !s.is_empty()) else {
+        return Err(AppError::BadParameter { field: "system", message: "system is required, e.g. system=kisti6".into() });
+    };
+    let range: HistoryRange = q
+        .range
+        .as_deref()
+        .unwrap_or("24h")
+        .parse()
+        .map_err(|e: kairr_shared::history::RangeError| AppError::BadParameter { field: "range", message: e.to_string() })?;
+    if state.catalogue.system(&system).is_none() {
+        return Err(AppError::UnknownSystem(system.chars().take(64).collect()));
+    }
+    let key = (system.clone(), range.as_str());
+    let ttl = Duration::from_secs(u64::from(state.settings.record_interval_seconds.min(60)));
+    if let Ok(cache) = state.history_cache.lock() {
+        if let Some((at, h)) = cache.get(&key) {
+            if at.elapsed() < ttl {
+                return Ok(Json(h.clone()));
+            }
+        }
+    }
+    let now = chrono::Utc::now().timestamp();
+    let from = now - i64::from(UPTIME_DAYS + 1) * 86_400;
+    let samples = state.storage.system_samples(&system, from).await?;
+    let uptime_days = daily_uptime(&samples, now, state.settings.record_interval_seconds, &state.catalogue.status_policy);
+    let source = state.live.borrow().summary.systems.iter().find(|s| s.id == system).map_or(DataSource::Demo, |s| s.source);
+    let history = Arc::new(StatusHistory {
+        system,
+        range: range.as_str().to_owned(),
+        source,
+        uptime_fraction: overall_uptime(&uptime_days),
+        uptime_days,
+        bucket_seconds: range.bucket_seconds(),
+        series: series(&samples, range, now),
+    });
+    if let Ok(mut cache) = state.history_cache.lock() {
+        cache.insert(key, (Instant::now(), history.clone()));
+    }
+    Ok(Json(history))
+}

@@ -1,0 +1,18 @@
+//! KAIRR's thin server: configuration, storage, the status monitor loop and
+//! the HTTP routes. Domain logic lives in `kairr-shared`; this crate only
+//! moves data between the source, the database and the network.
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod handlers;
+pub mod metrics;
+pub mod monitor;
+pub mod openapi;
+pub mod router;
+pub mod settings;
+pub mod source;
+pub mod startup;
+pub mod state;
+pub mod static_files;
+pub mod storage;
+pub mod telemetry;

@@ -1,0 +1,87 @@
+//! Prometheus metrics of the server itself: request counts and latencies by
+//! route, and the age of the live snapshot (set at scrape time).
+
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+
+use crate::state::AppState;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+}
+
+/// The registry and the metrics in it.
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: Family<RouteLabels, Histogram>,
+    snapshot_age: Gauge,
+    sse_clients: Gauge,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("kairr");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let latency = Family::<RouteLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new(exponential_buckets(0.000_25, 2.0, 16))
+        });
+        let snapshot_age = Gauge::default();
+        let sse_clients = Gauge::default();
+        registry.register("http_requests", "HTTP requests by method, route and status", requests.clone());
+        registry.register("http_request_duration_seconds", "HTTP request latency by route", latency.clone());
+        registry.register("status_snapshot_age_seconds", "Age of the live status snapshot", snapshot_age.clone());
+        registry.register("sse_clients", "Connected Server-Sent Events clients", sse_clients.clone());
+        Metrics { registry, requests, latency, snapshot_age, sse_clients }
+    }
+}
+
+impl Metrics {
+    /// Renders the text exposition format with the snapshot age set to `age`.
+    pub fn render(&self, snapshot_age_seconds: i64) -> String {
+        self.snapshot_age.set(snapshot_age_seconds);
+        let mut out = String::new();
+        if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
+            out.clear();
+        }
+        out
+    }
+
+    /// Counts an SSE client in (+1) or out (-1).
+    pub fn sse_client(&self, delta: i64) {
+        self.sse_clients.inc_by(delta);
+    }
+}
+
+/// Middleware recording every request under its route template (not its
+/// raw path, so cardinality stays bounded).
+pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "static".to_owned(), |p| p.as_str().to_owned());
+    let method = req.method().to_string();
+    let start = Instant::now();
+    let res = next.run(req).await;
+    let m = &state.metrics;
+    m.requests.get_or_create(&RequestLabels { method, route: route.clone(), status: res.status().as_u16() }).inc();
+    m.latency.get_or_create(&RouteLabels { route }).observe(start.elapsed().as_secs_f64());
+    res
+}

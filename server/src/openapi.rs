@@ -1,0 +1,44 @@
+//! The OpenAPI 3 document, generated from the handlers' annotations and the
+//! wire types in `kairr_shared::api` (`GET /api/openapi.json`).
+
+use axum::Json;
+use utoipa::OpenApi;
+
+use crate::handlers;
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "KAIRR portal API", description = "Status of Korea's national AI research compute. Figures marked `source: demo` come from a simulation."),
+    paths(
+        handlers::status::get_status,
+        handlers::history::get_history,
+        handlers::incidents::get_incidents,
+        handlers::events::get_events,
+        handlers::feed::feed,
+        handlers::health::healthz,
+        handlers::health::metrics,
+    ),
+    components(schemas(
+        kairr_shared::api::StatusSummary,
+        kairr_shared::api::SystemStatus,
+        kairr_shared::api::PoolStatus,
+        kairr_shared::api::GpuCounts,
+        kairr_shared::api::StatusHistory,
+        kairr_shared::api::DailyUptime,
+        kairr_shared::api::SeriesPoint,
+        kairr_shared::api::IncidentsResponse,
+        kairr_shared::api::Incident,
+        kairr_shared::api::IncidentUpdate,
+        kairr_shared::api::Maintenance,
+        kairr_shared::api::ApiError,
+        kairr_shared::api::Health,
+    )),
+    tags((name = "status"), (name = "incidents"), (name = "operations"))
+)]
+pub struct ApiDoc;
+
+/// `GET /api/openapi.json`.
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,40 @@
+//! The route table.
+
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{middleware, Router};
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::error::AppError;
+use crate::handlers::{events, feed, health, history, incidents, status};
+use crate::metrics;
+use crate::openapi;
+use crate::state::AppState;
+use crate::static_files;
+
+/// Every route: the API, feeds, operations endpoints and the front end.
+pub fn build(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/v1/status", get(status::get_status))
+        .route("/v1/status/history", get(history::get_history))
+        .route("/v1/incidents", get(incidents::get_incidents))
+        .route("/v1/events", get(events::get_events))
+        .route("/openapi.json", get(openapi::openapi_json))
+        .fallback(|| async { AppError::NotFound("no such API endpoint".into()) });
+    let static_dir = state.settings.static_dir.clone();
+    let front = Router::new()
+        .fallback_service(static_files::service(&static_dir))
+        .layer(middleware::from_fn(static_files::cache_headers));
+    Router::new()
+        .nest("/api", api)
+        .route("/feed.atom", get(feed::feed))
+        .route("/healthz", get(health::healthz))
+        .route("/metrics", get(health::metrics))
+        .merge(front)
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .method_not_allowed_fallback(|| async { (StatusCode::METHOD_NOT_ALLOWED, "method not allowed") })
+        .with_state(state)
+}

@@ -1,0 +1,161 @@
+//! Typed settings, layered: defaults → optional TOML file → `KAIRR_…`
+//! environment variables (`__` separates nested keys, e.g.
+//! `KAIRR_DEMO__TICK_SECONDS`).
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+/// A value that must never reach a log line.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret value, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The demo source's knobs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemoSettings {
+    /// Seed of the simulation.
+    pub seed: u64,
+    /// Seconds between live snapshots (and SSE pushes).
+    pub tick_seconds: u32,
+    /// Days of history simulated at start-up so the uptime bars are full.
+    pub presimulate_days: u32,
+    /// Node failures, rack outages and drains.
+    pub faults: bool,
+}
+
+/// Every setting of the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Address to listen on, `KAIRR_LISTEN`.
+    pub listen: SocketAddr,
+    /// The built front end (trunk's `dist/`).
+    pub static_dir: PathBuf,
+    /// SQLite database file; created with its folder when missing.
+    pub database_path: PathBuf,
+    /// Seconds between recorded status samples.
+    pub record_interval_seconds: u32,
+    /// Age in seconds after which the live snapshot counts as stale.
+    pub stale_after_seconds: u32,
+    /// A fleet catalogue to use instead of the embedded one.
+    pub catalogue_path: Option<PathBuf>,
+    /// Bearer token required by `/metrics` when set.
+    pub metrics_token: Option<Secret>,
+    pub log_format: LogFormat,
+    pub demo: DemoSettings,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            static_dir: PathBuf::from("dist"),
+            database_path: PathBuf::from("data/kairr.sqlite"),
+            record_interval_seconds: 60,
+            stale_after_seconds: 30,
+            catalogue_path: None,
+            metrics_token: None,
+            log_format: LogFormat::Text,
+            demo: DemoSettings { seed: 20_260_102, tick_seconds: 5, presimulate_days: 90, faults: true },
+        }
+    }
+}
+
+/// Settings that do not hold together.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("configuration: {0}")]
+    Figment(#[from] Box<figment::Error>),
+    #[error("configuration: {0}")]
+    Invalid(String),
+}
+
+impl Settings {
+    /// Loads defaults, then `file` (if given, or `kairr.toml` if it exists),
+    /// then the environment.
+    pub fn load(file: Option<PathBuf>) -> Result<Settings, SettingsError> {
+        let mut fig = Figment::from(Serialized::defaults(Settings::default()));
+        match file {
+            Some(path) => fig = fig.merge(Toml::file_exact(path)),
+            None => fig = fig.merge(Toml::file("kairr.toml")),
+        }
+        fig = fig.merge(Env::prefixed("KAIRR_").split("__"));
+        let s: Settings = fig.extract().map_err(Box::new)?;
+        s.validate()?;
+        Ok(s)
+    }
+
+    fn validate(&self) -> Result<(), SettingsError> {
+        if self.record_interval_seconds == 0 || self.demo.tick_seconds == 0 || self.stale_after_seconds == 0 {
+            return Err(SettingsError::Invalid(
+                "record_interval_seconds, stale_after_seconds and demo.tick_seconds must be positive".into(),
+            ));
+        }
+        if self.demo.presimulate_days > 365 {
+            return Err(SettingsError::Invalid("demo.presimulate_days must be at most 365".into()));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_hidden_in_debug_output() {
+        let s = Settings { metrics_token: Some(Secret("hunter2".into())), ..Settings::default() };
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("hunter2"));
+        assert!(shown.contains("Secret(***)"));
+    }
+
+    #[test]
+    fn environment_overrides_file_and_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("kairr.toml", "record_interval_seconds = 30\n[demo]\ntick_seconds = 2\n")?;
+            jail.set_env("KAIRR_LISTEN", "127.0.0.1:9999");
+            jail.set_env("KAIRR_DEMO__TICK_SECONDS", "3");
+            let s = Settings::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(s.listen.port(), 9999);
+            assert_eq!(s.record_interval_seconds, 30);
+            assert_eq!(s.demo.tick_seconds, 3);
+            assert_eq!(s.demo.presimulate_days, 90);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_zero_interval_is_rejected() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("KAIRR_RECORD_INTERVAL_SECONDS", "0");
+            assert!(Settings::load(None).is_err());
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,96 @@
+//! Where status comes from. A [`StatusSource`] answers "what does the fleet
+//! look like now?"; the demo source runs the simulator from `kairr-shared`.
+//! Later sources (Slurm, Prometheus) implement the same trait.
+
+use futures_util::future::BoxFuture;
+use kairr_shared::api::{DataSource, Maintenance, SystemStatus};
+use kairr_shared::catalogue::Catalogue;
+use kairr_shared::sim::{SimConfig, Simulator};
+
+/// What one poll of a source returns.
+#[derive(Debug, Clone)]
+pub struct SourcePoll {
+    /// Unix seconds the figures describe.
+    pub at: i64,
+    pub systems: Vec<SystemStatus>,
+    /// Maintenance windows the source knows of (past, current and planned).
+    pub maintenance: Vec<Maintenance>,
+}
+
+/// A source failed to answer.
+#[derive(Debug, thiserror::Error)]
+#[error("{source_name}: {message}")]
+pub struct SourceError {
+    pub source_name: String,
+    pub message: String,
+}
+
+/// A sink for replayed history: called once per sample time.
+pub type ReplaySink<'a> = dyn FnMut(i64, &[SystemStatus]) + Send + 'a;
+
+/// A provider of live status.
+pub trait StatusSource: Send {
+    /// Short name for logs and metrics.
+    fn name(&self) -> &str;
+
+    /// Which kind of data it returns.
+    fn kind(&self) -> DataSource;
+
+    /// The fleet at `now` (Unix seconds).
+    fn poll(&mut self, now: i64) -> BoxFuture<'_, Result<SourcePoll, SourceError>>;
+
+    /// Replays history from `from` to `to` every `every` seconds into `sink`,
+    /// for sources that can (the simulator); returns false otherwise.
+    /// CPU-bound: call it from a blocking thread.
+    fn replay(&mut self, _from: i64, _to: i64, _every: i64, _sink: &mut ReplaySink<'_>) -> bool {
+        false
+    }
+}
+
+/// Days of planned maintenance the demo announces ahead.
+const MAINTENANCE_AHEAD_S: i64 = 30 * 86_400;
+/// Days of past maintenance it reports.
+const MAINTENANCE_BEHIND_S: i64 = 90 * 86_400;
+
+/// The seeded simulation of the national fleet.
+pub struct DemoSource {
+    sim: Simulator,
+}
+
+impl DemoSource {
+    /// A simulation whose clock starts at `start` (Unix seconds).
+    pub fn new(catalogue: Catalogue, config: SimConfig, start: i64) -> DemoSource {
+        DemoSource { sim: Simulator::new(catalogue, config, start) }
+    }
+}
+
+impl StatusSource for DemoSource {
+    fn name(&self) -> &str {
+        "demo"
+    }
+
+    fn kind(&self) -> DataSource {
+        DataSource::Demo
+    }
+
+    fn poll(&mut self, now: i64) -> BoxFuture<'_, Result<SourcePoll, SourceError>> {
+        self.sim.advance_to(now);
+        let at = self.sim.now();
+        let poll = SourcePoll {
+            at,
+            systems: self.sim.systems(),
+            maintenance: self.sim.planned_maintenance(at - MAINTENANCE_BEHIND_S, at + MAINTENANCE_AHEAD_S),
+        };
+        Box::pin(async move { Ok(poll) })
+    }
+
+    fn replay(&mut self, from: i64, to: i64, every: i64, sink: &mut ReplaySink<'_>) -> bool {
+        let mut t = from.max(self.sim.now());
+        while t <= to {
+            self.sim.advance_to(t);
+            sink(t, &self.sim.systems());
+            t += every.max(1);
+        }
+        true
+    }
+}

@@ -1,0 +1,53 @@
+//! Serving the built front end: files from `static_dir`, `index.html` for
+//! every other non-API path (client-side routes), with cache headers:
+//! content-hashed assets are immutable, everything else revalidates.
+
+use std::path::Path;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// The service for `dir`, falling back to its `index.html`.
+pub fn service(dir: &Path) -> ServeDir<ServeFile> {
+    ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))
+}
+
+/// True for trunk's hashed file names such as `kairr-app-1a2b3c4d5e6f7a8b_bg.wasm`.
+pub fn is_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.split(['-', '_', '.']).any(|part| part.len() >= 16 && part.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// Adds `Cache-Control` to static responses.
+pub async fn cache_headers(req: Request, next: Next) -> Response {
+    let hashed = is_hashed(req.uri().path());
+    let mut res = next.run(req).await;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let value = if hashed && !is_html && res.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_are_recognised() {
+        assert!(is_hashed("/kairr-app-9f86d081884c7d65_bg.wasm"));
+        assert!(is_hashed("/main-9f86d081884c7d65.css"));
+        assert!(!is_hashed("/index.html"));
+        assert!(!is_hashed("/favicon.svg"));
+    }
+}

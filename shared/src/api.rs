@@ -1,0 +1,310 @@
+//! Wire types of the HTTP API (`/api/v1/...`). They are kept apart from the
+//! simulator's domain types so the JSON stays stable while the domain evolves.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::status::{NodeCounts, Status};
+
+/// Where a figure comes from. Everything is `demo` until a real source is configured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DataSource {
+    /// The seeded simulation of the fleet; not real measurements.
+    Demo,
+    Slurm,
+    Prometheus,
+}
+
+/// HPC batch system or GPU cloud.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SystemKind {
+    Hpc,
+    Cloud,
+}
+
+/// `GET /api/v1/status`: the live summary of every national system.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusSummary {
+    /// When the snapshot was taken (UTC).
+    pub updated_at: DateTime<Utc>,
+    /// `demo` while any system is simulated.
+    pub source: DataSource,
+    /// True when the snapshot is older than `stale_after_seconds`.
+    pub stale: bool,
+    /// Age in seconds after which a snapshot counts as stale.
+    pub stale_after_seconds: u32,
+    /// Worst status over all systems.
+    pub status: Status,
+    pub systems: Vec<SystemStatus>,
+}
+
+impl StatusSummary {
+    /// Assembles a summary taken at `at` (Unix seconds): the overall status is
+    /// the worst system's, and the source is `demo` if any system is simulated.
+    pub fn new(at: i64, systems: Vec<SystemStatus>, stale_after_seconds: u32) -> StatusSummary {
+        let source = if systems.iter().any(|s| s.source == DataSource::Demo) {
+            DataSource::Demo
+        } else {
+            systems.first().map_or(DataSource::Demo, |s| s.source)
+        };
+        StatusSummary {
+            updated_at: crate::time::utc(at),
+            source,
+            stale: false,
+            stale_after_seconds,
+            status: crate::status::rollup(systems.iter().map(|s| s.status)),
+            systems,
+        }
+    }
+
+    /// The same snapshot marked stale when it is older than allowed at `now`.
+    pub fn aged(&self, now: i64) -> bool {
+        now - self.updated_at.timestamp() > i64::from(self.stale_after_seconds)
+    }
+}
+
+/// One system (KISTI-6, or one cloud provider's government GPUs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SystemStatus {
+    /// Stable id used in URLs, e.g. `kisti6`.
+    pub id: String,
+    pub name_ko: String,
+    pub name_en: String,
+    pub kind: SystemKind,
+    pub operator: String,
+    /// Worst status of its pools.
+    pub status: Status,
+    pub source: DataSource,
+    pub stale: bool,
+    /// Power usage effectiveness assumed for energy figures.
+    pub pue: f64,
+    /// IT power draw of the system's nodes, in kW (before PUE).
+    pub power_kw: f64,
+    pub pools: Vec<PoolStatus>,
+}
+
+/// One partition (HPC) or government pool (cloud).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PoolStatus {
+    /// Stable id, e.g. `kisti6-gh200`.
+    pub id: String,
+    pub name_ko: String,
+    pub name_en: String,
+    pub status: Status,
+    pub gpus_per_node: u32,
+    pub nodes: NodeCounts,
+    /// GPUs by model (one entry per model in the pool).
+    pub gpus: Vec<GpuCounts>,
+    /// Allocated GPUs ÷ GPUs in service, 0..=1.
+    pub utilisation: f64,
+    pub running_jobs: u32,
+    pub pending_jobs: u32,
+    /// GPUs requested by pending jobs.
+    pub pending_gpus: u32,
+    /// Median queue wait, in seconds, of jobs that started in the last hour.
+    pub median_wait_seconds: Option<u64>,
+    /// Largest job, in GPUs, that would start now whatever its run time.
+    pub largest_startable_gpus: u32,
+    /// Idle GPUs a job may take now if it ends within `backfill_window_seconds`.
+    pub backfill_gpus: u32,
+    /// Seconds until the head of the queue's reservation; `None` when nothing waits.
+    pub backfill_window_seconds: Option<u64>,
+    /// Largest job a user may submit, in GPUs.
+    pub max_job_gpus: u32,
+    /// Batch walltime limit in hours (`None` for cloud pools).
+    pub walltime_limit_hours: Option<u32>,
+    /// IT power draw in kW (before PUE).
+    pub power_kw: f64,
+}
+
+/// GPU counts of one model in one pool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GpuCounts {
+    /// e.g. `GH200`, `B200`, `H200`.
+    pub model: String,
+    /// GPUs in service.
+    pub total: u32,
+    pub allocated: u32,
+    /// Idle GPUs on nodes that are up.
+    pub free: u32,
+    /// GPUs on down or drained nodes.
+    pub unavailable: u32,
+}
+
+/// `GET /api/v1/status/history`: recorded uptime and load of one system.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusHistory {
+    pub system: String,
+    /// `24h`, `7d` or `90d`.
+    pub range: String,
+    pub source: DataSource,
+    /// Always the last 90 KST days, oldest first, for the uptime bars.
+    pub uptime_days: Vec<DailyUptime>,
+    /// Uptime over the days that have data, 0..=1.
+    pub uptime_fraction: Option<f64>,
+    /// Width of one series bucket in seconds.
+    pub bucket_seconds: u32,
+    /// Utilisation and queue over the requested range, oldest first.
+    pub series: Vec<SeriesPoint>,
+}
+
+/// One KST day of recorded status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DailyUptime {
+    /// The day in KST.
+    pub date: NaiveDate,
+    /// `None` when nothing was recorded that day.
+    pub uptime: Option<f64>,
+    /// Worst status seen that day.
+    pub worst: Option<Status>,
+    /// Minutes recorded in each non-operational status.
+    pub minutes_major_outage: u32,
+    pub minutes_partial_outage: u32,
+    pub minutes_degraded: u32,
+    pub minutes_maintenance: u32,
+}
+
+/// One bucket of the load series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SeriesPoint {
+    /// Start of the bucket (UTC).
+    pub t: DateTime<Utc>,
+    /// Mean allocated ÷ in-service GPUs, 0..=1.
+    pub utilisation: f64,
+    /// Mean running jobs.
+    pub running_jobs: f64,
+    /// Mean pending jobs.
+    pub pending_jobs: f64,
+}
+
+/// Lifecycle of an incident, as Statuspage names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum IncidentState {
+    Investigating,
+    Identified,
+    Monitoring,
+    Resolved,
+}
+
+impl IncidentState {
+    /// Stable snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IncidentState::Investigating => "investigating",
+            IncidentState::Identified => "identified",
+            IncidentState::Monitoring => "monitoring",
+            IncidentState::Resolved => "resolved",
+        }
+    }
+
+    /// Parses [`IncidentState::as_str`] back.
+    pub fn parse(s: &str) -> Option<IncidentState> {
+        [Self::Investigating, Self::Identified, Self::Monitoring, Self::Resolved]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// An incident with its timed updates, newest update last.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Incident {
+    pub id: String,
+    pub system_id: String,
+    pub pool_id: String,
+    pub title_ko: String,
+    pub title_en: String,
+    /// Worst impact seen during the incident.
+    pub impact: Status,
+    pub state: IncidentState,
+    pub started_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub updates: Vec<IncidentUpdate>,
+    pub source: DataSource,
+}
+
+/// One timed update of an incident.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IncidentUpdate {
+    pub at: DateTime<Utc>,
+    pub state: IncidentState,
+    pub body_ko: String,
+    pub body_en: String,
+}
+
+/// State of a maintenance window relative to now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MaintenanceState {
+    Scheduled,
+    InProgress,
+    Completed,
+}
+
+/// A scheduled maintenance window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Maintenance {
+    pub id: String,
+    pub system_id: String,
+    pub pool_id: String,
+    pub title_ko: String,
+    pub title_en: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// Nodes taken out of service during the window.
+    pub nodes_affected: u32,
+    pub state: MaintenanceState,
+    pub source: DataSource,
+}
+
+/// `GET /api/v1/incidents`: active and recent incidents, and maintenance windows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IncidentsResponse {
+    /// Unresolved incidents, newest first.
+    pub active: Vec<Incident>,
+    /// Resolved incidents of the last 90 days, newest first.
+    pub past: Vec<Incident>,
+    /// In-progress and upcoming maintenance, soonest first.
+    pub maintenance: Vec<Maintenance>,
+    pub source: DataSource,
+}
+
+/// `GET /healthz`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    /// `ok` when the database answers and a snapshot exists.
+    pub status: String,
+    /// Age of the in-memory status snapshot in seconds.
+    pub snapshot_age_seconds: Option<i64>,
+    pub version: String,
+}
+
+/// The JSON body of every 4xx/5xx answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiError {
+    /// Machine-readable code, e.g. `unknown_system`, `invalid_range`.
+    pub error: String,
+    /// The request field at fault, e.g. `system` or `range`.
+    pub field: Option<String>,
+    /// Human-readable explanation (English).
+    pub message: String,
+}

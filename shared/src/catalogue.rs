@@ -1,0 +1,213 @@
+//! The fleet catalogue: systems, pools and GPU models, read from TOML.
+//!
+//! The embedded default is `shared/catalogue/fleet.toml`; every figure there
+//! carries its source. Parsing validates cross-references so the rest of the
+//! code can index without checks.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::SystemKind;
+
+/// The catalogue shipped with the portal.
+pub const EMBEDDED_TOML: &str = include_str!("../catalogue/fleet.toml");
+
+/// The whole fleet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Catalogue {
+    pub status_policy: StatusPolicy,
+    /// GPU model name → specification.
+    pub gpu_models: BTreeMap<String, GpuModel>,
+    pub systems: Vec<System>,
+}
+
+/// Thresholds that turn node counts into statuses, and the uptime weighting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusPolicy {
+    /// Fraction of in-service nodes down from which a pool is degraded.
+    pub degraded_down_fraction: f64,
+    pub partial_outage_down_fraction: f64,
+    pub major_outage_down_fraction: f64,
+    /// Downtime weight of a partial-outage minute (a major-outage minute weighs 1).
+    pub partial_outage_downtime_weight: f64,
+}
+
+/// Per-GPU specification (dense TFLOPS).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GpuModel {
+    pub memory_gb: u32,
+    pub fp64_tflops: f64,
+    pub tf32_tflops: f64,
+    pub bf16_tflops: f64,
+    pub fp8_tflops: f64,
+    /// 0 when the model has no FP4.
+    pub fp4_tflops: f64,
+    /// Board power in watts.
+    pub power_w: u32,
+}
+
+/// A system: KISTI-6, or one provider's share of the government GPU cloud.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct System {
+    pub id: String,
+    pub name_ko: String,
+    pub name_en: String,
+    pub kind: SystemKind,
+    pub operator: String,
+    /// Power usage effectiveness of the hosting data centre.
+    pub pue: f64,
+    /// Days between planned maintenance windows.
+    pub maintenance_every_days: u32,
+    /// Length of a maintenance window in hours.
+    pub maintenance_hours: u32,
+    /// Fraction of nodes taken out during a window (1.0 = whole system).
+    pub maintenance_fraction: f64,
+    pub pools: Vec<Pool>,
+}
+
+/// How a pool schedules work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SchedulerKind {
+    /// HPC batch scheduler with walltime limits (Slurm class).
+    Batch,
+    /// Kubernetes with gang scheduling (Kubeflow/Kueue class); no walltime limit.
+    Kubernetes,
+}
+
+/// A partition (HPC) or government pool (cloud).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Pool {
+    pub id: String,
+    pub name_ko: String,
+    pub name_en: String,
+    /// Key into [`Catalogue::gpu_models`].
+    pub gpu_model: String,
+    pub gpus_per_node: u32,
+    /// Nodes built.
+    pub nodes: u32,
+    /// Nodes in national service (≤ `nodes`).
+    pub nodes_in_service: u32,
+    /// Node power at full load in kW.
+    pub node_power_kw: f64,
+    pub scheduler: SchedulerKind,
+    /// Batch walltime limit in hours; `None` for cloud pools.
+    #[serde(default)]
+    pub walltime_limit_hours: Option<u32>,
+    /// Offered load of the demo workload as a fraction of capacity.
+    pub target_utilisation: f64,
+    /// Widest job a user may submit, in nodes.
+    pub max_job_nodes: u32,
+    /// Mean time between failures of one node, in days (demo faults).
+    pub mtbf_node_days: f64,
+    /// Nodes per rack (the unit of correlated demo failures).
+    pub rack_nodes: u32,
+}
+
+/// A catalogue that does not parse or does not hold together.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CatalogueError {
+    #[error("catalogue is not valid TOML: {0}")]
+    Toml(String),
+    #[error("pool {pool}: unknown gpu_model {model:?}")]
+    UnknownGpuModel { pool: String, model: String },
+    #[error("pool {pool}: {problem}")]
+    InvalidPool { pool: String, problem: String },
+    #[error("duplicate id {0:?}")]
+    DuplicateId(String),
+}
+
+impl Catalogue {
+    /// Parses and validates a catalogue from TOML text.
+    pub fn parse(text: &str) -> Result<Catalogue, CatalogueError> {
+        let cat: Catalogue = toml::from_str(text).map_err(|e| CatalogueError::Toml(e.to_string()))?;
+        cat.validate()?;
+        Ok(cat)
+    }
+
+    /// The catalogue shipped with the portal.
+    pub fn embedded() -> Result<Catalogue, CatalogueError> {
+        Catalogue::parse(EMBEDDED_TOML)
+    }
+
+    /// The system with `id`.
+    pub fn system(&self, id: &str) -> Option<&System> {
+        self.systems.iter().find(|s| s.id == id)
+    }
+
+    /// Every pool with its system.
+    pub fn pools(&self) -> impl Iterator<Item = (&System, &Pool)> {
+        self.systems.iter().flat_map(|s| s.pools.iter().map(move |p| (s, p)))
+    }
+
+    fn validate(&self) -> Result<(), CatalogueError> {
+        let mut seen = std::collections::BTreeSet::new();
+        for s in &self.systems {
+            if !seen.insert(s.id.as_str()) {
+                return Err(CatalogueError::DuplicateId(s.id.clone()));
+            }
+        }
+        for (_, p) in self.pools() {
+            if !seen.insert(p.id.as_str()) {
+                return Err(CatalogueError::DuplicateId(p.id.clone()));
+            }
+            if !self.gpu_models.contains_key(&p.gpu_model) {
+                return Err(CatalogueError::UnknownGpuModel { pool: p.id.clone(), model: p.gpu_model.clone() });
+            }
+            let bad = |problem: &str| Err(CatalogueError::InvalidPool { pool: p.id.clone(), problem: problem.into() });
+            if p.gpus_per_node == 0 || p.nodes_in_service == 0 {
+                return bad("gpus_per_node and nodes_in_service must be positive");
+            }
+            if p.nodes_in_service > p.nodes {
+                return bad("nodes_in_service exceeds nodes");
+            }
+            if p.max_job_nodes == 0 || p.rack_nodes == 0 || p.mtbf_node_days <= 0.0 {
+                return bad("max_job_nodes, rack_nodes and mtbf_node_days must be positive");
+            }
+            if !(0.0..1.0).contains(&p.target_utilisation) {
+                return bad("target_utilisation must be in [0, 1)");
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_catalogue_holds_the_national_fleet() {
+        let cat = Catalogue::embedded().unwrap();
+        let gpus = |id: &str| {
+            let (_, p) = cat.pools().find(|(_, p)| p.id == id).unwrap();
+            p.nodes * p.gpus_per_node
+        };
+        assert_eq!(gpus("kisti6-gh200"), 8_496);
+        assert_eq!(gpus("kakao-b200"), 2_424);
+        assert_eq!(gpus("nhn-b200"), 7_656);
+        assert_eq!(gpus("naver-h200"), 3_056);
+        let kakao = cat.pools().find(|(_, p)| p.id == "kakao-b200").unwrap().1;
+        assert_eq!(kakao.nodes_in_service, 255);
+        assert_eq!(cat.system("kisti6").unwrap().kind, SystemKind::Hpc);
+    }
+
+    #[test]
+    fn an_unknown_gpu_model_is_rejected() {
+        let text = EMBEDDED_TOML.replace("gpu_model = \"H200\"", "gpu_model = \"H999\"");
+        assert!(matches!(Catalogue::parse(&text), Err(CatalogueError::UnknownGpuModel { .. })));
+    }
+
+    #[test]
+    fn more_nodes_in_service_than_built_is_rejected() {
+        let text = EMBEDDED_TOML.replace("nodes_in_service = 255", "nodes_in_service = 400");
+        assert!(matches!(Catalogue::parse(&text), Err(CatalogueError::InvalidPool { .. })));
+    }
+}

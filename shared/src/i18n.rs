@@ -1,0 +1,174 @@
+//! UI strings in Korean (default) and English, from `shared/locales/*.json`.
+//!
+//! Every user-visible string of the front end is a key here; the tests fail
+//! when a key is missing in either language or when the app uses a key that
+//! no locale defines.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+const KO_JSON: &str = include_str!("../locales/ko.json");
+const EN_JSON: &str = include_str!("../locales/en.json");
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    /// Korean, the default.
+    #[default]
+    Ko,
+    En,
+}
+
+impl Locale {
+    /// BCP 47 tag, for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::Ko => "ko",
+            Locale::En => "en",
+        }
+    }
+
+    /// Parses a stored tag; anything unknown is `None`.
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        match tag {
+            "ko" => Some(Locale::Ko),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    /// The other language (for the toggle).
+    pub fn other(self) -> Locale {
+        match self {
+            Locale::Ko => Locale::En,
+            Locale::En => Locale::Ko,
+        }
+    }
+
+    /// Picks the Korean or English variant of a pair of strings.
+    pub fn pick<'a>(self, ko: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Locale::Ko => ko,
+            Locale::En => en,
+        }
+    }
+}
+
+type Table = HashMap<String, String>;
+
+fn table(locale: Locale) -> &'static Table {
+    static KO: OnceLock<Table> = OnceLock::new();
+    static EN: OnceLock<Table> = OnceLock::new();
+    let (cell, text) = match locale {
+        Locale::Ko => (&KO, KO_JSON),
+        Locale::En => (&EN, EN_JSON),
+    };
+    // The files are part of the build and checked by the tests below; a broken
+    // file shows keys instead of text rather than taking the page down.
+    cell.get_or_init(|| serde_json::from_str(text).unwrap_or_default())
+}
+
+/// The text for `key` in `locale`; the key itself when it is missing.
+pub fn t(locale: Locale, key: &str) -> String {
+    table(locale).get(key).cloned().unwrap_or_else(|| key.to_owned())
+}
+
+/// Like [`t`], replacing each `{name}` with its value.
+pub fn tf(locale: Locale, key: &str, args: &[(&str, String)]) -> String {
+    let mut s = t(locale, key);
+    for (name, value) in args {
+        s = s.replace(&format!("{{{name}}}"), value);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(text: &str) -> BTreeSet<String> {
+        let t: Table = serde_json::from_str(text).expect("locale file is a flat JSON object of strings");
+        t.into_keys().collect()
+    }
+
+    #[test]
+    fn both_locales_define_the_same_keys() {
+        let ko = keys(KO_JSON);
+        let en = keys(EN_JSON);
+        let only_ko: Vec<_> = ko.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&ko).collect();
+        assert!(only_ko.is_empty() && only_en.is_empty(), "missing in en: {only_ko:?}; missing in ko: {only_en:?}");
+    }
+
+    #[test]
+    fn no_locale_string_is_empty() {
+        for (name, text) in [("ko", KO_JSON), ("en", EN_JSON)] {
+            let t: Table = serde_json::from_str(text).unwrap();
+            let empty: Vec<_> = t.iter().filter(|(_, v)| v.trim().is_empty()).map(|(k, _)| k).collect();
+            assert!(empty.is_empty(), "{name}: empty strings for {empty:?}");
+        }
+    }
+
+    /// Scans the front end's sources for `t(…, "key")`/`tf(…, "key", …)`/`tr("key")` calls.
+    #[test]
+    fn every_key_the_app_uses_is_defined() {
+        let defined = keys(KO_JSON);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");
+        let mut missing = Vec::new();
+        let mut used = 0;
+        for path in rust_files(&root) {
+            let src = std::fs::read_to_string(&path).unwrap();
+            for key in used_keys(&src) {
+                used += 1;
+                if !defined.contains(&key) {
+                    missing.push(format!("{}: {key}", path.display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys used but not defined: {missing:?}");
+        if root.exists() {
+            assert!(used > 0, "the scan found no keys at all: the pattern is out of date");
+        }
+    }
+
+    fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+        let mut out = Vec::new();
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(rust_files(&p));
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    /// Keys are string literals of the form `"section.name"` passed to `tr(`,
+    /// `t(` or `tf(`: the first literal after the opening parenthesis.
+    fn used_keys(src: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for pat in ["tr(\"", "t(loc, \"", "tf(loc, \"", "trf(\""] {
+            let mut rest = src;
+            while let Some(i) = rest.find(pat) {
+                rest = &rest[i + pat.len()..];
+                if let Some(end) = rest.find('"') {
+                    out.push(rest[..end].to_owned());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(tf(Locale::En, "test.placeholder", &[("n", "3".into())]), "3 GPUs");
+        assert_eq!(tf(Locale::Ko, "test.placeholder", &[("n", "3".into())]), "GPU 3개");
+        assert_eq!(t(Locale::En, "no.such.key"), "no.such.key");
+    }
+}

@@ -1,0 +1,14 @@
+//! KAIRR's pure domain crate: the fleet catalogue, status roll-up, the demo
+//! simulator with its backfill scheduler, incident tracking and the wire types
+//! of the HTTP API. No IO, no clock: callers pass the current time in.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod catalogue;
+pub mod history;
+pub mod i18n;
+pub mod incidents;
+pub mod sim;
+pub mod start_now;
+pub mod status;
+pub mod time;
