@@ -1,0 +1,97 @@
+//! Integration tests of SSE, the feed, health, metrics, OpenAPI and static files.
+
+mod support;
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use support::spawn;
+
+#[tokio::test]
+async fn events_push_each_new_snapshot() {
+    let app = spawn().await;
+    let res = app.client.get(format!("{}/api/v1/events", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    let mut stream = res.bytes_stream();
+    let mut text = String::new();
+    let read = async {
+        while text.matches("event: status").count() < 2 {
+            let chunk = stream.next().await.unwrap().unwrap();
+            text.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), read).await.expect("two status events within 10 s");
+    let stamps: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .map(|d| serde_json::from_str::<serde_json::Value>(d).unwrap()["updated_at"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(stamps.len() >= 2);
+    assert!(stamps[1] > stamps[0], "the second event is a newer snapshot: {stamps:?}");
+}
+
+#[tokio::test]
+async fn the_atom_feed_lists_maintenance_and_incidents() {
+    let app = spawn().await;
+    let res = app.client.get(format!("{}/feed.atom", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/atom+xml"));
+    let body = res.text().await.unwrap();
+    let feed: atom_syndication::Feed = body.parse().unwrap();
+    assert!(!feed.entries().is_empty());
+    assert!(feed.entries().iter().any(|e| e.id().starts_with("urn:kairr:maintenance:")));
+}
+
+#[tokio::test]
+async fn health_and_metrics_report_the_server_itself() {
+    let app = spawn().await;
+    let (code, body) = app.get_json("/healthz").await;
+    assert_eq!(code, 200);
+    assert_eq!(body["status"], "ok");
+    app.get_json("/api/v1/status").await;
+    let text = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(text.contains("kairr_http_requests_total{method=\"GET\",route=\"/api/v1/status\",status=\"200\"} 1"), "{text}");
+    assert!(text.contains("kairr_http_request_duration_seconds_bucket"));
+    assert!(text.contains("kairr_status_snapshot_age_seconds"));
+}
+
+#[tokio::test]
+async fn metrics_can_require_a_token() {
+    let app = support::spawn_with(|s| s.metrics_token = Some(serde_json::from_str("\"t0ken\"").unwrap())).await;
+    let url = format!("{}/metrics", app.base);
+    assert_eq!(app.client.get(&url).send().await.unwrap().status(), 401);
+    assert_eq!(app.client.get(&url).bearer_auth("t0ken").send().await.unwrap().status(), 200);
+}
+
+#[tokio::test]
+async fn the_openapi_document_covers_every_route() {
+    let app = spawn().await;
+    let (code, doc) = app.get_json("/api/openapi.json").await;
+    assert_eq!(code, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in ["/api/v1/status", "/api/v1/status/history", "/api/v1/incidents", "/api/v1/events", "/feed.atom", "/healthz", "/metrics"] {
+        assert!(doc["paths"][path]["get"].is_object(), "{path} missing from OpenAPI");
+    }
+    assert!(doc["components"]["schemas"]["StatusSummary"].is_object());
+}
+
+#[tokio::test]
+async fn client_routes_fall_back_to_index_html_and_assets_are_cached_and_compressed() {
+    let app = spawn().await;
+    let res = app.client.get(format!("{}/some/client/route", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert!(res.text().await.unwrap().contains("<title>KAIRR</title>"));
+    let res = app
+        .client
+        .get(format!("{}/kairr-app-9f86d081884c7d65_bg.wasm", app.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    assert!(app.static_dir.exists());
+}

@@ -1,0 +1,55 @@
+//! Starts a real server on port 0 with a temporary database and static folder.
+
+use std::path::PathBuf;
+
+use kairr_server::settings::Settings;
+use kairr_server::startup::Application;
+
+/// A running server and what it owns.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    _dir: tempfile::TempDir,
+    #[allow(dead_code)] // read by some test binaries only
+    pub static_dir: PathBuf,
+}
+
+/// Settings for tests: temporary paths, two pre-simulated days, fast ticks.
+pub fn test_settings(dir: &std::path::Path) -> Settings {
+    let mut s = Settings::default();
+    s.listen = "127.0.0.1:0".parse().unwrap();
+    s.database_path = dir.join("kairr.sqlite");
+    s.static_dir = dir.join("dist");
+    s.demo.presimulate_days = 2;
+    s.demo.tick_seconds = 1;
+    s
+}
+
+/// Spawns the app with `tweak` applied to the test settings.
+pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = test_settings(dir.path());
+    tweak(&mut settings);
+    let static_dir = settings.static_dir.clone();
+    std::fs::create_dir_all(&static_dir).unwrap();
+    std::fs::write(static_dir.join("index.html"), "<!doctype html><html lang=\"ko\"><title>KAIRR</title></html>").unwrap();
+    std::fs::write(static_dir.join("kairr-app-9f86d081884c7d65_bg.wasm"), vec![b'a'; 4096]).unwrap();
+    let app = Application::build(settings).await.unwrap();
+    let base = format!("http://{}", app.addr);
+    tokio::spawn(app.run());
+    TestApp { base, client: reqwest::Client::new(), _dir: dir, static_dir }
+}
+
+/// Spawns the app with the test settings.
+pub async fn spawn() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+impl TestApp {
+    /// GET `path`, returning status and parsed JSON.
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let res = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap())
+    }
+}
