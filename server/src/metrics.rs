@@ -73,10 +73,7 @@ impl Metrics {
 /// Middleware recording every request under its route template (not its
 /// raw path, so cardinality stays bounded).
 pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "static".to_owned(), |p| p.as_str().to_owned());
+    let route = req.extensions().get::<MatchedPath>().map_or_else(|| "static".to_owned(), |p| p.as_str().to_owned());
     let method = req.method().to_string();
     let start = Instant::now();
     let res = next.run(req).await;

@@ -115,7 +115,9 @@ impl Monitor {
                 Ok(summary) => {
                     tx.send_replace(Arc::new(Live::new(summary)));
                 }
-                Err(e) => tracing::warn!(source = self.source.name(), error = %e, "status poll failed"),
+                Err(e) => {
+                    tracing::warn!(source = self.source.name(), error = %e, "status poll failed")
+                }
             }
         }
     }

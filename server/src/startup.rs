@@ -46,8 +46,12 @@ impl Application {
         let source = DemoSource::new(catalogue.clone(), config, start);
         // The demo's history is regenerated on every start from its seed.
         storage.clear_source(DataSource::Demo).await?;
-        let mut monitor =
-            Monitor::new(Box::new(source), storage.clone(), settings.record_interval_seconds, settings.stale_after_seconds);
+        let mut monitor = Monitor::new(
+            Box::new(source),
+            storage.clone(),
+            settings.record_interval_seconds,
+            settings.stale_after_seconds,
+        );
         if days > 0 {
             tracing::info!(days, "pre-simulating demo history");
             monitor = monitor.presimulate(start, now).await?;

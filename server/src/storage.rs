@@ -159,10 +159,12 @@ impl Storage {
 
     /// Incidents started since `from`, newest first.
     pub async fn incidents_since(&self, from: i64) -> anyhow::Result<Vec<Incident>> {
-        let rows = sqlx::query("SELECT body FROM incidents WHERE started_at >= ? OR resolved_at IS NULL ORDER BY started_at DESC")
-            .bind(from)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT body FROM incidents WHERE started_at >= ? OR resolved_at IS NULL ORDER BY started_at DESC",
+        )
+        .bind(from)
+        .fetch_all(&self.pool)
+        .await?;
         decode_bodies(&rows)
     }
 

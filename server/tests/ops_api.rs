@@ -51,7 +51,10 @@ async fn health_and_metrics_report_the_server_itself() {
     assert_eq!(body["status"], "ok");
     app.get_json("/api/v1/status").await;
     let text = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
-    assert!(text.contains("kairr_http_requests_total{method=\"GET\",route=\"/api/v1/status\",status=\"200\"} 1"), "{text}");
+    assert!(
+        text.contains("kairr_http_requests_total{method=\"GET\",route=\"/api/v1/status\",status=\"200\"} 1"),
+        "{text}"
+    );
     assert!(text.contains("kairr_http_request_duration_seconds_bucket"));
     assert!(text.contains("kairr_status_snapshot_age_seconds"));
 }
@@ -70,7 +73,15 @@ async fn the_openapi_document_covers_every_route() {
     let (code, doc) = app.get_json("/api/openapi.json").await;
     assert_eq!(code, 200);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/v1/status", "/api/v1/status/history", "/api/v1/incidents", "/api/v1/events", "/feed.atom", "/healthz", "/metrics"] {
+    for path in [
+        "/api/v1/status",
+        "/api/v1/status/history",
+        "/api/v1/incidents",
+        "/api/v1/events",
+        "/feed.atom",
+        "/healthz",
+        "/metrics",
+    ] {
         assert!(doc["paths"][path]["get"].is_object(), "{path} missing from OpenAPI");
     }
     assert!(doc["components"]["schemas"]["StatusSummary"].is_object());

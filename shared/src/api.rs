@@ -212,9 +212,7 @@ impl IncidentState {
 
     /// Parses [`IncidentState::as_str`] back.
     pub fn parse(s: &str) -> Option<IncidentState> {
-        [Self::Investigating, Self::Identified, Self::Monitoring, Self::Resolved]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+        [Self::Investigating, Self::Identified, Self::Monitoring, Self::Resolved].into_iter().find(|x| x.as_str() == s)
     }
 }
 

@@ -85,7 +85,12 @@ pub struct SystemSample {
 /// Each sample stands for `sample_seconds` of time. A day's uptime is
 /// `1 - (major + w·partial) / recorded`, with `w` from the policy, as
 /// Statuspage weighs partial outages; days without samples have `None`.
-pub fn daily_uptime(samples: &[SystemSample], now: i64, sample_seconds: u32, policy: &StatusPolicy) -> Vec<DailyUptime> {
+pub fn daily_uptime(
+    samples: &[SystemSample],
+    now: i64,
+    sample_seconds: u32,
+    policy: &StatusPolicy,
+) -> Vec<DailyUptime> {
     let today = kst_day(now);
     let first = today - chrono::Days::new(u64::from(UPTIME_DAYS - 1));
     let mut minutes: BTreeMap<NaiveDate, [f64; 5]> = BTreeMap::new();
@@ -97,11 +102,7 @@ pub fn daily_uptime(samples: &[SystemSample], now: i64, sample_seconds: u32, pol
         }
         minutes.entry(day).or_insert([0.0; 5])[usize::from(s.status.severity())] += per_sample;
     }
-    first
-        .iter_days()
-        .take(UPTIME_DAYS as usize)
-        .map(|date| day_uptime(date, minutes.get(&date), policy))
-        .collect()
+    first.iter_days().take(UPTIME_DAYS as usize).map(|date| day_uptime(date, minutes.get(&date), policy)).collect()
 }
 
 fn day_uptime(date: NaiveDate, minutes: Option<&[f64; 5]>, policy: &StatusPolicy) -> DailyUptime {
@@ -226,10 +227,24 @@ mod tests {
 
     #[test]
     fn series_averages_within_buckets() {
-        let now = 1_800_000_000 - 1_800_000_000 % 3600;
+        let now: i64 = 1_800_000_000; // a whole hour (500,000 h)
         let samples = vec![
-            SystemSample { ts: now - 3000, status: Status::Operational, gpus_allocated: 20, gpus_total: 100, running_jobs: 2, pending_jobs: 0 },
-            SystemSample { ts: now - 2900, status: Status::Operational, gpus_allocated: 40, gpus_total: 100, running_jobs: 4, pending_jobs: 2 },
+            SystemSample {
+                ts: now - 3000,
+                status: Status::Operational,
+                gpus_allocated: 20,
+                gpus_total: 100,
+                running_jobs: 2,
+                pending_jobs: 0,
+            },
+            SystemSample {
+                ts: now - 2900,
+                status: Status::Operational,
+                gpus_allocated: 40,
+                gpus_total: 100,
+                running_jobs: 4,
+                pending_jobs: 2,
+            },
         ];
         let s = series(&samples, HistoryRange::Week, now);
         assert_eq!(s.len(), 1);

@@ -136,7 +136,9 @@ mod tests {
     }
 
     fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-        let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for e in entries.flatten() {
             let p = e.path();

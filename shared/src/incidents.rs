@@ -132,19 +132,40 @@ impl IncidentTracker {
     }
 
     /// Moves an open incident along; true when it changed.
-    fn advance(&self, now: i64, inc: &mut Incident, current: Status, monitoring_since: Option<i64>, o: &Observation) -> bool {
+    fn advance(
+        &self,
+        now: i64,
+        inc: &mut Incident,
+        current: Status,
+        monitoring_since: Option<i64>,
+        o: &Observation,
+    ) -> bool {
         let (down, total) = (o.nodes.down, o.nodes.total);
         let (ko, en) = impact_words(o.status);
         if o.status.is_incident() {
             if o.status != current && inc.state != IncidentState::Monitoring {
-                let s = if inc.state == IncidentState::Investigating { IncidentState::Investigating } else { IncidentState::Identified };
-                push(inc, update(now, s, format!("영향 범위 변경: {ko} (노드 {down}/{total}대 중단)."), format!("Impact changed: {en} ({down} of {total} nodes down).")), o.status);
+                let s = if inc.state == IncidentState::Investigating {
+                    IncidentState::Investigating
+                } else {
+                    IncidentState::Identified
+                };
+                push(
+                    inc,
+                    update(
+                        now,
+                        s,
+                        format!("영향 범위 변경: {ko} (노드 {down}/{total}대 중단)."),
+                        format!("Impact changed: {en} ({down} of {total} nodes down)."),
+                    ),
+                    o.status,
+                );
                 return true;
             }
             if inc.state == IncidentState::Monitoring
-                || (inc.state == IncidentState::Investigating && now - inc.started_at.timestamp() >= self.timing.identify_after)
+                || (inc.state == IncidentState::Investigating
+                    && now - inc.started_at.timestamp() >= self.timing.identify_after)
             {
-                push(inc, 
+                push(inc,
                     update(now, IncidentState::Identified, format!("원인 확인: 노드 하드웨어·네트워크 장애로 {down}/{total}대가 중단되어 복구 중입니다."), format!("Identified: {down} of {total} nodes are down after a hardware or network failure; repair under way.")),
                     o.status,
                 );
@@ -154,11 +175,29 @@ impl IncidentTracker {
         }
         match monitoring_since {
             None => {
-                push(inc, update(now, IncidentState::Monitoring, "서비스가 복구되었습니다. 안정성을 모니터링하고 있습니다.".into(), "Service restored; we are monitoring for stability.".into()), o.status);
+                push(
+                    inc,
+                    update(
+                        now,
+                        IncidentState::Monitoring,
+                        "서비스가 복구되었습니다. 안정성을 모니터링하고 있습니다.".into(),
+                        "Service restored; we are monitoring for stability.".into(),
+                    ),
+                    o.status,
+                );
                 true
             }
             Some(since) if now - since >= self.timing.resolve_after => {
-                push(inc, update(now, IncidentState::Resolved, "해결되었습니다. 이용에 불편을 드려 죄송합니다.".into(), "Resolved. We apologise for the disruption.".into()), o.status);
+                push(
+                    inc,
+                    update(
+                        now,
+                        IncidentState::Resolved,
+                        "해결되었습니다. 이용에 불편을 드려 죄송합니다.".into(),
+                        "Resolved. We apologise for the disruption.".into(),
+                    ),
+                    o.status,
+                );
                 inc.resolved_at = Some(utc(now));
                 true
             }
@@ -193,8 +232,14 @@ fn open(since: i64, now: i64, o: &Observation) -> Incident {
         source: o.source,
     };
     let (down, total) = (o.nodes.down, o.nodes.total);
-    push(&mut inc, 
-        update(now, IncidentState::Investigating, format!("{ko}: 노드 {down}/{total}대가 응답하지 않아 조사 중입니다."), format!("Investigating {en}: {down} of {total} nodes are not responding.")),
+    push(
+        &mut inc,
+        update(
+            now,
+            IncidentState::Investigating,
+            format!("{ko}: 노드 {down}/{total}대가 응답하지 않아 조사 중입니다."),
+            format!("Investigating {en}: {down} of {total} nodes are not responding."),
+        ),
         o.status,
     );
     inc
@@ -274,18 +319,25 @@ mod tests {
 
     #[test]
     fn a_short_blip_opens_no_incident() {
-        let (t, changes) = run(&[(Status::Operational, 0, 5), (Status::PartialOutage, 20, 3), (Status::Operational, 0, 60)]);
+        let (t, changes) =
+            run(&[(Status::Operational, 0, 5), (Status::PartialOutage, 20, 3), (Status::Operational, 0, 60)]);
         assert!(changes.is_empty());
         assert!(t.active().is_empty());
     }
 
     #[test]
     fn an_outage_goes_through_the_whole_lifecycle() {
-        let (t, changes) = run(&[(Status::Operational, 0, 5), (Status::PartialOutage, 20, 60), (Status::Operational, 0, 45)]);
+        let (t, changes) =
+            run(&[(Status::Operational, 0, 5), (Status::PartialOutage, 20, 60), (Status::Operational, 0, 45)]);
         let states: Vec<_> = changes.iter().map(|i| i.state).collect();
         assert_eq!(
             states,
-            vec![IncidentState::Investigating, IncidentState::Identified, IncidentState::Monitoring, IncidentState::Resolved]
+            vec![
+                IncidentState::Investigating,
+                IncidentState::Identified,
+                IncidentState::Monitoring,
+                IncidentState::Resolved
+            ]
         );
         let last = changes.last().unwrap();
         assert_eq!(last.updates.len(), 4);
@@ -306,7 +358,8 @@ mod tests {
 
     #[test]
     fn a_relapse_while_monitoring_reopens_the_same_incident() {
-        let (t, _) = run(&[(Status::PartialOutage, 20, 20), (Status::Operational, 0, 10), (Status::PartialOutage, 20, 5)]);
+        let (t, _) =
+            run(&[(Status::PartialOutage, 20, 20), (Status::Operational, 0, 10), (Status::PartialOutage, 20, 5)]);
         let open = t.active();
         assert_eq!(open.len(), 1);
         assert_eq!(open[0].state, IncidentState::Identified);

@@ -139,7 +139,9 @@ impl Simulator {
             if *at > t {
                 break;
             }
-            let Some(Reverse((at, _, e))) = self.events.pop() else { break };
+            let Some(Reverse((at, _, e))) = self.events.pop() else {
+                break;
+            };
             self.now = self.now.max(at);
             self.handle(e);
         }
@@ -279,7 +281,9 @@ impl Simulator {
         let rate = f64::from(p.nodes_in_service) / (400.0 * 86_400.0);
         let next = now + exp_gap(&mut self.rng, rate);
         self.push(next, Event::Drain(i));
-        let Some(node) = self.pools[i].pick_idle(&mut self.rng) else { return };
+        let Some(node) = self.pools[i].pick_idle(&mut self.rng) else {
+            return;
+        };
         let until = now + log_uniform(&mut self.rng, 2.0 * 3_600.0, 48.0 * 3_600.0);
         self.pools[i].sched.take_out(node, scheduler::NodeState::Drained { until });
         self.push(until, Event::NodeBack(i, node));
@@ -299,12 +303,8 @@ impl Simulator {
             .iter()
             .enumerate()
             .map(|(si, s)| {
-                let pools: Vec<_> = self
-                    .pools
-                    .iter()
-                    .filter(|p| p.system == si)
-                    .map(|p| p.status(&self.catalogue, self.now))
-                    .collect();
+                let pools: Vec<_> =
+                    self.pools.iter().filter(|p| p.system == si).map(|p| p.status(&self.catalogue, self.now)).collect();
                 SystemStatus {
                     id: s.id.clone(),
                     name_ko: s.name_ko.clone(),

@@ -21,13 +21,8 @@ pub enum Status {
 
 impl Status {
     /// Every status, least severe first.
-    pub const ALL: [Status; 5] = [
-        Status::Operational,
-        Status::Maintenance,
-        Status::Degraded,
-        Status::PartialOutage,
-        Status::MajorOutage,
-    ];
+    pub const ALL: [Status; 5] =
+        [Status::Operational, Status::Maintenance, Status::Degraded, Status::PartialOutage, Status::MajorOutage];
 
     /// Severity as stored in the database (0 = operational … 4 = major outage).
     pub fn severity(self) -> u8 {

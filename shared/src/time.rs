@@ -19,9 +19,7 @@ pub fn kst_day(unix_seconds: i64) -> NaiveDate {
 
 /// Unix time (seconds) of KST midnight starting `day`.
 pub fn kst_midnight(day: NaiveDate) -> i64 {
-    day.and_hms_opt(0, 0, 0)
-        .map(|n| n.and_utc().timestamp() - i64::from(KST_OFFSET_SECONDS))
-        .unwrap_or_default()
+    day.and_hms_opt(0, 0, 0).map(|n| n.and_utc().timestamp() - i64::from(KST_OFFSET_SECONDS)).unwrap_or_default()
 }
 
 /// Formats a UTC time as KST, e.g. `2026-11-21 14:05 KST`.

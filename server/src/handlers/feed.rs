@@ -66,9 +66,12 @@ pub async fn feed(State(state): State<AppState>) -> Result<Response, AppError> {
     let now = chrono::Utc::now().timestamp();
     let incidents = state.storage.incidents_since(now - 30 * 86_400).await?;
     let maintenance = current_maintenance(&state, now - 7 * 86_400, now + 30 * 86_400).await?;
-    let mut entries: Vec<Entry> =
-        incidents.iter().map(incident_entry).chain(maintenance.iter().map(|m| maintenance_entry(m, chrono::Utc::now()))).collect();
-    entries.sort_by(|a, b| b.updated.cmp(&a.updated));
+    let mut entries: Vec<Entry> = incidents
+        .iter()
+        .map(incident_entry)
+        .chain(maintenance.iter().map(|m| maintenance_entry(m, chrono::Utc::now())))
+        .collect();
+    entries.sort_by_key(|e| std::cmp::Reverse(e.updated));
     entries.truncate(MAX_ENTRIES);
     let updated = entries.first().map_or_else(|| fixed(chrono::Utc::now()), |e| e.updated);
     let feed = Feed {

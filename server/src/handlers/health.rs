@@ -30,7 +30,8 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
               (status = 401, description = "metrics_token is set and was not given", body = kairr_shared::api::ApiError)))]
 pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
     if let Some(token) = &state.settings.metrics_token {
-        let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+        let given =
+            headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
         if given != Some(token.expose()) {
             return Err(AppError::Unauthorised);
         }

@@ -32,14 +32,15 @@ pub async fn get_history(
     Query(q): Query<HistoryQuery>,
 ) -> Result<Json<Arc<StatusHistory>>, AppError> {
     let Some(system) = q.system.filter(|s| !s.is_empty()) else {
-        return Err(AppError::BadParameter { field: "system", message: "system is required, e.g. system=kisti6".into() });
+        return Err(AppError::BadParameter {
+            field: "system",
+            message: "system is required, e.g. system=kisti6".into(),
+        });
     };
-    let range: HistoryRange = q
-        .range
-        .as_deref()
-        .unwrap_or("24h")
-        .parse()
-        .map_err(|e: kairr_shared::history::RangeError| AppError::BadParameter { field: "range", message: e.to_string() })?;
+    let range: HistoryRange =
+        q.range.as_deref().unwrap_or("24h").parse().map_err(|e: kairr_shared::history::RangeError| {
+            AppError::BadParameter { field: "range", message: e.to_string() }
+        })?;
     if state.catalogue.system(&system).is_none() {
         return Err(AppError::UnknownSystem(system.chars().take(64).collect()));
     }
@@ -55,8 +56,10 @@ pub async fn get_history(
     let now = chrono::Utc::now().timestamp();
     let from = now - i64::from(UPTIME_DAYS + 1) * 86_400;
     let samples = state.storage.system_samples(&system, from).await?;
-    let uptime_days = daily_uptime(&samples, now, state.settings.record_interval_seconds, &state.catalogue.status_policy);
-    let source = state.live.borrow().summary.systems.iter().find(|s| s.id == system).map_or(DataSource::Demo, |s| s.source);
+    let uptime_days =
+        daily_uptime(&samples, now, state.settings.record_interval_seconds, &state.catalogue.status_policy);
+    let source =
+        state.live.borrow().summary.systems.iter().find(|s| s.id == system).map_or(DataSource::Demo, |s| s.source);
     let history = Arc::new(StatusHistory {
         system,
         range: range.as_str().to_owned(),

@@ -1,4 +1,5 @@
 //! Starts a real server on port 0 with a temporary database and static folder.
+#![allow(clippy::unwrap_used, clippy::field_reassign_with_default)] // test support: failing fast is the point
 
 use std::path::PathBuf;
 
@@ -32,7 +33,8 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     tweak(&mut settings);
     let static_dir = settings.static_dir.clone();
     std::fs::create_dir_all(&static_dir).unwrap();
-    std::fs::write(static_dir.join("index.html"), "<!doctype html><html lang=\"ko\"><title>KAIRR</title></html>").unwrap();
+    std::fs::write(static_dir.join("index.html"), "<!doctype html><html lang=\"ko\"><title>KAIRR</title></html>")
+        .unwrap();
     std::fs::write(static_dir.join("kairr-app-9f86d081884c7d65_bg.wasm"), vec![b'a'; 4096]).unwrap();
     let app = Application::build(settings).await.unwrap();
     let base = format!("http://{}", app.addr);

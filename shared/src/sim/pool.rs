@@ -113,7 +113,7 @@ impl PoolSim {
         }
         waits.sort_unstable();
         let mid = waits.len() / 2;
-        let m = if waits.len() % 2 == 0 { (waits[mid - 1] + waits[mid]) / 2 } else { waits[mid] };
+        let m = if waits.len().is_multiple_of(2) { (waits[mid - 1] + waits[mid]) / 2 } else { waits[mid] };
         Some(m.max(0) as u64)
     }
 

@@ -44,9 +44,13 @@ pub enum NodeState {
     Idle,
     Busy(JobId),
     /// Failed; back up at `until` at the earliest.
-    Down { until: i64 },
+    Down {
+        until: i64,
+    },
     /// Taken out by operators until `until`.
-    Drained { until: i64 },
+    Drained {
+        until: i64,
+    },
 }
 
 /// A started job, for the caller to schedule its end.

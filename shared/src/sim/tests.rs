@@ -62,7 +62,7 @@ fn whole_system_maintenance_shows_as_maintenance_with_nodes_drained() {
     let w = maintenance::next_window(&s, 0, &s.pools[0], 1_790_000_000);
     let mut sim = Simulator::new(cat, SimConfig { faults: false, ..SimConfig::default() }, w.start - 3_600);
     // Before the window nothing may run past its start.
-    for (_, r) in sim.pools()[0].sched.running() {
+    for r in sim.pools()[0].sched.running().values() {
         assert!(r.expected_end <= w.start || r.start < w.start - 48 * 3_600, "job {} runs into maintenance", r.job.id);
     }
     sim.advance_to(w.start + 60);
