@@ -1,0 +1,39 @@
+//! The page footer: where the figures come from, and that times are KST.
+
+use kairr_shared::api::DataSource;
+use leptos::prelude::*;
+
+use crate::api::{FEED_URL, OPENAPI_URL, STATUS_URL};
+use crate::i18n::tr;
+
+/// `<footer>` naming the data source (`None` before the first snapshot).
+#[component]
+pub fn Footer(
+    /// The summary's data source.
+    #[prop(into)]
+    source: Signal<Option<DataSource>>,
+) -> impl IntoView {
+    let source_text = move || match source.get() {
+        Some(DataSource::Demo) => tr("footer.source_demo"),
+        Some(DataSource::Slurm) => tr("footer.source_slurm"),
+        Some(DataSource::Prometheus) => tr("footer.source_prometheus"),
+        None => tr("footer.source_unknown"),
+    };
+    view! {
+        <footer class="site-footer">
+            <p>{source_text}</p>
+            <p>{move || tr("footer.times_kst")}</p>
+            <ul class="footer-links">
+                <li>
+                    <a href=STATUS_URL rel="external">{move || tr("footer.api_link")}</a>
+                </li>
+                <li>
+                    <a href=FEED_URL rel="external">{move || tr("footer.feed_link")}</a>
+                </li>
+                <li>
+                    <a href=OPENAPI_URL rel="external">{move || tr("footer.openapi_link")}</a>
+                </li>
+            </ul>
+        </footer>
+    }
+}

@@ -1,0 +1,87 @@
+//! The page header: skip link, product name (the page's only `<h1>`), demo
+//! badge, language switch, and a slot for the overall status banner.
+
+use kairr_shared::api::DataSource;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::i18n::{tr, use_locale};
+
+/// Id of the `<main>` element the skip link jumps to.
+pub const MAIN_ID: &str = "main";
+
+/// "본문 바로가기": moves keyboard focus to `<main>` (which has `tabindex="-1"`).
+#[component]
+pub fn SkipLink() -> impl IntoView {
+    let jump = move |ev: leptos::ev::MouseEvent| {
+        let Some(main) = document().get_element_by_id(MAIN_ID) else {
+            return;
+        };
+        ev.prevent_default();
+        if let Ok(main) = main.dyn_into::<web_sys::HtmlElement>() {
+            if let Err(e) = main.focus() {
+                leptos::logging::warn!("cannot focus <main>: {e:?}");
+            }
+        }
+    };
+    view! {
+        <a class="skip-link" href=format!("#{MAIN_ID}") on:click=jump>
+            {move || tr("header.skip_to_main")}
+        </a>
+    }
+}
+
+/// `<header>` with the brand row; `children` (the status banner) go below it.
+#[component]
+pub fn Header(
+    /// Where the data comes from; the demo badge shows while it is `demo`.
+    #[prop(into)]
+    source: Signal<Option<DataSource>>,
+    /// Content under the brand row.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <div class="brand-row">
+                <h1 class="brand">
+                    <span class="brand-mark">"KAIRR"</span>
+                    <span class="brand-name">{move || tr("header.product_name")}</span>
+                </h1>
+                <div class="header-tools">
+                    <Show when=move || source.get() == Some(DataSource::Demo)>
+                        <span class="demo-badge" data-testid="demo-badge" title=move || tr("header.demo_explained")>
+                            {move || tr("header.demo_badge")}
+                        </span>
+                    </Show>
+                    <LangToggle/>
+                </div>
+            </div>
+            {children.map(|c| c())}
+        </header>
+    }
+}
+
+/// Switches between Korean and English; its accessible name says the target language.
+#[component]
+fn LangToggle() -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <button
+            type="button"
+            class="lang-toggle"
+            data-testid="lang-toggle"
+            aria-label=move || tr("header.lang_toggle_label")
+            on:click=move |_| locale.update(|l| *l = l.other())
+        >
+            <svg class="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
+                <path
+                    fill="currentColor"
+                    fill-rule="evenodd"
+                    d="M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1zm4.9 6.2h-2a11 11 0 0 0-.8-3.9 5.5 5.5 0 0 1 2.8 3.9zM8 2.6c.6.8 1.2 2.4 1.4 4.6H6.6C6.8 5 7.4 3.4 8 2.6zM5.9 3.3a11 11 0 0 0-.8 3.9h-2a5.5 5.5 0 0 1 2.8-3.9zM3.1 8.8h2c.1 1.5.4 2.8.8 3.9a5.5 5.5 0 0 1-2.8-3.9zM8 13.4c-.6-.8-1.2-2.4-1.4-4.6h2.8c-.2 2.2-.8 3.8-1.4 4.6zm2.1-.7c.4-1.1.7-2.4.8-3.9h2a5.5 5.5 0 0 1-2.8 3.9z"
+                ></path>
+            </svg>
+            <span lang=move || locale.get().other().tag()>{move || tr("header.lang_toggle")}</span>
+        </button>
+    }
+}

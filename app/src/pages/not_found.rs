@@ -1,0 +1,24 @@
+//! The fallback route: a plain "page not found" with a way back.
+
+use leptos::prelude::*;
+
+use crate::components::footer::Footer;
+use crate::components::header::{Header, SkipLink, MAIN_ID};
+use crate::i18n::tr;
+
+/// Shown for every path other than `/`.
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    view! {
+        <SkipLink/>
+        <Header source=Signal::derive(|| None)/>
+        <main id=MAIN_ID tabindex="-1" class="not-found" data-testid="not-found">
+            <h2>{move || tr("not_found.title")}</h2>
+            <p>{move || tr("not_found.body")}</p>
+            <p>
+                <a href="/">{move || tr("not_found.home")}</a>
+            </p>
+        </main>
+        <Footer source=Signal::derive(|| None)/>
+    }
+}

@@ -1,0 +1,63 @@
+//! The status page (`/`): wires the live summary, incidents, history refresh
+//! and the GPU input to the components, in reading order.
+
+use kairr_shared::api::StatusSummary;
+use kairr_shared::start_now::parse_gpu_count;
+use leptos::prelude::*;
+
+use crate::components::fetch_error::FetchErrorView;
+use crate::components::footer::Footer;
+use crate::components::gpu_input::GpuInput;
+use crate::components::header::{Header, SkipLink, MAIN_ID};
+use crate::components::incidents::{ActiveIncidents, PastIncidents};
+use crate::components::maintenance::MaintenanceList;
+use crate::components::status_banner::StatusBanner;
+use crate::components::system_section::SystemSection;
+use crate::i18n::tr;
+use crate::live::{use_clock, use_incidents, use_live_status, use_refresh_tick, REFRESH_SECONDS};
+
+/// GPUs pre-filled in the "N GPUs" input.
+pub const DEFAULT_GPUS: u32 = 64;
+
+/// The public status page.
+#[component]
+pub fn StatusPage() -> impl IntoView {
+    let live = use_live_status();
+    let now = use_clock();
+    let refresh = use_refresh_tick(REFRESH_SECONDS);
+    let incidents = use_incidents(refresh);
+    let gpu_raw = RwSignal::new(DEFAULT_GPUS.to_string());
+    let gpus = Memo::new(move |_| gpu_raw.with(|r| parse_gpu_count(r)));
+    let summary: Signal<Option<StatusSummary>> = live.summary.into();
+    let source = Signal::derive(move || live.summary.with(|s| s.as_ref().map(|s| s.source)));
+    let system_ids = move || {
+        live.summary.with(|s| {
+            s.as_ref().map(|s| s.systems.iter().map(|x| x.id.clone()).collect::<Vec<_>>()).unwrap_or_default()
+        })
+    };
+    view! {
+        <SkipLink/>
+        <Header source=source>
+            <StatusBanner live=live now=now/>
+        </Header>
+        <main id=MAIN_ID tabindex="-1">
+            <FetchErrorView error=live.error message=Signal::derive(|| tr("error.status"))/>
+            <GpuInput raw=gpu_raw parsed=gpus/>
+            <div class="notices">
+                <ActiveIncidents incidents=incidents summary=summary/>
+                <MaintenanceList incidents=incidents summary=summary/>
+            </div>
+            <section class="systems" aria-labelledby="systems-title">
+                <h2 id="systems-title">{move || tr("system.section_title")}</h2>
+                <Show when=move || live.summary.with(Option::is_none)>
+                    <p class="muted">{move || tr("common.loading")}</p>
+                </Show>
+                <For each=system_ids key=|id| id.clone() let:id>
+                    <SystemSection id=id summary=summary gpus=gpus refresh=refresh/>
+                </For>
+            </section>
+            <PastIncidents incidents=incidents summary=summary/>
+        </main>
+        <Footer source=source/>
+    }
+}
