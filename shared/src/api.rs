@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::status::{NodeCounts, Status};
 
+mod queue;
+
+pub use queue::{PendingJob, QueueSnapshot, RunningJob};
+
 /// Where a figure comes from. Everything is `demo` until a real source is configured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

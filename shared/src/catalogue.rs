@@ -10,6 +10,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::SystemKind;
 
+mod placement;
+mod policy;
+
+pub use placement::{Interconnect, Placement, PlatformFit};
+pub use policy::{
+    AdvisorPolicy, Efficiency, MemoryModel, PricePolicy, SectorMultipliers, WaitModel, WeightOverrides, Weights,
+};
+
 /// The catalogue shipped with the portal.
 pub const EMBEDDED_TOML: &str = include_str!("../catalogue/fleet.toml");
 
@@ -20,6 +28,10 @@ pub struct Catalogue {
     pub status_policy: StatusPolicy,
     /// GPU model name → specification.
     pub gpu_models: BTreeMap<String, GpuModel>,
+    /// Market reference prices and what each sector pays (placement advisor).
+    pub price_policy: PricePolicy,
+    /// The placement advisor's weights and assumptions.
+    pub advisor: AdvisorPolicy,
     pub systems: Vec<System>,
 }
 
@@ -109,6 +121,8 @@ pub struct Pool {
     pub mtbf_node_days: f64,
     /// Nodes per rack (the unit of correlated demo failures).
     pub rack_nodes: u32,
+    /// Site, platform, fabric and memory as the placement advisor needs them.
+    pub placement: Placement,
 }
 
 /// A catalogue that does not parse or does not hold together.
@@ -122,6 +136,8 @@ pub enum CatalogueError {
     InvalidPool { pool: String, problem: String },
     #[error("duplicate id {0:?}")]
     DuplicateId(String),
+    #[error("policy: {0}")]
+    InvalidPolicy(String),
 }
 
 impl Catalogue {
@@ -174,6 +190,26 @@ impl Catalogue {
             if !(0.0..1.0).contains(&p.target_utilisation) {
                 return bad("target_utilisation must be in [0, 1)");
             }
+            if let Some(problem) = p.placement.problem() {
+                return bad(problem);
+            }
+        }
+        self.validate_policies()
+    }
+
+    fn validate_policies(&self) -> Result<(), CatalogueError> {
+        let policy = |problem: String| Err(CatalogueError::InvalidPolicy(problem));
+        if let Some(problem) = self.advisor.problem() {
+            return policy(problem);
+        }
+        if !self.gpu_models.contains_key(&self.advisor.reference_gpu) {
+            return policy(format!("advisor.reference_gpu {:?} is not a GPU model", self.advisor.reference_gpu));
+        }
+        let prices = &self.price_policy;
+        let m = prices.sector_multiplier;
+        let factors = [prices.krw_per_usd, m.university, m.government_institute, m.sme, m.startup, m.large_company];
+        if factors.iter().chain(prices.market_usd_per_gpu_hour.values()).any(|x| !x.is_finite() || *x < 0.0) {
+            return policy("price_policy figures must be non-negative".into());
         }
         Ok(())
     }

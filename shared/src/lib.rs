@@ -3,6 +3,7 @@
 //! of the HTTP API. No IO, no clock: callers pass the current time in.
 #![forbid(unsafe_code)]
 
+pub mod advisor;
 pub mod api;
 pub mod catalogue;
 pub mod history;

@@ -6,6 +6,7 @@
 pub mod maintenance;
 mod pool;
 pub mod scheduler;
+mod snapshot;
 pub mod workload;
 
 use std::cmp::Reverse;

@@ -6,6 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use idle::IdleSet;
+
 /// Job identifier, unique within a simulation.
 pub type JobId = u64;
 
@@ -77,10 +79,11 @@ pub struct Reservation {
 #[derive(Debug, Clone)]
 pub struct PoolScheduler {
     nodes: Vec<NodeState>,
-    idle: BTreeSet<u32>,
+    idle: IdleSet,
     queue: VecDeque<Job>,
     running: BTreeMap<JobId, Running>,
-    by_expected_end: BTreeSet<(i64, JobId)>,
+    /// (expected end, job, nodes held): the reservation scan reads node counts without a map lookup.
+    by_expected_end: BTreeSet<(i64, JobId, u32)>,
     /// A time no new job may run past (a whole-system maintenance), if any.
     barrier: Option<i64>,
 }
@@ -90,7 +93,7 @@ impl PoolScheduler {
     pub fn new(nodes: u32) -> PoolScheduler {
         PoolScheduler {
             nodes: vec![NodeState::Idle; nodes as usize],
-            idle: (0..nodes).collect(),
+            idle: IdleSet::full(nodes),
             queue: VecDeque::new(),
             running: BTreeMap::new(),
             by_expected_end: BTreeSet::new(),
@@ -159,8 +162,8 @@ impl PoolScheduler {
         if head.nodes <= avail {
             return None;
         }
-        for (end, id) in &self.by_expected_end {
-            avail += self.running.get(id).map_or(0, |r| r.nodes.len() as u32);
+        for (end, _, nodes) in &self.by_expected_end {
+            avail += nodes;
             if avail >= head.nodes {
                 return Some(Reservation { head: head.id, shadow: (*end).max(now), extra_nodes: avail - head.nodes });
             }
@@ -184,42 +187,55 @@ impl PoolScheduler {
         }
         let reservation = self.reservation(now);
         let mut extra = reservation.map_or(u32::MAX, |r| r.extra_nodes);
-        let mut kept = VecDeque::with_capacity(self.queue.len());
-        let mut queue = std::mem::take(&mut self.queue);
-        if let Some(head) = queue.pop_front() {
-            kept.push_back(head);
-        }
-        for (i, job) in queue.into_iter().enumerate() {
-            let fits = i < BACKFILL_DEPTH && job.nodes <= self.idle_nodes() && self.passes_barrier(now, &job);
-            let harmless = match reservation {
-                None => true,
-                Some(r) => now + job.walltime <= r.shadow || job.nodes <= extra,
-            };
-            if fits && harmless {
-                if let Some(r) = reservation {
-                    if now + job.walltime > r.shadow {
-                        extra -= job.nodes;
-                    }
+        // In place: only the first `BACKFILL_DEPTH` jobs behind the head are
+        // looked at, so a long queue costs nothing beyond them.
+        let (mut i, mut budget) = (1, BACKFILL_DEPTH);
+        while budget > 0 && !self.idle.is_empty() {
+            let Some(k) = self.next_backfill(now, i, budget, reservation, extra) else { break };
+            budget -= k + 1;
+            i += k;
+            let Some(job) = self.queue.remove(i) else { break };
+            if let Some(r) = reservation {
+                if now + job.walltime > r.shadow {
+                    extra -= job.nodes;
                 }
-                started.push(self.start(job, now));
-            } else {
-                kept.push_back(job);
             }
+            started.push(self.start(job, now));
         }
-        self.queue = kept;
         started
     }
 
+    /// Offset from `from` of the first of the next `budget` queued jobs that
+    /// fits the idle nodes now without delaying the head's reservation.
+    fn next_backfill(
+        &mut self,
+        now: i64,
+        from: usize,
+        budget: usize,
+        reservation: Option<Reservation>,
+        extra: u32,
+    ) -> Option<usize> {
+        let idle = self.idle_nodes();
+        let barrier = self.barrier;
+        let (shadow, extra) = reservation.map_or((i64::MAX, u32::MAX), |r| (r.shadow, extra));
+        let queue = self.queue.make_contiguous();
+        let window = queue.get(from..)?;
+        let window = &window[..budget.min(window.len())];
+        window.iter().position(|job| {
+            let end = now.saturating_add(job.walltime);
+            job.nodes <= idle && barrier.is_none_or(|b| now >= b || end <= b) && (end <= shadow || job.nodes <= extra)
+        })
+    }
+
     fn start(&mut self, job: Job, now: i64) -> Started {
-        let nodes: Vec<u32> = self.idle.iter().take(job.nodes as usize).copied().collect();
+        let nodes: Vec<u32> = self.idle.take_lowest(job.nodes as usize);
         for n in &nodes {
-            self.idle.remove(n);
             self.nodes[*n as usize] = NodeState::Busy(job.id);
         }
         let end = now + job.runtime.min(job.walltime);
         let expected_end = now + job.walltime;
         let s = Started { id: job.id, start: now, end, wait: now - job.submit };
-        self.by_expected_end.insert((expected_end, job.id));
+        self.by_expected_end.insert((expected_end, job.id, job.nodes));
         self.running.insert(job.id, Running { job, start: now, end, expected_end, nodes });
         s
     }
@@ -228,7 +244,7 @@ impl PoolScheduler {
     /// they are down or drained. Returns the job if it was running.
     pub fn finish(&mut self, id: JobId) -> Option<Running> {
         let r = self.running.remove(&id)?;
-        self.by_expected_end.remove(&(r.expected_end, id));
+        self.by_expected_end.remove(&(r.expected_end, id, r.job.nodes));
         for n in &r.nodes {
             if self.nodes[*n as usize] == NodeState::Busy(id) {
                 self.nodes[*n as usize] = NodeState::Idle;
@@ -307,6 +323,11 @@ impl PoolScheduler {
         Ok(())
     }
 }
+
+mod idle;
+mod restore;
+
+pub use restore::RestoredJob;
 
 #[cfg(test)]
 #[path = "scheduler_tests.rs"]

@@ -1,0 +1,274 @@
+//! Why a pool scored as it did, or why it was ruled out: a small `Copy` value
+//! computed in the hot path, rendered to Korean or English text only on
+//! demand (and when serialised, as `{code, ko, en}`).
+
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+
+use super::criterion::PlatformNeed;
+use super::kinds::{Precision, Sector};
+
+/// The JSON form of a [`Reason`] (for the OpenAPI document).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReasonText {
+    /// Stable snake_case code, e.g. `data_transfer`.
+    pub code: String,
+    /// The reason in Korean.
+    pub ko: String,
+    /// The reason in English.
+    pub en: String,
+}
+
+/// A reason, with the figures it quotes (units in the field names).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reason {
+    Throughput { precision: Precision, tflops: f64, relative: f64 },
+    PrecisionFallback { wanted: Precision, used: Precision, tflops: f64 },
+    CpuSpill { tflops: f64 },
+    SingleNode,
+    IndependentTasks,
+    Fabric { tight: bool, topology_aware: bool, scaling: f64, gbps_per_gpu: f64 },
+    NoPlatformNeeds,
+    PlatformFit { need: PlatformNeed, fit: f64 },
+    NoDataset,
+    DataLocal { tb: f64 },
+    DataTransfer { tb: f64, hours: f64 },
+    WaitPredicted { p50_hours: f64, p90_hours: f64, segments: u32 },
+    WaitHeuristic { hours: f64, segments: u32 },
+    WaitUnknown,
+    Energy { kwh: f64, pue: f64 },
+    CostFree { market_krw: f64 },
+    Cost { krw: f64, market_krw: f64 },
+    NotEligible { sector: Sector },
+    NoServices,
+    GpuMemory { need_gb: f64, have_gb: f64 },
+    CpuMemory { need_gb: f64, have_gb: f64 },
+    TooWide { nodes: u32, max_nodes: u32 },
+    OverWalltime { hours: f64, limit_hours: u32 },
+}
+
+/// `1234567.8` → `1,234,568`.
+pub fn grouped(x: f64) -> String {
+    let n = x.round().abs() as u64;
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if x.round() < 0.0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Hours with one decimal below 10, whole above.
+fn h(x: f64) -> String {
+    if x < 10.0 {
+        format!("{x:.1}")
+    } else {
+        grouped(x)
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+fn seg_ko(segments: u32) -> String {
+    if segments > 1 {
+        format!(", 체크포인트로 {segments}회 나눠 제출")
+    } else {
+        String::new()
+    }
+}
+
+fn seg_en(segments: u32) -> String {
+    if segments > 1 {
+        format!(", resubmitted {segments} times from checkpoints")
+    } else {
+        String::new()
+    }
+}
+
+impl Reason {
+    /// Stable snake_case code of the variant.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Reason::Throughput { .. } => "throughput",
+            Reason::PrecisionFallback { .. } => "precision_fallback",
+            Reason::CpuSpill { .. } => "cpu_spill",
+            Reason::SingleNode => "single_node",
+            Reason::IndependentTasks => "independent_tasks",
+            Reason::Fabric { .. } => "fabric",
+            Reason::NoPlatformNeeds => "no_platform_needs",
+            Reason::PlatformFit { .. } => "platform_fit",
+            Reason::NoDataset => "no_dataset",
+            Reason::DataLocal { .. } => "data_local",
+            Reason::DataTransfer { .. } => "data_transfer",
+            Reason::WaitPredicted { .. } => "wait_predicted",
+            Reason::WaitHeuristic { .. } => "wait_heuristic",
+            Reason::WaitUnknown => "wait_unknown",
+            Reason::Energy { .. } => "energy",
+            Reason::CostFree { .. } => "cost_free",
+            Reason::Cost { .. } => "cost",
+            Reason::NotEligible { .. } => "not_eligible",
+            Reason::NoServices => "no_services",
+            Reason::GpuMemory { .. } => "gpu_memory",
+            Reason::CpuMemory { .. } => "cpu_memory",
+            Reason::TooWide { .. } => "too_wide",
+            Reason::OverWalltime { .. } => "over_walltime",
+        }
+    }
+
+    /// The reason in Korean.
+    pub fn ko(&self) -> String {
+        match *self {
+            Reason::Throughput { precision, tflops, relative } => {
+                format!("{} 성능 GPU당 {} TFLOPS (최고 대비 {})", precision.label_ko(), grouped(tflops), pct(relative))
+            }
+            Reason::PrecisionFallback { wanted, used, tflops } => {
+                format!("{} 미지원: {}로 실행 (GPU당 {} TFLOPS)", wanted.label_ko(), used.label_ko(), grouped(tflops))
+            }
+            Reason::CpuSpill { tflops } => {
+                format!("작업 데이터가 Grace CPU 메모리로 넘쳐 처리량이 줄어듦 (GPU당 {} TFLOPS)", grouped(tflops))
+            }
+            Reason::SingleNode => "한 노드 안에서 실행되어 노드 간 네트워크의 영향이 없음".into(),
+            Reason::IndependentTasks => "독립 작업이라 노드 간 통신이 거의 없음".into(),
+            Reason::Fabric { tight, topology_aware, scaling, gbps_per_gpu } => format!(
+                "{}{} 확장 효율 {} (GPU당 {} Gb/s)",
+                if topology_aware {
+                    "위상 인식 HPC 패브릭, "
+                } else {
+                    "클라우드 네트워크(갱 스케줄링 약함), "
+                },
+                if tight { "밀결합" } else { "중간 결합" },
+                pct(scaling),
+                grouped(gbps_per_gpu)
+            ),
+            Reason::NoPlatformNeeds => "특별한 소프트웨어 요구 없음".into(),
+            Reason::PlatformFit { need, fit } => format!("{} 지원 수준 {}", need.label_ko(), pct(fit)),
+            Reason::NoDataset => "옮길 데이터 없음".into(),
+            Reason::DataLocal { tb } => format!("데이터 {} TB가 이미 이곳에 있음", h(tb)),
+            Reason::DataTransfer { tb, hours } => format!("데이터 {} TB 전송에 약 {}시간", h(tb), h(hours)),
+            Reason::WaitPredicted { p50_hours, p90_hours, segments } => {
+                format!("예상 대기 {}시간 (90%: {}시간){}", h(p50_hours), h(p90_hours), seg_ko(segments))
+            }
+            Reason::WaitHeuristic { hours, segments } => {
+                format!("대기열로 본 예상 대기 약 {}시간{}", h(hours), seg_ko(segments))
+            }
+            Reason::WaitUnknown => "실시간 대기열 정보 없음".into(),
+            Reason::Energy { kwh, pue } => format!("에너지 약 {} kWh (PUE {pue:.2})", grouped(kwh)),
+            Reason::CostFree { market_krw } => format!("무료 (시장가 약 {}원)", grouped(market_krw)),
+            Reason::Cost { krw, market_krw } => {
+                format!("비용 약 {}원 (시장가 약 {}원)", grouped(krw), grouped(market_krw))
+            }
+            Reason::NotEligible { sector } => format!("{}은(는) 이 자원을 신청할 수 없음", sector.label_ko()),
+            Reason::NoServices => "배치 노드에서는 상시 서비스를 운영할 수 없음".into(),
+            Reason::GpuMemory { need_gb, have_gb } => {
+                format!("GPU당 메모리 {} GB 필요, {} GB뿐", grouped(need_gb), grouped(have_gb))
+            }
+            Reason::CpuMemory { need_gb, have_gb } => {
+                format!("노드당 CPU 메모리 {} GB 필요, {} GB뿐", grouped(need_gb), grouped(have_gb))
+            }
+            Reason::TooWide { nodes, max_nodes } => format!("{nodes}개 노드 필요, 작업당 최대 {max_nodes}개"),
+            Reason::OverWalltime { hours, limit_hours } => {
+                format!("실행 {}시간이 최대 {limit_hours}시간을 넘고 체크포인트가 없음", h(hours))
+            }
+        }
+    }
+
+    /// The reason in English.
+    pub fn en(&self) -> String {
+        match *self {
+            Reason::Throughput { precision, tflops, relative } => format!(
+                "{} at {} TFLOPS per GPU ({} of the best)",
+                precision.label_en(),
+                grouped(tflops),
+                pct(relative)
+            ),
+            Reason::PrecisionFallback { wanted, used, tflops } => {
+                format!("no {}: runs at {} ({} TFLOPS per GPU)", wanted.label_en(), used.label_en(), grouped(tflops))
+            }
+            Reason::CpuSpill { tflops } => format!(
+                "working set spills into Grace CPU memory, lowering throughput ({} TFLOPS per GPU)",
+                grouped(tflops)
+            ),
+            Reason::SingleNode => "runs within one node: the network between nodes does not matter".into(),
+            Reason::IndependentTasks => "independent tasks: little communication between nodes".into(),
+            Reason::Fabric { tight, topology_aware, scaling, gbps_per_gpu } => format!(
+                "{}{} scaling efficiency {} ({} Gb/s per GPU)",
+                if topology_aware {
+                    "topology-aware HPC fabric, "
+                } else {
+                    "cloud network with weaker gang scheduling, "
+                },
+                if tight { "tightly coupled" } else { "moderately coupled" },
+                pct(scaling),
+                grouped(gbps_per_gpu)
+            ),
+            Reason::NoPlatformNeeds => "no particular software needs".into(),
+            Reason::PlatformFit { need, fit } => format!("{} supported at {}", need.label_en(), pct(fit)),
+            Reason::NoDataset => "no data to move".into(),
+            Reason::DataLocal { tb } => format!("the {} TB of data are already here", h(tb)),
+            Reason::DataTransfer { tb, hours } => format!("moving {} TB of data takes about {} h", h(tb), h(hours)),
+            Reason::WaitPredicted { p50_hours, p90_hours, segments } => {
+                format!("predicted wait {} h (90%: {} h){}", h(p50_hours), h(p90_hours), seg_en(segments))
+            }
+            Reason::WaitHeuristic { hours, segments } => {
+                format!("about {} h wait judging by the queue{}", h(hours), seg_en(segments))
+            }
+            Reason::WaitUnknown => "no live queue data".into(),
+            Reason::Energy { kwh, pue } => format!("about {} kWh of energy (PUE {pue:.2})", grouped(kwh)),
+            Reason::CostFree { market_krw } => format!("free (market price about KRW {})", grouped(market_krw)),
+            Reason::Cost { krw, market_krw } => {
+                format!("about KRW {} (market price about KRW {})", grouped(krw), grouped(market_krw))
+            }
+            Reason::NotEligible { sector } => format!("a {} may not apply for this resource", sector.label_en()),
+            Reason::NoServices => "long-running services cannot run on batch nodes".into(),
+            Reason::GpuMemory { need_gb, have_gb } => {
+                format!("needs {} GB per GPU, has {} GB", grouped(need_gb), grouped(have_gb))
+            }
+            Reason::CpuMemory { need_gb, have_gb } => {
+                format!("needs {} GB CPU memory per node, has {} GB", grouped(need_gb), grouped(have_gb))
+            }
+            Reason::TooWide { nodes, max_nodes } => format!("needs {nodes} nodes, at most {max_nodes} per job"),
+            Reason::OverWalltime { hours, limit_hours } => {
+                format!("runs {} h, over the {limit_hours} h limit, without checkpoints", h(hours))
+            }
+        }
+    }
+}
+
+impl Serialize for Reason {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Reason", 3)?;
+        st.serialize_field("code", self.code())?;
+        st.serialize_field("ko", &self.ko())?;
+        st.serialize_field("en", &self.en())?;
+        st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(grouped(1_234_567.6), "1,234,568");
+        assert_eq!(grouped(999.0), "999");
+        assert_eq!(grouped(-1_000.0), "-1,000");
+    }
+
+    #[test]
+    fn a_reason_serialises_with_both_languages() {
+        let json = serde_json::to_value(Reason::DataTransfer { tb: 50.0, hours: 4.2 }).unwrap();
+        assert_eq!(json["code"], "data_transfer");
+        assert_eq!(json["en"], "moving 50 TB of data takes about 4.2 h");
+        assert!(json["ko"].as_str().unwrap().contains("전송"));
+    }
+}

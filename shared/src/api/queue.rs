@@ -1,0 +1,52 @@
+//! Wire type of a pool's queue at one instant, the input of the queue-wait
+//! prediction (`advisor::predict_wait`). A real source (Slurm's `squeue`)
+//! can fill it as well as the demo simulator.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::DataSource;
+
+/// One pool's nodes, running jobs and queue at `at`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueSnapshot {
+    pub pool_id: String,
+    /// When the snapshot was taken (UTC).
+    pub at: DateTime<Utc>,
+    /// Nodes up (idle or busy); down and drained nodes are left out.
+    pub nodes_up: u32,
+    pub gpus_per_node: u32,
+    /// Running jobs (any order).
+    pub running: Vec<RunningJob>,
+    /// Pending jobs, in queue order (head first).
+    pub pending: Vec<PendingJob>,
+    pub source: DataSource,
+}
+
+/// A running job as the scheduler plans with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunningJob {
+    /// Whole nodes it holds.
+    pub nodes: u32,
+    /// Seconds until its walltime (or declared duration) runs out; it may end sooner.
+    pub remaining_seconds: u64,
+}
+
+/// A pending job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PendingJob {
+    /// Whole nodes requested.
+    pub nodes: u32,
+    /// Requested walltime (or declared duration), seconds.
+    pub walltime_seconds: u64,
+}
+
+impl QueueSnapshot {
+    /// Nodes held by running jobs.
+    pub fn busy_nodes(&self) -> u32 {
+        self.running.iter().map(|r| r.nodes).sum()
+    }
+}
