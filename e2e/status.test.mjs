@@ -1,0 +1,407 @@
+// Browser journeys of the public status page, one per test, against the real
+// server (e2e/server.mjs) and the release front end in dist/, in Debian's
+// headless Chromium driven by playwright-core. Accessibility is checked with axe-core.
+
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { chromium } from 'playwright-core';
+
+import { REPO_ROOT, startServer } from './server.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const SHOTS_DIR = join(REPO_ROOT, 'target', 'e2e-shots');
+
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SYSTEM_IDS = ['kakao', 'kisti6', 'naver', 'nhn'];
+const ANSWERS = ['now', 'if_shorter_than', 'waits', 'too_large', 'unavailable'];
+const HANGUL = /[\uAC00-\uD7A3]/;
+const ISO_DATE = /\d{4}-\d{2}-\d{2}/;
+const TEST_TIMEOUT_MS = 120_000;
+
+// The whole file may not run longer than this, whatever hangs.
+const watchdog = setTimeout(() => {
+  console.error('e2e: overall timeout of 15 minutes reached, giving up');
+  process.exit(1);
+}, 15 * 60_000);
+watchdog.unref();
+
+let server;
+let browser;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Re-runs `check` (which throws while unmet) until it passes or `timeoutMs` elapses. */
+async function eventually(check, { timeoutMs = 20_000, intervalMs = 200 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/** A fresh browser context (own storage) with the page loaded and the systems rendered. */
+async function openStatusPage({ width = 1280, height = 900 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  await page.goto(`${server.baseUrl}/`, { waitUntil: 'load' });
+  await page.locator('[data-testid=system]').first().waitFor({ timeout: 30_000 });
+  return { context, page, errors };
+}
+
+/** Waits until the 90-day uptime bars of every system have rendered. */
+async function waitForUptimeBars(page) {
+  await eventually(async () => {
+    const counts = await page.$$eval('[data-testid=uptime-bars]', (bars) =>
+      bars.map((b) => b.querySelectorAll('[data-testid=uptime-day]').length),
+    );
+    assert.ok(counts.length >= SYSTEM_IDS.length, `expected uptime bars for every system, found ${counts.length}`);
+    assert.ok(
+      counts.every((n) => n === 90),
+      `every [data-testid=uptime-bars] must hold 90 [data-testid=uptime-day], found ${JSON.stringify(counts)}`,
+    );
+  }, { timeoutMs: 30_000 });
+}
+
+const htmlLang = (page) => page.evaluate(() => document.documentElement.lang);
+
+/** Switches the page to `lang` with the visible toggle (no-op if already there). */
+async function useLanguage(page, lang) {
+  if ((await htmlLang(page)) === lang) return;
+  await page.locator('[data-testid=lang-toggle]').click();
+  await page.waitForFunction((l) => document.documentElement.lang === l, lang, { timeout: 10_000 });
+}
+
+/** The JSON body of a response, failing with the text when it is not JSON. */
+async function jsonBody(res) {
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    assert.fail(`expected a JSON body from ${res.url} (HTTP ${res.status}), got: ${text.slice(0, 300)}`);
+  }
+}
+
+/** The answer `shared::start_now::start_now` gives for `pool` and `n` GPUs (the Rust rules, ported). */
+function expectedStartAnswer(pool, n) {
+  const per = Math.max(pool.gpus_per_node, 1);
+  const gpus = Math.ceil(n / per) * per; // jobs take whole nodes
+  if (gpus > pool.max_job_gpus) return 'too_large';
+  if (pool.status === 'major_outage') return 'unavailable';
+  if (gpus <= pool.largest_startable_gpus) return 'now';
+  const window = pool.backfill_window_seconds;
+  if (window != null && window > 0 && gpus <= pool.backfill_gpus) return 'if_shorter_than';
+  return 'waits';
+}
+
+before(async () => {
+  server = await startServer();
+  console.log(`e2e: kairr-server ready at ${server.baseUrl} after ${server.startupMs} ms`);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  mkdirSync(SHOTS_DIR, { recursive: true });
+}, { timeout: 180_000 });
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('the public status page', { timeout: 14 * 60_000 }, () => {
+  test('all four systems show with demo data in Korean by default', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page, errors } = await openStatusPage();
+    try {
+      await eventually(async () => {
+        const ids = await page.$$eval('[data-testid=system]', (els) => els.map((e) => e.dataset.systemId));
+        assert.deepEqual([...ids].sort(), SYSTEM_IDS, `data-system-id of [data-testid=system]: ${JSON.stringify(ids)}`);
+      });
+      const pools = await page.locator('[data-testid=pool-card]').count();
+      assert.ok(pools >= 4, `expected at least 4 [data-testid=pool-card], found ${pools}`);
+      assert.ok(await page.locator('[data-testid=demo-badge]').first().isVisible(), 'the demo badge must be visible');
+      await waitForUptimeBars(page);
+
+      const free = await page.$$eval('[data-testid=free-gpus]', (els) => els.map((e) => e.textContent.trim()));
+      assert.ok(free.length >= 1, 'expected [data-testid=free-gpus] elements');
+      for (const text of free) assert.match(text, /\d/, `free GPUs text without digits: "${text}"`);
+
+      assert.equal(await htmlLang(page), 'ko', '<html lang> must be "ko" by default');
+      const body = await page.evaluate(() => document.body.innerText);
+      assert.match(body, HANGUL, 'the page must show Korean text by default');
+      assert.deepEqual(errors, [], 'the page raised uncaught errors');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the language toggle switches to English and the choice is remembered', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page } = await openStatusPage();
+    try {
+      assert.equal(await htmlLang(page), 'ko');
+      await page.locator('[data-testid=lang-toggle]').click();
+      await page.waitForFunction(() => document.documentElement.lang === 'en', null, { timeout: 10_000 });
+      await eventually(async () => {
+        const badge = await page.locator('[data-testid=demo-badge]').first().innerText();
+        assert.match(badge, /demo/i, `the demo badge should read in English, got "${badge}"`);
+      });
+
+      await page.reload({ waitUntil: 'load' });
+      await page.locator('[data-testid=system]').first().waitFor({ timeout: 30_000 });
+      assert.equal(await htmlLang(page), 'en', 'English must be remembered across a reload');
+      await eventually(async () => {
+        const badge = await page.locator('[data-testid=demo-badge]').first().innerText();
+        assert.match(badge, /demo/i, `after reload the demo badge should still be English, got "${badge}"`);
+      });
+
+      await page.locator('[data-testid=lang-toggle]').click();
+      await page.waitForFunction(() => document.documentElement.lang === 'ko', null, { timeout: 10_000 });
+      await eventually(async () => {
+        const badge = await page.locator('[data-testid=demo-badge]').first().innerText();
+        assert.match(badge, HANGUL, `back in Korean the demo badge should be Korean, got "${badge}"`);
+      });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a server-sent update reaches the page without a reload', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const streams = [];
+    page.on('request', (req) => {
+      if (req.resourceType() === 'eventsource') streams.push(req.url());
+    });
+    try {
+      await page.goto(`${server.baseUrl}/`, { waitUntil: 'load' });
+      const updated = page.locator('[data-testid=updated-ago]').first();
+      await updated.waitFor({ timeout: 30_000 });
+      await page.evaluate(() => {
+        window.__marker = 1;
+      });
+      const before = await updated.getAttribute('data-updated-at');
+      assert.ok(before, '[data-testid=updated-ago] must carry data-updated-at');
+      assert.ok(!Number.isNaN(Date.parse(before)), `data-updated-at is not a timestamp: "${before}"`);
+
+      await page.waitForFunction(
+        (prev) => {
+          const el = document.querySelector('[data-testid=updated-ago]');
+          return el && el.dataset.updatedAt && el.dataset.updatedAt !== prev;
+        },
+        before,
+        { timeout: 15_000 },
+      );
+      const afterValue = await updated.getAttribute('data-updated-at');
+      assert.ok(Date.parse(afterValue) > Date.parse(before), `updated-at went from ${before} to ${afterValue}`);
+      assert.equal(await page.evaluate(() => window.__marker), 1, 'the page navigated or reloaded instead of updating in place');
+      assert.ok(streams.length >= 1, 'the page opened no EventSource (server-sent events) connection');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('asking for N GPUs answers for every pool and rejects bad input', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page } = await openStatusPage();
+    try {
+      const input = page.locator('[data-testid=gpu-input]');
+      const answers = () => page.$$eval('[data-testid=start-answer]', (els) => els.map((e) => e.dataset.answer));
+
+      await input.fill('8');
+      await eventually(async () => {
+        const got = await answers();
+        assert.ok(got.length >= 4, `expected a [data-testid=start-answer] per pool, found ${got.length}`);
+        for (const a of got) assert.ok(ANSWERS.includes(a), `unexpected data-answer "${a}" in ${JSON.stringify(got)}`);
+      });
+
+      // Cross-check against the API on one consistent snapshot: the page's
+      // data-updated-at must equal the API's updated_at and stay put while read.
+      const snapshot = await eventually(async () => {
+        const s = await page.evaluate(async () => {
+          const api = await (await fetch('/api/v1/status')).json();
+          const read = () => ({
+            updatedAt: document.querySelector('[data-testid=updated-ago]')?.dataset.updatedAt ?? null,
+            answers: [...document.querySelectorAll('[data-testid=start-answer]')].map((e) => ({
+              answer: e.dataset.answer,
+              poolId: e.dataset.poolId ?? e.closest('[data-pool-id]')?.dataset.poolId ?? null,
+            })),
+          });
+          const first = read();
+          await new Promise((r) => setTimeout(r, 100));
+          return { api, first, second: read() };
+        });
+        assert.deepEqual(s.first, s.second, 'the page changed while being read');
+        assert.equal(
+          Date.parse(s.first.updatedAt),
+          Date.parse(s.api.updated_at),
+          `page data-updated-at ${s.first.updatedAt} never matched the API's updated_at ${s.api.updated_at}`,
+        );
+        return s;
+      }, { timeoutMs: 30_000, intervalMs: 50 });
+
+      const apiPools = snapshot.api.systems.flatMap((sys) => sys.pools);
+      const shown = snapshot.first.answers;
+      console.log(`e2e: answers for 8 GPUs at ${snapshot.api.updated_at}: ${shown.map((a) => `${a.poolId}=${a.answer}`).join(', ')}`);
+      // The relation that must hold: if the node-rounded width fits the pool's
+      // largest startable job and the pool accepts it and is not in a major
+      // outage, the answer is `now`; conversely `now` needs that fit.
+      for (const pool of apiPools) {
+        const per = Math.max(pool.gpus_per_node, 1);
+        const rounded = Math.ceil(8 / per) * per;
+        const mustBeNow = rounded <= pool.largest_startable_gpus && rounded <= pool.max_job_gpus && pool.status !== 'major_outage';
+        assert.equal(expectedStartAnswer(pool, 8) === 'now', mustBeNow);
+      }
+      if (shown.every((a) => a.poolId)) {
+        for (const pool of apiPools) {
+          const mine = shown.filter((a) => a.poolId === pool.id).map((a) => a.answer);
+          assert.ok(mine.length >= 1, `no start-answer shown for pool ${pool.id}`);
+          const want = expectedStartAnswer(pool, 8);
+          for (const got of mine) {
+            assert.equal(got, want, `pool ${pool.id} for 8 GPUs: page says ${got}, API figures imply ${want} ` +
+              `(largest_startable_gpus=${pool.largest_startable_gpus}, gpus_per_node=${pool.gpus_per_node}, ` +
+              `max_job_gpus=${pool.max_job_gpus}, status=${pool.status}, backfill_gpus=${pool.backfill_gpus}, ` +
+              `backfill_window_seconds=${pool.backfill_window_seconds})`);
+          }
+        }
+      } else {
+        console.log('e2e: note: [data-testid=start-answer] carries no data-pool-id (nor an ancestor); comparing the answers as a multiset');
+        const want = apiPools.map((p) => expectedStartAnswer(p, 8)).sort();
+        const got = shown.map((a) => a.answer).sort();
+        assert.deepEqual(got, want, 'answers for 8 GPUs on the page differ from what /api/v1/status implies');
+      }
+
+      await input.fill('100000');
+      await eventually(async () => {
+        const got = await answers();
+        assert.ok(got.length >= 4, `expected a start answer per pool, found ${got.length}`);
+        assert.ok(got.every((a) => a === 'too_large'), `100000 GPUs must be too_large everywhere, got ${JSON.stringify(got)}`);
+      });
+
+      await input.fill('abc');
+      const error = page.locator('[data-testid=gpu-input-error]');
+      await error.waitFor({ state: 'visible', timeout: 5_000 });
+      assert.equal(await input.getAttribute('aria-invalid'), 'true', 'the input must have aria-invalid="true" on bad input');
+
+      await input.fill('8');
+      await error.waitFor({ state: 'hidden', timeout: 5_000 });
+      assert.notEqual(await input.getAttribute('aria-invalid'), 'true', 'aria-invalid must clear once the input is valid');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the page has no serious accessibility violations and fits a phone screen', { timeout: 4 * TEST_TIMEOUT_MS }, async () => {
+    const failures = [];
+    for (const lang of ['ko', 'en']) {
+      for (const width of [1280, 375]) {
+        const { context, page } = await openStatusPage({ width, height: width === 375 ? 812 : 900 });
+        try {
+          await useLanguage(page, lang);
+          await waitForUptimeBars(page);
+          await page.screenshot({ path: join(SHOTS_DIR, `status-${lang}-${width}.png`), fullPage: true });
+
+          await page.addScriptTag({ path: AXE_PATH });
+          const violations = await page.evaluate(async () => {
+            const result = await window.axe.run(document, { resultTypes: ['violations'] });
+            return result.violations
+              .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+              .map((v) => ({
+                id: v.id,
+                impact: v.impact,
+                help: v.help,
+                nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(0, 3).join(' ')}`),
+                count: v.nodes.length,
+              }));
+          });
+          for (const v of violations) failures.push(`[${lang} ${width}px] ${v.impact} ${v.id} (${v.count} nodes): ${v.help}\n      ${v.nodes.join('\n      ')}`);
+
+          if (width === 375) {
+            const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+            if (scrollWidth > 375) {
+              const wide = await page.evaluate(() =>
+                [...document.querySelectorAll('body *')]
+                  .filter((e) => e.getBoundingClientRect().right > 376)
+                  .slice(0, 5)
+                  .map((e) => `${e.tagName.toLowerCase()}${e.dataset.testid ? `[data-testid=${e.dataset.testid}]` : ''}${e.className ? `.${String(e.className).split(' ').join('.')}` : ''} right=${Math.round(e.getBoundingClientRect().right)}`),
+              );
+              failures.push(`[${lang} 375px] horizontal scroll: scrollWidth ${scrollWidth} > 375; widest: ${wide.join(', ')}`);
+            }
+          }
+        } finally {
+          await context.close();
+        }
+      }
+    }
+    if (failures.length) console.log(`e2e: accessibility / layout problems:\n  ${failures.join('\n  ')}`);
+    assert.deepEqual(failures, [], 'serious or critical axe violations, or horizontal scroll at 375 px');
+  });
+
+  test('the uptime bars can be explored with the keyboard', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page } = await openStatusPage();
+    try {
+      await waitForUptimeBars(page);
+      const inFirstBars = () =>
+        page.evaluate(() => {
+          const bars = document.querySelector('[data-testid=uptime-bars]');
+          return !!bars && !!document.activeElement && bars.contains(document.activeElement);
+        });
+      let tabs = 0;
+      while (!(await inFirstBars())) {
+        assert.ok(tabs < 300, 'the first [data-testid=uptime-bars] was not reached with 300 Tab presses');
+        await page.keyboard.press('Tab');
+        tabs += 1;
+      }
+
+      const liveTexts = () =>
+        page.evaluate(() =>
+          [...document.querySelectorAll('[aria-live]:not([aria-live=off]), [role=status], [role=log], [role=alert]')].map(
+            (e) => e.textContent.trim(),
+          ),
+        );
+      const beforeKey = await liveTexts();
+      await page.keyboard.press('ArrowLeft');
+      const announced = await eventually(async () => {
+        const now = await liveTexts();
+        const changed = now.filter((t, i) => t !== beforeKey[i] || i >= beforeKey.length);
+        const dated = changed.find((t) => ISO_DATE.test(t));
+        assert.ok(dated, `after ArrowLeft no aria-live region announced a YYYY-MM-DD date; live regions: ${JSON.stringify(now)}`);
+        return dated;
+      }, { timeoutMs: 5_000 });
+      console.log(`e2e: reached the uptime bars after ${tabs} Tab presses; ArrowLeft announced: "${announced}"`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the history API answers 404 for an unknown system and 400 for an unknown range', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const ok = await fetch(`${server.baseUrl}/api/v1/status/history?system=kisti6&range=24h`);
+    assert.equal(ok.status, 200);
+    const history = await jsonBody(ok);
+    assert.equal(history.uptime_days.length, 90, 'history must carry 90 uptime days');
+
+    const missing = await fetch(`${server.baseUrl}/api/v1/status/history?system=nope&range=24h`);
+    assert.equal(missing.status, 404);
+    assert.match(missing.headers.get('content-type') ?? '', /json/, '404 must be JSON');
+    assert.equal(typeof (await jsonBody(missing)), 'object');
+
+    const badRange = await fetch(`${server.baseUrl}/api/v1/status/history?system=kisti6&range=3y`);
+    assert.equal(badRange.status, 400);
+    assert.match(badRange.headers.get('content-type') ?? '', /json/, '400 must be JSON');
+    assert.equal(typeof (await jsonBody(badRange)), 'object');
+  });
+});
