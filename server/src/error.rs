@@ -1,9 +1,11 @@
 //! The one error type of the HTTP layer, mapped once to a status code and
-//! the JSON body `ApiError { error, field, message }`.
+//! the JSON body `ApiError { error, field, message, fields }`.
 
+use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use kairr_shared::advisor::FieldErrors;
 use kairr_shared::api::ApiError;
 
 /// Everything a handler can fail with.
@@ -13,23 +15,38 @@ pub enum AppError {
     UnknownSystem(String),
     #[error("{message}")]
     BadParameter { field: &'static str, message: String },
+    /// The body is not the JSON the endpoint takes.
+    #[error("request body: {0}")]
+    BadBody(String),
+    /// The body parsed but some fields are invalid.
+    #[error("{0}")]
+    InvalidInput(FieldErrors),
     #[error("not found: {0}")]
     NotFound(String),
-    #[error("no status snapshot yet")]
-    NoSnapshot,
     #[error("unauthorised")]
     Unauthorised,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
 
+impl From<JsonRejection> for AppError {
+    fn from(r: JsonRejection) -> Self {
+        AppError::BadBody(r.body_text())
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code, field) = match &self {
-            AppError::UnknownSystem(_) => (StatusCode::NOT_FOUND, "unknown_system", Some("system")),
-            AppError::BadParameter { field, .. } => (StatusCode::BAD_REQUEST, "invalid_parameter", Some(*field)),
+            AppError::UnknownSystem(_) => (StatusCode::NOT_FOUND, "unknown_system", Some("system".to_owned())),
+            AppError::BadParameter { field, .. } => {
+                (StatusCode::BAD_REQUEST, "invalid_parameter", Some((*field).to_owned()))
+            }
+            AppError::BadBody(_) => (StatusCode::BAD_REQUEST, "invalid_body", Some("body".to_owned())),
+            AppError::InvalidInput(errors) => {
+                (StatusCode::BAD_REQUEST, "invalid_input", errors.0.first().map(|e| e.field.clone()))
+            }
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", None),
-            AppError::NoSnapshot => (StatusCode::SERVICE_UNAVAILABLE, "no_snapshot", None),
             AppError::Unauthorised => (StatusCode::UNAUTHORIZED, "unauthorised", None),
             AppError::Internal(e) => {
                 tracing::error!(error = %e, "internal error");
@@ -40,7 +57,11 @@ impl IntoResponse for AppError {
             AppError::Internal(_) => "internal error; see the server log".to_owned(),
             other => other.to_string(),
         };
-        let body = ApiError { error: code.to_owned(), field: field.map(str::to_owned), message };
+        let fields = match self {
+            AppError::InvalidInput(errors) => errors.0,
+            _ => Vec::new(),
+        };
+        let body = ApiError { error: code.to_owned(), field, message, fields };
         (status, Json(body)).into_response()
     }
 }

@@ -5,4 +5,5 @@ pub mod feed;
 pub mod health;
 pub mod history;
 pub mod incidents;
+pub mod placement;
 pub mod status;

@@ -82,7 +82,7 @@ impl Monitor {
     }
 
     /// One poll: track, record, and return the new snapshot.
-    pub async fn tick(&mut self, now: i64) -> anyhow::Result<StatusSummary> {
+    pub async fn tick(&mut self, now: i64) -> anyhow::Result<Live> {
         let poll: SourcePoll = self.source.poll(now).await?;
         let changes = self.tracker.observe(poll.at, &poll.systems);
         if !changes.is_empty() {
@@ -99,21 +99,29 @@ impl Monitor {
             self.storage.upsert_maintenance(&poll.maintenance).await?;
             self.last_maintenance_write = Some(poll.at);
         }
-        Ok(StatusSummary::new(poll.at, poll.systems, self.stale_after))
+        Ok(Live::new(StatusSummary::new(poll.at, poll.systems, self.stale_after), poll.queues))
     }
 
     /// Polls every `tick` forever, publishing each snapshot. Failures are
     /// logged and retried at the next tick; the last good snapshot stays
     /// published and turns stale by age.
     pub async fn run(mut self, tick: Duration, tx: watch::Sender<Arc<Live>>) {
-        let mut interval = tokio::time::interval(tick);
+        // The first snapshot was published at start-up: the next is one tick later.
+        let mut interval = tokio::time::interval_at(tokio::time::Instant::now() + tick, tick);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             interval.tick().await;
             let now = chrono::Utc::now().timestamp();
             match self.tick(now).await {
-                Ok(summary) => {
-                    tx.send_replace(Arc::new(Live::new(summary)));
+                Ok(live) => {
+                    // Only a newer snapshot is news (clients key on `updated_at`).
+                    tx.send_if_modified(|current| {
+                        let newer = live.summary.updated_at > current.summary.updated_at;
+                        if newer {
+                            *current = Arc::new(live);
+                        }
+                        newer
+                    });
                 }
                 Err(e) => {
                     tracing::warn!(source = self.source.name(), error = %e, "status poll failed")

@@ -15,6 +15,10 @@ use crate::handlers;
         handlers::history::get_history,
         handlers::incidents::get_incidents,
         handlers::events::get_events,
+        handlers::status::get_queues,
+        handlers::placement::post_placement,
+        handlers::placement::post_workflow,
+        handlers::placement::get_catalogue,
         handlers::feed::feed,
         handlers::health::healthz,
         handlers::health::metrics,
@@ -33,8 +37,10 @@ use crate::handlers;
         kairr_shared::api::Maintenance,
         kairr_shared::api::ApiError,
         kairr_shared::api::Health,
+        kairr_shared::api::QueuesResponse,
+        kairr_shared::advisor::FieldError,
     )),
-    tags((name = "status"), (name = "incidents"), (name = "operations"))
+    tags((name = "status"), (name = "incidents"), (name = "placement"), (name = "operations"))
 )]
 pub struct ApiDoc;
 

@@ -1,13 +1,13 @@
 //! The route table.
 
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{middleware, Router};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::AppError;
-use crate::handlers::{events, feed, health, history, incidents, status};
+use crate::handlers::{events, feed, health, history, incidents, placement, status};
 use crate::metrics;
 use crate::openapi;
 use crate::state::AppState;
@@ -20,10 +20,15 @@ pub fn build(state: AppState) -> Router {
         .route("/v1/status/history", get(history::get_history))
         .route("/v1/incidents", get(incidents::get_incidents))
         .route("/v1/events", get(events::get_events))
+        .route("/v1/queues", get(status::get_queues))
+        .route("/v1/catalogue", get(placement::get_catalogue))
+        .route("/v1/placement", post(placement::post_placement))
+        .route("/v1/placement/workflow", post(placement::post_workflow))
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) });
     let static_dir = state.settings.static_dir.clone();
     let front = Router::new()
+        .nest_service("/advisor", static_files::service(&static_dir.join("advisor")))
         .fallback_service(static_files::service(&static_dir))
         .layer(middleware::from_fn(static_files::cache_headers));
     Router::new()

@@ -3,7 +3,7 @@
 //! Later sources (Slurm, Prometheus) implement the same trait.
 
 use futures_util::future::BoxFuture;
-use kairr_shared::api::{DataSource, Maintenance, SystemStatus};
+use kairr_shared::api::{DataSource, Maintenance, QueueSnapshot, SystemStatus};
 use kairr_shared::catalogue::Catalogue;
 use kairr_shared::sim::{SimConfig, Simulator};
 
@@ -15,6 +15,8 @@ pub struct SourcePoll {
     pub systems: Vec<SystemStatus>,
     /// Maintenance windows the source knows of (past, current and planned).
     pub maintenance: Vec<Maintenance>,
+    /// Each pool's running jobs and queue (empty when the source has none).
+    pub queues: Vec<QueueSnapshot>,
 }
 
 /// A source failed to answer.
@@ -80,6 +82,7 @@ impl StatusSource for DemoSource {
             at,
             systems: self.sim.systems(),
             maintenance: self.sim.planned_maintenance(at - MAINTENANCE_BEHIND_S, at + MAINTENANCE_AHEAD_S),
+            queues: self.sim.queue_snapshots(),
         };
         Box::pin(async move { Ok(poll) })
     }

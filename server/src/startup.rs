@@ -15,7 +15,7 @@ use crate::metrics::Metrics;
 use crate::monitor::Monitor;
 use crate::settings::Settings;
 use crate::source::DemoSource;
-use crate::state::{AppState, Live};
+use crate::state::AppState;
 use crate::storage::Storage;
 
 /// A built application, ready to serve.
@@ -57,7 +57,7 @@ impl Application {
             monitor = monitor.presimulate(start, now).await?;
         }
         let first = monitor.tick(chrono::Utc::now().timestamp()).await?;
-        let (tx, rx) = watch::channel(Arc::new(Live::new(first)));
+        let (tx, rx) = watch::channel(Arc::new(first));
         let tick = Duration::from_secs(u64::from(settings.demo.tick_seconds));
         tokio::spawn(monitor.run(tick, tx));
         let listener = TcpListener::bind(settings.listen).await?;

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use axum::body::Bytes;
-use kairr_shared::api::{StatusHistory, StatusSummary};
+use kairr_shared::api::{QueueSnapshot, QueuesResponse, StatusHistory, StatusSummary};
 use kairr_shared::catalogue::Catalogue;
 use tokio::sync::watch;
 
@@ -13,18 +13,35 @@ use crate::metrics::Metrics;
 use crate::settings::Settings;
 use crate::storage::Storage;
 
-/// The latest snapshot, with its JSON pre-serialised for the hot path.
+/// The latest snapshot, with its JSON serialised (and gzipped) once per tick
+/// for the hot path.
 #[derive(Debug, Clone)]
 pub struct Live {
     pub summary: StatusSummary,
     pub json: Bytes,
+    /// `json` gzipped, for clients that accept it.
+    pub json_gzip: Bytes,
+    /// Each pool's queue, for wait prediction.
+    pub queues: Arc<QueuesResponse>,
 }
 
 impl Live {
-    /// Wraps a summary, serialising it once.
-    pub fn new(summary: StatusSummary) -> Live {
+    /// Wraps a summary and the queues, serialising and compressing once.
+    pub fn new(summary: StatusSummary, queues: Vec<QueueSnapshot>) -> Live {
         let json = serde_json::to_vec(&summary).map(Bytes::from).unwrap_or_default();
-        Live { summary, json }
+        let json_gzip = gzip(&json);
+        let queues = Arc::new(QueuesResponse { source: summary.source, queues });
+        Live { summary, json, json_gzip, queues }
+    }
+}
+
+/// Gzips `data` (empty on the impossible in-memory write failure).
+pub fn gzip(data: &[u8]) -> Bytes {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(data.len() / 4), flate2::Compression::default());
+    match enc.write_all(data).and_then(|_| enc.finish()) {
+        Ok(v) => Bytes::from(v),
+        Err(_) => Bytes::new(),
     }
 }
 

@@ -84,6 +84,9 @@ async fn the_openapi_document_covers_every_route() {
     ] {
         assert!(doc["paths"][path]["get"].is_object(), "{path} missing from OpenAPI");
     }
+    for path in ["/api/v1/placement", "/api/v1/placement/workflow"] {
+        assert!(doc["paths"][path]["post"].is_object(), "{path} missing from OpenAPI");
+    }
     assert!(doc["components"]["schemas"]["StatusSummary"].is_object());
 }
 

@@ -299,6 +299,14 @@ pub struct Health {
     pub version: String,
 }
 
+/// `GET /api/v1/queues`: every pool's queue, the input of wait prediction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueuesResponse {
+    pub source: DataSource,
+    pub queues: Vec<QueueSnapshot>,
+}
+
 /// The JSON body of every 4xx/5xx answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -309,4 +317,7 @@ pub struct ApiError {
     pub field: Option<String>,
     /// Human-readable explanation (English).
     pub message: String,
+    /// Every invalid field, with Korean and English messages (placement inputs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<crate::advisor::FieldError>,
 }

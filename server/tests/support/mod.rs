@@ -1,5 +1,6 @@
 //! Starts a real server on port 0 with a temporary database and static folder.
 #![allow(clippy::unwrap_used, clippy::field_reassign_with_default)] // test support: failing fast is the point
+#![allow(dead_code)] // each test binary uses a different part of the support module
 
 use std::path::PathBuf;
 
@@ -11,7 +12,6 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
-    #[allow(dead_code)] // read by some test binaries only
     pub static_dir: PathBuf,
 }
 
@@ -53,5 +53,11 @@ impl TestApp {
         let res = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
         let status = res.status().as_u16();
         (status, res.json().await.unwrap())
+    }
+
+    /// POST `body` as JSON to `path`, returning status and parsed JSON.
+    pub async fn post(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let res = self.client.post(format!("{}{path}", self.base)).json(body).send().await.unwrap();
+        (res.status().as_u16(), res.json().await.unwrap())
     }
 }
