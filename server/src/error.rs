@@ -23,8 +23,16 @@ pub enum AppError {
     InvalidInput(FieldErrors),
     #[error("not found: {0}")]
     NotFound(String),
-    #[error("unauthorised")]
+    #[error("sign in first")]
     Unauthorised,
+    #[error("your role may not do this")]
+    Forbidden,
+    #[error("missing or wrong X-CSRF-Token header; fetch /api/v1/auth/session first")]
+    CsrfFailed,
+    #[error("wrong username or password")]
+    BadCredentials,
+    #[error("too many failed sign-ins; try again in {0} s")]
+    TooManyAttempts(i64),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -48,6 +56,12 @@ impl IntoResponse for AppError {
             }
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", None),
             AppError::Unauthorised => (StatusCode::UNAUTHORIZED, "unauthorised", None),
+            AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", None),
+            AppError::CsrfFailed => (StatusCode::FORBIDDEN, "csrf_failed", Some("X-CSRF-Token".to_owned())),
+            AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials", Some("password".to_owned())),
+            AppError::TooManyAttempts(_) => {
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", Some("username".to_owned()))
+            }
             AppError::Internal(e) => {
                 tracing::error!(error = %e, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", None)

@@ -1,5 +1,6 @@
 //! HTTP handlers, one file per resource: extract → call the domain → JSON.
 
+pub mod auth;
 pub mod events;
 pub mod feed;
 pub mod health;

@@ -3,6 +3,8 @@
 //! moves data between the source, the database and the network.
 #![forbid(unsafe_code)]
 
+pub mod accounts;
+pub mod auth;
 pub mod error;
 pub mod handlers;
 pub mod metrics;

@@ -20,6 +20,9 @@ use crate::handlers;
         handlers::placement::post_workflow,
         handlers::placement::get_catalogue,
         handlers::feed::feed,
+        handlers::auth::get_session,
+        handlers::auth::post_login,
+        handlers::auth::post_logout,
         handlers::health::healthz,
         handlers::health::metrics,
     ),
@@ -39,8 +42,12 @@ use crate::handlers;
         kairr_shared::api::Health,
         kairr_shared::api::QueuesResponse,
         kairr_shared::advisor::FieldError,
+        kairr_shared::auth::SessionInfo,
+        kairr_shared::auth::UserInfo,
+        kairr_shared::auth::Role,
+        kairr_shared::auth::LoginRequest,
     )),
-    tags((name = "status"), (name = "incidents"), (name = "placement"), (name = "operations"))
+    tags((name = "status"), (name = "incidents"), (name = "placement"), (name = "auth"), (name = "operations"))
 )]
 pub struct ApiDoc;
 

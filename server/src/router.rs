@@ -7,14 +7,18 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::AppError;
-use crate::handlers::{events, feed, health, history, incidents, placement, status};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+use crate::handlers::{auth, events, feed, health, history, incidents, placement, status};
 use crate::metrics;
 use crate::openapi;
 use crate::state::AppState;
 use crate::static_files;
 
 /// Every route: the API, feeds, operations endpoints and the front end.
-pub fn build(state: AppState) -> Router {
+pub fn build(state: AppState, session_store: SqliteStore) -> Router {
     let api = Router::new()
         .route("/v1/status", get(status::get_status))
         .route("/v1/status/history", get(history::get_history))
@@ -31,12 +35,24 @@ pub fn build(state: AppState) -> Router {
         .nest_service("/advisor", static_files::service(&static_dir.join("advisor")))
         .fallback_service(static_files::service(&static_dir))
         .layer(middleware::from_fn(static_files::cache_headers));
+    let auth_routes = Router::new()
+        .route("/v1/auth/session", get(auth::get_session))
+        .route("/v1/auth/login", post(auth::post_login))
+        .route("/v1/auth/logout", post(auth::post_logout))
+        .route_layer(middleware::from_fn(crate::auth::csrf_guard));
+    let sessions = SessionManagerLayer::new(session_store)
+        .with_name("kairr_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_secure(state.settings.cookie_secure)
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(8)));
     Router::new()
-        .nest("/api", api)
+        .nest("/api", api.merge(auth_routes))
         .route("/feed.atom", get(feed::feed))
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(health::metrics))
         .merge(front)
+        .layer(sessions)
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

@@ -47,6 +47,10 @@ pub struct DemoSettings {
     pub presimulate_days: u32,
     /// Node failures, rack outages and drains.
     pub faults: bool,
+    /// Create one demo account per role at start-up (printed to the log).
+    pub accounts: bool,
+    /// Password of the demo accounts; a random one per start when absent.
+    pub accounts_password: Option<Secret>,
 }
 
 /// Every setting of the server.
@@ -67,6 +71,8 @@ pub struct Settings {
     /// Bearer token required by `/metrics` when set.
     pub metrics_token: Option<Secret>,
     pub log_format: LogFormat,
+    /// Mark session cookies `Secure` (set when served over TLS).
+    pub cookie_secure: bool,
     pub demo: DemoSettings,
 }
 
@@ -81,7 +87,15 @@ impl Default for Settings {
             catalogue_path: None,
             metrics_token: None,
             log_format: LogFormat::Text,
-            demo: DemoSettings { seed: 20_260_102, tick_seconds: 5, presimulate_days: 90, faults: true },
+            cookie_secure: false,
+            demo: DemoSettings {
+                seed: 20_260_102,
+                tick_seconds: 5,
+                presimulate_days: 90,
+                faults: true,
+                accounts: true,
+                accounts_password: None,
+            },
         }
     }
 }

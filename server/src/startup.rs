@@ -10,7 +10,12 @@ use kairr_shared::catalogue::Catalogue;
 use kairr_shared::sim::SimConfig;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tower_sessions::ExpiredDeletion;
+use tower_sessions_sqlx_store::SqliteStore;
 
+use kairr_shared::auth::{Role, UserInfo};
+
+use crate::accounts::random_password;
 use crate::metrics::Metrics;
 use crate::monitor::Monitor;
 use crate::settings::Settings;
@@ -69,8 +74,15 @@ impl Application {
             live: rx,
             metrics: Arc::new(Metrics::default()),
             history_cache: Arc::default(),
+            login_limiter: Arc::default(),
         };
-        let router = crate::router::build(state);
+        let session_store = SqliteStore::new(state.storage.pool().clone());
+        session_store.migrate().await?;
+        tokio::spawn(session_store.clone().continuously_delete_expired(Duration::from_secs(3_600)));
+        if state.settings.demo.accounts {
+            create_demo_accounts(&state).await?;
+        }
+        let router = crate::router::build(state, session_store);
         Ok(Application { listener, router, addr })
     }
 
@@ -83,4 +95,52 @@ impl Application {
             .await?;
         Ok(())
     }
+}
+
+/// The demo accounts: one per role, printed at start-up in demo mode only.
+const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 4] = [
+    ("demo.researcher", "김연구 (데모)", "부산대학교", Role::Researcher),
+    ("demo.reviewer", "이심사 (데모)", "KAIST", Role::Reviewer),
+    ("demo.committee", "박위원 (데모)", "정보통신산업진흥원", Role::Committee),
+    ("demo.admin", "최관리 (데모)", "KAIRR 운영팀", Role::Admin),
+];
+
+async fn create_demo_accounts(state: &AppState) -> anyhow::Result<()> {
+    let password =
+        state.settings.demo.accounts_password.as_ref().map_or_else(random_password, |p| p.expose().to_owned());
+    let now = chrono::Utc::now().timestamp();
+    for (username, name, org, role) in DEMO_ACCOUNTS {
+        let info = UserInfo { username: username.into(), display_name: name.into(), organisation: org.into(), role };
+        state.storage.upsert_account(&info, &password, true, now).await?;
+    }
+    // Printed, not logged as a field: demo mode only, for people trying the portal.
+    println!(
+        "Demo accounts (demo data only): {} / password: {password}",
+        DEMO_ACCOUNTS.iter().map(|a| a.0).collect::<Vec<_>>().join(", ")
+    );
+    Ok(())
+}
+
+/// Creates (or resets) an admin account: the `create-admin` subcommand.
+pub async fn create_admin(
+    settings: &Settings,
+    username: &str,
+    display_name: &str,
+    organisation: &str,
+    password: &str,
+) -> anyhow::Result<()> {
+    if !kairr_shared::auth::valid_username(username) {
+        anyhow::bail!("username must be 3-32 characters of a-z, 0-9, '.', '_', '-'");
+    }
+    if password.chars().count() < crate::accounts::MIN_PASSWORD_LEN {
+        anyhow::bail!("password must be at least {} characters", crate::accounts::MIN_PASSWORD_LEN);
+    }
+    let storage = Storage::open(&settings.database_path).await?;
+    let info = UserInfo {
+        username: username.into(),
+        display_name: display_name.into(),
+        organisation: organisation.into(),
+        role: Role::Admin,
+    };
+    storage.upsert_account(&info, password, false, chrono::Utc::now().timestamp()).await
 }

@@ -57,4 +57,5 @@ pub struct AppState {
     pub live: watch::Receiver<Arc<Live>>,
     pub metrics: Arc<Metrics>,
     pub history_cache: Arc<HistoryCache>,
+    pub login_limiter: Arc<crate::auth::LoginLimiter>,
 }

@@ -52,6 +52,11 @@ impl Storage {
         Ok(Storage { pool })
     }
 
+    /// The connection pool (for stores that manage their own tables).
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     /// True when the database answers.
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()

@@ -4,7 +4,9 @@
 #![forbid(unsafe_code)]
 
 pub mod advisor;
+pub mod allocation;
 pub mod api;
+pub mod auth;
 pub mod catalogue;
 pub mod history;
 pub mod i18n;

@@ -15,6 +15,9 @@ pub struct TestApp {
     pub static_dir: PathBuf,
 }
 
+/// Password of the demo accounts in tests.
+pub const DEMO_PASSWORD: &str = "test-password-2026";
+
 /// Settings for tests: temporary paths, two pre-simulated days, fast ticks.
 pub fn test_settings(dir: &std::path::Path) -> Settings {
     let mut s = Settings::default();
@@ -23,6 +26,7 @@ pub fn test_settings(dir: &std::path::Path) -> Settings {
     s.static_dir = dir.join("dist");
     s.demo.presimulate_days = 2;
     s.demo.tick_seconds = 1;
+    s.demo.accounts_password = Some(serde_json::from_str(&format!("{DEMO_PASSWORD:?}")).unwrap());
     s
 }
 
@@ -39,7 +43,8 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     let app = Application::build(settings).await.unwrap();
     let base = format!("http://{}", app.addr);
     tokio::spawn(app.run());
-    TestApp { base, client: reqwest::Client::new(), _dir: dir, static_dir }
+    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    TestApp { base, client, _dir: dir, static_dir }
 }
 
 /// Spawns the app with the test settings.
@@ -59,5 +64,33 @@ impl TestApp {
     pub async fn post(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
         let res = self.client.post(format!("{}{path}", self.base)).json(body).send().await.unwrap();
         (res.status().as_u16(), res.json().await.unwrap())
+    }
+
+    /// Fetches the session, returning its CSRF token.
+    pub async fn csrf(&self) -> String {
+        let (_, s) = self.get_json("/api/v1/auth/session").await;
+        s["csrf_token"].as_str().unwrap().to_owned()
+    }
+
+    /// POST with the session's CSRF token.
+    pub async fn post_csrf(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let token = self.csrf().await;
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("x-csrf-token", token)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        (res.status().as_u16(), res.json().await.unwrap())
+    }
+
+    /// Signs in as a demo account (`demo.researcher`, `demo.committee`, …).
+    pub async fn login(&self, username: &str) {
+        let (code, body) = self
+            .post_csrf("/api/v1/auth/login", &serde_json::json!({"username": username, "password": DEMO_PASSWORD}))
+            .await;
+        assert_eq!(code, 200, "{body}");
     }
 }

@@ -1,0 +1,112 @@
+//! A small collector of per-field errors for the allocation forms (rounds,
+//! requests, reviews, decisions): each reader reports its problem and returns
+//! `None`, so a form reports every invalid field at once.
+
+use chrono::NaiveDate;
+
+use crate::advisor::field_error::{FieldErrorCode as Code, FieldErrors};
+
+/// Collects the errors of one form.
+#[derive(Debug, Default)]
+pub(crate) struct Form {
+    pub errors: FieldErrors,
+}
+
+impl Form {
+    /// Records a problem with `field`.
+    pub fn fail(&mut self, field: &str, code: Code, ko: impl Into<String>, en: impl Into<String>) {
+        self.errors.push(field, code, ko.into(), en.into());
+    }
+
+    /// Required text, trimmed, at most `max_chars` characters.
+    pub fn text(&mut self, field: &str, value: &str, max_chars: usize) -> Option<String> {
+        let t = value.trim();
+        if t.is_empty() {
+            self.fail(field, Code::Required, "필수 항목입니다.", "This field is required.");
+            return None;
+        }
+        self.bounded(field, t, max_chars)
+    }
+
+    /// Optional text, trimmed (empty when absent), at most `max_chars` characters.
+    pub fn optional_text(&mut self, field: &str, value: &str, max_chars: usize) -> Option<String> {
+        self.bounded(field, value.trim(), max_chars)
+    }
+
+    fn bounded(&mut self, field: &str, t: &str, max_chars: usize) -> Option<String> {
+        if t.chars().count() > max_chars {
+            self.fail(
+                field,
+                Code::OutOfRange,
+                format!("{max_chars}자 이하로 입력하세요."),
+                format!("At most {max_chars} characters."),
+            );
+            return None;
+        }
+        Some(t.to_string())
+    }
+
+    /// A required ISO date (`YYYY-MM-DD`).
+    pub fn date(&mut self, field: &str, value: &str) -> Option<NaiveDate> {
+        let t = value.trim();
+        if t.is_empty() {
+            self.fail(field, Code::Required, "날짜를 입력하세요.", "Enter a date.");
+            return None;
+        }
+        let parsed = NaiveDate::parse_from_str(t, "%Y-%m-%d").ok();
+        if parsed.is_none() {
+            self.fail(field, Code::UnknownValue, "YYYY-MM-DD 형식이어야 합니다.", "Use the form YYYY-MM-DD.");
+        }
+        parsed
+    }
+
+    /// A required choice among `names` (snake_case), read with `parse`.
+    pub fn choice<T>(
+        &mut self,
+        field: &str,
+        value: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        names: &[&str],
+    ) -> Option<T> {
+        if value.trim().is_empty() {
+            self.fail(field, Code::Required, "값을 선택하세요.", "Choose a value.");
+            return None;
+        }
+        let parsed = parse(value);
+        if parsed.is_none() {
+            let list = names.join(", ");
+            self.fail(field, Code::UnknownValue, format!("다음 중 하나: {list}"), format!("One of: {list}"));
+        }
+        parsed
+    }
+
+    /// A required whole number in `lo..=hi`.
+    pub fn whole(&mut self, field: &str, value: Option<u64>, lo: u64, hi: u64) -> Option<u64> {
+        let Some(v) = value else {
+            self.fail(field, Code::Required, "필수 항목입니다.", "This field is required.");
+            return None;
+        };
+        if !(lo..=hi).contains(&v) {
+            self.fail(field, Code::OutOfRange, format!("{lo}~{hi} 범위여야 합니다."), format!("Must be {lo}..={hi}."));
+            return None;
+        }
+        Some(v)
+    }
+
+    /// A number in `lo..=hi` (finite).
+    pub fn fraction(&mut self, field: &str, value: f64, lo: f64, hi: f64) -> Option<f64> {
+        if !value.is_finite() || !(lo..=hi).contains(&value) {
+            self.fail(field, Code::OutOfRange, format!("{lo}~{hi} 범위여야 합니다."), format!("Must be {lo}..={hi}."));
+            return None;
+        }
+        Some(value)
+    }
+
+    /// `Ok(value)` when no error was recorded and the value was built.
+    pub fn finish<T>(self, value: Option<T>) -> Result<T, FieldErrors> {
+        match value {
+            Some(v) if self.errors.is_empty() => Ok(v),
+            _ => Err(self.errors),
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! A researcher's request in a round: the form ([`RequestInput`], optionally
+//! pre-filled from the placement wizard's [`AllocationDraft`]) and the parsed
+//! [`Request`] with its state.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::advisor::export::AllocationDraft;
+use crate::advisor::field_error::{FieldErrorCode as Code, FieldErrors};
+use crate::advisor::{Region, Sector};
+
+use super::form::Form;
+use super::ids::{RequestId, RoundId};
+use super::round::{days_between, Round};
+use super::state::{RequestState, TransitionError};
+use super::unit::PoolCapacity;
+
+/// The request form as submitted. Dates are `YYYY-MM-DD`; enum fields take snake_case names.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct RequestInput {
+    /// Project title in Korean; at least one of `title_ko` and `title_en` is required.
+    pub title_ko: String,
+    pub title_en: String,
+    /// Summary of the research (required, at most 4,000 characters).
+    #[serde(rename = "abstract")]
+    pub abstract_text: String,
+    /// Principal investigator's name.
+    pub pi: String,
+    pub organisation: String,
+    /// A [`Sector`] name.
+    pub sector: String,
+    /// A [`Region`] name.
+    pub region: String,
+    /// A pool the round offers.
+    pub pool: String,
+    /// Amount in the pool's unit (servers, GPU-hours or node-hours), 1..=the pool's capacity.
+    pub amount: Option<u64>,
+    pub period_start: String,
+    pub period_end: String,
+    /// The wizard's export ([`AllocationDraft`] JSON), attached as is.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub advisor_draft: Option<serde_json::Value>,
+}
+
+/// Who submits, with which id, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    /// Id the storage layer gives the request.
+    pub id: RequestId,
+    /// Username of the submitting researcher.
+    pub applicant: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A request that parsed: every field holds and the round accepts it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Request {
+    pub id: RequestId,
+    pub round: RoundId,
+    /// Username of the submitting researcher.
+    pub applicant: String,
+    pub title_ko: String,
+    pub title_en: String,
+    #[serde(rename = "abstract")]
+    pub abstract_text: String,
+    pub pi: String,
+    pub organisation: String,
+    pub sector: Sector,
+    pub region: Region,
+    pub pool: String,
+    /// Amount asked, in the pool's unit.
+    pub amount: u64,
+    pub period_start: NaiveDate,
+    /// Inclusive.
+    pub period_end: NaiveDate,
+    /// The wizard's recommendation, when attached.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub advisor_draft: Option<AllocationDraft>,
+    pub state: RequestState,
+    pub submitted_at: DateTime<Utc>,
+}
+
+impl RequestInput {
+    /// Parses the form for `round`, submitted as `sub`: the round must be open
+    /// on the submission's KST day, the pool offered, the amount within its
+    /// capacity and the period inside the round's allocation period.
+    pub fn parse(&self, round: &Round, sub: Submission) -> Result<Request, FieldErrors> {
+        let mut f = Form::default();
+        if !round.is_open_on(crate::time::kst_day(sub.at.timestamp())) {
+            f.fail("round", Code::Conflict, "접수 기간이 아닙니다.", "The round is not open.");
+        }
+        let title_ko = f.optional_text("title_ko", &self.title_ko, 200);
+        let title_en = f.optional_text("title_en", &self.title_en, 200);
+        if self.title_ko.trim().is_empty() && self.title_en.trim().is_empty() {
+            f.fail("title_ko", Code::Required, "과제명을 입력하세요.", "Enter a title.");
+        }
+        let abstract_text = f.text("abstract", &self.abstract_text, 4_000);
+        let pi = f.text("pi", &self.pi, 100);
+        let organisation = f.text("organisation", &self.organisation, 200);
+        let sector = f.choice("sector", &self.sector, Sector::parse, &names(Sector::ALL, |s| s.as_str()));
+        let region = f.choice("region", &self.region, Region::parse, &names(Region::ALL, |r| r.as_str()));
+        let pool = self.pool(&mut f, round);
+        let amount = pool.and_then(|p| f.whole("amount", self.amount, 1, p.capacity));
+        let start = f.date("period_start", &self.period_start);
+        let end = f.date("period_end", &self.period_end);
+        if let (Some(s), Some(e)) = (start, end) {
+            check_period(&mut f, round, s, e);
+        }
+        let advisor_draft = self.draft(&mut f);
+        let request = (|| {
+            Some(Request {
+                id: sub.id,
+                round: round.id.clone(),
+                applicant: sub.applicant,
+                title_ko: title_ko?,
+                title_en: title_en?,
+                abstract_text: abstract_text?,
+                pi: pi?,
+                organisation: organisation?,
+                sector: sector?,
+                region: region?,
+                pool: pool?.pool.clone(),
+                amount: amount?,
+                period_start: start?,
+                period_end: end?,
+                advisor_draft: advisor_draft?,
+                state: RequestState::Submitted,
+                submitted_at: sub.at,
+            })
+        })();
+        f.finish(request)
+    }
+
+    fn pool<'r>(&self, f: &mut Form, round: &'r Round) -> Option<&'r PoolCapacity> {
+        let pool = round.pool(self.pool.trim());
+        if pool.is_none() {
+            let offered: Vec<&str> = round.pools.iter().map(|p| p.pool.as_str()).collect();
+            f.choice("pool", &self.pool, |_| None::<()>, &offered);
+        }
+        pool
+    }
+
+    fn draft(&self, f: &mut Form) -> Option<Option<AllocationDraft>> {
+        let Some(value) = &self.advisor_draft else { return Some(None) };
+        match serde_json::from_value::<AllocationDraft>(value.clone()) {
+            Ok(d) => Some(Some(d)),
+            Err(e) => {
+                let msg = e.to_string();
+                f.fail("advisor_draft", Code::UnknownValue, format!("배치 추천 결과를 읽을 수 없습니다: {msg}"), msg);
+                None
+            }
+        }
+    }
+}
+
+fn check_period(f: &mut Form, round: &Round, start: NaiveDate, end: NaiveDate) {
+    if end < start {
+        f.fail("period_end", Code::Conflict, "시작일보다 앞설 수 없습니다.", "Cannot precede the start date.");
+    }
+    let inside = |d: NaiveDate| (round.period_start..=round.period_end).contains(&d);
+    for (field, day) in [("period_start", start), ("period_end", end)] {
+        if !inside(day) {
+            let (s, e) = (round.period_start, round.period_end);
+            f.fail(
+                field,
+                Code::OutOfRange,
+                format!("배분 기간({s}~{e}) 안이어야 합니다."),
+                format!("Must be within {s}..{e}."),
+            );
+        }
+    }
+}
+
+fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| name(*v)).collect()
+}
+
+impl Request {
+    /// Days of the requested period (inclusive).
+    pub fn days(&self) -> u32 {
+        days_between(self.period_start, self.period_end)
+    }
+
+    /// The request's title in Korean, or in English when it has none.
+    pub fn title(&self) -> &str {
+        if self.title_ko.is_empty() {
+            &self.title_en
+        } else {
+            &self.title_ko
+        }
+    }
+
+    /// GPU-hours of `amount` (in `pool`'s unit) over this request's period.
+    pub fn gpu_hours(&self, pool: &PoolCapacity, amount: u64) -> f64 {
+        pool.gpu_hours(amount, self.days())
+    }
+
+    /// Moves the request to `to` if the state machine allows it.
+    pub fn transition(&mut self, to: RequestState) -> Result<(), TransitionError> {
+        self.state = self.state.transition(to)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

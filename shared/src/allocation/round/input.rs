@@ -1,0 +1,222 @@
+//! [`RoundInput`]: the round form as the committee submits it, and its
+//! parsing against the catalogue (pools exist, units fit the pool's kind).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::advisor::field_error::{FieldErrorCode as Code, FieldErrors};
+use crate::advisor::Sector;
+use crate::allocation::form::Form;
+use crate::allocation::ids::RoundId;
+use crate::allocation::unit::{PoolCapacity, PoolUnit};
+use crate::catalogue::{Catalogue, SchedulerKind};
+
+use super::{OrgCap, Round, RoundPolicy};
+
+/// Largest capacity accepted for one pool, in its unit (guards against typos).
+const MAX_CAPACITY: u64 = 1_000_000_000;
+
+/// One pool's offer as typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct PoolCapacityInput {
+    /// Catalogue pool id.
+    pub pool: String,
+    /// A [`PoolUnit`] name: `servers` or `gpu_hours` for cloud pools, `node_hours` for batch pools.
+    pub unit: String,
+    /// Capacity in `unit`.
+    pub capacity: Option<u64>,
+}
+
+/// The round form. Dates are `YYYY-MM-DD` (KST days).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct RoundInput {
+    /// Slug such as `2026-1`.
+    pub id: String,
+    pub title_ko: String,
+    pub title_en: String,
+    pub opens: String,
+    pub closes: String,
+    pub period_start: String,
+    pub period_end: String,
+    pub pools: Vec<PoolCapacityInput>,
+    /// Sector name → target share (0..=1).
+    pub sector_targets: BTreeMap<String, f64>,
+    /// Minimum mean review score, 1..=5 (default 3).
+    pub min_score: Option<f64>,
+    pub org_cap: Option<OrgCap>,
+    /// 0..=1 (default 0).
+    pub non_capital_preference: Option<f64>,
+}
+
+impl RoundInput {
+    /// Validates the form against `cat`; every invalid field is reported.
+    pub fn parse(&self, cat: &Catalogue) -> Result<Round, FieldErrors> {
+        let mut f = Form::default();
+        let id = f.text("id", &self.id, 40);
+        let title_ko = f.text("title_ko", &self.title_ko, 200);
+        let title_en = f.text("title_en", &self.title_en, 200);
+        let opens = f.date("opens", &self.opens);
+        let closes = f.date("closes", &self.closes);
+        let period_start = f.date("period_start", &self.period_start);
+        let period_end = f.date("period_end", &self.period_end);
+        if let (Some(o), Some(c)) = (opens, closes) {
+            order(&mut f, "closes", o <= c);
+        }
+        if let (Some(s), Some(e)) = (period_start, period_end) {
+            order(&mut f, "period_end", s <= e);
+        }
+        let pools = self.pools(&mut f, cat);
+        let sector_targets = self.targets(&mut f);
+        let min_score = f.fraction("min_score", self.min_score.unwrap_or(3.0), 1.0, 5.0);
+        let preference = f.fraction("non_capital_preference", self.non_capital_preference.unwrap_or(0.0), 0.0, 1.0);
+        if let Some(OrgCap::Share(s)) = self.org_cap {
+            f.fraction("org_cap", s, 0.0, 1.0);
+        }
+        let round = (|| {
+            Some(Round {
+                id: RoundId(id?),
+                title_ko: title_ko?,
+                title_en: title_en?,
+                opens: opens?,
+                closes: closes?,
+                period_start: period_start?,
+                period_end: period_end?,
+                pools: pools?,
+                sector_targets: sector_targets?,
+                policy: RoundPolicy {
+                    min_score: min_score?,
+                    org_cap: self.org_cap,
+                    non_capital_preference: preference?,
+                },
+            })
+        })();
+        f.finish(round)
+    }
+
+    fn pools(&self, f: &mut Form, cat: &Catalogue) -> Option<Vec<PoolCapacity>> {
+        if self.pools.is_empty() {
+            f.fail("pools", Code::Required, "자원 풀을 하나 이상 지정하세요.", "Offer at least one pool.");
+            return None;
+        }
+        let mut out = Vec::new();
+        for (i, p) in self.pools.iter().enumerate() {
+            let field = format!("pools[{i}]");
+            let Some((_, pool)) = cat.pools().find(|(_, c)| c.id == p.pool.trim()) else {
+                f.fail(
+                    &format!("{field}.pool"),
+                    Code::UnknownValue,
+                    "카탈로그에 없는 풀입니다.",
+                    "Not a catalogue pool.",
+                );
+                continue;
+            };
+            if out.iter().any(|o: &PoolCapacity| o.pool == pool.id) {
+                f.fail(&format!("{field}.pool"), Code::Conflict, "중복된 풀입니다.", "Pool listed twice.");
+            }
+            let names: Vec<&str> = PoolUnit::ALL.iter().map(|u| u.as_str()).collect();
+            let unit = f.choice(&format!("{field}.unit"), &p.unit, PoolUnit::parse, &names);
+            let capacity = f.whole(&format!("{field}.capacity"), p.capacity, 1, MAX_CAPACITY);
+            let (Some(unit), Some(capacity)) = (unit, capacity) else { continue };
+            let batch = pool.scheduler == SchedulerKind::Batch;
+            if batch != (unit == PoolUnit::NodeHours) {
+                let (ko, en) = if batch {
+                    ("배치 풀은 노드-시간으로 배분합니다.", "Batch pools are allocated in node-hours.")
+                } else {
+                    (
+                        "클라우드 풀은 서버 또는 GPU-시간으로 배분합니다.",
+                        "Cloud pools are allocated in servers or GPU-hours.",
+                    )
+                };
+                f.fail(&format!("{field}.unit"), Code::Conflict, ko, en);
+                continue;
+            }
+            let (gpu_model, gpus_per_node) = (pool.gpu_model.clone(), pool.gpus_per_node);
+            out.push(PoolCapacity { pool: pool.id.clone(), gpu_model, gpus_per_node, unit, capacity });
+        }
+        (out.len() == self.pools.len()).then_some(out)
+    }
+
+    fn targets(&self, f: &mut Form) -> Option<BTreeMap<Sector, f64>> {
+        let mut out = BTreeMap::new();
+        let names: Vec<&str> = Sector::ALL.iter().map(|s| s.as_str()).collect();
+        for (name, share) in &self.sector_targets {
+            let field = format!("sector_targets.{name}");
+            let sector = f.choice(&field, name, Sector::parse, &names);
+            let share = f.fraction(&field, *share, 0.0, 1.0);
+            if let (Some(s), Some(v)) = (sector, share) {
+                out.insert(s, v);
+            }
+        }
+        if out.values().sum::<f64>() > 1.0 + 1e-9 {
+            f.fail(
+                "sector_targets",
+                Code::OutOfRange,
+                "목표 비율의 합은 1 이하여야 합니다.",
+                "Targets must sum to at most 1.",
+            );
+            return None;
+        }
+        (out.len() == self.sector_targets.len()).then_some(out)
+    }
+}
+
+fn order(f: &mut Form, field: &str, ok: bool) {
+    if !ok {
+        f.fail(field, Code::Conflict, "시작일보다 앞설 수 없습니다.", "Cannot precede the start date.");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn input() -> RoundInput {
+        RoundInput {
+            id: "2026-1".into(),
+            title_ko: "2026년 1차 AI 컴퓨팅 자원 지원".into(),
+            title_en: "2026 first call for AI computing".into(),
+            opens: "2025-12-22".into(),
+            closes: "2026-01-28".into(),
+            period_start: "2026-03-01".into(),
+            period_end: "2026-08-31".into(),
+            pools: vec![
+                PoolCapacityInput { pool: "nhn-b200".into(), unit: "servers".into(), capacity: Some(300) },
+                PoolCapacityInput { pool: "kisti6-gh200".into(), unit: "node_hours".into(), capacity: Some(100_000) },
+            ],
+            sector_targets: [("university".to_string(), 0.5)].into_iter().collect(),
+            min_score: Some(3.0),
+            org_cap: Some(OrgCap::Servers(40)),
+            non_capital_preference: Some(0.2),
+        }
+    }
+
+    #[test]
+    fn a_complete_form_parses_with_catalogue_figures() {
+        let cat = Catalogue::embedded().unwrap();
+        let round = input().parse(&cat).unwrap();
+        assert_eq!(round.pool("nhn-b200").unwrap().gpus_per_node, 8);
+        assert_eq!(round.pool("kisti6-gh200").unwrap().gpu_model, "GH200");
+        assert_eq!(round.period_days(), 184);
+        assert_eq!(round.target(Sector::University), Some(0.5));
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let cat = Catalogue::embedded().unwrap();
+        let mut bad = input();
+        bad.closes = "2025-12-01".into();
+        bad.pools[0].unit = "node_hours".into();
+        bad.pools[1].pool = "nowhere".into();
+        bad.sector_targets.insert("aliens".into(), 0.1);
+        bad.min_score = Some(7.0);
+        let errors = bad.parse(&cat).unwrap_err();
+        for field in ["closes", "pools[0].unit", "pools[1].pool", "sector_targets.aliens", "min_score"] {
+            assert!(errors.get(field).is_some(), "{field} not reported: {errors}");
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! Roles and what each may do: the one authorization matrix, used by the
+//! server on every endpoint and by the UI to show only what a user may use.
+
+use serde::{Deserialize, Serialize};
+
+/// A signed-in user's role. Anonymous visitors have none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Submits and follows their own requests.
+    Researcher,
+    /// Scores requests assigned to them (never from their own organisation).
+    Reviewer,
+    /// Sees the overview, decides, exports.
+    Committee,
+    /// Everything, including rounds, accounts and the audit log.
+    Admin,
+}
+
+impl Role {
+    /// Every role, least privileged first.
+    pub const ALL: [Role; 4] = [Role::Researcher, Role::Reviewer, Role::Committee, Role::Admin];
+
+    /// Stable snake_case name (database and API).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Researcher => "researcher",
+            Role::Reviewer => "reviewer",
+            Role::Committee => "committee",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses [`Role::as_str`] (case and surrounding spaces ignored).
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+
+    /// Korean label.
+    pub fn label_ko(self) -> &'static str {
+        match self {
+            Role::Researcher => "연구자",
+            Role::Reviewer => "심사위원",
+            Role::Committee => "배분위원",
+            Role::Admin => "관리자",
+        }
+    }
+
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Role::Researcher => "researcher",
+            Role::Reviewer => "reviewer",
+            Role::Committee => "committee member",
+            Role::Admin => "administrator",
+        }
+    }
+}
+
+/// Something a request may try to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Submit a request and see one's own requests and allocations.
+    SubmitRequest,
+    /// Score a request.
+    Review,
+    /// See every request, the committee overview and proposals.
+    ViewCommittee,
+    /// Decide on a request, adjust a proposal.
+    Decide,
+    /// Export requests, reviews and allocations as CSV.
+    Export,
+    /// Manage rounds and accounts, read the audit log and conflicts of interest.
+    Administer,
+}
+
+impl Action {
+    /// Every action.
+    pub const ALL: [Action; 6] = [
+        Action::SubmitRequest,
+        Action::Review,
+        Action::ViewCommittee,
+        Action::Decide,
+        Action::Export,
+        Action::Administer,
+    ];
+
+    /// The roles allowed to do it.
+    pub fn allowed(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Action::SubmitRequest => &[Researcher, Reviewer, Committee, Admin],
+            Action::Review => &[Reviewer, Committee, Admin],
+            Action::ViewCommittee | Action::Decide | Action::Export => &[Committee, Admin],
+            Action::Administer => &[Admin],
+        }
+    }
+}
+
+/// May `role` (None = anonymous) do `action`?
+pub fn can(role: Option<Role>, action: Action) -> bool {
+    role.is_some_and(|r| action.allowed().contains(&r))
+}
+
+/// The signed-in user as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserInfo {
+    pub username: String,
+    pub display_name: String,
+    pub organisation: String,
+    pub role: Role,
+}
+
+/// `GET /api/v1/auth/session`: who is signed in, and the CSRF token to send
+/// in `X-CSRF-Token` with every state-changing request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    pub user: Option<UserInfo>,
+    pub csrf_token: String,
+}
+
+/// `POST /api/v1/auth/login` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// A username that can be used: 3-32 characters of `a-z 0-9 . _ -`.
+pub fn valid_username(name: &str) -> bool {
+    (3..=32).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anonymous_visitors_may_do_nothing_that_needs_an_account() {
+        for a in Action::ALL {
+            assert!(!can(None, a), "{a:?}");
+        }
+    }
+
+    #[test]
+    fn the_matrix_grants_each_role_what_it_needs_and_no_more() {
+        let cases = [
+            (Role::Researcher, Action::SubmitRequest, true),
+            (Role::Researcher, Action::Review, false),
+            (Role::Researcher, Action::ViewCommittee, false),
+            (Role::Reviewer, Action::Review, true),
+            (Role::Reviewer, Action::Decide, false),
+            (Role::Committee, Action::Decide, true),
+            (Role::Committee, Action::Export, true),
+            (Role::Committee, Action::Administer, false),
+            (Role::Admin, Action::Administer, true),
+        ];
+        for (role, action, expected) in cases {
+            assert_eq!(can(Some(role), action), expected, "{role:?} {action:?}");
+        }
+    }
+
+    #[test]
+    fn roles_round_trip_and_usernames_are_checked() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert!(valid_username("kim.researcher"));
+        assert!(!valid_username("ab"));
+        assert!(!valid_username("Kim"));
+        assert!(!valid_username("kim researcher"));
+    }
+}
