@@ -1,9 +1,10 @@
-//! Every request the page makes: the three JSON endpoints and the live
+//! Every request the pages make: the JSON endpoints and the live
 //! `/api/v1/events` stream. Components never call the network themselves.
 
 use gloo_net::eventsource::futures::{EventSource, EventSourceSubscription};
 use gloo_net::http::{Request, Response};
-use kairr_shared::api::{ApiError, IncidentsResponse, StatusHistory, StatusSummary};
+use kairr_shared::api::{ApiError, IncidentsResponse, QueuesResponse, StatusHistory, StatusSummary};
+use kairr_shared::catalogue::Catalogue;
 use kairr_shared::history::HistoryRange;
 use serde::de::DeserializeOwned;
 use web_sys::MessageEvent;
@@ -20,6 +21,10 @@ pub const EVENTS_URL: &str = "/api/v1/events";
 pub const FEED_URL: &str = "/feed.atom";
 /// The OpenAPI document of the API.
 pub const OPENAPI_URL: &str = "/api/openapi.json";
+/// Path of the catalogue the placement engine uses.
+pub const CATALOGUE_URL: &str = "/api/v1/catalogue";
+/// Path of every pool's queue (input of the wait prediction).
+pub const QUEUES_URL: &str = "/api/v1/queues";
 /// Name of the SSE event that carries a [`StatusSummary`].
 pub const STATUS_EVENT: &str = "status";
 
@@ -55,6 +60,17 @@ pub async fn fetch_status() -> Result<StatusSummary, FetchError> {
 /// `GET /api/v1/status/history?system=<id>&range=<range>`.
 pub async fn fetch_history(system_id: &str, range: HistoryRange) -> Result<StatusHistory, FetchError> {
     get_json(Request::get(HISTORY_URL).query([("system", system_id), ("range", range.as_str())])).await
+}
+
+/// `GET /api/v1/catalogue`: the fleet, prices and advisor policy as JSON
+/// (the browser never parses the TOML).
+pub async fn fetch_catalogue() -> Result<Catalogue, FetchError> {
+    get_json(Request::get(CATALOGUE_URL)).await
+}
+
+/// `GET /api/v1/queues`.
+pub async fn fetch_queues() -> Result<QueuesResponse, FetchError> {
+    get_json(Request::get(QUEUES_URL)).await
 }
 
 /// `GET /api/v1/incidents`.

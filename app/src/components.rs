@@ -1,6 +1,7 @@
 //! Presentational components, one concept per file. They read signals and
 //! call `kairr_shared`/[`crate::labels`]/[`crate::format`]; they never fetch.
 
+pub mod advisor;
 pub mod fetch_error;
 pub mod footer;
 pub mod gpu_input;

@@ -1,6 +1,8 @@
 //! The UI language as a Leptos context: a `RwSignal<Locale>` remembered in
 //! `localStorage` (`kairr.locale`) and mirrored to `<html lang>`, plus the
-//! `tr`/`trf` look-ups every component uses for its strings.
+//! `tr`/`trf` look-ups every component uses for its strings. A page with its
+//! own strings (the wizard's `advisor.*` pair) adds them as a look-up
+//! function, so other pages' wasm does not carry them.
 
 use kairr_shared::i18n::{t, tf, Locale};
 use leptos::prelude::*;
@@ -8,15 +10,26 @@ use leptos::prelude::*;
 /// `localStorage` key under which the chosen language is kept.
 pub const STORAGE_KEY: &str = "kairr.locale";
 
-/// The context value: the current UI language.
+/// Extra strings a page brings: its text for a key, if it defines the key.
+pub type ExtraStrings = fn(Locale, &str) -> Option<String>;
+
+/// The context value: the current UI language and the page's extra strings.
 #[derive(Debug, Clone, Copy)]
-pub struct LocaleContext(pub RwSignal<Locale>);
+pub struct LocaleContext {
+    pub locale: RwSignal<Locale>,
+    pub extra: Option<ExtraStrings>,
+}
 
 /// Creates the locale signal from `localStorage` (Korean by default), provides
 /// it as context, and keeps storage, `<html lang>` and the document title in sync.
 pub fn provide_locale() -> RwSignal<Locale> {
+    provide_locale_with(None, || tr("app.title"))
+}
+
+/// Like [`provide_locale`], with the page's `extra` strings and its `title`.
+pub fn provide_locale_with(extra: Option<ExtraStrings>, title: fn() -> String) -> RwSignal<Locale> {
     let locale = RwSignal::new(stored_locale().unwrap_or_default());
-    provide_context(LocaleContext(locale));
+    provide_context(LocaleContext { locale, extra });
     Effect::new(move |_| {
         let loc = locale.get();
         store_locale(loc);
@@ -26,29 +39,41 @@ pub fn provide_locale() -> RwSignal<Locale> {
                 leptos::logging::warn!("cannot set <html lang>: {e:?}");
             }
         }
-        document.set_title(&tr("app.title"));
+        document.set_title(&title());
     });
     locale
 }
 
 /// The locale signal from context (a fresh Korean one outside the app tree).
 pub fn use_locale() -> RwSignal<Locale> {
-    use_context::<LocaleContext>().map(|c| c.0).unwrap_or_else(|| RwSignal::new(Locale::default()))
+    use_context::<LocaleContext>().map(|c| c.locale).unwrap_or_else(|| RwSignal::new(Locale::default()))
 }
 
 /// The current language; tracked, so closures calling it re-run on a switch.
 pub fn current_locale() -> Locale {
-    use_context::<LocaleContext>().map(|c| c.0.get()).unwrap_or_default()
+    use_context::<LocaleContext>().map(|c| c.locale.get()).unwrap_or_default()
 }
 
 /// The UI string for `key` in the current language (the key itself if undefined).
 pub fn tr(key: &str) -> String {
-    t(current_locale(), key)
+    let Some(ctx) = use_context::<LocaleContext>() else { return t(Locale::default(), key) };
+    let loc = ctx.locale.get();
+    ctx.extra.and_then(|f| f(loc, key)).unwrap_or_else(|| t(loc, key))
 }
 
 /// Like [`tr`], filling each `{name}` placeholder with its value.
 pub fn trf(key: &str, args: &[(&str, String)]) -> String {
-    tf(current_locale(), key, args)
+    let Some(ctx) = use_context::<LocaleContext>() else { return tf(Locale::default(), key, args) };
+    let loc = ctx.locale.get();
+    match ctx.extra.and_then(|f| f(loc, key)) {
+        Some(mut s) => {
+            for (name, value) in args {
+                s = s.replace(&format!("{{{name}}}"), value);
+            }
+            s
+        }
+        None => tf(loc, key, args),
+    }
 }
 
 fn stored_locale() -> Option<Locale> {

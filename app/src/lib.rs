@@ -1,8 +1,13 @@
-//! KAIRR's public status page: a Leptos client-side app that reads the
-//! `/api/v1` status, history and incident endpoints and the live event stream.
+//! KAIRR's browser apps: the public status page (`/`, binary `kairr-app`),
+//! which reads the `/api/v1` status, history and incident endpoints and the
+//! live event stream, and the placement wizard (`/advisor`, binary
+//! `kairr-advisor`), which runs the placement engine in the browser. Each is
+//! its own wasm; code only one of them uses is left out of the other.
 //! Domain rules live in `kairr_shared`; this crate only fetches and renders.
 #![forbid(unsafe_code)]
 
+pub mod advisor;
+mod advisor_app;
 pub mod api;
 mod app;
 pub mod chart;
@@ -13,4 +18,5 @@ pub mod labels;
 pub mod live;
 pub mod pages;
 
+pub use advisor_app::AdvisorApp;
 pub use app::App;

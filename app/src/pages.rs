@@ -1,7 +1,9 @@
 //! One module per route.
 
+mod advisor;
 mod not_found;
 mod status;
 
+pub use advisor::AdvisorPage;
 pub use not_found::NotFoundPage;
 pub use status::StatusPage;

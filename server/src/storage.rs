@@ -5,7 +5,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 use kairr_shared::api::{DataSource, Incident, Maintenance, PoolStatus};
-use kairr_shared::history::SystemSample;
+use kairr_shared::history::{StatusCount, SystemSample};
 use kairr_shared::status::Status;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Row, SqlitePool};
@@ -138,6 +138,33 @@ impl Storage {
                 pending_jobs: count(row, "p"),
             })
             .collect())
+    }
+
+    /// Samples per KST day and status of a whole system since `from`: each
+    /// sample time counts once, in the worst status of the system's pools.
+    pub async fn system_status_counts(&self, system_id: &str, from: i64) -> anyhow::Result<Vec<StatusCount>> {
+        let rows = sqlx::query(
+            "SELECT day, sev, COUNT(*) AS n FROM (SELECT (ts + ?) / 86400 AS day, MAX(severity) AS sev              FROM pool_samples WHERE system_id = ? AND ts > ? GROUP BY ts) GROUP BY day, sev",
+        )
+        .bind(i64::from(kairr_shared::time::KST_OFFSET_SECONDS))
+        .bind(system_id)
+        .bind(from)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let day: i64 = row.try_get("day")?;
+            let sev: i64 = row.try_get("sev")?;
+            let n: i64 = row.try_get("n")?;
+            let (Some(day), Some(status)) = (
+                chrono::DateTime::from_timestamp(day * 86_400, 0).map(|d| d.date_naive()),
+                u8::try_from(sev).ok().and_then(Status::from_severity),
+            ) else {
+                continue;
+            };
+            out.push(StatusCount { day, status, samples: u32::try_from(n).unwrap_or(u32::MAX) });
+        }
+        Ok(out)
     }
 
     /// Inserts or replaces incidents (whole, with their updates).

@@ -13,12 +13,15 @@ pub mod constraints;
 pub mod criteria;
 pub mod criterion;
 pub mod estimate;
+pub mod export;
 pub mod field_error;
 pub mod kinds;
 pub mod memory;
+pub mod presets;
 pub mod reason;
 pub mod recommend;
 pub mod wait;
+pub mod what_if;
 pub mod workflow;
 pub mod workload;
 

@@ -91,16 +91,33 @@ pub fn daily_uptime(
     sample_seconds: u32,
     policy: &StatusPolicy,
 ) -> Vec<DailyUptime> {
+    let counts: Vec<StatusCount> =
+        samples.iter().map(|s| StatusCount { day: kst_day(s.ts), status: s.status, samples: 1 }).collect();
+    daily_uptime_from_counts(&counts, now, sample_seconds, policy)
+}
+
+/// How many samples of one KST day were in one status (what the database
+/// aggregates, so history need not move every sample).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusCount {
+    pub day: NaiveDate,
+    pub status: Status,
+    pub samples: u32,
+}
+
+/// [`daily_uptime`] from per-day status counts.
+pub fn daily_uptime_from_counts(
+    counts: &[StatusCount],
+    now: i64,
+    sample_seconds: u32,
+    policy: &StatusPolicy,
+) -> Vec<DailyUptime> {
     let today = kst_day(now);
     let first = today - chrono::Days::new(u64::from(UPTIME_DAYS - 1));
     let mut minutes: BTreeMap<NaiveDate, [f64; 5]> = BTreeMap::new();
     let per_sample = f64::from(sample_seconds) / 60.0;
-    for s in samples {
-        let day = kst_day(s.ts);
-        if day < first || day > today {
-            continue;
-        }
-        minutes.entry(day).or_insert([0.0; 5])[usize::from(s.status.severity())] += per_sample;
+    for c in counts.iter().filter(|c| c.day >= first && c.day <= today) {
+        minutes.entry(c.day).or_insert([0.0; 5])[usize::from(c.status.severity())] += per_sample * f64::from(c.samples);
     }
     first.iter_days().take(UPTIME_DAYS as usize).map(|date| day_uptime(date, minutes.get(&date), policy)).collect()
 }

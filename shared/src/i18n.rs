@@ -3,6 +3,10 @@
 //! Every user-visible string of the front end is a key here; the tests fail
 //! when a key is missing in either language or when the app uses a key that
 //! no locale defines.
+//!
+//! The placement wizard's strings (`advisor.*`) live in their own pair,
+//! `locales/advisor/{ko,en}.json`, reached only through [`t_advisor`]: the
+//! status page's wasm never references them, so they stay out of its size budget.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -11,6 +15,8 @@ use serde::{Deserialize, Serialize};
 
 const KO_JSON: &str = include_str!("../locales/ko.json");
 const EN_JSON: &str = include_str!("../locales/en.json");
+const ADVISOR_KO_JSON: &str = include_str!("../locales/advisor/ko.json");
+const ADVISOR_EN_JSON: &str = include_str!("../locales/advisor/en.json");
 
 /// A UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -71,6 +77,21 @@ fn table(locale: Locale) -> &'static Table {
     cell.get_or_init(|| serde_json::from_str(text).unwrap_or_default())
 }
 
+fn advisor_table(locale: Locale) -> &'static Table {
+    static KO: OnceLock<Table> = OnceLock::new();
+    static EN: OnceLock<Table> = OnceLock::new();
+    let (cell, text) = match locale {
+        Locale::Ko => (&KO, ADVISOR_KO_JSON),
+        Locale::En => (&EN, ADVISOR_EN_JSON),
+    };
+    cell.get_or_init(|| serde_json::from_str(text).unwrap_or_default())
+}
+
+/// The placement wizard's text for `key` in `locale`, if that pair defines it.
+pub fn t_advisor(locale: Locale, key: &str) -> Option<String> {
+    advisor_table(locale).get(key).cloned()
+}
+
 /// The text for `key` in `locale`; the key itself when it is missing.
 pub fn t(locale: Locale, key: &str) -> String {
     table(locale).get(key).cloned().unwrap_or_else(|| key.to_owned())
@@ -97,16 +118,27 @@ mod tests {
 
     #[test]
     fn both_locales_define_the_same_keys() {
-        let ko = keys(KO_JSON);
-        let en = keys(EN_JSON);
-        let only_ko: Vec<_> = ko.difference(&en).collect();
-        let only_en: Vec<_> = en.difference(&ko).collect();
-        assert!(only_ko.is_empty() && only_en.is_empty(), "missing in en: {only_ko:?}; missing in ko: {only_en:?}");
+        for (ko, en) in [(KO_JSON, EN_JSON), (ADVISOR_KO_JSON, ADVISOR_EN_JSON)] {
+            let ko = keys(ko);
+            let en = keys(en);
+            let only_ko: Vec<_> = ko.difference(&en).collect();
+            let only_en: Vec<_> = en.difference(&ko).collect();
+            assert!(only_ko.is_empty() && only_en.is_empty(), "missing in en: {only_ko:?}; missing in ko: {only_en:?}");
+        }
+    }
+
+    #[test]
+    fn the_wizard_pair_holds_exactly_the_advisor_keys() {
+        assert!(keys(ADVISOR_KO_JSON).iter().all(|k| k.starts_with("advisor.")));
+        assert!(!keys(KO_JSON).iter().any(|k| k.starts_with("advisor.")));
+        assert_eq!(t_advisor(Locale::En, "advisor.title").as_deref(), Some("Placement advisor"));
     }
 
     #[test]
     fn no_locale_string_is_empty() {
-        for (name, text) in [("ko", KO_JSON), ("en", EN_JSON)] {
+        let files =
+            [("ko", KO_JSON), ("en", EN_JSON), ("advisor/ko", ADVISOR_KO_JSON), ("advisor/en", ADVISOR_EN_JSON)];
+        for (name, text) in files {
             let t: Table = serde_json::from_str(text).unwrap();
             let empty: Vec<_> = t.iter().filter(|(_, v)| v.trim().is_empty()).map(|(k, _)| k).collect();
             assert!(empty.is_empty(), "{name}: empty strings for {empty:?}");
@@ -116,7 +148,8 @@ mod tests {
     /// Scans the front end's sources for `t(…, "key")`/`tf(…, "key", …)`/`tr("key")` calls.
     #[test]
     fn every_key_the_app_uses_is_defined() {
-        let defined = keys(KO_JSON);
+        let mut defined = keys(KO_JSON);
+        defined.extend(keys(ADVISOR_KO_JSON));
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");
         let mut missing = Vec::new();
         let mut used = 0;

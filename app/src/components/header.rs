@@ -1,5 +1,6 @@
-//! The page header: skip link, product name (the page's only `<h1>`), demo
-//! badge, language switch, and a slot for the overall status banner.
+//! The page header: skip link, product name (the page's only `<h1>`), the
+//! site navigation (status page ⇄ placement advisor: plain links, each page is
+//! its own app), demo badge, language switch, and a slot for the overall status banner.
 
 use kairr_shared::api::DataSource;
 use leptos::prelude::*;
@@ -31,12 +32,28 @@ pub fn SkipLink() -> impl IntoView {
     }
 }
 
+/// Which page of the site is shown (marked `aria-current` in the navigation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SitePage {
+    #[default]
+    Status,
+    Advisor,
+    /// A page outside the navigation (e.g. "not found").
+    Other,
+}
+
+/// Path of the placement wizard.
+pub const ADVISOR_PATH: &str = "/advisor";
+
 /// `<header>` with the brand row; `children` (the status banner) go below it.
 #[component]
 pub fn Header(
     /// Where the data comes from; the demo badge shows while it is `demo`.
     #[prop(into)]
     source: Signal<Option<DataSource>>,
+    /// The page shown.
+    #[prop(optional)]
+    page: SitePage,
     /// Content under the brand row.
     #[prop(optional)]
     children: Option<Children>,
@@ -57,6 +74,19 @@ pub fn Header(
                     <LangToggle/>
                 </div>
             </div>
+            // `rel="external"`: the router must not handle these links; each page is its own app.
+            <nav class="site-nav" aria-label=move || tr("nav.label")>
+                <ul>
+                    <li>
+                        <a href="/" rel="external" aria-current=(page == SitePage::Status).then_some("page")>{move || tr("nav.status")}</a>
+                    </li>
+                    <li>
+                        <a href=ADVISOR_PATH rel="external" aria-current=(page == SitePage::Advisor).then_some("page") data-testid="nav-advisor">
+                            {move || tr("nav.advisor")}
+                        </a>
+                    </li>
+                </ul>
+            </nav>
             {children.map(|c| c())}
         </header>
     }

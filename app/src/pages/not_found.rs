@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::footer::Footer;
-use crate::components::header::{Header, SkipLink, MAIN_ID};
+use crate::components::header::{Header, SitePage, SkipLink, MAIN_ID};
 use crate::i18n::tr;
 
 /// Shown for every path other than `/`.
@@ -11,7 +11,7 @@ use crate::i18n::tr;
 pub fn NotFoundPage() -> impl IntoView {
     view! {
         <SkipLink/>
-        <Header source=Signal::derive(|| None)/>
+        <Header source=Signal::derive(|| None) page=SitePage::Other/>
         <main id=MAIN_ID tabindex="-1" class="not-found" data-testid="not-found">
             <h2>{move || tr("not_found.title")}</h2>
             <p>{move || tr("not_found.body")}</p>

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use axum::extract::{Query, State};
 use axum::Json;
 use kairr_shared::api::{DataSource, StatusHistory};
-use kairr_shared::history::{daily_uptime, overall_uptime, series, HistoryRange, UPTIME_DAYS};
+use kairr_shared::history::{daily_uptime_from_counts, overall_uptime, series, HistoryRange, UPTIME_DAYS};
 use serde::Deserialize;
 
 use crate::error::AppError;
@@ -55,9 +55,10 @@ pub async fn get_history(
     }
     let now = chrono::Utc::now().timestamp();
     let from = now - i64::from(UPTIME_DAYS + 1) * 86_400;
-    let samples = state.storage.system_samples(&system, from).await?;
+    let counts = state.storage.system_status_counts(&system, from).await?;
+    let samples = state.storage.system_samples(&system, now - range.seconds()).await?;
     let uptime_days =
-        daily_uptime(&samples, now, state.settings.record_interval_seconds, &state.catalogue.status_policy);
+        daily_uptime_from_counts(&counts, now, state.settings.record_interval_seconds, &state.catalogue.status_policy);
     let source =
         state.live.borrow().summary.systems.iter().find(|s| s.id == system).map_or(DataSource::Demo, |s| s.source);
     let history = Arc::new(StatusHistory {
