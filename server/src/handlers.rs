@@ -7,4 +7,5 @@ pub mod health;
 pub mod history;
 pub mod incidents;
 pub mod placement;
+pub mod programme;
 pub mod status;

@@ -10,6 +10,7 @@ pub mod handlers;
 pub mod metrics;
 pub mod monitor;
 pub mod openapi;
+pub mod programme;
 pub mod router;
 pub mod settings;
 pub mod source;

@@ -20,6 +20,10 @@ use crate::handlers;
         handlers::placement::post_workflow,
         handlers::placement::get_catalogue,
         handlers::feed::feed,
+        handlers::programme::get_public,
+        handlers::programme::get_overview,
+        handlers::programme::get_proposal,
+        handlers::programme::get_requests_csv,
         handlers::auth::get_session,
         handlers::auth::post_login,
         handlers::auth::post_logout,
@@ -47,9 +51,23 @@ use crate::handlers;
         kairr_shared::auth::Role,
         kairr_shared::auth::LoginRequest,
     )),
-    tags((name = "status"), (name = "incidents"), (name = "placement"), (name = "auth"), (name = "operations"))
+    tags((name = "status"), (name = "incidents"), (name = "placement"), (name = "allocation"), (name = "auth"), (name = "operations")),
+    modifiers(&SessionCookie)
 )]
 pub struct ApiDoc;
+
+/// Declares the `session` security scheme (the `kairr_session` cookie) that
+/// protected operations name; the scopes list the roles allowed.
+pub struct SessionCookie;
+
+impl utoipa::Modify for SessionCookie {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components
+            .add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("kairr_session"))));
+    }
+}
 
 /// `GET /api/openapi.json`.
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {

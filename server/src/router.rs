@@ -11,7 +11,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
-use crate::handlers::{auth, events, feed, health, history, incidents, placement, status};
+use crate::handlers::{auth, events, feed, health, history, incidents, placement, programme, status};
 use crate::metrics;
 use crate::openapi;
 use crate::state::AppState;
@@ -28,6 +28,10 @@ pub fn build(state: AppState, session_store: SqliteStore) -> Router {
         .route("/v1/catalogue", get(placement::get_catalogue))
         .route("/v1/placement", post(placement::post_placement))
         .route("/v1/placement/workflow", post(placement::post_workflow))
+        .route("/v1/allocations/public", get(programme::get_public))
+        .route("/v1/committee/overview", get(programme::get_overview))
+        .route("/v1/committee/proposal", get(programme::get_proposal))
+        .route("/v1/committee/export/requests.csv", get(programme::get_requests_csv))
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) });
     let static_dir = state.settings.static_dir.clone();

@@ -51,6 +51,8 @@ pub struct DemoSettings {
     pub accounts: bool,
     /// Password of the demo accounts; a random one per start when absent.
     pub accounts_password: Option<Secret>,
+    /// Load the seeded demo allocation round (the first 2026 call) at start-up.
+    pub programme: bool,
 }
 
 /// Every setting of the server.
@@ -95,6 +97,7 @@ impl Default for Settings {
                 faults: true,
                 accounts: true,
                 accounts_password: None,
+                programme: true,
             },
         }
     }

@@ -13,6 +13,7 @@ use tokio::sync::watch;
 use tower_sessions::ExpiredDeletion;
 use tower_sessions_sqlx_store::SqliteStore;
 
+use kairr_shared::allocation::{demo_data, FIRST_CALL_2026};
 use kairr_shared::auth::{Role, UserInfo};
 
 use crate::accounts::random_password;
@@ -81,6 +82,16 @@ impl Application {
         tokio::spawn(session_store.clone().continuously_delete_expired(Duration::from_secs(3_600)));
         if state.settings.demo.accounts {
             create_demo_accounts(&state).await?;
+        }
+        if state.settings.demo.programme {
+            let today = kairr_shared::time::kst_day(chrono::Utc::now().timestamp());
+            let demo = demo_data(&FIRST_CALL_2026, state.settings.demo.seed, today, &state.catalogue)?;
+            state.storage.replace_demo_programme(&demo).await?;
+            tracing::info!(
+                requests = demo.requests.len(),
+                allocations = demo.allocations.len(),
+                "demo allocation round loaded"
+            );
         }
         let router = crate::router::build(state, session_store);
         Ok(Application { listener, router, addr })

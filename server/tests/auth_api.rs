@@ -74,13 +74,14 @@ async fn state_changing_requests_without_the_csrf_token_are_refused() {
 /// Endpoints anyone may call. Every other operation in the OpenAPI document
 /// must declare `security` and refuse anonymous callers, so a new endpoint
 /// cannot be left open by accident.
-const PUBLIC: [&str; 15] = [
+const PUBLIC: [&str; 16] = [
     "GET /api/v1/status",
     "GET /api/v1/status/history",
     "GET /api/v1/incidents",
     "GET /api/v1/events",
     "GET /api/v1/queues",
     "GET /api/v1/catalogue",
+    "GET /api/v1/allocations/public",
     "POST /api/v1/placement",
     "POST /api/v1/placement/workflow",
     "GET /api/v1/auth/session",
@@ -93,31 +94,44 @@ const PUBLIC: [&str; 15] = [
 ];
 
 #[tokio::test]
-async fn every_route_in_the_openapi_document_is_public_by_decision_or_refuses_anonymous_callers() {
+async fn every_route_in_the_openapi_document_is_public_by_decision_or_refuses_the_roles_it_must() {
     let app = spawn().await;
     let (_, doc) = app.get_json("/api/openapi.json").await;
-    let mut checked = 0;
+    let roles = ["researcher", "reviewer", "committee", "admin"];
+    let mut clients = Vec::new();
+    for role in roles {
+        clients.push((role, app.client_as(&format!("demo.{role}")).await));
+    }
+    let mut protected = 0;
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for (method, op) in ops.as_object().unwrap() {
             let key = format!("{} {path}", method.to_uppercase());
             if PUBLIC.contains(&key.as_str()) {
                 continue;
             }
-            assert!(op["security"].is_array(), "{key} is neither public nor protected");
+            let allowed: Vec<&str> = op["security"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{key} is neither public nor protected"))
+                .iter()
+                .flat_map(|req| req["session"].as_array().into_iter().flatten().filter_map(|r| r.as_str()))
+                .collect();
+            assert!(!allowed.is_empty(), "{key} names no role");
             let url = format!("{}{}", app.base, fill_params(path));
-            let res =
-                app.client.request(method.to_uppercase().parse().unwrap(), url).json(&json!({})).send().await.unwrap();
-            assert!(
-                matches!(res.status().as_u16(), 401 | 403),
-                "{key} answered {} to an anonymous caller",
-                res.status()
-            );
-            checked += 1;
+            let method: reqwest::Method = method.to_uppercase().parse().unwrap();
+            let anon = app.client.request(method.clone(), &url).send().await.unwrap().status().as_u16();
+            assert_eq!(anon, 401, "{key} answered {anon} to an anonymous caller");
+            for (role, client) in &clients {
+                let code = client.request(method.clone(), &url).send().await.unwrap().status().as_u16();
+                if allowed.contains(role) {
+                    assert!(!matches!(code, 401 | 403), "{key} refused {role}, which it must allow ({code})");
+                } else {
+                    assert_eq!(code, 403, "{key} answered {code} to {role}, which it must refuse");
+                }
+            }
+            protected += 1;
         }
     }
-    // Until protected endpoints exist this walks zero routes; the assertion
-    // above still fails the moment an unlisted route appears without security.
-    assert!(checked <= doc["paths"].as_object().unwrap().len() * 4);
+    assert!(protected >= 3, "the committee endpoints are walked ({protected})");
 }
 
 /// Replaces each `{param}` of an OpenAPI path with `1`.

@@ -93,4 +93,20 @@ impl TestApp {
             .await;
         assert_eq!(code, 200, "{body}");
     }
+
+    /// A fresh client (own cookie jar) signed in as `username`.
+    pub async fn client_as(&self, username: &str) -> reqwest::Client {
+        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        let s: serde_json::Value =
+            client.get(format!("{}/api/v1/auth/session", self.base)).send().await.unwrap().json().await.unwrap();
+        let res = client
+            .post(format!("{}/api/v1/auth/login", self.base))
+            .header("x-csrf-token", s["csrf_token"].as_str().unwrap())
+            .json(&serde_json::json!({"username": username, "password": DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "sign-in as {username}");
+        client
+    }
 }

@@ -1,0 +1,165 @@
+//! The allocation programme: the public transparency page and the
+//! committee's overview, proposal and CSV export. Every committee endpoint
+//! checks the caller's role through `auth::require`.
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use kairr_shared::allocation::{
+    mean_score, propose, Candidate, IdlePolicy, OverviewInput, Proposal, ProposalConfig, PublicRound, RoundOverview,
+};
+use kairr_shared::api::DataSource;
+use kairr_shared::auth::Action;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::auth::require;
+use crate::error::AppError;
+use crate::programme::RoundRecords;
+use crate::state::AppState;
+
+/// `?round=` (the newest round when absent).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct RoundQuery {
+    /// Round id, e.g. `2026-1`.
+    pub round: Option<String>,
+}
+
+async fn records(state: &AppState, q: &RoundQuery) -> Result<RoundRecords, AppError> {
+    let id = match &q.round {
+        Some(id) => id.clone(),
+        None => state.storage.latest_round_id().await?.ok_or_else(|| AppError::NotFound("no round yet".into()))?,
+    };
+    let rec = state.storage.round_records(&id).await?;
+    if rec.round.is_none() {
+        return Err(AppError::BadParameter {
+            field: "round",
+            message: format!("no round with id {:?}", id.chars().take(40).collect::<String>()),
+        });
+    }
+    Ok(rec)
+}
+
+fn today() -> chrono::NaiveDate {
+    kairr_shared::time::kst_day(chrono::Utc::now().timestamp())
+}
+
+/// Anonymised aggregates of a round and its awarded projects (no reviews, nothing from rejected requests).
+#[utoipa::path(get, path = "/api/v1/allocations/public", tag = "allocation", params(RoundQuery),
+    responses((status = 200, description = "The public page of the round", body = PublicRound),
+              (status = 400, description = "Unknown round", body = kairr_shared::api::ApiError)))]
+pub async fn get_public(
+    State(state): State<AppState>,
+    Query(q): Query<RoundQuery>,
+) -> Result<Json<PublicRound>, AppError> {
+    let rec = records(&state, &q).await?;
+    let Some(round) = rec.round.as_ref() else { return Err(AppError::NotFound("round".into())) };
+    Ok(Json(PublicRound::build(round, &rec.requests, &rec.allocations, Some(DataSource::Demo))))
+}
+
+/// Capacity, requested, awarded, used and idle per pool; shares by sector and region; timeline; fairness.
+#[utoipa::path(get, path = "/api/v1/committee/overview", tag = "allocation", params(RoundQuery),
+    security(("session" = ["committee", "admin"])),
+    responses((status = 200, description = "The committee overview", body = RoundOverview),
+              (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
+              (status = 403, description = "Not a committee member", body = kairr_shared::api::ApiError)))]
+pub async fn get_overview(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<RoundQuery>,
+) -> Result<Json<RoundOverview>, AppError> {
+    require(&session, &state.storage, Action::ViewCommittee).await?;
+    let rec = records(&state, &q).await?;
+    let Some(round) = rec.round.as_ref() else { return Err(AppError::NotFound("round".into())) };
+    let input = OverviewInput {
+        round,
+        requests: &rec.requests,
+        allocations: &rec.allocations,
+        usage: &rec.usage,
+        today: today(),
+        idle: IdlePolicy::default(),
+    };
+    Ok(Json(RoundOverview::build(&input)))
+}
+
+/// The proposed allocation of the round: weighted DRF progressive filling under capacity, gates and caps.
+#[utoipa::path(get, path = "/api/v1/committee/proposal", tag = "allocation", params(RoundQuery),
+    security(("session" = ["committee", "admin"])),
+    responses((status = 200, description = "The proposal with its fairness figures", body = Proposal),
+              (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
+              (status = 403, description = "Not a committee member", body = kairr_shared::api::ApiError)))]
+pub async fn get_proposal(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<RoundQuery>,
+) -> Result<Json<Proposal>, AppError> {
+    require(&session, &state.storage, Action::ViewCommittee).await?;
+    let rec = records(&state, &q).await?;
+    let Some(round) = rec.round.as_ref() else { return Err(AppError::NotFound("round".into())) };
+    let candidates = Candidate::all(&rec.requests, &rec.reviews);
+    Ok(Json(propose(round, &candidates, &ProposalConfig::default())))
+}
+
+/// Every request of the round with its mean review score and decision, as CSV.
+#[utoipa::path(get, path = "/api/v1/committee/export/requests.csv", tag = "allocation", params(RoundQuery),
+    security(("session" = ["committee", "admin"])),
+    responses((status = 200, description = "CSV, one row per request", content_type = "text/csv"),
+              (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
+              (status = 403, description = "Not a committee member", body = kairr_shared::api::ApiError)))]
+pub async fn get_requests_csv(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<RoundQuery>,
+) -> Result<Response, AppError> {
+    require(&session, &state.storage, Action::Export).await?;
+    let rec = records(&state, &q).await?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "id",
+        "round",
+        "title_ko",
+        "title_en",
+        "organisation",
+        "sector",
+        "region",
+        "pool",
+        "amount",
+        "state",
+        "mean_score",
+        "decision",
+        "awarded",
+    ])
+    .map_err(anyhow::Error::from)?;
+    for r in &rec.requests {
+        let decision = rec.decisions.iter().find(|d| d.request == r.id);
+        let score = mean_score(r.id, &rec.reviews).map(|s| format!("{s:.2}")).unwrap_or_default();
+        let state_name = serde_json::to_string(&r.state).unwrap_or_default().trim_matches('"').to_owned();
+        let kind = decision.map(|d| serde_json::to_string(&d.kind).unwrap_or_default().trim_matches('"').to_owned());
+        w.write_record([
+            r.id.0.to_string(),
+            r.round.0.clone(),
+            r.title_ko.clone(),
+            r.title_en.clone(),
+            r.organisation.clone(),
+            r.sector.as_str().to_owned(),
+            r.region.as_str().to_owned(),
+            r.pool.clone(),
+            r.amount.to_string(),
+            state_name,
+            score,
+            kind.unwrap_or_default(),
+            decision.map(|d| d.amount.to_string()).unwrap_or_default(),
+        ])
+        .map_err(anyhow::Error::from)?;
+    }
+    let body = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"kairr-requests.csv\""),
+        ],
+        body,
+    )
+        .into_response())
+}
