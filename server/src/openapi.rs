@@ -24,6 +24,8 @@ use crate::handlers;
         handlers::programme::get_overview,
         handlers::programme::get_proposal,
         handlers::programme::get_requests_csv,
+        handlers::programme::get_requests,
+        handlers::programme::post_decision,
         handlers::auth::get_session,
         handlers::auth::post_login,
         handlers::auth::post_logout,

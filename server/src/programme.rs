@@ -197,3 +197,81 @@ impl Storage {
         Ok(RoundRecords { round: Some(round), requests, reviews, decisions, allocations, usage })
     }
 }
+
+/// One audit record to append (the log's order is its `seq`).
+pub struct AuditRecord<'a> {
+    pub actor: &'a str,
+    pub action: kairr_shared::allocation::AuditAction,
+    pub subject: kairr_shared::allocation::AuditSubject,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Storage {
+    /// The request with `id`, if any.
+    pub async fn request(&self, id: u64) -> anyhow::Result<Option<Request>> {
+        let rows = sqlx::query("SELECT body FROM requests WHERE id = ?")
+            .bind(i64::try_from(id)?)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(decode::<Request>(&rows)?.into_iter().next())
+    }
+
+    /// The next free allocation id.
+    pub async fn next_allocation_id(&self) -> anyhow::Result<u64> {
+        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) + 1 AS n FROM allocations").fetch_one(self.pool()).await?;
+        Ok(u64::try_from(row.try_get::<i64, _>("n")?)?)
+    }
+
+    /// Records a decision in one transaction: the decision, the request's new
+    /// state, the allocation (when awarded) and the audit entries.
+    pub async fn record_decision(
+        &self,
+        request: &Request,
+        decision: &Decision,
+        allocation: Option<&Allocation>,
+        audit: &[AuditRecord<'_>],
+    ) -> anyhow::Result<()> {
+        let source = "real";
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("INSERT INTO decisions (request_id, source, body) VALUES (?, ?, ?)")
+            .bind(i64::try_from(request.id.0)?)
+            .bind(source)
+            .bind(json(decision))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE requests SET state = ?, body = ? WHERE id = ?")
+            .bind(request.state.as_str())
+            .bind(json(request))
+            .bind(i64::try_from(request.id.0)?)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(a) = allocation {
+            sqlx::query("INSERT INTO allocations (id, request_id, round_id, source, body) VALUES (?, ?, ?, ?, ?)")
+                .bind(i64::try_from(a.id.0)?)
+                .bind(i64::try_from(a.request.0)?)
+                .bind(&a.round.0)
+                .bind(source)
+                .bind(json(a))
+                .execute(&mut *tx)
+                .await?;
+        }
+        for e in audit {
+            let body = serde_json::json!({
+                "actor": e.actor, "action": e.action, "subject": e.subject,
+                "before": e.before, "after": e.after, "at": e.at,
+            });
+            sqlx::query("INSERT INTO audit_log (at, actor, action, source, body) VALUES (?, ?, ?, ?, ?)")
+                .bind(e.at.timestamp())
+                .bind(e.actor)
+                .bind(serde_json::to_value(e.action)?.as_str().unwrap_or_default())
+                .bind(source)
+                .bind(body.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

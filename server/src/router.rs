@@ -4,6 +4,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeFile;
 use tower_http::trace::TraceLayer;
 
 use crate::error::AppError;
@@ -32,14 +33,22 @@ pub fn build(state: AppState, session_store: SqliteStore) -> Router {
         .route("/v1/committee/overview", get(programme::get_overview))
         .route("/v1/committee/proposal", get(programme::get_proposal))
         .route("/v1/committee/export/requests.csv", get(programme::get_requests_csv))
+        .route("/v1/committee/requests", get(programme::get_requests))
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) });
     let static_dir = state.settings.static_dir.clone();
-    let front = Router::new()
+    let programme_index = ServeFile::new(static_dir.join("programme").join("index.html"));
+    let mut front = Router::new();
+    for path in ["/allocations", "/login", "/committee", "/committee/{*rest}", "/requests/{*rest}"] {
+        front = front.route_service(path, programme_index.clone());
+    }
+    let front = front
+        .nest_service("/programme", static_files::service(&static_dir.join("programme")))
         .nest_service("/advisor", static_files::service(&static_dir.join("advisor")))
         .fallback_service(static_files::service(&static_dir))
         .layer(middleware::from_fn(static_files::cache_headers));
     let auth_routes = Router::new()
+        .route("/v1/committee/requests/{id}/decision", post(programme::post_decision))
         .route("/v1/auth/session", get(auth::get_session))
         .route("/v1/auth/login", post(auth::post_login))
         .route("/v1/auth/logout", post(auth::post_logout))

@@ -100,8 +100,13 @@ async fn every_route_in_the_openapi_document_is_public_by_decision_or_refuses_th
     let roles = ["researcher", "reviewer", "committee", "admin"];
     let mut clients = Vec::new();
     for role in roles {
-        clients.push((role, app.client_as(&format!("demo.{role}")).await));
+        let client = app.client_as(&format!("demo.{role}")).await;
+        let s: serde_json::Value =
+            client.get(format!("{}/api/v1/auth/session", app.base)).send().await.unwrap().json().await.unwrap();
+        clients.push((role, client, s["csrf_token"].as_str().unwrap().to_owned()));
     }
+    // Every caller sends its own CSRF token, so what is tested is the role check.
+    let anon_token = app.csrf().await;
     let mut protected = 0;
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for (method, op) in ops.as_object().unwrap() {
@@ -118,10 +123,27 @@ async fn every_route_in_the_openapi_document_is_public_by_decision_or_refuses_th
             assert!(!allowed.is_empty(), "{key} names no role");
             let url = format!("{}{}", app.base, fill_params(path));
             let method: reqwest::Method = method.to_uppercase().parse().unwrap();
-            let anon = app.client.request(method.clone(), &url).send().await.unwrap().status().as_u16();
+            let anon = app
+                .client
+                .request(method.clone(), &url)
+                .header("x-csrf-token", &anon_token)
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16();
             assert_eq!(anon, 401, "{key} answered {anon} to an anonymous caller");
-            for (role, client) in &clients {
-                let code = client.request(method.clone(), &url).send().await.unwrap().status().as_u16();
+            for (role, client, token) in &clients {
+                let code = client
+                    .request(method.clone(), &url)
+                    .header("x-csrf-token", token)
+                    .json(&json!({}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16();
                 if allowed.contains(role) {
                     assert!(!matches!(code, 401 | 403), "{key} refused {role}, which it must allow ({code})");
                 } else {

@@ -81,3 +81,108 @@ async fn the_audit_log_refuses_updates_and_deletes_of_real_entries() {
     let delete = sqlx::query("DELETE FROM audit_log").execute(storage.pool()).await;
     assert!(delete.unwrap_err().to_string().contains("append-only"));
 }
+
+#[tokio::test]
+async fn the_request_queue_filters_sorts_and_pages() {
+    let app = spawn().await;
+    let committee = app.client_as("demo.committee").await;
+    let get = |q: &str| committee.get(format!("{}/api/v1/committee/requests?{q}", app.base)).send();
+    let page: serde_json::Value = get("per_page=10&page=2").await.unwrap().json().await.unwrap();
+    assert_eq!(page["total"], 514);
+    assert_eq!(page["items"].as_array().unwrap().len(), 10);
+    let page: serde_json::Value = get("sector=startup&sort=score").await.unwrap().json().await.unwrap();
+    assert!(page["items"].as_array().unwrap().iter().all(|r| r["request"]["sector"] == "startup"));
+    let res = get("sort=random&per_page=999").await.unwrap();
+    assert_eq!(res.status(), 400);
+    let err: serde_json::Value = res.json().await.unwrap();
+    let fields: Vec<&str> = err["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["sort", "per_page"]);
+}
+
+#[tokio::test]
+async fn a_decision_creates_an_allocation_and_audit_entries_and_cannot_be_made_twice() {
+    let app = spawn().await;
+    let committee = app.client_as("demo.committee").await;
+    // Put one request back under review (the demo round is fully decided).
+    let page: serde_json::Value = committee
+        .get(format!("{}/api/v1/committee/requests?state=rejected&per_page=1", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut request = page["items"][0]["request"].clone();
+    request["id"] = 90_001.into();
+    request["state"] = "under_review".into();
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.db_path.display())).await.unwrap();
+    sqlx::query("INSERT INTO requests (id, round_id, applicant, organisation, sector, state, source, body) VALUES (90001, ?, 'x', ?, ?, 'under_review', 'real', ?)")
+        .bind(request["round"].as_str().unwrap())
+        .bind(request["organisation"].as_str().unwrap())
+        .bind(request["sector"].as_str().unwrap())
+        .bind(request.to_string())
+        .execute(&db)
+        .await
+        .unwrap();
+    let url = format!("{}/api/v1/committee/requests/90001/decision", app.base);
+    let body =
+        serde_json::json!({"kind": "approve_partially", "amount": 1, "rationale": "우수하나 자원 부족으로 1대 배분"});
+    let res = committee.post(&url).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 403, "no CSRF token");
+    let token = |c: &reqwest::Client| {
+        let c = c.clone();
+        let base = app.base.clone();
+        async move {
+            let s: serde_json::Value =
+                c.get(format!("{base}/api/v1/auth/session")).send().await.unwrap().json().await.unwrap();
+            s["csrf_token"].as_str().unwrap().to_owned()
+        }
+    };
+    let researcher = app.client_as("demo.researcher").await;
+    let res = researcher.post(&url).header("x-csrf-token", token(&researcher).await).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 403, "researchers may not decide");
+    let t = token(&committee).await;
+    // The demo round's capacity is exactly what it awarded: nothing is left.
+    let res = committee.post(&url).header("x-csrf-token", &t).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 400);
+    let err: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(err["field"], "amount");
+    // Give the pool ten more servers, then the decision fits.
+    let round_id = request["round"].as_str().unwrap();
+    let body_text: String =
+        sqlx::query_scalar("SELECT body FROM rounds WHERE id = ?").bind(round_id).fetch_one(&db).await.unwrap();
+    let mut round: serde_json::Value = serde_json::from_str(&body_text).unwrap();
+    for p in round["pools"].as_array_mut().unwrap() {
+        if p["pool"] == request["pool"] {
+            p["capacity"] = (p["capacity"].as_u64().unwrap() + 10).into();
+        }
+    }
+    sqlx::query("UPDATE rounds SET body = ? WHERE id = ?")
+        .bind(round.to_string())
+        .bind(round_id)
+        .execute(&db)
+        .await
+        .unwrap();
+    let res = committee.post(&url).header("x-csrf-token", &t).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let allocations: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM allocations WHERE request_id = 90001").fetch_one(&db).await.unwrap();
+    assert_eq!(allocations, 1);
+    let audit: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE source = 'real' ORDER BY seq")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    assert_eq!(audit, ["decision_recorded", "allocation_created"]);
+    let res = committee.post(&url).header("x-csrf-token", &t).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 400, "a decided request cannot be decided again");
+    let err: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(err["field"], "kind");
+    let res = committee
+        .post(&url)
+        .header("x-csrf-token", &t)
+        .json(&serde_json::json!({"kind": "approve"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+}

@@ -27,6 +27,7 @@ pub mod ids;
 pub mod overview;
 pub mod proposal;
 pub mod public;
+pub mod queue;
 pub mod request;
 pub mod review;
 pub mod roles;
@@ -48,6 +49,7 @@ pub use proposal::{
     ProposalLine,
 };
 pub use public::{AwardedProject, PublicGroup, PublicPoolTotal, PublicRound};
+pub use queue::{capacity_left, request_page, RequestFilter, RequestPage, RequestQuery, RequestRow, RequestSort};
 pub use request::{Request, RequestInput, Submission};
 pub use review::{mean_score, same_organisation, CoiRecord, Review, ReviewError, ReviewInput, Reviewer, Rubric, Score};
 pub use roles::{DemoAccount, Role};

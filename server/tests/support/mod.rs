@@ -13,6 +13,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
     pub static_dir: PathBuf,
+    pub db_path: PathBuf,
 }
 
 /// Password of the demo accounts in tests.
@@ -36,6 +37,7 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = test_settings(dir.path());
     tweak(&mut settings);
     let static_dir = settings.static_dir.clone();
+    let db_path = settings.database_path.clone();
     std::fs::create_dir_all(&static_dir).unwrap();
     std::fs::write(static_dir.join("index.html"), "<!doctype html><html lang=\"ko\"><title>KAIRR</title></html>")
         .unwrap();
@@ -44,7 +46,7 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     let base = format!("http://{}", app.addr);
     tokio::spawn(app.run());
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    TestApp { base, client, _dir: dir, static_dir }
+    TestApp { base, client, _dir: dir, static_dir, db_path }
 }
 
 /// Spawns the app with the test settings.

@@ -221,7 +221,7 @@ fn form(round: &Round, p: &Planned, pool: &str, rng: &mut impl Rng) -> RequestIn
     let (method_ko, method_en) = names::METHODS[rng.gen_range(0..names::METHODS.len())];
     let start = round.period_start.checked_add_days(Days::new(rng.gen_range(0..=21))).unwrap_or(round.period_start);
     let end: NaiveDate =
-        start.checked_add_days(Days::new(rng.gen_range(89..=182))).unwrap_or(round.period_end).min(round.period_end);
+        start.checked_add_days(Days::new(rng.gen_range(240..=320))).unwrap_or(round.period_end).min(round.period_end);
     let surname = ["김", "이", "박", "최", "정", "강", "조", "윤", "장", "임"][rng.gen_range(0..10)];
     let given = ["민준", "서연", "도윤", "지우", "하준", "서윤", "예준", "지민", "주원", "수아"][rng.gen_range(0..10)];
     RequestInput {
