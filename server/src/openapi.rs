@@ -26,6 +26,8 @@ use crate::handlers;
         handlers::programme::get_requests_csv,
         handlers::programme::get_requests,
         handlers::programme::post_decision,
+        handlers::programme::post_request,
+        handlers::programme::get_mine,
         handlers::auth::get_session,
         handlers::auth::post_login,
         handlers::auth::post_logout,

@@ -144,8 +144,18 @@ impl Storage {
         Ok(())
     }
 
-    /// The id of the newest round, if any.
+    /// The id of the newest round that has requests (else the newest round).
     pub async fn latest_round_id(&self) -> anyhow::Result<Option<String>> {
+        let row = sqlx::query(
+            "SELECT id FROM rounds ORDER BY EXISTS (SELECT 1 FROM requests r WHERE r.round_id = rounds.id) DESC,              id DESC LIMIT 1",
+        )
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|r| r.try_get("id")).transpose()?)
+    }
+
+    /// The id of the newest round, if any (where new requests go by default).
+    pub async fn newest_round_id(&self) -> anyhow::Result<Option<String>> {
         let row = sqlx::query("SELECT id FROM rounds ORDER BY id DESC LIMIT 1").fetch_optional(self.pool()).await?;
         Ok(row.map(|r| r.try_get("id")).transpose()?)
     }
@@ -273,5 +283,99 @@ impl Storage {
         }
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// A researcher's request with what became of it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct MyRequest {
+    pub request: Request,
+    pub decision: Option<Decision>,
+    pub allocation: Option<Allocation>,
+    /// GPU-hours used so far by the allocation.
+    pub used_gpu_hours: f64,
+}
+
+impl Storage {
+    /// Inserts a round (replacing one with the same id).
+    pub async fn insert_round(&self, round: &Round, source: &str) -> anyhow::Result<()> {
+        sqlx::query("INSERT OR REPLACE INTO rounds (id, source, body) VALUES (?, ?, ?)")
+            .bind(&round.id.0)
+            .bind(source)
+            .bind(json(round))
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The next free request id.
+    pub async fn next_request_id(&self) -> anyhow::Result<u64> {
+        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) + 1 AS n FROM requests").fetch_one(self.pool()).await?;
+        Ok(u64::try_from(row.try_get::<i64, _>("n")?)?)
+    }
+
+    /// Stores a submitted request with its audit entry, in one transaction.
+    pub async fn insert_request(&self, r: &Request, audit: &AuditRecord<'_>) -> anyhow::Result<()> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO requests (id, round_id, applicant, organisation, sector, state, source, body) \
+             VALUES (?, ?, ?, ?, ?, ?, 'real', ?)",
+        )
+        .bind(i64::try_from(r.id.0)?)
+        .bind(&r.round.0)
+        .bind(&r.applicant)
+        .bind(&r.organisation)
+        .bind(r.sector.as_str())
+        .bind(r.state.as_str())
+        .bind(json(r))
+        .execute(&mut *tx)
+        .await?;
+        let body = serde_json::json!({
+            "actor": audit.actor, "action": audit.action, "subject": audit.subject,
+            "before": audit.before, "after": audit.after, "at": audit.at,
+        });
+        sqlx::query("INSERT INTO audit_log (at, actor, action, source, body) VALUES (?, ?, ?, 'real', ?)")
+            .bind(audit.at.timestamp())
+            .bind(audit.actor)
+            .bind(serde_json::to_value(audit.action)?.as_str().unwrap_or_default())
+            .bind(body.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every request of `applicant`, newest first, with decision, allocation and usage.
+    pub async fn requests_of(&self, applicant: &str) -> anyhow::Result<Vec<MyRequest>> {
+        let p = self.pool();
+        let requests: Vec<Request> = decode(
+            &sqlx::query("SELECT body FROM requests WHERE applicant = ? ORDER BY id DESC")
+                .bind(applicant)
+                .fetch_all(p)
+                .await?,
+        )?;
+        let mut out = Vec::with_capacity(requests.len());
+        for request in requests {
+            let id = i64::try_from(request.id.0)?;
+            let decision: Option<Decision> =
+                decode(&sqlx::query("SELECT body FROM decisions WHERE request_id = ?").bind(id).fetch_all(p).await?)?
+                    .into_iter()
+                    .next();
+            let allocation: Option<Allocation> =
+                decode(&sqlx::query("SELECT body FROM allocations WHERE request_id = ?").bind(id).fetch_all(p).await?)?
+                    .into_iter()
+                    .next();
+            let used: f64 = match &allocation {
+                Some(a) => {
+                    sqlx::query_scalar("SELECT COALESCE(SUM(gpu_hours), 0.0) FROM usage WHERE allocation_id = ?")
+                        .bind(i64::try_from(a.id.0)?)
+                        .fetch_one(p)
+                        .await?
+                }
+                None => 0.0,
+            };
+            out.push(MyRequest { request, decision, allocation, used_gpu_hours: used });
+        }
+        Ok(out)
     }
 }

@@ -34,6 +34,7 @@ pub fn build(state: AppState, session_store: SqliteStore) -> Router {
         .route("/v1/committee/proposal", get(programme::get_proposal))
         .route("/v1/committee/export/requests.csv", get(programme::get_requests_csv))
         .route("/v1/committee/requests", get(programme::get_requests))
+        .route("/v1/requests/mine", get(programme::get_mine))
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) });
     let static_dir = state.settings.static_dir.clone();
@@ -49,6 +50,7 @@ pub fn build(state: AppState, session_store: SqliteStore) -> Router {
         .layer(middleware::from_fn(static_files::cache_headers));
     let auth_routes = Router::new()
         .route("/v1/committee/requests/{id}/decision", post(programme::post_decision))
+        .route("/v1/requests", post(programme::post_request))
         .route("/v1/auth/session", get(auth::get_session))
         .route("/v1/auth/login", post(auth::post_login))
         .route("/v1/auth/logout", post(auth::post_logout))

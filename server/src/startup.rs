@@ -13,7 +13,7 @@ use tokio::sync::watch;
 use tower_sessions::ExpiredDeletion;
 use tower_sessions_sqlx_store::SqliteStore;
 
-use kairr_shared::allocation::{demo_data, FIRST_CALL_2026};
+use kairr_shared::allocation::{demo_data, open_demo_round, FIRST_CALL_2026};
 use kairr_shared::auth::{Role, UserInfo};
 
 use crate::accounts::random_password;
@@ -87,6 +87,7 @@ impl Application {
             let today = kairr_shared::time::kst_day(chrono::Utc::now().timestamp());
             let demo = demo_data(&FIRST_CALL_2026, state.settings.demo.seed, today, &state.catalogue)?;
             state.storage.replace_demo_programme(&demo).await?;
+            state.storage.insert_round(&open_demo_round(today, &state.catalogue)?, "demo").await?;
             tracing::info!(
                 requests = demo.requests.len(),
                 allocations = demo.allocations.len(),

@@ -186,3 +186,44 @@ async fn a_decision_creates_an_allocation_and_audit_entries_and_cannot_be_made_t
         .unwrap();
     assert_eq!(res.status(), 400);
 }
+
+#[tokio::test]
+async fn a_researcher_submits_a_request_to_the_open_round_and_follows_it() {
+    let app = spawn().await;
+    let researcher = app.client_as("demo.researcher").await;
+    let s: serde_json::Value =
+        researcher.get(format!("{}/api/v1/auth/session", app.base)).send().await.unwrap().json().await.unwrap();
+    let token = s["csrf_token"].as_str().unwrap().to_owned();
+    let today = chrono::Utc::now().date_naive();
+    let body = serde_json::json!({
+        "title_ko": "한국어 의료 LLM 미세조정", "title_en": "Fine-tuning a Korean medical LLM",
+        "abstract": "70B 모델을 의료 말뭉치로 미세조정합니다.", "pi": "김연구", "organisation": "부산대학교",
+        "sector": "university", "region": "non_capital", "pool": "nhn-b200", "amount": 4,
+        "period_start": (today + chrono::Days::new(60)).to_string(),
+        "period_end": (today + chrono::Days::new(150)).to_string()
+    });
+    let url = format!("{}/api/v1/requests", app.base);
+    let res = researcher.post(&url).header("x-csrf-token", &token).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let mine: serde_json::Value =
+        researcher.get(format!("{}/api/v1/requests/mine", app.base)).send().await.unwrap().json().await.unwrap();
+    let mine = mine.as_array().unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0]["request"]["state"], "submitted");
+    assert_eq!(mine[0]["request"]["round"], "2026-2");
+    // Bad input names every field.
+    let res = researcher
+        .post(&url)
+        .header("x-csrf-token", &token)
+        .json(&serde_json::json!({"pool": "nowhere"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let err: serde_json::Value = res.json().await.unwrap();
+    assert!(err["fields"].as_array().unwrap().len() >= 3, "{err}");
+    // The closed first call refuses submissions.
+    let res =
+        researcher.post(format!("{url}?round=2026-1")).header("x-csrf-token", &token).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 400);
+}

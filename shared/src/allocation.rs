@@ -38,7 +38,7 @@ pub mod usage;
 
 pub use audit::{AuditAction, AuditEntry, AuditError, AuditLog, AuditSubject};
 pub use decision::{Decision, DecisionError, DecisionInput, DecisionKind};
-pub use demo::{demo_data, DemoData, DemoError, DemoSpec, FIRST_CALL_2026};
+pub use demo::{demo_data, open_demo_round, DemoData, DemoError, DemoSpec, FIRST_CALL_2026};
 pub use fairness::{gini, jain_index, FairnessFigures, FairnessMetric, SectorDominantShare, SectorRatio};
 pub use fill::{progressive_fill, Claimant, FillProblem, Resource, Use};
 pub use grant::{Allocation, AllocationError};

@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kairr_shared::allocation::{
     capacity_left, mean_score, propose, request_page, Allocation, AllocationId, AuditAction, AuditSubject, Candidate,
-    Decision, DecisionError, DecisionInput, IdlePolicy, OverviewInput, Proposal, ProposalConfig, PublicRound,
-    RequestPage, RequestQuery, RoundOverview,
+    Decision, DecisionError, DecisionInput, IdlePolicy, OverviewInput, Proposal, ProposalConfig, PublicRound, Request,
+    RequestId, RequestInput, RequestPage, RequestQuery, RoundOverview, Submission,
 };
 use kairr_shared::api::DataSource;
 use kairr_shared::auth::Action;
@@ -19,7 +19,7 @@ use tower_sessions::Session;
 
 use crate::auth::require;
 use crate::error::AppError;
-use crate::programme::{AuditRecord, RoundRecords};
+use crate::programme::{AuditRecord, MyRequest, RoundRecords};
 use crate::state::AppState;
 
 /// `?round=` (the newest round when absent).
@@ -250,4 +250,60 @@ pub async fn post_decision(
     state.storage.record_decision(&request, &decision, allocation.as_ref(), &audit).await?;
     tracing::info!(request = id, kind = decision.kind.as_str(), by = user.username, "decision recorded");
     Ok(Json(decision))
+}
+
+/// `?round=` of a submission (the newest round when absent).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SubmitQuery {
+    pub round: Option<String>,
+}
+
+/// Submits an allocation request to an open round (the wizard's export may be attached).
+#[utoipa::path(post, path = "/api/v1/requests", tag = "allocation", params(SubmitQuery,
+        ("X-CSRF-Token" = String, Header, description = "from /api/v1/auth/session")),
+    request_body = RequestInput,
+    security(("session" = ["researcher", "reviewer", "committee", "admin"])),
+    responses((status = 200, description = "The stored request", body = Request),
+              (status = 400, description = "Invalid fields (all listed), or the round is not open", body = kairr_shared::api::ApiError),
+              (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError)))]
+pub async fn post_request(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<SubmitQuery>,
+    body: Result<Json<RequestInput>, JsonRejection>,
+) -> Result<Json<Request>, AppError> {
+    let user = require(&session, &state.storage, Action::SubmitRequest).await?;
+    let Json(input) = body?;
+    let round_id = match q.round {
+        Some(r) => Some(r),
+        None => state.storage.newest_round_id().await?,
+    };
+    let rec = records(&state, &RoundQuery { round: round_id }).await?;
+    let Some(round) = rec.round.as_ref() else { return Err(AppError::NotFound("round".into())) };
+    let now = chrono::Utc::now();
+    let id = RequestId(state.storage.next_request_id().await?);
+    let request = input
+        .parse(round, Submission { id, applicant: user.username.clone(), at: now })
+        .map_err(AppError::InvalidInput)?;
+    let audit = AuditRecord {
+        actor: &user.username,
+        action: AuditAction::RequestSubmitted,
+        subject: AuditSubject::Request(request.id),
+        before: None,
+        after: serde_json::to_value(&request).ok(),
+        at: now,
+    };
+    state.storage.insert_request(&request, &audit).await?;
+    tracing::info!(request = request.id.0, by = user.username, "request submitted");
+    Ok(Json(request))
+}
+
+/// The signed-in user's requests, with decisions, allocations and usage.
+#[utoipa::path(get, path = "/api/v1/requests/mine", tag = "allocation",
+    security(("session" = ["researcher", "reviewer", "committee", "admin"])),
+    responses((status = 200, description = "Own requests, newest first", body = Vec<crate::programme::MyRequest>),
+              (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError)))]
+pub async fn get_mine(State(state): State<AppState>, session: Session) -> Result<Json<Vec<MyRequest>>, AppError> {
+    let user = require(&session, &state.storage, Action::SubmitRequest).await?;
+    Ok(Json(state.storage.requests_of(&user.username).await?))
 }

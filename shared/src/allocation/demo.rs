@@ -6,6 +6,8 @@
 //! same data. Labelled demo throughout (`source: demo`, `demo: true`).
 
 mod names;
+mod open_round;
+pub use open_round::open_demo_round;
 mod outcomes;
 mod plan;
 mod split;

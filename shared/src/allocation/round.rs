@@ -2,7 +2,7 @@
 //! and the committee's policy (minimum score, cap per organisation,
 //! preference for applicants outside the capital region).
 
-mod input;
+pub mod input;
 
 use std::collections::BTreeMap;
 
