@@ -23,6 +23,9 @@ pub enum AppError {
     InvalidInput(FieldErrors),
     #[error("not found: {0}")]
     NotFound(String),
+    /// The request clashes with what is recorded (conflict of interest, duplicate).
+    #[error("{0}")]
+    Conflict(String),
     #[error("sign in first")]
     Unauthorised,
     #[error("your role may not do this")]
@@ -55,6 +58,7 @@ impl IntoResponse for AppError {
                 (StatusCode::BAD_REQUEST, "invalid_input", errors.0.first().map(|e| e.field.clone()))
             }
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", None),
+            AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict", None),
             AppError::Unauthorised => (StatusCode::UNAUTHORIZED, "unauthorised", None),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", None),
             AppError::CsrfFailed => (StatusCode::FORBIDDEN, "csrf_failed", Some("X-CSRF-Token".to_owned())),

@@ -28,6 +28,8 @@ use crate::handlers;
         handlers::programme::post_decision,
         handlers::programme::post_request,
         handlers::programme::get_mine,
+        handlers::programme::post_review,
+        handlers::programme::get_conflicts,
         handlers::auth::get_session,
         handlers::auth::post_login,
         handlers::auth::post_logout,

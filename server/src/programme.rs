@@ -379,3 +379,72 @@ impl Storage {
         Ok(out)
     }
 }
+
+impl Storage {
+    /// Stores a review (and moves a submitted request under review), audited.
+    pub async fn insert_review(
+        &self,
+        review: &Review,
+        request: &Request,
+        audit: &AuditRecord<'_>,
+    ) -> anyhow::Result<bool> {
+        let mut tx = self.pool().begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO reviews (request_id, reviewer, source, body) VALUES (?, ?, 'real', ?) \
+             ON CONFLICT (request_id, reviewer) DO NOTHING",
+        )
+        .bind(i64::try_from(review.request.0)?)
+        .bind(&review.reviewer)
+        .bind(json(review))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if !inserted {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE requests SET state = ?, body = ? WHERE id = ?")
+            .bind(request.state.as_str())
+            .bind(json(request))
+            .bind(i64::try_from(request.id.0)?)
+            .execute(&mut *tx)
+            .await?;
+        append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Records a refused review (conflict of interest), audited.
+    pub async fn insert_conflict(&self, coi: &CoiRecord, audit: &AuditRecord<'_>) -> anyhow::Result<()> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("INSERT INTO conflicts (request_id, reviewer, source, body) VALUES (?, ?, 'real', ?)")
+            .bind(i64::try_from(coi.request.0)?)
+            .bind(&coi.reviewer)
+            .bind(json(coi))
+            .execute(&mut *tx)
+            .await?;
+        append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every conflict-of-interest record, newest first.
+    pub async fn conflicts(&self) -> anyhow::Result<Vec<CoiRecord>> {
+        decode(&sqlx::query("SELECT body FROM conflicts ORDER BY id DESC").fetch_all(self.pool()).await?)
+    }
+}
+
+async fn append_audit(tx: &mut sqlx::Transaction<'_, Sqlite>, e: &AuditRecord<'_>) -> anyhow::Result<()> {
+    let body = serde_json::json!({
+        "actor": e.actor, "action": e.action, "subject": e.subject,
+        "before": e.before, "after": e.after, "at": e.at,
+    });
+    sqlx::query("INSERT INTO audit_log (at, actor, action, source, body) VALUES (?, ?, ?, 'real', ?)")
+        .bind(e.at.timestamp())
+        .bind(e.actor)
+        .bind(serde_json::to_value(e.action)?.as_str().unwrap_or_default())
+        .bind(body.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -35,6 +35,7 @@ pub fn build(state: AppState, session_store: SqliteStore) -> Router {
         .route("/v1/committee/export/requests.csv", get(programme::get_requests_csv))
         .route("/v1/committee/requests", get(programme::get_requests))
         .route("/v1/requests/mine", get(programme::get_mine))
+        .route("/v1/admin/conflicts", get(programme::get_conflicts))
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) });
     let static_dir = state.settings.static_dir.clone();
@@ -51,6 +52,7 @@ pub fn build(state: AppState, session_store: SqliteStore) -> Router {
     let auth_routes = Router::new()
         .route("/v1/committee/requests/{id}/decision", post(programme::post_decision))
         .route("/v1/requests", post(programme::post_request))
+        .route("/v1/requests/{id}/reviews", post(programme::post_review))
         .route("/v1/auth/session", get(auth::get_session))
         .route("/v1/auth/login", post(auth::post_login))
         .route("/v1/auth/logout", post(auth::post_logout))

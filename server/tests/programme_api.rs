@@ -1,4 +1,5 @@
 //! Integration tests of the allocation programme endpoints on the demo round.
+#![allow(clippy::unwrap_used)] // the helpers at the bottom are test code that fails fast
 
 mod support;
 
@@ -226,4 +227,65 @@ async fn a_researcher_submits_a_request_to_the_open_round_and_follows_it() {
     let res =
         researcher.post(format!("{url}?round=2026-1")).header("x-csrf-token", &token).json(&body).send().await.unwrap();
     assert_eq!(res.status(), 400);
+}
+
+async fn csrf_of(app: &support::TestApp, c: &reqwest::Client) -> String {
+    let s: serde_json::Value =
+        c.get(format!("{}/api/v1/auth/session", app.base)).send().await.unwrap().json().await.unwrap();
+    s["csrf_token"].as_str().unwrap().to_owned()
+}
+
+async fn submit(app: &support::TestApp, c: &reqwest::Client, organisation: &str) -> u64 {
+    let today = chrono::Utc::now().date_naive();
+    let body = serde_json::json!({
+        "title_ko": "기후 에뮬레이터", "title_en": "Climate emulator", "abstract": "데모", "pi": "김연구",
+        "organisation": organisation, "sector": "university", "region": "capital", "pool": "kakao-b200", "amount": 2,
+        "period_start": (today + chrono::Days::new(60)).to_string(),
+        "period_end": (today + chrono::Days::new(120)).to_string()
+    });
+    let res = c
+        .post(format!("{}/api/v1/requests", app.base))
+        .header("x-csrf-token", csrf_of(app, c).await)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.json::<serde_json::Value>().await.unwrap()["id"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn reviews_score_requests_and_conflicts_of_interest_are_refused_and_recorded() {
+    let app = spawn().await;
+    let researcher = app.client_as("demo.researcher").await;
+    let reviewer = app.client_as("demo.reviewer").await; // organisation: KAIST
+    let scores = serde_json::json!({"technical_merit": 4, "impact": 5, "ecosystem": 3, "team_readiness": 4, "comment": "타당한 계획"});
+    let ok_id = submit(&app, &researcher, "부산대학교").await;
+    let url = |id: u64| format!("{}/api/v1/requests/{id}/reviews", app.base);
+    let token = csrf_of(&app, &reviewer).await;
+    let res = reviewer.post(url(ok_id)).header("x-csrf-token", &token).json(&scores).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let again = reviewer.post(url(ok_id)).header("x-csrf-token", &token).json(&scores).send().await.unwrap();
+    assert_eq!(again.status(), 409, "one review per reviewer");
+    let committee = app.client_as("demo.committee").await;
+    let bad = committee
+        .post(url(ok_id))
+        .header("x-csrf-token", csrf_of(&app, &committee).await)
+        .json(&serde_json::json!({"technical_merit": 9}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400, "scores are 1-5 and every criterion is required");
+    let mine: serde_json::Value =
+        researcher.get(format!("{}/api/v1/requests/mine", app.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(mine[0]["request"]["state"], "under_review");
+    let coi_id = submit(&app, &researcher, "KAIST").await;
+    let res = reviewer.post(url(coi_id)).header("x-csrf-token", &token).json(&scores).send().await.unwrap();
+    assert_eq!(res.status(), 409);
+    let admin = app.client_as("demo.admin").await;
+    let conflicts: serde_json::Value =
+        admin.get(format!("{}/api/v1/admin/conflicts", app.base)).send().await.unwrap().json().await.unwrap();
+    assert!(conflicts.as_array().unwrap().iter().any(|c| c["request"] == coi_id && c["reviewer"] == "demo.reviewer"));
+    let res = committee.get(format!("{}/api/v1/admin/conflicts", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), 403);
 }
