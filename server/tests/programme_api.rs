@@ -67,6 +67,14 @@ async fn requests_export_as_csv_with_one_row_per_request() {
     assert_eq!(reader.headers().unwrap().get(0), Some("id"));
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 514);
+    for (file, first, min_rows) in [("reviews.csv", "request", 514), ("allocations.csv", "allocation", 159)] {
+        let res = committee.get(format!("{}/api/v1/committee/export/{file}", app.base)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{file}");
+        let body = res.text().await.unwrap();
+        let mut reader = csv::Reader::from_reader(body.as_bytes());
+        assert_eq!(reader.headers().unwrap().get(0), Some(first));
+        assert!(reader.records().count() >= min_rows, "{file}");
+    }
 }
 
 #[tokio::test]
@@ -288,4 +296,40 @@ async fn reviews_score_requests_and_conflicts_of_interest_are_refused_and_record
     assert!(conflicts.as_array().unwrap().iter().any(|c| c["request"] == coi_id && c["reviewer"] == "demo.reviewer"));
     let res = committee.get(format!("{}/api/v1/admin/conflicts", app.base)).send().await.unwrap();
     assert_eq!(res.status(), 403);
+}
+
+#[tokio::test]
+async fn the_committee_adjusts_the_proposal_and_sees_fairness_move() {
+    let app = spawn().await;
+    let committee = app.client_as("demo.committee").await;
+    let p: serde_json::Value =
+        committee.get(format!("{}/api/v1/committee/proposal", app.base)).send().await.unwrap().json().await.unwrap();
+    let line = p["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["excluded"].is_null() && l["proposed"].as_u64().unwrap() > 0)
+        .unwrap()
+        .clone();
+    let url = format!("{}/api/v1/committee/proposal/adjust", app.base);
+    let token = csrf_of(&app, &committee).await;
+    let body = serde_json::json!({"adjustments": [{"request": line["request"], "amount": 0}]});
+    let res = committee.post(&url).header("x-csrf-token", &token).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let adjusted: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(adjusted["changes"].as_array().unwrap().len(), 1);
+    let after = adjusted["proposal"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["request"] == line["request"])
+        .unwrap()
+        .clone();
+    assert_eq!(after["proposed"], 0);
+    let too_much = line["requested"].as_u64().unwrap() + 1;
+    let body = serde_json::json!({"adjustments": [{"request": line["request"], "amount": too_much}]});
+    let res = committee.post(&url).header("x-csrf-token", &token).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), 400);
+    let err: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(err["field"], "adjustments");
 }

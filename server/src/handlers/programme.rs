@@ -392,3 +392,143 @@ pub async fn get_conflicts(
     require(&session, &state.storage, Action::Administer).await?;
     Ok(Json(state.storage.conflicts().await?))
 }
+
+/// Body of a proposal adjustment: the committee's changes, applied in order.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AdjustBody {
+    pub round: Option<String>,
+    pub adjustments: Vec<kairr_shared::allocation::Adjustment>,
+}
+
+/// The adjusted proposal and how each change moved the fairness figures.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Adjusted {
+    pub proposal: Proposal,
+    pub changes: Vec<kairr_shared::allocation::FairnessChange>,
+}
+
+/// Applies the committee's adjustments to the proposal (nothing is stored until decided).
+#[utoipa::path(post, path = "/api/v1/committee/proposal/adjust", tag = "allocation",
+    params(("X-CSRF-Token" = String, Header, description = "from /api/v1/auth/session")),
+    request_body = AdjustBody,
+    security(("session" = ["committee", "admin"])),
+    responses((status = 200, description = "Adjusted proposal with fairness before/after each change", body = Adjusted),
+              (status = 400, description = "An adjustment breaks a rule (names its index)", body = kairr_shared::api::ApiError),
+              (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
+              (status = 403, description = "Not a committee member", body = kairr_shared::api::ApiError)))]
+pub async fn post_adjust(
+    State(state): State<AppState>,
+    session: Session,
+    body: Result<Json<AdjustBody>, JsonRejection>,
+) -> Result<Json<Adjusted>, AppError> {
+    require(&session, &state.storage, Action::Decide).await?;
+    let Json(body) = body?;
+    let rec = records(&state, &RoundQuery { round: body.round.clone() }).await?;
+    let Some(round) = rec.round.as_ref() else { return Err(AppError::NotFound("round".into())) };
+    let mut proposal = propose(round, &Candidate::all(&rec.requests, &rec.reviews), &ProposalConfig::default());
+    let mut changes = Vec::with_capacity(body.adjustments.len());
+    for (i, adj) in body.adjustments.into_iter().enumerate() {
+        let change = proposal
+            .apply_adjustment(round, adj)
+            .map_err(|e| AppError::BadParameter { field: "adjustments", message: format!("adjustments[{i}]: {e}") })?;
+        changes.push(change);
+    }
+    Ok(Json(Adjusted { proposal, changes }))
+}
+
+fn csv_response(name: &str, header_row: &[&str], rows: Vec<Vec<String>>) -> Result<Response, AppError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header_row).map_err(anyhow::Error::from)?;
+    for row in rows {
+        w.write_record(row).map_err(anyhow::Error::from)?;
+    }
+    let body = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let disposition = format!("attachment; filename=\"{name}\"");
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
+        body,
+    )
+        .into_response())
+}
+
+/// Every review of the round (scores and comments) as CSV.
+#[utoipa::path(get, path = "/api/v1/committee/export/reviews.csv", tag = "allocation", params(RoundQuery),
+    security(("session" = ["committee", "admin"])),
+    responses((status = 200, description = "CSV, one row per review", content_type = "text/csv"),
+              (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
+              (status = 403, description = "Not a committee member", body = kairr_shared::api::ApiError)))]
+pub async fn get_reviews_csv(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<RoundQuery>,
+) -> Result<Response, AppError> {
+    require(&session, &state.storage, Action::Export).await?;
+    let rec = records(&state, &q).await?;
+    let rows = rec
+        .reviews
+        .iter()
+        .map(|r| {
+            let s = &r.rubric;
+            vec![
+                r.request.0.to_string(),
+                r.reviewer.clone(),
+                r.reviewer_organisation.clone(),
+                s.technical_merit.get().to_string(),
+                s.impact.get().to_string(),
+                s.ecosystem.get().to_string(),
+                s.team_readiness.get().to_string(),
+                r.comment.clone(),
+                r.at.to_rfc3339(),
+            ]
+        })
+        .collect();
+    let head = [
+        "request",
+        "reviewer",
+        "reviewer_organisation",
+        "technical_merit",
+        "impact",
+        "ecosystem",
+        "team_readiness",
+        "comment",
+        "at",
+    ];
+    csv_response("kairr-reviews.csv", &head, rows)
+}
+
+/// Every allocation of the round as CSV.
+#[utoipa::path(get, path = "/api/v1/committee/export/allocations.csv", tag = "allocation", params(RoundQuery),
+    security(("session" = ["committee", "admin"])),
+    responses((status = 200, description = "CSV, one row per allocation", content_type = "text/csv"),
+              (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
+              (status = 403, description = "Not a committee member", body = kairr_shared::api::ApiError)))]
+pub async fn get_allocations_csv(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<RoundQuery>,
+) -> Result<Response, AppError> {
+    require(&session, &state.storage, Action::Export).await?;
+    let rec = records(&state, &q).await?;
+    let rows = rec
+        .allocations
+        .iter()
+        .map(|a| {
+            let org =
+                rec.requests.iter().find(|r| r.id == a.request).map(|r| r.organisation.clone()).unwrap_or_default();
+            let unit = serde_json::to_string(&a.unit).unwrap_or_default().trim_matches('"').to_owned();
+            vec![
+                a.id.0.to_string(),
+                a.request.0.to_string(),
+                org,
+                a.pool.clone(),
+                unit,
+                a.amount.to_string(),
+                a.gpus.map(|g| g.to_string()).unwrap_or_default(),
+                a.start.to_string(),
+                a.end.to_string(),
+            ]
+        })
+        .collect();
+    let head = ["allocation", "request", "organisation", "pool", "unit", "amount", "gpus", "start", "end"];
+    csv_response("kairr-allocations.csv", &head, rows)
+}
