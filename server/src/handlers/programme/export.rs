@@ -1,0 +1,174 @@
+//! CSV exports of requests, reviews and allocations (the `csv` crate).
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use kairr_shared::allocation::mean_score;
+use kairr_shared::auth::Action;
+use tower_sessions::Session;
+
+use crate::auth::require;
+use crate::error::AppError;
+use crate::state::AppState;
+
+use super::{records, RoundQuery};
+
+/// Every request of the round with its mean review score and decision, as CSV.
+#[utoipa::path(get, path = "/api/v1/committee/export/requests.csv", tag = "allocation", params(RoundQuery),
+    security(("session" = ["committee", "admin"])),
+    responses((status = 200, description = "CSV, one row per request", content_type = "text/csv"),
+              (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
+              (status = 403, description = "Not a committee member", body = kairr_shared::api::ApiError)))]
+pub async fn get_requests_csv(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<RoundQuery>,
+) -> Result<Response, AppError> {
+    require(&session, &state.storage, Action::Export).await?;
+    let rec = records(&state, &q).await?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "id",
+        "round",
+        "title_ko",
+        "title_en",
+        "organisation",
+        "sector",
+        "region",
+        "pool",
+        "amount",
+        "state",
+        "mean_score",
+        "decision",
+        "awarded",
+    ])
+    .map_err(anyhow::Error::from)?;
+    for r in &rec.requests {
+        let decision = rec.decisions.iter().find(|d| d.request == r.id);
+        let score = mean_score(r.id, &rec.reviews).map(|s| format!("{s:.2}")).unwrap_or_default();
+        let state_name = serde_json::to_string(&r.state).unwrap_or_default().trim_matches('"').to_owned();
+        let kind = decision.map(|d| serde_json::to_string(&d.kind).unwrap_or_default().trim_matches('"').to_owned());
+        w.write_record([
+            r.id.0.to_string(),
+            r.round.0.clone(),
+            r.title_ko.clone(),
+            r.title_en.clone(),
+            r.organisation.clone(),
+            r.sector.as_str().to_owned(),
+            r.region.as_str().to_owned(),
+            r.pool.clone(),
+            r.amount.to_string(),
+            state_name,
+            score,
+            kind.unwrap_or_default(),
+            decision.map(|d| d.amount.to_string()).unwrap_or_default(),
+        ])
+        .map_err(anyhow::Error::from)?;
+    }
+    let body = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"kairr-requests.csv\""),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+fn csv_response(name: &str, header_row: &[&str], rows: Vec<Vec<String>>) -> Result<Response, AppError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header_row).map_err(anyhow::Error::from)?;
+    for row in rows {
+        w.write_record(row).map_err(anyhow::Error::from)?;
+    }
+    let body = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let disposition = format!("attachment; filename=\"{name}\"");
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
+        body,
+    )
+        .into_response())
+}
+
+/// Every review of the round (scores and comments) as CSV.
+#[utoipa::path(get, path = "/api/v1/committee/export/reviews.csv", tag = "allocation", params(RoundQuery),
+    security(("session" = ["committee", "admin"])),
+    responses((status = 200, description = "CSV, one row per review", content_type = "text/csv"),
+              (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
+              (status = 403, description = "Not a committee member", body = kairr_shared::api::ApiError)))]
+pub async fn get_reviews_csv(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<RoundQuery>,
+) -> Result<Response, AppError> {
+    require(&session, &state.storage, Action::Export).await?;
+    let rec = records(&state, &q).await?;
+    let rows = rec
+        .reviews
+        .iter()
+        .map(|r| {
+            let s = &r.rubric;
+            vec![
+                r.request.0.to_string(),
+                r.reviewer.clone(),
+                r.reviewer_organisation.clone(),
+                s.technical_merit.get().to_string(),
+                s.impact.get().to_string(),
+                s.ecosystem.get().to_string(),
+                s.team_readiness.get().to_string(),
+                r.comment.clone(),
+                r.at.to_rfc3339(),
+            ]
+        })
+        .collect();
+    let head = [
+        "request",
+        "reviewer",
+        "reviewer_organisation",
+        "technical_merit",
+        "impact",
+        "ecosystem",
+        "team_readiness",
+        "comment",
+        "at",
+    ];
+    csv_response("kairr-reviews.csv", &head, rows)
+}
+
+/// Every allocation of the round as CSV.
+#[utoipa::path(get, path = "/api/v1/committee/export/allocations.csv", tag = "allocation", params(RoundQuery),
+    security(("session" = ["committee", "admin"])),
+    responses((status = 200, description = "CSV, one row per allocation", content_type = "text/csv"),
+              (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
+              (status = 403, description = "Not a committee member", body = kairr_shared::api::ApiError)))]
+pub async fn get_allocations_csv(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<RoundQuery>,
+) -> Result<Response, AppError> {
+    require(&session, &state.storage, Action::Export).await?;
+    let rec = records(&state, &q).await?;
+    let rows = rec
+        .allocations
+        .iter()
+        .map(|a| {
+            let org =
+                rec.requests.iter().find(|r| r.id == a.request).map(|r| r.organisation.clone()).unwrap_or_default();
+            let unit = serde_json::to_string(&a.unit).unwrap_or_default().trim_matches('"').to_owned();
+            vec![
+                a.id.0.to_string(),
+                a.request.0.to_string(),
+                org,
+                a.pool.clone(),
+                unit,
+                a.amount.to_string(),
+                a.gpus.map(|g| g.to_string()).unwrap_or_default(),
+                a.start.to_string(),
+                a.end.to_string(),
+            ]
+        })
+        .collect();
+    let head = ["allocation", "request", "organisation", "pool", "unit", "amount", "gpus", "start", "end"];
+    csv_response("kairr-allocations.csv", &head, rows)
+}
