@@ -270,7 +270,7 @@ describe('the placement wizard', { timeout: 14 * 60_000 }, () => {
       assert.equal(draft.recommended_pool, top);
       assert.ok(draft.gpus >= 256 && draft.gpu_hours > 0, `gpus ${draft.gpus}, gpu_hours ${draft.gpu_hours}`);
       assert.ok(!Number.isNaN(Date.parse(draft.generated_at)));
-      assert.ok(await page.locator('[data-testid=request]').isDisabled(), '"Request this allocation" waits for the programme');
+      assert.equal(await page.locator('a[data-testid=request]').getAttribute('href'), '/requests/new', '"Request this allocation" links to the request form');
 
       const res = await fetch(`${server.baseUrl}/api/v1/placement`, {
         method: 'POST',

@@ -3,7 +3,9 @@
 //
 // KAIRR_SERVER_BIN picks the binary (default target/debug/kairr-server, which
 // `./kairr test` builds); KAIRR_E2E_PRESIMULATE_DAYS overrides the simulated history;
-// KAIRR_E2E_STATIC_DIR the front end (default dist/).
+// KAIRR_E2E_STATIC_DIR the front end (default dist/). The demo accounts
+// (demo.researcher, demo.reviewer, demo.committee, demo.admin) get the fixed
+// password DEMO_PASSWORD.
 
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +15,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Password of the demo accounts in the browser tests. */
+export const DEMO_PASSWORD = 'e2e-password-2026';
 
 /** A port nobody listens on right now (the OS picks it). */
 export function freePort() {
@@ -56,6 +61,7 @@ export async function startServer({ healthTimeoutMs = 120_000 } = {}) {
       KAIRR_DEMO__TICK_SECONDS: '1',
       KAIRR_DEMO__PRESIMULATE_DAYS: process.env.KAIRR_E2E_PRESIMULATE_DAYS ?? '90',
       KAIRR_RECORD_INTERVAL_SECONDS: '60',
+      KAIRR_DEMO__ACCOUNTS_PASSWORD: DEMO_PASSWORD,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -11,6 +11,7 @@ pub mod kst_time;
 pub mod load_chart;
 pub mod maintenance;
 pub mod pool_card;
+pub mod programme;
 pub mod start_answer;
 pub mod status_badge;
 pub mod status_banner;

@@ -2,6 +2,7 @@
 
 mod advisor;
 mod not_found;
+pub mod programme;
 mod status;
 
 pub use advisor::AdvisorPage;

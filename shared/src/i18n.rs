@@ -7,6 +7,9 @@
 //! The placement wizard's strings (`advisor.*`) live in their own pair,
 //! `locales/advisor/{ko,en}.json`, reached only through [`t_advisor`]: the
 //! status page's wasm never references them, so they stay out of its size budget.
+//! The allocation programme's strings (`programme.*`: the public allocations
+//! page, sign-in, the committee overview and researchers' requests) are a third
+//! pair, `locales/programme/{ko,en}.json`, reached only through [`t_programme`].
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -17,6 +20,8 @@ const KO_JSON: &str = include_str!("../locales/ko.json");
 const EN_JSON: &str = include_str!("../locales/en.json");
 const ADVISOR_KO_JSON: &str = include_str!("../locales/advisor/ko.json");
 const ADVISOR_EN_JSON: &str = include_str!("../locales/advisor/en.json");
+const PROGRAMME_KO_JSON: &str = include_str!("../locales/programme/ko.json");
+const PROGRAMME_EN_JSON: &str = include_str!("../locales/programme/en.json");
 
 /// A UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -92,6 +97,21 @@ pub fn t_advisor(locale: Locale, key: &str) -> Option<String> {
     advisor_table(locale).get(key).cloned()
 }
 
+fn programme_table(locale: Locale) -> &'static Table {
+    static KO: OnceLock<Table> = OnceLock::new();
+    static EN: OnceLock<Table> = OnceLock::new();
+    let (cell, text) = match locale {
+        Locale::Ko => (&KO, PROGRAMME_KO_JSON),
+        Locale::En => (&EN, PROGRAMME_EN_JSON),
+    };
+    cell.get_or_init(|| serde_json::from_str(text).unwrap_or_default())
+}
+
+/// The allocation programme's text for `key` in `locale`, if that pair defines it.
+pub fn t_programme(locale: Locale, key: &str) -> Option<String> {
+    programme_table(locale).get(key).cloned()
+}
+
 /// The text for `key` in `locale`; the key itself when it is missing.
 pub fn t(locale: Locale, key: &str) -> String {
     table(locale).get(key).cloned().unwrap_or_else(|| key.to_owned())
@@ -118,7 +138,8 @@ mod tests {
 
     #[test]
     fn both_locales_define_the_same_keys() {
-        for (ko, en) in [(KO_JSON, EN_JSON), (ADVISOR_KO_JSON, ADVISOR_EN_JSON)] {
+        for (ko, en) in [(KO_JSON, EN_JSON), (ADVISOR_KO_JSON, ADVISOR_EN_JSON), (PROGRAMME_KO_JSON, PROGRAMME_EN_JSON)]
+        {
             let ko = keys(ko);
             let en = keys(en);
             let only_ko: Vec<_> = ko.difference(&en).collect();
@@ -135,9 +156,24 @@ mod tests {
     }
 
     #[test]
+    fn the_programme_pair_holds_exactly_the_programme_keys() {
+        assert!(keys(PROGRAMME_KO_JSON).iter().all(|k| k.starts_with("programme.")));
+        assert!(!keys(KO_JSON).iter().any(|k| k.starts_with("programme.")));
+        assert!(!keys(ADVISOR_KO_JSON).iter().any(|k| k.starts_with("programme.")));
+        assert_eq!(t_programme(Locale::En, "programme.login.title").as_deref(), Some("Sign in"));
+        assert_eq!(t_programme(Locale::Ko, "advisor.title"), None);
+    }
+
+    #[test]
     fn no_locale_string_is_empty() {
-        let files =
-            [("ko", KO_JSON), ("en", EN_JSON), ("advisor/ko", ADVISOR_KO_JSON), ("advisor/en", ADVISOR_EN_JSON)];
+        let files = [
+            ("ko", KO_JSON),
+            ("en", EN_JSON),
+            ("advisor/ko", ADVISOR_KO_JSON),
+            ("advisor/en", ADVISOR_EN_JSON),
+            ("programme/ko", PROGRAMME_KO_JSON),
+            ("programme/en", PROGRAMME_EN_JSON),
+        ];
         for (name, text) in files {
             let t: Table = serde_json::from_str(text).unwrap();
             let empty: Vec<_> = t.iter().filter(|(_, v)| v.trim().is_empty()).map(|(k, _)| k).collect();
@@ -150,6 +186,7 @@ mod tests {
     fn every_key_the_app_uses_is_defined() {
         let mut defined = keys(KO_JSON);
         defined.extend(keys(ADVISOR_KO_JSON));
+        defined.extend(keys(PROGRAMME_KO_JSON));
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");
         let mut missing = Vec::new();
         let mut used = 0;

@@ -1,6 +1,8 @@
 //! The page header: skip link, product name (the page's only `<h1>`), the
-//! site navigation (status page ⇄ placement advisor: plain links, each page is
-//! its own app), demo badge, language switch, and a slot for the overall status banner.
+//! site navigation (status page, placement advisor, allocations, sign-in:
+//! plain links, each is its own app), demo badge, language switch, and a slot
+//! for the overall status banner. Only the programme app knows who is signed
+//! in; it passes its account entry in place of the plain "sign in" link.
 
 use kairr_shared::api::DataSource;
 use leptos::prelude::*;
@@ -38,12 +40,20 @@ pub enum SitePage {
     #[default]
     Status,
     Advisor,
+    /// The public allocations page (`/allocations`).
+    Allocations,
+    /// The sign-in page (`/login`).
+    Login,
     /// A page outside the navigation (e.g. "not found").
     Other,
 }
 
 /// Path of the placement wizard.
 pub const ADVISOR_PATH: &str = "/advisor";
+/// Path of the public allocations page.
+pub const ALLOCATIONS_PATH: &str = "/allocations";
+/// Path of the sign-in page.
+pub const LOGIN_PATH: &str = "/login";
 
 /// `<header>` with the brand row; `children` (the status banner) go below it.
 #[component]
@@ -54,6 +64,10 @@ pub fn Header(
     /// The page shown.
     #[prop(optional)]
     page: SitePage,
+    /// The account entry of the navigation (who is signed in, sign out); a
+    /// plain "sign in" link when absent.
+    #[prop(optional, into)]
+    account: Option<ViewFn>,
     /// Content under the brand row.
     #[prop(optional)]
     children: Option<Children>,
@@ -85,10 +99,33 @@ pub fn Header(
                             {move || tr("nav.advisor")}
                         </a>
                     </li>
+                    <li>
+                        <a href=ALLOCATIONS_PATH rel="external" aria-current=(page == SitePage::Allocations).then_some("page") data-testid="nav-allocations">
+                            {move || tr("nav.allocations")}
+                        </a>
+                    </li>
+                    {match account {
+                        Some(account) => account.run(),
+                        None => view! { <li><SignInLink current=page == SitePage::Login/></li> }.into_any(),
+                    }}
                 </ul>
             </nav>
             {children.map(|c| c())}
         </header>
+    }
+}
+
+/// The plain link to the sign-in page.
+#[component]
+pub fn SignInLink(
+    /// Whether the sign-in page is the one shown.
+    #[prop(optional)]
+    current: bool,
+) -> impl IntoView {
+    view! {
+        <a href=LOGIN_PATH rel="external" aria-current=current.then_some("page") data-testid="nav-sign-in">
+            {move || tr("nav.sign_in")}
+        </a>
     }
 }
 

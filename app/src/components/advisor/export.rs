@@ -1,5 +1,6 @@
 //! "Export as allocation request" (a JSON draft the allocation programme
-//! reads) and "Request this allocation", disabled until that programme opens.
+//! reads) and "Request this allocation": a link to the request form that
+//! first leaves the same draft in `localStorage` for the form to pre-fill from.
 
 use chrono::{DateTime, Utc};
 use kairr_shared::advisor::export::AllocationDraft;
@@ -12,12 +13,32 @@ use crate::advisor::state::Wizard;
 use crate::format::date;
 use crate::i18n::tr;
 use crate::live::now_ms;
+use crate::programme::draft::DRAFT_STORAGE_KEY;
 
-fn export(wizard: Wizard, engine: Engine, status: RwSignal<Option<String>>) {
-    let Some(rec) = engine.recommendation.get_untracked() else { return };
+/// Path of the request form of the allocation programme.
+pub const REQUEST_FORM_PATH: &str = "/requests/new";
+
+fn draft(wizard: Wizard, engine: Engine) -> Option<(AllocationDraft, DateTime<Utc>)> {
+    let rec = engine.recommendation.get_untracked()?;
     let source = engine.live.summary.with_untracked(|s| s.as_ref().map_or(DataSource::Demo, |s| s.source));
     let now = DateTime::<Utc>::from_timestamp_millis(now_ms() as i64).unwrap_or_default();
-    let draft = AllocationDraft::new(wizard.input.get_untracked(), &rec, now, source);
+    Some((AllocationDraft::new(wizard.input.get_untracked(), &rec, now, source), now))
+}
+
+/// Leaves the draft for the request form (the link then navigates there).
+fn hand_over(wizard: Wizard, engine: Engine) {
+    let Some((draft, _)) = draft(wizard, engine) else { return };
+    let stored = serde_json::to_string(&draft).map_err(|e| e.to_string()).and_then(|json| {
+        let storage = window().local_storage().ok().flatten().ok_or("localStorage unavailable")?;
+        storage.set_item(DRAFT_STORAGE_KEY, &json).map_err(|e| format!("{e:?}"))
+    });
+    if let Err(e) = stored {
+        leptos::logging::warn!("cannot hand the draft to the request form: {e}");
+    }
+}
+
+fn export(wizard: Wizard, engine: Engine, status: RwSignal<Option<String>>) {
+    let Some((draft, now)) = draft(wizard, engine) else { return };
     let saved = serde_json::to_string_pretty(&draft).map_err(|e| e.to_string()).and_then(|json| {
         let name = format!("kairr-allocation-draft-{}.json", date(now.date_naive()));
         save_text(&name, "application/json", &json).map_err(|e| format!("{e:?}"))
@@ -49,9 +70,19 @@ pub fn ExportActions(wizard: Wizard, engine: Engine) -> impl IntoView {
                 >
                     {move || tr("advisor.export.button")}
                 </button>
-                <button type="button" class="button secondary" disabled=true aria-describedby="request-note" data-testid="request">
-                    {move || tr("advisor.request.button")}
-                </button>
+                <Show
+                    when=move || !no_result()
+                    fallback=|| view! {
+                        <button type="button" class="button secondary" disabled=true aria-describedby="request-note" data-testid="request">
+                            {move || tr("advisor.request.button")}
+                        </button>
+                    }
+                >
+                    <a class="button secondary" href=REQUEST_FORM_PATH rel="external" aria-describedby="request-note"
+                        data-testid="request" on:click=move |_| hand_over(wizard, engine)>
+                        {move || tr("advisor.request.button")}
+                    </a>
+                </Show>
             </div>
             <p id="request-note" class="hint">{move || tr("advisor.request.note")}</p>
             <p role="status" class="export-status">{move || status.get()}</p>

@@ -1,0 +1,17 @@
+//! Components of the allocation programme pages (public allocations,
+//! sign-in, committee overview, researchers' requests). They read signals and
+//! call `kairr_shared` and [`crate::programme`]; they never fetch.
+
+pub mod access;
+pub mod account;
+pub mod bar_chart;
+pub mod fairness;
+pub mod pager;
+pub mod pool_table;
+pub mod projects;
+pub mod proposal;
+pub mod public_groups;
+pub mod queue;
+pub mod shares;
+pub mod shell;
+pub mod timeline;

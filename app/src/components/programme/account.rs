@@ -1,0 +1,59 @@
+//! The account entry of the navigation: "로그인" while nobody is signed in,
+//! else the user's name and role with a "로그아웃" button.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::components::header::{SignInLink, SitePage};
+use crate::i18n::{tr, trf};
+use crate::programme::labels;
+use crate::programme::session::use_session;
+
+/// `<li>` items for the site navigation.
+#[component]
+pub fn AccountNav(
+    /// The page shown.
+    page: SitePage,
+) -> impl IntoView {
+    let session = use_session();
+    let failed = RwSignal::new(false);
+    let sign_out = move |_| {
+        spawn_local(async move {
+            match session.logout().await {
+                Ok(()) => {
+                    failed.set(false);
+                    if let Err(e) = window().location().set_href("/allocations") {
+                        leptos::logging::warn!("cannot leave the page after signing out: {e:?}");
+                    }
+                }
+                Err(e) => {
+                    leptos::logging::error!("sign-out failed: {}", e.detail());
+                    failed.set(true);
+                }
+            }
+        });
+    };
+    view! {
+        {move || match session.user() {
+            None => view! { <li><SignInLink current=page == SitePage::Login/></li> }.into_any(),
+            Some(user) => {
+                let who = trf("programme.account.signed_in_as", &[
+                    ("name", user.display_name.clone()),
+                    ("role", labels::role(user.role)),
+                ]);
+                view! {
+                    <li class="account" data-testid="account">
+                        <span class="account-name">{who}</span>
+                        <button type="button" class="link-button" data-testid="sign-out" on:click=sign_out>
+                            {move || tr("programme.account.sign_out")}
+                        </button>
+                        <Show when=move || failed.get()>
+                            <span role="alert" class="field-error">{move || tr("programme.account.sign_out_failed")}</span>
+                        </Show>
+                    </li>
+                }
+                .into_any()
+            }
+        }}
+    }
+}

@@ -1,0 +1,91 @@
+//! `/committee` (committee members and admins): the round's pools, awarded
+//! against target shares by sector and region, the allocation timeline, the
+//! fairness figures, the proposal, the CSV export and the request queue.
+//! Anonymous visitors are asked to sign in; other roles are told they are
+//! not permitted.
+
+use kairr_shared::auth::Action;
+use leptos::prelude::*;
+
+use crate::components::fetch_error::FetchErrorView;
+use crate::components::header::SitePage;
+use crate::components::programme::access::RequireRole;
+use crate::components::programme::fairness::FairnessPanel;
+use crate::components::programme::pool_table::PoolTable;
+use crate::components::programme::proposal::ProposalView;
+use crate::components::programme::queue::RequestQueue;
+use crate::components::programme::shares::ShareBreakdown;
+use crate::components::programme::shell::Shell;
+use crate::components::programme::timeline::Timeline;
+use crate::format::date;
+use crate::i18n::{tr, trf};
+use crate::programme::api::EXPORT_CSV_URL;
+use crate::programme::data::use_committee_data;
+
+/// The committee page.
+#[component]
+pub fn CommitteePage() -> impl IntoView {
+    view! {
+        <Shell page=SitePage::Other class="committee">
+            <div class="programme-intro">
+                <h2>{move || tr("programme.committee.title")}</h2>
+                <p>{move || tr("programme.committee.intro")}</p>
+            </div>
+            <RequireRole action=Action::ViewCommittee>
+                <CommitteeOverview/>
+            </RequireRole>
+        </Shell>
+    }
+}
+
+/// Everything the committee sees, once allowed.
+#[component]
+fn CommitteeOverview() -> impl IntoView {
+    let data = use_committee_data();
+    let overview = data.overview;
+    let pick = move |f: fn(&kairr_shared::allocation::RoundOverview) -> Vec<_>| {
+        Signal::derive(move || overview.data.with(|o| o.as_ref().map(f).unwrap_or_default()))
+    };
+    let pools = Signal::derive(move || overview.data.with(|o| o.as_ref().map(|o| o.pools.clone()).unwrap_or_default()));
+    let sectors = pick(|o| o.sectors.clone());
+    let regions = pick(|o| o.regions.clone());
+    let timeline =
+        Signal::derive(move || overview.data.with(|o| o.as_ref().map(|o| o.timeline.clone()).unwrap_or_default()));
+    let today = Signal::derive(move || overview.data.with(|o| o.as_ref().map(|o| o.today)));
+    let figures = Signal::derive(move || overview.data.with(|o| o.as_ref().map(|o| o.fairness.clone())));
+    let round = move || overview.data.with(|o| o.as_ref().map(|o| o.round.0.clone()).unwrap_or_default());
+    let csv = move || format!("{EXPORT_CSV_URL}?round={}", round());
+    view! {
+        <FetchErrorView error=overview.error message=Signal::derive(|| tr("programme.committee.error"))/>
+        <Show when=move || overview.loading()>
+            <p class="muted" role="status">{move || tr("common.loading")}</p>
+        </Show>
+        <Show when=move || overview.data.with(Option::is_some)>
+            <div class="committee-head" data-testid="committee-overview">
+                <p>{move || trf("programme.committee.round", &[
+                    ("round", round()),
+                    ("today", today.get().map(date).unwrap_or_default()),
+                ])}</p>
+                <p class="demo-note">{move || tr("programme.public.demo_note")}</p>
+                <a class="button secondary" href=csv rel="external" download="kairr-requests.csv" data-testid="export-csv">
+                    {move || tr("programme.committee.export_csv")}
+                </a>
+            </div>
+            <PoolTable pools=pools/>
+            <section class="panel" aria-labelledby="fairness-title">
+                <h3 id="fairness-title">{move || tr("programme.fairness.title")}</h3>
+                <FairnessPanel figures=figures prefix="overview"/>
+            </section>
+            <div class="panel-grid">
+                <ShareBreakdown rows=sectors title=Signal::derive(|| tr("programme.shares.by_sector")) id="sector"/>
+                <ShareBreakdown rows=regions title=Signal::derive(|| tr("programme.shares.by_region")) id="region"/>
+            </div>
+            <Timeline rows=timeline today=today/>
+        </Show>
+        <FetchErrorView error=data.proposal.error message=Signal::derive(|| tr("programme.proposal.error"))/>
+        <Show when=move || data.proposal.data.with(Option::is_some)>
+            <ProposalView proposal=data.proposal.data/>
+        </Show>
+        <RequestQueue/>
+    }
+}

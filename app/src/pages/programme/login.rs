@@ -1,0 +1,138 @@
+//! `/login`: username and password, errors at the field (wrong password at
+//! the password, too many attempts as a wait message), then on to the
+//! committee overview or the researcher's own requests.
+
+use kairr_shared::auth::LoginRequest;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::FetchError;
+use crate::components::header::SitePage;
+use crate::components::programme::shell::Shell;
+use crate::i18n::{tr, trf};
+use crate::programme::labels;
+use crate::programme::session::{home_after_login, use_session};
+
+/// Where a failed sign-in is reported.
+#[derive(Debug, Clone, PartialEq)]
+enum LoginProblem {
+    MissingUsername,
+    MissingPassword,
+    BadCredentials,
+    TooManyAttempts,
+    Other(String),
+}
+
+fn problem(e: &FetchError) -> LoginProblem {
+    match e {
+        FetchError::Http { status: 401, .. } => LoginProblem::BadCredentials,
+        FetchError::Http { status: 429, .. } => LoginProblem::TooManyAttempts,
+        other => LoginProblem::Other(other.detail()),
+    }
+}
+
+/// The sign-in page.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<LoginProblem>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (u, p) = (username.get_untracked().trim().to_owned(), password.get_untracked());
+        if u.is_empty() {
+            error.set(Some(LoginProblem::MissingUsername));
+            focus("login-username");
+            return;
+        }
+        if p.is_empty() {
+            error.set(Some(LoginProblem::MissingPassword));
+            focus("login-password");
+            return;
+        }
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match session.login(LoginRequest { username: u, password: p }).await {
+                Ok(user) => {
+                    error.set(None);
+                    navigate(home_after_login(&user), Default::default());
+                }
+                Err(e) => {
+                    let pr = problem(&e);
+                    password.set(String::new());
+                    error.set(Some(pr));
+                    focus("login-password");
+                }
+            }
+            busy.set(false);
+        });
+    };
+    let username_error = move || match error.get() {
+        Some(LoginProblem::MissingUsername) => Some(tr("programme.login.username_required")),
+        _ => None,
+    };
+    let password_error = move || match error.get() {
+        Some(LoginProblem::MissingPassword) => Some(tr("programme.login.password_required")),
+        Some(LoginProblem::BadCredentials) => Some(tr("programme.login.bad_credentials")),
+        Some(LoginProblem::TooManyAttempts) => Some(tr("programme.login.too_many_attempts")),
+        _ => None,
+    };
+    let other_error = move || match error.get() {
+        Some(LoginProblem::Other(detail)) => Some(trf("programme.login.failed", &[("detail", detail)])),
+        _ => None,
+    };
+    let described = |id: &'static str, has: bool| if has { Some(id) } else { None };
+    view! {
+        <Shell page=SitePage::Login class="login">
+            <div class="login-box">
+                <h2>{move || tr("programme.login.title")}</h2>
+                <Show when=move || session.user().is_some()>
+                    <p class="notice" role="status" data-testid="already-signed-in">{move || session.user().map(|u| trf("programme.login.already", &[
+                        ("name", u.display_name.clone()),
+                        ("role", labels::role(u.role)),
+                    ])).unwrap_or_default()}</p>
+                </Show>
+                <p class="hint">{move || tr("programme.login.demo_hint")}</p>
+                <form class="login-form" on:submit=submit novalidate=true data-testid="login-form">
+                    <div class="field" class:invalid=move || username_error().is_some()>
+                        <label for="login-username">{move || tr("programme.login.username")}</label>
+                        <input id="login-username" name="username" type="text" autocomplete="username" autocapitalize="none"
+                            spellcheck="false" required=true data-testid="login-username"
+                            aria-invalid=move || if username_error().is_some() { "true" } else { "false" }
+                            aria-describedby=move || described("login-username-error", username_error().is_some())
+                            prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev))/>
+                        <p id="login-username-error" class="field-error">{username_error}</p>
+                    </div>
+                    <div class="field" class:invalid=move || password_error().is_some()>
+                        <label for="login-password">{move || tr("programme.login.password")}</label>
+                        <input id="login-password" name="password" type="password" autocomplete="current-password"
+                            required=true data-testid="login-password"
+                            aria-invalid=move || if password_error().is_some() { "true" } else { "false" }
+                            aria-describedby=move || described("login-password-error", password_error().is_some())
+                            prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
+                        <p id="login-password-error" class="field-error" data-testid="password-error">{password_error}</p>
+                    </div>
+                    <p role="alert" class="field-error">{other_error}</p>
+                    <button type="submit" class="button" data-testid="login-submit" disabled=move || busy.get()>
+                        {move || if busy.get() { tr("programme.login.submitting") } else { tr("programme.login.submit") }}
+                    </button>
+                </form>
+            </div>
+        </Shell>
+    }
+}
+
+fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(el) = document().get_element_by_id(id) else { return };
+    if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+        if let Err(e) = el.focus() {
+            leptos::logging::warn!("cannot focus #{id}: {e:?}");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! `/requests/mine`: the signed-in researcher's requests, their state, the
+//! decision and the allocation's usage. Until the server offers the endpoint
+//! (404) the page says so.
+
+use kairr_shared::auth::Action;
+use leptos::prelude::*;
+
+use crate::components::fetch_error::FetchErrorView;
+use crate::components::header::SitePage;
+use crate::components::programme::access::RequireRole;
+use crate::components::programme::shell::Shell;
+use crate::format::{date, fixed, thousands};
+use crate::i18n::{tr, trf};
+use crate::programme::data::use_my_requests;
+use crate::programme::labels::{self, pick};
+
+/// The page.
+#[component]
+pub fn RequestsMinePage() -> impl IntoView {
+    view! {
+        <Shell page=SitePage::Other class="requests-mine">
+            <div class="programme-intro">
+                <h2>{move || tr("programme.mine.title")}</h2>
+                <p><a href="/requests/new" data-testid="new-request">{move || tr("programme.mine.new")}</a></p>
+            </div>
+            <RequireRole action=Action::SubmitRequest>
+                <MyRequests/>
+            </RequireRole>
+        </Shell>
+    }
+}
+
+#[component]
+fn MyRequests() -> impl IntoView {
+    let mine = use_my_requests();
+    let other_error = Signal::derive(move || if mine.missing() { None } else { mine.error.get() });
+    view! {
+        <Show when=move || mine.missing()>
+            <p class="notice" data-testid="endpoint-missing">{move || tr("programme.mine.unavailable")}</p>
+        </Show>
+        <FetchErrorView error=other_error message=Signal::derive(|| tr("programme.mine.error"))/>
+        <Show when=move || mine.loading()>
+            <p class="muted" role="status">{move || tr("common.loading")}</p>
+        </Show>
+        <Show when=move || mine.data.with(|d| d.as_ref().is_some_and(Vec::is_empty))>
+            <p data-testid="mine-empty">{move || tr("programme.mine.empty")}</p>
+        </Show>
+        <ul class="my-requests" data-testid="my-requests">
+            {move || mine.data.get().unwrap_or_default().into_iter().map(|m| {
+                let r = m.request;
+                let usage = m.allocation.as_ref().map(|a| {
+                    let held = a.gpus.map_or_else(|| labels::amount(a.amount, a.unit), |g| trf("programme.pools.awarded_with_gpus", &[
+                        ("amount", labels::amount(a.amount, a.unit)),
+                        ("gpus", thousands(g)),
+                    ]));
+                    trf("programme.mine.allocation", &[
+                        ("held", held),
+                        ("start", date(a.start)),
+                        ("end", date(a.end)),
+                        ("used", fixed(m.used_gpu_hours, 0)),
+                    ])
+                });
+                let decision = m.decision.as_ref().map(|d| d.rationale.clone());
+                view! {
+                    <li class="panel">
+                        <h3>{pick(&r.title_ko, &r.title_en)}</h3>
+                        <p><span class="state-badge">{labels::state(r.state)}</span>" "
+                            {trf("programme.mine.asked", &[
+                                ("pool", r.pool.clone()),
+                                ("amount", thousands(r.amount)),
+                                ("submitted", date(r.submitted_at.date_naive())),
+                            ])}</p>
+                        {usage.map(|u| view! { <p>{u}</p> })}
+                        {decision.map(|d| view! { <p class="muted">{d}</p> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}

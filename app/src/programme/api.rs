@@ -1,0 +1,169 @@
+//! Every request of the allocation programme app: the session and sign-in,
+//! the public round, the committee's overview, proposal and request queue,
+//! and researchers' requests. State-changing requests carry the session's
+//! CSRF token in `X-CSRF-Token`. Components never call the network themselves.
+
+use gloo_net::http::{Request as HttpRequest, RequestBuilder, Response};
+use kairr_shared::allocation::{Decision, Proposal, PublicRound, Request, RequestInput, RequestPage, RoundOverview};
+use kairr_shared::api::ApiError;
+use kairr_shared::auth::{LoginRequest, SessionInfo};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::api::FetchError;
+
+/// Who is signed in, and the CSRF token.
+pub const SESSION_URL: &str = "/api/v1/auth/session";
+/// Sign in.
+pub const LOGIN_URL: &str = "/api/v1/auth/login";
+/// Sign out.
+pub const LOGOUT_URL: &str = "/api/v1/auth/logout";
+/// The anonymous transparency aggregates of a round.
+pub const PUBLIC_URL: &str = "/api/v1/allocations/public";
+/// The committee overview.
+pub const OVERVIEW_URL: &str = "/api/v1/committee/overview";
+/// The proposed allocation.
+pub const PROPOSAL_URL: &str = "/api/v1/committee/proposal";
+/// The CSV export of a round's requests (a download link).
+pub const EXPORT_CSV_URL: &str = "/api/v1/committee/export/requests.csv";
+/// The committee's request queue.
+pub const QUEUE_URL: &str = "/api/v1/committee/requests";
+/// Submitting a request.
+pub const REQUESTS_URL: &str = "/api/v1/requests";
+/// The signed-in researcher's requests.
+pub const MINE_URL: &str = "/api/v1/requests/mine";
+/// Header carrying the CSRF token.
+pub const CSRF_HEADER: &str = "X-CSRF-Token";
+
+/// The queue's filters, sort and page, as query parameters (empty ones are left out).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueueQuery {
+    pub round: Option<String>,
+    /// A sector's snake_case name.
+    pub sector: String,
+    /// A request state's snake_case name.
+    pub state: String,
+    /// Free text (title, organisation).
+    pub q: String,
+    /// `id`, `score` (best first), `amount` (largest first) or `organisation`.
+    pub sort: String,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl QueueQuery {
+    fn params(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(r) = &self.round {
+            out.push(("round", r.clone()));
+        }
+        for (name, value) in [("sector", &self.sector), ("state", &self.state), ("q", &self.q), ("sort", &self.sort)] {
+            if !value.trim().is_empty() {
+                out.push((name, value.trim().to_owned()));
+            }
+        }
+        out.push(("page", self.page.max(1).to_string()));
+        out.push(("per_page", self.per_page.max(1).to_string()));
+        out
+    }
+}
+
+/// One of the signed-in researcher's requests, with what came of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyRequest {
+    pub request: Request,
+    pub decision: Option<Decision>,
+    pub allocation: Option<kairr_shared::allocation::Allocation>,
+    /// GPU-hours used so far by its allocation.
+    #[serde(default)]
+    pub used_gpu_hours: f64,
+}
+
+/// `GET /api/v1/auth/session` (creates the session cookie).
+pub async fn fetch_session() -> Result<SessionInfo, FetchError> {
+    get_json(HttpRequest::get(SESSION_URL)).await
+}
+
+/// `POST /api/v1/auth/login`.
+pub async fn login(csrf: &str, body: &LoginRequest) -> Result<SessionInfo, FetchError> {
+    post_json(LOGIN_URL, csrf, Some(body)).await
+}
+
+/// `POST /api/v1/auth/logout`.
+pub async fn logout(csrf: &str) -> Result<SessionInfo, FetchError> {
+    post_json::<(), _>(LOGOUT_URL, csrf, None).await
+}
+
+fn round_query(builder: RequestBuilder, round: Option<&str>) -> RequestBuilder {
+    match round {
+        Some(r) => builder.query([("round", r)]),
+        None => builder,
+    }
+}
+
+/// `GET /api/v1/allocations/public?round=` (the newest round when `None`).
+pub async fn fetch_public(round: Option<&str>) -> Result<PublicRound, FetchError> {
+    get_json(round_query(HttpRequest::get(PUBLIC_URL), round)).await
+}
+
+/// `GET /api/v1/committee/overview?round=`.
+pub async fn fetch_overview(round: Option<&str>) -> Result<RoundOverview, FetchError> {
+    get_json(round_query(HttpRequest::get(OVERVIEW_URL), round)).await
+}
+
+/// `GET /api/v1/committee/proposal?round=`.
+pub async fn fetch_proposal(round: Option<&str>) -> Result<Proposal, FetchError> {
+    get_json(round_query(HttpRequest::get(PROPOSAL_URL), round)).await
+}
+
+/// `GET /api/v1/committee/requests?…`.
+pub async fn fetch_queue(query: &QueueQuery) -> Result<RequestPage, FetchError> {
+    get_json(HttpRequest::get(QUEUE_URL).query(query.params())).await
+}
+
+/// `POST /api/v1/requests`.
+pub async fn submit_request(csrf: &str, input: &RequestInput) -> Result<Request, FetchError> {
+    post_json(REQUESTS_URL, csrf, Some(input)).await
+}
+
+/// `GET /api/v1/requests/mine`.
+pub async fn fetch_mine() -> Result<Vec<MyRequest>, FetchError> {
+    get_json(HttpRequest::get(MINE_URL)).await
+}
+
+async fn get_json<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, FetchError> {
+    let response =
+        request.header("Accept", "application/json").send().await.map_err(|e| FetchError::Network(e.to_string()))?;
+    decode(response).await
+}
+
+async fn post_json<B: Serialize, T: DeserializeOwned>(
+    url: &str,
+    csrf: &str,
+    body: Option<&B>,
+) -> Result<T, FetchError> {
+    let builder = HttpRequest::post(url).header("Accept", "application/json").header(CSRF_HEADER, csrf);
+    let request = match body {
+        Some(b) => builder.json(b).map_err(|e| FetchError::Decode(e.to_string()))?,
+        None => builder.build().map_err(|e| FetchError::Network(e.to_string()))?,
+    };
+    let response = request.send().await.map_err(|e| FetchError::Network(e.to_string()))?;
+    decode(response).await
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, FetchError> {
+    if !response.ok() {
+        let status = response.status();
+        let api = response.json::<ApiError>().await.ok();
+        return Err(FetchError::Http { status, api });
+    }
+    response.json::<T>().await.map_err(|e| FetchError::Decode(e.to_string()))
+}
+
+/// The HTTP status of a failed request, if the server answered.
+pub fn http_status(error: &FetchError) -> Option<u16> {
+    match error {
+        FetchError::Http { status, .. } => Some(*status),
+        _ => None,
+    }
+}

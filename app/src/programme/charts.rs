@@ -1,0 +1,211 @@
+//! The programme's charts, drawn once per data change on a `<canvas>` with
+//! plotters: grouped horizontal bars (requests and awards by sector or
+//! region; awarded, requested and target shares) and the allocation timeline
+//! (one thin bar per allocation, coloured by sector). Each chart has a table
+//! alternative next to it; these functions only draw.
+
+use chrono::{Datelike, Days, NaiveDate};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+/// Colours of the bar series, in order (the HTML legends use the same, in CSS).
+pub const SERIES_RGB: [RGBColor; 3] = [RGBColor(29, 78, 216), RGBColor(180, 83, 9), RGBColor(4, 120, 87)];
+/// Colours of the sectors on the timeline, in `Sector::ALL` order.
+pub const SECTOR_RGB: [RGBColor; 5] =
+    [RGBColor(29, 78, 216), RGBColor(4, 120, 87), RGBColor(180, 83, 9), RGBColor(126, 34, 206), RGBColor(75, 85, 99)];
+/// Colour of allocations flagged for reclaim.
+pub const IDLE_RGB: RGBColor = RGBColor(185, 28, 28);
+const AXIS_RGB: RGBColor = RGBColor(75, 85, 99);
+const GRID_RGB: RGBColor = RGBColor(229, 231, 235);
+const TEXT_RGB: RGBColor = RGBColor(17, 24, 39);
+
+/// Canvas size in CSS pixels and the device pixel ratio.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CanvasSpec {
+    pub css_width: f64,
+    pub css_height: f64,
+    pub dpr: f64,
+}
+
+/// One group of bars: its label and one value per series (`None` = no bar).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarGroup {
+    pub label: String,
+    pub values: Vec<Option<f64>>,
+}
+
+/// One allocation on the timeline.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Span {
+    pub start: NaiveDate,
+    /// Inclusive.
+    pub end: NaiveDate,
+    /// Index into [`SECTOR_RGB`].
+    pub colour: usize,
+    pub idle: bool,
+}
+
+fn backend(canvas: &HtmlCanvasElement, spec: CanvasSpec) -> Result<DrawingArea<CanvasBackend, Shift>, String> {
+    let dpr = spec.dpr.max(1.0);
+    canvas.set_width((spec.css_width * dpr).round().max(1.0) as u32);
+    canvas.set_height((spec.css_height * dpr).round().max(1.0) as u32);
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("the canvas has no 2D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    Ok(root)
+}
+
+/// Height (CSS px) a bar chart of `groups` groups needs.
+pub fn bar_chart_height(groups: usize) -> f64 {
+    40.0 + 56.0 * groups as f64
+}
+
+/// Draws `groups` as horizontal bars from 0 to `max` (each group a band:
+/// label on top, one bar per series below), x labels from `format`.
+pub fn draw_bars(
+    canvas: &HtmlCanvasElement,
+    groups: &[BarGroup],
+    max: f64,
+    format: &dyn Fn(f64) -> String,
+    spec: CanvasSpec,
+) -> Result<(), String> {
+    let root = backend(canvas, spec)?;
+    bars(&root, groups, max.max(f64::EPSILON), format, spec.dpr.max(1.0)).map_err(|e| e.to_string())
+}
+
+fn bars<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    groups: &[BarGroup],
+    max: f64,
+    format: &dyn Fn(f64) -> String,
+    dpr: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |v: f64| (v * dpr).round() as u32;
+    let n = groups.len().max(1) as f64;
+    let mut chart = ChartBuilder::on(root)
+        .margin(px(10.0))
+        .margin_right(px(24.0))
+        .x_label_area_size(px(24.0))
+        .build_cartesian_2d(0.0..max, 0.0..n)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .disable_y_axis()
+        .x_labels(5)
+        .x_label_formatter(&|x| format(*x))
+        .label_style(("sans-serif", 12.0 * dpr).into_font().color(&AXIS_RGB))
+        .axis_style(AXIS_RGB.stroke_width(px(1.0)))
+        .bold_line_style(GRID_RGB.stroke_width(px(1.0)))
+        .light_line_style(TRANSPARENT)
+        .draw()?;
+    let font = ("sans-serif", 13.0 * dpr).into_font().color(&TEXT_RGB);
+    for (i, g) in groups.iter().enumerate() {
+        let top = n - i as f64;
+        chart.draw_series(std::iter::once(Text::new(g.label.clone(), (0.0, top - 0.04), font.clone())))?;
+        let k = g.values.len().max(1) as f64;
+        let band = 0.55 / k;
+        for (j, v) in g.values.iter().enumerate() {
+            let Some(v) = v else { continue };
+            let y1 = top - 0.38 - band * j as f64;
+            let colour = SERIES_RGB[j % SERIES_RGB.len()];
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(0.0, y1 - band * 0.85), (v.clamp(0.0, max), y1)],
+                colour.filled(),
+            )))?;
+        }
+    }
+    root.present()
+}
+
+/// Draws `spans` between `from` and `to` (inclusive days), one row each in
+/// order, with a line at `today`; x labels are months.
+pub fn draw_timeline(
+    canvas: &HtmlCanvasElement,
+    spans: &[Span],
+    (from, to): (NaiveDate, NaiveDate),
+    today: NaiveDate,
+    spec: CanvasSpec,
+) -> Result<(), String> {
+    let root = backend(canvas, spec)?;
+    timeline(&root, spans, (from, to), today, spec.dpr.max(1.0)).map_err(|e| e.to_string())
+}
+
+fn day_number(d: NaiveDate) -> f64 {
+    f64::from(d.num_days_from_ce())
+}
+
+fn timeline<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    spans: &[Span],
+    (from, to): (NaiveDate, NaiveDate),
+    today: NaiveDate,
+    dpr: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |v: f64| (v * dpr).round() as u32;
+    let (x0, x1) = (day_number(from), day_number(to) + 1.0);
+    let n = spans.len().max(1) as f64;
+    let mut chart = ChartBuilder::on(root)
+        .margin(px(10.0))
+        .margin_right(px(24.0))
+        .x_label_area_size(px(24.0))
+        .build_cartesian_2d(x0..x1.max(x0 + 1.0), 0.0..n)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .disable_y_axis()
+        .x_labels(6)
+        .x_label_formatter(&|x| month_label(*x))
+        .label_style(("sans-serif", 12.0 * dpr).into_font().color(&AXIS_RGB))
+        .axis_style(AXIS_RGB.stroke_width(px(1.0)))
+        .bold_line_style(GRID_RGB.stroke_width(px(1.0)))
+        .light_line_style(TRANSPARENT)
+        .draw()?;
+    let gap = if n > 200.0 { 0.0 } else { 0.15 };
+    chart.draw_series(spans.iter().enumerate().map(|(i, s)| {
+        let colour = if s.idle { IDLE_RGB } else { SECTOR_RGB[s.colour % SECTOR_RGB.len()] };
+        let y = n - i as f64;
+        Rectangle::new([(day_number(s.start), y - gap), (day_number(s.end) + 1.0, y - 1.0 + gap)], colour.filled())
+    }))?;
+    let t = day_number(today);
+    if (x0..x1).contains(&t) {
+        chart.draw_series(std::iter::once(PathElement::new(vec![(t, 0.0), (t, n)], TEXT_RGB.stroke_width(px(2.0)))))?;
+    }
+    root.present()
+}
+
+/// `2026-03` for the day number `x` (days from the common era).
+fn month_label(x: f64) -> String {
+    let Some(d) = NaiveDate::from_num_days_from_ce_opt(x.round() as i32) else { return String::new() };
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+/// The first and last day of `spans` (`None` when empty).
+pub fn span_range(spans: &[Span]) -> Option<(NaiveDate, NaiveDate)> {
+    let from = spans.iter().map(|s| s.start).min()?;
+    let to = spans.iter().map(|s| s.end).max()?;
+    Some((from, to.max(from.checked_add_days(Days::new(1)).unwrap_or(from))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+    }
+
+    #[test]
+    fn the_timeline_spans_the_earliest_start_to_the_latest_end() {
+        let s = |a, b| Span { start: a, end: b, colour: 0, idle: false };
+        assert_eq!(span_range(&[]), None);
+        assert_eq!(span_range(&[s(day(3, 1), day(5, 1)), s(day(2, 23), day(4, 1))]), Some((day(2, 23), day(5, 1))));
+        assert_eq!(month_label(day_number(day(3, 15))), "2026-03");
+    }
+
+    #[test]
+    fn bar_charts_grow_with_their_groups() {
+        assert!(bar_chart_height(5) > bar_chart_height(2));
+    }
+}

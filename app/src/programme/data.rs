@@ -1,0 +1,99 @@
+//! Reactive data hooks of the programme pages (`use_x(arg) -> struct of
+//! signals`): they call [`crate::programme::api`] and hold no rendering.
+
+use futures_util::future::join;
+use kairr_shared::allocation::{Proposal, PublicRound, RoundOverview};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::FetchError;
+use kairr_shared::allocation::RequestPage;
+
+use crate::programme::api::{self, MyRequest, QueueQuery};
+use crate::programme::timing;
+
+/// Data loaded once, or the failure.
+#[derive(Debug)]
+pub struct Loaded<T: Send + Sync + 'static> {
+    pub data: RwSignal<Option<T>>,
+    pub error: RwSignal<Option<FetchError>>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Loaded<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: Send + Sync + 'static> Copy for Loaded<T> {}
+
+impl<T: Send + Sync + 'static> Loaded<T> {
+    fn new() -> Loaded<T> {
+        Loaded { data: RwSignal::new(None), error: RwSignal::new(None) }
+    }
+
+    fn store(self, result: Result<T, FetchError>) {
+        match result {
+            Ok(v) => {
+                self.data.set(Some(v));
+                self.error.set(None);
+            }
+            Err(e) => self.error.set(Some(e)),
+        }
+    }
+
+    /// True while neither data nor an error has arrived.
+    pub fn loading(self) -> bool {
+        self.data.with(Option::is_none) && self.error.with(Option::is_none)
+    }
+
+    /// True when the endpoint answered 404 (it does not exist on this server yet).
+    pub fn missing(self) -> bool {
+        self.error.with(|e| e.as_ref().and_then(api::http_status) == Some(404))
+    }
+}
+
+/// The public page of the newest round.
+pub fn use_public_round() -> Loaded<PublicRound> {
+    let loaded = Loaded::new();
+    spawn_local(async move { loaded.store(api::fetch_public(None).await) });
+    loaded
+}
+
+/// The committee's overview and proposal of the newest round, fetched together
+/// (render timing starts when both have arrived).
+#[derive(Debug, Clone, Copy)]
+pub struct CommitteeData {
+    pub overview: Loaded<RoundOverview>,
+    pub proposal: Loaded<Proposal>,
+}
+
+/// Fetches the committee data.
+pub fn use_committee_data() -> CommitteeData {
+    let data = CommitteeData { overview: Loaded::new(), proposal: Loaded::new() };
+    spawn_local(async move {
+        let (overview, proposal) = join(api::fetch_overview(None), api::fetch_proposal(None)).await;
+        if overview.is_ok() {
+            timing::data_arrived();
+        }
+        data.overview.store(overview);
+        data.proposal.store(proposal);
+    });
+    data
+}
+
+/// The committee's request queue for `query`, fetched again when it changes.
+pub fn use_queue(query: Signal<QueueQuery>) -> Loaded<RequestPage> {
+    let loaded = Loaded::new();
+    Effect::new(move |_| {
+        let q = query.get();
+        spawn_local(async move { loaded.store(api::fetch_queue(&q).await) });
+    });
+    loaded
+}
+
+/// The signed-in researcher's requests.
+pub fn use_my_requests() -> Loaded<Vec<MyRequest>> {
+    let loaded = Loaded::new();
+    spawn_local(async move { loaded.store(api::fetch_mine().await) });
+    loaded
+}

@@ -1,0 +1,60 @@
+//! Names of the allocation domain's values in the current language, from the
+//! ko/en labels `kairr_shared` defines (sectors, regions, units, states,
+//! roles, fairness metrics), and amounts with their unit.
+
+use kairr_shared::advisor::{Region, Sector};
+use kairr_shared::allocation::{FairnessMetric, PoolUnit, RequestState, Role};
+
+use crate::format::thousands;
+use crate::i18n::current_locale;
+
+/// A sector's name.
+pub fn sector(s: Sector) -> String {
+    current_locale().pick(s.label_ko(), s.label_en()).to_owned()
+}
+
+/// A region's name.
+pub fn region(r: Region) -> String {
+    current_locale().pick(r.label_ko(), r.label_en()).to_owned()
+}
+
+/// A pool unit's name ("서버(8 GPU)" / "servers (8 GPUs)").
+pub fn unit(u: PoolUnit) -> String {
+    current_locale().pick(u.label_ko(), u.label_en()).to_owned()
+}
+
+/// `12 servers (8 GPUs)`: an amount with its unit.
+pub fn amount(n: u64, u: PoolUnit) -> String {
+    format!("{} {}", thousands(n), unit(u))
+}
+
+/// A request state's name.
+pub fn state(s: RequestState) -> String {
+    current_locale().pick(s.label_ko(), s.label_en()).to_owned()
+}
+
+/// A role's name.
+pub fn role(r: Role) -> String {
+    current_locale().pick(r.label_ko(), r.label_en()).to_owned()
+}
+
+/// A fairness metric's name.
+pub fn metric(m: FairnessMetric) -> String {
+    current_locale().pick(m.label_ko(), m.label_en()).to_owned()
+}
+
+/// A fairness metric's one-line definition.
+pub fn metric_definition(m: FairnessMetric) -> String {
+    current_locale().pick(m.definition_ko(), m.definition_en()).to_owned()
+}
+
+/// A bilingual pair from the API (`label_ko`/`label_en`, `title_ko`/`title_en`),
+/// falling back to the other language when one is empty.
+pub fn pick(ko: &str, en: &str) -> String {
+    let chosen = current_locale().pick(ko, en);
+    if chosen.is_empty() {
+        if ko.is_empty() { en } else { ko }.to_owned()
+    } else {
+        chosen.to_owned()
+    }
+}

@@ -1,0 +1,31 @@
+//! The allocation programme's root component (the `kairr-programme` binary):
+//! the locale context with the programme's own strings, the session context,
+//! and the router (anything else is "not found").
+
+use kairr_shared::i18n::t_programme;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::i18n::{provide_locale_with, tr};
+use crate::pages::programme::{AllocationsPage, CommitteePage, LoginPage, RequestNewPage, RequestsMinePage};
+use crate::pages::NotFoundPage;
+use crate::programme::session::provide_session;
+
+/// The programme application, mounted on `<body>` by `bin/programme.rs`.
+#[component]
+pub fn ProgrammeApp() -> impl IntoView {
+    provide_locale_with(Some(t_programme), || tr("programme.page_title"));
+    provide_session();
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage/> }>
+                <Route path=path!("/allocations") view=AllocationsPage/>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/committee") view=CommitteePage/>
+                <Route path=path!("/requests/new") view=RequestNewPage/>
+                <Route path=path!("/requests/mine") view=RequestsMinePage/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,307 @@
+// Browser journeys of the allocation programme (/allocations, /login,
+// /committee, /requests/*), one per test, against the real server
+// (e2e/server.mjs, demo accounts with a fixed password) and the release front
+// end in dist/, dist/advisor/ and dist/programme/, in Debian's headless
+// Chromium driven by playwright-core. Accessibility is checked with axe-core;
+// the committee overview's render time after its data arrives is measured
+// with the app's performance marks (`kairr:committee-render`) and printed,
+// for the demo round and for a synthetic round of 10,000 requests and 5,000
+// allocations.
+
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { chromium } from 'playwright-core';
+
+import { DEMO_PASSWORD, REPO_ROOT, startServer } from './server.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const SHOTS_DIR = join(REPO_ROOT, 'target', 'e2e-shots');
+
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const TEST_TIMEOUT_MS = 120_000;
+/** The seeded demo round (first 2026 call): 159 awarded projects, 4,224 GPUs. */
+const DEMO_AWARDS = 159;
+const DEMO_GPUS = '4,224';
+/** Render budget of the committee overview after its data arrives. */
+const RENDER_BUDGET_MS = 300;
+
+const watchdog = setTimeout(() => {
+  console.error('e2e: overall timeout of 15 minutes reached, giving up');
+  process.exit(1);
+}, 15 * 60_000);
+watchdog.unref();
+
+let server;
+let browser;
+
+async function open(path, { width = 1280, height = 900, context: given } = {}) {
+  const context = given ?? (await browser.newContext({ viewport: { width, height } }));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  await page.goto(`${server.baseUrl}${path}`, { waitUntil: 'load' });
+  return { context, page, errors };
+}
+
+const htmlLang = (page) => page.evaluate(() => document.documentElement.lang);
+
+async function useLanguage(page, lang) {
+  if ((await htmlLang(page)) === lang) return;
+  await page.locator('[data-testid=lang-toggle]').click();
+  await page.waitForFunction((l) => document.documentElement.lang === l, lang, { timeout: 10_000 });
+}
+
+/** Signs in through the form and waits for the page it leads to. */
+async function signIn(page, username, expectPath) {
+  await page.goto(`${server.baseUrl}/login`, { waitUntil: 'load' });
+  await page.locator('[data-testid=login-username]').fill(username);
+  await page.locator('[data-testid=login-password]').fill(DEMO_PASSWORD);
+  await page.locator('[data-testid=login-submit]').click();
+  await page.waitForURL((u) => u.pathname === expectPath, { timeout: 20_000 });
+  await page.locator('[data-testid=account]').waitFor({ timeout: 10_000 });
+}
+
+/** Waits until every canvas was sized and drawn (an undrawn one keeps the default 300 × 150). */
+async function chartsDrawn(page) {
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('canvas')].every((c) => Math.abs(c.width - c.clientWidth * devicePixelRatio) <= 4 * devicePixelRatio),
+    null,
+    { timeout: 10_000 },
+  );
+}
+
+async function renderTimings(page, atLeast) {
+  await page.waitForFunction((n) => (window.__kairrCommitteeRender ?? []).length >= n, atLeast, { timeout: 30_000 });
+  return page.evaluate(() => window.__kairrCommitteeRender);
+}
+
+/** A synthetic round as large as the speed requirement: 5,000 allocations, 10,000 proposal lines. */
+function scaleUp(overview, proposal) {
+  const rows = overview.timeline;
+  const timeline = Array.from({ length: 5_000 }, (_, i) => ({ ...rows[i % rows.length], allocation: i + 1 }));
+  const lines = Array.from({ length: 10_000 }, (_, i) => ({ ...proposal.lines[i % proposal.lines.length], request: i + 1 }));
+  return [{ ...overview, timeline }, { ...proposal, lines }];
+}
+
+describe('allocation programme', () => {
+  before(async () => {
+    mkdirSync(SHOTS_DIR, { recursive: true });
+    server = await startServer();
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('the public page shows the demo round and its awarded projects to anonymous visitors', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page, errors } = await open('/allocations');
+    try {
+      await page.locator('[data-testid=public-round]').waitFor({ timeout: 30_000 });
+      assert.match(await page.locator('[data-testid=demo-note]').innerText(), /데모/);
+      assert.match(await page.locator('[data-testid=public-totals]').innerText(), new RegExp(`${DEMO_AWARDS}건 선정`));
+      assert.match(await page.locator('[data-testid=projects-count]').innerText(), new RegExp(`${DEMO_AWARDS}개 중 ${DEMO_AWARDS}개`));
+      assert.equal(await page.locator('[data-testid=projects-table] tbody tr').count(), 25, 'one page of 25 projects');
+      assert.ok(await page.locator('[data-testid=public-sector-table] tbody tr').count() >= 5);
+      assert.equal(await page.locator('canvas[data-testid=public-chart]').count(), 2);
+      await chartsDrawn(page);
+      // The filter narrows the list to the projects of one organisation.
+      const org = await page.locator('[data-testid=projects-table] tbody tr >> nth=0 >> td >> nth=0').innerText();
+      await page.locator('[data-testid=projects-filter]').fill(org);
+      await page.waitForFunction(
+        (total) => !document.querySelector('[data-testid=projects-count]').textContent.startsWith(`${total}개 중 ${total}개`),
+        DEMO_AWARDS,
+      );
+      const rows = await page.locator('[data-testid=projects-table] tbody tr td:nth-child(2)').allInnerTexts();
+      assert.ok(rows.length > 0 && rows.every((r) => r.toLowerCase().includes(org.toLowerCase())), `filtered rows: ${rows}`);
+      await useLanguage(page, 'en');
+      assert.match(await page.locator('[data-testid=public-totals]').innerText(), new RegExp(`${DEMO_AWARDS} of \\d+ requests awarded`));
+      assert.match(await page.locator('[data-testid=nav-sign-in]').innerText(), /Sign in/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('anonymous visitors of /committee are asked to sign in', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page } = await open('/committee');
+    try {
+      await page.locator('[data-testid=sign-in-prompt]').waitFor({ timeout: 20_000 });
+      assert.equal(await page.locator('[data-testid=committee-overview]').count(), 0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a wrong password is reported at the password field', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page } = await open('/login');
+    try {
+      await page.locator('[data-testid=login-username]').fill('demo.reviewer');
+      await page.locator('[data-testid=login-password]').fill('not-the-password');
+      await page.locator('[data-testid=login-submit]').click();
+      await page.locator('[data-testid=password-error]:not(:empty)').waitFor({ timeout: 10_000 });
+      assert.match(await page.locator('[data-testid=password-error]').innerText(), /비밀번호가 맞지 않습니다/);
+      assert.equal(await page.locator('[data-testid=login-password]').getAttribute('aria-invalid'), 'true');
+      assert.equal(new URL(page.url()).pathname, '/login');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a committee member signs in and sees the overview, fairness figures and proposal (render time printed)', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page, errors } = await open('/login');
+    try {
+      await signIn(page, 'demo.committee', '/committee');
+      await page.locator('[data-testid=committee-overview]').waitFor({ timeout: 30_000 });
+      assert.match(await page.locator('[data-testid=awarded-gpus]').innerText(), new RegExp(DEMO_GPUS));
+      const jain = Number(await page.locator('[data-testid=overview-jain]').innerText());
+      const gini = Number(await page.locator('[data-testid=overview-gini]').innerText());
+      assert.ok(jain > 0 && jain <= 1, `Jain's index ${jain}`);
+      assert.ok(gini >= 0 && gini < 1, `Gini ${gini}`);
+      // The definition shows on keyboard focus and is the button's description.
+      const metric = page.locator('[data-testid=overview-fairness] .metric-button').first();
+      await metric.focus();
+      const tooltip = page.locator(`#${await metric.getAttribute('aria-describedby')}`);
+      assert.ok(await tooltip.isVisible(), 'the definition shows on focus');
+      assert.match(await tooltip.innerText(), /J = /);
+      assert.ok((await page.locator('[data-testid=pool-table] tbody tr').count()) >= 3);
+      assert.equal(await page.locator('canvas[data-testid=share-chart]').count(), 2);
+      await page.locator('canvas[data-testid=timeline-chart]').waitFor();
+      await chartsDrawn(page);
+      await page.locator('[data-testid=proposal-lines] tbody tr').first().waitFor({ timeout: 30_000 });
+      assert.match(await page.locator('[data-testid=export-csv]').getAttribute('href'), /requests\.csv\?round=/);
+      await page.locator('[data-testid=queue-unavailable], [data-testid=queue-table]').first().waitFor({ timeout: 20_000 });
+      const timings = await renderTimings(page, 1);
+      console.log(`e2e: committee overview (demo round) rendered ${timings[0].toFixed(1)} ms after its data arrived (kairr:committee-render)`);
+      assert.ok((await page.evaluate(() => performance.getEntriesByName('kairr:committee-render').length)) >= 1);
+      await page.screenshot({ path: join(SHOTS_DIR, 'committee-ko-1280.png'), fullPage: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the overview of 10,000 requests and 5,000 allocations renders within budget (measured, printed)', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page } = await open('/login');
+    try {
+      await signIn(page, 'demo.committee', '/committee');
+      await page.locator('[data-testid=committee-overview]').waitFor({ timeout: 30_000 });
+      const [overview, proposal] = await page.evaluate(async () => {
+        const get = async (u) => (await fetch(u)).json();
+        return Promise.all([get('/api/v1/committee/overview'), get('/api/v1/committee/proposal')]);
+      });
+      const [bigOverview, bigProposal] = scaleUp(overview, proposal);
+      await page.route('**/api/v1/committee/overview*', (route) => route.fulfill({ json: bigOverview }));
+      await page.route('**/api/v1/committee/proposal*', (route) => route.fulfill({ json: bigProposal }));
+      const samples = [];
+      for (let i = 0; i < 3; i += 1) {
+        await page.reload({ waitUntil: 'load' });
+        const t = await renderTimings(page, 1);
+        samples.push(t[0]);
+        assert.match(await page.locator('[data-testid=proposal] [role=status]').innerText(), /10,000/);
+      }
+      samples.sort((a, b) => a - b);
+      console.log(`e2e: committee overview with 5,000 allocations and 10,000 proposal lines rendered in ${samples.map((s) => s.toFixed(1)).join(', ')} ms (median ${samples[1].toFixed(1)} ms, budget ${RENDER_BUDGET_MS} ms)`);
+      assert.ok(samples[1] < RENDER_BUDGET_MS, `median render ${samples[1]} ms over ${RENDER_BUDGET_MS} ms`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a researcher is not permitted on /committee and can request from the wizard', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page } = await open('/login');
+    try {
+      await signIn(page, 'demo.researcher', '/requests/mine');
+      await page.locator('[data-testid=endpoint-missing], [data-testid=my-requests] li, [data-testid=mine-empty]').first().waitFor({ timeout: 20_000 });
+      await page.goto(`${server.baseUrl}/committee`, { waitUntil: 'load' });
+      await page.locator('[data-testid=not-permitted]').waitFor({ timeout: 20_000 });
+      assert.match(await page.locator('[data-testid=not-permitted]').innerText(), /연구자/);
+      // From the wizard's result, "Request this allocation" opens the pre-filled form.
+      await page.goto(`${server.baseUrl}/advisor`, { waitUntil: 'load' });
+      await page.locator('[data-testid=top-pick]').waitFor({ timeout: 30_000 });
+      const pool = await page.locator('[data-testid=top-pick]').getAttribute('data-pool-id');
+      await page.locator('a[data-testid=request]').click();
+      await page.waitForURL((u) => u.pathname === '/requests/new', { timeout: 20_000 });
+      await page.locator('[data-testid=draft-loaded]').waitFor({ timeout: 20_000 });
+      assert.equal(await page.locator('[data-testid=req-pool]').inputValue(), pool);
+      const offered = await page.locator(`[data-testid=req-pool] option[value="${pool}"]`).count();
+      assert.ok(offered >= 1, `the wizard's pool ${pool} is kept in the form`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the programme pages have no serious accessibility violations and fit a phone screen', { timeout: 4 * TEST_TIMEOUT_MS }, async () => {
+    const failures = [];
+    const pages = [
+      { path: '/allocations', ready: '[data-testid=public-round]' },
+      { path: '/login', ready: '[data-testid=login-form]' },
+      { path: '/committee', ready: '[data-testid=committee-overview]', user: 'demo.committee' },
+    ];
+    for (const lang of ['ko', 'en']) {
+      for (const width of [1280, 375]) {
+        const context = await browser.newContext({ viewport: { width, height: width === 375 ? 812 : 900 } });
+        try {
+          for (const { path, ready, user } of pages) {
+            const { page } = await open('/login', { context });
+            if (user) await signIn(page, user, path);
+            else await page.goto(`${server.baseUrl}${path}`, { waitUntil: 'load' });
+            await page.locator(ready).waitFor({ timeout: 30_000 });
+            await useLanguage(page, lang);
+            await page.screenshot({ path: join(SHOTS_DIR, `programme${path.replace('/', '-')}-${lang}-${width}.png`), fullPage: true });
+            await page.addScriptTag({ path: AXE_PATH });
+            const violations = await page.evaluate(async () => {
+              const result = await window.axe.run(document, { resultTypes: ['violations'] });
+              return result.violations
+                .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                .map((v) => ({
+                  id: v.id,
+                  impact: v.impact,
+                  help: v.help,
+                  nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(0, 3).join(' ')}`),
+                  count: v.nodes.length,
+                }));
+            });
+            for (const v of violations) failures.push(`[${path} ${lang} ${width}px] ${v.impact} ${v.id} (${v.count} nodes): ${v.help}\n      ${v.nodes.join('\n      ')}`);
+            if (width === 375) {
+              const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+              if (scrollWidth > 375) {
+                const wide = await page.evaluate(() =>
+                  [...document.querySelectorAll('body *')]
+                    .filter((e) => e.getBoundingClientRect().right > 376 && !e.closest('.table-scroll'))
+                    .slice(0, 5)
+                    .map((e) => `${e.tagName.toLowerCase()}${e.className ? `.${String(e.className).split(' ').join('.')}` : ''} right=${Math.round(e.getBoundingClientRect().right)}`),
+                );
+                failures.push(`[${path} ${lang} 375px] horizontal scroll: scrollWidth ${scrollWidth} > 375; widest: ${wide.join(', ')}`);
+              }
+            }
+            if (user) {
+              await page.locator('[data-testid=sign-out]').click();
+              await page.waitForURL((u) => u.pathname === '/allocations', { timeout: 20_000 });
+            }
+            await page.close();
+          }
+        } finally {
+          await context.close();
+        }
+      }
+    }
+    if (failures.length) console.log(`e2e: accessibility / layout problems:\n  ${failures.join('\n  ')}`);
+    assert.deepEqual(failures, [], 'serious or critical axe violations, or horizontal scroll at 375 px');
+  });
+});
