@@ -26,8 +26,29 @@ pub async fn get_requests_csv(
 ) -> Result<Response, AppError> {
     require(&session, &state.storage, Action::Export).await?;
     let rec = records(&state, &q).await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let rows = rec
+        .requests
+        .iter()
+        .map(|r| {
+            let decision = rec.decisions.iter().find(|d| d.request == r.id);
+            vec![
+                r.id.0.to_string(),
+                r.round.0.clone(),
+                r.title_ko.clone(),
+                r.title_en.clone(),
+                r.organisation.clone(),
+                r.sector.as_str().to_owned(),
+                r.region.as_str().to_owned(),
+                r.pool.clone(),
+                r.amount.to_string(),
+                r.state.as_str().to_owned(),
+                mean_score(r.id, &rec.reviews).map(|s| format!("{s:.2}")).unwrap_or_default(),
+                decision.map(|d| d.kind.as_str().to_owned()).unwrap_or_default(),
+                decision.map(|d| d.amount.to_string()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let head = [
         "id",
         "round",
         "title_ko",
@@ -41,39 +62,8 @@ pub async fn get_requests_csv(
         "mean_score",
         "decision",
         "awarded",
-    ])
-    .map_err(anyhow::Error::from)?;
-    for r in &rec.requests {
-        let decision = rec.decisions.iter().find(|d| d.request == r.id);
-        let score = mean_score(r.id, &rec.reviews).map(|s| format!("{s:.2}")).unwrap_or_default();
-        let state_name = serde_json::to_string(&r.state).unwrap_or_default().trim_matches('"').to_owned();
-        let kind = decision.map(|d| serde_json::to_string(&d.kind).unwrap_or_default().trim_matches('"').to_owned());
-        w.write_record([
-            r.id.0.to_string(),
-            r.round.0.clone(),
-            r.title_ko.clone(),
-            r.title_en.clone(),
-            r.organisation.clone(),
-            r.sector.as_str().to_owned(),
-            r.region.as_str().to_owned(),
-            r.pool.clone(),
-            r.amount.to_string(),
-            state_name,
-            score,
-            kind.unwrap_or_default(),
-            decision.map(|d| d.amount.to_string()).unwrap_or_default(),
-        ])
-        .map_err(anyhow::Error::from)?;
-    }
-    let body = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"kairr-requests.csv\""),
-        ],
-        body,
-    )
-        .into_response())
+    ];
+    csv_response("kairr-requests.csv", &head, rows)
 }
 
 fn csv_response(name: &str, header_row: &[&str], rows: Vec<Vec<String>>) -> Result<Response, AppError> {
