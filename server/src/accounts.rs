@@ -6,7 +6,7 @@ use kairr_shared::auth::{Role, UserInfo};
 use rand_core::OsRng;
 use sqlx::Row;
 
-use crate::storage::Storage;
+use crate::storage::{with_db, Storage};
 
 /// Shortest accepted password.
 pub const MIN_PASSWORD_LEN: usize = 12;
@@ -42,7 +42,13 @@ pub fn random_password() -> String {
     bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect()
 }
 
-fn row_to_account(row: &sqlx::sqlite::SqliteRow) -> anyhow::Result<Account> {
+fn row_to_account<R>(row: &R) -> anyhow::Result<Account>
+where
+    R: Row,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'s> &'s str: sqlx::ColumnIndex<R>,
+{
     let role: String = row.try_get("role")?;
     Ok(Account {
         id: row.try_get("id")?,
@@ -60,35 +66,46 @@ impl Storage {
     /// Creates or replaces (by username) an account with a fresh password hash.
     pub async fn upsert_account(&self, info: &UserInfo, password: &str, demo: bool, now: i64) -> anyhow::Result<()> {
         let hash = hash_password(password)?;
-        sqlx::query(
-            "INSERT INTO users (username, display_name, organisation, role, password_hash, demo, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(username) DO UPDATE SET display_name = excluded.display_name, \
-             organisation = excluded.organisation, role = excluded.role, password_hash = excluded.password_hash, \
-             demo = excluded.demo",
-        )
-        .bind(&info.username)
-        .bind(&info.display_name)
-        .bind(&info.organisation)
-        .bind(info.role.as_str())
-        .bind(hash)
-        .bind(demo)
-        .bind(now)
-        .execute(self.pool())
-        .await?;
+        const SQL: &str = "INSERT INTO users (username, display_name, organisation, role, password_hash, demo, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO UPDATE SET \
+             display_name = excluded.display_name, organisation = excluded.organisation, role = excluded.role, \
+             password_hash = excluded.password_hash, demo = excluded.demo";
+        with_db!(self.db(), |p| sqlx::query(SQL)
+            .bind(&info.username)
+            .bind(&info.display_name)
+            .bind(&info.organisation)
+            .bind(info.role.as_str())
+            .bind(&hash)
+            .bind(demo)
+            .bind(now)
+            .execute(p)
+            .await?
+            .rows_affected());
         Ok(())
     }
 
     /// The account named `username`, if any.
     pub async fn account_by_username(&self, username: &str) -> anyhow::Result<Option<Account>> {
-        let row =
-            sqlx::query("SELECT * FROM users WHERE username = ?").bind(username).fetch_optional(self.pool()).await?;
-        row.as_ref().map(row_to_account).transpose()
+        const SQL: &str = "SELECT * FROM users WHERE username = $1";
+        with_db!(self.db(), |p| sqlx::query(SQL)
+            .bind(username)
+            .fetch_optional(p)
+            .await?
+            .as_ref()
+            .map(row_to_account)
+            .transpose())
     }
 
     /// The account with `id`, if any.
     pub async fn account_by_id(&self, id: i64) -> anyhow::Result<Option<Account>> {
-        let row = sqlx::query("SELECT * FROM users WHERE id = ?").bind(id).fetch_optional(self.pool()).await?;
-        row.as_ref().map(row_to_account).transpose()
+        const SQL: &str = "SELECT * FROM users WHERE id = $1";
+        with_db!(self.db(), |p| sqlx::query(SQL)
+            .bind(id)
+            .fetch_optional(p)
+            .await?
+            .as_ref()
+            .map(row_to_account)
+            .transpose())
     }
 }
 

@@ -2,7 +2,8 @@
 //! `kairr_shared::auth`; this module only finds out who is asking.
 //!
 //! Sessions are `tower-sessions` cookies (HttpOnly, SameSite=Strict, Secure
-//! when `cookie_secure` is set) backed by SQLite. Every state-changing
+//! when `cookie_secure` is set) kept in the database (tower-sessions-sqlx-store's
+//! SQLite or PostgreSQL store, so any replica knows every session). Every state-changing
 //! request on a protected router must echo the session's CSRF token in
 //! `X-CSRF-Token` (synchroniser token pattern).
 

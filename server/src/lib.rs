@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod monitor;
 pub mod openapi;
 pub mod programme;
+pub mod replica;
 pub mod router;
 pub mod settings;
 pub mod source;

@@ -34,6 +34,9 @@ pub struct Metrics {
     latency: Family<RouteLabels, Histogram>,
     snapshot_age: Gauge,
     sse_clients: Gauge,
+    replica_leader: Gauge,
+    snapshots_published: Counter,
+    snapshots_relayed: Counter,
 }
 
 impl Default for Metrics {
@@ -49,7 +52,30 @@ impl Default for Metrics {
         registry.register("http_request_duration_seconds", "HTTP request latency by route", latency.clone());
         registry.register("status_snapshot_age_seconds", "Age of the live status snapshot", snapshot_age.clone());
         registry.register("sse_clients", "Connected Server-Sent Events clients", sse_clients.clone());
-        Metrics { registry, requests, latency, snapshot_age, sse_clients }
+        let replica_leader = Gauge::default();
+        let snapshots_published = Counter::default();
+        let snapshots_relayed = Counter::default();
+        registry.register("replica_leader", "1 while this replica polls the status sources", replica_leader.clone());
+        registry.register(
+            "replica_snapshots_published",
+            "Snapshots this replica polled and shared with the others (PostgreSQL)",
+            snapshots_published.clone(),
+        );
+        registry.register(
+            "replica_snapshots_relayed",
+            "Snapshots this replica received from the leader (PostgreSQL)",
+            snapshots_relayed.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            latency,
+            snapshot_age,
+            sse_clients,
+            replica_leader,
+            snapshots_published,
+            snapshots_relayed,
+        }
     }
 }
 
@@ -62,6 +88,21 @@ impl Metrics {
             out.clear();
         }
         out
+    }
+
+    /// Marks this replica as the one polling the sources (or not).
+    pub fn set_replica_leader(&self, leads: bool) {
+        self.replica_leader.set(i64::from(leads));
+    }
+
+    /// Counts a snapshot shared with the other replicas.
+    pub fn snapshot_published(&self) {
+        self.snapshots_published.inc();
+    }
+
+    /// Counts a snapshot received from the leader.
+    pub fn snapshot_relayed(&self) {
+        self.snapshots_relayed.inc();
     }
 
     /// Counts an SSE client in (+1) or out (-1).

@@ -59,6 +59,8 @@ use crate::handlers;
         kairr_shared::auth::UserInfo,
         kairr_shared::auth::Role,
         kairr_shared::auth::LoginRequest,
+        crate::replica::ProgrammeEvent,
+        crate::replica::ProgrammeChange,
     )),
     tags((name = "status"), (name = "incidents"), (name = "placement"), (name = "allocation"), (name = "auth"), (name = "operations")),
     modifiers(&SessionCookie)

@@ -9,8 +9,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::error::AppError;
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
+use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 
 use crate::handlers::{auth, events, feed, health, history, incidents, placement, programme, status};
 use crate::metrics;
@@ -18,8 +17,9 @@ use crate::openapi;
 use crate::state::AppState;
 use crate::static_files;
 
-/// Every route: the API, feeds, operations endpoints and the front end.
-pub fn build(state: AppState, session_store: SqliteStore) -> Router {
+/// Every route: the API, feeds, operations endpoints and the front end;
+/// sessions kept in `session_store` (the database's own sqlx store).
+pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Router {
     let api = Router::new()
         .route("/v1/status", get(status::get_status))
         .route("/v1/status/history", get(history::get_history))

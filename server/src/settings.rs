@@ -55,6 +55,27 @@ pub struct DemoSettings {
     pub programme: bool,
 }
 
+/// Where the data lives when it is not the SQLite file, and how replicas share it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatabaseSettings {
+    /// `postgres://user:password@host:port/db` (or `?host=/socket/dir`) selects
+    /// PostgreSQL, which several replicas may share; absent: SQLite at
+    /// `database_path`. Hidden in logs (it may hold a password).
+    pub url: Option<Secret>,
+    /// Most connections one replica opens (PostgreSQL), besides one for the
+    /// leader lock and one listening for notifications.
+    pub max_connections: u32,
+    /// Seconds between a follower replica's attempts to become the one that
+    /// polls the sources, and between the leader's checks that it still is.
+    pub leader_retry_seconds: u32,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        DatabaseSettings { url: None, max_connections: 10, leader_retry_seconds: 2 }
+    }
+}
+
 /// Every setting of the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
@@ -62,8 +83,10 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// The built front end (trunk's `dist/`).
     pub static_dir: PathBuf,
-    /// SQLite database file; created with its folder when missing.
+    /// SQLite database file; created with its folder when missing (unused
+    /// when `database.url` names a PostgreSQL database).
     pub database_path: PathBuf,
+    pub database: DatabaseSettings,
     /// Seconds between recorded status samples.
     pub record_interval_seconds: u32,
     /// Age in seconds after which the live snapshot counts as stale.
@@ -84,6 +107,7 @@ impl Default for Settings {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             static_dir: PathBuf::from("dist"),
             database_path: PathBuf::from("data/kairr.sqlite"),
+            database: DatabaseSettings::default(),
             record_interval_seconds: 60,
             stale_after_seconds: 30,
             catalogue_path: None,
@@ -133,6 +157,18 @@ impl Settings {
                 "record_interval_seconds, stale_after_seconds and demo.tick_seconds must be positive".into(),
             ));
         }
+        if let Some(url) = &self.database.url {
+            if !crate::storage::is_postgres_url(url.expose()) {
+                return Err(SettingsError::Invalid(
+                    "database.url must start with postgres:// or postgresql:// (for SQLite set database_path)".into(),
+                ));
+            }
+        }
+        if self.database.max_connections == 0 || self.database.leader_retry_seconds == 0 {
+            return Err(SettingsError::Invalid(
+                "database.max_connections and database.leader_retry_seconds must be positive".into(),
+            ));
+        }
         if self.demo.presimulate_days > 365 {
             return Err(SettingsError::Invalid("demo.presimulate_days must be at most 365".into()));
         }
@@ -164,6 +200,20 @@ mod tests {
             assert_eq!(s.record_interval_seconds, 30);
             assert_eq!(s.demo.tick_seconds, 3);
             assert_eq!(s.demo.presimulate_days, 90);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_postgres_url_comes_from_the_environment_and_other_schemes_are_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("KAIRR_DATABASE__URL", "postgres://kairr:pw@db.example/kairr");
+            let s = Settings::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(s.database.url.as_ref().map(Secret::expose), Some("postgres://kairr:pw@db.example/kairr"));
+            assert!(!format!("{s:?}").contains("pw@"), "the URL is hidden in logs");
+            jail.set_env("KAIRR_DATABASE__URL", "mysql://kairr@db.example/kairr");
+            let err = Settings::load(None).map(|_| ()).unwrap_err().to_string();
+            assert!(err.contains("database.url"), "{err}");
             Ok(())
         });
     }

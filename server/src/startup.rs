@@ -1,33 +1,37 @@
 //! Builds the application: storage, catalogue, source, history, monitor and
 //! router, bound to a listener (port 0 in tests).
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use kairr_shared::api::DataSource;
 use kairr_shared::catalogue::Catalogue;
-use kairr_shared::sim::SimConfig;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tower_sessions::ExpiredDeletion;
-use tower_sessions_sqlx_store::SqliteStore;
+use tokio::task::JoinSet;
+use tower_sessions::{ExpiredDeletion, SessionStore};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 use kairr_shared::allocation::{demo_data, open_demo_round, FIRST_CALL_2026};
 use kairr_shared::auth::{Role, UserInfo};
 
 use crate::accounts::random_password;
 use crate::metrics::Metrics;
-use crate::monitor::Monitor;
+use crate::replica::{Bus, Candidate, Replica};
 use crate::settings::Settings;
-use crate::source::DemoSource;
 use crate::state::AppState;
-use crate::storage::Storage;
+use crate::storage::{Db, Storage};
+
+mod poller;
 
 /// A built application, ready to serve.
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
+    /// Background work (monitor or relay, election, session expiry), aborted
+    /// when the application stops.
+    tasks: JoinSet<()>,
     /// Where it listens (the real port when 0 was asked for).
     pub addr: SocketAddr,
 }
@@ -41,72 +45,132 @@ pub fn load_catalogue(settings: &Settings) -> anyhow::Result<Catalogue> {
 }
 
 impl Application {
-    /// Opens storage, pre-simulates history, starts the monitor and binds.
+    /// Opens storage and tries to lead: the leader pre-simulates history,
+    /// seeds the demo data and starts the monitor; a follower serves the
+    /// leader's snapshots. Then binds.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        let storage = Storage::open(&settings.database_path).await?;
+        let storage = Storage::open(&settings).await?;
         let catalogue = load_catalogue(&settings)?;
-        let now = chrono::Utc::now().timestamp();
-        let days = i64::from(settings.demo.presimulate_days);
-        let start = now - days * 86_400;
-        let config = SimConfig { seed: settings.demo.seed, faults: settings.demo.faults, ..SimConfig::default() };
-        let source = DemoSource::new(catalogue.clone(), config, start);
-        // The demo's history is regenerated on every start from its seed.
-        storage.clear_source(DataSource::Demo).await?;
-        let mut monitor = Monitor::new(
-            Box::new(source),
-            storage.clone(),
-            settings.record_interval_seconds,
-            settings.stale_after_seconds,
-        );
-        if days > 0 {
-            tracing::info!(days, "pre-simulating demo history");
-            monitor = monitor.presimulate(start, now).await?;
-        }
-        let first = monitor.tick(chrono::Utc::now().timestamp()).await?;
-        let (tx, rx) = watch::channel(Arc::new(first));
-        let tick = Duration::from_secs(u64::from(settings.demo.tick_seconds));
-        tokio::spawn(monitor.run(tick, tx));
+        let metrics = Arc::new(Metrics::default());
+        let retry = Duration::from_secs(u64::from(settings.database.leader_retry_seconds));
+        let replica = Replica::new(storage.clone(), metrics.clone(), retry);
+        let mut candidate = Candidate::new(storage.db());
+        let leads = candidate.try_acquire().await?;
+        tracing::info!(database = storage.backend().as_str(), leads, replica = replica.id, "storage ready");
+        let start = Arc::new(poller::MonitorStart {
+            settings: settings.clone(),
+            catalogue: catalogue.clone(),
+            storage: storage.clone(),
+        });
+        let (tx, rx, first) = if leads {
+            let (monitor, live) = start.begin().await?;
+            let (tx, rx) = watch::channel(Arc::new(live));
+            (tx.clone(), rx, Some(start.run(monitor, tx)))
+        } else {
+            let (tx, rx) = watch::channel(Arc::new(replica.initial_snapshot(settings.stale_after_seconds).await?));
+            (tx, rx, None)
+        };
         let listener = TcpListener::bind(settings.listen).await?;
         let addr = listener.local_addr()?;
         let state = AppState {
             settings: Arc::new(settings),
             catalogue: Arc::new(catalogue),
+            bus: Bus::new(&replica.id, storage.db()),
             storage,
             live: rx,
-            metrics: Arc::new(Metrics::default()),
+            metrics,
             history_cache: Arc::default(),
             login_limiter: Arc::default(),
         };
-        let session_store = SqliteStore::new(state.storage.pool().clone());
-        session_store.migrate().await?;
-        tokio::spawn(session_store.clone().continuously_delete_expired(Duration::from_secs(3_600)));
-        if state.settings.demo.accounts {
-            create_demo_accounts(&state).await?;
+        if leads {
+            seed_demo(&state).await?;
+        } else {
+            tracing::info!("another replica leads: it seeded the demo data and polls the sources");
         }
-        if state.settings.demo.programme {
-            let today = kairr_shared::time::kst_day(chrono::Utc::now().timestamp());
-            let demo = demo_data(&FIRST_CALL_2026, state.settings.demo.seed, today, &state.catalogue)?;
-            state.storage.replace_demo_programme(&demo).await?;
-            state.storage.insert_round(&open_demo_round(today, &state.catalogue)?, "demo").await?;
-            tracing::info!(
-                requests = demo.requests.len(),
-                allocations = demo.allocations.len(),
-                "demo allocation round loaded"
-            );
-        }
-        let router = crate::router::build(state, session_store);
-        Ok(Application { listener, router, addr })
+        let mut tasks = JoinSet::new();
+        let router = match state.storage.db().clone() {
+            Db::Sqlite(pool) => {
+                crate::router::build(state.clone(), sessions(SqliteStore::new(pool), &mut tasks).await?)
+            }
+            Db::Postgres(pool) => {
+                crate::router::build(state.clone(), sessions(PostgresStore::new(pool), &mut tasks).await?)
+            }
+        };
+        replica.spawn(&mut tasks, candidate, first, start.poller(), tx, state.bus.clone());
+        Ok(Application { listener, router, tasks, addr })
     }
 
     /// Serves until the process receives Ctrl-C.
     pub async fn run(self) -> anyhow::Result<()> {
+        self.run_until(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+    }
+
+    /// Serves until `shutdown` completes; then the background work stops at
+    /// once (a leader gives up its lock) and open connections are drained.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let mut tasks = self.tasks;
         axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                tasks.abort_all();
             })
             .await?;
         Ok(())
     }
+}
+
+/// Migrates a session store and deletes its expired sessions hourly.
+async fn sessions<S>(store: S, tasks: &mut JoinSet<()>) -> anyhow::Result<S>
+where
+    S: SessionStore + ExpiredDeletion + Clone + MigrateSessions,
+{
+    store.migrate_sessions().await?;
+    let expiry = store.clone();
+    tasks.spawn(async move {
+        if let Err(e) = expiry.continuously_delete_expired(Duration::from_secs(3_600)).await {
+            tracing::warn!(error = %e, "session expiry stopped");
+        }
+    });
+    Ok(store)
+}
+
+/// The two stores' `migrate` (an inherent method of each, not a trait).
+trait MigrateSessions {
+    async fn migrate_sessions(&self) -> sqlx::Result<()>;
+}
+
+impl MigrateSessions for SqliteStore {
+    async fn migrate_sessions(&self) -> sqlx::Result<()> {
+        self.migrate().await
+    }
+}
+
+impl MigrateSessions for PostgresStore {
+    async fn migrate_sessions(&self) -> sqlx::Result<()> {
+        self.migrate().await
+    }
+}
+
+/// Demo accounts and allocation rounds, as the settings ask (the leader at start-up only).
+async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
+    if state.settings.demo.accounts {
+        create_demo_accounts(state).await?;
+    }
+    if state.settings.demo.programme {
+        let today = kairr_shared::time::kst_day(chrono::Utc::now().timestamp());
+        let demo = demo_data(&FIRST_CALL_2026, state.settings.demo.seed, today, &state.catalogue)?;
+        state.storage.replace_demo_programme(&demo).await?;
+        state.storage.insert_round(&open_demo_round(today, &state.catalogue)?, "demo").await?;
+        tracing::info!(
+            requests = demo.requests.len(),
+            allocations = demo.allocations.len(),
+            "demo allocation round loaded"
+        );
+    }
+    Ok(())
 }
 
 /// The demo accounts: one per role, printed at start-up in demo mode only.
@@ -147,7 +211,7 @@ pub async fn create_admin(
     if password.chars().count() < crate::accounts::MIN_PASSWORD_LEN {
         anyhow::bail!("password must be at least {} characters", crate::accounts::MIN_PASSWORD_LEN);
     }
-    let storage = Storage::open(&settings.database_path).await?;
+    let storage = Storage::open(settings).await?;
     let info = UserInfo {
         username: username.into(),
         display_name: display_name.into(),

@@ -58,4 +58,6 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub history_cache: Arc<HistoryCache>,
     pub login_limiter: Arc<crate::auth::LoginLimiter>,
+    /// Programme events for SSE clients, shared with the other replicas.
+    pub bus: crate::replica::Bus,
 }

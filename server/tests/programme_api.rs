@@ -3,6 +3,7 @@
 
 mod support;
 
+use support::db::{execute, int, texts, Arg};
 use support::spawn;
 
 #[tokio::test]
@@ -80,15 +81,24 @@ async fn requests_export_as_csv_with_one_row_per_request() {
 #[tokio::test]
 async fn the_audit_log_refuses_updates_and_deletes_of_real_entries() {
     let dir = tempfile::tempdir().unwrap();
-    let storage = kairr_server::storage::Storage::open(&dir.path().join("a.sqlite")).await.unwrap();
-    sqlx::query("INSERT INTO audit_log (at, actor, action, source, body) VALUES (1, 'kim', 'decide', 'real', '{}')")
-        .execute(storage.pool())
-        .await
-        .unwrap();
-    let update = sqlx::query("UPDATE audit_log SET actor = 'lee'").execute(storage.pool()).await;
+    let mut settings = support::test_settings(dir.path());
+    support::db::use_fresh_database(&mut settings).await;
+    let storage = kairr_server::storage::Storage::open(&settings).await.unwrap();
+    let db = storage.db();
+    let insert = "INSERT INTO audit_log (at, actor, action, source, body) VALUES (1, 'kim', 'decide', $1, '{}')";
+    execute(db, insert, &[Arg::Text("real")]).await.unwrap();
+    execute(db, insert, &[Arg::Text("demo")]).await.unwrap();
+    let update = execute(db, "UPDATE audit_log SET actor = 'lee'", &[]).await;
     assert!(update.unwrap_err().to_string().contains("append-only"));
-    let delete = sqlx::query("DELETE FROM audit_log").execute(storage.pool()).await;
+    let delete = execute(db, "DELETE FROM audit_log WHERE source = 'real'", &[]).await;
     assert!(delete.unwrap_err().to_string().contains("append-only"));
+    // Demo rows may go (the demo programme is regenerated); real ones stay.
+    assert_eq!(execute(db, "DELETE FROM audit_log WHERE source = 'demo'", &[]).await.unwrap(), 1);
+    assert_eq!(int(db, "SELECT COUNT(*) FROM audit_log", &[]).await, 1);
+    if storage.backend() == kairr_server::storage::Backend::Postgres {
+        let truncate = execute(db, "TRUNCATE audit_log", &[]).await;
+        assert!(truncate.unwrap_err().to_string().contains("append-only"));
+    }
 }
 
 #[tokio::test]
@@ -124,15 +134,21 @@ async fn a_decision_creates_an_allocation_and_audit_entries_and_cannot_be_made_t
     let mut request = page["items"][0]["request"].clone();
     request["id"] = 90_001.into();
     request["state"] = "under_review".into();
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.db_path.display())).await.unwrap();
-    sqlx::query("INSERT INTO requests (id, round_id, applicant, organisation, sector, state, source, body) VALUES (90001, ?, 'x', ?, ?, 'under_review', 'real', ?)")
-        .bind(request["round"].as_str().unwrap())
-        .bind(request["organisation"].as_str().unwrap())
-        .bind(request["sector"].as_str().unwrap())
-        .bind(request.to_string())
-        .execute(&db)
-        .await
-        .unwrap();
+    let db = app.db().await;
+    let body_json = request.to_string();
+    execute(
+        &db,
+        "INSERT INTO requests (id, round_id, applicant, organisation, sector, state, source, body) \
+         VALUES (90001, $1, 'x', $2, $3, 'under_review', 'real', $4)",
+        &[
+            Arg::Text(request["round"].as_str().unwrap()),
+            Arg::Text(request["organisation"].as_str().unwrap()),
+            Arg::Text(request["sector"].as_str().unwrap()),
+            Arg::Text(&body_json),
+        ],
+    )
+    .await
+    .unwrap();
     let url = format!("{}/api/v1/committee/requests/90001/decision", app.base);
     let body =
         serde_json::json!({"kind": "approve_partially", "amount": 1, "rationale": "우수하나 자원 부족으로 1대 배분"});
@@ -158,29 +174,22 @@ async fn a_decision_creates_an_allocation_and_audit_entries_and_cannot_be_made_t
     assert_eq!(err["field"], "amount");
     // Give the pool ten more servers, then the decision fits.
     let round_id = request["round"].as_str().unwrap();
-    let body_text: String =
-        sqlx::query_scalar("SELECT body FROM rounds WHERE id = ?").bind(round_id).fetch_one(&db).await.unwrap();
-    let mut round: serde_json::Value = serde_json::from_str(&body_text).unwrap();
+    let body_text = texts(&db, "SELECT body FROM rounds WHERE id = $1", &[Arg::Text(round_id)]).await;
+    let mut round: serde_json::Value = serde_json::from_str(&body_text[0]).unwrap();
     for p in round["pools"].as_array_mut().unwrap() {
         if p["pool"] == request["pool"] {
             p["capacity"] = (p["capacity"].as_u64().unwrap() + 10).into();
         }
     }
-    sqlx::query("UPDATE rounds SET body = ? WHERE id = ?")
-        .bind(round.to_string())
-        .bind(round_id)
-        .execute(&db)
+    let round_json = round.to_string();
+    execute(&db, "UPDATE rounds SET body = $1 WHERE id = $2", &[Arg::Text(&round_json), Arg::Text(round_id)])
         .await
         .unwrap();
     let res = committee.post(&url).header("x-csrf-token", &t).json(&body).send().await.unwrap();
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-    let allocations: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM allocations WHERE request_id = 90001").fetch_one(&db).await.unwrap();
+    let allocations = int(&db, "SELECT COUNT(*) FROM allocations WHERE request_id = 90001", &[]).await;
     assert_eq!(allocations, 1);
-    let audit: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE source = 'real' ORDER BY seq")
-        .fetch_all(&db)
-        .await
-        .unwrap();
+    let audit = texts(&db, "SELECT action FROM audit_log WHERE source = 'real' ORDER BY seq", &[]).await;
     assert_eq!(audit, ["decision_recorded", "allocation_created"]);
     let res = committee.post(&url).header("x-csrf-token", &t).json(&body).send().await.unwrap();
     assert_eq!(res.status(), 400, "a decided request cannot be decided again");

@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use crate::error::AppError;
 use crate::programme::RoundRecords;
+use crate::replica::{ProgrammeChange, ProgrammeEvent};
 use crate::state::AppState;
 
 /// `?round=` (the newest round when absent).
@@ -41,6 +42,11 @@ pub(crate) async fn records(state: &AppState, q: &RoundQuery) -> Result<RoundRec
         });
     }
     Ok(rec)
+}
+
+/// Tells SSE clients of every replica that round `round` changed.
+pub(crate) async fn announce(state: &AppState, round: &str, change: ProgrammeChange) {
+    state.bus.publish(ProgrammeEvent { round: round.to_owned(), change, at: chrono::Utc::now() }).await;
 }
 
 pub(crate) fn today() -> chrono::NaiveDate {

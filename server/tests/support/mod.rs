@@ -1,4 +1,6 @@
-//! Starts a real server on port 0 with a temporary database and static folder.
+//! Starts a real server on port 0 with a fresh database (SQLite, or
+//! PostgreSQL when `KAIRR_TEST_DATABASE_URL` is set: see `db.rs`) and a
+//! temporary static folder.
 #![allow(clippy::unwrap_used, clippy::field_reassign_with_default)] // test support: failing fast is the point
 #![allow(dead_code)] // each test binary uses a different part of the support module
 
@@ -6,6 +8,9 @@ use std::path::PathBuf;
 
 use kairr_server::settings::Settings;
 use kairr_server::startup::Application;
+use kairr_server::storage::Db;
+
+pub mod db;
 
 /// A running server and what it owns.
 pub struct TestApp {
@@ -13,7 +18,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
     pub static_dir: PathBuf,
-    pub db_path: PathBuf,
+    /// The settings it was started with (its database among them).
+    pub settings: Settings,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 /// Password of the demo accounts in tests.
@@ -31,22 +38,30 @@ pub fn test_settings(dir: &std::path::Path) -> Settings {
     s
 }
 
-/// Spawns the app with `tweak` applied to the test settings.
+/// Spawns the app with `tweak` applied to the test settings (on a fresh database).
 pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = test_settings(dir.path());
+    db::use_fresh_database(&mut settings).await;
     tweak(&mut settings);
+    spawn_in(dir, settings).await
+}
+
+/// Spawns the app with exactly `settings`, owning `dir`.
+pub async fn spawn_in(dir: tempfile::TempDir, settings: Settings) -> TestApp {
     let static_dir = settings.static_dir.clone();
-    let db_path = settings.database_path.clone();
     std::fs::create_dir_all(&static_dir).unwrap();
     std::fs::write(static_dir.join("index.html"), "<!doctype html><html lang=\"ko\"><title>KAIRR</title></html>")
         .unwrap();
     std::fs::write(static_dir.join("kairr-app-9f86d081884c7d65_bg.wasm"), vec![b'a'; 4096]).unwrap();
-    let app = Application::build(settings).await.unwrap();
+    let app = Application::build(settings.clone()).await.unwrap();
     let base = format!("http://{}", app.addr);
-    tokio::spawn(app.run());
+    let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    TestApp { base, client, _dir: dir, static_dir, db_path }
+    TestApp { base, client, _dir: dir, static_dir, settings, shutdown: Some(shutdown) }
 }
 
 /// Spawns the app with the test settings.
@@ -55,6 +70,19 @@ pub async fn spawn() -> TestApp {
 }
 
 impl TestApp {
+    /// A connection pool of its own to the app's database.
+    pub async fn db(&self) -> Db {
+        db::connect(&self.settings).await
+    }
+
+    /// Stops the app: it stops serving and its background work (polling,
+    /// the leader lock) ends at once.
+    pub fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+
     /// GET `path`, returning status and parsed JSON.
     pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
         let res = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();

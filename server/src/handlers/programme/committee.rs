@@ -15,6 +15,7 @@ use tower_sessions::Session;
 use crate::auth::require;
 use crate::error::AppError;
 use crate::programme::AuditRecord;
+use crate::replica::ProgrammeChange;
 use crate::state::AppState;
 
 use super::{records, today, RoundQuery};
@@ -143,6 +144,7 @@ pub async fn post_decision(
         });
     }
     state.storage.record_decision(&request, &decision, allocation.as_ref(), &audit).await?;
+    super::announce(&state, &request.round.0, ProgrammeChange::Decision).await;
     tracing::info!(request = id, kind = decision.kind.as_str(), by = user.username, "decision recorded");
     Ok(Json(decision))
 }

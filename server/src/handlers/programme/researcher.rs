@@ -14,6 +14,7 @@ use tower_sessions::Session;
 use crate::auth::require;
 use crate::error::AppError;
 use crate::programme::{AuditRecord, MyRequest};
+use crate::replica::ProgrammeChange;
 use crate::state::AppState;
 
 use super::{records, RoundQuery};
@@ -60,6 +61,7 @@ pub async fn post_request(
         at: now,
     };
     state.storage.insert_request(&request, &audit).await?;
+    super::announce(&state, &request.round.0, ProgrammeChange::Request).await;
     tracing::info!(request = request.id.0, by = user.username, "request submitted");
     Ok(Json(request))
 }
@@ -141,6 +143,7 @@ pub async fn post_review(
     if !state.storage.insert_review(&review, &request, &audit).await? {
         return Err(AppError::Conflict("you have already reviewed this request".into()));
     }
+    super::announce(&state, &request.round.0, ProgrammeChange::Review).await;
     Ok(Json(review))
 }
 

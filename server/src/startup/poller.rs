@@ -1,0 +1,85 @@
+//! How a leader starts polling: the status source, the start-up replay of
+//! its history and the first snapshot, then the monitor's own `run` loop.
+//! Run by the replica that leads at start-up, and again by any replica that
+//! takes over later (`replica::Poller`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use kairr_shared::api::DataSource;
+use kairr_shared::catalogue::Catalogue;
+use kairr_shared::sim::SimConfig;
+use tokio::sync::watch;
+
+use crate::monitor::Monitor;
+use crate::replica::Poller;
+use crate::settings::Settings;
+use crate::source::DemoSource;
+use crate::state::Live;
+use crate::storage::Storage;
+
+/// What a leader needs to start the monitor.
+pub(super) struct MonitorStart {
+    pub settings: Settings,
+    pub catalogue: Catalogue,
+    pub storage: Storage,
+}
+
+impl MonitorStart {
+    fn tick(&self) -> Duration {
+        Duration::from_secs(u64::from(self.settings.demo.tick_seconds))
+    }
+
+    /// Builds the monitor, replays the demo's history and takes the first snapshot.
+    pub async fn begin(&self) -> anyhow::Result<(Monitor, Live)> {
+        let settings = &self.settings;
+        let now = chrono::Utc::now().timestamp();
+        let days = i64::from(settings.demo.presimulate_days);
+        let start = now - days * 86_400;
+        let config = SimConfig { seed: settings.demo.seed, faults: settings.demo.faults, ..SimConfig::default() };
+        let source = DemoSource::new(self.catalogue.clone(), config, start);
+        // The demo's history is regenerated whenever a leader starts, from its seed.
+        self.storage.clear_source(DataSource::Demo).await?;
+        let mut monitor = Monitor::new(
+            Box::new(source),
+            self.storage.clone(),
+            settings.record_interval_seconds,
+            settings.stale_after_seconds,
+        );
+        if days > 0 {
+            tracing::info!(days, "pre-simulating demo history");
+            monitor = monitor.presimulate(start, now).await?;
+        }
+        let first = monitor.tick(chrono::Utc::now().timestamp()).await?;
+        Ok((monitor, first))
+    }
+
+    /// The monitor's loop, publishing into `tx` until cancelled.
+    pub fn run(&self, monitor: Monitor, tx: watch::Sender<Arc<Live>>) -> BoxFuture<'static, anyhow::Result<()>> {
+        let tick = self.tick();
+        Box::pin(async move {
+            monitor.run(tick, tx).await;
+            Ok(())
+        })
+    }
+
+    /// Starts the monitor afresh for a replica that takes over.
+    pub fn poller(self: &Arc<Self>) -> Poller {
+        let start = self.clone();
+        Arc::new(move |tx: watch::Sender<Arc<Live>>| {
+            let start = start.clone();
+            Box::pin(async move {
+                let (monitor, first) = start.begin().await?;
+                tx.send_if_modified(|current| {
+                    let newer = first.summary.updated_at > current.summary.updated_at;
+                    if newer {
+                        *current = Arc::new(first);
+                    }
+                    newer
+                });
+                start.run(monitor, tx).await
+            })
+        })
+    }
+}
