@@ -11,6 +11,7 @@ use kairr_server::startup::Application;
 use kairr_server::storage::Db;
 
 pub mod db;
+pub mod sse;
 
 /// A running server and what it owns.
 pub struct TestApp {
