@@ -86,6 +86,9 @@ impl Replica {
         tx: watch::Sender<Arc<Live>>,
         bus: Bus,
     ) {
+        if first.is_some() {
+            self.set_leader(true); // already holds the lock: say so before serving
+        }
         if let Db::Postgres(pool) = self.storage.db() {
             tasks.spawn(relay::listen(self.clone(), pool.clone(), tx.clone(), bus));
         }
