@@ -48,6 +48,8 @@ pub async fn use_fresh_database(settings: &mut Settings) {
     if let Some(server) = postgres_server() {
         let url = fresh_postgres(&server).await;
         settings.database.url = Some(serde_json::from_value(serde_json::Value::String(url)).unwrap());
+        // Tests run in parallel: keep well under a default server's 100 connections.
+        settings.database.max_connections = 4;
     }
 }
 
