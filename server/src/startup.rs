@@ -49,11 +49,14 @@ impl Application {
         let days = i64::from(settings.demo.presimulate_days);
         let start = now - days * 86_400;
         let config = SimConfig { seed: settings.demo.seed, faults: settings.demo.faults, ..SimConfig::default() };
-        let source = DemoSource::new(catalogue.clone(), config, start);
+        let (feeds, plans) =
+            crate::monitor::plan::build(&settings, &catalogue, || DemoSource::new(catalogue.clone(), config, start))?;
         // The demo's history is regenerated on every start from its seed.
         storage.clear_source(DataSource::Demo).await?;
         let mut monitor = Monitor::new(
-            Box::new(source),
+            feeds,
+            plans,
+            catalogue.status_policy.clone(),
             storage.clone(),
             settings.record_interval_seconds,
             settings.stale_after_seconds,
