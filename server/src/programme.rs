@@ -12,7 +12,9 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 use crate::storage::Storage;
 
 mod live;
+mod rounds;
 pub use live::{AuditRecord, MyRequest};
+pub use rounds::StoredRound;
 
 /// Everything recorded about one round.
 #[derive(Debug, Clone, Default)]
