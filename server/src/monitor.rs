@@ -1,24 +1,38 @@
-//! The monitor loop: poll the source every tick, track incidents, record
-//! samples every `record_interval_seconds`, publish the snapshot (which SSE
-//! clients receive). At start-up, sources that can replay fill the history.
+//! The monitor: every source is polled by its own task on its own schedule
+//! (`feed.rs`); every tick the monitor assembles each system from its feeds'
+//! last good answers (`kairr_shared::feeds::assemble`: stale with a reason
+//! while a feed fails), tracks incidents and records samples of the systems
+//! that are fresh, and publishes the snapshot (which SSE clients receive).
+//! At start-up, sources that can replay (the demo) fill the history.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use kairr_shared::api::{DataSource, Incident, StatusSummary, SystemStatus};
+use futures_util::future::join_all;
+use kairr_shared::api::{Incident, Maintenance, QueueSnapshot, StatusSummary, SystemStatus};
+use kairr_shared::catalogue::StatusPolicy;
+use kairr_shared::feeds::assemble;
 use kairr_shared::incidents::IncidentTracker;
 use tokio::sync::watch;
 
-use crate::source::{SourcePoll, StatusSource};
 use crate::state::Live;
 use crate::storage::{PoolSample, Storage};
+
+pub mod feed;
+pub mod plan;
+
+pub use feed::{Feed, FeedState};
+pub use plan::SystemPlan;
 
 /// Days replayed per blocking batch during pre-simulation.
 const REPLAY_BATCH_S: i64 = 86_400;
 
-/// Owns the source and the incident tracker.
+/// Owns the feeds, the per-system plans and the incident tracker.
 pub struct Monitor {
-    pub source: Box<dyn StatusSource>,
+    pub feeds: Vec<Feed>,
+    pub plans: Vec<SystemPlan>,
+    pub policy: StatusPolicy,
     pub tracker: IncidentTracker,
     pub storage: Storage,
     pub record_every: i64,
@@ -36,10 +50,19 @@ fn samples(at: i64, systems: &[SystemStatus], out: &mut Vec<PoolSample>) {
 }
 
 impl Monitor {
-    /// A monitor over `source`.
-    pub fn new(source: Box<dyn StatusSource>, storage: Storage, record_every: u32, stale_after: u32) -> Monitor {
+    /// A monitor over `feeds`, assembling systems as `plans` say.
+    pub fn new(
+        feeds: Vec<Feed>,
+        plans: Vec<SystemPlan>,
+        policy: StatusPolicy,
+        storage: Storage,
+        record_every: u32,
+        stale_after: u32,
+    ) -> Monitor {
         Monitor {
-            source,
+            feeds,
+            plans,
+            policy,
             tracker: IncidentTracker::default(),
             storage,
             record_every: i64::from(record_every),
@@ -49,70 +72,143 @@ impl Monitor {
         }
     }
 
-    /// Replays `[from, to]` through the source (when it can) into the
-    /// database: samples, and incidents as the tracker sees them.
+    /// Ids of the systems whose nodes come from feed `i`.
+    fn systems_of(&self, i: usize) -> BTreeSet<String> {
+        self.plans.iter().filter(|p| p.base == Some(i)).map(|p| p.system.id.clone()).collect()
+    }
+
+    /// Replays `[from, to]` through the feeds that can (the demo) into the
+    /// database: samples and incidents of the systems those feeds serve.
     pub async fn presimulate(mut self, from: i64, to: i64) -> anyhow::Result<Monitor> {
-        let every = self.record_every;
-        let mut t = from - from.rem_euclid(every);
-        while t <= to {
-            let end = (t + REPLAY_BATCH_S - every).min(to);
-            let (m, rows, changes) = tokio::task::spawn_blocking(move || {
-                let mut rows = Vec::new();
-                let mut changes: Vec<Incident> = Vec::new();
-                let mut tracker = std::mem::take(&mut self.tracker);
-                let replayed = self.source.replay(t, end, every, &mut |at, systems| {
-                    samples(at, systems, &mut rows);
-                    changes.extend(tracker.observe(at, systems));
-                });
-                self.tracker = tracker;
-                (replayed.then_some(self), rows, changes)
-            })
-            .await?;
-            let Some(m) = m else {
-                anyhow::bail!("source cannot replay history");
-            };
-            self = m;
-            self.storage.record_samples(&rows).await?;
-            self.storage.upsert_incidents(&latest_versions(changes)).await?;
-            self.last_recorded = end;
-            t = end + every;
+        for i in 0..self.feeds.len() {
+            let ids = self.systems_of(i);
+            if ids.is_empty() {
+                continue;
+            }
+            self = self.replay_feed(i, ids, from, to).await?;
         }
         tracing::info!(from, to, "pre-simulated history recorded");
         Ok(self)
     }
 
-    /// One poll: track, record, and return the new snapshot.
+    async fn replay_feed(mut self, i: usize, ids: BTreeSet<String>, from: i64, to: i64) -> anyhow::Result<Monitor> {
+        let every = self.record_every;
+        let mut t = from - from.rem_euclid(every);
+        while t <= to {
+            let end = (t + REPLAY_BATCH_S - every).min(to);
+            let Some(mut source) = self.feeds[i].source.take() else { return Ok(self) };
+            let mut tracker = std::mem::take(&mut self.tracker);
+            let ids2 = ids.clone();
+            let (source, tracker, replayed, rows, changes) = tokio::task::spawn_blocking(move || {
+                let mut rows = Vec::new();
+                let mut changes: Vec<Incident> = Vec::new();
+                let replayed = source.replay(t, end, every, &mut |at, systems| {
+                    let mine: Vec<SystemStatus> = systems.iter().filter(|s| ids2.contains(&s.id)).cloned().collect();
+                    samples(at, &mine, &mut rows);
+                    changes.extend(tracker.observe(at, &mine));
+                });
+                (source, tracker, replayed, rows, changes)
+            })
+            .await?;
+            self.feeds[i].source = Some(source);
+            self.tracker = tracker;
+            if !replayed {
+                return Ok(self);
+            }
+            self.storage.record_samples(&rows).await?;
+            self.storage.upsert_incidents(&latest_versions(changes)).await?;
+            self.last_recorded = end;
+            t = end + every;
+        }
+        Ok(self)
+    }
+
+    /// Polls every feed once now (concurrently, each with its timeout) and
+    /// returns the snapshot: the first one, published at start-up.
     pub async fn tick(&mut self, now: i64) -> anyhow::Result<Live> {
-        let poll: SourcePoll = self.source.poll(now).await?;
-        let changes = self.tracker.observe(poll.at, &poll.systems);
+        join_all(self.feeds.iter_mut().map(|f| f.poll_now(now))).await;
+        self.snapshot(now).await
+    }
+
+    /// Assembles every system from its feeds at `now`; tracks incidents and
+    /// records samples of the fresh ones (a stale system's figures are old).
+    pub async fn snapshot(&mut self, now: i64) -> anyhow::Result<Live> {
+        let systems: Vec<SystemStatus> = self.plans.iter().map(|p| self.assemble(p, now)).collect();
+        let fresh: Vec<SystemStatus> = systems.iter().filter(|s| !s.stale).cloned().collect();
+        let changes = self.tracker.observe(now, &fresh);
         if !changes.is_empty() {
             self.storage.upsert_incidents(&latest_versions(changes)).await?;
         }
-        let slot = poll.at - poll.at.rem_euclid(self.record_every);
+        let slot = now - now.rem_euclid(self.record_every);
         if slot > self.last_recorded {
             let mut rows = Vec::new();
-            samples(slot, &poll.systems, &mut rows);
+            samples(slot, &fresh, &mut rows);
             self.storage.record_samples(&rows).await?;
             self.last_recorded = slot;
         }
-        if self.last_maintenance_write.is_none_or(|t| poll.at - t >= 3_600) {
-            self.storage.upsert_maintenance(&poll.maintenance).await?;
-            self.last_maintenance_write = Some(poll.at);
+        if self.last_maintenance_write.is_none_or(|t| now - t >= 3_600) {
+            self.storage.upsert_maintenance(&self.maintenance()).await?;
+            self.last_maintenance_write = Some(now);
         }
-        Ok(Live::new(StatusSummary::new(poll.at, poll.systems, self.stale_after), poll.queues))
+        Ok(Live::new(StatusSummary::new(now, systems, self.stale_after), self.queues()))
     }
 
-    /// Polls every `tick` forever, publishing each snapshot. Failures are
-    /// logged and retried at the next tick; the last good snapshot stays
-    /// published and turns stale by age.
+    fn assemble(&self, plan: &SystemPlan, now: i64) -> SystemStatus {
+        let id = plan.system.id.as_str();
+        let base = plan.base.map(|i| self.feeds[i].view(|p| p.systems.iter().find(|s| s.id == id)));
+        let telemetry = plan.telemetry.map(|i| self.feeds[i].view(|p| Some(&p.telemetry[..])));
+        assemble(&plan.system, &self.policy, base, telemetry, now)
+    }
+
+    /// Maintenance windows each base feed knows for the systems it serves.
+    fn maintenance(&self) -> Vec<Maintenance> {
+        let mut out = Vec::new();
+        for (i, f) in self.feeds.iter().enumerate() {
+            let ids = self.systems_of(i);
+            let known = f.state.last_good.iter().flat_map(|p| &p.maintenance);
+            out.extend(known.filter(|m| ids.contains(&m.system_id)).cloned());
+        }
+        out
+    }
+
+    /// Queues each base feed gives for the pools of the systems it serves.
+    fn queues(&self) -> Vec<QueueSnapshot> {
+        let mut out = Vec::new();
+        for (i, f) in self.feeds.iter().enumerate() {
+            let pools: BTreeSet<&str> = self
+                .plans
+                .iter()
+                .filter(|p| p.base == Some(i))
+                .flat_map(|p| p.system.pools.iter().map(|x| x.id.as_str()))
+                .collect();
+            let known = f.state.last_good.iter().flat_map(|p| &p.queues);
+            out.extend(known.filter(|q| pools.contains(q.pool_id.as_str())).cloned());
+        }
+        out
+    }
+
+    /// Starts one polling task per feed, then assembles and publishes a
+    /// snapshot every `tick` forever. A failing source only makes its systems
+    /// stale; the others keep updating. Dropping this future stops the pollers.
     pub async fn run(mut self, tick: Duration, tx: watch::Sender<Arc<Live>>) {
+        let mut receivers = Vec::new();
+        for f in &mut self.feeds {
+            let (ftx, frx) = watch::channel(f.state.clone());
+            if let Some(source) = f.source.take() {
+                tokio::spawn(feed::run(source, f.schedule, ftx));
+            }
+            receivers.push(frx);
+        }
         // The first snapshot was published at start-up: the next is one tick later.
         let mut interval = tokio::time::interval_at(tokio::time::Instant::now() + tick, tick);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             interval.tick().await;
+            for (f, rx) in self.feeds.iter_mut().zip(&receivers) {
+                f.state = rx.borrow().clone();
+            }
             let now = chrono::Utc::now().timestamp();
-            match self.tick(now).await {
+            match self.snapshot(now).await {
                 Ok(live) => {
                     // Only a newer snapshot is news (clients key on `updated_at`).
                     tx.send_if_modified(|current| {
@@ -123,16 +219,9 @@ impl Monitor {
                         newer
                     });
                 }
-                Err(e) => {
-                    tracing::warn!(source = self.source.name(), error = %e, "status poll failed")
-                }
+                Err(e) => tracing::warn!(error = %e, "status snapshot failed"),
             }
         }
-    }
-
-    /// Which kind of data the source delivers.
-    pub fn kind(&self) -> DataSource {
-        self.source.kind()
     }
 }
 

@@ -12,7 +12,9 @@ pub(crate) use crate::storage::decode;
 use crate::storage::{with_db, Storage};
 
 mod live;
+mod rounds;
 pub use live::{AuditRecord, MyRequest};
+pub use rounds::StoredRound;
 
 /// Everything recorded about one round.
 #[derive(Debug, Clone, Default)]

@@ -37,13 +37,16 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/v1/committee/export/reviews.csv", get(programme::get_reviews_csv))
         .route("/v1/committee/export/allocations.csv", get(programme::get_allocations_csv))
         .route("/v1/requests/mine", get(programme::get_mine))
+        .route("/v1/rounds/open", get(programme::get_open_round))
+        .route("/v1/reviews/assigned", get(programme::get_assigned))
+        .route("/v1/committee/requests/{id}", get(programme::get_request))
         .route("/v1/admin/conflicts", get(programme::get_conflicts))
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) });
     let static_dir = state.settings.static_dir.clone();
     let programme_index = ServeFile::new(static_dir.join("programme").join("index.html"));
     let mut front = Router::new();
-    for path in ["/allocations", "/login", "/committee", "/committee/{*rest}", "/requests/{*rest}"] {
+    for path in ["/allocations", "/login", "/committee", "/committee/{*rest}", "/requests/{*rest}", "/reviews"] {
         front = front.route_service(path, programme_index.clone());
     }
     let front = front

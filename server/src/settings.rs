@@ -2,6 +2,7 @@
 //! environment variables (`__` separates nested keys, e.g.
 //! `KAIRR_DEMO__TICK_SECONDS`).
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -76,6 +77,18 @@ impl Default for DatabaseSettings {
     }
 }
 
+/// How one catalogue system is fed (`[sources.<system>]`); a system without
+/// an entry stays on the demo. `slurm` gives nodes and queue, `prometheus`
+/// GPU telemetry; both together merge telemetry into Slurm's pools.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SystemSources {
+    /// The Slurm source's settings (seam: parsed by the Slurm source when built in).
+    #[serde(default)]
+    pub slurm: Option<serde_json::Value>,
+    #[serde(default)]
+    pub prometheus: Option<crate::source::prometheus::PrometheusConfig>,
+}
+
 /// Every setting of the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
@@ -99,6 +112,9 @@ pub struct Settings {
     /// Mark session cookies `Secure` (set when served over TLS).
     pub cookie_secure: bool,
     pub demo: DemoSettings,
+    /// System id (catalogue) → its real sources; empty = the demo everywhere.
+    #[serde(default)]
+    pub sources: BTreeMap<String, SystemSources>,
 }
 
 impl Default for Settings {
@@ -123,6 +139,7 @@ impl Default for Settings {
                 accounts_password: None,
                 programme: true,
             },
+            sources: BTreeMap::new(),
         }
     }
 }
@@ -172,6 +189,22 @@ impl Settings {
         if self.demo.presimulate_days > 365 {
             return Err(SettingsError::Invalid("demo.presimulate_days must be at most 365".into()));
         }
+        for (id, src) in &self.sources {
+            if let Some(p) = &src.prometheus {
+                let key = format!("sources.{id}.prometheus");
+                if !(p.url.starts_with("http://") || p.url.starts_with("https://")) {
+                    return Err(SettingsError::Invalid(format!("{key}.url must start with http:// or https://")));
+                }
+                if p.interval_seconds == 0 || p.timeout_seconds == 0 || p.backoff_max_seconds == 0 {
+                    return Err(SettingsError::Invalid(format!(
+                        "{key}: interval_seconds, timeout_seconds and backoff_max_seconds must be positive"
+                    )));
+                }
+                if p.pools.is_empty() {
+                    return Err(SettingsError::Invalid(format!("{key}.pools: name at least one pool")));
+                }
+            }
+        }
         Ok(())
     }
 }
@@ -214,6 +247,45 @@ mod tests {
             jail.set_env("KAIRR_DATABASE__URL", "mysql://kairr@db.example/kairr");
             let err = Settings::load(None).map(|_| ()).unwrap_err().to_string();
             assert!(err.contains("database.url"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_sources_table_selects_prometheus_per_system_from_file_and_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "kairr.toml",
+                r#"
+[sources.kakao.prometheus]
+url = "http://prom.kakao.internal:9090"
+bearer_token = "s3cret-token"
+[sources.kakao.prometheus.pools.kakao-b200]
+selector = 'job="dcgm",cluster="gov-b200"'
+"#,
+            )?;
+            jail.set_env("KAIRR_SOURCES__KAKAO__PROMETHEUS__INTERVAL_SECONDS", "7");
+            let s = Settings::load(None).map_err(|e| e.to_string())?;
+            let p = s.sources["kakao"].prometheus.as_ref().unwrap();
+            assert_eq!(
+                (p.url.as_str(), p.interval_seconds, p.timeout_seconds),
+                ("http://prom.kakao.internal:9090", 7, 5)
+            );
+            let q = &p.pools["kakao-b200"];
+            assert_eq!(q.selector, r#"job="dcgm",cluster="gov-b200""#);
+            assert_eq!(q.up, kairr_shared::telemetry::DEFAULT_UP_QUERY);
+            assert!(s.sources["kakao"].slurm.is_none());
+            assert!(!format!("{s:?}").contains("s3cret-token"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_prometheus_source_without_a_usable_url_is_rejected() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("kairr.toml", "[sources.naver.prometheus]\nurl = \"prom:9090\"\npools.naver-h200 = {}\n")?;
+            let e = Settings::load(None).unwrap_err().to_string();
+            assert!(e.contains("sources.naver.prometheus.url"), "{e}");
             Ok(())
         });
     }

@@ -1,14 +1,30 @@
 //! Where status comes from. A [`StatusSource`] answers "what does the fleet
-//! look like now?"; the demo source runs the simulator from `kairr-shared`.
-//! Later sources (Slurm, Prometheus) implement the same trait.
+//! look like now?"; the demo source runs the simulator from `kairr-shared`,
+//! `prometheus` reads GPU telemetry. Each is polled by its own task on its
+//! [`Schedule`] (see `monitor`).
+
+use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use kairr_shared::api::{DataSource, Maintenance, QueueSnapshot, SystemStatus};
 use kairr_shared::catalogue::Catalogue;
+use kairr_shared::feeds::Backoff;
 use kairr_shared::sim::{SimConfig, Simulator};
+use kairr_shared::telemetry::PoolTelemetry;
+
+pub mod prometheus;
+
+/// When a source is polled: every `interval` while it answers, each poll cut
+/// off after `timeout`, retried after `backoff` while it fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    pub interval: Duration,
+    pub timeout: Duration,
+    pub backoff: Backoff,
+}
 
 /// What one poll of a source returns.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SourcePoll {
     /// Unix seconds the figures describe.
     pub at: i64,
@@ -17,6 +33,8 @@ pub struct SourcePoll {
     pub maintenance: Vec<Maintenance>,
     /// Each pool's running jobs and queue (empty when the source has none).
     pub queues: Vec<QueueSnapshot>,
+    /// GPU telemetry per pool (telemetry sources only).
+    pub telemetry: Vec<PoolTelemetry>,
 }
 
 /// A source failed to answer.
@@ -83,6 +101,7 @@ impl StatusSource for DemoSource {
             systems: self.sim.systems(),
             maintenance: self.sim.planned_maintenance(at - MAINTENANCE_BEHIND_S, at + MAINTENANCE_AHEAD_S),
             queues: self.sim.queue_snapshots(),
+            telemetry: Vec::new(),
         };
         Box::pin(async move { Ok(poll) })
     }

@@ -342,3 +342,141 @@ async fn the_committee_adjusts_the_proposal_and_sees_fairness_move() {
     let err: serde_json::Value = res.json().await.unwrap();
     assert_eq!(err["field"], "adjustments");
 }
+
+#[tokio::test]
+async fn the_open_round_is_public_with_its_pools_units_period_and_policy_and_404_when_none_is_open() {
+    let app = spawn().await;
+    let (code, open) = app.get_json("/api/v1/rounds/open").await;
+    assert_eq!(code, 200, "{open}");
+    assert_eq!(open["source"], "demo");
+    let round = &open["round"];
+    assert_eq!(round["id"], "2026-2");
+    let today = chrono::Utc::now().date_naive();
+    let day = |v: &serde_json::Value| v.as_str().unwrap().parse::<chrono::NaiveDate>().unwrap();
+    assert!(day(&round["opens"]) <= today && today <= day(&round["closes"]));
+    assert!(day(&round["period_start"]) > today && day(&round["period_end"]) > day(&round["period_start"]));
+    let pools = round["pools"].as_array().unwrap();
+    assert!(pools.len() >= 3);
+    let units: Vec<&str> = pools.iter().map(|p| p["unit"].as_str().unwrap()).collect();
+    assert!(units.contains(&"servers") && units.contains(&"node_hours"), "{units:?}");
+    assert!(pools.iter().all(|p| p["capacity"].as_u64().unwrap() > 0));
+    assert_eq!(round["policy"]["min_score"], 3.0);
+    // Close it: no round is open any more.
+    let db = app.db().await;
+    let mut closed = round.clone();
+    closed["closes"] = (today - chrono::Days::new(1)).to_string().into();
+    closed["opens"] = (today - chrono::Days::new(20)).to_string().into();
+    let closed = closed.to_string();
+    execute(&db, "UPDATE rounds SET body = $1 WHERE id = '2026-2'", &[Arg::Text(&closed)]).await.unwrap();
+    let (code, err) = app.get_json("/api/v1/rounds/open").await;
+    assert_eq!(code, 404);
+    assert_eq!(err["error"], "not_found");
+    let reviewer = app.client_as("demo.reviewer").await;
+    let list: serde_json::Value =
+        reviewer.get(format!("{}/api/v1/reviews/assigned", app.base)).send().await.unwrap().json().await.unwrap();
+    assert!(list["round"].is_null() && list["items"].as_array().unwrap().is_empty(), "{list}");
+}
+
+#[tokio::test]
+async fn a_request_page_shows_reviews_decision_allocation_and_conflicts_to_admins_only() {
+    let app = spawn().await;
+    let committee = app.client_as("demo.committee").await;
+    let awarded: serde_json::Value = committee
+        .get(format!("{}/api/v1/committee/requests?state=expired&per_page=1", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let awarded = if awarded["total"] == 0 {
+        committee
+            .get(format!("{}/api/v1/committee/requests?state=approved&per_page=1", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    } else {
+        awarded
+    };
+    let id = awarded["items"][0]["request"]["id"].as_u64().unwrap();
+    let url = |id: &str| format!("{}/api/v1/committee/requests/{id}", app.base);
+    let page: serde_json::Value = committee.get(url(&id.to_string())).send().await.unwrap().json().await.unwrap();
+    assert_eq!(page["request"]["id"], id);
+    assert!(!page["reviews"].as_array().unwrap().is_empty());
+    assert!(page["reviews"].as_array().unwrap().iter().all(|r| r["request"] == id && r["rubric"]["impact"].is_u64()));
+    let mean = page["mean_score"].as_f64().unwrap();
+    assert!((1.0..=5.0).contains(&mean));
+    assert_eq!(page["decision"]["request"], id);
+    assert_eq!(page["allocation"]["request"], id);
+    assert_eq!(page["allocation"]["amount"], page["decision"]["amount"]);
+    assert_eq!(page["pool"]["pool"], page["request"]["pool"]);
+    assert_eq!(page["decidable"], false);
+    assert!(page.get("conflicts").is_none(), "conflicts are for admins");
+    let admin = app.client_as("demo.admin").await;
+    let page: serde_json::Value = admin.get(url(&id.to_string())).send().await.unwrap().json().await.unwrap();
+    assert!(page["conflicts"].is_array());
+    let (code, _) = app.get_json(&format!("/api/v1/committee/requests/{id}")).await;
+    assert_eq!(code, 401);
+    let reviewer = app.client_as("demo.reviewer").await;
+    assert_eq!(reviewer.get(url(&id.to_string())).send().await.unwrap().status(), 403);
+    let res = committee.get(url("abc")).send().await.unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["field"], "id");
+    assert_eq!(committee.get(url("999999")).send().await.unwrap().status(), 404);
+}
+
+#[tokio::test]
+async fn a_reviewer_sees_the_open_rounds_requests_then_the_committee_decides_one_from_its_page() {
+    let app = spawn().await;
+    let researcher = app.client_as("demo.researcher").await;
+    let reviewer = app.client_as("demo.reviewer").await; // KAIST
+    let plain = submit(&app, &researcher, "부산대학교").await;
+    let conflicted = submit(&app, &researcher, "KAIST").await;
+    let assigned = format!("{}/api/v1/reviews/assigned", app.base);
+    let list: serde_json::Value = reviewer.get(&assigned).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["round"]["id"], "2026-2");
+    let items = list["items"].as_array().unwrap();
+    let flags: Vec<(u64, bool)> =
+        items.iter().map(|i| (i["request"]["id"].as_u64().unwrap(), i["conflict"].as_bool().unwrap())).collect();
+    assert_eq!(flags, [(plain, false), (conflicted, true)]);
+    assert!(items.iter().all(|i| i["mine"].is_null()));
+    assert_eq!(researcher.get(&assigned).send().await.unwrap().status(), 403);
+    assert_eq!(app.client.get(&assigned).send().await.unwrap().status(), 401);
+    let scores =
+        serde_json::json!({"technical_merit": 4, "impact": 4, "ecosystem": 4, "team_readiness": 4, "comment": "좋음"});
+    let res = reviewer
+        .post(format!("{}/api/v1/requests/{plain}/reviews", app.base))
+        .header("x-csrf-token", csrf_of(&app, &reviewer).await)
+        .json(&scores)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let list: serde_json::Value = reviewer.get(&assigned).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list["items"][0]["mine"]["rubric"]["impact"], 4);
+    // The committee's page of the reviewed request, then its decision.
+    let committee = app.client_as("demo.committee").await;
+    let page_url = format!("{}/api/v1/committee/requests/{plain}", app.base);
+    let before: serde_json::Value = committee.get(&page_url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(before["decidable"], true);
+    assert_eq!(before["mean_score"], 4.0);
+    assert_eq!(before["pool"]["unit"], "servers");
+    assert!(before["decision"].is_null() && before["allocation"].is_null());
+    let left = before["capacity_left"].as_u64().unwrap();
+    let res = committee
+        .post(format!("{page_url}/decision"))
+        .header("x-csrf-token", csrf_of(&app, &committee).await)
+        .json(&serde_json::json!({"kind": "approve", "rationale": "우수"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let after: serde_json::Value = committee.get(&page_url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(after["decidable"], false);
+    assert_eq!(after["request"]["state"], "approved");
+    assert_eq!(after["allocation"]["amount"], 2);
+    assert_eq!(after["capacity_left"].as_u64().unwrap(), left - 2);
+}

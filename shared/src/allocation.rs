@@ -16,14 +16,17 @@
 //! (fairness, shares) convert to GPU-hours over the request's period.
 //! Nothing here reads a clock: every time is passed in.
 
+pub mod assigned;
 pub mod audit;
 pub mod decision;
 pub mod demo;
+pub mod detail;
 pub mod fairness;
 pub mod fill;
 mod form;
 pub mod grant;
 pub mod ids;
+pub mod open;
 pub mod overview;
 pub mod proposal;
 pub mod public;
@@ -36,17 +39,20 @@ pub mod state;
 pub mod unit;
 pub mod usage;
 
+pub use assigned::{ReviewAssignments, ReviewItem};
 pub use audit::{AuditAction, AuditEntry, AuditError, AuditLog, AuditSubject};
 pub use decision::{Decision, DecisionError, DecisionInput, DecisionKind};
 pub use demo::{demo_data, open_demo_round, DemoData, DemoError, DemoSpec, FIRST_CALL_2026};
+pub use detail::{DetailInput, RequestDetail};
 pub use fairness::{gini, jain_index, FairnessFigures, FairnessMetric, SectorDominantShare, SectorRatio};
 pub use fill::{progressive_fill, Claimant, FillProblem, Resource, Use};
 pub use grant::{Allocation, AllocationError};
 pub use ids::{AllocationId, RequestId, RoundId};
+pub use open::{open_round, OpenRound};
 pub use overview::{OverviewInput, PoolOverview, RoundOverview, ShareRow, TimelineRow};
 pub use proposal::{
-    propose, Adjustment, AdjustmentError, Candidate, Exclusion, FairnessChange, PoolTotals, Proposal, ProposalConfig,
-    ProposalLine,
+    propose, Adjustment, AdjustmentError, Candidate, Direction, Exclusion, FairnessChange, FigureMove, MovedFigure,
+    PoolTotals, Proposal, ProposalConfig, ProposalLine,
 };
 pub use public::{AwardedProject, PublicGroup, PublicPoolTotal, PublicRound};
 pub use queue::{capacity_left, request_page, RequestFilter, RequestPage, RequestQuery, RequestRow, RequestSort};

@@ -85,7 +85,14 @@ pub struct SystemStatus {
     /// Worst status of its pools.
     pub status: Status,
     pub source: DataSource,
+    /// True when the snapshot is old or this system's source is failing.
     pub stale: bool,
+    /// Why the system is stale (e.g. `prometheus: connection refused`); absent when fresh.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_reason: Option<String>,
+    /// When this system's sources last answered well (UTC); absent before the first answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_good_at: Option<DateTime<Utc>>,
     /// Power usage effectiveness assumed for energy figures.
     pub pue: f64,
     /// IT power draw of the system's nodes, in kW (before PUE).
@@ -126,6 +133,9 @@ pub struct PoolStatus {
     pub walltime_limit_hours: Option<u32>,
     /// IT power draw in kW (before PUE).
     pub power_kw: f64,
+    /// Measured mean GPU utilisation (DCGM `DCGM_FI_DEV_GPU_UTIL`), 0..=1; absent without telemetry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu_utilisation: Option<f64>,
 }
 
 /// GPU counts of one model in one pool.

@@ -280,6 +280,7 @@ mod tests {
             max_job_gpus: 8,
             walltime_limit_hours: None,
             power_kw: 0.0,
+            gpu_utilisation: None,
         };
         StatusSummary {
             updated_at: utc(0),
@@ -296,6 +297,8 @@ mod tests {
                 status,
                 source: DataSource::Demo,
                 stale: false,
+                stale_reason: None,
+                last_good_at: None,
                 pue: 1.2,
                 power_kw: 0.0,
                 pools: vec![pool],

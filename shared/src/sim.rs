@@ -315,6 +315,8 @@ impl Simulator {
                     status: rollup(pools.iter().map(|p| p.status)),
                     source: DataSource::Demo,
                     stale: false,
+                    stale_reason: None,
+                    last_good_at: None,
                     pue: s.pue,
                     power_kw: pools.iter().map(|p| p.power_kw).sum(),
                     pools,

@@ -101,6 +101,7 @@ mod tests {
             max_job_gpus: 256,
             walltime_limit_hours: Some(48),
             power_kw: 1.0,
+            gpu_utilisation: None,
         }
     }
 

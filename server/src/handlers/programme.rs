@@ -4,11 +4,15 @@
 //! through `auth::require`.
 
 mod committee;
+mod detail;
 mod export;
+mod open;
 mod researcher;
 
 pub use committee::*;
+pub use detail::*;
 pub use export::*;
+pub use open::*;
 pub use researcher::*;
 
 use axum::extract::{Query, State};

@@ -1,5 +1,6 @@
-//! How a leader starts polling: the status source, the start-up replay of
-//! its history and the first snapshot, then the monitor's own `run` loop.
+//! How a leader starts polling: the sources' feeds and system plans, the
+//! start-up replay of the demo's history and the first snapshot, then the
+//! monitor's own `run` loop (which stops its feed pollers when dropped).
 //! Run by the replica that leads at start-up, and again by any replica that
 //! takes over later (`replica::Poller`).
 
@@ -31,18 +32,23 @@ impl MonitorStart {
         Duration::from_secs(u64::from(self.settings.demo.tick_seconds))
     }
 
-    /// Builds the monitor, replays the demo's history and takes the first snapshot.
+    /// Builds the monitor, replays the demo's history and takes the first
+    /// snapshot (every feed polled once).
     pub async fn begin(&self) -> anyhow::Result<(Monitor, Live)> {
         let settings = &self.settings;
         let now = chrono::Utc::now().timestamp();
         let days = i64::from(settings.demo.presimulate_days);
         let start = now - days * 86_400;
         let config = SimConfig { seed: settings.demo.seed, faults: settings.demo.faults, ..SimConfig::default() };
-        let source = DemoSource::new(self.catalogue.clone(), config, start);
+        let (feeds, plans) = crate::monitor::plan::build(settings, &self.catalogue, || {
+            DemoSource::new(self.catalogue.clone(), config, start)
+        })?;
         // The demo's history is regenerated whenever a leader starts, from its seed.
         self.storage.clear_source(DataSource::Demo).await?;
         let mut monitor = Monitor::new(
-            Box::new(source),
+            feeds,
+            plans,
+            self.catalogue.status_policy.clone(),
             self.storage.clone(),
             settings.record_interval_seconds,
             settings.stale_after_seconds,

@@ -49,6 +49,15 @@ impl DecisionKind {
             DecisionKind::Reject => RequestState::Rejected,
         }
     }
+
+    /// The kind that awards `amount` of the `asked`: everything → approve, none → reject, else partial.
+    pub fn for_amount(amount: u64, asked: u64) -> DecisionKind {
+        match amount {
+            0 => DecisionKind::Reject,
+            a if a >= asked => DecisionKind::Approve,
+            _ => DecisionKind::ApprovePartially,
+        }
+    }
 }
 
 /// The decision form.
@@ -176,6 +185,13 @@ mod tests {
         assert!(e.get("amount").is_some() && e.get("rationale").is_some());
         assert!(matches!(decide("approve", Some(3), "x"), Err(DecisionError::Invalid(_))));
         assert!(matches!(decide("reject", Some(1), "x"), Err(DecisionError::Invalid(_))));
+    }
+
+    #[test]
+    fn a_proposed_amount_names_the_kind_of_decision() {
+        assert_eq!(DecisionKind::for_amount(4, 4), DecisionKind::Approve);
+        assert_eq!(DecisionKind::for_amount(3, 4), DecisionKind::ApprovePartially);
+        assert_eq!(DecisionKind::for_amount(0, 4), DecisionKind::Reject);
     }
 
     #[test]

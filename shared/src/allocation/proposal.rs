@@ -18,6 +18,7 @@
 
 mod adjust;
 mod build;
+mod moves;
 #[cfg(test)]
 mod tests;
 
@@ -35,6 +36,7 @@ use super::round::Round;
 use super::unit::PoolUnit;
 
 pub use adjust::{Adjustment, AdjustmentError, FairnessChange};
+pub use moves::{Direction, FigureMove, MovedFigure};
 
 /// A request as the proposal sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -171,6 +171,7 @@ impl PoolSim {
             max_job_gpus: def.max_job_nodes * gpn,
             walltime_limit_hours: def.walltime_limit_hours,
             power_kw: (power_kw * 10.0).round() / 10.0,
+            gpu_utilisation: None,
         }
     }
 }

@@ -1,0 +1,88 @@
+//! Which feed gives each catalogue system its nodes and queue (the demo, or
+//! Slurm) and which its GPU telemetry (Prometheus), from the settings'
+//! `[sources.<system>]` tables. Systems without an entry stay on the demo.
+
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use kairr_shared::catalogue::{Catalogue, System};
+use kairr_shared::feeds::Backoff;
+
+use super::feed::Feed;
+use crate::settings::Settings;
+use crate::source::prometheus::PrometheusSource;
+use crate::source::{DemoSource, Schedule};
+
+/// How one system is fed: indices into the monitor's feeds.
+#[derive(Debug, Clone)]
+pub struct SystemPlan {
+    pub system: System,
+    /// Feed of nodes and queue (demo or scheduler); `None` for telemetry only.
+    pub base: Option<usize>,
+    /// Feed of GPU telemetry merged into the pools.
+    pub telemetry: Option<usize>,
+}
+
+/// The demo's schedule: one poll per tick; it runs in memory, so no real timeout.
+pub fn demo_schedule(tick: Duration) -> Schedule {
+    let tick_ms = u64::try_from(tick.as_millis()).unwrap_or(u64::MAX);
+    Schedule { interval: tick, timeout: Duration::from_secs(30), backoff: Backoff { base_ms: 1_000, max_ms: tick_ms } }
+}
+
+/// The feeds and per-system plans for `settings`; `demo` is built only when
+/// some system is left on the demo. Errors name the offending settings key.
+pub fn build(
+    settings: &Settings,
+    catalogue: &Catalogue,
+    demo: impl FnOnce() -> DemoSource,
+) -> anyhow::Result<(Vec<Feed>, Vec<SystemPlan>)> {
+    let known: Vec<&str> = catalogue.systems.iter().map(|s| s.id.as_str()).collect();
+    for id in settings.sources.keys() {
+        if catalogue.system(id).is_none() {
+            bail!("sources.{id}: no such system in the catalogue (known: {})", known.join(", "));
+        }
+    }
+    let stale_after = settings.stale_after_seconds;
+    let mut feeds = Vec::new();
+    let demo_feed = catalogue.systems.iter().any(|s| !settings.sources.contains_key(&s.id)).then(|| {
+        let tick = Duration::from_secs(u64::from(settings.demo.tick_seconds));
+        feeds.push(Feed::new(Box::new(demo()), demo_schedule(tick), stale_after));
+        feeds.len() - 1
+    });
+    let mut plans = Vec::new();
+    for system in &catalogue.systems {
+        let Some(cfg) = settings.sources.get(&system.id) else {
+            plans.push(SystemPlan { system: system.clone(), base: demo_feed, telemetry: None });
+            continue;
+        };
+        let id = &system.id;
+        if cfg.slurm.is_some() {
+            // Seam for the Slurm source (server/src/source/slurm.rs): its feed goes here as `base`.
+            bail!("sources.{id}.slurm: the Slurm source is not available in this build");
+        }
+        let base = None;
+        let telemetry = match &cfg.prometheus {
+            Some(p) => {
+                for pool in p.pools.keys() {
+                    if !system.pools.iter().any(|x| &x.id == pool) {
+                        let pools: Vec<&str> = system.pools.iter().map(|x| x.id.as_str()).collect();
+                        bail!(
+                            "sources.{id}.prometheus.pools.{pool}: not a pool of {id} (its pools: {})",
+                            pools.join(", ")
+                        );
+                    }
+                }
+                let source =
+                    PrometheusSource::new(id, p.clone()).with_context(|| format!("sources.{id}.prometheus"))?;
+                feeds.push(Feed::new(Box::new(source), p.schedule(), stale_after));
+                Some(feeds.len() - 1)
+            }
+            None => None,
+        };
+        if base.is_none() && telemetry.is_none() {
+            bail!("sources.{id}: configure `slurm` and/or `prometheus` (or remove the entry to keep the demo)");
+        }
+        plans.push(SystemPlan { system: system.clone(), base, telemetry });
+    }
+    Ok((feeds, plans))
+}

@@ -1,0 +1,39 @@
+//! Reading rounds as a whole (to find the open one) and one request's
+//! conflict-of-interest records.
+
+use kairr_shared::allocation::{CoiRecord, Round};
+use sqlx::Row;
+
+use super::decode;
+use crate::storage::{with_db, Storage};
+
+/// A stored round and whether it is demo data.
+#[derive(Debug, Clone)]
+pub struct StoredRound {
+    pub round: Round,
+    /// True for the seeded demo rounds (`source = 'demo'`).
+    pub demo: bool,
+}
+
+impl Storage {
+    /// Every stored round, by id.
+    pub async fn rounds(&self) -> anyhow::Result<Vec<StoredRound>> {
+        const SQL: &str = "SELECT source, body FROM rounds ORDER BY id";
+        with_db!(self.db(), |p| {
+            let rows = sqlx::query(SQL).fetch_all(p).await?;
+            let rounds: Vec<Round> = decode(&rows)?;
+            let mut out = Vec::with_capacity(rounds.len());
+            for (row, round) in rows.iter().zip(rounds) {
+                out.push(StoredRound { round, demo: row.try_get::<String, _>("source")? == "demo" });
+            }
+            Ok(out)
+        })
+    }
+
+    /// The conflict-of-interest records of request `id`, oldest first.
+    pub async fn conflicts_of(&self, id: u64) -> anyhow::Result<Vec<CoiRecord>> {
+        const SQL: &str = "SELECT body FROM conflicts WHERE request_id = $1 ORDER BY id";
+        let id = i64::try_from(id)?;
+        with_db!(self.db(), |p| decode(&sqlx::query(SQL).bind(id).fetch_all(p).await?))
+    }
+}

@@ -1,0 +1,135 @@
+//! The Prometheus source (IO only): GPU utilisation, power and node liveness
+//! of one system's pools from Prometheus's HTTP API (`/api/v1/query`), with
+//! per-pool PromQL (NVIDIA DCGM exporter metrics by default). Parsing and
+//! the meaning of the answers are `kairr_shared::telemetry`.
+
+use std::collections::BTreeMap;
+use std::error::Error as _;
+use std::time::Duration;
+
+use futures_util::future::{try_join_all, BoxFuture};
+use kairr_shared::api::DataSource;
+use kairr_shared::feeds::Backoff;
+use kairr_shared::telemetry::{parse_query, PoolQueries, PoolTelemetry, PromSample};
+use serde::{Deserialize, Serialize};
+
+use super::{Schedule, SourceError, SourcePoll, StatusSource};
+use crate::settings::Secret;
+
+/// `[sources.<system>.prometheus]`: where one system's telemetry comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrometheusConfig {
+    /// Base URL of the Prometheus server, e.g. `http://prometheus.example:9090`.
+    pub url: String,
+    /// Seconds between polls.
+    #[serde(default = "default_interval")]
+    pub interval_seconds: u32,
+    /// Seconds a poll (all queries of all pools) may take.
+    #[serde(default = "default_timeout")]
+    pub timeout_seconds: u32,
+    /// Longest wait between retries after failures, seconds.
+    #[serde(default = "default_backoff_max")]
+    pub backoff_max_seconds: u32,
+    /// Sent as `Authorization: Bearer …` when set (never logged).
+    #[serde(default)]
+    pub bearer_token: Option<Secret>,
+    /// Pool id (catalogue) → its selector and queries.
+    pub pools: BTreeMap<String, PoolQueries>,
+}
+
+fn default_interval() -> u32 {
+    15
+}
+fn default_timeout() -> u32 {
+    5
+}
+fn default_backoff_max() -> u32 {
+    60
+}
+
+impl PrometheusConfig {
+    /// The poll schedule: interval, timeout, backoff from 1 s up to `backoff_max_seconds`.
+    pub fn schedule(&self) -> Schedule {
+        Schedule {
+            interval: Duration::from_secs(u64::from(self.interval_seconds)),
+            timeout: Duration::from_secs(u64::from(self.timeout_seconds)),
+            backoff: Backoff { base_ms: 1_000, max_ms: u64::from(self.backoff_max_seconds) * 1_000 },
+        }
+    }
+}
+
+/// Reads one system's pools from one Prometheus server.
+pub struct PrometheusSource {
+    name: String,
+    config: PrometheusConfig,
+    client: reqwest::Client,
+}
+
+impl PrometheusSource {
+    /// A source for `system` (used in its name, `prometheus:<system>`).
+    pub fn new(system: &str, config: PrometheusConfig) -> Result<PrometheusSource, SourceError> {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(u64::from(config.timeout_seconds.max(1))))
+            .build()
+            .map_err(|e| SourceError { source_name: format!("prometheus:{system}"), message: e.to_string() })?;
+        Ok(PrometheusSource { name: format!("prometheus:{system}"), config, client })
+    }
+
+    async fn query(&self, promql: &str) -> Result<Vec<PromSample>, String> {
+        let url = format!("{}/api/v1/query", self.config.url.trim_end_matches('/'));
+        let mut req = self.client.get(&url).query(&[("query", promql)]);
+        if let Some(token) = &self.config.bearer_token {
+            req = req.bearer_auth(token.expose());
+        }
+        let res = req.send().await.map_err(describe)?;
+        let code = res.status();
+        let body = res.text().await.map_err(describe)?;
+        // Prometheus answers errors (400, 422, 503) with its JSON envelope: prefer its message.
+        match parse_query(&body) {
+            Ok(samples) if code.is_success() => Ok(samples),
+            Ok(_) => Err(format!("HTTP {code} for {promql}")),
+            Err(e) if code.is_success() => Err(format!("{e} (query {promql})")),
+            Err(kairr_shared::telemetry::PromError::Malformed(_)) => Err(format!("HTTP {code}")),
+            Err(e) => Err(format!("{e} (query {promql})")),
+        }
+    }
+
+    async fn pool(&self, pool_id: &str, queries: &PoolQueries) -> Result<PoolTelemetry, String> {
+        let [util, power, up] = queries.rendered();
+        let (util, power, up) =
+            futures_util::future::try_join3(self.query(&util), self.query(&power), self.query(&up)).await?;
+        PoolTelemetry::from_samples(pool_id, &util, &power, &up).map_err(|e| format!("pool {pool_id}: {e}"))
+    }
+}
+
+/// An HTTP error with its causes (e.g. "connection refused"), without secrets.
+fn describe(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let mut msg = if e.is_timeout() { "timed out".to_owned() } else { e.to_string() };
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        msg.push_str(": ");
+        msg.push_str(&c.to_string());
+        cause = c.source();
+    }
+    msg
+}
+
+impl StatusSource for PrometheusSource {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn kind(&self) -> DataSource {
+        DataSource::Prometheus
+    }
+
+    fn poll(&mut self, now: i64) -> BoxFuture<'_, Result<SourcePoll, SourceError>> {
+        Box::pin(async move {
+            let readings = try_join_all(self.config.pools.iter().map(|(id, q)| self.pool(id, q)))
+                .await
+                .map_err(|message| SourceError { source_name: self.name.clone(), message })?;
+            Ok(SourcePoll { at: now, telemetry: readings, ..SourcePoll::default() })
+        })
+    }
+}

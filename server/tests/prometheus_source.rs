@@ -1,0 +1,257 @@
+//! The Prometheus source against a real Prometheus (Debian's `prometheus`)
+//! started by the test, scraping DCGM-style `/metrics` served by the test
+//! every second: the portal's pool figures match the served values; when
+//! Prometheus stops, that system turns stale with a reason and keeps its last
+//! values while the demo systems stay fresh; when it returns, the system
+//! recovers by itself. All through `GET /api/v1/status`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use kairr_server::settings::SystemSources;
+use kairr_server::source::prometheus::PrometheusConfig;
+use kairr_shared::telemetry::PoolQueries;
+use serde_json::Value;
+
+/// A `/metrics` endpoint whose body (or failure status) the test changes.
+#[derive(Clone)]
+struct Exporter {
+    body: Arc<Mutex<Option<String>>>,
+    addr: SocketAddr,
+}
+
+impl Exporter {
+    async fn start(body: Option<String>) -> Exporter {
+        let body = Arc::new(Mutex::new(body));
+        let shared = body.clone();
+        let app = axum::Router::new().route(
+            "/metrics",
+            axum::routing::get(move || {
+                let b = shared.lock().unwrap().clone();
+                async move {
+                    match b {
+                        Some(text) => (axum::http::StatusCode::OK, text),
+                        None => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "exporter down".to_owned()),
+                    }
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Exporter { body, addr }
+    }
+
+    fn set(&self, body: Option<String>) {
+        *self.body.lock().unwrap() = body;
+    }
+}
+
+/// DCGM exporter text for one node: per-GPU utilisation (%) and power (W).
+fn dcgm(host: &str, gpus: &[(u32, f64)]) -> String {
+    let mut out = String::from("# TYPE DCGM_FI_DEV_GPU_UTIL gauge\n");
+    for (i, (util, _)) in gpus.iter().enumerate() {
+        out += &format!("DCGM_FI_DEV_GPU_UTIL{{gpu=\"{i}\",UUID=\"GPU-{host}-{i}\",Hostname=\"{host}\"}} {util}\n");
+    }
+    out += "# TYPE DCGM_FI_DEV_POWER_USAGE gauge\n";
+    for (i, (_, watts)) in gpus.iter().enumerate() {
+        out += &format!("DCGM_FI_DEV_POWER_USAGE{{gpu=\"{i}\",UUID=\"GPU-{host}-{i}\",Hostname=\"{host}\"}} {watts}\n");
+    }
+    out
+}
+
+/// A real Prometheus on loopback; killed on drop.
+struct Prometheus {
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl Prometheus {
+    fn start(dir: &Path, port: u16, targets: &[SocketAddr]) -> Prometheus {
+        let version = Command::new("prometheus").arg("--version").output();
+        assert!(
+            version.is_ok_and(|o| o.status.success()),
+            "the `prometheus` binary is missing: install Debian's `prometheus` package (`./kairr test` does)"
+        );
+        let list: Vec<String> = targets.iter().map(|a| format!("'{a}'")).collect();
+        let config = format!(
+            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: dcgm\n    \
+             static_configs:\n      - targets: [{}]\n",
+            list.join(", ")
+        );
+        std::fs::write(dir.join("prometheus.yml"), config).unwrap();
+        let child = Command::new("prometheus")
+            .arg(format!("--config.file={}", dir.join("prometheus.yml").display()))
+            .arg(format!("--storage.tsdb.path={}", dir.join("data").display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("prometheus.log")).unwrap())
+            .spawn()
+            .unwrap();
+        Prometheus { child, port, dir: dir.to_owned() }
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+async fn kakao(app: &support::TestApp) -> (Value, Value) {
+    let (code, body) = app.get_json("/api/v1/status").await;
+    assert_eq!(code, 200);
+    let sys = body["systems"].as_array().unwrap().iter().find(|s| s["id"] == "kakao").unwrap().clone();
+    (body, sys)
+}
+
+/// Polls the status until `ok` holds for the kakao system, or fails after `secs`.
+async fn wait_for(app: &support::TestApp, secs: u64, what: &str, ok: impl Fn(&Value) -> bool) -> (Value, Value) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let (body, sys) = kakao(app).await;
+        if ok(&sys) {
+            return (body, sys);
+        }
+        assert!(Instant::now() < deadline, "{what} within {secs} s; last kakao: {sys:#}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+fn pool(sys: &Value) -> &Value {
+    &sys["pools"][0]
+}
+
+fn others_fresh(body: &Value) {
+    assert_eq!(body["stale"], false, "the snapshot itself keeps updating");
+    for s in body["systems"].as_array().unwrap().iter().filter(|s| s["id"] != "kakao") {
+        assert_eq!(s["stale"], false, "{} must stay fresh", s["id"]);
+        assert_eq!(s["source"], "demo");
+        assert!(s.get("stale_reason").is_none());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kakao_follows_a_real_prometheus_goes_stale_when_it_stops_and_recovers() {
+    let g1 = Exporter::start(Some(dcgm("g1", &[(87, 700.0), (13, 300.0)]))).await;
+    let g2 = Exporter::start(Some(dcgm("g2", &[(100, 650.0), (50, 350.0)]))).await;
+    let g3 = Exporter::start(None).await; // a node whose exporter does not answer: up == 0
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut prom = Prometheus::start(dir.path(), port, &[g1.addr, g2.addr, g3.addr]);
+    let config = PrometheusConfig {
+        url: format!("http://127.0.0.1:{port}"),
+        interval_seconds: 1,
+        timeout_seconds: 2,
+        backoff_max_seconds: 1,
+        bearer_token: None,
+        pools: BTreeMap::from([(
+            "kakao-b200".to_owned(),
+            PoolQueries { selector: r#"job="dcgm""#.into(), ..PoolQueries::default() },
+        )]),
+    };
+    let app = support::spawn_with(move |s| {
+        s.sources.insert("kakao".into(), SystemSources { prometheus: Some(config), ..SystemSources::default() });
+    })
+    .await;
+
+    // Prometheus's first scrape lands after ~5 s (its target discovery runs every 5 s).
+    let (body, sys) = wait_for(&app, 40, "kakao shows all three nodes", |s| {
+        s["stale"] == false && pool(s)["nodes"]["total"] == 3 && pool(s)["power_kw"] == 2.0
+    })
+    .await;
+    assert_eq!(sys["source"], "prometheus");
+    let p = pool(&sys);
+    assert_eq!(p["nodes"], serde_json::json!({"total": 3, "up": 2, "down": 1, "drained": 0}));
+    assert_eq!(p["gpu_utilisation"], 0.625, "mean of per-node means (50 %, 75 %)");
+    assert_eq!(p["utilisation"], 0.625);
+    assert_eq!(p["gpus"][0]["total"], 24);
+    assert_eq!(p["gpus"][0]["allocated"], 10, "0.625 × 16 GPUs on answering nodes");
+    assert_eq!(p["gpus"][0]["unavailable"], 8);
+    assert_eq!(p["status"], "partial_outage", "1 of 3 nodes not answering");
+    assert_eq!(sys["status"], "partial_outage");
+    assert!(sys.get("stale_reason").is_none());
+    assert!(sys["last_good_at"].is_string());
+    others_fresh(&body);
+
+    // A new reading reaches the page within a few scrapes.
+    g1.set(Some(dcgm("g1", &[(20, 400.0), (20, 400.0)])));
+    g3.set(Some(dcgm("g3", &[(25, 100.0)])));
+    let (_, sys) = wait_for(&app, 20, "kakao follows the new values", |s| {
+        pool(s)["nodes"]["up"] == 3 && pool(s)["gpu_utilisation"] == 0.4
+    })
+    .await;
+    let p = pool(&sys);
+    assert_eq!(p["power_kw"], 1.9, "800 + 1000 + 100 W");
+    assert_eq!(p["status"], "operational");
+    let good_before = sys["last_good_at"].as_str().unwrap().to_owned();
+
+    // Prometheus goes away: kakao turns stale with a reason, keeps its values.
+    prom.stop();
+    let (body, sys) = wait_for(&app, 15, "kakao turns stale", |s| s["stale"] == true).await;
+    let reason = sys["stale_reason"].as_str().unwrap();
+    assert!(reason.starts_with("prometheus:kakao:"), "{reason}");
+    assert!(reason.to_lowercase().contains("connect"), "names the failure: {reason}");
+    let p = pool(&sys);
+    assert_eq!((p["gpu_utilisation"].clone(), p["power_kw"].clone()), (0.4.into(), 1.9.into()), "last good data stays");
+    assert_eq!(p["nodes"]["up"], 3);
+    assert!(sys["last_good_at"].as_str().unwrap() >= good_before.as_str());
+    others_fresh(&body);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (body, sys) = kakao(&app).await;
+    assert_eq!(sys["stale"], true, "still stale while Prometheus is down");
+    others_fresh(&body);
+
+    // Prometheus returns on the same address: kakao recovers by itself.
+    g2.set(Some(dcgm("g2", &[(45, 500.0), (45, 500.0)])));
+    let _prom = Prometheus::start(&prom.dir, prom.port, &[g1.addr, g2.addr, g3.addr]);
+    let (body, sys) =
+        wait_for(&app, 40, "kakao recovers", |s| s["stale"] == false && pool(s)["gpu_utilisation"] == 0.3).await;
+    assert!(sys.get("stale_reason").is_none());
+    assert!(sys["last_good_at"].as_str().unwrap() > good_before.as_str());
+    others_fresh(&body);
+}
+
+#[tokio::test]
+async fn garbage_from_the_source_marks_the_system_stale_and_leaves_the_others() {
+    // Not Prometheus: an HTML error page where the API should be.
+    let app_fake = axum::Router::new().fallback(|| async { (axum::http::StatusCode::BAD_GATEWAY, "<html>502</html>") });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app_fake).await });
+    let config = PrometheusConfig {
+        url: format!("http://{addr}"),
+        interval_seconds: 1,
+        timeout_seconds: 1,
+        backoff_max_seconds: 1,
+        bearer_token: None,
+        pools: BTreeMap::from([("kakao-b200".to_owned(), PoolQueries::default())]),
+    };
+    let app = support::spawn_with(move |s| {
+        s.sources.insert("kakao".into(), SystemSources { prometheus: Some(config), ..SystemSources::default() });
+    })
+    .await;
+    let (body, sys) = kakao(&app).await;
+    assert_eq!(sys["stale"], true);
+    assert_eq!(sys["stale_reason"], "prometheus:kakao: HTTP 502 Bad Gateway");
+    assert_eq!(sys["status"], "degraded", "never answered: the portal cannot vouch for it");
+    assert!(sys.get("last_good_at").is_none());
+    others_fresh(&body);
+}

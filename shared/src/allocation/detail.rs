@@ -1,0 +1,122 @@
+//! One request as the committee sees it on its page: the request with the
+//! placement advisor's result attached, its reviews and their mean score,
+//! conflicts of interest (admins only), the decision and allocation if any,
+//! the allocation's use so far, and what the pool still has in the round.
+
+use serde::{Deserialize, Serialize};
+
+use super::decision::Decision;
+use super::grant::Allocation;
+use super::queue::capacity_left;
+use super::request::Request;
+use super::review::{mean_score, CoiRecord, Review};
+use super::round::Round;
+use super::state::RequestState;
+use super::unit::PoolCapacity;
+use super::usage::DailyUsage;
+
+/// `GET /api/v1/committee/requests/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestDetail {
+    /// The request; `advisor_draft` is the wizard's export (`AllocationDraft`) when one was attached.
+    pub request: Request,
+    /// The round's offer in the request's pool (unit and capacity); `None` if the round does not offer it.
+    pub pool: Option<PoolCapacity>,
+    /// The round's allocation period (first and last day, inclusive).
+    pub round_period_start: chrono::NaiveDate,
+    pub round_period_end: chrono::NaiveDate,
+    /// Every review of the request, oldest first.
+    pub reviews: Vec<Review>,
+    /// Mean rubric score over the reviews, 1..=5.
+    pub mean_score: Option<f64>,
+    /// Refused reviews (conflict of interest); present for admins only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflicts: Option<Vec<CoiRecord>>,
+    pub decision: Option<Decision>,
+    pub allocation: Option<Allocation>,
+    /// GPU-hours the allocation used so far.
+    pub used_gpu_hours: f64,
+    /// What the pool has left in the round, in the pool's unit (capacity − awarded).
+    pub capacity_left: u64,
+    /// Whether a decision may be recorded now (the request is under review).
+    pub decidable: bool,
+}
+
+/// The records [`RequestDetail::build`] reads (a round's records and the request's conflicts).
+#[derive(Debug, Clone, Copy)]
+pub struct DetailInput<'a> {
+    pub round: &'a Round,
+    pub reviews: &'a [Review],
+    pub decisions: &'a [Decision],
+    pub allocations: &'a [Allocation],
+    pub usage: &'a [DailyUsage],
+    /// `None` hides conflicts (callers who are not admins).
+    pub conflicts: Option<&'a [CoiRecord]>,
+}
+
+impl RequestDetail {
+    /// The page of `request` from its round's records (records of other requests are ignored).
+    pub fn build(request: Request, input: &DetailInput<'_>) -> RequestDetail {
+        let id = request.id;
+        let mut reviews: Vec<Review> = input.reviews.iter().filter(|r| r.request == id).cloned().collect();
+        reviews.sort_by_key(|r| r.at);
+        let allocation = input.allocations.iter().find(|a| a.request == id).cloned();
+        let used_gpu_hours = allocation
+            .as_ref()
+            .map_or(0.0, |a| input.usage.iter().filter(|u| u.allocation == a.id).map(|u| u.gpu_hours).sum());
+        RequestDetail {
+            pool: input.round.pool(&request.pool).cloned(),
+            round_period_start: input.round.period_start,
+            round_period_end: input.round.period_end,
+            mean_score: mean_score(id, &reviews),
+            conflicts: input.conflicts.map(|c| c.iter().filter(|c| c.request == id).cloned().collect()),
+            decision: input.decisions.iter().find(|d| d.request == id).cloned(),
+            allocation,
+            used_gpu_hours,
+            capacity_left: capacity_left(input.round, input.allocations, &request.pool),
+            decidable: request.state == RequestState::UnderReview,
+            reviews,
+            request,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::allocation::demo::{demo_data, FIRST_CALL_2026};
+    use crate::catalogue::Catalogue;
+
+    #[test]
+    fn the_page_gathers_only_the_requests_own_records_and_hides_conflicts_unless_asked() {
+        let cat = Catalogue::embedded().unwrap();
+        let d = demo_data(&FIRST_CALL_2026, 7, "2026-11-21".parse().unwrap(), &cat).unwrap();
+        let a = &d.allocations[0];
+        let request = d.requests.iter().find(|r| r.id == a.request).unwrap().clone();
+        let input = DetailInput {
+            round: &d.round,
+            reviews: &d.reviews,
+            decisions: &d.decisions,
+            allocations: &d.allocations,
+            usage: &d.usage,
+            conflicts: None,
+        };
+        let page = RequestDetail::build(request.clone(), &input);
+        assert!(!page.reviews.is_empty() && page.reviews.iter().all(|r| r.request == request.id));
+        assert_eq!(page.mean_score, mean_score(request.id, &d.reviews));
+        assert_eq!(page.allocation.as_ref().map(|x| x.id), Some(a.id));
+        assert_eq!(page.decision.as_ref().map(|x| x.request), Some(request.id));
+        let used: f64 = d.usage.iter().filter(|u| u.allocation == a.id).map(|u| u.gpu_hours).sum();
+        assert!((page.used_gpu_hours - used).abs() < 1e-9);
+        assert_eq!(page.capacity_left, capacity_left(&d.round, &d.allocations, &request.pool));
+        assert!(page.conflicts.is_none() && !page.decidable);
+        assert_eq!(page.pool.as_ref().map(|p| p.pool.as_str()), Some(request.pool.as_str()));
+        let coi =
+            CoiRecord { request: request.id, reviewer: "r".into(), organisation: "o".into(), at: request.submitted_at };
+        let other = CoiRecord { request: crate::allocation::RequestId(u64::MAX), ..coi.clone() };
+        let all = [coi.clone(), other];
+        let admin = RequestDetail::build(request, &DetailInput { conflicts: Some(&all), ..input });
+        assert_eq!(admin.conflicts, Some(vec![coi]));
+    }
+}
