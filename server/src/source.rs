@@ -13,6 +13,7 @@ use kairr_shared::sim::{SimConfig, Simulator};
 use kairr_shared::telemetry::PoolTelemetry;
 
 pub mod prometheus;
+pub mod slurm;
 
 /// When a source is polled: every `interval` while it answers, each poll cut
 /// off after `timeout`, retried after `backoff` while it fails.
