@@ -13,6 +13,7 @@ use crate::storage::Storage;
 
 mod live;
 mod rounds;
+mod usage;
 pub use live::{AuditRecord, MyRequest};
 pub use rounds::StoredRound;
 
@@ -109,12 +110,13 @@ impl Storage {
         .await?;
         insert_bodies(
             &mut tx,
-            "INSERT INTO allocations (id, request_id, round_id, source, body) ",
+            "INSERT INTO allocations (id, request_id, round_id, account, source, body) ",
             &demo.allocations,
             |b, a: &Allocation| {
                 b.push_bind(a.id.0 as i64)
                     .push_bind(a.request.0 as i64)
                     .push_bind(a.round.0.clone())
+                    .push_bind(a.account_code())
                     .push_bind("demo")
                     .push_bind(json(a));
             },

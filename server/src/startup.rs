@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use kairr_shared::api::DataSource;
 use kairr_shared::catalogue::Catalogue;
-use kairr_shared::sim::SimConfig;
+use kairr_shared::sim::{SimAccount, SimConfig};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_sessions::ExpiredDeletion;
@@ -49,8 +49,12 @@ impl Application {
         let days = i64::from(settings.demo.presimulate_days);
         let start = now - days * 86_400;
         let config = SimConfig { seed: settings.demo.seed, faults: settings.demo.faults, ..SimConfig::default() };
-        let (feeds, plans) =
-            crate::monitor::plan::build(&settings, &catalogue, || DemoSource::new(catalogue.clone(), config, start))?;
+        // Before the simulation: its users run jobs under the demo allocations' accounts,
+        // and the usage it reports is stored against those allocations.
+        let accounts = load_demo_programme(&settings, &storage, &catalogue).await?;
+        let (feeds, plans) = crate::monitor::plan::build(&settings, &catalogue, || {
+            DemoSource::with_accounts(catalogue.clone(), config, accounts, start)
+        })?;
         // The demo's history is regenerated on every start from its seed.
         storage.clear_source(DataSource::Demo).await?;
         let mut monitor = Monitor::new(
@@ -86,17 +90,6 @@ impl Application {
         if state.settings.demo.accounts {
             create_demo_accounts(&state).await?;
         }
-        if state.settings.demo.programme {
-            let today = kairr_shared::time::kst_day(chrono::Utc::now().timestamp());
-            let demo = demo_data(&FIRST_CALL_2026, state.settings.demo.seed, today, &state.catalogue)?;
-            state.storage.replace_demo_programme(&demo).await?;
-            state.storage.insert_round(&open_demo_round(today, &state.catalogue)?, "demo").await?;
-            tracing::info!(
-                requests = demo.requests.len(),
-                allocations = demo.allocations.len(),
-                "demo allocation round loaded"
-            );
-        }
         let router = crate::router::build(state, session_store);
         Ok(Application { listener, router, addr })
     }
@@ -110,6 +103,28 @@ impl Application {
             .await?;
         Ok(())
     }
+}
+
+/// Loads the demo allocation rounds (demo mode) and returns the simulator's
+/// accounts for their allocations (none when the demo programme is off).
+async fn load_demo_programme(
+    settings: &Settings,
+    storage: &Storage,
+    catalogue: &Catalogue,
+) -> anyhow::Result<Vec<SimAccount>> {
+    if !settings.demo.programme {
+        return Ok(Vec::new());
+    }
+    let today = kairr_shared::time::kst_day(chrono::Utc::now().timestamp());
+    let demo = demo_data(&FIRST_CALL_2026, settings.demo.seed, today, catalogue)?;
+    storage.replace_demo_programme(&demo).await?;
+    storage.insert_round(&open_demo_round(today, catalogue)?, "demo").await?;
+    tracing::info!(
+        requests = demo.requests.len(),
+        allocations = demo.allocations.len(),
+        "demo allocation round loaded"
+    );
+    Ok(demo.sim_accounts())
 }
 
 /// The demo accounts: one per role, printed at start-up in demo mode only.

@@ -28,7 +28,8 @@ pub struct Storage {
 /// Rows per multi-row INSERT (15 columns each, well under SQLite's limit).
 const INSERT_CHUNK: usize = 500;
 
-fn source_str(s: DataSource) -> &'static str {
+/// The `source` column's value for `s`.
+pub(crate) fn source_str(s: DataSource) -> &'static str {
     match s {
         DataSource::Demo => "demo",
         DataSource::Slurm => "slurm",

@@ -58,14 +58,17 @@ impl Storage {
             .execute(&mut *tx)
             .await?;
         if let Some(a) = allocation {
-            sqlx::query("INSERT INTO allocations (id, request_id, round_id, source, body) VALUES (?, ?, ?, ?, ?)")
-                .bind(i64::try_from(a.id.0)?)
-                .bind(i64::try_from(a.request.0)?)
-                .bind(&a.round.0)
-                .bind(source)
-                .bind(json(a))
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO allocations (id, request_id, round_id, account, source, body) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(i64::try_from(a.id.0)?)
+            .bind(i64::try_from(a.request.0)?)
+            .bind(&a.round.0)
+            .bind(a.account_code())
+            .bind(source)
+            .bind(json(a))
+            .execute(&mut *tx)
+            .await?;
         }
         for e in audit {
             let body = serde_json::json!({
