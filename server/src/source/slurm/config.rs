@@ -105,6 +105,21 @@ fn default_backoff_max() -> u32 {
 }
 
 impl SlurmConfig {
+    /// Reads the `[sources.<system>.slurm]` table (as settings hold it) for
+    /// catalogue system `system_id`, which is also the mapping's system id
+    /// unless the table names another; refuses a configuration with a problem.
+    pub fn for_system(system_id: &str, table: serde_json::Value) -> Result<SlurmConfig, String> {
+        let key = format!("sources.{system_id}.slurm");
+        let mut config: SlurmConfig = serde_json::from_value(table).map_err(|e| format!("{key}: {e}"))?;
+        if config.mapping.system_id == SlurmMapping::default().system_id {
+            config.mapping.system_id = system_id.to_owned();
+        }
+        match config.problem() {
+            Some(problem) => Err(format!("{key}: {problem}")),
+            None => Ok(config),
+        }
+    }
+
     /// The poll schedule: interval, timeout, backoff from 1 s up to `backoff_max_seconds`.
     pub fn schedule(&self) -> super::super::Schedule {
         super::super::Schedule {
@@ -170,6 +185,17 @@ mod tests {
         assert_eq!(c.timeout(), Duration::from_secs(3));
         assert_eq!(c.problem(), None);
         assert!(!format!("{c:?}").contains("eyJsecret"), "the token must not reach Debug output");
+    }
+
+    #[test]
+    fn a_settings_table_becomes_a_config_for_its_system() {
+        let table = serde_json::json!({"mode": "cli", "partitions": {"gh200": "kisti6-gh200"}});
+        let c = SlurmConfig::for_system("kisti6", table).unwrap();
+        assert_eq!((c.mapping.system_id.as_str(), c.mode), ("kisti6", SlurmMode::Cli));
+        let e = SlurmConfig::for_system("kisti6", serde_json::json!({"mode": "rest"})).unwrap_err();
+        assert!(e.starts_with("sources.kisti6.slurm: ") && e.contains("[rest]"), "{e}");
+        let e = SlurmConfig::for_system("kisti6", serde_json::json!({"mode": "batch"})).unwrap_err();
+        assert!(e.contains("sources.kisti6.slurm") && e.contains("batch"), "{e}");
     }
 
     #[test]
