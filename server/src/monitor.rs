@@ -21,6 +21,7 @@ use crate::storage::{PoolSample, Storage};
 
 pub mod feed;
 pub mod plan;
+pub mod usage;
 
 pub use feed::{Feed, FeedState};
 pub use plan::SystemPlan;
@@ -39,6 +40,8 @@ pub struct Monitor {
     pub stale_after: u32,
     last_recorded: i64,
     last_maintenance_write: Option<i64>,
+    /// Usage counters → daily usage of allocations (`usage.rs`).
+    pub usage: usage::UsageRecorder,
 }
 
 fn samples(at: i64, systems: &[SystemStatus], out: &mut Vec<PoolSample>) {
@@ -69,6 +72,7 @@ impl Monitor {
             stale_after,
             last_recorded: i64::MIN,
             last_maintenance_write: None,
+            usage: usage::UsageRecorder::default(),
         }
     }
 
@@ -95,7 +99,8 @@ impl Monitor {
         let every = self.record_every;
         let mut t = from - from.rem_euclid(every);
         while t <= to {
-            let end = (t + REPLAY_BATCH_S - every).min(to);
+            // Batches end at KST midnight, so each day's usage is read exactly.
+            let end = (t + REPLAY_BATCH_S - every).min(kairr_shared::time::next_kst_midnight(t)).min(to);
             let Some(mut source) = self.feeds[i].source.take() else { return Ok(self) };
             let mut tracker = std::mem::take(&mut self.tracker);
             let ids2 = ids.clone();
@@ -110,8 +115,13 @@ impl Monitor {
                 (source, tracker, replayed, rows, changes)
             })
             .await?;
+            let counters = source.usage_now();
             self.feeds[i].source = Some(source);
             self.tracker = tracker;
+            if let Some((at, counters)) = counters.filter(|_| replayed) {
+                let (name, kind) = (self.feeds[i].name.clone(), self.feeds[i].kind);
+                self.usage.observe(&self.storage, &name, kind, at, &counters).await?;
+            }
             if !replayed {
                 return Ok(self);
             }
@@ -135,6 +145,10 @@ impl Monitor {
     pub async fn snapshot(&mut self, now: i64) -> anyhow::Result<Live> {
         let systems: Vec<SystemStatus> = self.plans.iter().map(|p| self.assemble(p, now)).collect();
         let fresh: Vec<SystemStatus> = systems.iter().filter(|s| !s.stale).cloned().collect();
+        let readings = self.usage.due(&self.feeds);
+        if let Err(e) = self.usage.observe_all(&self.storage, readings).await {
+            tracing::warn!(error = %e, "usage not recorded");
+        }
         let changes = self.tracker.observe(now, &fresh);
         if !changes.is_empty() {
             self.storage.upsert_incidents(&latest_versions(changes)).await?;

@@ -13,6 +13,7 @@ use crate::storage::{with_db, Storage};
 
 mod live;
 mod rounds;
+mod usage;
 pub use live::{AuditRecord, MyRequest};
 pub use rounds::StoredRound;
 
@@ -107,12 +108,13 @@ impl Storage {
             insert_bodies!(
                 DB,
                 tx,
-                "INSERT INTO allocations (id, request_id, round_id, source, body) ",
+                "INSERT INTO allocations (id, request_id, round_id, account, source, body) ",
                 &demo.allocations,
                 |mut b, a: &Allocation| {
                     b.push_bind(a.id.0 as i64)
                         .push_bind(a.request.0 as i64)
                         .push_bind(a.round.0.clone())
+                        .push_bind(a.account_code())
                         .push_bind("demo")
                         .push_bind(json(a));
                 },

@@ -6,13 +6,15 @@
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
+use kairr_shared::accounting::AccountUsage;
 use kairr_shared::api::{DataSource, Maintenance, QueueSnapshot, SystemStatus};
 use kairr_shared::catalogue::Catalogue;
 use kairr_shared::feeds::Backoff;
-use kairr_shared::sim::{SimConfig, Simulator};
+use kairr_shared::sim::{SimAccount, SimConfig, Simulator};
 use kairr_shared::telemetry::PoolTelemetry;
 
 pub mod prometheus;
+pub mod slurm;
 
 /// When a source is polled: every `interval` while it answers, each poll cut
 /// off after `timeout`, retried after `backoff` while it fails.
@@ -35,6 +37,10 @@ pub struct SourcePoll {
     pub queues: Vec<QueueSnapshot>,
     /// GPU telemetry per pool (telemetry sources only).
     pub telemetry: Vec<PoolTelemetry>,
+    /// GPU-seconds per (pool, project account) since the source started:
+    /// cumulative counters (empty when the source has none). The monitor
+    /// turns their growth into daily usage of allocations.
+    pub usage: Vec<AccountUsage>,
 }
 
 /// A source failed to answer.
@@ -65,6 +71,12 @@ pub trait StatusSource: Send {
     fn replay(&mut self, _from: i64, _to: i64, _every: i64, _sink: &mut ReplaySink<'_>) -> bool {
         false
     }
+
+    /// The usage counters at the source's current time (Unix seconds, counters),
+    /// for sources that can tell outside a poll: read after a replay.
+    fn usage_now(&self) -> Option<(i64, Vec<AccountUsage>)> {
+        None
+    }
 }
 
 /// Days of planned maintenance the demo announces ahead.
@@ -81,6 +93,12 @@ impl DemoSource {
     /// A simulation whose clock starts at `start` (Unix seconds).
     pub fn new(catalogue: Catalogue, config: SimConfig, start: i64) -> DemoSource {
         DemoSource { sim: Simulator::new(catalogue, config, start) }
+    }
+
+    /// Like [`DemoSource::new`], with the programme's `accounts` running
+    /// their share of the jobs (their usage is reported per account).
+    pub fn with_accounts(catalogue: Catalogue, config: SimConfig, accounts: Vec<SimAccount>, start: i64) -> DemoSource {
+        DemoSource { sim: Simulator::with_accounts(catalogue, config, accounts, start) }
     }
 }
 
@@ -102,6 +120,7 @@ impl StatusSource for DemoSource {
             maintenance: self.sim.planned_maintenance(at - MAINTENANCE_BEHIND_S, at + MAINTENANCE_AHEAD_S),
             queues: self.sim.queue_snapshots(),
             telemetry: Vec::new(),
+            usage: self.sim.account_usage(),
         };
         Box::pin(async move { Ok(poll) })
     }
@@ -114,5 +133,9 @@ impl StatusSource for DemoSource {
             t += every.max(1);
         }
         true
+    }
+
+    fn usage_now(&self) -> Option<(i64, Vec<AccountUsage>)> {
+        Some((self.sim.now(), self.sim.account_usage()))
     }
 }

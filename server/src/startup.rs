@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kairr_shared::catalogue::Catalogue;
+use kairr_shared::sim::SimAccount;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -63,7 +64,10 @@ impl Application {
             storage: storage.clone(),
         });
         let (tx, rx, first) = if leads {
-            let (monitor, live) = start.begin().await?;
+            // Before the simulation: its users run jobs under the demo allocations' accounts,
+            // and the usage it reports is stored against those allocations.
+            let accounts = load_demo_programme(&settings, &storage, &catalogue).await?;
+            let (monitor, live) = start.begin(accounts).await?;
             let (tx, rx) = watch::channel(Arc::new(live));
             (tx.clone(), rx, Some(start.run(monitor, tx)))
         } else {
@@ -83,7 +87,9 @@ impl Application {
             login_limiter: Arc::default(),
         };
         if leads {
-            seed_demo(&state).await?;
+            if state.settings.demo.accounts {
+                create_demo_accounts(&state).await?;
+            }
         } else {
             tracing::info!("another replica leads: it seeded the demo data and polls the sources");
         }
@@ -154,23 +160,26 @@ impl MigrateSessions for PostgresStore {
     }
 }
 
-/// Demo accounts and allocation rounds, as the settings ask (the leader at start-up only).
-async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
-    if state.settings.demo.accounts {
-        create_demo_accounts(state).await?;
+/// Loads the demo allocation rounds (demo mode) and returns the simulator's
+/// accounts for their allocations (none when the demo programme is off).
+async fn load_demo_programme(
+    settings: &Settings,
+    storage: &Storage,
+    catalogue: &Catalogue,
+) -> anyhow::Result<Vec<SimAccount>> {
+    if !settings.demo.programme {
+        return Ok(Vec::new());
     }
-    if state.settings.demo.programme {
-        let today = kairr_shared::time::kst_day(chrono::Utc::now().timestamp());
-        let demo = demo_data(&FIRST_CALL_2026, state.settings.demo.seed, today, &state.catalogue)?;
-        state.storage.replace_demo_programme(&demo).await?;
-        state.storage.insert_round(&open_demo_round(today, &state.catalogue)?, "demo").await?;
-        tracing::info!(
-            requests = demo.requests.len(),
-            allocations = demo.allocations.len(),
-            "demo allocation round loaded"
-        );
-    }
-    Ok(())
+    let today = kairr_shared::time::kst_day(chrono::Utc::now().timestamp());
+    let demo = demo_data(&FIRST_CALL_2026, settings.demo.seed, today, catalogue)?;
+    storage.replace_demo_programme(&demo).await?;
+    storage.insert_round(&open_demo_round(today, catalogue)?, "demo").await?;
+    tracing::info!(
+        requests = demo.requests.len(),
+        allocations = demo.allocations.len(),
+        "demo allocation round loaded"
+    );
+    Ok(demo.sim_accounts())
 }
 
 /// The demo accounts: one per role, printed at start-up in demo mode only.

@@ -54,7 +54,8 @@ const SAMPLE_COLUMNS: [&str; 15] = [
     "source",
 ];
 
-fn source_str(s: DataSource) -> &'static str {
+/// The `source` column's value for `s`.
+pub(crate) fn source_str(s: DataSource) -> &'static str {
     match s {
         DataSource::Demo => "demo",
         DataSource::Slurm => "slurm",
@@ -123,12 +124,13 @@ impl Storage {
         with_db!(&self.db, |p| sqlx::query("SELECT 1").execute(p).await.is_ok())
     }
 
-    /// Deletes everything a source recorded (the demo regenerates its history).
+    /// Deletes everything a source recorded, the usage it metered included
+    /// (the demo regenerates its history, also when a replica takes over).
     pub async fn clear_source(&self, source: DataSource) -> anyhow::Result<()> {
         let s = source_str(source);
         with_db!(&self.db, |p| {
             let mut tx = p.begin().await?;
-            for table in ["pool_samples", "incidents", "maintenance"] {
+            for table in ["pool_samples", "incidents", "maintenance", "usage"] {
                 sqlx::query(&format!("DELETE FROM {table} WHERE source = $1")).bind(s).execute(&mut *tx).await?;
             }
             tx.commit().await?;

@@ -16,6 +16,7 @@
 //! (fairness, shares) convert to GPU-hours over the request's period.
 //! Nothing here reads a clock: every time is passed in.
 
+pub mod account;
 pub mod assigned;
 pub mod audit;
 pub mod decision;
@@ -39,6 +40,7 @@ pub mod state;
 pub mod unit;
 pub mod usage;
 
+pub use account::{account_code, AccountMap};
 pub use assigned::{ReviewAssignments, ReviewItem};
 pub use audit::{AuditAction, AuditEntry, AuditError, AuditLog, AuditSubject};
 pub use decision::{Decision, DecisionError, DecisionInput, DecisionKind};

@@ -8,7 +8,7 @@ use crate::status::{NodeCounts, Status};
 
 mod queue;
 
-pub use queue::{PendingJob, QueueSnapshot, RunningJob};
+pub use queue::{PendingJob, PendingReason, QueueSnapshot, RunningJob};
 
 /// Where a figure comes from. Everything is `demo` until a real source is configured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 //! of the HTTP API. No IO, no clock: callers pass the current time in.
 #![forbid(unsafe_code)]
 
+pub mod accounting;
 pub mod advisor;
 pub mod allocation;
 pub mod api;
@@ -13,6 +14,7 @@ pub mod history;
 pub mod i18n;
 pub mod incidents;
 pub mod sim;
+pub mod slurm;
 pub mod start_now;
 pub mod status;
 pub mod telemetry;

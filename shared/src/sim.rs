@@ -3,10 +3,13 @@
 //! racks go down, operators drain nodes and planned maintenance takes nodes
 //! out. Same seed and start time → same history.
 
+pub mod accounts;
+mod ledger;
 pub mod maintenance;
 mod pool;
 pub mod scheduler;
 mod snapshot;
+mod usage;
 pub mod workload;
 
 use std::cmp::Reverse;
@@ -20,6 +23,7 @@ use crate::catalogue::Catalogue;
 use crate::status::rollup;
 use crate::time::utc;
 
+pub use accounts::SimAccount;
 pub use pool::PoolSim;
 
 /// How the simulation is set up.
@@ -59,6 +63,9 @@ pub struct Simulator {
     config: SimConfig,
     now: i64,
     rng: ChaCha8Rng,
+    /// A separate stream for choosing each job's account, so that adding
+    /// accounts leaves the jobs, failures and maintenance unchanged.
+    attr_rng: ChaCha8Rng,
     pools: Vec<PoolSim>,
     events: BinaryHeap<Reverse<(i64, u64, Event)>>,
     seq: u64,
@@ -70,16 +77,28 @@ pub struct Simulator {
 const PLAN_AHEAD: i64 = 3 * 86_400;
 
 impl Simulator {
-    /// A fleet that has been running for `warm_up_seconds` at `start`.
+    /// A fleet that has been running for `warm_up_seconds` at `start`, every
+    /// job submitted by users outside the programme.
     pub fn new(catalogue: Catalogue, config: SimConfig, start: i64) -> Simulator {
+        Simulator::with_accounts(catalogue, config, Vec::new(), start)
+    }
+
+    /// Like [`Simulator::new`], with the programme's `accounts` submitting
+    /// their share of each pool's jobs (accounts of unknown pools are ignored).
+    /// The job stream is the same as without accounts.
+    pub fn with_accounts(catalogue: Catalogue, config: SimConfig, accounts: Vec<SimAccount>, start: i64) -> Simulator {
         let begin = start - config.warm_up_seconds.max(0);
-        let pools: Vec<PoolSim> = catalogue
+        let mut pools: Vec<PoolSim> = catalogue
             .systems
             .iter()
             .enumerate()
             .flat_map(|(si, s)| s.pools.iter().enumerate().map(move |(pi, p)| PoolSim::new(si, pi, p)))
             .collect();
+        usage::assign_accounts(&catalogue, &mut pools, accounts);
+        let mut attr_rng = ChaCha8Rng::seed_from_u64(config.seed);
+        attr_rng.set_stream(1);
         let mut sim = Simulator {
+            attr_rng,
             rng: ChaCha8Rng::seed_from_u64(config.seed),
             catalogue,
             config,
@@ -166,14 +185,22 @@ impl Simulator {
     }
 
     fn handle(&mut self, e: Event) {
+        let i = self.handle_event(e);
+        self.run_scheduler(i);
+        #[cfg(test)]
+        self.observe_busy(i);
+    }
+
+    /// Applies one event; returns its pool.
+    fn handle_event(&mut self, e: Event) -> usize {
         let now = self.now;
-        let i = match e {
+        match e {
             Event::Arrival(i) => {
                 self.arrive(i);
                 i
             }
             Event::JobEnd(i, id) => {
-                self.pools[i].sched.finish(id);
+                self.pools[i].finish(id, now);
                 i
             }
             Event::NodeFailure(i) => {
@@ -200,8 +227,7 @@ impl Simulator {
                 self.maintenance_start(i, k);
                 i
             }
-        };
-        self.run_scheduler(i);
+        }
     }
 
     fn run_scheduler(&mut self, i: usize) {
@@ -225,6 +251,7 @@ impl Simulator {
         let id = self.next_job;
         self.next_job += 1;
         let job = self.pools[i].workload.job(id, now, &mut self.rng);
+        self.pools[i].ledger.submit(&job, now, &mut self.attr_rng);
         self.pools[i].sched.submit(job);
     }
 
@@ -249,7 +276,7 @@ impl Simulator {
         self.push(next, Event::NodeFailure(i));
         let node = self.rng.gen_range(0..self.pools[i].nodes_in_service());
         let until = now + log_uniform(&mut self.rng, 2.0 * 3_600.0, 36.0 * 3_600.0);
-        self.pools[i].sched.take_out(node, scheduler::NodeState::Down { until });
+        self.pools[i].take_out(node, scheduler::NodeState::Down { until }, now);
         self.push(until, Event::NodeBack(i, node));
     }
 
@@ -272,7 +299,7 @@ impl Simulator {
         };
         let first = if count >= total { 0 } else { self.rng.gen_range(0..total - count) };
         let until = now + log_uniform(&mut self.rng, 1_800.0, 4.0 * 3_600.0);
-        self.pools[i].take_out_range(first, count, scheduler::NodeState::Down { until });
+        self.pools[i].take_out_range(first, count, scheduler::NodeState::Down { until }, now);
         self.push(until, Event::RangeBack(i, first, count));
     }
 
@@ -286,14 +313,15 @@ impl Simulator {
             return;
         };
         let until = now + log_uniform(&mut self.rng, 2.0 * 3_600.0, 48.0 * 3_600.0);
-        self.pools[i].sched.take_out(node, scheduler::NodeState::Drained { until });
+        self.pools[i].take_out(node, scheduler::NodeState::Drained { until }, now);
         self.push(until, Event::NodeBack(i, node));
     }
 
     fn maintenance_start(&mut self, i: usize, k: i64) {
         let (s, p) = self.pool_def(i);
         let w = maintenance::window(s, self.pools[i].system, p, k);
-        self.pools[i].take_out_range(w.first_node, w.nodes, scheduler::NodeState::Drained { until: w.end });
+        let now = self.now;
+        self.pools[i].take_out_range(w.first_node, w.nodes, scheduler::NodeState::Drained { until: w.end }, now);
         self.push(w.end, Event::RangeBack(i, w.first_node, w.nodes));
     }
 

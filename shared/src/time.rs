@@ -22,6 +22,11 @@ pub fn kst_midnight(day: NaiveDate) -> i64 {
     day.and_hms_opt(0, 0, 0).map(|n| n.and_utc().timestamp() - i64::from(KST_OFFSET_SECONDS)).unwrap_or_default()
 }
 
+/// Unix time (seconds) of the first KST midnight after `unix_seconds`.
+pub fn next_kst_midnight(unix_seconds: i64) -> i64 {
+    kst_day(unix_seconds).succ_opt().map_or(i64::MAX, kst_midnight)
+}
+
 /// Formats a UTC time as KST, e.g. `2026-11-21 14:05 KST`.
 pub fn format_kst(t: DateTime<Utc>) -> String {
     t.with_timezone(&kst()).format("%Y-%m-%d %H:%M KST").to_string()

@@ -1,16 +1,19 @@
-//! One national system: its header (name, kind, operator, status), its pool
-//! cards, the 90-day uptime bars and the load chart.
+//! One national system: its header (name, kind, operator, status), a notice
+//! while its source fails (last good data shown), its pool cards, the 90-day
+//! uptime bars and the load chart.
 
 use kairr_shared::api::{StatusSummary, SystemStatus};
 use kairr_shared::history::HistoryRange;
 use kairr_shared::start_now::GpuCountError;
+use kairr_shared::status::Status;
 use leptos::prelude::*;
 
 use crate::components::fetch_error::FetchErrorView;
 use crate::components::load_chart::LoadChart;
 use crate::components::pool_card::PoolCard;
-use crate::components::status_badge::StatusBadge;
+use crate::components::status_badge::{status_icon, StatusBadge};
 use crate::components::uptime_bars::UptimeBars;
+use crate::format::kst_minute;
 use crate::i18n::{current_locale, tr, trf};
 use crate::labels;
 use crate::live::use_history;
@@ -86,5 +89,14 @@ fn system_head(s: &SystemStatus, title_id: &str) -> impl IntoView {
             </div>
             <StatusBadge status=s.status testid="system-status"/>
         </div>
+        {s.stale_reason.clone().map(|reason| {
+            let when = s.last_good_at.map_or_else(|| "—".to_owned(), kst_minute);
+            view! {
+                <p class="stale-warning" role="status" data-testid="system-stale">
+                    {status_icon(Status::Degraded)}
+                    <span>{trf("system.stale", &[("time", when)])} " " <small>{reason}</small></span>
+                </p>
+            }
+        })}
     }
 }

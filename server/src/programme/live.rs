@@ -64,11 +64,13 @@ impl Storage {
                 .await?;
             if let Some((aid, rid, a)) = allocation {
                 sqlx::query(
-                    "INSERT INTO allocations (id, request_id, round_id, source, body) VALUES ($1, $2, $3, 'real', $4)",
+                    "INSERT INTO allocations (id, request_id, round_id, account, source, body) \
+                     VALUES ($1, $2, $3, $4, 'real', $5)",
                 )
                 .bind(aid)
                 .bind(rid)
                 .bind(&a.round.0)
+                .bind(a.account_code())
                 .bind(json(a))
                 .execute(&mut *tx)
                 .await?;

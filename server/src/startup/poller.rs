@@ -8,9 +8,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
+use kairr_shared::allocation::{demo_data, FIRST_CALL_2026};
 use kairr_shared::api::DataSource;
 use kairr_shared::catalogue::Catalogue;
-use kairr_shared::sim::SimConfig;
+use kairr_shared::sim::{SimAccount, SimConfig};
 use tokio::sync::watch;
 
 use crate::monitor::Monitor;
@@ -32,16 +33,27 @@ impl MonitorStart {
         Duration::from_secs(u64::from(self.settings.demo.tick_seconds))
     }
 
-    /// Builds the monitor, replays the demo's history and takes the first
-    /// snapshot (every feed polled once).
-    pub async fn begin(&self) -> anyhow::Result<(Monitor, Live)> {
+    /// The simulator's accounts for the demo allocations, which the replica
+    /// that led at start-up stored (none when the demo programme is off).
+    fn demo_accounts(&self) -> anyhow::Result<Vec<SimAccount>> {
+        if !self.settings.demo.programme {
+            return Ok(Vec::new());
+        }
+        let today = kairr_shared::time::kst_day(chrono::Utc::now().timestamp());
+        Ok(demo_data(&FIRST_CALL_2026, self.settings.demo.seed, today, &self.catalogue)?.sim_accounts())
+    }
+
+    /// Builds the monitor (the demo's users running jobs under `accounts`),
+    /// replays the demo's history and takes the first snapshot (every feed
+    /// polled once).
+    pub async fn begin(&self, accounts: Vec<SimAccount>) -> anyhow::Result<(Monitor, Live)> {
         let settings = &self.settings;
         let now = chrono::Utc::now().timestamp();
         let days = i64::from(settings.demo.presimulate_days);
         let start = now - days * 86_400;
         let config = SimConfig { seed: settings.demo.seed, faults: settings.demo.faults, ..SimConfig::default() };
         let (feeds, plans) = crate::monitor::plan::build(settings, &self.catalogue, || {
-            DemoSource::new(self.catalogue.clone(), config, start)
+            DemoSource::with_accounts(self.catalogue.clone(), config, accounts, start)
         })?;
         // The demo's history is regenerated whenever a leader starts, from its seed.
         self.storage.clear_source(DataSource::Demo).await?;
@@ -76,7 +88,7 @@ impl MonitorStart {
         Arc::new(move |tx: watch::Sender<Arc<Live>>| {
             let start = start.clone();
             Box::pin(async move {
-                let (monitor, first) = start.begin().await?;
+                let (monitor, first) = start.begin(start.demo_accounts()?).await?;
                 tx.send_if_modified(|current| {
                     let newer = first.summary.updated_at > current.summary.updated_at;
                     if newer {

@@ -106,3 +106,12 @@ pub async fn int(db: &Db, sql: &str, args: &[Arg<'_>]) -> i64 {
         Db::Postgres(p) => bound!(sql, args).fetch_one(p).await.unwrap().get(0),
     }
 }
+
+/// The first column of the first row, as a float.
+pub async fn float(db: &Db, sql: &str, args: &[Arg<'_>]) -> f64 {
+    use sqlx::Row;
+    match db {
+        Db::Sqlite(p) => bound!(sql, args).fetch_one(p).await.unwrap().get(0),
+        Db::Postgres(p) => bound!(sql, args).fetch_one(p).await.unwrap().get(0),
+    }
+}

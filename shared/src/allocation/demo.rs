@@ -2,18 +2,21 @@
 //! programme (514 proposals asking 13,712 GPUs; 159 funded with 4,224 GPUs on
 //! 528 servers: academia 2,624, industry 1,288, research institutes 312).
 //! The totals are exact; everything else (organisations, titles, reviews,
-//! periods, usage) is drawn from the seed, so the same seed and day give the
-//! same data. Labelled demo throughout (`source: demo`, `demo: true`).
+//! periods, how busy each project's users are) is drawn from the seed, so the
+//! same seed and day give the same data. Usage is not generated here: the
+//! demo simulator runs each allocation's jobs under its account and the
+//! monitor records what they use. Labelled demo throughout (`source: demo`, `demo: true`).
 
 mod names;
 mod open_round;
 pub use open_round::open_demo_round;
 mod outcomes;
 mod plan;
+mod profiles;
+pub use profiles::UsageProfile;
 mod split;
 #[cfg(test)]
 mod tests;
-mod usage_gen;
 
 use chrono::NaiveDate;
 use rand::SeedableRng;
@@ -95,7 +98,7 @@ pub struct DemoData {
     pub source: DataSource,
     /// Always true.
     pub demo: bool,
-    /// The day the data was generated for (usage runs until the day before).
+    /// The day the data was generated for (idle profiles count back from it).
     pub today: NaiveDate,
     pub round: Round,
     pub requests: Vec<Request>,
@@ -103,6 +106,10 @@ pub struct DemoData {
     pub conflicts: Vec<CoiRecord>,
     pub decisions: Vec<Decision>,
     pub allocations: Vec<Allocation>,
+    /// How busy each allocation's simulated users are (one per allocation, same order).
+    pub profiles: Vec<UsageProfile>,
+    /// Daily usage rows: empty from [`demo_data`] (the server records usage
+    /// from its status source); [`DemoData::simulate_usage`] fills it offline.
     pub usage: Vec<DailyUsage>,
     pub audit: Vec<AuditEntry>,
     /// Accounts to create in demo mode (no passwords here).
@@ -136,7 +143,7 @@ pub fn demo_data(spec: &DemoSpec, seed: u64, today: NaiveDate, cat: &Catalogue) 
     let round = plan::round(spec, &pools, &planned, cat)?;
     let mut requests = plan::requests(spec, &round, &planned, &mut rng)?;
     let out = outcomes::decide(spec, &round, &mut requests, &planned, today, &mut rng)?;
-    let usage = usage_gen::usage(&round, &out.allocations, today, &mut rng);
+    let profiles = profiles::profiles(&out.allocations, today, &mut rng);
     let accounts = accounts(&requests);
     Ok(DemoData {
         source: DataSource::Demo,
@@ -148,10 +155,39 @@ pub fn demo_data(spec: &DemoSpec, seed: u64, today: NaiveDate, cat: &Catalogue) 
         conflicts: out.conflicts,
         decisions: out.decisions,
         allocations: out.allocations,
-        usage,
+        profiles,
+        usage: Vec::new(),
         audit: out.audit,
         accounts,
     })
+}
+
+impl DemoData {
+    /// The allocations as the demo simulator's accounts: award, period and
+    /// how busy their users are (pass to `Simulator::with_accounts`).
+    pub fn sim_accounts(&self) -> Vec<crate::sim::SimAccount> {
+        profiles::sim_accounts(&self.round, &self.allocations, &self.profiles)
+    }
+
+    /// Fills `usage` with what the simulator's jobs use over the `days` KST
+    /// days before `today`, read as the monitor reads a status source
+    /// (cumulative counters at each KST midnight). CPU-bound: about a second
+    /// per simulated month in an optimised build.
+    pub fn simulate_usage(&mut self, cat: &Catalogue, config: crate::sim::SimConfig, days: u32) {
+        use crate::accounting::UsageMeter;
+        let end = crate::time::kst_midnight(self.today);
+        let start = end - i64::from(days) * 86_400;
+        let mut sim = crate::sim::Simulator::with_accounts(cat.clone(), config, self.sim_accounts(), start);
+        let map = super::account::AccountMap::new(&self.allocations);
+        let mut meter = UsageMeter::new();
+        meter.observe(start, &sim.account_usage());
+        let mut rows = Vec::new();
+        for day in 1..=i64::from(days) {
+            sim.advance_to(start + day * 86_400);
+            rows.extend(map.daily_usage(&meter.observe(sim.now(), &sim.account_usage())));
+        }
+        self.usage = rows;
+    }
 }
 
 /// Staff, reviewers, and one researcher per applicant of the first five requests.

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::account::account_code;
 use super::decision::Decision;
 use super::ids::{AllocationId, RequestId, RoundId};
 use super::request::Request;
@@ -17,6 +18,10 @@ pub struct Allocation {
     pub id: AllocationId,
     pub request: RequestId,
     pub round: RoundId,
+    /// Project account its holders run jobs under (Slurm `--account`), e.g.
+    /// `r2026-1-0042`; see [`account_code`]. Empty in records made before accounts existed.
+    #[serde(default)]
+    pub account: String,
     pub pool: String,
     pub unit: PoolUnit,
     /// Amount awarded, in `unit` (servers, GPU-hours or node-hours).
@@ -60,6 +65,7 @@ impl Allocation {
             id,
             request: request.id,
             round: round.id.clone(),
+            account: account_code(&round.id, request.id),
             pool: pool.pool.clone(),
             unit: pool.unit,
             amount: decision.amount,
@@ -67,6 +73,15 @@ impl Allocation {
             start: request.period_start,
             end: request.period_end,
         })
+    }
+
+    /// Its project account code (derived from round and request when the record has none).
+    pub fn account_code(&self) -> String {
+        if self.account.is_empty() {
+            account_code(&self.round, self.request)
+        } else {
+            self.account.clone()
+        }
     }
 
     /// Days of the period (inclusive).

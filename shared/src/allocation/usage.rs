@@ -111,6 +111,7 @@ mod tests {
             id: AllocationId(1),
             request: RequestId(1),
             round: RoundId("r".into()),
+            account: "rr-0001".into(),
             pool: pool.pool.clone(),
             unit: PoolUnit::Servers,
             amount: 1,

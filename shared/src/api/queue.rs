@@ -21,7 +21,22 @@ pub struct QueueSnapshot {
     pub running: Vec<RunningJob>,
     /// Pending jobs, in queue order (head first).
     pub pending: Vec<PendingJob>,
+    /// Every pending job of the pool by the scheduler's reason (`Resources`,
+    /// `Priority`, `ReqNodeNotAvail`, …), most common first; empty for the demo.
+    /// `pending` holds only the jobs that wait for resources or priority.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending_reasons: Vec<PendingReason>,
     pub source: DataSource,
+}
+
+/// How many pending jobs wait for one reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PendingReason {
+    /// Slurm's reason code, e.g. `Resources`.
+    pub reason: String,
+    /// Pending jobs with that reason.
+    pub jobs: u32,
 }
 
 /// A running job as the scheduler plans with it.

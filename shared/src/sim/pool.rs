@@ -9,7 +9,8 @@ use crate::api::{GpuCounts, PoolStatus};
 use crate::catalogue::{Catalogue, Pool};
 use crate::status::{pool_status, NodeCounts};
 
-use super::scheduler::{NodeState, PoolScheduler, Started};
+use super::ledger::Ledger;
+use super::scheduler::{JobId, NodeState, PoolScheduler, Started};
 use super::workload::Workload;
 
 /// Share of node power drawn by a busy node (GPUs rarely sit at board power).
@@ -28,6 +29,8 @@ pub struct PoolSim {
     pub pool: usize,
     pub sched: PoolScheduler,
     pub workload: Workload,
+    /// Who owns each job and the GPU-seconds per account.
+    pub(crate) ledger: Ledger,
     /// (start time, wait seconds) of recent starts, oldest first.
     recent_starts: VecDeque<(i64, i64)>,
     /// Every start, for invariant tests (kept only in test builds).
@@ -43,6 +46,7 @@ impl PoolSim {
             pool,
             sched: PoolScheduler::new(def.nodes_in_service),
             workload: Workload::for_pool(def),
+            ledger: Ledger::new(def.gpus_per_node),
             recent_starts: VecDeque::new(),
             #[cfg(test)]
             start_log: Vec::new(),
@@ -66,6 +70,7 @@ impl PoolSim {
         let queued: Vec<_> = self.sched.queue().iter().cloned().collect();
         let started = self.sched.schedule(now);
         for s in &started {
+            self.ledger.started(s.id, s.start);
             self.recent_starts.push_back((s.start, s.wait));
             #[cfg(test)]
             if let Some(j) = queued.iter().find(|j| j.id == s.id) {
@@ -78,11 +83,27 @@ impl PoolSim {
         started
     }
 
-    /// Takes `count` nodes from `first` (wrapping) out of service.
-    pub fn take_out_range(&mut self, first: u32, count: u32, state: NodeState) {
+    /// Ends job `id` at `now` (it finished); false if it was no longer running.
+    pub fn finish(&mut self, id: JobId, now: i64) -> bool {
+        let ended = self.sched.finish(id).is_some();
+        if ended {
+            self.ledger.ended(id, now);
+        }
+        ended
+    }
+
+    /// Takes node `n` out of service at `now`, killing the job on it.
+    pub fn take_out(&mut self, n: u32, state: NodeState, now: i64) {
+        if let Some(killed) = self.sched.take_out(n, state) {
+            self.ledger.ended(killed, now);
+        }
+    }
+
+    /// Takes `count` nodes from `first` (wrapping) out of service at `now`.
+    pub fn take_out_range(&mut self, first: u32, count: u32, state: NodeState, now: i64) {
         let total = self.nodes_in_service();
         for k in 0..count.min(total) {
-            self.sched.take_out((first + k) % total, state);
+            self.take_out((first + k) % total, state, now);
         }
     }
 

@@ -35,6 +35,7 @@ impl Simulator {
                     gpus_per_node: pool.gpus_per_node,
                     running,
                     pending,
+                    pending_reasons: Vec::new(),
                     source: DataSource::Demo,
                 }
             })

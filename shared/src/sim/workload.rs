@@ -67,6 +67,21 @@ impl Workload {
         }
     }
 
+    /// Σ over job widths `w ≤ nodes` of (share of the workload's busy
+    /// node-seconds in jobs `w` wide) × `w`, in nodes: what an account that
+    /// takes width-`w` jobs with a chance proportional to `w` draws from
+    /// (run times do not depend on width).
+    pub fn width_weighted_share_up_to(&self, nodes: u32) -> f64 {
+        let total: f64 = self.widths.iter().map(|(w, p)| f64::from(*w) * p).sum();
+        let narrow: f64 =
+            self.widths.iter().filter(|(w, _)| *w <= nodes).map(|(w, p)| f64::from(*w) * f64::from(*w) * p).sum();
+        if total > 0.0 {
+            narrow / total
+        } else {
+            0.0
+        }
+    }
+
     /// Seconds until the next arrival (exponential inter-arrival times).
     pub fn next_gap(&self, rng: &mut impl Rng) -> i64 {
         let u: f64 = rng.gen_range(f64::EPSILON..1.0);

@@ -57,6 +57,7 @@ pub fn synthetic_snapshot(
         gpus_per_node,
         running,
         pending,
+        pending_reasons: Vec::new(),
         source: DataSource::Demo,
     }
 }

@@ -16,6 +16,7 @@ fn snapshot(nodes_up: u32, running: Vec<RunningJob>, pending: Vec<PendingJob>) -
         gpus_per_node: 4,
         running,
         pending,
+        pending_reasons: Vec::new(),
         source: DataSource::Demo,
     }
 }

@@ -19,6 +19,14 @@ fn demo() -> DemoData {
     demo_data(&FIRST_CALL_2026, 2026, today(), &Catalogue::embedded().unwrap()).unwrap()
 }
 
+/// The demo with three weeks of usage from the simulator.
+fn demo_with_usage() -> DemoData {
+    let mut d = demo();
+    let config = crate::sim::SimConfig { warm_up_seconds: 86_400, ..crate::sim::SimConfig::default() };
+    d.simulate_usage(&Catalogue::embedded().unwrap(), config, 21);
+    d
+}
+
 #[test]
 fn the_demo_round_matches_the_first_2026_call_exactly() {
     let d = demo();
@@ -55,7 +63,7 @@ fn the_demo_is_labelled_and_deterministic() {
 
 #[test]
 fn the_demo_records_are_consistent() {
-    let d = demo();
+    let d = demo_with_usage();
     assert_eq!(d.reviews.len(), 514 * 3);
     assert!(!d.conflicts.is_empty(), "some reviewers share an organisation with applicants");
     for r in &d.reviews {
@@ -79,7 +87,7 @@ fn the_demo_records_are_consistent() {
 
 #[test]
 fn the_demo_overview_flags_idle_allocations() {
-    let d = demo();
+    let d = demo_with_usage();
     let input = OverviewInput {
         round: &d.round,
         requests: &d.requests,
@@ -124,4 +132,19 @@ fn a_proposal_for_the_demo_round_fills_every_pool_within_capacity() {
     for t in &p.pools {
         assert!(t.proposed <= t.capacity && t.proposed + 2 >= t.capacity, "{t:?}");
     }
+}
+
+#[test]
+fn the_demo_allocations_use_about_what_their_simulated_users_want() {
+    let d = demo_with_usage();
+    // Over the last 7 of the 21 simulated days (no idle profile changes inside it).
+    let from = today().checked_sub_days(chrono::Days::new(7)).unwrap();
+    let accounts = d.sim_accounts();
+    let mut wanted = 0.0;
+    for a in &accounts {
+        let t = crate::time::kst_midnight(from);
+        wanted += a.demand_gpus(t) * 24.0 * 7.0;
+    }
+    let used: f64 = d.usage.iter().filter(|u| u.day >= from && u.day < today()).map(|u| u.gpu_hours).sum();
+    assert!((0.8..1.2).contains(&(used / wanted)), "used {used:.0} of {wanted:.0} GPU-hours wanted");
 }

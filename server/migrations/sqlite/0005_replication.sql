@@ -1,6 +1,6 @@
 -- The latest live status snapshot, written by the replica that polls the
 -- sources. Only used on PostgreSQL, where several replicas share the
--- database (see postgres/0004_replication.sql); kept here so both dialects
+-- database (see postgres/0005_replication.sql); kept here so both dialects
 -- have the same schema and numbering. One row.
 CREATE TABLE live_snapshot (
     id         INTEGER PRIMARY KEY CHECK (id = 1),

@@ -1,0 +1,81 @@
+//! `/jobs` and `squeue --json`. The fields read here have the same names and
+//! meanings in v0.0.36 to v0.0.38 (v0.0.38 adds `container`, `prefer` and
+//! `group_name`; v0.0.36 leaves `user_name` empty).
+
+use serde::Deserialize;
+
+use super::super::gres::gpu_count;
+use super::super::hostlist;
+use super::super::model::{Job, JobState, Parsed};
+use super::super::SlurmError;
+use super::{body, finite, read, time};
+
+#[derive(Deserialize)]
+struct Answer {
+    #[serde(default)]
+    jobs: Vec<JobV36>,
+}
+
+#[derive(Deserialize)]
+struct JobV36 {
+    job_id: u64,
+    name: Option<String>,
+    account: Option<String>,
+    user_name: Option<String>,
+    partition: Option<String>,
+    job_state: Option<String>,
+    state_reason: Option<String>,
+    state_description: Option<String>,
+    submit_time: Option<i64>,
+    start_time: Option<i64>,
+    end_time: Option<i64>,
+    time_limit: Option<i64>,
+    node_count: Option<i64>,
+    nodes: Option<String>,
+    tres_per_node: Option<String>,
+    tres_per_job: Option<String>,
+    tres_per_task: Option<String>,
+    tasks: Option<i64>,
+    #[serde(default)]
+    gres_detail: Vec<String>,
+    priority: Option<i64>,
+}
+
+/// Reads a `/jobs` answer (or `squeue --json`) of any supported version.
+pub fn parse_jobs(text: &str) -> Result<Parsed<Job>, SlurmError> {
+    read(text, "jobs", |_, text| Ok(body::<Answer>(text, "jobs")?.jobs.into_iter().map(job).collect()))
+}
+
+fn job(j: JobV36) -> Job {
+    let node_count = finite(j.node_count).unwrap_or(0).max(1);
+    let allocated: u32 = j.gres_detail.iter().map(|d| gpu_count(d)).sum();
+    let requested = gpu_count(j.tres_per_node.as_deref().unwrap_or_default()) * node_count
+        + gpu_count(j.tres_per_job.as_deref().unwrap_or_default())
+        + gpu_count(j.tres_per_task.as_deref().unwrap_or_default()) * finite(j.tasks).unwrap_or(1);
+    let partitions = j
+        .partition
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect();
+    Job {
+        id: j.job_id,
+        name: j.name.unwrap_or_default(),
+        account: j.account.unwrap_or_default(),
+        user: j.user_name.unwrap_or_default(),
+        partitions,
+        state: JobState::parse(j.job_state.as_deref().unwrap_or("PENDING")),
+        reason: j.state_reason.unwrap_or_default(),
+        reason_detail: j.state_description.unwrap_or_default(),
+        submit_time: time(j.submit_time).unwrap_or(0),
+        start_time: time(j.start_time),
+        end_time: time(j.end_time),
+        time_limit_minutes: finite(j.time_limit),
+        node_count,
+        nodes: hostlist::expand(j.nodes.as_deref().unwrap_or_default()),
+        gpus: if allocated > 0 { allocated } else { requested },
+        priority: j.priority.and_then(|p| u64::try_from(p).ok()).unwrap_or(0),
+    }
+}
