@@ -142,6 +142,13 @@ async fn two_replicas_on_one_postgres_poll_once_serve_the_same_state_and_take_ov
     let event = sse.next("programme", Duration::from_secs(10)).await;
     assert_eq!((event["round"].as_str(), event["change"].as_str()), (Some(round.as_str()), Some("decision")));
 
+    // Sessions live in the database: signed in through A is signed in on B
+    // (cookies ignore the port, as behind one address).
+    let committee = a.client_as("demo.committee").await;
+    let on_b: serde_json::Value =
+        committee.get(format!("{}/api/v1/auth/session", b.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(on_b["user"]["username"], "demo.committee", "{on_b}");
+
     // A stops: B takes the lock over and polls by itself.
     a.stop();
     eventually(Duration::from_secs(20), "B takes over polling", || async {
