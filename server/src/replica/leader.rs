@@ -111,8 +111,11 @@ pub(super) async fn elect(
         }
         tracing::info!(replica = replica.id, "this replica polls the status sources");
         replica.set_leader(true);
+        // At start-up the current snapshot is this replica's own first one; on a
+        // take-over it is the old leader's, already shared: only new ones go out.
+        let own_current = first.is_some();
         let job = first.take().unwrap_or_else(|| poller(tx.clone()));
-        let share = relay::share(replica.clone(), tx.subscribe());
+        let share = relay::share(replica.clone(), tx.subscribe(), own_current);
         tokio::select! {
             r = job => match r {
                 Ok(()) => tracing::warn!("the status poller stopped"),

@@ -52,10 +52,14 @@ async fn write_snapshot(pool: &PgPool, leader: &str, live: &Live) -> anyhow::Res
     Ok(())
 }
 
-/// While leading: stores and announces the current snapshot, then every new
-/// one. Never returns (pending forever on SQLite, where nobody listens).
-pub(super) async fn share(replica: Arc<Replica>, mut rx: watch::Receiver<Arc<Live>>) {
+/// While leading: stores and announces every new snapshot, and the current
+/// one first when `current` (this replica's own). Never returns (pending
+/// forever on SQLite, where nobody listens).
+pub(super) async fn share(replica: Arc<Replica>, mut rx: watch::Receiver<Arc<Live>>, current: bool) {
     let Db::Postgres(pool) = replica.storage.db() else { return std::future::pending().await };
+    if !current && rx.changed().await.is_err() {
+        return std::future::pending().await;
+    }
     loop {
         let live = rx.borrow_and_update().clone();
         match write_snapshot(pool, &replica.id, &live).await {
