@@ -1,5 +1,7 @@
-//! Builds the application: storage, catalogue, source, history, monitor and
-//! router, bound to a listener (port 0 in tests).
+//! Builds the application: storage (SQLite or PostgreSQL), catalogue, the
+//! replica's role (the leader seeds the demo and runs the monitor, a follower
+//! relays the leader's snapshots), sessions and router, bound to a listener
+//! (port 0 in tests).
 
 use std::future::Future;
 use std::net::SocketAddr;
