@@ -61,7 +61,7 @@ pub struct DemoSettings {
 /// GPU telemetry; both together merge telemetry into Slurm's pools.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SystemSources {
-    /// The Slurm source's settings (seam: parsed by the Slurm source when built in).
+    /// The Slurm source's table, read by `source::slurm::SlurmConfig::for_system`.
     #[serde(default)]
     pub slurm: Option<serde_json::Value>,
     #[serde(default)]

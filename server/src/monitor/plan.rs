@@ -11,6 +11,7 @@ use kairr_shared::feeds::Backoff;
 use super::feed::Feed;
 use crate::settings::Settings;
 use crate::source::prometheus::PrometheusSource;
+use crate::source::slurm::{SlurmConfig, SlurmSource};
 use crate::source::{DemoSource, Schedule};
 
 /// How one system is fed: indices into the monitor's feeds.
@@ -56,11 +57,17 @@ pub fn build(
             continue;
         };
         let id = &system.id;
-        if cfg.slurm.is_some() {
-            // Seam for the Slurm source (server/src/source/slurm.rs): its feed goes here as `base`.
-            bail!("sources.{id}.slurm: the Slurm source is not available in this build");
-        }
-        let base = None;
+        let base = match &cfg.slurm {
+            Some(table) => {
+                let config = SlurmConfig::for_system(id, table.clone()).map_err(anyhow::Error::msg)?;
+                let schedule = config.schedule();
+                let source =
+                    SlurmSource::new(config, catalogue.clone()).with_context(|| format!("sources.{id}.slurm"))?;
+                feeds.push(Feed::new(Box::new(source), schedule, stale_after));
+                Some(feeds.len() - 1)
+            }
+            None => None,
+        };
         let telemetry = match &cfg.prometheus {
             Some(p) => {
                 for pool in p.pools.keys() {
