@@ -298,12 +298,11 @@ async fn the_slurm_source_reads_a_real_cluster_as_sinfo_and_squeue_report_it() {
         assert_eq!(q.pending.len() as u32, waiting, "{label}");
         assert!(q.running.iter().all(|r| r.remaining_seconds > 0 && r.remaining_seconds <= 120 * 60), "{label}");
         let maint: Vec<_> = poll.maintenance.iter().map(|m| (m.pool_id.as_str(), m.state)).collect();
-        let want_maint = if label.contains("v0.0.36") || *label == "cli" {
-            vec![]
-        } else {
-            vec![("testhpc-gpu", MaintenanceState::Scheduled)]
-        };
-        assert_eq!(maint, want_maint, "{label}: maintenance reservations (none in v0.0.36 or the CLI)");
+        let want_maint =
+            if label.contains("v0.0.36") { vec![] } else { vec![("testhpc-gpu", MaintenanceState::Scheduled)] };
+        assert_eq!(maint, want_maint, "{label}: maintenance reservations (none in v0.0.36)");
+        let limit = poll.systems[0].pools.iter().find(|p| p.id == "testhpc-gpu").unwrap().walltime_limit_hours;
+        assert_eq!(limit, Some(48), "{label}: the partition's MaxTime");
     }
     assert_eq!(sources[3].1.api_version(), Some(ApiVersion::V0038), "auto-detection picks the newest version");
     let usage = sources[2].1.usage();

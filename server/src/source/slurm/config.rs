@@ -16,7 +16,7 @@ use crate::settings::Secret;
 pub enum SlurmMode {
     /// slurmrestd over HTTP with a JWT (`[rest]`).
     Rest,
-    /// `sinfo --json` and `squeue --json` on this machine (`[cli]`).
+    /// `sinfo --json`, `squeue --json` and `scontrol show … --oneliner` on this machine (`[cli]`).
     Cli,
 }
 
@@ -61,13 +61,15 @@ fn auto() -> VersionChoice {
 pub struct CliConfig {
     pub sinfo: PathBuf,
     pub squeue: PathBuf,
+    /// For partition limits and maintenance reservations.
+    pub scontrol: PathBuf,
     /// Passed to the commands as `SLURM_CONF` when set.
     pub slurm_conf: Option<PathBuf>,
 }
 
 impl Default for CliConfig {
     fn default() -> Self {
-        CliConfig { sinfo: "sinfo".into(), squeue: "squeue".into(), slurm_conf: None }
+        CliConfig { sinfo: "sinfo".into(), squeue: "squeue".into(), scontrol: "scontrol".into(), slurm_conf: None }
     }
 }
 
