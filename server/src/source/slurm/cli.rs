@@ -48,7 +48,11 @@ pub async fn read(config: &CliConfig, timeout: Duration) -> Result<Cluster, Stri
         run(config, &config.scontrol, &["show", "reservation", "--oneliner"], timeout),
     )
     .await?;
-    let nodes = parse_nodes(&nodes).map_err(|e| e.to_string())?.items;
-    let jobs = parse_jobs(&jobs).map_err(|e| e.to_string())?.items;
-    Ok(Cluster::assemble(nodes, parse_partitions_text(&partitions), jobs, parse_reservations_text(&reservations)))
+    // Large clusters print megabytes of JSON: parse off the async workers.
+    let parse = move || {
+        let nodes = parse_nodes(&nodes).map_err(|e| e.to_string())?.items;
+        let jobs = parse_jobs(&jobs).map_err(|e| e.to_string())?.items;
+        Ok(Cluster::assemble(nodes, parse_partitions_text(&partitions), jobs, parse_reservations_text(&reservations)))
+    };
+    tokio::task::spawn_blocking(parse).await.map_err(|e| format!("parsing: {e}"))?
 }
