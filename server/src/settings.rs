@@ -82,7 +82,7 @@ impl Default for DatabaseSettings {
 /// GPU telemetry; both together merge telemetry into Slurm's pools.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SystemSources {
-    /// The Slurm source's settings (seam: parsed by the Slurm source when built in).
+    /// The Slurm source's table, read by `source::slurm::SlurmConfig::for_system`.
     #[serde(default)]
     pub slurm: Option<serde_json::Value>,
     #[serde(default)]

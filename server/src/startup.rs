@@ -52,7 +52,7 @@ impl Application {
     /// seeds the demo data and starts the monitor; a follower serves the
     /// leader's snapshots. Then binds.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        let storage = Storage::open(&settings).await?;
+        let storage = Storage::connect(&settings).await?;
         let catalogue = load_catalogue(&settings)?;
         let metrics = Arc::new(Metrics::default());
         let retry = Duration::from_secs(u64::from(settings.database.leader_retry_seconds));
@@ -222,7 +222,7 @@ pub async fn create_admin(
     if password.chars().count() < crate::accounts::MIN_PASSWORD_LEN {
         anyhow::bail!("password must be at least {} characters", crate::accounts::MIN_PASSWORD_LEN);
     }
-    let storage = Storage::open(settings).await?;
+    let storage = Storage::connect(settings).await?;
     let info = UserInfo {
         username: username.into(),
         display_name: display_name.into(),

@@ -87,15 +87,15 @@ where
 impl Storage {
     /// Opens and migrates the database the settings name: PostgreSQL when
     /// `database.url` is set, else the SQLite file `database_path`.
-    pub async fn open(settings: &Settings) -> anyhow::Result<Storage> {
+    pub async fn connect(settings: &Settings) -> anyhow::Result<Storage> {
         match &settings.database.url {
             Some(url) => Storage::open_postgres(url.expose(), settings.database.max_connections).await,
-            None => Storage::open_sqlite(&settings.database_path).await,
+            None => Storage::open(&settings.database_path).await,
         }
     }
 
     /// Opens (creating folder and file when missing) and migrates an SQLite database.
-    pub async fn open_sqlite(path: &Path) -> anyhow::Result<Storage> {
+    pub async fn open(path: &Path) -> anyhow::Result<Storage> {
         Storage::migrated(Db::sqlite(path).await?).await
     }
 

@@ -83,7 +83,7 @@ async fn the_audit_log_refuses_updates_and_deletes_of_real_entries() {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = support::test_settings(dir.path());
     support::db::use_fresh_database(&mut settings).await;
-    let storage = kairr_server::storage::Storage::open(&settings).await.unwrap();
+    let storage = kairr_server::storage::Storage::connect(&settings).await.unwrap();
     let db = storage.db();
     let insert = "INSERT INTO audit_log (at, actor, action, source, body) VALUES (1, 'kim', 'decide', $1, '{}')";
     execute(db, insert, &[Arg::Text("real")]).await.unwrap();

@@ -6,114 +6,17 @@
 //! recovers by itself. All through `GET /api/v1/status`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod prom_rig;
 mod support;
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kairr_server::settings::SystemSources;
 use kairr_server::source::prometheus::PrometheusConfig;
 use kairr_shared::telemetry::PoolQueries;
+use prom_rig::{dcgm, free_port, Exporter, Prometheus};
 use serde_json::Value;
-
-/// A `/metrics` endpoint whose body (or failure status) the test changes.
-#[derive(Clone)]
-struct Exporter {
-    body: Arc<Mutex<Option<String>>>,
-    addr: SocketAddr,
-}
-
-impl Exporter {
-    async fn start(body: Option<String>) -> Exporter {
-        let body = Arc::new(Mutex::new(body));
-        let shared = body.clone();
-        let app = axum::Router::new().route(
-            "/metrics",
-            axum::routing::get(move || {
-                let b = shared.lock().unwrap().clone();
-                async move {
-                    match b {
-                        Some(text) => (axum::http::StatusCode::OK, text),
-                        None => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "exporter down".to_owned()),
-                    }
-                }
-            }),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Exporter { body, addr }
-    }
-
-    fn set(&self, body: Option<String>) {
-        *self.body.lock().unwrap() = body;
-    }
-}
-
-/// DCGM exporter text for one node: per-GPU utilisation (%) and power (W).
-fn dcgm(host: &str, gpus: &[(u32, f64)]) -> String {
-    let mut out = String::from("# TYPE DCGM_FI_DEV_GPU_UTIL gauge\n");
-    for (i, (util, _)) in gpus.iter().enumerate() {
-        out += &format!("DCGM_FI_DEV_GPU_UTIL{{gpu=\"{i}\",UUID=\"GPU-{host}-{i}\",Hostname=\"{host}\"}} {util}\n");
-    }
-    out += "# TYPE DCGM_FI_DEV_POWER_USAGE gauge\n";
-    for (i, (_, watts)) in gpus.iter().enumerate() {
-        out += &format!("DCGM_FI_DEV_POWER_USAGE{{gpu=\"{i}\",UUID=\"GPU-{host}-{i}\",Hostname=\"{host}\"}} {watts}\n");
-    }
-    out
-}
-
-/// A real Prometheus on loopback; killed on drop.
-struct Prometheus {
-    child: Child,
-    port: u16,
-    dir: PathBuf,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-impl Prometheus {
-    fn start(dir: &Path, port: u16, targets: &[SocketAddr]) -> Prometheus {
-        let version = Command::new("prometheus").arg("--version").output();
-        assert!(
-            version.is_ok_and(|o| o.status.success()),
-            "the `prometheus` binary is missing: install Debian's `prometheus` package (`./kairr test` does)"
-        );
-        let list: Vec<String> = targets.iter().map(|a| format!("'{a}'")).collect();
-        let config = format!(
-            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: dcgm\n    \
-             static_configs:\n      - targets: [{}]\n",
-            list.join(", ")
-        );
-        std::fs::write(dir.join("prometheus.yml"), config).unwrap();
-        let child = Command::new("prometheus")
-            .arg(format!("--config.file={}", dir.join("prometheus.yml").display()))
-            .arg(format!("--storage.tsdb.path={}", dir.join("data").display()))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("prometheus.log")).unwrap())
-            .spawn()
-            .unwrap();
-        Prometheus { child, port, dir: dir.to_owned() }
-    }
-
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Prometheus {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
 
 async fn kakao(app: &support::TestApp) -> (Value, Value) {
     let (code, body) = app.get_json("/api/v1/status").await;

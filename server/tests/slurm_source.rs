@@ -11,9 +11,9 @@
 //! Without them the test fails, saying so.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: failing fast is the point
 
+mod slurm_cluster;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use kairr_server::source::slurm::{CliConfig, RestConfig, SlurmConfig, SlurmMode, SlurmSource, VersionChoice};
@@ -21,100 +21,10 @@ use kairr_server::source::{SourcePoll, StatusSource};
 use kairr_shared::api::MaintenanceState;
 use kairr_shared::catalogue::Catalogue;
 use kairr_shared::slurm::{ApiVersion, SlurmMapping};
+use slurm_cluster::{load, require_slurm, Cluster};
 
 /// Seconds a poll may take in these tests.
 const TIMEOUT_S: u32 = 4;
-
-/// A running cluster; stopped (jobs cancelled, daemons ended) when dropped, even on failure.
-struct Cluster {
-    dir: tempfile::TempDir,
-    url: String,
-}
-
-impl Cluster {
-    fn script() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/slurm-cluster.sh")
-    }
-
-    fn base(&self) -> PathBuf {
-        self.dir.path().join("c")
-    }
-
-    fn conf(&self) -> PathBuf {
-        self.base().join("etc/slurm.conf")
-    }
-
-    fn start() -> Cluster {
-        let dir = tempfile::Builder::new().prefix("kairr-slurm-").tempdir().unwrap();
-        let port = free_port_range(10);
-        let out = Command::new(Cluster::script())
-            .args(["up", dir.path().join("c").to_str().unwrap(), &port.to_string()])
-            .output()
-            .unwrap();
-        let cluster = Cluster { dir, url: format!("http://127.0.0.1:{}", port + 9) };
-        assert!(
-            out.status.success(),
-            "slurm-cluster.sh up failed:\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        cluster
-    }
-
-    fn script_cmd(&self, cmd: &str) {
-        let out = Command::new(Cluster::script()).args([cmd, self.base().to_str().unwrap()]).output().unwrap();
-        assert!(out.status.success(), "slurm-cluster.sh {cmd}: {}", String::from_utf8_lossy(&out.stderr));
-    }
-
-    /// Runs a Slurm client command (bounded: clients retry while the controller is down).
-    fn slurm(&self, args: &[&str]) -> String {
-        let out = Command::new("timeout").arg("10").args(args).env("SLURM_CONF", self.conf()).output().unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn sbatch(&self, args: &[&str]) {
-        let mut all = vec!["sbatch", "-o", "/dev/null", "--wrap", "sleep 900"];
-        all.extend_from_slice(args);
-        self.slurm(&all);
-    }
-
-    fn token(&self) -> PathBuf {
-        self.base().join("jwt.token")
-    }
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        let _ = Command::new(Cluster::script()).args(["down", self.base().to_str().unwrap_or("")]).output();
-    }
-}
-
-/// A first port such that it and the `n - 1` after it are free.
-fn free_port_range(n: u16) -> u16 {
-    for _ in 0..200 {
-        let p = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        if p > 65_000 - n {
-            continue;
-        }
-        if (p..p + n).all(|q| std::net::TcpListener::bind(("127.0.0.1", q)).is_ok()) {
-            return p;
-        }
-    }
-    panic!("no {n} consecutive free ports");
-}
-
-fn require_slurm() {
-    let missing: Vec<&str> = ["munged", "slurmctld", "slurmd", "slurmrestd", "sinfo", "squeue", "sbatch", "scontrol"]
-        .into_iter()
-        .filter(|b| !Command::new("sh").args(["-c", &format!("command -v {b}")]).output().unwrap().status.success())
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "Slurm is not installed (missing {missing:?}): run ./kairr test, or apt-get install --no-install-recommends \
-         slurm-wlm slurmctld slurmd slurmrestd slurm-client munge slurm-wlm-jwt-plugin"
-    );
-}
 
 /// What `sinfo` and `squeue` say about one partition.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -218,51 +128,6 @@ fn sources(c: &Cluster) -> Vec<(&'static str, SlurmSource)> {
     ]
 }
 
-/// Waits until `done` holds (checked every 200 ms), or fails after `secs`.
-fn wait_until(secs: u64, what: &str, mut done: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(start.elapsed() < Duration::from_secs(secs), "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
-/// Jobs so that some run and some pend; g3 draining with a job on it; g4 has no slurmd.
-fn load(c: &Cluster) {
-    c.sbatch(&["-p", "gpu", "-w", "g3", "--gres=gpu:2", "-t", "30", "-A", "proj-a", "-J", "on-g3"]);
-    wait_until(20, "the job on g3 to run", || c.slurm(&["squeue", "-h", "-t", "R", "-o", "%i"]).lines().count() == 1);
-    c.slurm(&["scontrol", "update", "nodename=g3", "state=drain", "reason=disk check"]);
-    c.sbatch(&["-p", "gpu", "--gres=gpu:a100:4", "-t", "60", "-A", "proj-a", "-J", "train-a"]);
-    c.sbatch(&["-p", "gpu", "--gres=gpu:a100:4", "-t", "120", "-A", "proj-b", "-J", "train-b"]);
-    c.sbatch(&["-p", "gpu", "--gres=gpu:a100:8", "-t", "90", "-A", "proj-a", "-J", "train-c"]);
-    c.sbatch(&["-p", "gpu", "--gres=gpu:a100:8", "-N", "2", "-t", "240", "-A", "proj-c", "-J", "big"]);
-    c.sbatch(&["-p", "gpu", "--gres=gpu:8", "-t", "30", "-A", "proj-b", "-J", "after"]);
-    c.sbatch(&["-p", "gpu", "-w", "g3", "--gres=gpu:1", "-t", "10", "-A", "proj-b", "-J", "want-g3"]);
-    c.sbatch(&["-p", "gpu", "-H", "--gres=gpu:1", "-t", "10", "-A", "proj-a", "-J", "held"]);
-    c.sbatch(&["-p", "cpu", "-c", "32", "-t", "20", "-A", "proj-d"]);
-    c.sbatch(&["-p", "cpu", "-c", "32", "-t", "20", "-A", "proj-d"]);
-    // A maintenance reservation in an hour (reported by REST v0.0.37+).
-    c.slurm(&[
-        "scontrol",
-        "create",
-        "reservation",
-        "reservationname=maint-g2",
-        "starttime=now+1hour",
-        "duration=60",
-        "nodes=g2",
-        "flags=maint,ignore_jobs",
-        "users=root",
-    ]);
-    // Settled: 5 running (g3, g1 twice, g2, c1), every pending job evaluated, g4 not responding.
-    wait_until(30, "jobs to settle", || {
-        let q = c.slurm(&["squeue", "-h", "-t", "R,PD", "-o", "%T|%r"]);
-        let running = q.lines().filter(|l| l.starts_with("RUNNING")).count();
-        let unevaluated = q.lines().any(|l| l.starts_with("PENDING|None"));
-        let g4 = c.slurm(&["sinfo", "-h", "-N", "-n", "g4", "-o", "%T"]);
-        running == 5 && !unevaluated && g4.trim().ends_with('*')
-    });
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_slurm_source_reads_a_real_cluster_as_sinfo_and_squeue_report_it() {
     require_slurm();
@@ -298,12 +163,11 @@ async fn the_slurm_source_reads_a_real_cluster_as_sinfo_and_squeue_report_it() {
         assert_eq!(q.pending.len() as u32, waiting, "{label}");
         assert!(q.running.iter().all(|r| r.remaining_seconds > 0 && r.remaining_seconds <= 120 * 60), "{label}");
         let maint: Vec<_> = poll.maintenance.iter().map(|m| (m.pool_id.as_str(), m.state)).collect();
-        let want_maint = if label.contains("v0.0.36") || *label == "cli" {
-            vec![]
-        } else {
-            vec![("testhpc-gpu", MaintenanceState::Scheduled)]
-        };
-        assert_eq!(maint, want_maint, "{label}: maintenance reservations (none in v0.0.36 or the CLI)");
+        let want_maint =
+            if label.contains("v0.0.36") { vec![] } else { vec![("testhpc-gpu", MaintenanceState::Scheduled)] };
+        assert_eq!(maint, want_maint, "{label}: maintenance reservations (none in v0.0.36)");
+        let limit = poll.systems[0].pools.iter().find(|p| p.id == "testhpc-gpu").unwrap().walltime_limit_hours;
+        assert_eq!(limit, Some(48), "{label}: the partition's MaxTime");
     }
     assert_eq!(sources[3].1.api_version(), Some(ApiVersion::V0038), "auto-detection picks the newest version");
     let usage = sources[2].1.usage();

@@ -5,7 +5,8 @@
 //! Slurm's REST schema changes with every release, so each supported version
 //! (`v0.0.36` to `v0.0.38`, what Slurm 22.05 serves; its command-line JSON is
 //! v0.0.38) is read by its own serde types in `wire/` into one internal model
-//! (`model.rs`); an unknown version is an error naming it and the supported
+//! (`model.rs`), as are `scontrol`'s one-line records (`scontrol.rs`, for
+//! partitions and reservations in command-line mode); an unknown version is an error naming it and the supported
 //! ones. `view.rs` turns the model into the portal's API: a system's status,
 //! its pools' queues for the wait prediction, maintenance windows and
 //! per-account GPU use.
@@ -17,6 +18,7 @@ mod mapping;
 mod model;
 mod pool;
 mod queue;
+mod scontrol;
 mod usage;
 mod version;
 mod view;
@@ -28,6 +30,7 @@ mod tests;
 pub use classify::{classify, NodeClass};
 pub use mapping::SlurmMapping;
 pub use model::{Cluster, Job, JobState, Node, NodeBase, NodeFlags, NodeGpus, Parsed, Partition, Reservation};
+pub use scontrol::{duration_minutes, parse_partitions_text, parse_reservations_text};
 pub use usage::UsageIntegrator;
 pub use version::ApiVersion;
 pub use view::{view, SlurmView};

@@ -11,6 +11,7 @@ use kairr_shared::feeds::Backoff;
 use super::feed::Feed;
 use crate::settings::Settings;
 use crate::source::prometheus::PrometheusSource;
+use crate::source::slurm::{SlurmConfig, SlurmSource};
 use crate::source::{DemoSource, Schedule};
 
 /// How one system is fed: indices into the monitor's feeds.
@@ -56,11 +57,17 @@ pub fn build(
             continue;
         };
         let id = &system.id;
-        if cfg.slurm.is_some() {
-            // Seam for the Slurm source (server/src/source/slurm.rs): its feed goes here as `base`.
-            bail!("sources.{id}.slurm: the Slurm source is not available in this build");
-        }
-        let base = None;
+        let base = match &cfg.slurm {
+            Some(table) => {
+                let config = SlurmConfig::for_system(id, table.clone()).map_err(anyhow::Error::msg)?;
+                let schedule = config.schedule();
+                let source =
+                    SlurmSource::new(config, catalogue.clone()).with_context(|| format!("sources.{id}.slurm"))?;
+                feeds.push(Feed::new(Box::new(source), schedule, stale_after));
+                Some(feeds.len() - 1)
+            }
+            None => None,
+        };
         let telemetry = match &cfg.prometheus {
             Some(p) => {
                 for pool in p.pools.keys() {
@@ -85,4 +92,69 @@ pub fn build(
         plans.push(SystemPlan { system: system.clone(), base, telemetry });
     }
     Ok((feeds, plans))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use figment::providers::{Format, Serialized, Toml};
+    use figment::Figment;
+
+    use super::*;
+
+    fn settings(toml: &str) -> Settings {
+        Figment::from(Serialized::defaults(Settings::default())).merge(Toml::string(toml)).extract().unwrap()
+    }
+
+    /// The "A real deployment" configuration of README.md.
+    fn readme_deployment() -> String {
+        let readme = include_str!("../../../README.md");
+        let section = &readme[readme.find("### A real deployment").unwrap()..];
+        let block = &section[section.find("```toml\n").unwrap() + 8..];
+        block[..block.find("```").unwrap()].to_owned()
+    }
+
+    #[test]
+    fn the_readme_deployment_feeds_every_system_from_real_sources() {
+        let cat = Catalogue::embedded().unwrap();
+        let (feeds, plans) =
+            build(&settings(&readme_deployment()), &cat, || panic!("no system is left on the demo")).unwrap();
+        let names: Vec<&str> = feeds.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["slurm:kisti6", "prometheus:kisti6", "prometheus:kakao", "prometheus:nhn", "prometheus:naver"]
+        );
+        let shape: Vec<(&str, Option<usize>, Option<usize>)> =
+            plans.iter().map(|p| (p.system.id.as_str(), p.base, p.telemetry)).collect();
+        assert_eq!(
+            shape,
+            [("kisti6", Some(0), Some(1)), ("kakao", None, Some(2)), ("nhn", None, Some(3)), ("naver", None, Some(4))]
+        );
+    }
+
+    #[test]
+    fn systems_without_an_entry_stay_on_one_demo_feed() {
+        let cat = Catalogue::embedded().unwrap();
+        let demo = || DemoSource::new(cat.clone(), kairr_shared::sim::SimConfig::default(), 0);
+        let s = settings("[sources.naver.prometheus]\nurl = \"http://127.0.0.1:9\"\npools.naver-h200 = {}\n");
+        let (feeds, plans) = build(&s, &cat, demo).unwrap();
+        assert_eq!(feeds.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["demo", "prometheus:naver"]);
+        let bases: Vec<Option<usize>> = plans.iter().map(|p| p.base).collect();
+        assert_eq!(bases, [Some(0), Some(0), Some(0), None]);
+    }
+
+    #[test]
+    fn unknown_systems_and_pools_are_refused_naming_the_key() {
+        let cat = Catalogue::embedded().unwrap();
+        let demo = || DemoSource::new(cat.clone(), kairr_shared::sim::SimConfig::default(), 0);
+        let e = build(&settings("[sources.kisti7.prometheus]\nurl = \"http://x\"\npools.p = {}\n"), &cat, demo)
+            .err()
+            .unwrap();
+        assert!(e.to_string().starts_with("sources.kisti7: no such system"), "{e}");
+        let bad_pool = "[sources.kakao.prometheus]\nurl = \"http://x\"\npools.nhn-b200 = {}\n";
+        let e = build(&settings(bad_pool), &cat, demo).err().unwrap();
+        assert!(e.to_string().contains("sources.kakao.prometheus.pools.nhn-b200: not a pool of kakao"), "{e}");
+        let e = build(&settings("[sources.kakao]\n"), &cat, demo).err().unwrap();
+        assert!(e.to_string().contains("configure `slurm` and/or `prometheus`"), "{e}");
+    }
 }

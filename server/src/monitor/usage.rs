@@ -88,3 +88,39 @@ pub struct Reading {
     kind: DataSource,
     poll: Arc<SourcePoll>,
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // tests fail fast
+
+    use super::*;
+    use kairr_shared::allocation::{demo_data, FIRST_CALL_2026};
+    use kairr_shared::catalogue::Catalogue;
+    use kairr_shared::time::kst_midnight;
+
+    fn counter(a: &kairr_shared::allocation::Allocation, total: u64) -> AccountUsage {
+        AccountUsage { pool_id: a.pool.clone(), account: a.account_code(), gpu_seconds_total: total }
+    }
+
+    #[tokio::test]
+    async fn counter_growth_is_stored_per_allocation_and_day_and_accumulates() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage::open(&dir.path().join("t.sqlite")).await.unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
+        let demo = demo_data(&FIRST_CALL_2026, 2026, today, &Catalogue::embedded().unwrap()).unwrap();
+        storage.replace_demo_programme(&demo).await.unwrap();
+        let (a, b) = (&demo.allocations[0], &demo.allocations[1]);
+        let noon = kst_midnight(today) + 12 * 3_600;
+        let mut rec = UsageRecorder::default();
+        let other =
+            AccountUsage { pool_id: a.pool.clone(), account: "not-in-the-programme".into(), gpu_seconds_total: 9 };
+        let read = |x: u64, y: u64| vec![counter(a, x), counter(b, y), other.clone()];
+        rec.observe(&storage, "demo", DataSource::Demo, noon, &read(1_000, 50)).await.unwrap();
+        rec.observe(&storage, "demo", DataSource::Demo, noon + 60, &read(1_000 + 7_200, 50)).await.unwrap();
+        rec.observe(&storage, "demo", DataSource::Demo, noon + 120, &read(1_000 + 10_800, 50 + 3_600)).await.unwrap();
+        let rows = storage.round_records("2026-1").await.unwrap().usage;
+        let got: Vec<(u64, String, f64)> =
+            rows.iter().map(|u| (u.allocation.0, u.day.to_string(), u.gpu_hours)).collect();
+        assert_eq!(got, vec![(a.id.0, "2026-06-15".into(), 3.0), (b.id.0, "2026-06-15".into(), 1.0)]);
+    }
+}

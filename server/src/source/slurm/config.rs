@@ -16,7 +16,7 @@ use crate::settings::Secret;
 pub enum SlurmMode {
     /// slurmrestd over HTTP with a JWT (`[rest]`).
     Rest,
-    /// `sinfo --json` and `squeue --json` on this machine (`[cli]`).
+    /// `sinfo --json`, `squeue --json` and `scontrol show … --oneliner` on this machine (`[cli]`).
     Cli,
 }
 
@@ -61,13 +61,15 @@ fn auto() -> VersionChoice {
 pub struct CliConfig {
     pub sinfo: PathBuf,
     pub squeue: PathBuf,
+    /// For partition limits and maintenance reservations.
+    pub scontrol: PathBuf,
     /// Passed to the commands as `SLURM_CONF` when set.
     pub slurm_conf: Option<PathBuf>,
 }
 
 impl Default for CliConfig {
     fn default() -> Self {
-        CliConfig { sinfo: "sinfo".into(), squeue: "squeue".into(), slurm_conf: None }
+        CliConfig { sinfo: "sinfo".into(), squeue: "squeue".into(), scontrol: "scontrol".into(), slurm_conf: None }
     }
 }
 
@@ -106,14 +108,17 @@ fn default_backoff_max() -> u32 {
 
 impl SlurmConfig {
     /// Reads the `[sources.<system>.slurm]` table (as settings hold it) for
-    /// catalogue system `system_id`, which is also the mapping's system id
-    /// unless the table names another; refuses a configuration with a problem.
+    /// catalogue system `system_id`, which becomes the mapping's system id (a
+    /// table naming another `system_id` is refused, as is any other problem).
     pub fn for_system(system_id: &str, table: serde_json::Value) -> Result<SlurmConfig, String> {
         let key = format!("sources.{system_id}.slurm");
-        let mut config: SlurmConfig = serde_json::from_value(table).map_err(|e| format!("{key}: {e}"))?;
-        if config.mapping.system_id == SlurmMapping::default().system_id {
-            config.mapping.system_id = system_id.to_owned();
+        if let Some(other) = table.get("system_id").and_then(|v| v.as_str()).filter(|v| *v != system_id) {
+            return Err(format!(
+                "{key}.system_id: {other:?} differs from the table's system {system_id:?}; leave it out"
+            ));
         }
+        let mut config: SlurmConfig = serde_json::from_value(table).map_err(|e| format!("{key}: {e}"))?;
+        config.mapping.system_id = system_id.to_owned();
         match config.problem() {
             Some(problem) => Err(format!("{key}: {problem}")),
             None => Ok(config),
@@ -194,6 +199,9 @@ mod tests {
         assert_eq!((c.mapping.system_id.as_str(), c.mode), ("kisti6", SlurmMode::Cli));
         let e = SlurmConfig::for_system("kisti6", serde_json::json!({"mode": "rest"})).unwrap_err();
         assert!(e.starts_with("sources.kisti6.slurm: ") && e.contains("[rest]"), "{e}");
+        let e =
+            SlurmConfig::for_system("kisti6", serde_json::json!({"mode": "cli", "system_id": "naver"})).unwrap_err();
+        assert!(e.contains("sources.kisti6.slurm.system_id"), "{e}");
         let e = SlurmConfig::for_system("kisti6", serde_json::json!({"mode": "batch"})).unwrap_err();
         assert!(e.contains("sources.kisti6.slurm") && e.contains("batch"), "{e}");
     }

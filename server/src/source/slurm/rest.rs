@@ -131,17 +131,21 @@ impl Rest {
             reservations,
         )
         .await?;
-        let s = |e: SlurmError| e.to_string();
-        let reservations = match reservations {
-            Some(text) => parse_reservations(&text).map_err(s)?.items,
-            None => Vec::new(),
+        // Large clusters answer megabytes of JSON: parse off the async workers.
+        let parse = move || {
+            let s = |e: SlurmError| e.to_string();
+            let reservations = match reservations {
+                Some(text) => parse_reservations(&text).map_err(s)?.items,
+                None => Vec::new(),
+            };
+            Ok(Cluster::assemble(
+                parse_nodes(&nodes).map_err(s)?.items,
+                parse_partitions(&partitions).map_err(s)?.items,
+                parse_jobs(&jobs).map_err(s)?.items,
+                reservations,
+            ))
         };
-        Ok(Cluster::assemble(
-            parse_nodes(&nodes).map_err(s)?.items,
-            parse_partitions(&partitions).map_err(s)?.items,
-            parse_jobs(&jobs).map_err(s)?.items,
-            reservations,
-        ))
+        tokio::task::spawn_blocking(parse).await.map_err(|e| format!("parsing: {e}"))?
     }
 }
 

@@ -1,0 +1,145 @@
+//! A real Slurm 22.05 for the Slurm tests: `scripts/slurm-cluster.sh` on free
+//! loopback ports in a temporary directory, stopped when dropped (even when a
+//! test fails), and the jobs the tests run against it.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)] // test support; each test uses a part
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// A running cluster; stopped (jobs cancelled, daemons ended) when dropped, even on failure.
+pub struct Cluster {
+    dir: tempfile::TempDir,
+    /// slurmrestd's base URL.
+    pub url: String,
+}
+
+impl Cluster {
+    pub fn script() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/slurm-cluster.sh")
+    }
+
+    pub fn base(&self) -> PathBuf {
+        self.dir.path().join("c")
+    }
+
+    pub fn conf(&self) -> PathBuf {
+        self.base().join("etc/slurm.conf")
+    }
+
+    pub fn start() -> Cluster {
+        let dir = tempfile::Builder::new().prefix("kairr-slurm-").tempdir().unwrap();
+        let port = free_port_range(10);
+        let out = Command::new(Cluster::script())
+            .args(["up", dir.path().join("c").to_str().unwrap(), &port.to_string()])
+            .output()
+            .unwrap();
+        let cluster = Cluster { dir, url: format!("http://127.0.0.1:{}", port + 9) };
+        assert!(
+            out.status.success(),
+            "slurm-cluster.sh up failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        cluster
+    }
+
+    pub fn script_cmd(&self, cmd: &str) {
+        let out = Command::new(Cluster::script()).args([cmd, self.base().to_str().unwrap()]).output().unwrap();
+        assert!(out.status.success(), "slurm-cluster.sh {cmd}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Runs a Slurm client command (bounded: clients retry while the controller is down).
+    pub fn slurm(&self, args: &[&str]) -> String {
+        let out = Command::new("timeout").arg("10").args(args).env("SLURM_CONF", self.conf()).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub fn sbatch(&self, args: &[&str]) {
+        let mut all = vec!["sbatch", "-o", "/dev/null", "--wrap", "sleep 900"];
+        all.extend_from_slice(args);
+        self.slurm(&all);
+    }
+
+    pub fn token(&self) -> PathBuf {
+        self.base().join("jwt.token")
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = Command::new(Cluster::script()).args(["down", self.base().to_str().unwrap_or("")]).output();
+    }
+}
+
+/// A first port such that it and the `n - 1` after it are free.
+pub fn free_port_range(n: u16) -> u16 {
+    for _ in 0..200 {
+        let p = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        if p > 65_000 - n {
+            continue;
+        }
+        if (p..p + n).all(|q| std::net::TcpListener::bind(("127.0.0.1", q)).is_ok()) {
+            return p;
+        }
+    }
+    panic!("no {n} consecutive free ports");
+}
+
+pub fn require_slurm() {
+    let missing: Vec<&str> = ["munged", "slurmctld", "slurmd", "slurmrestd", "sinfo", "squeue", "sbatch", "scontrol"]
+        .into_iter()
+        .filter(|b| !Command::new("sh").args(["-c", &format!("command -v {b}")]).output().unwrap().status.success())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "Slurm is not installed (missing {missing:?}): run ./kairr test, or apt-get install --no-install-recommends \
+         slurm-wlm slurmctld slurmd slurmrestd slurm-client munge slurm-wlm-jwt-plugin"
+    );
+}
+
+/// Waits until `done` holds (checked every 200 ms), or fails after `secs`.
+pub fn wait_until(secs: u64, what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < Duration::from_secs(secs), "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Jobs so that some run and some pend; g3 draining with a job on it; g4 has no slurmd.
+pub fn load(c: &Cluster) {
+    c.sbatch(&["-p", "gpu", "-w", "g3", "--gres=gpu:2", "-t", "30", "-A", "proj-a", "-J", "on-g3"]);
+    wait_until(20, "the job on g3 to run", || c.slurm(&["squeue", "-h", "-t", "R", "-o", "%i"]).lines().count() == 1);
+    c.slurm(&["scontrol", "update", "nodename=g3", "state=drain", "reason=disk check"]);
+    c.sbatch(&["-p", "gpu", "--gres=gpu:a100:4", "-t", "60", "-A", "proj-a", "-J", "train-a"]);
+    c.sbatch(&["-p", "gpu", "--gres=gpu:a100:4", "-t", "120", "-A", "proj-b", "-J", "train-b"]);
+    c.sbatch(&["-p", "gpu", "--gres=gpu:a100:8", "-t", "90", "-A", "proj-a", "-J", "train-c"]);
+    c.sbatch(&["-p", "gpu", "--gres=gpu:a100:8", "-N", "2", "-t", "240", "-A", "proj-c", "-J", "big"]);
+    c.sbatch(&["-p", "gpu", "--gres=gpu:8", "-t", "30", "-A", "proj-b", "-J", "after"]);
+    c.sbatch(&["-p", "gpu", "-w", "g3", "--gres=gpu:1", "-t", "10", "-A", "proj-b", "-J", "want-g3"]);
+    c.sbatch(&["-p", "gpu", "-H", "--gres=gpu:1", "-t", "10", "-A", "proj-a", "-J", "held"]);
+    c.sbatch(&["-p", "cpu", "-c", "32", "-t", "20", "-A", "proj-d"]);
+    c.sbatch(&["-p", "cpu", "-c", "32", "-t", "20", "-A", "proj-d"]);
+    // A maintenance reservation in an hour (reported by REST v0.0.37+).
+    c.slurm(&[
+        "scontrol",
+        "create",
+        "reservation",
+        "reservationname=maint-g2",
+        "starttime=now+1hour",
+        "duration=60",
+        "nodes=g2",
+        "flags=maint,ignore_jobs",
+        "users=root",
+    ]);
+    // Settled: 5 running (g3, g1 twice, g2, c1), every pending job evaluated, g4 not responding.
+    wait_until(30, "jobs to settle", || {
+        let q = c.slurm(&["squeue", "-h", "-t", "R,PD", "-o", "%T|%r"]);
+        let running = q.lines().filter(|l| l.starts_with("RUNNING")).count();
+        let unevaluated = q.lines().any(|l| l.starts_with("PENDING|None"));
+        let g4 = c.slurm(&["sinfo", "-h", "-N", "-n", "g4", "-o", "%T"]);
+        running == 5 && !unevaluated && g4.trim().ends_with('*')
+    });
+}
