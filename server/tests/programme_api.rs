@@ -469,4 +469,10 @@ async fn a_reviewer_sees_the_open_rounds_requests_then_the_committee_decides_one
     assert_eq!(after["request"]["state"], "approved");
     assert_eq!(after["allocation"]["amount"], 2);
     assert_eq!(after["capacity_left"].as_u64().unwrap(), left - 2);
+    // The researcher sees awarded against used: 2 servers × 8 GPUs × 24 h × 61 days, nothing used yet.
+    let mine: serde_json::Value =
+        researcher.get(format!("{}/api/v1/requests/mine", app.base)).send().await.unwrap().json().await.unwrap();
+    let decided = mine.as_array().unwrap().iter().find(|m| m["request"]["id"] == plain).unwrap();
+    assert_eq!(decided["awarded_gpu_hours"], 2.0 * 8.0 * 24.0 * 61.0);
+    assert_eq!(decided["used_gpu_hours"], 0.0);
 }

@@ -1,0 +1,139 @@
+//! The committee's decision on one request: approve, approve partially or
+//! reject, the amount in the pool's unit, the allocation period (the one
+//! asked, inside the round's period) and a written rationale. Posted with the
+//! session's CSRF token; the server's field errors appear next to their field.
+
+use kairr_shared::allocation::{DecisionInput, DecisionKind, RequestDetail};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::FetchError;
+use crate::components::fetch_error::FetchErrorView;
+use crate::format::date;
+use crate::i18n::{tr, trf};
+use crate::programme::api;
+use crate::programme::form_errors::{field_message, general_error};
+use crate::programme::labels;
+use crate::programme::session::use_session;
+
+const FIELDS: [&str; 3] = ["kind", "amount", "rationale"];
+
+fn kind_key(k: DecisionKind) -> &'static str {
+    match k {
+        DecisionKind::Approve => "programme.decision.kind_approve",
+        DecisionKind::ApprovePartially => "programme.decision.kind_partial",
+        DecisionKind::Reject => "programme.decision.kind_reject",
+    }
+}
+
+/// The form; `on_decided` runs after the server recorded the decision.
+#[component]
+pub fn DecisionForm(
+    /// The request's page (asked amount, unit, capacity left, period).
+    detail: RequestDetail,
+    /// An amount to start from (the proposal's), in the pool's unit.
+    suggested: Option<u64>,
+    /// Called once the decision is stored.
+    on_decided: Callback<()>,
+) -> impl IntoView {
+    let session = use_session();
+    let id = detail.request.id.0;
+    let asked = detail.request.amount;
+    let unit = detail.pool.as_ref().map(|p| p.unit);
+    let start = suggested.unwrap_or(asked).min(asked);
+    let kind = RwSignal::new(DecisionKind::for_amount(start, asked));
+    let amount = RwSignal::new(Some(start));
+    let rationale = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<FetchError>);
+    let busy = RwSignal::new(false);
+    let msg = move |field: &'static str| move || error.with(|e| field_message(e.as_ref(), field));
+    let other = Signal::derive(move || error.with(|e| general_error(e.as_ref(), &FIELDS)));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let k = kind.get_untracked();
+        let input = DecisionInput {
+            kind: k.as_str().to_owned(),
+            amount: match k {
+                DecisionKind::Reject => None,
+                _ => amount.get_untracked(),
+            },
+            rationale: rationale.get_untracked(),
+        };
+        busy.set(true);
+        spawn_local(async move {
+            match api::decide(&session.csrf(), id, &input).await {
+                Ok(_) => {
+                    error.set(None);
+                    on_decided.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let set_kind = move |k: DecisionKind| {
+        kind.set(k);
+        if k == DecisionKind::Approve {
+            amount.set(Some(asked));
+        }
+    };
+    let invalid = move |field: &'static str| move || if msg(field)().is_some() { "true" } else { "false" };
+    let unit_label = unit.map(labels::unit).unwrap_or_default();
+    let period = trf(
+        "programme.decision.period_value",
+        &[
+            ("start", date(detail.request.period_start)),
+            ("end", date(detail.request.period_end)),
+            ("round_start", date(detail.round_period_start)),
+            ("round_end", date(detail.round_period_end)),
+        ],
+    );
+    let left = unit.map(|u| labels::amount(detail.capacity_left, u)).unwrap_or_default();
+    view! {
+        <form class="decision-form panel" on:submit=submit novalidate=true data-testid="decision-form" aria-labelledby="decision-title">
+            <h3 id="decision-title">{move || tr("programme.decision.title")}</h3>
+            <FetchErrorView error=other message=Signal::derive(|| tr("programme.decision.failed"))/>
+            <fieldset class="field" aria-describedby="decision-kind-error">
+                <legend>{move || tr("programme.decision.kind")}</legend>
+                {DecisionKind::ALL.iter().copied().map(|k| view! {
+                    <label class="radio">
+                        <input type="radio" name="decision-kind" value=k.as_str() data-testid=format!("decision-{}", k.as_str())
+                            prop:checked=move || kind.get() == k on:change=move |_| set_kind(k)/>
+                        {move || tr(kind_key(k))}
+                    </label>
+                }).collect_view()}
+                <p id="decision-kind-error" class="field-error">{msg("kind")}</p>
+            </fieldset>
+            <Show when=move || kind.get() != DecisionKind::Reject>
+                <div class="field">
+                    <label for="decision-amount">{trf("programme.decision.amount", &[("unit", unit_label.clone())])}</label>
+                    <input id="decision-amount" type="number" min="1" max=asked inputmode="numeric" data-testid="decision-amount"
+                        aria-invalid=invalid("amount") aria-describedby="decision-amount-hint decision-amount-error"
+                        prop:readonly=move || kind.get() == DecisionKind::Approve
+                        prop:value=move || amount.get().map(|a| a.to_string()).unwrap_or_default()
+                        on:input=move |ev| amount.set(event_target_value(&ev).trim().parse().ok())/>
+                    <p id="decision-amount-hint" class="muted">{trf("programme.decision.amount_hint", &[
+                        ("asked", crate::format::thousands(asked)),
+                        ("left", left.clone()),
+                    ])}</p>
+                    <p id="decision-amount-error" class="field-error" data-testid="decision-amount-error">{msg("amount")}</p>
+                </div>
+            </Show>
+            <div class="field">
+                <span class="field-label">{move || tr("programme.decision.period")}</span>
+                <p data-testid="decision-period">{period}</p>
+            </div>
+            <div class="field">
+                <label for="decision-rationale">{move || tr("programme.decision.rationale")}</label>
+                <textarea id="decision-rationale" rows="4" data-testid="decision-rationale"
+                    aria-invalid=invalid("rationale") aria-describedby="decision-rationale-error"
+                    prop:value=move || rationale.get()
+                    on:input=move |ev| rationale.set(event_target_value(&ev))></textarea>
+                <p id="decision-rationale-error" class="field-error" data-testid="decision-rationale-error">{msg("rationale")}</p>
+            </div>
+            <button type="submit" class="button" data-testid="decision-submit" disabled=move || busy.get()>
+                {move || tr("programme.decision.submit")}
+            </button>
+        </form>
+    }
+}
