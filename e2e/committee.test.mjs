@@ -187,10 +187,15 @@ describe('committee decision journey', () => {
       await p.locator('[data-testid=decision-form]').waitFor({ timeout: 20_000 });
       assert.equal(await p.locator('[data-testid=decision-amount]').inputValue(), String(proposed));
       assert.ok(await p.locator('[data-testid=decision-approve]').isChecked());
-      // Without a rationale the server names the field, shown next to it.
+      // Without a rationale and with an end past the round's period, the server names both fields, shown next to them.
+      const asked = await p.locator('[data-testid=decision-end]').inputValue();
+      await p.locator('[data-testid=decision-end]').fill('2099-12-31');
       await p.locator('[data-testid=decision-submit]').click();
       await p.locator('[data-testid=decision-rationale-error]:not(:empty)').waitFor({ timeout: 20_000 });
+      await p.locator('[data-testid=decision-end-error]:not(:empty)').waitFor({ timeout: 20_000 });
       assert.equal(await p.locator('[data-testid=decision-rationale]').getAttribute('aria-invalid'), 'true');
+      assert.equal(await p.locator('[data-testid=decision-end]').getAttribute('aria-invalid'), 'true');
+      await p.locator('[data-testid=decision-end]').fill(asked);
       await p.locator('[data-testid=decision-rationale]').fill('공공 데이터 활용과 비수도권 연구 역량 강화에 기여');
       await p.locator('[data-testid=decision-submit]').click();
       await p.locator('[data-testid=decision-saved]').waitFor({ timeout: 20_000 });

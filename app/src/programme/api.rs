@@ -5,7 +5,7 @@
 
 use gloo_net::http::{Request as HttpRequest, RequestBuilder, Response};
 use kairr_shared::allocation::{
-    Adjustment, Decision, DecisionInput, FairnessChange, OpenRound, Proposal, PublicRound, Request, RequestDetail,
+    Adjustment, Decision, DecisionRequest, FairnessChange, OpenRound, Proposal, PublicRound, Request, RequestDetail,
     RequestInput, RequestPage, Review, ReviewAssignments, ReviewInput, RoundOverview,
 };
 use kairr_shared::api::ApiError;
@@ -150,7 +150,7 @@ pub async fn fetch_request(id: u64) -> Result<RequestDetail, FetchError> {
 }
 
 /// `POST /api/v1/committee/requests/{id}/decision`.
-pub async fn decide(csrf: &str, id: u64, input: &DecisionInput) -> Result<Decision, FetchError> {
+pub async fn decide(csrf: &str, id: u64, input: &DecisionRequest) -> Result<Decision, FetchError> {
     post_json(&format!("{QUEUE_URL}/{id}/decision"), csrf, Some(input)).await
 }
 

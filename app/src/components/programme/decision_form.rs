@@ -1,9 +1,9 @@
 //! The committee's decision on one request: approve, approve partially or
 //! reject, the amount in the pool's unit, the allocation period (the one
-//! asked, inside the round's period) and a written rationale. Posted with the
+//! asked unless shortened or moved inside the round's period) and a written rationale. Posted with the
 //! session's CSRF token; the server's field errors appear next to their field.
 
-use kairr_shared::allocation::{DecisionInput, DecisionKind, RequestDetail};
+use kairr_shared::allocation::{DecisionInput, DecisionKind, DecisionRequest, PeriodInput, RequestDetail};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -16,7 +16,7 @@ use crate::programme::form_errors::{field_message, general_error};
 use crate::programme::labels;
 use crate::programme::session::use_session;
 
-const FIELDS: [&str; 3] = ["kind", "amount", "rationale"];
+const FIELDS: [&str; 5] = ["kind", "amount", "rationale", "period_start", "period_end"];
 
 fn kind_key(k: DecisionKind) -> &'static str {
     match k {
@@ -44,6 +44,8 @@ pub fn DecisionForm(
     let kind = RwSignal::new(DecisionKind::for_amount(start, asked));
     let amount = RwSignal::new(Some(start));
     let rationale = RwSignal::new(String::new());
+    let period_start = RwSignal::new(date(detail.request.period_start));
+    let period_end = RwSignal::new(date(detail.request.period_end));
     let error = RwSignal::new(None::<FetchError>);
     let busy = RwSignal::new(false);
     let msg = move |field: &'static str| move || error.with(|e| field_message(e.as_ref(), field));
@@ -51,13 +53,16 @@ pub fn DecisionForm(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let k = kind.get_untracked();
-        let input = DecisionInput {
-            kind: k.as_str().to_owned(),
-            amount: match k {
-                DecisionKind::Reject => None,
-                _ => amount.get_untracked(),
+        let input = DecisionRequest {
+            decision: DecisionInput {
+                kind: k.as_str().to_owned(),
+                amount: match k {
+                    DecisionKind::Reject => None,
+                    _ => amount.get_untracked(),
+                },
+                rationale: rationale.get_untracked(),
             },
-            rationale: rationale.get_untracked(),
+            period: PeriodInput { period_start: period_start.get_untracked(), period_end: period_end.get_untracked() },
         };
         busy.set(true);
         spawn_local(async move {
@@ -89,6 +94,7 @@ pub fn DecisionForm(
         ],
     );
     let left = unit.map(|u| labels::amount(detail.capacity_left, u)).unwrap_or_default();
+    let (round_start, round_end) = (date(detail.round_period_start), date(detail.round_period_end));
     view! {
         <form class="decision-form panel" on:submit=submit novalidate=true data-testid="decision-form" aria-labelledby="decision-title">
             <h3 id="decision-title">{move || tr("programme.decision.title")}</h3>
@@ -119,10 +125,26 @@ pub fn DecisionForm(
                     <p id="decision-amount-error" class="field-error" data-testid="decision-amount-error">{msg("amount")}</p>
                 </div>
             </Show>
-            <div class="field">
-                <span class="field-label">{move || tr("programme.decision.period")}</span>
-                <p data-testid="decision-period">{period}</p>
-            </div>
+            <fieldset class="field" aria-describedby="decision-period-hint">
+                <legend>{move || tr("programme.decision.period")}</legend>
+                <p id="decision-period-hint" class="muted" data-testid="decision-period">{period}</p>
+                <div class="field-pair">
+                    <div class="field">
+                        <label for="decision-start">{move || tr("programme.request.period_start")}</label>
+                        <input id="decision-start" type="date" min=round_start.clone() max=round_end.clone() data-testid="decision-start"
+                            aria-invalid=invalid("period_start") aria-describedby="decision-start-error"
+                            prop:value=move || period_start.get() on:input=move |ev| period_start.set(event_target_value(&ev))/>
+                        <p id="decision-start-error" class="field-error">{msg("period_start")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="decision-end">{move || tr("programme.request.period_end")}</label>
+                        <input id="decision-end" type="date" min=round_start max=round_end data-testid="decision-end"
+                            aria-invalid=invalid("period_end") aria-describedby="decision-end-error"
+                            prop:value=move || period_end.get() on:input=move |ev| period_end.set(event_target_value(&ev))/>
+                        <p id="decision-end-error" class="field-error" data-testid="decision-end-error">{msg("period_end")}</p>
+                    </div>
+                </div>
+            </fieldset>
             <div class="field">
                 <label for="decision-rationale">{move || tr("programme.decision.rationale")}</label>
                 <textarea id="decision-rationale" rows="4" data-testid="decision-rationale"
