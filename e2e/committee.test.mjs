@@ -8,10 +8,11 @@
 // new page in Korean and English at 1280 and 375 px.
 
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { DEMO_PASSWORD, startServer } from './server.mjs';
-import { checkPage, launchBrowser, signIn as signInAs, startWatchdog, useLanguage } from './support.mjs';
+import { SHOTS_DIR, checkPage, launchBrowser, signIn as signInAs, startWatchdog, useLanguage } from './support.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
 const TITLE = '한국어 기상 예측 파운데이션 모델';
@@ -143,8 +144,12 @@ describe('committee decision journey', () => {
           await p.locator(ready).waitFor({ timeout: 30_000 });
           for (const lang of ['ko', 'en']) {
             await useLanguage(p, lang);
+            await p.screenshot({ path: join(SHOTS_DIR, `programme${path.replace(/\//g, '-').replace(/-\d+$/, '-id')}-${lang}-${width}.png`), fullPage: true });
             await checkPage(p, `${path} ${lang} ${width}`, width, failures);
           }
+          // Text built from data follows the language toggle too.
+          if (path === '/reviews') assert.match(await p.locator('[data-testid=review-done]').innerText(), /^Reviewed \(mean 4\.00\)$/);
+          if (path.startsWith('/committee/')) assert.match(await p.locator('[data-testid=decision-period]').innerText(), /^Asked for /);
         } finally {
           await context.close();
         }

@@ -68,15 +68,18 @@ pub fn LineEditor(
             on_apply.run(a);
         }
     };
-    let title = trf(
-        "programme.adjust.editing",
-        &[
-            ("request", line.request.0.to_string()),
-            ("organisation", line.organisation.clone()),
-            ("asked", thousands(asked)),
-            ("proposed", thousands(line.proposed)),
-        ],
-    );
+    let (request, organisation, proposed) = (line.request.0, line.organisation.clone(), line.proposed);
+    let title = move || {
+        trf(
+            "programme.adjust.editing",
+            &[
+                ("request", request.to_string()),
+                ("organisation", organisation.clone()),
+                ("asked", thousands(asked)),
+                ("proposed", thousands(proposed)),
+            ],
+        )
+    };
     view! {
         <form class="line-editor notice" on:submit=apply novalidate=true data-testid="line-editor">
             <p>{title}</p>
@@ -122,7 +125,7 @@ pub fn ChangesTable(
                     </tr>
                 </thead>
                 <tbody>
-                    {made.iter().zip(changes.iter()).map(|(m, c)| {
+                    {move || made.iter().zip(changes.iter()).map(|(m, c)| {
                         let moves = c.moves();
                         let cell = |i: usize| moves.get(i).map(|f| format!("{} → {} {}", figure(f.before), figure(f.after), moved(f))).unwrap_or_default();
                         view! {
@@ -149,12 +152,12 @@ pub fn ChangesTable(
                     </tr>
                 </thead>
                 <tbody>
-                    {last.into_iter().map(|f| view! {
+                    {move || last.iter().map(|f| view! {
                         <tr>
                             <th scope="row">{figure_name(f.figure)}</th>
                             <td class="num">{figure(f.before)}</td>
                             <td class="num">{figure(f.after)}</td>
-                            <td>{moved(&f)}</td>
+                            <td>{moved(f)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -83,17 +83,18 @@ pub fn DecisionForm(
         }
     };
     let invalid = move |field: &'static str| move || if msg(field)().is_some() { "true" } else { "false" };
-    let unit_label = unit.map(labels::unit).unwrap_or_default();
-    let period = trf(
-        "programme.decision.period_value",
-        &[
-            ("start", date(detail.request.period_start)),
-            ("end", date(detail.request.period_end)),
-            ("round_start", date(detail.round_period_start)),
-            ("round_end", date(detail.round_period_end)),
-        ],
-    );
-    let left = unit.map(|u| labels::amount(detail.capacity_left, u)).unwrap_or_default();
+    let unit_label = move || unit.map(labels::unit).unwrap_or_default();
+    let dates =
+        [detail.request.period_start, detail.request.period_end, detail.round_period_start, detail.round_period_end];
+    let period = move || {
+        let [start, end, round_start, round_end] = dates.map(date);
+        trf(
+            "programme.decision.period_value",
+            &[("start", start), ("end", end), ("round_start", round_start), ("round_end", round_end)],
+        )
+    };
+    let capacity_left = detail.capacity_left;
+    let left = move || unit.map(|u| labels::amount(capacity_left, u)).unwrap_or_default();
     let (round_start, round_end) = (date(detail.round_period_start), date(detail.round_period_end));
     view! {
         <form class="decision-form panel" on:submit=submit novalidate=true data-testid="decision-form" aria-labelledby="decision-title">
@@ -112,15 +113,15 @@ pub fn DecisionForm(
             </fieldset>
             <Show when=move || kind.get() != DecisionKind::Reject>
                 <div class="field">
-                    <label for="decision-amount">{trf("programme.decision.amount", &[("unit", unit_label.clone())])}</label>
+                    <label for="decision-amount">{move || trf("programme.decision.amount", &[("unit", unit_label())])}</label>
                     <input id="decision-amount" type="number" min="1" max=asked inputmode="numeric" data-testid="decision-amount"
                         aria-invalid=invalid("amount") aria-describedby="decision-amount-hint decision-amount-error"
                         prop:readonly=move || kind.get() == DecisionKind::Approve
                         prop:value=move || amount.get().map(|a| a.to_string()).unwrap_or_default()
                         on:input=move |ev| amount.set(event_target_value(&ev).trim().parse().ok())/>
-                    <p id="decision-amount-hint" class="muted">{trf("programme.decision.amount_hint", &[
+                    <p id="decision-amount-hint" class="muted">{move || trf("programme.decision.amount_hint", &[
                         ("asked", crate::format::thousands(asked)),
-                        ("left", left.clone()),
+                        ("left", left()),
                     ])}</p>
                     <p id="decision-amount-error" class="field-error" data-testid="decision-amount-error">{msg("amount")}</p>
                 </div>

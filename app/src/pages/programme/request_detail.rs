@@ -70,40 +70,46 @@ fn RequestDetailView() -> impl IntoView {
 #[component]
 fn Outcome(detail: RequestDetail) -> impl IntoView {
     let unit = detail.pool.as_ref().map(|p| p.unit);
-    let decision = detail.decision.map(|d| {
-        let amount = unit.map_or_else(|| thousands(d.amount), |u| labels::amount(d.amount, u));
-        trf(
-            "programme.detail.decision_value",
-            &[
-                ("kind", labels::state(d.kind.state())),
-                ("amount", amount),
-                ("by", d.decided_by.clone()),
-                ("at", kst_minute(d.at)),
-                ("rationale", d.rationale.clone()),
-            ],
-        )
-    });
-    let allocation = detail.allocation.map(|a| {
-        trf(
-            "programme.detail.allocation_value",
-            &[
-                ("amount", labels::amount(a.amount, a.unit)),
-                ("gpus", a.gpus.map_or_else(|| "—".to_owned(), thousands)),
-                ("start", date(a.start)),
-                ("end", date(a.end)),
-                ("used", fixed(detail.used_gpu_hours, 0)),
-            ],
-        )
-    });
-    let undecided = decision.is_none();
+    let used = detail.used_gpu_hours;
+    let undecided = detail.decision.is_none();
+    let (decision, allocation) = (detail.decision, detail.allocation);
+    let decision = move || {
+        decision.as_ref().map(|d| {
+            let amount = unit.map_or_else(|| thousands(d.amount), |u| labels::amount(d.amount, u));
+            trf(
+                "programme.detail.decision_value",
+                &[
+                    ("kind", labels::state(d.kind.state())),
+                    ("amount", amount),
+                    ("by", d.decided_by.clone()),
+                    ("at", kst_minute(d.at)),
+                    ("rationale", d.rationale.clone()),
+                ],
+            )
+        })
+    };
+    let allocation = move || {
+        allocation.as_ref().map(|a| {
+            trf(
+                "programme.detail.allocation_value",
+                &[
+                    ("amount", labels::amount(a.amount, a.unit)),
+                    ("gpus", a.gpus.map_or_else(|| "—".to_owned(), thousands)),
+                    ("start", date(a.start)),
+                    ("end", date(a.end)),
+                    ("used", fixed(used, 0)),
+                ],
+            )
+        })
+    };
     view! {
         <section class="panel" aria-labelledby="outcome-title" data-testid="request-outcome">
             <h3 id="outcome-title">{move || tr("programme.detail.outcome")}</h3>
             <Show when=move || undecided>
                 <p class="muted">{move || tr("programme.detail.undecided")}</p>
             </Show>
-            {decision.map(|d| view! { <p data-testid="request-decision">{d}</p> })}
-            {allocation.map(|a| view! { <p data-testid="request-allocation">{a}</p> })}
+            {move || decision().map(|d| view! { <p data-testid="request-decision">{d}</p> })}
+            {move || allocation().map(|a| view! { <p data-testid="request-allocation">{a}</p> })}
         </section>
     }
 }

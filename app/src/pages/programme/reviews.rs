@@ -69,27 +69,36 @@ fn ReviewCard(item: ReviewItem, on_reviewed: Callback<kairr_shared::allocation::
     let id = r.id.0;
     let heading = format!("review-item-{id}-title");
     let labelled_by = heading.clone();
-    let asked = trf(
-        "programme.reviews.asked",
-        &[
-            ("pool", r.pool.clone()),
-            ("amount", crate::format::thousands(r.amount)),
-            ("start", date(r.period_start)),
-            ("end", date(r.period_end)),
-        ],
-    );
-    let mine = item.mine.map(|m| trf("programme.reviews.mine", &[("mean", fixed(m.rubric.mean(), 2))]));
+    let (pool, amount, start, end) = (r.pool.clone(), r.amount, r.period_start, r.period_end);
+    let asked = move || {
+        trf(
+            "programme.reviews.asked",
+            &[
+                ("pool", pool.clone()),
+                ("amount", crate::format::thousands(amount)),
+                ("start", date(start)),
+                ("end", date(end)),
+            ],
+        )
+    };
+    let mean = item.mine.map(|m| m.rubric.mean());
+    let (title_ko, title_en) = (r.title_ko.clone(), r.title_en.clone());
+    let (org, sector, region) = (r.organisation.clone(), r.sector, r.region);
     view! {
         <li class="panel" data-testid=format!("review-item-{id}") aria-labelledby=labelled_by>
-            <h3 id=heading>{format!("#{id} {}", pick(&r.title_ko, &r.title_en))}</h3>
-            <p>{format!("{} · {} · {}", r.organisation, labels::sector(r.sector), labels::region(r.region))}</p>
+            <h3 id=heading>{move || format!("#{id} {}", pick(&title_ko, &title_en))}</h3>
+            <p>{move || format!("{} · {} · {}", org, labels::sector(sector), labels::region(region))}</p>
             <p>{asked}</p>
             <p class="abstract">{r.abstract_text.clone()}</p>
             {item.conflict.then(|| view! {
                 <p class="notice notice-warning" data-testid="review-conflict-warning">{move || tr("programme.reviews.conflict_warning")}</p>
             })}
-            {match mine {
-                Some(m) => view! { <p class="notice" role="status" data-testid="review-done">{m}</p> }.into_any(),
+            {match mean {
+                Some(m) => view! {
+                    <p class="notice" role="status" data-testid="review-done">
+                        {move || trf("programme.reviews.mine", &[("mean", fixed(m, 2))])}
+                    </p>
+                }.into_any(),
                 None => view! { <ReviewForm id=id on_reviewed=on_reviewed/> }.into_any(),
             }}
         </li>
