@@ -5,58 +5,23 @@
 // is measured with the app's performance marks and printed.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
+import { SHOTS_DIR, checkPage, eventually, htmlLang, launchBrowser, sleep, startWatchdog, useLanguage } from './support.mjs';
 
-import { REPO_ROOT, startServer } from './server.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
-const SHOTS_DIR = join(REPO_ROOT, 'target', 'e2e-shots');
-
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const HANGUL = /[\uAC00-\uD7A3]/;
 const TEST_TIMEOUT_MS = 120_000;
 const KISTI = 'kisti6-gh200';
 
-const watchdog = setTimeout(() => {
-  console.error('e2e: overall timeout of 15 minutes reached, giving up');
-  process.exit(1);
-}, 15 * 60_000);
-watchdog.unref();
+startWatchdog(15);
 
 let server;
 let browser;
 /** pool id → "hpc" | "cloud", from the catalogue the wizard uses. */
 let poolKinds;
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Re-runs `check` (which throws while unmet) until it passes or `timeoutMs` elapses. */
-async function eventually(check, { timeoutMs = 20_000, intervalMs = 100 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-    }
-    await sleep(intervalMs);
-  }
-}
 
 /** A fresh context with the wizard at `path` loaded and its first result shown. */
 async function openAdvisor({ path = '/advisor', width = 1280, height = 900, context: given } = {}) {
@@ -70,15 +35,7 @@ async function openAdvisor({ path = '/advisor', width = 1280, height = 900, cont
 }
 
 const topPick = (page) => page.locator('[data-testid=top-pick]').getAttribute('data-pool-id');
-const htmlLang = (page) => page.evaluate(() => document.documentElement.lang);
 
-async function useLanguage(page, lang) {
-  if ((await htmlLang(page)) === lang) return;
-  await page.locator('[data-testid=lang-toggle]').click();
-  await page.waitForFunction((l) => document.documentElement.lang === l, lang, { timeout: 10_000 });
-}
-
-/** Opens wizard step `n` (1-based). */
 async function goToStep(page, n) {
   await page.locator('[data-testid=step-button]').nth(n - 1).click();
   await page.locator(`fieldset[data-step="${n}"]`).waitFor({ state: 'visible', timeout: 5_000 });
@@ -107,8 +64,7 @@ before(async () => {
   console.log(`e2e: kairr-server ready at ${server.baseUrl} after ${server.startupMs} ms`);
   const catalogue = await (await fetch(`${server.baseUrl}/api/v1/catalogue`)).json();
   poolKinds = Object.fromEntries(catalogue.systems.flatMap((s) => s.pools.map((p) => [p.id, s.kind])));
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  mkdirSync(SHOTS_DIR, { recursive: true });
+  browser = await launchBrowser();
 }, { timeout: 180_000 });
 
 after(async () => {
@@ -320,32 +276,7 @@ describe('the placement wizard', { timeout: 14 * 60_000 }, () => {
           await useLanguage(page, lang);
           await usePreset(page, 'cfd_mpi_256');
           await page.screenshot({ path: join(SHOTS_DIR, `advisor-${lang}-${width}.png`), fullPage: true });
-          await page.addScriptTag({ path: AXE_PATH });
-          const violations = await page.evaluate(async () => {
-            const result = await window.axe.run(document, { resultTypes: ['violations'] });
-            return result.violations
-              .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-              .map((v) => ({
-                id: v.id,
-                impact: v.impact,
-                help: v.help,
-                nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(0, 3).join(' ')}`),
-                count: v.nodes.length,
-              }));
-          });
-          for (const v of violations) failures.push(`[${lang} ${width}px] ${v.impact} ${v.id} (${v.count} nodes): ${v.help}\n      ${v.nodes.join('\n      ')}`);
-          if (width === 375) {
-            const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-            if (scrollWidth > 375) {
-              const wide = await page.evaluate(() =>
-                [...document.querySelectorAll('body *')]
-                  .filter((e) => e.getBoundingClientRect().right > 376 && !e.closest('.table-scroll'))
-                  .slice(0, 5)
-                  .map((e) => `${e.tagName.toLowerCase()}${e.className ? `.${String(e.className).split(' ').join('.')}` : ''} right=${Math.round(e.getBoundingClientRect().right)}`),
-              );
-              failures.push(`[${lang} 375px] horizontal scroll: scrollWidth ${scrollWidth} > 375; widest: ${wide.join(', ')}`);
-            }
-          }
+          await checkPage(page, `${lang} ${width}px`, width, failures);
         } finally {
           await context.close();
         }

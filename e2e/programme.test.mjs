@@ -9,29 +9,12 @@
 // allocations.
 
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { DEMO_PASSWORD, startServer } from './server.mjs';
+import { SHOTS_DIR, checkPage, launchBrowser, signIn as signInAs, startWatchdog, useLanguage } from './support.mjs';
 
-import { DEMO_PASSWORD, REPO_ROOT, startServer } from './server.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
-const SHOTS_DIR = join(REPO_ROOT, 'target', 'e2e-shots');
-
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const TEST_TIMEOUT_MS = 120_000;
 /** The seeded demo round (first 2026 call): 159 awarded projects, 4,224 GPUs. */
 const DEMO_AWARDS = 159;
@@ -39,11 +22,7 @@ const DEMO_GPUS = '4,224';
 /** Render budget of the committee overview after its data arrives. */
 const RENDER_BUDGET_MS = 300;
 
-const watchdog = setTimeout(() => {
-  console.error('e2e: overall timeout of 15 minutes reached, giving up');
-  process.exit(1);
-}, 15 * 60_000);
-watchdog.unref();
+startWatchdog(15);
 
 let server;
 let browser;
@@ -57,23 +36,8 @@ async function open(path, { width = 1280, height = 900, context: given } = {}) {
   return { context, page, errors };
 }
 
-const htmlLang = (page) => page.evaluate(() => document.documentElement.lang);
-
-async function useLanguage(page, lang) {
-  if ((await htmlLang(page)) === lang) return;
-  await page.locator('[data-testid=lang-toggle]').click();
-  await page.waitForFunction((l) => document.documentElement.lang === l, lang, { timeout: 10_000 });
-}
-
 /** Signs in through the form and waits for the page it leads to. */
-async function signIn(page, username, expectPath) {
-  await page.goto(`${server.baseUrl}/login`, { waitUntil: 'load' });
-  await page.locator('[data-testid=login-username]').fill(username);
-  await page.locator('[data-testid=login-password]').fill(DEMO_PASSWORD);
-  await page.locator('[data-testid=login-submit]').click();
-  await page.waitForURL((u) => u.pathname === expectPath, { timeout: 20_000 });
-  await page.locator('[data-testid=account]').waitFor({ timeout: 10_000 });
-}
+const signIn = (page, username, expectPath) => signInAs(page, server.baseUrl, username, DEMO_PASSWORD, expectPath);
 
 /** Waits until every canvas was sized and drawn (an undrawn one keeps the default 300 × 150). */
 async function chartsDrawn(page) {
@@ -99,9 +63,8 @@ function scaleUp(overview, proposal) {
 
 describe('allocation programme', () => {
   before(async () => {
-    mkdirSync(SHOTS_DIR, { recursive: true });
     server = await startServer();
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   });
 
   after(async () => {
@@ -246,6 +209,66 @@ describe('allocation programme', () => {
     }
   });
 
+  test('a committee member adjusts the proposal and sees each change move the fairness figures; "decide" opens the request', { timeout: 2 * TEST_TIMEOUT_MS }, async () => {
+    const { context, page, errors } = await open('/login');
+    try {
+      await signIn(page, 'demo.committee', '/committee');
+      const lines = page.locator('[data-testid=proposal-lines] tbody tr');
+      await lines.first().waitFor({ timeout: 30_000 });
+      const jainBefore = await page.locator('[data-testid=proposal-jain]').innerText();
+      const proposedTotal = async () => {
+        const cells = await page.locator('[data-testid=proposal-pools] tbody tr td:nth-child(4)').allInnerTexts();
+        return cells.reduce((sum, c) => sum + Number(c.replace(/,/g, '')), 0);
+      };
+      const totalBefore = await proposedTotal();
+      // The first line with something proposed: drop it.
+      const rows = await lines.evaluateAll((trs) =>
+        trs.map((tr) => [...[...tr.children].map((c) => c.textContent.trim()), !!tr.querySelector('[data-testid=proposal-change]')]),
+      );
+      const index = rows.findIndex((r) => Number(r[5].replace(/,/g, '')) > 0 && r[8] === true);
+      assert.ok(index >= 0, `a proposed line: ${JSON.stringify(rows.slice(0, 3))}`);
+      const [idCell, , , , askedCell, proposedCell] = rows[index];
+      const dropped = Number(proposedCell.replace(/,/g, ''));
+      await lines.nth(index).locator('[data-testid=proposal-change]').click();
+      await page.locator('[data-testid=line-editor]').waitFor();
+      await page.locator('[data-testid=adjust-drop]').click();
+      await page.locator('[data-testid=adjust-changes] tbody tr').first().waitFor({ timeout: 20_000 });
+      assert.equal(await page.locator('[data-testid=adjust-changes] tbody tr').count(), 1);
+      assert.equal(await page.locator('[data-testid=adjust-changes] tbody tr th').innerText(), idCell);
+      assert.equal(await page.locator('[data-testid=adjust-changes] tbody tr td').first().innerText(), `${proposedCell} → 0`);
+      const jainAfter = await page.locator('[data-testid=proposal-jain]').innerText();
+      const jainRow = await page.locator('[data-testid=adjust-last-change] tbody tr').first().locator('td').allInnerTexts();
+      assert.deepEqual(jainRow.slice(0, 2), [jainBefore, jainAfter], 'Jain before → after in the table');
+      // The direction and the signed change agree (the figures are shown rounded to 3 places).
+      const [, arrow, sign] = jainRow[2].match(/^([▲▼―]).*?(?:\(([+−])[0-9.]+\))?$/) ?? [];
+      assert.ok(arrow, `direction cell ${jainRow[2]}`);
+      if (arrow !== '―') assert.equal(sign, arrow === '▲' ? '+' : '−', jainRow[2]);
+      if (Number(jainAfter) !== Number(jainBefore)) assert.equal(arrow, Number(jainAfter) > Number(jainBefore) ? '▲' : '▼');
+      assert.ok((await page.locator('[data-testid=adjust-last-change] tbody tr').count()) >= 3, 'Jain, Gini and dominant shares');
+      assert.equal(await proposedTotal(), totalBefore - dropped, 'the pool totals follow the change');
+      // More than asked is refused by the server, and said so.
+      await lines.nth(index).locator('[data-testid=proposal-change]').click();
+      await page.locator('[data-testid=adjust-amount]').fill(String(Number(askedCell.replace(/,/g, '')) + 1));
+      await page.locator('[data-testid=adjust-apply]').click();
+      await page.locator('[data-testid=adjust-refused]').waitFor({ timeout: 20_000 });
+      assert.equal(await page.locator('[data-testid=adjust-changes] tbody tr').count(), 1, 'a refused change is not added');
+      const failures = [];
+      await checkPage(page, 'committee with adjustments 1280', 1280, failures);
+      assert.deepEqual(failures, []);
+      // "Decide" leads to the request's page with the proposed amount.
+      const decide = lines.nth(index).locator('[data-testid=proposal-decide]');
+      assert.match(await decide.getAttribute('href'), new RegExp(`/committee/requests/${idCell.slice(1)}\\?amount=0$`));
+      await decide.click();
+      await page.waitForURL((u) => u.pathname === `/committee/requests/${idCell.slice(1)}`, { timeout: 20_000 });
+      await page.locator('[data-testid=request-title]').waitFor({ timeout: 20_000 });
+      assert.match(await page.locator('[data-testid=request-title]').innerText(), new RegExp(`^${idCell} `));
+      assert.ok((await page.locator('[data-testid=request-reviews] tbody tr').count()) >= 1, 'the reviews are shown');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the programme pages have no serious accessibility violations and fit a phone screen', { timeout: 4 * TEST_TIMEOUT_MS }, async () => {
     const failures = [];
     const pages = [
@@ -264,32 +287,7 @@ describe('allocation programme', () => {
             await page.locator(ready).waitFor({ timeout: 30_000 });
             await useLanguage(page, lang);
             await page.screenshot({ path: join(SHOTS_DIR, `programme${path.replace('/', '-')}-${lang}-${width}.png`), fullPage: true });
-            await page.addScriptTag({ path: AXE_PATH });
-            const violations = await page.evaluate(async () => {
-              const result = await window.axe.run(document, { resultTypes: ['violations'] });
-              return result.violations
-                .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-                .map((v) => ({
-                  id: v.id,
-                  impact: v.impact,
-                  help: v.help,
-                  nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(0, 3).join(' ')}`),
-                  count: v.nodes.length,
-                }));
-            });
-            for (const v of violations) failures.push(`[${path} ${lang} ${width}px] ${v.impact} ${v.id} (${v.count} nodes): ${v.help}\n      ${v.nodes.join('\n      ')}`);
-            if (width === 375) {
-              const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-              if (scrollWidth > 375) {
-                const wide = await page.evaluate(() =>
-                  [...document.querySelectorAll('body *')]
-                    .filter((e) => e.getBoundingClientRect().right > 376 && !e.closest('.table-scroll'))
-                    .slice(0, 5)
-                    .map((e) => `${e.tagName.toLowerCase()}${e.className ? `.${String(e.className).split(' ').join('.')}` : ''} right=${Math.round(e.getBoundingClientRect().right)}`),
-                );
-                failures.push(`[${path} ${lang} 375px] horizontal scroll: scrollWidth ${scrollWidth} > 375; widest: ${wide.join(', ')}`);
-              }
-            }
+            await checkPage(page, `${path} ${lang} ${width}`, width, failures);
             if (user) {
               await page.locator('[data-testid=sign-out]').click();
               await page.waitForURL((u) => u.pathname === '/allocations', { timeout: 20_000 });

@@ -3,59 +3,23 @@
 // headless Chromium driven by playwright-core. Accessibility is checked with axe-core.
 
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
+import { SHOTS_DIR, checkPage, eventually, htmlLang, launchBrowser, startWatchdog, useLanguage } from './support.mjs';
 
-import { REPO_ROOT, startServer } from './server.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
-const SHOTS_DIR = join(REPO_ROOT, 'target', 'e2e-shots');
-
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SYSTEM_IDS = ['kakao', 'kisti6', 'naver', 'nhn'];
 const ANSWERS = ['now', 'if_shorter_than', 'waits', 'too_large', 'unavailable'];
 const HANGUL = /[\uAC00-\uD7A3]/;
 const ISO_DATE = /\d{4}-\d{2}-\d{2}/;
 const TEST_TIMEOUT_MS = 120_000;
 
-// The whole file may not run longer than this, whatever hangs.
-const watchdog = setTimeout(() => {
-  console.error('e2e: overall timeout of 15 minutes reached, giving up');
-  process.exit(1);
-}, 15 * 60_000);
-watchdog.unref();
+// The whole file may not run longer than 15 minutes, whatever hangs.
+startWatchdog(15);
 
 let server;
 let browser;
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Re-runs `check` (which throws while unmet) until it passes or `timeoutMs` elapses. */
-async function eventually(check, { timeoutMs = 20_000, intervalMs = 200 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-    }
-    await sleep(intervalMs);
-  }
-}
 
 /** A fresh browser context (own storage) with the page loaded and the systems rendered. */
 async function openStatusPage({ width = 1280, height = 900 } = {}) {
@@ -80,15 +44,6 @@ async function waitForUptimeBars(page) {
       `every [data-testid=uptime-bars] must hold 90 [data-testid=uptime-day], found ${JSON.stringify(counts)}`,
     );
   }, { timeoutMs: 30_000 });
-}
-
-const htmlLang = (page) => page.evaluate(() => document.documentElement.lang);
-
-/** Switches the page to `lang` with the visible toggle (no-op if already there). */
-async function useLanguage(page, lang) {
-  if ((await htmlLang(page)) === lang) return;
-  await page.locator('[data-testid=lang-toggle]').click();
-  await page.waitForFunction((l) => document.documentElement.lang === l, lang, { timeout: 10_000 });
 }
 
 /** The JSON body of a response, failing with the text when it is not JSON. */
@@ -116,8 +71,7 @@ function expectedStartAnswer(pool, n) {
 before(async () => {
   server = await startServer();
   console.log(`e2e: kairr-server ready at ${server.baseUrl} after ${server.startupMs} ms`);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  mkdirSync(SHOTS_DIR, { recursive: true });
+  browser = await launchBrowser();
 }, { timeout: 180_000 });
 
 after(async () => {
@@ -315,33 +269,7 @@ describe('the public status page', { timeout: 14 * 60_000 }, () => {
           await waitForUptimeBars(page);
           await page.screenshot({ path: join(SHOTS_DIR, `status-${lang}-${width}.png`), fullPage: true });
 
-          await page.addScriptTag({ path: AXE_PATH });
-          const violations = await page.evaluate(async () => {
-            const result = await window.axe.run(document, { resultTypes: ['violations'] });
-            return result.violations
-              .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-              .map((v) => ({
-                id: v.id,
-                impact: v.impact,
-                help: v.help,
-                nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(0, 3).join(' ')}`),
-                count: v.nodes.length,
-              }));
-          });
-          for (const v of violations) failures.push(`[${lang} ${width}px] ${v.impact} ${v.id} (${v.count} nodes): ${v.help}\n      ${v.nodes.join('\n      ')}`);
-
-          if (width === 375) {
-            const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-            if (scrollWidth > 375) {
-              const wide = await page.evaluate(() =>
-                [...document.querySelectorAll('body *')]
-                  .filter((e) => e.getBoundingClientRect().right > 376)
-                  .slice(0, 5)
-                  .map((e) => `${e.tagName.toLowerCase()}${e.dataset.testid ? `[data-testid=${e.dataset.testid}]` : ''}${e.className ? `.${String(e.className).split(' ').join('.')}` : ''} right=${Math.round(e.getBoundingClientRect().right)}`),
-              );
-              failures.push(`[${lang} 375px] horizontal scroll: scrollWidth ${scrollWidth} > 375; widest: ${wide.join(', ')}`);
-            }
-          }
+          await checkPage(page, `${lang} ${width}px`, width, failures);
         } finally {
           await context.close();
         }

@@ -8,6 +8,7 @@ pub mod api;
 pub mod charts;
 pub mod data;
 pub mod draft;
+pub mod form_errors;
 pub mod labels;
 pub mod paging;
 pub mod session;

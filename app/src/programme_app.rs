@@ -8,7 +8,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::i18n::{provide_locale_with, tr};
-use crate::pages::programme::{AllocationsPage, CommitteePage, LoginPage, RequestNewPage, RequestsMinePage};
+use crate::pages::programme::{
+    AllocationsPage, CommitteePage, LoginPage, RequestDetailPage, RequestNewPage, RequestsMinePage, ReviewsPage,
+};
 use crate::pages::NotFoundPage;
 use crate::programme::session::provide_session;
 
@@ -25,6 +27,8 @@ pub fn ProgrammeApp() -> impl IntoView {
                 <Route path=path!("/committee") view=CommitteePage/>
                 <Route path=path!("/requests/new") view=RequestNewPage/>
                 <Route path=path!("/requests/mine") view=RequestsMinePage/>
+                <Route path=path!("/committee/requests/:id") view=RequestDetailPage/>
+                <Route path=path!("/reviews") view=ReviewsPage/>
             </Routes>
         </Router>
     }

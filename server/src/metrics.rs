@@ -1,5 +1,6 @@
 //! Prometheus metrics of the server itself: request counts and latencies by
-//! route, and the age of the live snapshot (set at scrape time).
+//! route, the age of the live snapshot, and per system whether its sources
+//! are failing and how old its last good answer is (set at scrape time).
 
 use std::time::Instant;
 
@@ -12,6 +13,8 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
+
+use kairr_shared::api::StatusSummary;
 
 use crate::state::AppState;
 
@@ -27,6 +30,11 @@ struct RouteLabels {
     route: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SystemLabels {
+    system: String,
+}
+
 /// The registry and the metrics in it.
 pub struct Metrics {
     registry: Registry,
@@ -34,6 +42,8 @@ pub struct Metrics {
     latency: Family<RouteLabels, Histogram>,
     snapshot_age: Gauge,
     sse_clients: Gauge,
+    system_stale: Family<SystemLabels, Gauge>,
+    system_good_age: Family<SystemLabels, Gauge>,
     replica_leader: Gauge,
     snapshots_published: Counter,
     snapshots_relayed: Counter,
@@ -52,6 +62,14 @@ impl Default for Metrics {
         registry.register("http_request_duration_seconds", "HTTP request latency by route", latency.clone());
         registry.register("status_snapshot_age_seconds", "Age of the live status snapshot", snapshot_age.clone());
         registry.register("sse_clients", "Connected Server-Sent Events clients", sse_clients.clone());
+        let system_stale = Family::<SystemLabels, Gauge>::default();
+        let system_good_age = Family::<SystemLabels, Gauge>::default();
+        registry.register("system_stale", "1 while a system's data is stale (a source failing)", system_stale.clone());
+        registry.register(
+            "system_last_good_age_seconds",
+            "Seconds since a system's sources last answered well",
+            system_good_age.clone(),
+        );
         let replica_leader = Gauge::default();
         let snapshots_published = Counter::default();
         let snapshots_relayed = Counter::default();
@@ -72,6 +90,8 @@ impl Default for Metrics {
             latency,
             snapshot_age,
             sse_clients,
+            system_stale,
+            system_good_age,
             replica_leader,
             snapshots_published,
             snapshots_relayed,
@@ -80,9 +100,17 @@ impl Default for Metrics {
 }
 
 impl Metrics {
-    /// Renders the text exposition format with the snapshot age set to `age`.
-    pub fn render(&self, snapshot_age_seconds: i64) -> String {
-        self.snapshot_age.set(snapshot_age_seconds);
+    /// Renders the text exposition format for the live `summary` at `now` (Unix seconds).
+    pub fn render(&self, summary: &StatusSummary, now: i64) -> String {
+        self.snapshot_age.set(now - summary.updated_at.timestamp());
+        let aged = summary.aged(now);
+        for sys in &summary.systems {
+            let labels = SystemLabels { system: sys.id.clone() };
+            self.system_stale.get_or_create(&labels).set(i64::from(sys.stale || aged));
+            if let Some(t) = sys.last_good_at {
+                self.system_good_age.get_or_create(&labels).set(now - t.timestamp());
+            }
+        }
         let mut out = String::new();
         if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
             out.clear();

@@ -20,8 +20,11 @@ pub mod slurm;
 /// off after `timeout`, retried after `backoff` while it fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Schedule {
+    /// Between polls while the source answers.
     pub interval: Duration,
+    /// Longest a poll may take before it counts as failed.
     pub timeout: Duration,
+    /// Waits between retries while it fails.
     pub backoff: Backoff,
 }
 

@@ -466,10 +466,26 @@ async fn a_reviewer_sees_the_open_rounds_requests_then_the_committee_decides_one
     assert_eq!(before["pool"]["unit"], "servers");
     assert!(before["decision"].is_null() && before["allocation"].is_null());
     let left = before["capacity_left"].as_u64().unwrap();
+    let token = csrf_of(&app, &committee).await;
+    // Every invalid field at once: no rationale, a start before the round's allocation period.
     let res = committee
         .post(format!("{page_url}/decision"))
-        .header("x-csrf-token", csrf_of(&app, &committee).await)
-        .json(&serde_json::json!({"kind": "approve", "rationale": "우수"}))
+        .header("x-csrf-token", &token)
+        .json(&serde_json::json!({"kind": "approve", "period_start": "1999-01-01"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let err: serde_json::Value = res.json().await.unwrap();
+    let fields: Vec<&str> = err["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["rationale", "period_start"]);
+    // Granted for the first ten days of the period asked.
+    let start: chrono::NaiveDate = before["request"]["period_start"].as_str().unwrap().parse().unwrap();
+    let end = start + chrono::Days::new(9);
+    let res = committee
+        .post(format!("{page_url}/decision"))
+        .header("x-csrf-token", &token)
+        .json(&serde_json::json!({"kind": "approve", "rationale": "우수", "period_end": end.to_string()}))
         .send()
         .await
         .unwrap();
@@ -478,5 +494,13 @@ async fn a_reviewer_sees_the_open_rounds_requests_then_the_committee_decides_one
     assert_eq!(after["decidable"], false);
     assert_eq!(after["request"]["state"], "approved");
     assert_eq!(after["allocation"]["amount"], 2);
+    assert_eq!(after["allocation"]["start"], start.to_string());
+    assert_eq!(after["allocation"]["end"], end.to_string());
     assert_eq!(after["capacity_left"].as_u64().unwrap(), left - 2);
+    // The researcher sees awarded against used: 2 servers × 8 GPUs × 24 h × the 10 days granted, nothing used yet.
+    let mine: serde_json::Value =
+        researcher.get(format!("{}/api/v1/requests/mine", app.base)).send().await.unwrap().json().await.unwrap();
+    let decided = mine.as_array().unwrap().iter().find(|m| m["request"]["id"] == plain).unwrap();
+    assert_eq!(decided["awarded_gpu_hours"], 2.0 * 8.0 * 24.0 * 10.0);
+    assert_eq!(decided["used_gpu_hours"], 0.0);
 }

@@ -157,4 +157,9 @@ async fn garbage_from_the_source_marks_the_system_stale_and_leaves_the_others() 
     assert_eq!(sys["status"], "degraded", "never answered: the portal cannot vouch for it");
     assert!(sys.get("last_good_at").is_none());
     others_fresh(&body);
+    let metrics = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("kairr_system_stale{system=\"kakao\"} 1"), "{metrics}");
+    assert!(metrics.contains("kairr_system_stale{system=\"nhn\"} 0"), "{metrics}");
+    assert!(metrics.contains("kairr_system_last_good_age_seconds{system=\"nhn\"}"), "{metrics}");
+    assert!(!metrics.contains("kairr_system_last_good_age_seconds{system=\"kakao\"}"), "never answered: no age");
 }

@@ -43,7 +43,7 @@ pub mod usage;
 pub use account::{account_code, AccountMap};
 pub use assigned::{ReviewAssignments, ReviewItem};
 pub use audit::{AuditAction, AuditEntry, AuditError, AuditLog, AuditSubject};
-pub use decision::{Decision, DecisionError, DecisionInput, DecisionKind};
+pub use decision::{Decision, DecisionError, DecisionInput, DecisionKind, DecisionRequest, PeriodInput};
 pub use demo::{demo_data, open_demo_round, DemoData, DemoError, DemoSpec, FIRST_CALL_2026};
 pub use detail::{DetailInput, RequestDetail};
 pub use fairness::{gini, jain_index, FairnessFigures, FairnessMetric, SectorDominantShare, SectorRatio};

@@ -18,9 +18,11 @@ pub use health::{Backoff, SourceHealth};
 pub struct FeedView<'a, T: ?Sized> {
     /// Source name for reasons, e.g. `prometheus` or `slurm`.
     pub name: &'a str,
+    /// What kind of source it is (labels the system when it is the base).
     pub kind: DataSource,
     /// The last good answer; `None` before the first.
     pub data: Option<&'a T>,
+    /// Its failures and last good time.
     pub health: &'a SourceHealth,
     /// Seconds without a good answer after which the feed is stale.
     pub stale_after_s: u32,

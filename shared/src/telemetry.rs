@@ -61,6 +61,7 @@ impl PoolQueries {
 /// One pool's telemetry at one instant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PoolTelemetry {
+    /// Catalogue pool id the reading describes.
     pub pool_id: String,
     /// Mean of the utilisation series, 0..=1; `None` when no series reported.
     pub gpu_utilisation: Option<f64>,
@@ -75,8 +76,10 @@ pub struct PoolTelemetry {
 /// A telemetry answer that cannot describe the pool.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TelemetryError {
+    /// The `up` query matched nothing: no node can be judged.
     #[error("liveness query returned no series (check the selector)")]
     NoTargets,
+    /// An `up` value other than 0 or 1 (the query is not a liveness query).
     #[error("liveness value {0} is neither 0 nor 1")]
     BadUp(f64),
 }

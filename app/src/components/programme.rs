@@ -4,7 +4,9 @@
 
 pub mod access;
 pub mod account;
+pub mod adjust;
 pub mod bar_chart;
+pub mod decision_form;
 pub mod fairness;
 pub mod pager;
 pub mod pool_table;
@@ -12,6 +14,9 @@ pub mod projects;
 pub mod proposal;
 pub mod public_groups;
 pub mod queue;
+pub mod request_summary;
+pub mod review_form;
+pub mod review_list;
 pub mod shares;
 pub mod shell;
 pub mod timeline;

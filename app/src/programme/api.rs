@@ -4,7 +4,10 @@
 //! CSRF token in `X-CSRF-Token`. Components never call the network themselves.
 
 use gloo_net::http::{Request as HttpRequest, RequestBuilder, Response};
-use kairr_shared::allocation::{Decision, Proposal, PublicRound, Request, RequestInput, RequestPage, RoundOverview};
+use kairr_shared::allocation::{
+    Adjustment, Decision, DecisionRequest, FairnessChange, OpenRound, Proposal, PublicRound, Request, RequestDetail,
+    RequestInput, RequestPage, Review, ReviewAssignments, ReviewInput, RoundOverview,
+};
 use kairr_shared::api::ApiError;
 use kairr_shared::auth::{LoginRequest, SessionInfo};
 use serde::de::DeserializeOwned;
@@ -32,6 +35,12 @@ pub const QUEUE_URL: &str = "/api/v1/committee/requests";
 pub const REQUESTS_URL: &str = "/api/v1/requests";
 /// The signed-in researcher's requests.
 pub const MINE_URL: &str = "/api/v1/requests/mine";
+/// The round open for requests.
+pub const OPEN_ROUND_URL: &str = "/api/v1/rounds/open";
+/// What the signed-in reviewer may review.
+pub const ASSIGNED_URL: &str = "/api/v1/reviews/assigned";
+/// Proposal adjustments.
+pub const ADJUST_URL: &str = "/api/v1/committee/proposal/adjust";
 /// Header carrying the CSRF token.
 pub const CSRF_HEADER: &str = "X-CSRF-Token";
 
@@ -77,6 +86,9 @@ pub struct MyRequest {
     /// GPU-hours used so far by its allocation.
     #[serde(default)]
     pub used_gpu_hours: f64,
+    /// GPU-hours its allocation entitles to over the whole period.
+    #[serde(default)]
+    pub awarded_gpu_hours: f64,
 }
 
 /// `GET /api/v1/auth/session` (creates the session cookie).
@@ -121,9 +133,54 @@ pub async fn fetch_queue(query: &QueueQuery) -> Result<RequestPage, FetchError> 
     get_json(HttpRequest::get(QUEUE_URL).query(query.params())).await
 }
 
-/// `POST /api/v1/requests`.
-pub async fn submit_request(csrf: &str, input: &RequestInput) -> Result<Request, FetchError> {
-    post_json(REQUESTS_URL, csrf, Some(input)).await
+/// `POST /api/v1/requests?round=` (to the round `round`).
+pub async fn submit_request(csrf: &str, round: &str, input: &RequestInput) -> Result<Request, FetchError> {
+    let url = format!("{REQUESTS_URL}?round={}", String::from(js_sys::encode_uri_component(round)));
+    post_json(&url, csrf, Some(input)).await
+}
+
+/// `GET /api/v1/rounds/open` (404: no round is open).
+pub async fn fetch_open_round() -> Result<OpenRound, FetchError> {
+    get_json(HttpRequest::get(OPEN_ROUND_URL)).await
+}
+
+/// `GET /api/v1/committee/requests/{id}`.
+pub async fn fetch_request(id: u64) -> Result<RequestDetail, FetchError> {
+    get_json(HttpRequest::get(&format!("{QUEUE_URL}/{id}"))).await
+}
+
+/// `POST /api/v1/committee/requests/{id}/decision`.
+pub async fn decide(csrf: &str, id: u64, input: &DecisionRequest) -> Result<Decision, FetchError> {
+    post_json(&format!("{QUEUE_URL}/{id}/decision"), csrf, Some(input)).await
+}
+
+/// The body of a proposal adjustment: every change so far, applied in order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AdjustBody {
+    pub round: Option<String>,
+    pub adjustments: Vec<Adjustment>,
+}
+
+/// The adjusted proposal and how each change moved the fairness figures.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Adjusted {
+    pub proposal: Proposal,
+    pub changes: Vec<FairnessChange>,
+}
+
+/// `POST /api/v1/committee/proposal/adjust`.
+pub async fn adjust(csrf: &str, body: &AdjustBody) -> Result<Adjusted, FetchError> {
+    post_json(ADJUST_URL, csrf, Some(body)).await
+}
+
+/// `GET /api/v1/reviews/assigned`.
+pub async fn fetch_assigned() -> Result<ReviewAssignments, FetchError> {
+    get_json(HttpRequest::get(ASSIGNED_URL)).await
+}
+
+/// `POST /api/v1/requests/{id}/reviews` (409: conflict of interest, or already reviewed).
+pub async fn submit_review(csrf: &str, id: u64, input: &ReviewInput) -> Result<Review, FetchError> {
+    post_json(&format!("{REQUESTS_URL}/{id}/reviews"), csrf, Some(input)).await
 }
 
 /// `GET /api/v1/requests/mine`.

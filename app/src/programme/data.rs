@@ -2,7 +2,7 @@
 //! signals`): they call [`crate::programme::api`] and hold no rendering.
 
 use futures_util::future::join;
-use kairr_shared::allocation::{Proposal, PublicRound, RoundOverview};
+use kairr_shared::allocation::{OpenRound, Proposal, PublicRound, RequestDetail, ReviewAssignments, RoundOverview};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -95,5 +95,34 @@ pub fn use_queue(query: Signal<QueueQuery>) -> Loaded<RequestPage> {
 pub fn use_my_requests() -> Loaded<Vec<MyRequest>> {
     let loaded = Loaded::new();
     spawn_local(async move { loaded.store(api::fetch_mine().await) });
+    loaded
+}
+
+/// The round open for requests (a 404 means none is open).
+pub fn use_open_round() -> Loaded<OpenRound> {
+    let loaded = Loaded::new();
+    spawn_local(async move { loaded.store(api::fetch_open_round().await) });
+    loaded
+}
+
+/// One request's committee page; fetched again whenever `version` changes (after a decision).
+pub fn use_request_detail(id: Signal<Option<u64>>, version: Signal<u32>) -> Loaded<RequestDetail> {
+    let loaded = Loaded::new();
+    Effect::new(move |_| {
+        version.track();
+        if let Some(id) = id.get() {
+            spawn_local(async move { loaded.store(api::fetch_request(id).await) });
+        }
+    });
+    loaded
+}
+
+/// The signed-in reviewer's list; fetched again whenever `version` changes (after a review).
+pub fn use_assigned(version: Signal<u32>) -> Loaded<ReviewAssignments> {
+    let loaded = Loaded::new();
+    Effect::new(move |_| {
+        version.track();
+        spawn_local(async move { loaded.store(api::fetch_assigned().await) });
+    });
     loaded
 }

@@ -45,10 +45,12 @@ impl Access {
 }
 
 /// Where a user goes after signing in: the committee overview for those who
-/// may see it, their own requests for everyone else.
+/// may see it, the review list for reviewers, their own requests for everyone else.
 pub fn home_after_login(user: &UserInfo) -> &'static str {
     if can(Some(user.role), Action::ViewCommittee) {
         "/committee"
+    } else if can(Some(user.role), Action::Review) {
+        "/reviews"
     } else {
         "/requests/mine"
     }
@@ -156,6 +158,6 @@ mod tests {
         assert_eq!(home_after_login(&user(Role::Committee)), "/committee");
         assert_eq!(home_after_login(&user(Role::Admin)), "/committee");
         assert_eq!(home_after_login(&user(Role::Researcher)), "/requests/mine");
-        assert_eq!(home_after_login(&user(Role::Reviewer)), "/requests/mine");
+        assert_eq!(home_after_login(&user(Role::Reviewer)), "/reviews");
     }
 }

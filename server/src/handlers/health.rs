@@ -36,7 +36,7 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Resul
             return Err(AppError::Unauthorised);
         }
     }
-    let age = chrono::Utc::now().timestamp() - state.live.borrow().summary.updated_at.timestamp();
-    let text = state.metrics.render(age);
+    let live = state.live.borrow().clone();
+    let text = state.metrics.render(&live.summary, chrono::Utc::now().timestamp());
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response())
 }

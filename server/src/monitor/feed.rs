@@ -16,7 +16,9 @@ use crate::source::{Schedule, SourcePoll, StatusSource};
 /// The last good answer of a source and its health.
 #[derive(Debug, Clone, Default)]
 pub struct FeedState {
+    /// The latest answer that was good (kept while the source fails).
     pub last_good: Option<Arc<SourcePoll>>,
+    /// Failures, last good time, last error.
     pub health: SourceHealth,
 }
 
@@ -24,12 +26,15 @@ pub struct FeedState {
 pub struct Feed {
     /// Name used in stale reasons and logs, e.g. `prometheus:kakao`.
     pub name: String,
+    /// What kind of source it is.
     pub kind: DataSource,
+    /// When it is polled.
     pub schedule: Schedule,
     /// Seconds without a good answer after which its systems are stale.
     pub stale_after: u32,
     /// `None` once its polling task has taken it.
     pub source: Option<Box<dyn StatusSource>>,
+    /// Its last good answer and health, as the monitor last read them.
     pub state: FeedState,
 }
 

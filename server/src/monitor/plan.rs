@@ -17,6 +17,7 @@ use crate::source::{DemoSource, Schedule};
 /// How one system is fed: indices into the monitor's feeds.
 #[derive(Debug, Clone)]
 pub struct SystemPlan {
+    /// The catalogue system.
     pub system: System,
     /// Feed of nodes and queue (demo or scheduler); `None` for telemetry only.
     pub base: Option<usize>,

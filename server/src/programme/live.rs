@@ -92,6 +92,8 @@ pub struct MyRequest {
     pub allocation: Option<Allocation>,
     /// GPU-hours used so far by the allocation.
     pub used_gpu_hours: f64,
+    /// GPU-hours the allocation entitles its holder to over its whole period (0 without one).
+    pub awarded_gpu_hours: f64,
 }
 
 /// Moves a request to its new state (the body carries the same state).
@@ -188,7 +190,16 @@ impl Storage {
                     }
                     None => 0.0,
                 };
-                out.push(MyRequest { request, decision, allocation, used_gpu_hours: used });
+                let awarded = match &allocation {
+                    Some(a) => {
+                        let rounds: Vec<Round> = decode(
+                            &sqlx::query("SELECT body FROM rounds WHERE id = $1").bind(&a.round.0).fetch_all(p).await?,
+                        )?;
+                        rounds.first().and_then(|r| r.pool(&a.pool)).map_or(0.0, |pool| a.gpu_hours(pool))
+                    }
+                    None => 0.0,
+                };
+                out.push(MyRequest { request, decision, allocation, used_gpu_hours: used, awarded_gpu_hours: awarded });
             }
             Ok(out)
         })

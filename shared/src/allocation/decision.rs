@@ -2,6 +2,8 @@
 //! approve partially (less than asked) or reject, always with a written
 //! rationale. A decision moves the request out of review.
 
+mod period;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +13,8 @@ use super::form::Form;
 use super::ids::RequestId;
 use super::request::Request;
 use super::state::{RequestState, TransitionError};
+
+pub use period::{DecisionRequest, PeriodInput};
 
 /// What the committee decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -91,8 +91,12 @@ mod tests {
     #[test]
     fn the_page_gathers_only_the_requests_own_records_and_hides_conflicts_unless_asked() {
         let cat = Catalogue::embedded().unwrap();
-        let d = demo_data(&FIRST_CALL_2026, 7, "2026-11-21".parse().unwrap(), &cat).unwrap();
-        let a = &d.allocations[0];
+        let mut d = demo_data(&FIRST_CALL_2026, 7, "2026-11-21".parse().unwrap(), &cat).unwrap();
+        let config = crate::sim::SimConfig { warm_up_seconds: 86_400, ..crate::sim::SimConfig::default() };
+        d.simulate_usage(&cat, config, 3);
+        // An allocation whose users ran jobs, so the used figure is a real sum.
+        let a =
+            d.allocations.iter().find(|a| d.usage.iter().any(|u| u.allocation == a.id && u.gpu_hours > 0.0)).unwrap();
         let request = d.requests.iter().find(|r| r.id == a.request).unwrap().clone();
         let input = DetailInput {
             round: &d.round,
@@ -108,7 +112,7 @@ mod tests {
         assert_eq!(page.allocation.as_ref().map(|x| x.id), Some(a.id));
         assert_eq!(page.decision.as_ref().map(|x| x.request), Some(request.id));
         let used: f64 = d.usage.iter().filter(|u| u.allocation == a.id).map(|u| u.gpu_hours).sum();
-        assert!((page.used_gpu_hours - used).abs() < 1e-9);
+        assert!(used > 0.0 && (page.used_gpu_hours - used).abs() < 1e-9);
         assert_eq!(page.capacity_left, capacity_left(&d.round, &d.allocations, &request.pool));
         assert!(page.conflicts.is_none() && !page.decidable);
         assert_eq!(page.pool.as_ref().map(|p| p.pool.as_str()), Some(request.pool.as_str()));

@@ -156,7 +156,7 @@ impl RequestInput {
     }
 }
 
-fn check_period(f: &mut Form, round: &Round, start: NaiveDate, end: NaiveDate) {
+pub(super) fn check_period(f: &mut Form, round: &Round, start: NaiveDate, end: NaiveDate) {
     if end < start {
         f.fail("period_end", Code::Conflict, "시작일보다 앞설 수 없습니다.", "Cannot precede the start date.");
     }

@@ -277,3 +277,23 @@ fn usage_counts_gpu_seconds_per_account_and_never_decreases() {
     let got: Vec<_> = second.iter().map(|u| (u.account.as_str(), u.gpu_seconds_total)).collect();
     assert_eq!(got, [("proj-a", 12 * 119), ("proj-b", 4 * 109)]);
 }
+
+#[test]
+fn the_reference_samples_read_too() {
+    // /work/shared/real-sources/samples, trimmed to two items each (elision markers removed).
+    let running = parse_jobs(fixture!("reference_rest_v0.0.36_jobs.json")).unwrap();
+    let j: Vec<_> = running.items.iter().map(|j| (j.id, j.state.clone(), j.time_limit_minutes, j.gpus)).collect();
+    assert_eq!(j, [(1, JobState::Running, None, 4), (2, JobState::Running, None, 8)], "no time limit: null");
+    let q = queue::remaining_seconds(&running.items[0], 1_795_264_848);
+    assert_eq!(q, 1_826_800_848 - 1_795_264_848, "an unlimited job ends when Slurm says (a year on)");
+    let done = parse_jobs(fixture!("reference_rest_v0.0.38_jobs.json")).unwrap();
+    let j: Vec<_> = done.items.iter().map(|j| (j.state.clone(), j.gpus, j.end_time)).collect();
+    let finished = JobState::Finished("COMPLETED".into());
+    assert_eq!(j, [(finished.clone(), 4, Some(1_795_264_908)), (finished, 8, Some(1_795_264_908))]);
+    let nodes = parse_nodes(fixture!("reference_rest_v0.0.37_nodes.json")).unwrap().items;
+    let classes: Vec<_> = nodes.iter().map(|n| (n.name.as_str(), classify(n))).collect();
+    assert_eq!(classes, [("c1", NodeClass::Up), ("c2", NodeClass::Down)]);
+    let parts = parse_partitions(fixture!("reference_rest_v0.0.38_partitions.json")).unwrap().items;
+    let p: Vec<_> = parts.iter().map(|p| (p.name.as_str(), p.nodes.join(","), p.max_time_minutes)).collect();
+    assert_eq!(p, [("gpu", "g1,g2,g3".to_owned(), None), ("cpu", "c1,c2".to_owned(), None)]);
+}

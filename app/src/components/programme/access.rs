@@ -20,6 +20,10 @@ pub fn RequireRole(
 ) -> impl IntoView {
     let session = use_session();
     let access = Memo::new(move |_| session.access(action));
+    let denied_key = match action {
+        Action::Review => "programme.access.not_permitted_review",
+        _ => "programme.access.not_permitted",
+    };
     move || match access.get() {
         Access::Loading => view! { <p class="muted" role="status">{move || tr("common.loading")}</p> }.into_any(),
         Access::Anonymous => view! {
@@ -33,7 +37,7 @@ pub fn RequireRole(
             let role = user.role;
             view! {
                 <div class="notice notice-warning" role="alert" data-testid="not-permitted">
-                    <p>{move || trf("programme.access.not_permitted", &[("role", labels::role(role))])}</p>
+                    <p>{move || trf(denied_key, &[("role", labels::role(role))])}</p>
                 </div>
             }
             .into_any()

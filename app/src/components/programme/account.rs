@@ -1,5 +1,6 @@
 //! The account entry of the navigation: "로그인" while nobody is signed in,
-//! else the user's name and role with a "로그아웃" button.
+//! else a link to the user's own page (committee overview, reviews or own
+//! requests), the user's name and role and a "로그아웃" button.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -7,7 +8,7 @@ use leptos::task::spawn_local;
 use crate::components::header::{SignInLink, SitePage};
 use crate::i18n::{tr, trf};
 use crate::programme::labels;
-use crate::programme::session::use_session;
+use crate::programme::session::{home_after_login, use_session};
 
 /// `<li>` items for the site navigation.
 #[component]
@@ -41,7 +42,14 @@ pub fn AccountNav(
                     ("name", user.display_name.clone()),
                     ("role", labels::role(user.role)),
                 ]);
+                let home = home_after_login(&user);
+                let home_key = match home {
+                    "/committee" => "programme.nav.committee",
+                    "/reviews" => "programme.nav.reviews",
+                    _ => "programme.nav.mine",
+                };
                 view! {
+                    <li><a href=home data-testid="nav-home">{move || tr(home_key)}</a></li>
                     <li class="account" data-testid="account">
                         <span class="account-name">{who}</span>
                         <button type="button" class="link-button" data-testid="sign-out" on:click=sign_out>

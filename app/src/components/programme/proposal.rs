@@ -1,9 +1,19 @@
 //! The proposed allocation of the round: per pool capacity, asked and
 //! proposed; the proposal's fairness figures; and per request the proposed
-//! amount against the amount asked (paged, filterable).
+//! amount against the amount asked (paged, filterable). A committee member
+//! changes a line (or drops or adds a request) and sees how each change moved
+//! the fairness figures; "decide" opens the request's page with the
+//! proposed amount.
 
-use kairr_shared::allocation::{Exclusion, Proposal, ProposalLine};
+use kairr_shared::allocation::{Adjustment, Exclusion, Proposal, ProposalLine, RequestId};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::FetchError;
+use crate::components::fetch_error::FetchErrorView;
+use crate::components::programme::adjust::{ChangesTable, LineEditor, MadeChange};
+use crate::programme::api::{self as programme_api, AdjustBody, Adjusted};
+use crate::programme::session::use_session;
 
 use crate::components::programme::fairness::FairnessPanel;
 use crate::components::programme::pager::Pager;
@@ -34,6 +44,8 @@ pub fn ProposalView(
 ) -> impl IntoView {
     let filter = RwSignal::new(String::new());
     let page = RwSignal::new(1usize);
+    let adj = Adjusting::new(proposal);
+    let proposal = adj.current;
     let shown = Memo::new(move |_| {
         let f = filter.get();
         proposal.with(|p| {
@@ -75,6 +87,7 @@ pub fn ProposalView(
             </div>
             <h4>{move || tr("programme.proposal.fairness")}</h4>
             <FairnessPanel figures=figures prefix="proposal"/>
+            <AdjustPanel adj=adj/>
             <h4 id="proposal-lines-title">{move || tr("programme.proposal.lines")}</h4>
             <div class="filter-row">
                 <label for="proposal-filter">{move || tr("programme.proposal.filter")}</label>
@@ -93,10 +106,15 @@ pub fn ProposalView(
                             <th scope="col" class="num">{move || tr("programme.proposal.col_asked")}</th>
                             <th scope="col" class="num">{move || tr("programme.proposal.col_proposed")}</th>
                             <th scope="col">{move || tr("programme.proposal.col_note")}</th>
+                            <th scope="col">{move || tr("programme.adjust.col_actions")}</th>
                         </tr>
                     </thead>
                     <tbody>
-                        {move || rows().into_iter().map(|l| view! {
+                        {move || rows().into_iter().map(|l| {
+                            let decide = format!("/committee/requests/{}?amount={}", l.request.0, l.proposed);
+                            let line = l.clone();
+                            let excluded = l.excluded.is_some();
+                            view! {
                             <tr>
                                 <th scope="row">{format!("#{}", l.request.0)}</th>
                                 <td>{l.organisation.clone()}<br/><span class="muted">{labels::sector(l.sector)}</span></td>
@@ -105,12 +123,115 @@ pub fn ProposalView(
                                 <td class="num">{thousands(l.requested)}</td>
                                 <td class="num">{thousands(l.proposed)}</td>
                                 <td>{exclusion(l.excluded)}</td>
+                                <td class="actions">
+                                    <a href=decide data-testid="proposal-decide">{move || tr("programme.adjust.decide")}</a>
+                                    {(!excluded).then(|| view! {
+                                        " "
+                                        <button type="button" class="link-button" data-testid="proposal-change"
+                                            on:click=move |_| adj.editing.set(Some(line.clone()))>
+                                            {move || tr("programme.adjust.change")}
+                                        </button>
+                                    })}
+                                </td>
                             </tr>
-                        }).collect_view()}
+                        }}).collect_view()}
                     </tbody>
                 </table>
             </div>
             <Pager page=page pages=pages name="proposal"/>
+        </section>
+    }
+}
+
+/// The adjustment state of the proposal view.
+#[derive(Debug, Clone, Copy)]
+struct Adjusting {
+    /// The proposal as computed by the server.
+    base: Signal<Option<Proposal>>,
+    /// The proposal after the committee's changes (the base when there are none).
+    current: Signal<Option<Proposal>>,
+    made: RwSignal<Vec<MadeChange>>,
+    adjusted: RwSignal<Option<Adjusted>>,
+    editing: RwSignal<Option<ProposalLine>>,
+    error: RwSignal<Option<FetchError>>,
+}
+
+impl Adjusting {
+    fn new(base: Signal<Option<Proposal>>) -> Adjusting {
+        let adjusted = RwSignal::new(None::<Adjusted>);
+        let current =
+            Signal::derive(move || adjusted.with(|a| a.as_ref().map(|a| a.proposal.clone())).or_else(|| base.get()));
+        Adjusting {
+            base,
+            current,
+            made: RwSignal::new(Vec::new()),
+            adjusted,
+            editing: RwSignal::new(None),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// Sets the edited line to `amount` and asks the server for the adjusted proposal.
+    fn apply(self, csrf: String, amount: u64) {
+        let Some(line) = self.editing.get_untracked() else { return };
+        let mut made = self.made.get_untracked();
+        match made.iter_mut().find(|m| m.request == line.request.0) {
+            Some(m) => m.to = amount,
+            None => made.push(MadeChange { request: line.request.0, from: line.proposed, to: amount }),
+        }
+        let body = AdjustBody {
+            round: self.base.with_untracked(|p| p.as_ref().map(|p| p.round.0.clone())),
+            adjustments: made.iter().map(|m| Adjustment { request: RequestId(m.request), amount: m.to }).collect(),
+        };
+        spawn_local(async move {
+            match programme_api::adjust(&csrf, &body).await {
+                Ok(a) => {
+                    self.adjusted.set(Some(a));
+                    self.made.set(made);
+                    self.editing.set(None);
+                    self.error.set(None);
+                }
+                Err(e) => self.error.set(Some(e)),
+            }
+        });
+    }
+
+    fn reset(self) {
+        self.made.set(Vec::new());
+        self.adjusted.set(None);
+        self.editing.set(None);
+        self.error.set(None);
+    }
+}
+
+/// The line editor, the server's refusals and the changes so far.
+#[component]
+fn AdjustPanel(adj: Adjusting) -> impl IntoView {
+    let session = use_session();
+    let on_apply = Callback::new(move |amount: u64| adj.apply(session.csrf(), amount));
+    let on_close = Callback::new(move |()| adj.editing.set(None));
+    let refused = move || {
+        adj.error.with(|e| match e {
+            Some(FetchError::Http { api: Some(a), .. }) => Some(a.message.clone()),
+            _ => None,
+        })
+    };
+    let other = Signal::derive(move || adj.error.with(|e| e.clone().filter(|_| refused().is_none())));
+    view! {
+        <section class="adjust" aria-labelledby="adjust-title" data-testid="adjust">
+            <h4 id="adjust-title">{move || tr("programme.adjust.title")}</h4>
+            <p class="muted">{move || tr("programme.adjust.intro")}</p>
+            {move || adj.editing.get().map(|line| view! { <LineEditor line=line on_apply=on_apply on_close=on_close/> })}
+            {move || refused().map(|m| view! {
+                <p class="notice notice-warning" role="alert" data-testid="adjust-refused">{trf("programme.adjust.refused", &[("reason", m)])}</p>
+            })}
+            <FetchErrorView error=other message=Signal::derive(|| tr("programme.adjust.failed"))/>
+            {move || adj.adjusted.get().map(|a| view! {
+                <ChangesTable made=adj.made.get() changes=a.changes/>
+                <button type="button" class="button secondary" data-testid="adjust-reset" on:click=move |_| adj.reset()>
+                    {move || tr("programme.adjust.reset")}
+                </button>
+            })}
         </section>
     }
 }

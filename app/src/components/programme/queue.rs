@@ -98,7 +98,7 @@ pub fn RequestQueue() -> impl IntoView {
                         <tbody>
                             {move || queue.data.get().map(|d| d.items).unwrap_or_default().into_iter().map(|i| view! {
                                 <tr>
-                                    <th scope="row">{format!("#{}", i.request.id.0)}</th>
+                                    <th scope="row"><a href=format!("/committee/requests/{}", i.request.id.0) data-testid="queue-open">{format!("#{}", i.request.id.0)}</a></th>
                                     <td>{pick(&i.request.title_ko, &i.request.title_en)}</td>
                                     <td>{i.request.organisation.clone()}<br/><span class="muted">{labels::sector(i.request.sector)}</span></td>
                                     <td>{i.request.pool.clone()}</td>

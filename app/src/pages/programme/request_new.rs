@@ -1,7 +1,8 @@
 //! `/requests/new`: the request form, pre-filled from the placement wizard's
 //! draft (`?draft=<base64url JSON>` or the draft the wizard left in
 //! `localStorage`). Field errors from the server are shown at their field.
-//! Until the server offers the endpoint (404) the page says so.
+//! The pools, units and allocation period are the open round's
+//! (`GET /api/v1/rounds/open`); when no round is open the page says so.
 
 use kairr_shared::advisor::{Region, Sector};
 use kairr_shared::allocation::RequestInput;
@@ -16,8 +17,7 @@ use crate::components::header::SitePage;
 use crate::components::programme::access::RequireRole;
 use crate::components::programme::shell::Shell;
 use crate::i18n::{current_locale, tr, trf};
-use crate::live::now_ms;
-use crate::programme::data::use_public_round;
+use crate::programme::data::use_open_round;
 use crate::programme::draft::{parse_draft_json, parse_draft_param, prefill, DRAFT_STORAGE_KEY};
 use crate::programme::labels;
 use crate::programme::session::use_session;
@@ -49,7 +49,7 @@ fn RequestForm() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let query = use_query_map();
-    let round = use_public_round();
+    let round = use_open_round();
     let form = RwSignal::new(RequestInput::default());
     let from_draft = RwSignal::new(false);
     let draft_problem = RwSignal::new(false);
@@ -58,7 +58,11 @@ fn RequestForm() -> impl IntoView {
         if done == Some(true) {
             return true;
         }
-        let Some(pools) = round.data.with(|r| r.as_ref().map(|r| r.pools.clone())) else { return false };
+        let Some((pools, start, end)) =
+            round.data.with(|r| r.as_ref().map(|r| (r.round.pools.clone(), r.round.period_start, r.round.period_end)))
+        else {
+            return false;
+        };
         let param = query.with_untracked(|q| q.get("draft"));
         let draft = match param {
             Some(p) => Some(parse_draft_param(&p)),
@@ -67,15 +71,21 @@ fn RequestForm() -> impl IntoView {
         match draft {
             Some(Ok(d)) => {
                 let unit = pools.iter().find(|p| Some(&p.pool) == d.recommended_pool.as_ref()).map(|p| p.unit);
-                let today = kairr_shared::time::kst_day((now_ms() / 1000.0) as i64);
-                form.set(prefill(&d, unit, today));
+                let mut input = prefill(&d, unit, start);
+                if input.period_end.as_str() > crate::format::date(end).as_str() {
+                    input.period_end = crate::format::date(end);
+                }
+                form.set(input);
                 from_draft.set(true);
             }
             Some(Err(e)) => {
                 leptos::logging::warn!("cannot read the wizard's draft: {e:?}");
                 draft_problem.set(true);
             }
-            None => {}
+            None => form.update(|f| {
+                f.period_start = crate::format::date(start);
+                f.period_end = crate::format::date(end);
+            }),
         }
         true
     });
@@ -100,8 +110,9 @@ fn RequestForm() -> impl IntoView {
         busy.set(true);
         let navigate = navigate.clone();
         let input = form.get_untracked();
+        let round_id = round.data.with_untracked(|r| r.as_ref().map(|r| r.round.id.0.clone()).unwrap_or_default());
         spawn_local(async move {
-            match api::submit_request(&session.csrf(), &input).await {
+            match api::submit_request(&session.csrf(), &round_id, &input).await {
                 Ok(_) => {
                     if let Ok(Some(s)) = window().local_storage() {
                         let _ = s.remove_item(DRAFT_STORAGE_KEY);
@@ -136,7 +147,9 @@ fn RequestForm() -> impl IntoView {
             </div>
         }
     };
-    let pools = move || round.data.with(|r| r.as_ref().map(|r| r.pools.clone()).unwrap_or_default());
+    let pools = move || round.data.with(|r| r.as_ref().map(|r| r.round.pools.clone()).unwrap_or_default());
+    let no_round = move || round.missing();
+    let round_error = Signal::derive(move || if round.missing() { None } else { round.error.get() });
     let abstract_err = field_error("abstract");
     let sector_err = field_error("sector");
     let region_err = field_error("region");
@@ -156,10 +169,28 @@ fn RequestForm() -> impl IntoView {
             <p class="notice notice-warning" role="alert" data-testid="endpoint-missing">{move || tr("programme.request.unavailable")}</p>
         </Show>
         <FetchErrorView error=other_error message=Signal::derive(|| tr("programme.request.failed"))/>
-        <FetchErrorView error=round.error message=Signal::derive(|| tr("programme.public.error"))/>
-        <p>{move || round.data.with(|r| r.as_ref().map(|r| pick(&r.title_ko, &r.title_en)).unwrap_or_default())}</p>
+        <FetchErrorView error=round_error message=Signal::derive(|| tr("programme.request.round_error"))/>
+        <Show when=no_round>
+            <p class="notice notice-warning" role="alert" data-testid="no-open-round">{move || tr("programme.request.no_open_round")}</p>
+        </Show>
+        {move || round.data.get().map(|r| {
+            let r = r.round;
+            view! {
+                <div class="round-summary" data-testid="open-round">
+                    <p><strong>{pick(&r.title_ko, &r.title_en)}</strong></p>
+                    <p>{trf("programme.request.round_dates", &[
+                        ("opens", crate::format::date(r.opens)),
+                        ("closes", crate::format::date(r.closes)),
+                        ("start", crate::format::date(r.period_start)),
+                        ("end", crate::format::date(r.period_end)),
+                    ])}</p>
+                    <p>{trf("programme.request.round_policy", &[("score", crate::format::fixed(r.policy.min_score, 1))])}</p>
+                </div>
+            }
+        })}
         <p class="field-error" role="alert">{round_err}</p>
-        <form class="request-form" on:submit=submit novalidate=true data-testid="request-form">
+        <form class="request-form" on:submit=submit novalidate=true data-testid="request-form"
+            hidden=move || round.data.with(Option::is_none)>
             {text("title_ko", "programme.request.title_ko", |f| f.title_ko.clone(), |f, v| f.title_ko = v)}
             {text("title_en", "programme.request.title_en", |f| f.title_en.clone(), |f, v| f.title_en = v)}
             <div class="field">
@@ -200,7 +231,10 @@ fn RequestForm() -> impl IntoView {
                     <option value="">{move || tr("programme.request.choose")}</option>
                     {move || pools().into_iter().map(|p| {
                         let name = p.pool.clone();
-                        let text = format!("{} ({})", p.pool, labels::unit(p.unit));
+                        let text = trf("programme.request.pool_option", &[
+                            ("pool", p.pool.clone()),
+                            ("capacity", labels::amount(p.capacity, p.unit)),
+                        ]);
                         view! { <option value=name.clone() selected=move || form.with(|f| f.pool == name)>{text}</option> }
                     }).collect_view()}
                     // The wizard's pick stays selectable even when the newest published round does not list it.

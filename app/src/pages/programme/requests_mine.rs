@@ -53,13 +53,14 @@ fn MyRequests() -> impl IntoView {
                         ("amount", labels::amount(a.amount, a.unit)),
                         ("gpus", thousands(g)),
                     ]));
-                    trf("programme.mine.allocation", &[
-                        ("held", held),
-                        ("start", date(a.start)),
-                        ("end", date(a.end)),
-                        ("used", fixed(m.used_gpu_hours, 0)),
-                    ])
+                    trf("programme.mine.allocation", &[("held", held), ("start", date(a.start)), ("end", date(a.end))])
                 });
+                let share = if m.awarded_gpu_hours > 0.0 { m.used_gpu_hours / m.awarded_gpu_hours } else { 0.0 };
+                let used = m.allocation.is_some().then(|| trf("programme.mine.usage", &[
+                    ("used", fixed(m.used_gpu_hours, 0)),
+                    ("awarded", fixed(m.awarded_gpu_hours, 0)),
+                    ("share", crate::format::percent(share, 1)),
+                ]));
                 let decision = m.decision.as_ref().map(|d| d.rationale.clone());
                 view! {
                     <li class="panel">
@@ -71,6 +72,10 @@ fn MyRequests() -> impl IntoView {
                                 ("submitted", date(r.submitted_at.date_naive())),
                             ])}</p>
                         {usage.map(|u| view! { <p>{u}</p> })}
+                        {used.map(|u| view! {
+                            <p data-testid="mine-usage">{u}</p>
+                            <meter min="0" max="1" value=share.min(1.0) aria-label=tr("programme.mine.usage_meter")></meter>
+                        })}
                         {decision.map(|d| view! { <p class="muted">{d}</p> })}
                     </li>
                 }

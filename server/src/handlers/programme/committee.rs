@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use kairr_shared::allocation::{
     capacity_left, propose, request_page, Allocation, AllocationId, AuditAction, AuditSubject, Candidate, Decision,
-    DecisionError, DecisionInput, IdlePolicy, OverviewInput, Proposal, ProposalConfig, RequestPage, RequestQuery,
+    DecisionError, DecisionRequest, IdlePolicy, OverviewInput, Proposal, ProposalConfig, RequestPage, RequestQuery,
     RoundOverview,
 };
 use kairr_shared::auth::Action;
@@ -81,10 +81,11 @@ pub async fn get_requests(
     Ok(Json(request_page(&rec.requests, &rec.reviews, &rec.decisions, &filter)))
 }
 
-/// Records the committee's decision on a request; an award becomes an allocation.
+/// Records the committee's decision on a request; an award becomes an allocation over the granted
+/// period (the period asked unless `period_start`/`period_end` set another inside the round's).
 #[utoipa::path(post, path = "/api/v1/committee/requests/{id}/decision", tag = "allocation",
     params(("id" = u64, Path, description = "Request id"), ("X-CSRF-Token" = String, Header, description = "from /api/v1/auth/session")),
-    request_body = DecisionInput,
+    request_body = DecisionRequest,
     security(("session" = ["committee", "admin"])),
     responses((status = 200, description = "The decision", body = Decision),
               (status = 400, description = "Invalid decision, not under review, or over capacity", body = kairr_shared::api::ApiError),
@@ -95,20 +96,29 @@ pub async fn post_decision(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<u64>,
-    body: Result<Json<DecisionInput>, JsonRejection>,
+    body: Result<Json<DecisionRequest>, JsonRejection>,
 ) -> Result<Json<Decision>, AppError> {
     let user = require(&session, &state.storage, Action::Decide).await?;
-    let Json(input) = body?;
+    let Json(DecisionRequest { decision: input, period }) = body?;
     let Some(mut request) = state.storage.request(id).await? else {
         return Err(AppError::NotFound(format!("request {id}")));
     };
     let now = chrono::Utc::now();
-    let decision = input.parse(&request, &user.username, now).map_err(|e| match e {
-        DecisionError::Invalid(f) => AppError::InvalidInput(f),
-        DecisionError::NotUnderReview(t) => AppError::BadParameter { field: "kind", message: t.to_string() },
-    })?;
     let rec = records(&state, &RoundQuery { round: Some(request.round.0.clone()) }).await?;
     let Some(round) = rec.round.as_ref() else { return Err(AppError::NotFound("round".into())) };
+    let granted = period.parse(&request, round);
+    let decision = match (input.parse(&request, &user.username, now), granted.clone()) {
+        (Ok(d), Ok(_)) => d,
+        (Err(DecisionError::NotUnderReview(t)), _) => {
+            return Err(AppError::BadParameter { field: "kind", message: t.to_string() })
+        }
+        (Err(DecisionError::Invalid(mut f)), p) => {
+            f.0.extend(p.err().map(|e| e.0).unwrap_or_default());
+            return Err(AppError::InvalidInput(f));
+        }
+        (Ok(_), Err(p)) => return Err(AppError::InvalidInput(p)),
+    };
+    let (start, end) = granted.map_err(AppError::InvalidInput)?;
     if decision.amount > capacity_left(round, &rec.allocations, &request.pool) {
         return Err(AppError::BadParameter {
             field: "amount",
@@ -121,7 +131,7 @@ pub async fn post_decision(
         .map_err(|t| AppError::BadParameter { field: "kind", message: t.to_string() })?;
     let allocation = if decision.amount > 0 {
         let aid = AllocationId(state.storage.next_allocation_id().await?);
-        Some(Allocation::from_decision(aid, &request, &decision, round).map_err(anyhow::Error::from)?)
+        Some(Allocation::from_decision(aid, &request, &decision, round).map_err(anyhow::Error::from)?.over(start, end))
     } else {
         None
     };

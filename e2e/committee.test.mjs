@@ -1,0 +1,253 @@
+// The allocation programme's decision journey in the browser, against its own
+// server so the open round starts empty: a researcher submits to the open
+// round (the form offers exactly that round's pools, units and period), a
+// reviewer scores the request and is refused with a conflict of interest on
+// one from their own organisation, a committee member opens the request from
+// the queue and from the proposal, decides, and the overview's figures and
+// charts change; the public page then lists the award. axe-core checks every
+// new page in Korean and English at 1280 and 375 px.
+
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { DEMO_PASSWORD, startServer } from './server.mjs';
+import { SHOTS_DIR, checkPage, launchBrowser, signIn as signInAs, startWatchdog, useLanguage } from './support.mjs';
+
+const TEST_TIMEOUT_MS = 120_000;
+const TITLE = '한국어 기상 예측 파운데이션 모델';
+const COI_TITLE = '카이스트 자체 과제';
+
+startWatchdog(15);
+
+let server;
+let browser;
+/** The two requests' ids: reviewed and decided, and the one from the reviewer's organisation. */
+const ids = {};
+
+async function page({ width = 1280 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height: width === 375 ? 812 : 900 } });
+  const p = await context.newPage();
+  const errors = [];
+  p.on('pageerror', (err) => errors.push(String(err)));
+  return { context, page: p, errors };
+}
+
+const signIn = (p, user, path) => signInAs(p, server.baseUrl, user, DEMO_PASSWORD, path);
+const go = (p, path) => p.goto(`${server.baseUrl}${path}`, { waitUntil: 'load' });
+const number = (text) => Number(text.replace(/[^0-9.]/g, ''));
+
+describe('committee decision journey', () => {
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  }, { timeout: 180_000 });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('a researcher submits to the open round, whose pools, units and period the form offers', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page: p, errors } = await page();
+    try {
+      const open = await (await fetch(`${server.baseUrl}/api/v1/rounds/open`)).json();
+      await signIn(p, 'demo.researcher', '/requests/mine');
+      await go(p, '/requests/new');
+      await p.locator('[data-testid=open-round]').waitFor({ timeout: 20_000 });
+      assert.match(await p.locator('[data-testid=open-round]').innerText(), new RegExp(open.round.period_start));
+      const offered = await p.locator('[data-testid=req-pool] option:not([value=""])').evaluateAll((os) => os.map((o) => o.value));
+      assert.deepEqual(offered, open.round.pools.map((x) => x.pool), 'exactly the open round pools');
+      const kakao = open.round.pools.find((x) => x.pool === 'kakao-b200');
+      assert.match(await p.locator('[data-testid=req-pool] option[value="kakao-b200"]').innerText(), /서버\(8 GPU\)/);
+      assert.match(await p.locator('[data-testid=req-pool] option[value="kakao-b200"]').innerText(), new RegExp(`${kakao.capacity}`));
+      assert.equal(await p.locator('#req-start').inputValue(), open.round.period_start, 'the period starts with the round');
+      await p.locator('#req-title_ko').fill(TITLE);
+      await p.locator('#req-abstract').fill('기상 재분석 자료로 한국형 예측 모델을 학습합니다.');
+      await p.locator('#req-pi').fill('김연구');
+      await p.locator('#req-organisation').fill('부산대학교');
+      await p.locator('[data-testid=req-sector]').selectOption('university');
+      await p.locator('#req-region').selectOption('non_capital');
+      await p.locator('[data-testid=req-pool]').selectOption('kakao-b200');
+      await p.locator('[data-testid=req-amount]').fill('2');
+      await p.locator('[data-testid=request-submit]').click();
+      await p.waitForURL((u) => u.pathname === '/requests/mine', { timeout: 20_000 });
+      await p.locator('[data-testid=my-requests] li').first().waitFor({ timeout: 20_000 });
+      assert.match(await p.locator('[data-testid=my-requests] li').first().innerText(), new RegExp(TITLE));
+      // A second request, from the reviewer's organisation (KAIST), through the API with the page's session.
+      const made = await p.evaluate(async ([title, round]) => {
+        const s = await (await fetch('/api/v1/auth/session')).json();
+        const mine = await (await fetch('/api/v1/requests/mine')).json();
+        const body = {
+          title_ko: title, abstract: '이해충돌 확인용', pi: '김연구', organisation: 'KAIST', sector: 'university',
+          region: 'non_capital', pool: 'kakao-b200', amount: 1, period_start: round.period_start, period_end: round.period_end,
+        };
+        const res = await fetch(`/api/v1/requests?round=${round.id}`, {
+          method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrf_token }, body: JSON.stringify(body),
+        });
+        return { status: res.status, coi: (await res.json()).id, first: mine[0].request.id };
+      }, [COI_TITLE, open.round]);
+      assert.equal(made.status, 200);
+      Object.assign(ids, { plain: made.first, coi: made.coi });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a reviewer scores a request; one from their own organisation is refused as a conflict of interest', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page: p, errors } = await page();
+    try {
+      await signIn(p, 'demo.reviewer', '/reviews');
+      const plain = p.locator(`[data-testid=review-item-${ids.plain}]`);
+      const coi = p.locator(`[data-testid=review-item-${ids.coi}]`);
+      await plain.waitFor({ timeout: 20_000 });
+      assert.equal(await plain.locator('[data-testid=review-conflict-warning]').count(), 0);
+      assert.equal(await coi.locator('[data-testid=review-conflict-warning]').count(), 1);
+      // A missing score is named at its field by the server.
+      await plain.locator('[data-testid=review-comment]').fill('명확한 계획과 공공 데이터 활용이 돋보입니다.');
+      await plain.locator('[data-testid=review-submit]').click();
+      await plain.locator('#review-' + ids.plain + '-impact-error:not(:empty)').waitFor({ timeout: 20_000 });
+      for (const f of ['technical_merit', 'impact', 'ecosystem', 'team_readiness']) {
+        await plain.locator(`[data-testid=review-${f}]`).selectOption('4');
+      }
+      await plain.locator('[data-testid=review-submit]').click();
+      await plain.locator('[data-testid=review-done]').waitFor({ timeout: 20_000 });
+      assert.match(await plain.locator('[data-testid=review-done]').innerText(), /4\.00/);
+      for (const f of ['technical_merit', 'impact', 'ecosystem', 'team_readiness']) {
+        await coi.locator(`[data-testid=review-${f}]`).selectOption('5');
+      }
+      await coi.locator('[data-testid=review-comment]').fill('우수');
+      await coi.locator('[data-testid=review-submit]').click();
+      await coi.locator('[data-testid=review-conflict]').waitFor({ timeout: 20_000 });
+      assert.match(await coi.locator('[data-testid=review-conflict]').innerText(), /이해충돌/);
+      assert.match(await coi.locator('[data-testid=review-conflict]').innerText(), /KAIST/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the new pages have no serious accessibility violations and fit a phone screen', { timeout: 4 * TEST_TIMEOUT_MS }, async () => {
+    const failures = [];
+    const pages = [
+      { user: 'demo.researcher', home: '/requests/mine', path: '/requests/new', ready: '[data-testid=open-round]' },
+      { user: 'demo.reviewer', home: '/reviews', path: '/reviews', ready: `[data-testid=review-item-${ids.coi}]` },
+      { user: 'demo.committee', home: '/committee', path: `/committee/requests/${ids.plain}`, ready: '[data-testid=decision-form]' },
+    ];
+    for (const width of [1280, 375]) {
+      for (const { user, home, path, ready } of pages) {
+        const { context, page: p } = await page({ width });
+        try {
+          await signIn(p, user, home);
+          await go(p, path);
+          await p.locator(ready).waitFor({ timeout: 30_000 });
+          for (const lang of ['ko', 'en']) {
+            await useLanguage(p, lang);
+            await p.screenshot({ path: join(SHOTS_DIR, `programme${path.replace(/\//g, '-').replace(/-\d+$/, '-id')}-${lang}-${width}.png`), fullPage: true });
+            await checkPage(p, `${path} ${lang} ${width}`, width, failures);
+          }
+          // Text built from data follows the language toggle too.
+          if (path === '/reviews') assert.match(await p.locator('[data-testid=review-done]').innerText(), /^Reviewed \(mean 4\.00\)$/);
+          if (path.startsWith('/committee/')) assert.match(await p.locator('[data-testid=decision-period]').innerText(), /^Asked for /);
+        } finally {
+          await context.close();
+        }
+      }
+    }
+    if (failures.length) console.log(`e2e: accessibility / layout problems:\n  ${failures.join('\n  ')}`);
+    assert.deepEqual(failures, [], 'serious or critical axe violations, or horizontal scroll at 375 px');
+  });
+
+  test('a committee member decides from the request page; the overview figures and charts change and the public page lists the award', { timeout: 2 * TEST_TIMEOUT_MS }, async () => {
+    const { context, page: p, errors } = await page();
+    try {
+      await signIn(p, 'demo.committee', '/committee');
+      await p.locator('[data-testid=committee-overview]').waitFor({ timeout: 30_000 });
+      const figures = async () => {
+        await p.locator('canvas[data-testid=share-chart]').first().waitFor();
+        return {
+          gpus: number(await p.locator('[data-testid=awarded-gpus]').innerText()),
+          university: await p.locator('[data-testid=shares-sector-table] tbody tr').filter({ hasText: /대학/ }).locator('td').allInnerTexts(),
+          chart: await p.locator('canvas[data-testid=share-chart]').first().evaluate((c) => c.toDataURL()),
+        };
+      };
+      const before = await figures();
+      assert.equal(before.gpus, 0, 'nothing is awarded in the open round yet');
+      // The queue links to the request's page.
+      await p.locator('[data-testid=queue-table] tbody tr').first().waitFor({ timeout: 20_000 });
+      await p.locator('[data-testid=queue-open]', { hasText: `#${ids.plain}` }).click();
+      await p.waitForURL((u) => u.pathname === `/committee/requests/${ids.plain}`, { timeout: 20_000 });
+      await p.locator('[data-testid=request-title]').waitFor({ timeout: 20_000 });
+      assert.match(await p.locator('[data-testid=request-title]').innerText(), new RegExp(TITLE));
+      assert.equal(await p.locator('[data-testid=request-reviews] tbody tr').count(), 1);
+      // From the proposal: "decide" pre-fills the proposed amount.
+      await go(p, '/committee');
+      const line = p.locator('[data-testid=proposal-lines] tbody tr', { hasText: `#${ids.plain}` });
+      await line.waitFor({ timeout: 30_000 });
+      const proposed = number(await line.locator('td').nth(4).innerText());
+      assert.equal(proposed, 2, 'the whole ask fits the round');
+      await line.locator('[data-testid=proposal-decide]').click();
+      await p.waitForURL((u) => u.pathname === `/committee/requests/${ids.plain}`, { timeout: 20_000 });
+      await p.locator('[data-testid=decision-form]').waitFor({ timeout: 20_000 });
+      assert.equal(await p.locator('[data-testid=decision-amount]').inputValue(), String(proposed));
+      assert.ok(await p.locator('[data-testid=decision-approve]').isChecked());
+      // Without a rationale and with an end past the round's period, the server names both fields, shown next to them.
+      const asked = await p.locator('[data-testid=decision-end]').inputValue();
+      await p.locator('[data-testid=decision-end]').fill('2099-12-31');
+      await p.locator('[data-testid=decision-submit]').click();
+      await p.locator('[data-testid=decision-rationale-error]:not(:empty)').waitFor({ timeout: 20_000 });
+      await p.locator('[data-testid=decision-end-error]:not(:empty)').waitFor({ timeout: 20_000 });
+      assert.equal(await p.locator('[data-testid=decision-rationale]').getAttribute('aria-invalid'), 'true');
+      assert.equal(await p.locator('[data-testid=decision-end]').getAttribute('aria-invalid'), 'true');
+      await p.locator('[data-testid=decision-end]').fill(asked);
+      await p.locator('[data-testid=decision-rationale]').fill('공공 데이터 활용과 비수도권 연구 역량 강화에 기여');
+      await p.locator('[data-testid=decision-submit]').click();
+      await p.locator('[data-testid=decision-saved]').waitFor({ timeout: 20_000 });
+      await p.locator('[data-testid=request-allocation]').waitFor({ timeout: 20_000 });
+      assert.match(await p.locator('[data-testid=request-decision]').innerText(), /승인/);
+      assert.match(await p.locator('[data-testid=request-allocation]').innerText(), /2 서버\(8 GPU\)/);
+      assert.equal(await p.locator('[data-testid=decision-form]').count(), 0, 'a decided request has no form');
+      // The overview's totals, the sector table and its chart moved.
+      await go(p, '/committee');
+      await p.locator('[data-testid=committee-overview]').waitFor({ timeout: 30_000 });
+      const afterDecision = await figures();
+      assert.equal(afterDecision.gpus, before.gpus + 16, '2 servers of 8 GPUs');
+      assert.notDeepEqual(afterDecision.university, before.university, `university row ${before.university} → ${afterDecision.university}`);
+      assert.match(afterDecision.university[3], /^1 \/ 2$/, 'one of two university requests awarded');
+      assert.notEqual(afterDecision.chart, before.chart, 'the sector chart was redrawn with the award');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+    // Anyone: the public page lists the award (title, pool, amount).
+    const { context: anon, page: pub } = await page();
+    try {
+      await go(pub, '/allocations');
+      await pub.locator('[data-testid=projects-table] tbody tr').first().waitFor({ timeout: 30_000 });
+      const row = pub.locator('[data-testid=projects-table] tbody tr', { hasText: TITLE });
+      const cells = [await row.locator('th').innerText(), ...(await row.locator('td').allInnerTexts())];
+      assert.equal(cells[0], TITLE);
+      assert.equal(cells[2], 'kakao-b200');
+      assert.match(cells[3], /^2 서버\(8 GPU\)$/);
+      assert.equal(await pub.locator('[data-testid=projects-table]', { hasText: COI_TITLE }).count(), 0, 'undecided requests are not public');
+    } finally {
+      await anon.close();
+    }
+    // The researcher follows the award: awarded against used GPU-hours (2 servers × 8 GPUs × 24 h × days of the period).
+    const open = await (await fetch(`${server.baseUrl}/api/v1/rounds/open`)).json();
+    const days = (Date.parse(open.round.period_end) - Date.parse(open.round.period_start)) / 86_400_000 + 1;
+    const { context: own, page: mine } = await page();
+    try {
+      await signIn(mine, 'demo.researcher', '/requests/mine');
+      const item = mine.locator('[data-testid=my-requests] li', { hasText: TITLE });
+      await item.locator('[data-testid=mine-usage]').waitFor({ timeout: 20_000 });
+      assert.equal(
+        await item.locator('[data-testid=mine-usage]').innerText(),
+        `사용 0 / 배분 ${(2 * 8 * 24 * days).toLocaleString('en-US')} GPU-시간 (0.0%)`,
+      );
+    } finally {
+      await own.close();
+    }
+  });
+});

@@ -1,0 +1,128 @@
+// Helpers shared by the browser tests: launching Debian's headless Chromium
+// through playwright-core, a whole-file watchdog, polling, the language
+// toggle, and the accessibility (axe-core, serious and critical violations)
+// and 375 px layout checks every page goes through.
+
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+import { chromium } from 'playwright-core';
+
+import { REPO_ROOT } from './server.mjs';
+
+const require = createRequire(import.meta.url);
+
+/** axe-core's browser build, injected into pages with `page.addScriptTag`. */
+export const AXE_PATH = require.resolve('axe-core/axe.min.js');
+
+/** Where screenshots go (created on first use of `launchBrowser`). */
+export const SHOTS_DIR = join(REPO_ROOT, 'target', 'e2e-shots');
+
+/** Headless Chromium flags that keep it offline and quiet. */
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Launches Debian's Chromium (`CHROMIUM_PATH` overrides `/usr/bin/chromium`); never a downloaded browser. */
+export async function launchBrowser() {
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** Ends the process if the test file runs longer than `minutes`, whatever hangs. */
+export function startWatchdog(minutes = 15) {
+  const watchdog = setTimeout(() => {
+    console.error(`e2e: overall timeout of ${minutes} minutes reached, giving up`);
+    process.exit(1);
+  }, minutes * 60_000);
+  watchdog.unref();
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Re-runs `check` (which throws while unmet) until it passes or `timeoutMs` elapses. */
+export async function eventually(check, { timeoutMs = 20_000, intervalMs = 200 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/** The page's `<html lang>`. */
+export const htmlLang = (page) => page.evaluate(() => document.documentElement.lang);
+
+/** Switches the page to `lang` with the visible toggle (no-op if already there). */
+export async function useLanguage(page, lang) {
+  if ((await htmlLang(page)) === lang) return;
+  await page.locator('[data-testid=lang-toggle]').click();
+  await page.waitForFunction((l) => document.documentElement.lang === l, lang, { timeout: 10_000 });
+}
+
+/**
+ * Runs axe-core on the page and returns its serious and critical violations
+ * as readable lines prefixed with `label` (empty when clean).
+ */
+export async function axeViolations(page, label) {
+  await page.addScriptTag({ path: AXE_PATH });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(0, 3).join(' ')}`),
+        count: v.nodes.length,
+      }));
+  });
+  return violations.map((v) => `[${label}] ${v.impact} ${v.id} (${v.count} nodes): ${v.help}\n      ${v.nodes.join('\n      ')}`);
+}
+
+/**
+ * At a 375 px viewport: a line naming the widest elements when the page
+ * scrolls sideways (tables inside `.table-scroll` may), else null.
+ */
+export async function horizontalOverflow(page, label) {
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (scrollWidth <= 375) return null;
+  const wide = await page.evaluate(() =>
+    [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > 376 && !e.closest('.table-scroll'))
+      .slice(0, 5)
+      .map((e) => `${e.tagName.toLowerCase()}${e.dataset.testid ? `[data-testid=${e.dataset.testid}]` : ''}${e.className ? `.${String(e.className).split(' ').join('.')}` : ''} right=${Math.round(e.getBoundingClientRect().right)}`),
+  );
+  return `[${label}] horizontal scroll: scrollWidth ${scrollWidth} > 375; widest: ${wide.join(', ')}`;
+}
+
+/** Runs `axeViolations` and, at 375 px, `horizontalOverflow`; pushes every problem onto `failures`. */
+export async function checkPage(page, label, width, failures) {
+  failures.push(...(await axeViolations(page, label)));
+  if (width === 375) {
+    const overflow = await horizontalOverflow(page, label);
+    if (overflow) failures.push(overflow);
+  }
+}
+
+/** Signs in at `${baseUrl}/login` with a demo account and waits for the page it leads to. */
+export async function signIn(page, baseUrl, username, password, expectPath) {
+  await page.goto(`${baseUrl}/login`, { waitUntil: 'load' });
+  await page.locator('[data-testid=login-username]').fill(username);
+  await page.locator('[data-testid=login-password]').fill(password);
+  await page.locator('[data-testid=login-submit]').click();
+  await page.waitForURL((u) => u.pathname === expectPath, { timeout: 20_000 });
+  await page.locator('[data-testid=account]').waitFor({ timeout: 10_000 });
+}

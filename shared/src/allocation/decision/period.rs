@@ -1,0 +1,98 @@
+//! The allocation period the committee grants with a decision: the period
+//! asked unless the committee sets another, always inside the round's
+//! allocation period; and the body of `POST …/requests/{id}/decision`.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::advisor::field_error::FieldErrors;
+use crate::allocation::form::Form;
+use crate::allocation::grant::Allocation;
+use crate::allocation::request::{check_period, Request};
+use crate::allocation::round::Round;
+
+use super::DecisionInput;
+
+/// The granted period as entered (`YYYY-MM-DD`); an empty field keeps the request's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct PeriodInput {
+    pub period_start: String,
+    pub period_end: String,
+}
+
+/// The decision form: kind, amount and rationale, plus the granted period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct DecisionRequest {
+    #[serde(flatten)]
+    pub decision: DecisionInput,
+    #[serde(flatten)]
+    pub period: PeriodInput,
+}
+
+impl PeriodInput {
+    /// The granted first and last day: within the round's allocation period,
+    /// the end not before the start; empty fields are the request's own days.
+    pub fn parse(&self, request: &Request, round: &Round) -> Result<(NaiveDate, NaiveDate), FieldErrors> {
+        let mut f = Form::default();
+        let day = |f: &mut Form, field: &str, text: &str, asked: NaiveDate| {
+            if text.trim().is_empty() {
+                Some(asked)
+            } else {
+                f.date(field, text)
+            }
+        };
+        let start = day(&mut f, "period_start", &self.period_start, request.period_start);
+        let end = day(&mut f, "period_end", &self.period_end, request.period_end);
+        if let (Some(s), Some(e)) = (start, end) {
+            check_period(&mut f, round, s, e);
+        }
+        f.finish(start.zip(end))
+    }
+}
+
+impl Allocation {
+    /// The same allocation over `start..=end` (the period the committee granted).
+    pub fn over(self, start: NaiveDate, end: NaiveDate) -> Allocation {
+        Allocation { start, end, ..self }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::allocation::request::tests::{request, round};
+
+    fn period(start: &str, end: &str) -> PeriodInput {
+        PeriodInput { period_start: start.into(), period_end: end.into() }
+    }
+
+    #[test]
+    fn empty_fields_keep_the_period_asked_and_a_shorter_one_inside_the_round_is_granted() {
+        let r = request(1);
+        assert_eq!(period("", "").parse(&r, &round()), Ok((r.period_start, r.period_end)));
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(period("2026-04-01", "2026-04-30").parse(&r, &round()), Ok((d("2026-04-01"), d("2026-04-30"))));
+    }
+
+    #[test]
+    fn a_period_outside_the_round_or_reversed_names_its_field() {
+        let r = request(1);
+        let e = period("2026-02-01", "").parse(&r, &round()).unwrap_err();
+        assert!(e.get("period_start").is_some() && e.get("period_end").is_none());
+        let e = period("2026-05-01", "2026-04-01").parse(&r, &round()).unwrap_err();
+        assert!(e.get("period_end").is_some());
+        let e = period("someday", "").parse(&r, &round()).unwrap_err();
+        assert!(e.get("period_start").is_some());
+    }
+
+    #[test]
+    fn the_form_reads_flat_json() {
+        let body: DecisionRequest =
+            serde_json::from_str(r#"{"kind":"approve","rationale":"x","period_end":"2026-05-01"}"#).unwrap();
+        assert_eq!((body.decision.kind.as_str(), body.period.period_end.as_str()), ("approve", "2026-05-01"));
+    }
+}
