@@ -1,7 +1,7 @@
 //! Translated names of the API's enums (statuses, kinds, incident states,
 //! maintenance states) and of the start-now answers.
 
-use kairr_shared::api::{IncidentState, MaintenanceState, SystemKind};
+use kairr_shared::api::{DataSource, IncidentState, MaintenanceState, SystemKind};
 use kairr_shared::start_now::StartAnswer;
 use kairr_shared::status::Status;
 
@@ -35,6 +35,15 @@ pub fn kind(k: SystemKind) -> String {
     match k {
         SystemKind::Hpc => tr("system.kind_hpc"),
         SystemKind::Cloud => tr("system.kind_cloud"),
+    }
+}
+
+/// Where a system's figures come from: "데이터: 데모" / "Data: Slurm".
+pub fn source(s: DataSource) -> String {
+    match s {
+        DataSource::Demo => tr("system.source_demo"),
+        DataSource::Slurm => tr("system.source_slurm"),
+        DataSource::Prometheus => tr("system.source_prometheus"),
     }
 }
 

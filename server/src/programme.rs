@@ -156,6 +156,17 @@ impl Storage {
         Ok(with_db!(self.db(), |p| sqlx::query_scalar(SQL).fetch_optional(p).await?))
     }
 
+    /// The id of the newest round with an award (the public page's default:
+    /// a round under review has nothing to publish yet), else `latest_round_id`.
+    pub async fn public_round_id(&self) -> anyhow::Result<Option<String>> {
+        const SQL: &str = "SELECT round_id FROM allocations ORDER BY round_id DESC LIMIT 1";
+        let awarded: Option<String> = with_db!(self.db(), |p| sqlx::query_scalar(SQL).fetch_optional(p).await?);
+        match awarded {
+            Some(id) => Ok(Some(id)),
+            None => self.latest_round_id().await,
+        }
+    }
+
     /// The id of the newest round, if any (where new requests go by default).
     pub async fn newest_round_id(&self) -> anyhow::Result<Option<String>> {
         const SQL: &str = "SELECT id FROM rounds ORDER BY id DESC LIMIT 1";

@@ -457,6 +457,10 @@ async fn a_reviewer_sees_the_open_rounds_requests_then_the_committee_decides_one
     assert_eq!(res.status(), 200);
     let list: serde_json::Value = reviewer.get(&assigned).send().await.unwrap().json().await.unwrap();
     assert_eq!(list["items"][0]["mine"]["rubric"]["impact"], 4);
+    // The public page keeps showing the decided first call while the open round has no award.
+    let public = format!("{}/api/v1/allocations/public", app.base);
+    let shown: serde_json::Value = app.client.get(&public).send().await.unwrap().json().await.unwrap();
+    assert_eq!((shown["round"].as_str(), shown["projects"].as_array().unwrap().len()), (Some("2026-1"), 159));
     // The committee's page of the reviewed request, then its decision.
     let committee = app.client_as("demo.committee").await;
     let page_url = format!("{}/api/v1/committee/requests/{plain}", app.base);
@@ -503,4 +507,8 @@ async fn a_reviewer_sees_the_open_rounds_requests_then_the_committee_decides_one
     let decided = mine.as_array().unwrap().iter().find(|m| m["request"]["id"] == plain).unwrap();
     assert_eq!(decided["awarded_gpu_hours"], 2.0 * 8.0 * 24.0 * 10.0);
     assert_eq!(decided["used_gpu_hours"], 0.0);
+    // Once the open round has an award, the public page shows it.
+    let shown: serde_json::Value = app.client.get(&public).send().await.unwrap().json().await.unwrap();
+    assert_eq!(shown["round"], "2026-2");
+    assert_eq!(shown["projects"][0]["title_en"], "Climate emulator");
 }

@@ -1,4 +1,4 @@
-//! One national system: its header (name, kind, operator, status), a notice
+//! One national system: its header (name, kind, operator, data source, status), a notice
 //! while its source fails (last good data shown), its pool cards, the 90-day
 //! uptime bars and the load chart.
 
@@ -76,7 +76,7 @@ pub fn SystemSection(
 
 fn system_head(s: &SystemStatus, title_id: &str) -> impl IntoView {
     let name = current_locale().pick(&s.name_ko, &s.name_en).to_owned();
-    let args = [("kind", labels::kind(s.kind)), ("operator", s.operator.clone())];
+    let args = [("kind", labels::kind(s.kind)), ("operator", s.operator.clone()), ("source", labels::source(s.source))];
     let meta = trf("system.meta", &args);
     view! {
         <div class="system-head">

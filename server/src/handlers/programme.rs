@@ -57,14 +57,18 @@ pub(crate) fn today() -> chrono::NaiveDate {
     kairr_shared::time::kst_day(chrono::Utc::now().timestamp())
 }
 
-/// Anonymised aggregates of a round and its awarded projects (no reviews, nothing from rejected requests).
+/// Anonymised aggregates of a round and its awarded projects (no reviews, nothing from rejected requests);
+/// without `?round=`, the newest round with an award.
 #[utoipa::path(get, path = "/api/v1/allocations/public", tag = "allocation", params(RoundQuery),
     responses((status = 200, description = "The public page of the round", body = PublicRound),
               (status = 400, description = "Unknown round", body = kairr_shared::api::ApiError)))]
 pub async fn get_public(
     State(state): State<AppState>,
-    Query(q): Query<RoundQuery>,
+    Query(mut q): Query<RoundQuery>,
 ) -> Result<Json<PublicRound>, AppError> {
+    if q.round.is_none() {
+        q.round = state.storage.public_round_id().await?;
+    }
     let rec = records(&state, &q).await?;
     let Some(round) = rec.round.as_ref() else { return Err(AppError::NotFound("round".into())) };
     Ok(Json(PublicRound::build(round, &rec.requests, &rec.allocations, Some(DataSource::Demo))))
