@@ -231,6 +231,13 @@ describe('committee decision journey', () => {
       assert.equal(cells[2], 'kakao-b200');
       assert.match(cells[3], /^2 서버\(8 GPU\)$/);
       assert.equal(await pub.locator('[data-testid=projects-table]', { hasText: COI_TITLE }).count(), 0, 'undecided requests are not public');
+      // Both rounds with an award can be shown; the first call still lists its 159 projects.
+      const select = pub.locator('[data-testid=round-select]');
+      assert.deepEqual(await select.locator('option').evaluateAll((os) => os.map((o) => o.value)), ['2026-2', '2026-1']);
+      await select.selectOption('2026-1');
+      await pub.waitForURL((u) => u.search === '?round=2026-1', { timeout: 20_000 });
+      await pub.locator('[data-testid=projects-count]', { hasText: '159개 중' }).waitFor({ timeout: 30_000 });
+      assert.equal(await pub.locator('[data-testid=projects-table]', { hasText: TITLE }).count(), 0, 'the open round award is not in the first call');
     } finally {
       await anon.close();
     }

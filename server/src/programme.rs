@@ -167,6 +167,13 @@ impl Storage {
         }
     }
 
+    /// Every round with at least one award, newest first (the public page's rounds).
+    pub async fn published_rounds(&self) -> anyhow::Result<Vec<Round>> {
+        const SQL: &str = "SELECT body FROM rounds \
+             WHERE EXISTS (SELECT 1 FROM allocations a WHERE a.round_id = rounds.id) ORDER BY id DESC";
+        with_db!(self.db(), |p| decode(&sqlx::query(SQL).fetch_all(p).await?))
+    }
+
     /// The id of the newest round, if any (where new requests go by default).
     pub async fn newest_round_id(&self) -> anyhow::Result<Option<String>> {
         const SQL: &str = "SELECT id FROM rounds ORDER BY id DESC LIMIT 1";

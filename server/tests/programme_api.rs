@@ -461,6 +461,10 @@ async fn a_reviewer_sees_the_open_rounds_requests_then_the_committee_decides_one
     let public = format!("{}/api/v1/allocations/public", app.base);
     let shown: serde_json::Value = app.client.get(&public).send().await.unwrap().json().await.unwrap();
     assert_eq!((shown["round"].as_str(), shown["projects"].as_array().unwrap().len()), (Some("2026-1"), 159));
+    assert_eq!(
+        shown["published"],
+        serde_json::json!([{"id": "2026-1", "title_ko": shown["title_ko"], "title_en": shown["title_en"]}])
+    );
     // The committee's page of the reviewed request, then its decision.
     let committee = app.client_as("demo.committee").await;
     let page_url = format!("{}/api/v1/committee/requests/{plain}", app.base);
@@ -511,4 +515,6 @@ async fn a_reviewer_sees_the_open_rounds_requests_then_the_committee_decides_one
     let shown: serde_json::Value = app.client.get(&public).send().await.unwrap().json().await.unwrap();
     assert_eq!(shown["round"], "2026-2");
     assert_eq!(shown["projects"][0]["title_en"], "Climate emulator");
+    let ids: Vec<&str> = shown["published"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["2026-2", "2026-1"], "newest first, both with an award");
 }

@@ -52,10 +52,14 @@ impl<T: Send + Sync + 'static> Loaded<T> {
     }
 }
 
-/// The public page of the newest round.
-pub fn use_public_round() -> Loaded<PublicRound> {
+/// The public page of `round` (the newest round with an award when `None`),
+/// fetched again whenever `round` changes.
+pub fn use_public_round(round: Signal<Option<String>>) -> Loaded<PublicRound> {
     let loaded = Loaded::new();
-    spawn_local(async move { loaded.store(api::fetch_public(None).await) });
+    Effect::new(move |_| {
+        let round = round.get();
+        spawn_local(async move { loaded.store(api::fetch_public(round.as_deref()).await) });
+    });
     loaded
 }
 

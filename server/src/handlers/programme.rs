@@ -17,7 +17,7 @@ pub use researcher::*;
 
 use axum::extract::{Query, State};
 use axum::Json;
-use kairr_shared::allocation::PublicRound;
+use kairr_shared::allocation::{PublicRound, PublishedRound};
 use kairr_shared::api::DataSource;
 use serde::Deserialize;
 
@@ -71,5 +71,7 @@ pub async fn get_public(
     }
     let rec = records(&state, &q).await?;
     let Some(round) = rec.round.as_ref() else { return Err(AppError::NotFound("round".into())) };
-    Ok(Json(PublicRound::build(round, &rec.requests, &rec.allocations, Some(DataSource::Demo))))
+    let mut page = PublicRound::build(round, &rec.requests, &rec.allocations, Some(DataSource::Demo));
+    page.published = state.storage.published_rounds().await?.iter().map(PublishedRound::from).collect();
+    Ok(Json(page))
 }

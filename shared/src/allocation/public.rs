@@ -112,6 +112,25 @@ pub struct PublicRound {
     pub pools: Vec<PublicPoolTotal>,
     /// Sorted by organisation, then title.
     pub projects: Vec<AwardedProject>,
+    /// Every round with at least one award, newest first (the page's round
+    /// selector); filled by whoever lists the rounds, empty from `build`.
+    #[serde(default)]
+    pub published: Vec<PublishedRound>,
+}
+
+/// A round the public page can show: it has at least one award.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublishedRound {
+    pub id: RoundId,
+    pub title_ko: String,
+    pub title_en: String,
+}
+
+impl From<&Round> for PublishedRound {
+    fn from(r: &Round) -> PublishedRound {
+        PublishedRound { id: r.id.clone(), title_ko: r.title_ko.clone(), title_en: r.title_en.clone() }
+    }
 }
 
 impl PublicRound {
@@ -164,6 +183,7 @@ impl PublicRound {
             ),
             pools: pool_totals(round, &projects),
             projects,
+            published: Vec::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! acceptance rates, and the awarded projects. Labelled demo.
 
 use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::components::fetch_error::FetchErrorView;
 use crate::components::header::SitePage;
@@ -17,7 +18,14 @@ use crate::programme::labels::{self, pick};
 /// The public allocations page.
 #[component]
 pub fn AllocationsPage() -> impl IntoView {
-    let round = use_public_round();
+    let query = use_query_map();
+    let chosen = Signal::derive(move || query.with(|q| q.get("round")));
+    let round = use_public_round(chosen);
+    let navigate = use_navigate();
+    let show_round = Callback::new(move |id: String| navigate(&format!("/allocations?round={id}"), Default::default()));
+    let published =
+        Signal::derive(move || round.data.with(|r| r.as_ref().map(|r| r.published.clone()).unwrap_or_default()));
+    let shown = Signal::derive(move || round.data.with(|r| r.as_ref().map(|r| r.round.0.clone()).unwrap_or_default()));
     let get = move |f: fn(&kairr_shared::allocation::PublicRound) -> String| {
         move || round.data.with(|r| r.as_ref().map(f).unwrap_or_default())
     };
@@ -38,6 +46,18 @@ pub fn AllocationsPage() -> impl IntoView {
                 <p class="muted" role="status">{move || tr("common.loading")}</p>
             </Show>
             <Show when=move || round.data.with(Option::is_some)>
+                <Show when=move || published.with(|p| p.len() > 1)>
+                    <div class="field round-select">
+                        <label for="round-select">{move || tr("programme.public.round_select")}</label>
+                        <select id="round-select" data-testid="round-select"
+                            on:change=move |ev| show_round.run(event_target_value(&ev))>
+                            {move || published.get().into_iter().map(|r| {
+                                let selected = r.id.0 == shown.get();
+                                view! { <option value=r.id.0.clone() selected=selected>{pick(&r.title_ko, &r.title_en)}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                </Show>
                 <section class="panel" aria-labelledby="round-title" data-testid="public-round">
                     <h3 id="round-title" data-testid="round-title">{get(|r| pick(&r.title_ko, &r.title_en))}</h3>
                     <p class="demo-note" data-testid="demo-note">{move || tr("programme.public.demo_note")}</p>
