@@ -1,7 +1,7 @@
 //! The one error type of the HTTP layer, mapped once to a status code and
 //! the JSON body `ApiError { error, field, message, fields }`.
 
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -43,6 +43,20 @@ pub enum AppError {
 impl From<JsonRejection> for AppError {
     fn from(r: JsonRejection) -> Self {
         AppError::BadBody(r.body_text())
+    }
+}
+
+/// Every path parameter of the API is a numeric `id`.
+impl From<PathRejection> for AppError {
+    fn from(_: PathRejection) -> Self {
+        AppError::BadParameter { field: "id", message: "an id is a whole number".into() }
+    }
+}
+
+/// A query string that does not deserialise (axum's text names the parameter).
+impl From<QueryRejection> for AppError {
+    fn from(r: QueryRejection) -> Self {
+        AppError::BadParameter { field: "query", message: r.body_text() }
     }
 }
 

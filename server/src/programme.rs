@@ -28,6 +28,24 @@ pub struct RoundRecords {
     pub usage: Vec<DailyUsage>,
 }
 
+/// Deletes the demo programme's rows in dependency order, except rows that
+/// remaining (real) rows still reference.
+const DELETE_DEMO: [&str; 8] = [
+    "DELETE FROM usage WHERE source = 'demo'",
+    "DELETE FROM allocations WHERE source = 'demo' \
+     AND NOT EXISTS (SELECT 1 FROM usage u WHERE u.allocation_id = allocations.id)",
+    "DELETE FROM decisions WHERE source = 'demo'",
+    "DELETE FROM conflicts WHERE source = 'demo'",
+    "DELETE FROM reviews WHERE source = 'demo'",
+    "DELETE FROM requests WHERE source = 'demo' \
+     AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.request_id = requests.id) \
+     AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.request_id = requests.id) \
+     AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.request_id = requests.id) \
+     AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.request_id = requests.id)",
+    "DELETE FROM rounds WHERE source = 'demo' AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.round_id = rounds.id)",
+    "DELETE FROM audit_log WHERE source = 'demo'",
+];
+
 /// Rows per multi-row INSERT.
 const CHUNK: usize = 400;
 
@@ -35,13 +53,15 @@ pub(crate) fn json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
-/// Inserts `items` in multi-row INSERTs of `CHUNK` rows, each row's values
+/// Inserts `items` (demo rows) in multi-row INSERTs of `CHUNK` rows, each row's values
 /// pushed by `$bind` (a closure over the row's `Separated` builder and item).
 macro_rules! insert_bodies {
     ($DB:ty, $tx:expr, $head:expr, $items:expr, $bind:expr $(,)?) => {
         for chunk in $items.chunks(CHUNK) {
             let mut q = QueryBuilder::<$DB>::new($head);
             q.push_values(chunk, $bind);
+            // Demo rows kept because real rows point at them are not inserted again.
+            q.push(" ON CONFLICT DO NOTHING");
             q.build().execute(&mut *$tx).await?;
         }
     };
@@ -49,15 +69,16 @@ macro_rules! insert_bodies {
 
 impl Storage {
     /// Replaces the demo programme with `demo` (real records are untouched).
+    /// A demo row that real records point at (the open demo round holding
+    /// real requests, say) is kept, and the new demo rows skip it, so a
+    /// restart after real activity never breaks a foreign key.
     pub async fn replace_demo_programme(&self, demo: &DemoData) -> anyhow::Result<()> {
         with_db!(self.db(), |p, DB| {
             let mut tx = p.begin().await?;
-            for table in
-                ["usage", "allocations", "decisions", "conflicts", "reviews", "requests", "rounds", "audit_log"]
-            {
-                sqlx::query(&format!("DELETE FROM {table} WHERE source = 'demo'")).execute(&mut *tx).await?;
+            for sql in DELETE_DEMO {
+                sqlx::query(sql).execute(&mut *tx).await?;
             }
-            sqlx::query("INSERT INTO rounds (id, source, body) VALUES ($1, 'demo', $2)")
+            sqlx::query("INSERT INTO rounds (id, source, body) VALUES ($1, 'demo', $2) ON CONFLICT DO NOTHING")
                 .bind(&demo.round.id.0)
                 .bind(json(&demo.round))
                 .execute(&mut *tx)

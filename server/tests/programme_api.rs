@@ -518,3 +518,24 @@ async fn a_reviewer_sees_the_open_rounds_requests_then_the_committee_decides_one
     let ids: Vec<&str> = shown["published"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["2026-2", "2026-1"], "newest first, both with an award");
 }
+
+#[tokio::test]
+async fn malformed_ids_and_query_parameters_are_json_400s_naming_the_field() {
+    let app = spawn().await;
+    let committee = app.client_as("demo.committee").await;
+    let res = committee.get(format!("{}/api/v1/committee/requests?per_page=lots", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), 400);
+    let err: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(err["field"], "query");
+    assert!(err["message"].as_str().unwrap().contains("per_page"), "{err}");
+    let res = committee
+        .post(format!("{}/api/v1/committee/requests/abc/decision", app.base))
+        .header("x-csrf-token", csrf_of(&app, &committee).await)
+        .json(&serde_json::json!({"kind": "reject", "rationale": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let err: serde_json::Value = res.json().await.unwrap();
+    assert_eq!((err["error"].as_str(), err["field"].as_str()), (Some("invalid_parameter"), Some("id")));
+}

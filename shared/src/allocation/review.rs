@@ -104,7 +104,8 @@ pub struct Review {
     pub at: DateTime<Utc>,
 }
 
-/// A refused review because the reviewer belongs to the applicant's organisation (visible to admins).
+/// A refused review because the reviewer belongs to the applicant's organisation, or is the applicant
+/// (visible to admins).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CoiRecord {
@@ -130,7 +131,8 @@ impl ReviewInput {
     /// Parses a review of `request` by `reviewer` at `at`. The conflict of
     /// interest is checked first: it is refused whatever the form holds.
     pub fn parse(&self, request: &Request, reviewer: &Reviewer, at: DateTime<Utc>) -> Result<Review, ReviewError> {
-        if same_organisation(&request.organisation, &reviewer.organisation) {
+        // Reviewing one's own request is a conflict whatever organisation it names.
+        if request.applicant == reviewer.username || same_organisation(&request.organisation, &reviewer.organisation) {
             return Err(ReviewError::ConflictOfInterest(CoiRecord {
                 request: request.id,
                 reviewer: reviewer.username.clone(),
@@ -228,6 +230,14 @@ mod tests {
             (coi.request, coi.reviewer.as_str(), coi.organisation.as_str()),
             (RequestId(7), "rev", "부산대학교")
         );
+    }
+
+    #[test]
+    fn an_applicant_cannot_review_their_own_request_under_another_organisation_name() {
+        let r = request(7);
+        let me = Reviewer { username: r.applicant.clone(), organisation: "KAIST".into() };
+        let err = form().parse(&r, &me, crate::time::utc(0)).unwrap_err();
+        assert!(matches!(err, ReviewError::ConflictOfInterest(ref c) if c.reviewer == r.applicant), "{err:?}");
     }
 
     #[test]

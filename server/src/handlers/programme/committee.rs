@@ -1,6 +1,6 @@
 //! Committee endpoints: overview, request queue, proposal and adjustments, decisions.
 
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use kairr_shared::allocation::{
@@ -73,9 +73,10 @@ pub async fn get_proposal(
 pub async fn get_requests(
     State(state): State<AppState>,
     session: Session,
-    Query(q): Query<RequestQuery>,
+    q: Result<Query<RequestQuery>, QueryRejection>,
 ) -> Result<Json<RequestPage>, AppError> {
     require(&session, &state.storage, Action::ViewCommittee).await?;
+    let Query(q) = q?;
     let filter = q.parse().map_err(AppError::InvalidInput)?;
     let rec = records(&state, &RoundQuery { round: q.round.clone() }).await?;
     Ok(Json(request_page(&rec.requests, &rec.reviews, &rec.decisions, &filter)))
@@ -95,10 +96,11 @@ pub async fn get_requests(
 pub async fn post_decision(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<u64>,
+    id: Result<Path<u64>, PathRejection>,
     body: Result<Json<DecisionRequest>, JsonRejection>,
 ) -> Result<Json<Decision>, AppError> {
     let user = require(&session, &state.storage, Action::Decide).await?;
+    let Path(id) = id?;
     let Json(DecisionRequest { decision: input, period }) = body?;
     let Some(mut request) = state.storage.request(id).await? else {
         return Err(AppError::NotFound(format!("request {id}")));

@@ -66,11 +66,23 @@ pub async fn get_requests_csv(
     csv_response("kairr-requests.csv", &head, rows)
 }
 
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or
+/// carriage return first, as researchers' titles and comments may be) gets a
+/// leading apostrophe (OWASP's CSV injection advice); numbers stay numbers.
+fn neutralise_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 fn csv_response(name: &str, header_row: &[&str], rows: Vec<Vec<String>>) -> Result<Response, AppError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header_row).map_err(anyhow::Error::from)?;
     for row in rows {
-        w.write_record(row).map_err(anyhow::Error::from)?;
+        w.write_record(row.iter().map(|cell| neutralise_formula(cell).into_owned())).map_err(anyhow::Error::from)?;
     }
     let body = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
     let disposition = format!("attachment; filename=\"{name}\"");
@@ -161,4 +173,24 @@ pub async fn get_allocations_csv(
         .collect();
     let head = ["allocation", "request", "organisation", "pool", "unit", "amount", "gpus", "start", "end"];
     csv_response("kairr-allocations.csv", &head, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise_formula;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_numbers_and_text_kept() {
+        for (cell, out) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+cmd", "'+cmd"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("-2+3", "'-2+3"),
+            ("-12.5", "-12.5"),
+            ("기후 에뮬레이터", "기후 에뮬레이터"),
+            ("", ""),
+        ] {
+            assert_eq!(neutralise_formula(cell), out, "{cell}");
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! Researchers submit and follow requests; reviewers score them; admins see conflicts of interest.
 
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use kairr_shared::allocation::{
@@ -91,10 +91,11 @@ pub async fn get_mine(State(state): State<AppState>, session: Session) -> Result
 pub async fn post_review(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<u64>,
+    id: Result<Path<u64>, PathRejection>,
     body: Result<Json<ReviewInput>, JsonRejection>,
 ) -> Result<Json<Review>, AppError> {
     let user = require(&session, &state.storage, Action::Review).await?;
+    let Path(id) = id?;
     let Json(input) = body?;
     let Some(mut request) = state.storage.request(id).await? else {
         return Err(AppError::NotFound(format!("request {id}")));

@@ -1,0 +1,70 @@
+//! A restart on the same database after real activity: the demo programme is
+//! loaded again around the real records, which stay as they were.
+#![allow(clippy::unwrap_used)] // test code that fails fast
+
+mod support;
+
+use support::{spawn, spawn_in};
+
+async fn csrf_of(app: &support::TestApp, c: &reqwest::Client) -> String {
+    let s: serde_json::Value =
+        c.get(format!("{}/api/v1/auth/session", app.base)).send().await.unwrap().json().await.unwrap();
+    s["csrf_token"].as_str().unwrap().to_owned()
+}
+
+async fn post(app: &support::TestApp, c: &reqwest::Client, path: &str, body: serde_json::Value) -> serde_json::Value {
+    let res = c
+        .post(format!("{}{path}", app.base))
+        .header("x-csrf-token", csrf_of(app, c).await)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{path}");
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_restart_after_a_real_request_review_and_award_keeps_them_and_reloads_the_demo() {
+    let mut first = spawn().await;
+    let researcher = first.client_as("demo.researcher").await;
+    let today = chrono::Utc::now().date_naive();
+    let request = serde_json::json!({
+        "title_ko": "재시작 시험", "title_en": "Restart check", "abstract": "데모", "pi": "김연구",
+        "organisation": "부산대학교", "sector": "university", "region": "non_capital", "pool": "kakao-b200",
+        "amount": 2, "period_start": (today + chrono::Days::new(60)).to_string(),
+        "period_end": (today + chrono::Days::new(120)).to_string()
+    });
+    let id = post(&first, &researcher, "/api/v1/requests", request).await["id"].as_u64().unwrap();
+    let reviewer = first.client_as("demo.reviewer").await;
+    let rubric =
+        serde_json::json!({"technical_merit": 5, "impact": 4, "ecosystem": 4, "team_readiness": 5, "comment": "좋음"});
+    post(&first, &reviewer, &format!("/api/v1/requests/{id}/reviews"), rubric).await;
+    let committee = first.client_as("demo.committee").await;
+    let decision = serde_json::json!({"kind": "approve", "rationale": "우수"});
+    post(&first, &committee, &format!("/api/v1/committee/requests/{id}/decision"), decision).await;
+    first.stop();
+
+    // Same database, new process: start-up must not trip over the real rows.
+    let settings = first.settings.clone();
+    let second = spawn_in(tempfile::tempdir().unwrap(), settings).await;
+    let committee = second.client_as("demo.committee").await;
+    let page: serde_json::Value = committee
+        .get(format!("{}/api/v1/committee/requests/{id}", second.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["request"]["title_en"], "Restart check");
+    assert_eq!(page["request"]["state"], "approved");
+    assert_eq!(page["reviews"].as_array().unwrap().len(), 1);
+    assert_eq!(page["allocation"]["amount"], 2);
+    // The demo's first call is whole again, and the open round still shows the real award.
+    let (code, first_call) = second.get_json("/api/v1/allocations/public?round=2026-1").await;
+    assert_eq!((code, first_call["projects"].as_array().unwrap().len()), (200, 159));
+    let (_, open) = second.get_json("/api/v1/allocations/public").await;
+    assert_eq!(open["round"], "2026-2");
+    assert_eq!(open["projects"][0]["title_en"], "Restart check");
+}
