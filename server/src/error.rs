@@ -6,7 +6,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use kairr_shared::advisor::FieldErrors;
+use kairr_shared::allocation::usecase::Refusal;
 use kairr_shared::api::ApiError;
+
+use crate::programme::WriteError;
 
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +29,16 @@ pub enum AppError {
     /// The request clashes with what is recorded (conflict of interest, duplicate).
     #[error("{0}")]
     Conflict(String),
+    /// The command clashes with what is recorded, with a stable code the app
+    /// translates (`over_capacity`, `not_under_review`, `changed`, …).
+    #[error("{message}")]
+    Clash { code: &'static str, field: Option<&'static str>, message: String },
+    /// Too many of these requests are in flight (429, retry shortly).
+    #[error("too many {0} requests in flight; retry in a second")]
+    Busy(&'static str),
+    /// The body is larger than the endpoint accepts.
+    #[error("request body is larger than this endpoint accepts")]
+    TooLarge,
     #[error("sign in first")]
     Unauthorised,
     #[error("your role may not do this")]
@@ -42,7 +55,34 @@ pub enum AppError {
 
 impl From<JsonRejection> for AppError {
     fn from(r: JsonRejection) -> Self {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return AppError::TooLarge;
+        }
         AppError::BadBody(r.body_text())
+    }
+}
+
+/// A refused use case: its field errors (400) or its clash (409).
+impl From<Refusal> for AppError {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::Invalid(f) => AppError::InvalidInput(f),
+            Refusal::Conflict { code, field, message } => AppError::Clash { code, field, message },
+        }
+    }
+}
+
+/// A programme command not written: refused, not found, or lost a race (409).
+impl From<WriteError> for AppError {
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::Refused(r) => r.into(),
+            WriteError::NotFound(what) => AppError::NotFound(what.to_owned()),
+            changed @ WriteError::Changed(_) => {
+                AppError::Clash { code: "changed", field: None, message: changed.to_string() }
+            }
+            WriteError::Db(e) => AppError::Internal(e),
+        }
     }
 }
 
@@ -73,6 +113,9 @@ impl IntoResponse for AppError {
             }
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", None),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict", None),
+            AppError::Clash { code, field, .. } => (StatusCode::CONFLICT, *code, field.map(str::to_owned)),
+            AppError::Busy(_) => (StatusCode::TOO_MANY_REQUESTS, "busy", None),
+            AppError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", Some("body".to_owned())),
             AppError::Unauthorised => (StatusCode::UNAUTHORIZED, "unauthorised", None),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", None),
             AppError::CsrfFailed => (StatusCode::FORBIDDEN, "csrf_failed", Some("X-CSRF-Token".to_owned())),
@@ -89,11 +132,20 @@ impl IntoResponse for AppError {
             AppError::Internal(_) => "internal error; see the server log".to_owned(),
             other => other.to_string(),
         };
+        let retry_after = match &self {
+            AppError::Busy(_) => Some(1),
+            AppError::TooManyAttempts(wait) => Some((*wait).max(1)),
+            _ => None,
+        };
         let fields = match self {
             AppError::InvalidInput(errors) => errors.0,
             _ => Vec::new(),
         };
         let body = ApiError { error: code.to_owned(), field, message, fields };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(s) = retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(s));
+        }
+        response
     }
 }

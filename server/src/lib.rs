@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod programme;
 pub mod replica;
 pub mod router;
+pub mod serve;
 pub mod settings;
 pub mod source;
 pub mod startup;

@@ -14,8 +14,10 @@ use crate::storage::{with_db, Storage};
 mod live;
 mod rounds;
 mod usage;
-pub use live::{AuditRecord, MyRequest};
+mod write;
+
 pub use rounds::StoredRound;
+pub use write::WriteError;
 
 /// Everything recorded about one round.
 #[derive(Debug, Clone, Default)]
@@ -165,6 +167,18 @@ impl Storage {
                         .push_bind(json(e));
                 },
             );
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Deletes the demo programme (turned off): every demo row that no real row points at.
+    pub async fn clear_demo_programme(&self) -> anyhow::Result<()> {
+        with_db!(self.db(), |p| {
+            let mut tx = p.begin().await?;
+            for sql in DELETE_DEMO {
+                sqlx::query(sql).execute(&mut *tx).await?;
+            }
             tx.commit().await?;
         });
         Ok(())

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -54,6 +54,46 @@ pub struct DemoSettings {
     pub accounts_password: Option<Secret>,
     /// Load the seeded demo allocation round (the first 2026 call) at start-up.
     pub programme: bool,
+    /// Allow demo accounts on a non-loopback listen address or on
+    /// PostgreSQL (where a real deployment runs). Off by default: the server
+    /// then refuses to start with `accounts` on in those places.
+    #[serde(default)]
+    pub allow_accounts_anywhere: bool,
+}
+
+/// Sign-in limits and session lifetime (`[sign_in]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SignInSettings {
+    /// Sign-in attempts allowed per username within `window_seconds`,
+    /// counted before the password is checked (a success clears them).
+    pub max_attempts_per_username: u32,
+    /// Sign-in attempts allowed per client address within `window_seconds`
+    /// (IPv6 addresses by /64; a success gives its attempt back).
+    pub max_attempts_per_address: u32,
+    /// Length of the attempt window, seconds.
+    pub window_seconds: u32,
+    /// Seconds a session lasts after sign-in, however active it is.
+    pub session_lifetime_seconds: u32,
+    /// Password hashes checked at once (argon2 runs on blocking threads;
+    /// more sign-ins wait their turn).
+    pub concurrent_password_checks: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client; empty: the
+    /// TCP peer is the client and the header is ignored.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl Default for SignInSettings {
+    fn default() -> Self {
+        SignInSettings {
+            max_attempts_per_username: 5,
+            max_attempts_per_address: 30,
+            window_seconds: 15 * 60,
+            session_lifetime_seconds: 12 * 3_600,
+            concurrent_password_checks: 4,
+            trusted_proxies: Vec::new(),
+        }
+    }
 }
 
 /// Where the data lives when it is not the SQLite file, and how replicas share it.
@@ -80,13 +120,96 @@ impl Default for DatabaseSettings {
 /// How one catalogue system is fed (`[sources.<system>]`); a system without
 /// an entry stays on the demo. `slurm` gives nodes and queue, `prometheus`
 /// GPU telemetry; both together merge telemetry into Slurm's pools.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// Its `Debug` form (what the start-up log shows) is redacted: see
+/// [`redact_json`].
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SystemSources {
     /// The Slurm source's table, read by `source::slurm::SlurmConfig::for_system`.
     #[serde(default)]
     pub slurm: Option<serde_json::Value>,
     #[serde(default)]
     pub prometheus: Option<crate::source::prometheus::PrometheusConfig>,
+}
+
+impl fmt::Debug for SystemSources {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Both shown as redacted JSON: the Slurm table is untyped, and a
+        // typed config may gain a credential field that is not yet a `Secret`.
+        let prometheus = self.prometheus.as_ref().map(|p| match serde_json::to_value(p) {
+            Ok(v) => redact_json(&v),
+            Err(_) => serde_json::Value::String("(not shown)".into()),
+        });
+        f.debug_struct("SystemSources")
+            .field("slurm", &self.slurm.as_ref().map(redact_json))
+            .field("prometheus", &prometheus)
+            .finish()
+    }
+}
+
+/// Words in a key that mark its value as a credential.
+const SECRET_KEY_WORDS: [&str; 9] =
+    ["token", "password", "passwd", "secret", "jwt", "credential", "apikey", "api_key", "private"];
+
+/// True when a setting named `key` holds a credential.
+fn is_secret_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    SECRET_KEY_WORDS.iter().any(|w| key.contains(w))
+}
+
+/// `value` fit for a log: the value of every key named like a credential
+/// (token, password, secret, JWT, …) becomes `***`, and every string that is
+/// a URL loses its user-info (`user:pass@`) and credential query parameters.
+pub fn redact_json(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let shown =
+                        if is_secret_key(k) && !v.is_null() { Value::String("***".into()) } else { redact_json(v) };
+                    (k.clone(), shown)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(redact_json).collect()),
+        Value::String(s) => Value::String(redact_url(s)),
+        other => other.clone(),
+    }
+}
+
+/// `text` with a URL's user-info and credential query parameters hidden;
+/// other text unchanged.
+pub fn redact_url(text: &str) -> String {
+    let Some(scheme_end) = text.find("://") else {
+        return text.to_owned();
+    };
+    let (scheme, rest) = (&text[..scheme_end], &text[scheme_end + 3..]);
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let host = match authority.rfind('@') {
+        Some(at) => format!("***@{}", &authority[at + 1..]),
+        None => authority.to_owned(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let (query, fragment) = query.split_once('#').map_or((query, None), |(q, f)| (q, Some(f)));
+            let query = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((k, _)) if is_secret_key(k) => format!("{k}=***"),
+                    _ => pair.to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join("&");
+            match fragment {
+                Some(f) => format!("{path}?{query}#{f}"),
+                None => format!("{path}?{query}"),
+            }
+        }
+        None => tail.to_owned(),
+    };
+    format!("{scheme}://{host}{tail}")
 }
 
 /// Every setting of the server.
@@ -112,6 +235,8 @@ pub struct Settings {
     /// Mark session cookies `Secure` (set when served over TLS).
     pub cookie_secure: bool,
     pub demo: DemoSettings,
+    #[serde(default)]
+    pub sign_in: SignInSettings,
     /// System id (catalogue) → its real sources; empty = the demo everywhere.
     #[serde(default)]
     pub sources: BTreeMap<String, SystemSources>,
@@ -138,7 +263,9 @@ impl Default for Settings {
                 accounts: true,
                 accounts_password: None,
                 programme: true,
+                allow_accounts_anywhere: false,
             },
+            sign_in: SignInSettings::default(),
             sources: BTreeMap::new(),
         }
     }
@@ -186,6 +313,15 @@ impl Settings {
                 "database.max_connections and database.leader_retry_seconds must be positive".into(),
             ));
         }
+        let si = &self.sign_in;
+        if si.max_attempts_per_username == 0
+            || si.max_attempts_per_address == 0
+            || si.window_seconds == 0
+            || si.session_lifetime_seconds == 0
+            || si.concurrent_password_checks == 0
+        {
+            return Err(SettingsError::Invalid("every sign_in limit must be positive".into()));
+        }
         if self.demo.presimulate_days > 365 {
             return Err(SettingsError::Invalid("demo.presimulate_days must be at most 365".into()));
         }
@@ -220,6 +356,61 @@ mod tests {
         let shown = format!("{s:?}");
         assert!(!shown.contains("hunter2"));
         assert!(shown.contains("Secret(***)"));
+    }
+
+    #[test]
+    fn no_credential_of_the_settings_reaches_their_logged_form() {
+        let mut s = Settings {
+            metrics_token: Some(Secret("metrics-tok-77".into())),
+            database: DatabaseSettings {
+                url: Some(Secret("postgres://kairr:db-pass-55@db.internal/kairr".into())),
+                ..DatabaseSettings::default()
+            },
+            ..Settings::default()
+        };
+        s.demo.accounts_password = Some(Secret("demo-pass-66".into()));
+        let slurm = serde_json::json!({
+            "url": "https://slurm-user:slurm-pass-11@slurm.internal:6820/",
+            "token": "slurm-jwt-22",
+            "auth": {"user_token": "slurm-jwt-33", "X-SLURM-USER-TOKEN": "slurm-jwt-44"},
+            "partitions": ["gpu"],
+        });
+        let prometheus: crate::source::prometheus::PrometheusConfig = serde_json::from_value(serde_json::json!({
+            "url": "https://prom-user:prom-pass-88@prom.internal:9090/?access_token=prom-q-99&x=1",
+            "bearer_token": "prom-bearer-00",
+            "pools": {"kakao-b200": {"selector": "job=\"dcgm\""}},
+        }))
+        .unwrap();
+        s.sources.insert("kakao".into(), SystemSources { slurm: Some(slurm), prometheus: Some(prometheus) });
+        let shown = format!("{s:?}");
+        for secret in [
+            "metrics-tok-77",
+            "db-pass-55",
+            "demo-pass-66",
+            "slurm-pass-11",
+            "slurm-user",
+            "slurm-jwt-22",
+            "slurm-jwt-33",
+            "slurm-jwt-44",
+            "prom-pass-88",
+            "prom-user",
+            "prom-q-99",
+            "prom-bearer-00",
+        ] {
+            assert!(!shown.contains(secret), "{secret} is in the logged settings: {shown}");
+        }
+        // What is not secret stays readable.
+        for kept in ["slurm.internal:6820", "prom.internal:9090", "gpu", "x=1"] {
+            assert!(shown.contains(kept), "{kept} is missing: {shown}");
+        }
+    }
+
+    #[test]
+    fn urls_lose_their_user_info_only() {
+        assert_eq!(redact_url("http://a:b@h:1/p?q=1#f"), "http://***@h:1/p?q=1#f");
+        assert_eq!(redact_url("http://h/p?token=t&x=2"), "http://h/p?token=***&x=2");
+        assert_eq!(redact_url("not a url"), "not a url");
+        assert_eq!(redact_url("http://h@x/"), "http://***@x/");
     }
 
     #[test]

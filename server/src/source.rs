@@ -13,6 +13,7 @@ use kairr_shared::feeds::Backoff;
 use kairr_shared::sim::{SimAccount, SimConfig, Simulator};
 use kairr_shared::telemetry::PoolTelemetry;
 
+pub mod limit;
 pub mod prometheus;
 pub mod slurm;
 
@@ -46,12 +47,25 @@ pub struct SourcePoll {
     pub usage: Vec<AccountUsage>,
 }
 
-/// A source failed to answer.
+/// A source failed to answer. `message` says what failed in plain words: it
+/// becomes the public `stale_reason`, so it never holds URLs, paths, PromQL
+/// or commands; those are in `detail`, which is logged (at warn) when the
+/// error is made.
 #[derive(Debug, thiserror::Error)]
 #[error("{source_name}: {message}")]
 pub struct SourceError {
     pub source_name: String,
     pub message: String,
+    /// What exactly failed, for operators (the log); never shown to the public.
+    pub detail: String,
+}
+
+impl SourceError {
+    /// The error of source `name` for `failure`, its detail logged.
+    pub fn new(name: &str, failure: limit::Failure) -> SourceError {
+        tracing::warn!(source = name, reason = %failure.public, detail = %failure.detail, "source poll failed");
+        SourceError { source_name: name.to_owned(), message: failure.public, detail: failure.detail }
+    }
 }
 
 /// A sink for replayed history: called once per sample time.

@@ -4,6 +4,7 @@
 //! (port 0 in tests).
 
 use std::future::Future;
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,6 +53,7 @@ impl Application {
     /// seeds the demo data and starts the monitor; a follower serves the
     /// leader's snapshots. Then binds.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        demo_accounts_allowed(&settings)?;
         let storage = Storage::connect(&settings).await?;
         let catalogue = load_catalogue(&settings)?;
         let metrics = Arc::new(Metrics::default());
@@ -78,6 +80,8 @@ impl Application {
         };
         let listener = TcpListener::bind(settings.listen).await?;
         let addr = listener.local_addr()?;
+        let sign_in = Arc::new(crate::auth::SignIn::new(settings.sign_in.clone()).await?);
+        let csrf = crate::auth::CsrfKey::load(&storage).await?;
         let state = AppState {
             settings: Arc::new(settings),
             catalogue: Arc::new(catalogue),
@@ -86,11 +90,21 @@ impl Application {
             live: rx,
             metrics,
             history_cache: Arc::default(),
-            login_limiter: Arc::default(),
+            public_cache: Arc::default(),
+            placement_slots: Arc::new(tokio::sync::Semaphore::new(
+                crate::handlers::placement::MAX_CONCURRENT_PLACEMENTS,
+            )),
+            sign_in,
+            csrf,
         };
         if leads {
             if state.settings.demo.accounts {
                 create_demo_accounts(&state).await?;
+            } else {
+                let disabled = state.storage.disable_demo_accounts().await?;
+                if disabled > 0 {
+                    tracing::info!(disabled, "demo accounts disabled (demo.accounts is off); their sessions end");
+                }
             }
         } else {
             tracing::info!("another replica leads: it seeded the demo data and polls the sources");
@@ -120,12 +134,13 @@ impl Application {
     /// once (a leader gives up its lock) and open connections are drained.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let mut tasks = self.tasks;
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(async move {
-                shutdown.await;
-                tasks.abort_all();
-            })
-            .await?;
+        // The peer address (`ConnectInfo`) limits sign-in attempts per client;
+        // `serve` puts it on every request and times out unfinished request heads.
+        let shutdown = async move {
+            shutdown.await;
+            tasks.abort_all();
+        };
+        crate::serve::serve(self.listener, self.router, shutdown, crate::serve::ServeOptions::default()).await?;
         Ok(())
     }
 }
@@ -170,12 +185,16 @@ async fn load_demo_programme(
     catalogue: &Catalogue,
 ) -> anyhow::Result<Vec<SimAccount>> {
     if !settings.demo.programme {
+        // Turned off: the demo rounds are unpublished (real records keep the demo rows they point at).
+        storage.clear_demo_programme().await?;
         return Ok(Vec::new());
     }
     let today = kairr_shared::time::kst_day(chrono::Utc::now().timestamp());
     let demo = demo_data(&FIRST_CALL_2026, settings.demo.seed, today, catalogue)?;
     storage.replace_demo_programme(&demo).await?;
-    storage.insert_round(&open_demo_round(today, catalogue)?, "demo").await?;
+    // The open demo round's dates follow today, unless real requests were
+    // submitted to it: those were checked against its dates and must stay decidable.
+    storage.insert_round_unless_used(&open_demo_round(today, catalogue)?, "demo").await?;
     tracing::info!(
         requests = demo.requests.len(),
         allocations = demo.allocations.len(),
@@ -192,20 +211,53 @@ const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 4] = [
     ("demo.admin", "최관리 (데모)", "KAIRR 운영팀", Role::Admin),
 ];
 
+/// Refuses demo accounts where a real deployment runs (a listen address
+/// other than loopback, or PostgreSQL) unless `demo.allow_accounts_anywhere`.
+pub fn demo_accounts_allowed(settings: &Settings) -> anyhow::Result<()> {
+    if !settings.demo.accounts || settings.demo.allow_accounts_anywhere {
+        return Ok(());
+    }
+    let place = if !settings.listen.ip().is_loopback() {
+        format!("listening on {}, which is not a loopback address", settings.listen)
+    } else if settings.database.url.is_some() {
+        "on PostgreSQL".to_owned()
+    } else {
+        return Ok(());
+    };
+    anyhow::bail!(
+        "refusing to create demo accounts (demo.accounts = true) {place}: anyone could sign in with them. \
+         Turn them off (KAIRR_DEMO__ACCOUNTS=false), or set demo.allow_accounts_anywhere = true \
+         (KAIRR_DEMO__ALLOW_ACCOUNTS_ANYWHERE=true) if this really is a demonstration"
+    )
+}
+
 async fn create_demo_accounts(state: &AppState) -> anyhow::Result<()> {
-    let password =
-        state.settings.demo.accounts_password.as_ref().map_or_else(random_password, |p| p.expose().to_owned());
+    let configured = state.settings.demo.accounts_password.as_ref().map(|p| p.expose().to_owned());
+    let password = configured.clone().unwrap_or_else(random_password);
     let now = chrono::Utc::now().timestamp();
     for (username, name, org, role) in DEMO_ACCOUNTS {
         let info = UserInfo { username: username.into(), display_name: name.into(), organisation: org.into(), role };
         state.storage.upsert_account(&info, &password, true, now).await?;
     }
-    // Printed, not logged as a field: demo mode only, for people trying the portal.
-    println!(
-        "Demo accounts (demo data only): {} / password: {password}",
-        DEMO_ACCOUNTS.iter().map(|a| a.0).collect::<Vec<_>>().join(", ")
-    );
+    let names = DEMO_ACCOUNTS.iter().map(|a| a.0).collect::<Vec<_>>().join(", ");
+    println!("{}", demo_accounts_notice(&names, &password, configured.is_some(), std::io::stdout().is_terminal()));
     Ok(())
+}
+
+/// The start-up line about the demo accounts. A random password is shown
+/// only on a terminal (a person trying the portal), never into a file or a
+/// log collector; a configured one is never repeated.
+pub fn demo_accounts_notice(names: &str, password: &str, configured: bool, terminal: bool) -> String {
+    if configured {
+        format!("Demo accounts (demo data only): {names} / password: the configured demo.accounts_password")
+    } else if terminal {
+        format!("Demo accounts (demo data only): {names} / password: {password}")
+    } else {
+        format!(
+            "Demo accounts (demo data only): {names} / password: random, not shown because stdout is not a \
+             terminal; set demo.accounts_password (KAIRR_DEMO__ACCOUNTS_PASSWORD) to choose one"
+        )
+    }
 }
 
 /// Creates (or resets) an admin account: the `create-admin` subcommand.
@@ -230,4 +282,39 @@ pub async fn create_admin(
         role: Role::Admin,
     };
     storage.upsert_account(&info, password, false, chrono::Utc::now().timestamp()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_accounts_are_refused_off_loopback_and_on_postgres_unless_allowed() {
+        let mut s = Settings::default();
+        assert!(demo_accounts_allowed(&s).is_ok(), "the default: loopback and SQLite");
+        s.listen = "0.0.0.0:8080".parse().unwrap();
+        let e = demo_accounts_allowed(&s).unwrap_err().to_string();
+        assert!(e.contains("0.0.0.0:8080") && e.contains("demo.allow_accounts_anywhere"), "{e}");
+        s.listen = "[::1]:8080".parse().unwrap();
+        assert!(demo_accounts_allowed(&s).is_ok());
+        s.database.url = Some(serde_json::from_str("\"postgres://k@db/k\"").unwrap());
+        let e = demo_accounts_allowed(&s).unwrap_err().to_string();
+        assert!(e.contains("PostgreSQL"), "{e}");
+        s.demo.allow_accounts_anywhere = true;
+        assert!(demo_accounts_allowed(&s).is_ok());
+        s.demo.allow_accounts_anywhere = false;
+        s.demo.accounts = false;
+        assert!(demo_accounts_allowed(&s).is_ok(), "no demo accounts, nothing to refuse");
+    }
+
+    #[test]
+    fn a_random_demo_password_is_shown_on_a_terminal_only() {
+        let on_tty = demo_accounts_notice("demo.admin", "Secr3tPassw0rdXy", false, true);
+        assert!(on_tty.contains("Secr3tPassw0rdXy"));
+        let piped = demo_accounts_notice("demo.admin", "Secr3tPassw0rdXy", false, false);
+        assert!(!piped.contains("Secr3tPassw0rdXy"), "{piped}");
+        assert!(piped.contains("demo.accounts_password"), "{piped}");
+        let configured = demo_accounts_notice("demo.admin", "Secr3tPassw0rdXy", true, true);
+        assert!(!configured.contains("Secr3tPassw0rdXy"), "{configured}");
+    }
 }

@@ -48,6 +48,10 @@ pub fn gzip(data: &[u8]) -> Bytes {
 /// Cached history answers: (system, range) → (computed at, answer).
 pub type HistoryCache = Mutex<HashMap<(String, &'static str), (Instant, Arc<StatusHistory>)>>;
 
+/// Cached public pages: requested round (`None` = the default) → (built at, page).
+/// Only rounds that exist are cached, so the map is as small as the list of rounds.
+pub type PublicCache = Mutex<HashMap<Option<String>, (Instant, Arc<kairr_shared::allocation::PublicRound>)>>;
+
 /// Everything a handler may need (cheap to clone).
 #[derive(Clone)]
 pub struct AppState {
@@ -57,7 +61,16 @@ pub struct AppState {
     pub live: watch::Receiver<Arc<Live>>,
     pub metrics: Arc<Metrics>,
     pub history_cache: Arc<HistoryCache>,
-    pub login_limiter: Arc<crate::auth::LoginLimiter>,
+    /// The anonymous transparency page, built at most once per round every
+    /// few seconds per replica whatever the traffic (and at once after a
+    /// change on this replica).
+    pub public_cache: Arc<PublicCache>,
+    /// Placements being computed now (at most `MAX_CONCURRENT_PLACEMENTS`).
+    pub placement_slots: Arc<tokio::sync::Semaphore>,
+    /// Sign-in limits and password checks.
+    pub sign_in: Arc<crate::auth::SignIn>,
+    /// The key of anonymous CSRF tokens (shared by the replicas).
+    pub csrf: crate::auth::CsrfKey,
     /// Programme events for SSE clients, shared with the other replicas.
     pub bus: crate::replica::Bus,
 }

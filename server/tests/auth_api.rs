@@ -1,6 +1,6 @@
 //! Integration tests of sign-in, sessions, CSRF and the route-walk guard.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
 use support::{spawn, DEMO_PASSWORD};
@@ -22,7 +22,22 @@ async fn signing_in_and_out_with_a_demo_account() {
 #[tokio::test]
 async fn the_session_cookie_is_http_only_and_same_site_strict() {
     let app = spawn().await;
+    // Anonymous: only the CSRF nonce cookie (no session is stored).
     let res = app.client.get(format!("{}/api/v1/auth/session", app.base)).send().await.unwrap();
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("kairr_csrf="), "{cookie}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let token: serde_json::Value = res.json().await.unwrap();
+    // Signed in: the session cookie.
+    let res = app
+        .client
+        .post(format!("{}/api/v1/auth/login", app.base))
+        .header("x-csrf-token", token["csrf_token"].as_str().unwrap())
+        .json(&json!({"username": "demo.admin", "password": DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.starts_with("kairr_session="), "{cookie}");
     assert!(cookie.contains("HttpOnly"), "{cookie}");

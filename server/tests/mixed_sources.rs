@@ -5,9 +5,9 @@
 //! Needs what `slurm_source.rs` and `prometheus_source.rs` need.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: failing fast is the point
 
-mod prom_rig;
-mod slurm_cluster;
-mod support;
+use crate::prom_rig;
+use crate::slurm_cluster;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -57,6 +57,7 @@ async fn kisti6_merges_prometheus_telemetry_into_slurm_and_survives_prometheus_g
         timeout_seconds: 2,
         backoff_max_seconds: 1,
         bearer_token: None,
+        max_response_bytes: kairr_server::source::prometheus::default_max_response_bytes(),
         pools: BTreeMap::from([(
             "kisti6-gh200".to_owned(),
             PoolQueries { selector: r#"job="dcgm""#.into(), ..PoolQueries::default() },

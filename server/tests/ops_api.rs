@@ -1,6 +1,6 @@
 //! Integration tests of SSE, the feed, health, metrics, OpenAPI and static files.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

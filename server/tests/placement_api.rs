@@ -1,6 +1,6 @@
 //! Integration tests of the placement endpoints, the catalogue and the queues.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
 use support::spawn;

@@ -1,7 +1,7 @@
 //! Integration tests of the allocation programme endpoints on the demo round.
 #![allow(clippy::unwrap_used)] // the helpers at the bottom are test code that fails fast
 
-mod support;
+use crate::support;
 
 use support::db::{execute, int, texts, Arg};
 use support::spawn;
@@ -76,6 +76,13 @@ async fn requests_export_as_csv_with_one_row_per_request() {
         assert_eq!(reader.headers().unwrap().get(0), Some(first));
         assert!(reader.records().count() >= min_rows, "{file}");
     }
+    // Every export is audited: who took which file of which round.
+    let db = app.db().await;
+    let exports = texts(&db, "SELECT body FROM audit_log WHERE action = 'csv_exported' ORDER BY seq", &[]).await;
+    assert_eq!(exports.len(), 3);
+    let first: serde_json::Value = serde_json::from_str(&exports[0]).unwrap();
+    assert_eq!((first["actor"].as_str(), first["after"]["rows"].as_u64()), (Some("demo.committee"), Some(514)));
+    assert_eq!(first["subject"]["kind"], "round");
 }
 
 #[tokio::test]
@@ -167,11 +174,11 @@ async fn a_decision_creates_an_allocation_and_audit_entries_and_cannot_be_made_t
     let res = researcher.post(&url).header("x-csrf-token", token(&researcher).await).json(&body).send().await.unwrap();
     assert_eq!(res.status(), 403, "researchers may not decide");
     let t = token(&committee).await;
-    // The demo round's capacity is exactly what it awarded: nothing is left.
+    // The demo round's capacity is exactly what it awarded: nothing is left (a conflict with what is recorded).
     let res = committee.post(&url).header("x-csrf-token", &t).json(&body).send().await.unwrap();
-    assert_eq!(res.status(), 400);
+    assert_eq!(res.status(), 409);
     let err: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(err["field"], "amount");
+    assert_eq!((err["error"].as_str(), err["field"].as_str()), (Some("over_capacity"), Some("amount")));
     // Give the pool ten more servers, then the decision fits.
     let round_id = request["round"].as_str().unwrap();
     let body_text = texts(&db, "SELECT body FROM rounds WHERE id = $1", &[Arg::Text(round_id)]).await;
@@ -189,12 +196,17 @@ async fn a_decision_creates_an_allocation_and_audit_entries_and_cannot_be_made_t
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let allocations = int(&db, "SELECT COUNT(*) FROM allocations WHERE request_id = 90001", &[]).await;
     assert_eq!(allocations, 1);
-    let audit = texts(&db, "SELECT action FROM audit_log WHERE source = 'real' ORDER BY seq", &[]).await;
+    let audit = texts(
+        &db,
+        "SELECT action FROM audit_log WHERE source = 'real' AND action NOT LIKE 'sign_in%' ORDER BY seq",
+        &[],
+    )
+    .await;
     assert_eq!(audit, ["decision_recorded", "allocation_created"]);
     let res = committee.post(&url).header("x-csrf-token", &t).json(&body).send().await.unwrap();
-    assert_eq!(res.status(), 400, "a decided request cannot be decided again");
+    assert_eq!(res.status(), 409, "a decided request cannot be decided again");
     let err: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(err["field"], "kind");
+    assert_eq!((err["error"].as_str(), err["field"].as_str()), (Some("not_under_review"), Some("kind")));
     let res = committee
         .post(&url)
         .header("x-csrf-token", &t)
@@ -202,7 +214,7 @@ async fn a_decision_creates_an_allocation_and_audit_entries_and_cannot_be_made_t
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 400);
+    assert_eq!(res.status(), 409, "decided already, whatever the form holds");
 }
 
 #[tokio::test]

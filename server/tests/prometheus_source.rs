@@ -6,8 +6,8 @@
 //! recovers by itself. All through `GET /api/v1/status`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod prom_rig;
-mod support;
+use crate::prom_rig;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -65,6 +65,7 @@ async fn kakao_follows_a_real_prometheus_goes_stale_when_it_stops_and_recovers()
         timeout_seconds: 2,
         backoff_max_seconds: 1,
         bearer_token: None,
+        max_response_bytes: kairr_server::source::prometheus::default_max_response_bytes(),
         pools: BTreeMap::from([(
             "kakao-b200".to_owned(),
             PoolQueries { selector: r#"job="dcgm""#.into(), ..PoolQueries::default() },
@@ -145,6 +146,7 @@ async fn garbage_from_the_source_marks_the_system_stale_and_leaves_the_others() 
         timeout_seconds: 1,
         backoff_max_seconds: 1,
         bearer_token: None,
+        max_response_bytes: kairr_server::source::prometheus::default_max_response_bytes(),
         pools: BTreeMap::from([("kakao-b200".to_owned(), PoolQueries::default())]),
     };
     let app = support::spawn_with(move |s| {
@@ -153,7 +155,7 @@ async fn garbage_from_the_source_marks_the_system_stale_and_leaves_the_others() 
     .await;
     let (body, sys) = kakao(&app).await;
     assert_eq!(sys["stale"], true);
-    assert_eq!(sys["stale_reason"], "prometheus:kakao: HTTP 502 Bad Gateway");
+    assert_eq!(sys["stale_reason"], "prometheus:kakao: Prometheus answered with status 502");
     assert_eq!(sys["status"], "degraded", "never answered: the portal cannot vouch for it");
     assert!(sys.get("last_good_at").is_none());
     others_fresh(&body);

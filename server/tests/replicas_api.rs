@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // the helpers above the tests are test code that fails fast
 
-mod support;
+use crate::support;
 
 use std::future::Future;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! loaded again around the real records, which stay as they were.
 #![allow(clippy::unwrap_used)] // test code that fails fast
 
-mod support;
+use crate::support;
 
 use support::{spawn, spawn_in};
 
@@ -67,4 +67,49 @@ async fn a_restart_after_a_real_request_review_and_award_keeps_them_and_reloads_
     let (_, open) = second.get_json("/api/v1/allocations/public").await;
     assert_eq!(open["round"], "2026-2");
     assert_eq!(open["projects"][0]["title_en"], "Restart check");
+}
+
+#[tokio::test]
+async fn a_later_restart_keeps_the_dates_of_an_open_demo_round_holding_real_requests_and_demo_off_unpublishes() {
+    let mut first = spawn().await;
+    let researcher = first.client_as("demo.researcher").await;
+    let today = chrono::Utc::now().date_naive();
+    let request = serde_json::json!({
+        "title_ko": "날짜 유지", "title_en": "Dates kept", "abstract": "데모", "pi": "김연구",
+        "organisation": "부산대학교", "sector": "university", "region": "non_capital", "pool": "kakao-b200",
+        "amount": 2, "period_start": (today + chrono::Days::new(60)).to_string(),
+        "period_end": (today + chrono::Days::new(120)).to_string()
+    });
+    let posted = post(&first, &researcher, "/api/v1/requests", request).await;
+    let round_id = posted["round"].as_str().unwrap().to_owned();
+    first.stop();
+    // Stand-in for "the round was generated on an earlier day": its stored body differs from today's.
+    let db = support::db::connect(&first.settings).await;
+    let body =
+        support::db::texts(&db, "SELECT body FROM rounds WHERE id = $1", &[support::db::Arg::Text(&round_id)]).await;
+    let mut round: serde_json::Value = serde_json::from_str(&body[0]).unwrap();
+    round["title_en"] = "Round as it was when the request came".into();
+    let json = round.to_string();
+    support::db::execute(
+        &db,
+        "UPDATE rounds SET body = $1 WHERE id = $2",
+        &[support::db::Arg::Text(&json), support::db::Arg::Text(&round_id)],
+    )
+    .await
+    .unwrap();
+    let mut second = spawn_in(tempfile::tempdir().unwrap(), first.settings.clone()).await;
+    let kept =
+        support::db::texts(&db, "SELECT body FROM rounds WHERE id = $1", &[support::db::Arg::Text(&round_id)]).await;
+    let kept: serde_json::Value = serde_json::from_str(&kept[0]).unwrap();
+    assert_eq!(kept["title_en"], "Round as it was when the request came", "the round was regenerated");
+    let (_, published) = second.get_json("/api/v1/allocations/public").await;
+    assert!(published.to_string().contains("\"2026-1\""), "sanity: the demo round was published");
+    second.stop();
+
+    // Demo programme turned off: nothing demo is published any more.
+    let mut settings = first.settings.clone();
+    settings.demo.programme = false;
+    let third = spawn_in(tempfile::tempdir().unwrap(), settings).await;
+    let (code, body) = third.get_json("/api/v1/allocations/public").await;
+    assert!(code == 404 || !body.to_string().contains("\"2026-1\""), "{code} {body}");
 }

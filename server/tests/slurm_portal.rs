@@ -5,8 +5,8 @@
 //! comes back, it is fresh again by itself. Needs what `slurm_source.rs` needs.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: failing fast is the point
 
-mod slurm_cluster;
-mod support;
+use crate::slurm_cluster;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

@@ -11,7 +11,7 @@
 //! Without them the test fails, saying so.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: failing fast is the point
 
-mod slurm_cluster;
+use crate::slurm_cluster;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -112,6 +112,7 @@ fn config(c: &Cluster, mode: SlurmMode, version: VersionChoice) -> SlurmConfig {
         interval_seconds: 5,
         timeout_seconds: TIMEOUT_S,
         backoff_max_seconds: 10,
+        max_response_bytes: 64 * 1024 * 1024,
     }
 }
 

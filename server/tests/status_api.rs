@@ -1,6 +1,6 @@
 //! Integration tests of the status, history and incidents endpoints.
 
-mod support;
+use crate::support;
 
 use support::spawn;
 

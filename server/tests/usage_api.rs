@@ -3,7 +3,7 @@
 //! they use per KST day, and the committee overview reads it back.
 #![allow(clippy::unwrap_used)] // test code fails fast
 
-mod support;
+use crate::support;
 
 use kairr_server::storage::Db;
 use support::db::{float, int, texts};

@@ -30,6 +30,7 @@ fn conditions(cat: &Catalogue) -> Conditions {
                 pending_jobs: 100,
                 pending_gpus: total,
                 wait: None,
+                never_starts: false,
             }
         })
         .collect();

@@ -31,11 +31,11 @@ pub use criteria::CriterionScore;
 pub use criterion::{Constraint, Criterion, PlatformNeed};
 pub use estimate::Estimates;
 pub use field_error::{FieldError, FieldErrorCode, FieldErrors};
-pub use kinds::{Container, Coupling, Precision, Purpose, Region, Sector, StackNeed};
+pub use kinds::{Compute, Container, Coupling, Method, Precision, Purpose, Region, Sector, StackNeed};
 pub use reason::Reason;
 pub use recommend::{recommend, Decider, Decision, PoolAssessment, Recommendation};
 pub use wait::{predict_wait, WaitBand, WaitJob};
-pub use workflow::{plan_workflow, StageInput, StagePlan, WorkflowInput, WorkflowPlan};
+pub use workflow::{plan_workflow, plan_workflow_with, StageInput, StagePlan, WorkflowInput, WorkflowPlan};
 pub use workload::{NumberText, Workload, WorkloadInput};
 
 #[cfg(test)]

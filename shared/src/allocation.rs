@@ -39,6 +39,7 @@ pub mod round;
 pub mod state;
 pub mod unit;
 pub mod usage;
+pub mod usecase;
 
 pub use account::{account_code, AccountMap};
 pub use assigned::{ReviewAssignments, ReviewItem};

@@ -6,8 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::status::{NodeCounts, Status};
 
+pub mod programme;
 mod queue;
 
+pub use programme::{AdjustBody, Adjusted, MyRequest};
 pub use queue::{PendingJob, PendingReason, QueueSnapshot, RunningJob};
 
 /// Where a figure comes from. Everything is `demo` until a real source is configured.

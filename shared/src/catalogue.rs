@@ -25,6 +25,12 @@ pub const EMBEDDED_TOML: &str = include_str!("../catalogue/fleet.toml");
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Catalogue {
+    /// The catalogue's version (placement results and drafts quote it).
+    #[serde(default = "unversioned")]
+    pub version: String,
+    /// The date its figures were last checked (ISO 8601).
+    #[serde(default)]
+    pub as_of: String,
     pub status_policy: StatusPolicy,
     /// GPU model name → specification.
     pub gpu_models: BTreeMap<String, GpuModel>,
@@ -33,6 +39,10 @@ pub struct Catalogue {
     /// The placement advisor's weights and assumptions.
     pub advisor: AdvisorPolicy,
     pub systems: Vec<System>,
+}
+
+fn unversioned() -> String {
+    "unversioned".into()
 }
 
 /// Thresholds that turn node counts into statuses, and the uptime weighting.
@@ -58,6 +68,12 @@ pub struct GpuModel {
     pub fp8_tflops: f64,
     /// 0 when the model has no FP4.
     pub fp4_tflops: f64,
+    /// FP64 on CUDA cores (plain simulation codes), TFLOPS.
+    pub fp64_vector_tflops: f64,
+    /// FP32 on CUDA cores (plain simulation codes; TF32 is a tensor format), TFLOPS.
+    pub fp32_vector_tflops: f64,
+    /// HBM bandwidth, TB/s (bounds stencil, sparse, CFD and decoding codes).
+    pub memory_tb_per_s: f64,
     /// Board power in watts.
     pub power_w: u32,
 }
@@ -107,15 +123,21 @@ pub struct Pool {
     pub nodes: u32,
     /// Nodes in national service (≤ `nodes`).
     pub nodes_in_service: u32,
-    /// Node power at full load in kW.
+    /// Node maximum power in kW (vendor maximum, the same basis for every pool).
     pub node_power_kw: f64,
+    /// GPUs per instance offered below a whole node (e.g. `[1, 2, 4]`), for
+    /// jobs smaller than a server; empty = whole nodes only.
+    #[serde(default)]
+    pub instance_gpus: Vec<u32>,
     pub scheduler: SchedulerKind,
     /// Batch walltime limit in hours; `None` for cloud pools.
     #[serde(default)]
     pub walltime_limit_hours: Option<u32>,
     /// Offered load of the demo workload as a fraction of capacity.
     pub target_utilisation: f64,
-    /// Widest job a user may submit, in nodes.
+    /// Widest job a user may submit without special arrangement, in nodes:
+    /// a configurable site policy, not a physical limit (a wider job up to
+    /// `nodes_in_service` needs a reservation).
     pub max_job_nodes: u32,
     /// Mean time between failures of one node, in days (demo faults).
     pub mtbf_node_days: f64,

@@ -52,6 +52,8 @@ pub enum SlurmError {
     Api { what: &'static str, message: String },
     #[error("Slurm API {version} has no {what}")]
     NotInVersion { what: &'static str, version: ApiVersion },
+    #[error("Slurm {what} answer: {source}")]
+    HostList { what: &'static str, source: hostlist::HostListError },
 }
 
 impl Cluster {
@@ -63,9 +65,17 @@ impl Cluster {
         jobs: Vec<Job>,
         reservations: Vec<Reservation>,
     ) -> Cluster {
+        let mut of_node: std::collections::HashMap<&str, Vec<String>> = std::collections::HashMap::new();
+        for p in &partitions {
+            for n in &p.nodes {
+                let names = of_node.entry(n.as_str()).or_default();
+                if !names.contains(&p.name) {
+                    names.push(p.name.clone());
+                }
+            }
+        }
         for node in nodes.iter_mut().filter(|n| n.partitions.is_empty()) {
-            node.partitions =
-                partitions.iter().filter(|p| p.nodes.contains(&node.name)).map(|p| p.name.clone()).collect();
+            node.partitions = of_node.get(node.name.as_str()).cloned().unwrap_or_default();
         }
         Cluster { nodes, partitions, jobs, reservations }
     }

@@ -4,9 +4,9 @@
 /// The wizard step (1..=5) that holds `field` (an API field name).
 pub fn step_of(field: &str) -> u8 {
     match field {
-        "purpose" | "service" => 1,
-        "precision" | "fp64_share" | "model_params_b" | "gpu_memory_gb" | "sharded" | "allow_cpu_spill"
-        | "cpu_memory_gb" => 2,
+        "purpose" | "service" | "interactive" => 1,
+        "precision" | "compute" | "method" | "fp64_share" | "model_params_b" | "gpu_memory_gb" | "sharded"
+        | "allow_cpu_spill" | "cpu_memory_gb" => 2,
         "gpus" | "nodes" | "coupling" | "run_hours" | "gpu_hours" | "measured_on" | "checkpointing" => 3,
         "dataset_tb" | "data_location" | "container" | "stack" => 4,
         _ => 5,

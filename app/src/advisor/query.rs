@@ -32,7 +32,7 @@ pub struct UrlState {
     pub workflow: WorkflowInput,
 }
 
-const BOOL_FIELDS: [&str; 4] = ["sharded", "allow_cpu_spill", "checkpointing", "service"];
+const BOOL_FIELDS: [&str; 5] = ["sharded", "allow_cpu_spill", "checkpointing", "service", "interactive"];
 
 /// `state` as a query string with its leading `?` (empty form → `?step=1`).
 pub fn encode(state: &UrlState) -> String {
@@ -83,7 +83,8 @@ pub fn decode(query: &str) -> Option<UrlState> {
         let output_tb = get(&format!("{prefix}output_tb")).map(|t| NumberText::Text(t.to_owned()));
         stages.push(StageInput { name, workload: fields_with_prefix(&pairs, &prefix), output_tb });
     }
-    let empty = input == WorkloadInput::default() && stages.is_empty();
+    // `?mode=workflow` alone is a state too: the workflow mode, its stages filled in by the caller.
+    let empty = input == WorkloadInput::default() && stages.is_empty() && mode == Mode::Single;
     (!empty).then_some(UrlState { mode, step, input, workflow: WorkflowInput { stages } })
 }
 
@@ -192,6 +193,9 @@ mod tests {
 
     #[test]
     fn a_workflow_survives_the_url_stage_by_stage() {
+        let only_mode = decode("?mode=workflow").unwrap();
+        assert_eq!((only_mode.mode, only_mode.workflow.stages.len()), (Mode::Workflow, 0));
+        assert_eq!(decode("?step=2"), None, "no form and no mode: the default preset");
         let state = UrlState { mode: Mode::Workflow, step: 1, input: PRESETS[0].input(), workflow: virtuous_cycle() };
         let back = decode(&encode(&state)).unwrap();
         assert_eq!(back.mode, Mode::Workflow);

@@ -79,11 +79,17 @@ pub fn use_wizard() -> Wizard {
     let search = window().location().search().unwrap_or_default();
     let initial = query::decode(&search);
     let default_preset = preset(DEFAULT_PRESET);
-    let state = initial.clone().unwrap_or_else(|| UrlState {
+    let mut state = initial.clone().unwrap_or_else(|| UrlState {
         step: 1,
         input: default_preset.map(Preset::input).unwrap_or_default(),
         ..UrlState::default()
     });
+    if state.input == WorkloadInput::default() {
+        state.input = default_preset.map(Preset::input).unwrap_or_default();
+    }
+    if state.mode == Mode::Workflow && state.workflow.stages.is_empty() {
+        state.workflow = virtuous_cycle();
+    }
     let wizard = Wizard {
         mode: RwSignal::new(state.mode),
         step: RwSignal::new(state.step),

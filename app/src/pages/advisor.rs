@@ -72,7 +72,7 @@ pub fn AdvisorPage() -> impl IntoView {
                     <div class="advisor-output">
                         <ErrorSummary wizard=wizard engine=engine/>
                         <ResultView engine=engine/>
-                        <WhatIfPanel engine=engine/>
+                        <WhatIfPanel wizard=wizard engine=engine/>
                         <ExportActions wizard=wizard engine=engine/>
                     </div>
                 </div>

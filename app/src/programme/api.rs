@@ -5,13 +5,14 @@
 
 use gloo_net::http::{Request as HttpRequest, RequestBuilder, Response};
 use kairr_shared::allocation::{
-    Adjustment, Decision, DecisionRequest, FairnessChange, OpenRound, Proposal, PublicRound, Request, RequestDetail,
-    RequestInput, RequestPage, Review, ReviewAssignments, ReviewInput, RoundOverview,
+    Decision, DecisionRequest, OpenRound, Proposal, PublicRound, Request, RequestDetail, RequestInput, RequestPage,
+    Review, ReviewAssignments, ReviewInput, RoundOverview,
 };
 use kairr_shared::api::ApiError;
+pub use kairr_shared::api::{AdjustBody, Adjusted, MyRequest};
 use kairr_shared::auth::{LoginRequest, SessionInfo};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::api::FetchError;
 
@@ -77,20 +78,6 @@ impl QueueQuery {
     }
 }
 
-/// One of the signed-in researcher's requests, with what came of it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MyRequest {
-    pub request: Request,
-    pub decision: Option<Decision>,
-    pub allocation: Option<kairr_shared::allocation::Allocation>,
-    /// GPU-hours used so far by its allocation.
-    #[serde(default)]
-    pub used_gpu_hours: f64,
-    /// GPU-hours its allocation entitles to over the whole period.
-    #[serde(default)]
-    pub awarded_gpu_hours: f64,
-}
-
 /// `GET /api/v1/auth/session` (creates the session cookie).
 pub async fn fetch_session() -> Result<SessionInfo, FetchError> {
     get_json(HttpRequest::get(SESSION_URL)).await
@@ -152,20 +139,6 @@ pub async fn fetch_request(id: u64) -> Result<RequestDetail, FetchError> {
 /// `POST /api/v1/committee/requests/{id}/decision`.
 pub async fn decide(csrf: &str, id: u64, input: &DecisionRequest) -> Result<Decision, FetchError> {
     post_json(&format!("{QUEUE_URL}/{id}/decision"), csrf, Some(input)).await
-}
-
-/// The body of a proposal adjustment: every change so far, applied in order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AdjustBody {
-    pub round: Option<String>,
-    pub adjustments: Vec<Adjustment>,
-}
-
-/// The adjusted proposal and how each change moved the fairness figures.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Adjusted {
-    pub proposal: Proposal,
-    pub changes: Vec<FairnessChange>,
 }
 
 /// `POST /api/v1/committee/proposal/adjust`.

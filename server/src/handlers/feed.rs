@@ -14,6 +14,10 @@ use crate::state::AppState;
 /// Entries in the feed at most.
 const MAX_ENTRIES: usize = 50;
 
+/// How far ahead planned maintenance is listed: a window enters the feed
+/// (is "announced") this long before it begins.
+const ANNOUNCE_AHEAD_S: i64 = 30 * 86_400;
+
 fn fixed(t: chrono::DateTime<chrono::Utc>) -> FixedDateTime {
     t.with_timezone(&kst())
 }
@@ -37,13 +41,26 @@ fn incident_entry(i: &Incident) -> Entry {
     }
 }
 
+/// When a maintenance entry last changed, stable between fetches: when it
+/// entered the feed (`ANNOUNCE_AHEAD_S` before its start) while planned, its
+/// start while in progress, its end once over.
+fn maintenance_updated(m: &Maintenance, now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    if now >= m.ends_at {
+        m.ends_at
+    } else if now >= m.starts_at {
+        m.starts_at
+    } else {
+        m.starts_at - chrono::Duration::seconds(ANNOUNCE_AHEAD_S)
+    }
+}
+
 fn maintenance_entry(m: &Maintenance, now: chrono::DateTime<chrono::Utc>) -> Entry {
+    let announced = m.starts_at - chrono::Duration::seconds(ANNOUNCE_AHEAD_S);
     Entry {
         id: format!("urn:kairr:maintenance:{}", m.id),
         title: Text::plain(format!("{} / {}", m.title_ko, m.title_en)),
-        // Announced windows count as updated now until they begin.
-        updated: fixed(m.starts_at.min(now)),
-        published: Some(fixed(m.starts_at.min(now))),
+        updated: fixed(maintenance_updated(m, now)),
+        published: Some(fixed(announced)),
         links: vec![Link { href: "/".into(), ..Default::default() }],
         content: Some(Content {
             value: Some(format!(
@@ -59,21 +76,22 @@ fn maintenance_entry(m: &Maintenance, now: chrono::DateTime<chrono::Utc>) -> Ent
     }
 }
 
-/// The feed, newest entries first.
+/// The feed, newest entries first. Entries keep their ids and `updated`
+/// dates between fetches (an entry's `updated` moves only when it changes);
+/// the feed's `updated` is its newest entry's.
 #[utoipa::path(get, path = "/feed.atom", tag = "incidents",
     responses((status = 200, description = "Atom feed", content_type = "application/atom+xml")))]
 pub async fn feed(State(state): State<AppState>) -> Result<Response, AppError> {
     let now = chrono::Utc::now().timestamp();
     let incidents = state.storage.incidents_since(now - 30 * 86_400).await?;
-    let maintenance = current_maintenance(&state, now - 7 * 86_400, now + 30 * 86_400).await?;
-    let mut entries: Vec<Entry> = incidents
-        .iter()
-        .map(incident_entry)
-        .chain(maintenance.iter().map(|m| maintenance_entry(m, chrono::Utc::now())))
-        .collect();
-    entries.sort_by_key(|e| std::cmp::Reverse(e.updated));
+    let maintenance = current_maintenance(&state, now - 7 * 86_400, now + ANNOUNCE_AHEAD_S).await?;
+    let now_utc = kairr_shared::time::utc(now);
+    let mut entries: Vec<Entry> =
+        incidents.iter().map(incident_entry).chain(maintenance.iter().map(|m| maintenance_entry(m, now_utc))).collect();
+    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
     entries.truncate(MAX_ENTRIES);
-    let updated = entries.first().map_or_else(|| fixed(chrono::Utc::now()), |e| e.updated);
+    // An empty feed has not changed since the epoch: a constant, not the time of the fetch.
+    let updated = entries.first().map_or_else(|| fixed(kairr_shared::time::utc(0)), |e| e.updated);
     let feed = Feed {
         id: "urn:kairr:status".into(),
         title: Text::plain("KAIRR 국가 AI 연구자원 현황 / KAIRR status"),

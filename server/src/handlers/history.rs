@@ -14,6 +14,7 @@ use crate::state::AppState;
 
 /// Raw query parameters (validated in the handler, so errors name the field).
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// System id, e.g. `kisti6`.
     pub system: Option<String>,

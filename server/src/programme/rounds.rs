@@ -33,7 +33,7 @@ impl Storage {
     /// The conflict-of-interest records of request `id`, oldest first.
     pub async fn conflicts_of(&self, id: u64) -> anyhow::Result<Vec<CoiRecord>> {
         const SQL: &str = "SELECT body FROM conflicts WHERE request_id = $1 ORDER BY id";
-        let id = i64::try_from(id)?;
+        let Ok(id) = i64::try_from(id) else { return Ok(Vec::new()) };
         with_db!(self.db(), |p| decode(&sqlx::query(SQL).bind(id).fetch_all(p).await?))
     }
 }

@@ -4,15 +4,15 @@
 //! the meaning of the answers are `kairr_shared::telemetry`.
 
 use std::collections::BTreeMap;
-use std::error::Error as _;
 use std::time::Duration;
 
 use futures_util::future::{try_join_all, BoxFuture};
 use kairr_shared::api::DataSource;
 use kairr_shared::feeds::Backoff;
-use kairr_shared::telemetry::{parse_query, PoolQueries, PoolTelemetry, PromSample};
+use kairr_shared::telemetry::{parse_query, PoolQueries, PoolTelemetry, PromError, PromSample};
 use serde::{Deserialize, Serialize};
 
+use super::limit::{self, Failure, PROMETHEUS_MAX_BYTES};
 use super::{Schedule, SourceError, SourcePoll, StatusSource};
 use crate::settings::Secret;
 
@@ -35,6 +35,14 @@ pub struct PrometheusConfig {
     pub bearer_token: Option<Secret>,
     /// Pool id (catalogue) → its selector and queries.
     pub pools: BTreeMap<String, PoolQueries>,
+    /// Longest answer read, bytes (8 MiB by default); a longer one fails the poll.
+    #[serde(default = "default_max_response_bytes")]
+    pub max_response_bytes: u64,
+}
+
+/// The default cap on one answer: [`PROMETHEUS_MAX_BYTES`].
+pub fn default_max_response_bytes() -> u64 {
+    PROMETHEUS_MAX_BYTES
 }
 
 fn default_interval() -> u32 {
@@ -71,48 +79,55 @@ impl PrometheusSource {
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(u64::from(config.timeout_seconds.max(1))))
             .build()
-            .map_err(|e| SourceError { source_name: format!("prometheus:{system}"), message: e.to_string() })?;
+            .map_err(|e| {
+                SourceError::new(
+                    &format!("prometheus:{system}"),
+                    Failure::new("Prometheus is misconfigured", e.to_string()),
+                )
+            })?;
         Ok(PrometheusSource { name: format!("prometheus:{system}"), config, client })
     }
 
-    async fn query(&self, promql: &str) -> Result<Vec<PromSample>, String> {
+    async fn query(&self, promql: &str) -> Result<Vec<PromSample>, Failure> {
         let url = format!("{}/api/v1/query", self.config.url.trim_end_matches('/'));
         let mut req = self.client.get(&url).query(&[("query", promql)]);
         if let Some(token) = &self.config.bearer_token {
             req = req.bearer_auth(token.expose());
         }
-        let res = req.send().await.map_err(describe)?;
+        let timeout_s = u64::from(self.config.timeout_seconds.max(1));
+        let res = req.send().await.map_err(|e| limit::http_failure("Prometheus", e, timeout_s))?;
         let code = res.status();
-        let body = res.text().await.map_err(describe)?;
+        let body = limit::read_text(res, "Prometheus", self.config.max_response_bytes, timeout_s)
+            .await
+            .map_err(|f| f.context(&format!("query {promql}")))?;
         // Prometheus answers errors (400, 422, 503) with its JSON envelope: prefer its message.
+        let answered = format!("Prometheus answered with status {}", code.as_u16());
         match parse_query(&body) {
             Ok(samples) if code.is_success() => Ok(samples),
-            Ok(_) => Err(format!("HTTP {code} for {promql}")),
-            Err(e) if code.is_success() => Err(format!("{e} (query {promql})")),
-            Err(kairr_shared::telemetry::PromError::Malformed(_)) => Err(format!("HTTP {code}")),
-            Err(e) => Err(format!("{e} (query {promql})")),
+            Ok(_) => Err(Failure::new(answered, format!("HTTP {code} for query {promql}"))),
+            Err(e @ PromError::Malformed(_)) if !code.is_success() => {
+                Err(Failure::new(answered, format!("HTTP {code} for query {promql}: {e}")))
+            }
+            Err(e @ PromError::Api { .. }) => {
+                Err(Failure::new("Prometheus query failed", format!("{e} (HTTP {code}, query {promql})")))
+            }
+            Err(e) => {
+                Err(Failure::new("Prometheus's answer could not be read", format!("{e} (HTTP {code}, query {promql})")))
+            }
         }
     }
 
-    async fn pool(&self, pool_id: &str, queries: &PoolQueries) -> Result<PoolTelemetry, String> {
+    async fn pool(&self, pool_id: &str, queries: &PoolQueries) -> Result<PoolTelemetry, Failure> {
         let [util, power, up] = queries.rendered();
         let (util, power, up) =
             futures_util::future::try_join3(self.query(&util), self.query(&power), self.query(&up)).await?;
-        PoolTelemetry::from_samples(pool_id, &util, &power, &up).map_err(|e| format!("pool {pool_id}: {e}"))
+        PoolTelemetry::from_samples(pool_id, &util, &power, &up).map_err(|e| {
+            Failure::new(
+                format!("Prometheus has no usable readings for pool {pool_id}"),
+                format!("pool {pool_id}: {e} (liveness query {})", queries.rendered()[2]),
+            )
+        })
     }
-}
-
-/// An HTTP error with its causes (e.g. "connection refused"), without secrets.
-fn describe(e: reqwest::Error) -> String {
-    let e = e.without_url();
-    let mut msg = if e.is_timeout() { "timed out".to_owned() } else { e.to_string() };
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        msg.push_str(": ");
-        msg.push_str(&c.to_string());
-        cause = c.source();
-    }
-    msg
 }
 
 impl StatusSource for PrometheusSource {
@@ -128,7 +143,7 @@ impl StatusSource for PrometheusSource {
         Box::pin(async move {
             let readings = try_join_all(self.config.pools.iter().map(|(id, q)| self.pool(id, q)))
                 .await
-                .map_err(|message| SourceError { source_name: self.name.clone(), message })?;
+                .map_err(|failure| SourceError::new(&self.name, failure))?;
             Ok(SourcePoll { at: now, telemetry: readings, ..SourcePoll::default() })
         })
     }

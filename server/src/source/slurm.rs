@@ -7,15 +7,29 @@ use futures_util::future::BoxFuture;
 use kairr_shared::accounting::AccountUsage;
 use kairr_shared::api::DataSource;
 use kairr_shared::catalogue::Catalogue;
-use kairr_shared::slurm::{view, ApiVersion, Cluster, UsageIntegrator};
+use kairr_shared::slurm::{view, ApiVersion, Cluster, SlurmError, UsageIntegrator};
 
+use super::limit::Failure;
 use super::{SourceError, SourcePoll, StatusSource};
 
 mod cli;
 mod config;
 mod rest;
 
-pub use config::{CliConfig, RestConfig, SlurmConfig, SlurmMode, VersionChoice};
+pub use config::{default_max_response_bytes, CliConfig, RestConfig, SlurmConfig, SlurmMode, VersionChoice};
+
+/// A Slurm answer that did not parse, in plain words (the detail for the log).
+fn parse_failure(e: SlurmError) -> Failure {
+    let public = match &e {
+        SlurmError::UnsupportedVersion { .. } | SlurmError::MissingVersion { .. } => {
+            "Slurm answered with an unsupported API version"
+        }
+        SlurmError::Api { .. } => "Slurm reported an error",
+        SlurmError::HostList { .. } => "Slurm's answer lists more nodes than the portal reads",
+        SlurmError::Json { .. } | SlurmError::NotInVersion { .. } => "Slurm's answer could not be read",
+    };
+    Failure::new(public, e.to_string())
+}
 
 /// Polls one Slurm cluster.
 pub struct SlurmSource {
@@ -32,12 +46,14 @@ impl SlurmSource {
     /// the names, model and limits of the system and pools it maps onto.
     pub fn new(config: SlurmConfig, catalogue: Catalogue) -> Result<SlurmSource, SourceError> {
         let name = format!("slurm:{}", config.mapping.system_id);
-        let err = |message: String| SourceError { source_name: name.clone(), message };
         if let Some(problem) = config.problem() {
-            return Err(err(problem));
+            return Err(SourceError::new(&name, Failure::new("Slurm is misconfigured", problem)));
         }
         let rest = match (&config.mode, &config.rest) {
-            (SlurmMode::Rest, Some(r)) => Some(rest::Rest::new(r.clone(), config.timeout()).map_err(err)?),
+            (SlurmMode::Rest, Some(r)) => Some(
+                rest::Rest::new(r.clone(), config.timeout(), config.max_response_bytes)
+                    .map_err(|f| SourceError::new(&name, f))?,
+            ),
             _ => None,
         };
         Ok(SlurmSource {
@@ -69,17 +85,21 @@ impl SlurmSource {
     /// Reads the cluster, bounded by the configured timeout.
     pub async fn read(&mut self) -> Result<Cluster, SourceError> {
         let timeout = self.config.timeout();
+        let max = self.config.max_response_bytes;
         let read = async {
             match &mut self.rest {
                 Some(rest) => rest.read().await,
-                None => cli::read(&self.config.cli, timeout).await,
+                None => cli::read(&self.config.cli, timeout, max).await,
             }
         };
         let result = match tokio::time::timeout(timeout, read).await {
             Ok(r) => r,
-            Err(_) => Err(format!("timed out after {} s", timeout.as_secs())),
+            Err(_) => Err(Failure::new(
+                format!("Slurm did not answer within {} s", timeout.as_secs_f64()),
+                format!("timed out after {} s", timeout.as_secs_f64()),
+            )),
         };
-        result.map_err(|message| SourceError { source_name: self.name.clone(), message })
+        result.map_err(|failure| SourceError::new(&self.name, failure))
     }
 }
 

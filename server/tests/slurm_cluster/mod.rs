@@ -12,7 +12,13 @@ pub struct Cluster {
     dir: tempfile::TempDir,
     /// slurmrestd's base URL.
     pub url: String,
+    /// One cluster at a time in this test process (dropped after `down`).
+    _exclusive: std::sync::MutexGuard<'static, ()>,
 }
+
+/// Held by the running cluster: the Slurm tests share one process and a
+/// 2-core machine, so their clusters take turns rather than starve each other.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl Cluster {
     pub fn script() -> PathBuf {
@@ -28,13 +34,15 @@ impl Cluster {
     }
 
     pub fn start() -> Cluster {
+        // A test that failed while holding it poisoned it; the cluster itself was stopped.
+        let exclusive = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let dir = tempfile::Builder::new().prefix("kairr-slurm-").tempdir().unwrap();
         let port = free_port_range(10);
         let out = Command::new(Cluster::script())
             .args(["up", dir.path().join("c").to_str().unwrap(), &port.to_string()])
             .output()
             .unwrap();
-        let cluster = Cluster { dir, url: format!("http://127.0.0.1:{}", port + 9) };
+        let cluster = Cluster { dir, url: format!("http://127.0.0.1:{}", port + 9), _exclusive: exclusive };
         assert!(
             out.status.success(),
             "slurm-cluster.sh up failed:\n{}\n{}",

@@ -22,6 +22,9 @@ pub struct PoolConditions {
     /// Queue wait predicted by the backfill simulation for this workload, if run.
     #[serde(default)]
     pub wait: Option<WaitBand>,
+    /// The simulation found the job can never start here (wider than the nodes up).
+    #[serde(default)]
+    pub never_starts: bool,
 }
 
 /// Live conditions of the pools; pools without an entry count as unknown.
@@ -50,6 +53,7 @@ impl Conditions {
                 pending_jobs: p.pending_jobs,
                 pending_gpus: p.pending_gpus,
                 wait: None,
+                never_starts: false,
             })
             .collect();
         Conditions { pools }
@@ -58,6 +62,13 @@ impl Conditions {
     /// The conditions of `pool_id`, if known.
     pub fn get(&self, pool_id: &str) -> Option<&PoolConditions> {
         self.pools.iter().find(|p| p.pool_id == pool_id)
+    }
+
+    /// Marks that the job can never start on `pool_id` (ignored when the pool is unknown).
+    pub fn set_never_starts(&mut self, pool_id: &str) {
+        if let Some(p) = self.pools.iter_mut().find(|p| p.pool_id == pool_id) {
+            p.never_starts = true;
+        }
     }
 
     /// Attaches a simulated wait to `pool_id` (ignored when the pool is unknown).

@@ -1,12 +1,14 @@
 //! Hard constraints: a pool failing one is listed with the reason and never
 //! recommended. Eligibility, services on batch nodes, GPU memory (with the
-//! Grace spill where the workload allows it), CPU memory, job width, and the
-//! walltime limit unless the job checkpoints.
+//! Grace spill where the workload allows it), CPU memory, a job wider than
+//! the whole pool, and the walltime limit unless the job checkpoints. Site
+//! policies (the per-job width) are conditions, not constraints.
 
 use serde::Serialize;
 
 use super::criterion::Constraint;
 use super::estimate::{Estimates, Target};
+use super::kinds::Coupling;
 use super::reason::Reason;
 use super::workload::Workload;
 
@@ -32,16 +34,17 @@ pub fn failures(t: Target, w: &Workload, e: &Estimates) -> Vec<ConstraintFailure
     }
     let hbm = f64::from(t.gpu.memory_gb);
     let reachable = if w.allow_cpu_spill { hbm + place.spill_memory_gb_per_gpu } else { hbm };
-    if w.memory.per_gpu_gb > reachable {
-        fail(Constraint::GpuMemory, Reason::GpuMemory { need_gb: w.memory.per_gpu_gb, have_gb: reachable });
+    if e.memory_gb_per_gpu > reachable {
+        fail(Constraint::GpuMemory, Reason::GpuMemory { need_gb: e.memory_gb_per_gpu, have_gb: reachable });
     }
     if w.cpu_memory_gb_per_node > place.cpu_memory_gb_per_node {
         let (need_gb, have_gb) = (w.cpu_memory_gb_per_node, place.cpu_memory_gb_per_node);
         fail(Constraint::CpuMemory, Reason::CpuMemory { need_gb, have_gb });
     }
-    let max_nodes = pool.max_job_nodes.min(pool.nodes_in_service);
-    if e.nodes > max_nodes {
-        fail(Constraint::Width, Reason::TooWide { nodes: e.nodes, max_nodes });
+    // Physical width only: the per-job policy is a condition (a reservation),
+    // and independent tasks run as many jobs, in waves if need be.
+    if w.coupling != Coupling::Independent && e.nodes > pool.nodes_in_service {
+        fail(Constraint::Width, Reason::TooWide { nodes: e.nodes, max_nodes: pool.nodes_in_service });
     }
     if let Some(limit_hours) = pool.walltime_limit_hours {
         if !w.checkpointing && !w.service && e.run_hours > f64::from(limit_hours) {

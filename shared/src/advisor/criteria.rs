@@ -5,12 +5,12 @@
 
 use serde::Serialize;
 
-use crate::catalogue::Weights;
+use crate::catalogue::{AdvisorPolicy, Weights};
 
 use super::criterion::{Criterion, PlatformNeed};
 use super::estimate::{Estimates, Target};
-use super::kinds::{Container, Coupling, Purpose};
-use super::reason::Reason;
+use super::kinds::{Container, Coupling};
+use super::reason::{Rate, Reason};
 use super::workload::Workload;
 
 /// One criterion's score for one pool.
@@ -31,8 +31,8 @@ pub struct CriterionScore {
 /// Best values over the pools, for the relative criteria.
 #[derive(Debug, Clone, Copy)]
 pub struct Best {
-    /// Highest mix TFLOPS per GPU.
-    pub tflops: f64,
+    /// Highest rate per GPU (the workload's class, [`Estimates::rate_per_gpu`]).
+    pub rate: f64,
     /// Lowest energy, kWh.
     pub energy_kwh: f64,
     /// Highest market cost, KRW (a pool paying it scores 0 on cost).
@@ -46,14 +46,14 @@ pub fn score(
     e: &Estimates,
     best: &Best,
     weights: &Weights,
-    unknown_wait: f64,
+    policy: &AdvisorPolicy,
 ) -> [CriterionScore; 7] {
     let raw = [
         precision(w, e, best),
         interconnect(t, w, e),
         platform(t, w),
         data(w, e),
-        queue(e, unknown_wait),
+        queue(t, e, policy.unknown_wait_score, policy.reservation_queue_score),
         energy(t, e, best),
         cost(e, best),
     ];
@@ -75,13 +75,14 @@ pub fn score(
 }
 
 fn precision(w: &Workload, e: &Estimates, best: &Best) -> (f64, Reason) {
-    let relative = e.tflops_per_gpu / best.tflops.max(f64::MIN_POSITIVE);
+    let relative = e.rate_per_gpu / best.rate.max(f64::MIN_POSITIVE);
+    let rate = Rate::of(e);
     let reason = if e.spills_to_cpu_memory {
-        Reason::CpuSpill { tflops: e.tflops_per_gpu }
+        Reason::CpuSpill { rate }
     } else if e.precision_used != w.precision {
-        Reason::PrecisionFallback { wanted: w.precision, used: e.precision_used, tflops: e.tflops_per_gpu }
+        Reason::PrecisionFallback { wanted: w.precision, used: e.precision_used, rate }
     } else {
-        Reason::Throughput { precision: w.precision, tflops: e.tflops_per_gpu, relative }
+        Reason::Throughput { precision: w.precision, rate, relative }
     };
     (relative, reason)
 }
@@ -106,7 +107,7 @@ fn platform(t: Target, w: &Workload) -> (f64, Reason) {
         (w.container == Container::Apptainer, PlatformNeed::Apptainer, fit.apptainer),
         (w.stack.kubeflow, PlatformNeed::Kubeflow, fit.kubeflow),
         (w.stack.slurm_mpi, PlatformNeed::SlurmMpi, fit.slurm_mpi),
-        (w.purpose == Purpose::InteractiveNotebook, PlatformNeed::Notebooks, fit.notebooks),
+        (w.interactive, PlatformNeed::Notebooks, fit.notebooks),
     ];
     let weakest = needs.iter().filter(|(needed, _, _)| *needed).min_by(|a, b| a.2.total_cmp(&b.2));
     match weakest {
@@ -126,7 +127,19 @@ fn data(w: &Workload, e: &Estimates) -> (f64, Reason) {
     (score, Reason::DataTransfer { tb: w.dataset_tb, hours: e.transfer_hours })
 }
 
-fn queue(e: &Estimates, unknown: f64) -> (f64, Reason) {
+fn queue(t: Target, e: &Estimates, unknown: f64, reservation: f64) -> (f64, Reason) {
+    if e.needs_reservation {
+        let r = Reason::NeedsReservation { nodes: e.nodes, max_nodes: t.pool.max_job_nodes };
+        let normal = queue_by_wait(e, unknown).0;
+        return (normal.min(reservation), r);
+    }
+    queue_by_wait(e, unknown)
+}
+
+fn queue_by_wait(e: &Estimates, unknown: f64) -> (f64, Reason) {
+    if e.never_starts {
+        return (0.0, Reason::WaitNever);
+    }
     let Some(hours) = e.wait_hours else {
         return (unknown, Reason::WaitUnknown);
     };

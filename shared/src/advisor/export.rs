@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::DataSource;
 
-use super::recommend::Recommendation;
+use super::reason::Reason;
+use super::recommend::{Decider, Decision, Recommendation};
 use super::workload::WorkloadInput;
 
 /// Format version of [`AllocationDraft`].
@@ -52,11 +53,33 @@ pub struct AllocationDraft {
     /// Hours the allocation must cover (run time, including checkpointed resubmissions).
     pub period_hours: f64,
     pub estimates: DraftEstimates,
-    /// The deciding reason of the recommendation, in Korean and English.
+    /// Why the recommended pool fits, in Korean and English (its own
+    /// strength, never another pool's exclusion).
     pub reason_ko: Option<String>,
     pub reason_en: Option<String>,
     /// Where the live figures came from.
     pub source: DataSource,
+    /// The catalogue the figures come from (absent in drafts made before it was recorded).
+    #[serde(default)]
+    pub catalogue_version: Option<String>,
+    #[serde(default)]
+    pub catalogue_as_of: Option<String>,
+}
+
+/// `x` rounded to `decimals` places (exported figures are read by people).
+fn round(x: f64, decimals: i32) -> f64 {
+    let f = 10f64.powi(decimals);
+    (x * f).round() / f
+}
+
+/// Why the top pool of `rec` fits: the deciding reason when it is the top
+/// pool's own (a criterion it wins on), else its strongest criterion.
+fn fit_reason(rec: &Recommendation) -> Option<Reason> {
+    let top = rec.top.as_deref().and_then(|id| rec.pool(id))?;
+    match rec.deciding.as_ref() {
+        Some(Decision { decider: Decider::Criterion { .. } | Decider::Tie { .. }, reason: Some(r), .. }) => Some(*r),
+        _ => top.criteria.iter().max_by(|a, b| a.contribution.total_cmp(&b.contribution)).map(|c| c.reason),
+    }
 }
 
 impl AllocationDraft {
@@ -69,7 +92,7 @@ impl AllocationDraft {
     ) -> AllocationDraft {
         let top = rec.top.as_deref().and_then(|id| rec.pool(id));
         let e = top.map(|p| p.estimates);
-        let reason = rec.deciding.as_ref().and_then(|d| d.reason);
+        let reason = fit_reason(rec);
         AllocationDraft {
             version: DRAFT_VERSION,
             generated_at,
@@ -77,20 +100,22 @@ impl AllocationDraft {
             recommended_pool: rec.top.clone(),
             gpus: e.map_or(0, |e| e.gpus_allocated),
             nodes: e.map_or(0, |e| e.nodes),
-            gpu_hours: e.map_or(0.0, |e| e.gpu_hours),
-            period_hours: e.map_or(0.0, |e| e.run_hours),
+            gpu_hours: e.map_or(0.0, |e| round(e.gpu_hours, 1)),
+            period_hours: e.map_or(0.0, |e| round(e.run_hours, 1)),
             estimates: e.map_or_else(DraftEstimates::default, |e| DraftEstimates {
-                run_hours: e.run_hours,
-                wait_hours: e.wait_hours,
+                run_hours: round(e.run_hours, 1),
+                wait_hours: e.wait_hours.map(|h| round(h, 1)),
                 wait_band_seconds: e.wait.map(|b| [b.p10_seconds, b.p50_seconds, b.p90_seconds]),
-                transfer_hours: e.transfer_hours,
-                energy_kwh: e.energy_kwh,
-                cost_krw: e.cost_krw,
-                market_cost_krw: e.market_cost_krw,
+                transfer_hours: round(e.transfer_hours, 1),
+                energy_kwh: round(e.energy_kwh, 0),
+                cost_krw: round(e.cost_krw, 0),
+                market_cost_krw: round(e.market_cost_krw, 0),
             }),
             reason_ko: reason.map(|r| r.ko()),
             reason_en: reason.map(|r| r.en()),
             source,
+            catalogue_version: Some(rec.catalogue_version.clone()),
+            catalogue_as_of: Some(rec.catalogue_as_of.clone()),
         }
     }
 }
@@ -115,5 +140,22 @@ mod tests {
         let back: AllocationDraft = serde_json::from_str(&json).unwrap();
         assert_eq!(back, draft);
         assert_eq!(back.workload.parse(&cat).unwrap(), input.parse(&cat).unwrap());
+        assert_eq!(draft.catalogue_version.as_deref(), Some(cat.version.as_str()));
+        assert_eq!(draft.estimates.energy_kwh.fract(), 0.0, "kWh are whole");
+        assert_eq!((draft.estimates.run_hours * 10.0).fract(), 0.0, "hours to a tenth");
+    }
+
+    #[test]
+    fn the_drafts_reason_is_why_the_chosen_pool_fits_not_why_another_was_excluded() {
+        let cat = Catalogue::embedded().unwrap();
+        // 70B fine-tuning: GH200 (96 GB) is ruled out on memory; the draft says why B200 fits.
+        let input: WorkloadInput = serde_json::from_value(serde_json::json!({"purpose": "fine_tuning",
+            "model_params_b": 70, "gpus": 8, "run_hours": 48, "sector": "university"}))
+        .unwrap();
+        let rec = recommend(&cat, &input.parse(&cat).unwrap(), &Conditions::unknown());
+        assert!(matches!(rec.deciding.as_ref().unwrap().decider, Decider::Constraint { .. }));
+        let draft = AllocationDraft::new(input, &rec, crate::time::utc(1_790_000_000), DataSource::Demo);
+        let reason = draft.reason_en.unwrap();
+        assert!(!reason.contains("GB per GPU"), "{reason}");
     }
 }

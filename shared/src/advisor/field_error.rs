@@ -28,7 +28,11 @@ pub struct FieldError {
     pub message_en: String,
 }
 
-/// Every invalid field of one input, in form order.
+/// Most field errors one answer lists.
+pub const MAX_FIELD_ERRORS: usize = 32;
+
+/// Every invalid field of one input, in form order (one per field, at most
+/// [`MAX_FIELD_ERRORS`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, thiserror::Error)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[error("{} invalid field(s): {}", .0.len(), fields(.0))]
@@ -39,9 +43,21 @@ fn fields(errors: &[FieldError]) -> String {
 }
 
 impl FieldErrors {
-    /// Records a problem with `field`.
+    /// Records a problem with `field`: the first problem of each field only,
+    /// and at most [`MAX_FIELD_ERRORS`] in all, so hostile input (a list of
+    /// a million bad entries) cannot make the answer large.
     pub fn push(&mut self, field: &str, code: FieldErrorCode, message_ko: String, message_en: String) {
+        if self.0.len() >= MAX_FIELD_ERRORS || self.0.iter().any(|e| e.field == field) {
+            return;
+        }
         self.0.push(FieldError { field: field.to_string(), code, message_ko, message_en });
+    }
+
+    /// Adds every error of `other` (under the same bounds as [`Self::push`]).
+    pub fn extend(&mut self, other: FieldErrors) {
+        for e in other.0 {
+            self.push(&e.field, e.code, e.message_ko, e.message_en);
+        }
     }
 
     /// Whether nothing is wrong.

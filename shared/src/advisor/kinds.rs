@@ -71,6 +71,33 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What bounds the run time: the part of the GPU the code keeps busy
+    /// (a roofline class). Precision alone does not say how fast a code runs.
+    Compute {
+        /// Deep learning through frameworks (TF32, BF16/FP16, FP8, FP4) and
+        /// dense linear algebra (DGEMM, HPL on FP64 tensor cores).
+        Tensor = "tensor", "텐서 코어 (딥러닝 프레임워크, DGEMM/HPL)", "tensor cores (deep-learning frameworks, DGEMM/HPL)";
+        /// Plain FP32/FP64 on CUDA cores: most simulation codes, Monte Carlo,
+        /// molecular dynamics, genomics, RAPIDS analytics.
+        Vector = "vector", "CUDA 코어 FP32/FP64 (시뮬레이션, 분자동역학, 몬테카를로, 분석)", "CUDA cores, plain FP32/FP64 (simulation, MD, Monte Carlo, analytics)";
+        /// Bound by HBM bandwidth: stencils, sparse solvers, CFD, LLM decoding.
+        MemoryBound = "memory_bound", "메모리 대역폭 제한 (스텐실, 희소 행렬, CFD, LLM 디코딩)", "memory-bandwidth-bound (stencils, sparse solvers, CFD, LLM decoding)";
+    }
+}
+
+vocabulary! {
+    /// How a model's state sits in GPU memory.
+    Method {
+        /// Weights, gradients and optimizer states (pre-training, full fine-tuning).
+        Full = "full", "전체 학습 (가중치·그래디언트·옵티마이저 상태)", "full training (weights, gradients, optimizer states)";
+        /// Frozen weights and small trained adapters (LoRA, QLoRA).
+        Peft = "peft", "PEFT (LoRA/QLoRA: 고정 가중치 + 어댑터)", "parameter-efficient (LoRA/QLoRA: frozen weights + adapters)";
+        /// Weights and the KV cache.
+        Inference = "inference", "추론 (가중치 + KV 캐시)", "inference (weights + KV cache)";
+    }
+}
+
+vocabulary! {
     /// How strongly the processes of a multi-GPU job talk to each other.
     Coupling {
         /// Separate tasks (ensembles, parameter sweeps, data-parallel inference).
@@ -133,6 +160,38 @@ impl Purpose {
     /// Whether the work trains a model (optimizer state in GPU memory).
     pub fn is_training(self) -> bool {
         matches!(self, Purpose::LlmPretraining | Purpose::FineTuning)
+    }
+
+    /// The compute pattern the purpose usually has: frameworks on tensor
+    /// cores for model work, CUDA cores for simulation and analytics, HBM
+    /// bandwidth for serving (token-by-token decoding).
+    pub fn default_compute(self) -> Compute {
+        match self {
+            Purpose::HpcSimulation | Purpose::DataAnalytics => Compute::Vector,
+            Purpose::InferenceService => Compute::MemoryBound,
+            Purpose::LlmPretraining
+            | Purpose::FineTuning
+            | Purpose::BatchInference
+            | Purpose::AiCoupledSimulation
+            | Purpose::InteractiveNotebook => Compute::Tensor,
+        }
+    }
+
+    /// How model state is held unless stated: full training when the purpose
+    /// trains, inference otherwise.
+    pub fn default_method(self) -> Method {
+        if self.is_training() {
+            Method::Full
+        } else {
+            Method::Inference
+        }
+    }
+}
+
+impl Method {
+    /// Whether the method trains (gradients of some parameters in GPU memory).
+    pub fn is_training(self) -> bool {
+        matches!(self, Method::Full | Method::Peft)
     }
 }
 

@@ -6,7 +6,8 @@ use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
 use super::criterion::PlatformNeed;
-use super::kinds::{Precision, Sector};
+use super::estimate::Estimates;
+use super::kinds::{Compute, Precision, Sector};
 
 /// The JSON form of a [`Reason`] (for the OpenAPI document).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -20,32 +21,128 @@ pub struct ReasonText {
     pub en: String,
 }
 
+/// What a pool sustains for the workload's class, as a reason quotes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rate {
+    pub compute: Compute,
+    /// TFLOPS on the units the class uses.
+    pub tflops: f64,
+    /// HBM TB/s (what memory-bound work is bound by).
+    pub tb_per_s: f64,
+}
+
+impl Rate {
+    /// The rate of a pool's estimates.
+    pub fn of(e: &Estimates) -> Rate {
+        Rate { compute: e.compute, tflops: e.tflops_per_gpu, tb_per_s: e.memory_tb_per_s }
+    }
+
+    /// `"CUDA 코어 67 TFLOPS"`, `"메모리 대역폭 4.8 TB/s"`, … (per GPU).
+    fn ko(self) -> String {
+        match self.compute {
+            Compute::Tensor => format!("텐서 코어 {} TFLOPS", grouped(self.tflops)),
+            Compute::Vector => format!("CUDA 코어 {} TFLOPS", grouped(self.tflops)),
+            Compute::MemoryBound => format!("메모리 대역폭 {} TB/s", h(self.tb_per_s)),
+        }
+    }
+
+    fn en(self) -> String {
+        match self.compute {
+            Compute::Tensor => format!("{} TFLOPS on tensor cores", grouped(self.tflops)),
+            Compute::Vector => format!("{} TFLOPS on CUDA cores", grouped(self.tflops)),
+            Compute::MemoryBound => format!("{} TB/s memory bandwidth", h(self.tb_per_s)),
+        }
+    }
+}
+
 /// A reason, with the figures it quotes (units in the field names).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Reason {
-    Throughput { precision: Precision, tflops: f64, relative: f64 },
-    PrecisionFallback { wanted: Precision, used: Precision, tflops: f64 },
-    CpuSpill { tflops: f64 },
+    Throughput {
+        precision: Precision,
+        rate: Rate,
+        relative: f64,
+    },
+    PrecisionFallback {
+        wanted: Precision,
+        used: Precision,
+        rate: Rate,
+    },
+    CpuSpill {
+        rate: Rate,
+    },
     SingleNode,
     IndependentTasks,
-    Fabric { tight: bool, topology_aware: bool, scaling: f64, gbps_per_gpu: f64 },
+    Fabric {
+        tight: bool,
+        topology_aware: bool,
+        scaling: f64,
+        gbps_per_gpu: f64,
+    },
     NoPlatformNeeds,
-    PlatformFit { need: PlatformNeed, fit: f64 },
+    PlatformFit {
+        need: PlatformNeed,
+        fit: f64,
+    },
+    /// The need that decided against another pool, with that pool's fit.
+    PlatformNeedUnmet {
+        need: PlatformNeed,
+        other_fit: f64,
+    },
     NoDataset,
-    DataLocal { tb: f64 },
-    DataTransfer { tb: f64, hours: f64 },
-    WaitPredicted { p50_hours: f64, p90_hours: f64, segments: u32 },
-    WaitHeuristic { hours: f64, segments: u32 },
+    DataLocal {
+        tb: f64,
+    },
+    DataTransfer {
+        tb: f64,
+        hours: f64,
+    },
+    WaitPredicted {
+        p50_hours: f64,
+        p90_hours: f64,
+        segments: u32,
+    },
+    WaitHeuristic {
+        hours: f64,
+        segments: u32,
+    },
     WaitUnknown,
-    Energy { kwh: f64, pue: f64 },
-    CostFree { market_krw: f64 },
-    Cost { krw: f64, market_krw: f64 },
-    NotEligible { sector: Sector },
+    WaitNever,
+    Energy {
+        kwh: f64,
+        pue: f64,
+    },
+    CostFree {
+        market_krw: f64,
+    },
+    Cost {
+        krw: f64,
+        market_krw: f64,
+    },
+    NotEligible {
+        sector: Sector,
+    },
     NoServices,
-    GpuMemory { need_gb: f64, have_gb: f64 },
-    CpuMemory { need_gb: f64, have_gb: f64 },
-    TooWide { nodes: u32, max_nodes: u32 },
-    OverWalltime { hours: f64, limit_hours: u32 },
+    GpuMemory {
+        need_gb: f64,
+        have_gb: f64,
+    },
+    CpuMemory {
+        need_gb: f64,
+        have_gb: f64,
+    },
+    TooWide {
+        nodes: u32,
+        max_nodes: u32,
+    },
+    NeedsReservation {
+        nodes: u32,
+        max_nodes: u32,
+    },
+    OverWalltime {
+        hours: f64,
+        limit_hours: u32,
+    },
 }
 
 /// `1234567.8` → `1,234,568`.
@@ -72,6 +169,11 @@ fn h(x: f64) -> String {
     } else {
         grouped(x)
     }
+}
+
+/// How well a platform meets a need, in words: 0 hardly, 1 in part, 2 fully but less well.
+fn support_level(fit: f64) -> usize {
+    usize::from(fit >= 0.5) + usize::from(fit >= 0.9)
 }
 
 fn pct(x: f64) -> String {
@@ -106,12 +208,14 @@ impl Reason {
             Reason::Fabric { .. } => "fabric",
             Reason::NoPlatformNeeds => "no_platform_needs",
             Reason::PlatformFit { .. } => "platform_fit",
+            Reason::PlatformNeedUnmet { .. } => "platform_need_unmet",
             Reason::NoDataset => "no_dataset",
             Reason::DataLocal { .. } => "data_local",
             Reason::DataTransfer { .. } => "data_transfer",
             Reason::WaitPredicted { .. } => "wait_predicted",
             Reason::WaitHeuristic { .. } => "wait_heuristic",
             Reason::WaitUnknown => "wait_unknown",
+            Reason::WaitNever => "wait_never",
             Reason::Energy { .. } => "energy",
             Reason::CostFree { .. } => "cost_free",
             Reason::Cost { .. } => "cost",
@@ -120,6 +224,7 @@ impl Reason {
             Reason::GpuMemory { .. } => "gpu_memory",
             Reason::CpuMemory { .. } => "cpu_memory",
             Reason::TooWide { .. } => "too_wide",
+            Reason::NeedsReservation { .. } => "needs_reservation",
             Reason::OverWalltime { .. } => "over_walltime",
         }
     }
@@ -127,14 +232,14 @@ impl Reason {
     /// The reason in Korean.
     pub fn ko(&self) -> String {
         match *self {
-            Reason::Throughput { precision, tflops, relative } => {
-                format!("{} 성능 GPU당 {} TFLOPS (최고 대비 {})", precision.label_ko(), grouped(tflops), pct(relative))
+            Reason::Throughput { precision, rate, relative } => {
+                format!("{} GPU당 {} (최고 대비 {})", precision.label_ko(), rate.ko(), pct(relative))
             }
-            Reason::PrecisionFallback { wanted, used, tflops } => {
-                format!("{} 미지원: {}로 실행 (GPU당 {} TFLOPS)", wanted.label_ko(), used.label_ko(), grouped(tflops))
+            Reason::PrecisionFallback { wanted, used, rate } => {
+                format!("{} 미지원: {}로 실행 (GPU당 {})", wanted.label_ko(), used.label_ko(), rate.ko())
             }
-            Reason::CpuSpill { tflops } => {
-                format!("작업 데이터가 Grace CPU 메모리로 넘쳐 처리량이 줄어듦 (GPU당 {} TFLOPS)", grouped(tflops))
+            Reason::CpuSpill { rate } => {
+                format!("작업 데이터가 Grace CPU 메모리로 넘쳐 처리량이 줄어듦 (GPU당 {})", rate.ko())
             }
             Reason::SingleNode => "한 노드 안에서 실행되어 노드 간 네트워크의 영향이 없음".into(),
             Reason::IndependentTasks => "독립 작업이라 노드 간 통신이 거의 없음".into(),
@@ -151,6 +256,10 @@ impl Reason {
             ),
             Reason::NoPlatformNeeds => "특별한 소프트웨어 요구 없음".into(),
             Reason::PlatformFit { need, fit } => format!("{} 지원 수준 {}", need.label_ko(), pct(fit)),
+            Reason::PlatformNeedUnmet { need, other_fit } => {
+                let how = ["거의 지원하지 않음", "일부만 지원", "지원하지만 덜 맞음"][support_level(other_fit)];
+                format!("{}이(가) 필요한데 비교 대상은 {how}", need.label_ko())
+            }
             Reason::NoDataset => "옮길 데이터 없음".into(),
             Reason::DataLocal { tb } => format!("데이터 {} TB가 이미 이곳에 있음", h(tb)),
             Reason::DataTransfer { tb, hours } => format!("데이터 {} TB 전송에 약 {}시간", h(tb), h(hours)),
@@ -161,6 +270,7 @@ impl Reason {
                 format!("대기열로 본 예상 대기 약 {}시간{}", h(hours), seg_ko(segments))
             }
             Reason::WaitUnknown => "실시간 대기열 정보 없음".into(),
+            Reason::WaitNever => "지금 가동 중인 노드로는 시작할 수 없음: 대기 시간을 정할 수 없음".into(),
             Reason::Energy { kwh, pue } => format!("에너지 약 {} kWh (PUE {pue:.2})", grouped(kwh)),
             Reason::CostFree { market_krw } => format!("무료 (시장가 약 {}원)", grouped(market_krw)),
             Reason::Cost { krw, market_krw } => {
@@ -174,7 +284,14 @@ impl Reason {
             Reason::CpuMemory { need_gb, have_gb } => {
                 format!("노드당 CPU 메모리 {} GB 필요, {} GB뿐", grouped(need_gb), grouped(have_gb))
             }
-            Reason::TooWide { nodes, max_nodes } => format!("{nodes}개 노드 필요, 작업당 최대 {max_nodes}개"),
+            Reason::TooWide { nodes, max_nodes } => {
+                format!("{}개 노드 필요, 풀 전체가 {}개", grouped(f64::from(nodes)), grouped(f64::from(max_nodes)))
+            }
+            Reason::NeedsReservation { nodes, max_nodes } => format!(
+                "{}개 노드: 작업당 기본 한도 {}개를 넘어 예약(특별 배정)이 있어야 실행",
+                grouped(f64::from(nodes)),
+                grouped(f64::from(max_nodes))
+            ),
             Reason::OverWalltime { hours, limit_hours } => {
                 format!("실행 {}시간이 최대 {limit_hours}시간을 넘고 체크포인트가 없음", h(hours))
             }
@@ -184,19 +301,15 @@ impl Reason {
     /// The reason in English.
     pub fn en(&self) -> String {
         match *self {
-            Reason::Throughput { precision, tflops, relative } => format!(
-                "{} at {} TFLOPS per GPU ({} of the best)",
-                precision.label_en(),
-                grouped(tflops),
-                pct(relative)
-            ),
-            Reason::PrecisionFallback { wanted, used, tflops } => {
-                format!("no {}: runs at {} ({} TFLOPS per GPU)", wanted.label_en(), used.label_en(), grouped(tflops))
+            Reason::Throughput { precision, rate, relative } => {
+                format!("{}: {} per GPU ({} of the best)", precision.label_en(), rate.en(), pct(relative))
             }
-            Reason::CpuSpill { tflops } => format!(
-                "working set spills into Grace CPU memory, lowering throughput ({} TFLOPS per GPU)",
-                grouped(tflops)
-            ),
+            Reason::PrecisionFallback { wanted, used, rate } => {
+                format!("no {}: runs at {} ({} per GPU)", wanted.label_en(), used.label_en(), rate.en())
+            }
+            Reason::CpuSpill { rate } => {
+                format!("working set spills into Grace CPU memory, lowering throughput ({} per GPU)", rate.en())
+            }
             Reason::SingleNode => "runs within one node: the network between nodes does not matter".into(),
             Reason::IndependentTasks => "independent tasks: little communication between nodes".into(),
             Reason::Fabric { tight, topology_aware, scaling, gbps_per_gpu } => format!(
@@ -212,6 +325,11 @@ impl Reason {
             ),
             Reason::NoPlatformNeeds => "no particular software needs".into(),
             Reason::PlatformFit { need, fit } => format!("{} supported at {}", need.label_en(), pct(fit)),
+            Reason::PlatformNeedUnmet { need, other_fit } => {
+                let how = ["hardly supports it", "supports it only in part", "supports it, less well"]
+                    [support_level(other_fit)];
+                format!("the work needs {}, and the other platform {how}", need.label_en())
+            }
             Reason::NoDataset => "no data to move".into(),
             Reason::DataLocal { tb } => format!("the {} TB of data are already here", h(tb)),
             Reason::DataTransfer { tb, hours } => format!("moving {} TB of data takes about {} h", h(tb), h(hours)),
@@ -222,6 +340,7 @@ impl Reason {
                 format!("about {} h wait judging by the queue{}", h(hours), seg_en(segments))
             }
             Reason::WaitUnknown => "no live queue data".into(),
+            Reason::WaitNever => "cannot start on the nodes up now: no finite wait".into(),
             Reason::Energy { kwh, pue } => format!("about {} kWh of energy (PUE {pue:.2})", grouped(kwh)),
             Reason::CostFree { market_krw } => format!("free (market price about KRW {})", grouped(market_krw)),
             Reason::Cost { krw, market_krw } => {
@@ -235,7 +354,18 @@ impl Reason {
             Reason::CpuMemory { need_gb, have_gb } => {
                 format!("needs {} GB CPU memory per node, has {} GB", grouped(need_gb), grouped(have_gb))
             }
-            Reason::TooWide { nodes, max_nodes } => format!("needs {nodes} nodes, at most {max_nodes} per job"),
+            Reason::TooWide { nodes, max_nodes } => {
+                format!(
+                    "needs {} nodes; the whole pool has {}",
+                    grouped(f64::from(nodes)),
+                    grouped(f64::from(max_nodes))
+                )
+            }
+            Reason::NeedsReservation { nodes, max_nodes } => format!(
+                "{} nodes: above the usual {} per job, runs only under a reservation (special allocation)",
+                grouped(f64::from(nodes)),
+                grouped(f64::from(max_nodes))
+            ),
             Reason::OverWalltime { hours, limit_hours } => {
                 format!("runs {} h, over the {limit_hours} h limit, without checkpoints", h(hours))
             }

@@ -17,7 +17,8 @@ use super::conditions::Conditions;
 use super::constraints::{failures, ConstraintFailure};
 use super::criteria::{score, Best, CriterionScore};
 use super::criterion::{Constraint, Criterion};
-use super::estimate::{estimate, mix_tflops, Estimates, Target};
+use super::estimate::{estimate, throughput, Estimates, Target, Throughput};
+use super::kinds::Purpose;
 use super::reason::Reason;
 use super::workload::Workload;
 
@@ -32,11 +33,18 @@ pub enum Decider {
     Constraint { constraint: Constraint },
     /// No other pool to compare with.
     OnlyOption,
+    /// The two totals are within the catalogue's tie margin: either pool
+    /// serves; `criterion` is where the top one is slightly ahead.
+    Tie { criterion: Criterion },
 }
 
 /// A decider with the pool it compares against and the reason to show.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// Named apart from the programme's `allocation::Decision`: OpenAPI components
+// are keyed by name, and with both called `Decision` one schema replaced the
+// other, so placement answers were described as committee decisions.
+#[cfg_attr(feature = "openapi", schema(as = PlacementDecision))]
 pub struct Decision {
     /// The pool compared against; `None` with [`Decider::OnlyOption`].
     pub versus: Option<String>,
@@ -76,31 +84,70 @@ pub struct Recommendation {
     pub efficiency: f64,
     /// The work in PFLOP (`reference GPU-hours × peak × efficiency`); 0 for services and notebooks.
     pub work_pflop: f64,
+    /// The catalogue the figures come from: its version and date.
+    pub catalogue_version: String,
+    pub catalogue_as_of: String,
+    /// When no pool fits: the widest job each pool accepts, to say so in one line.
+    pub no_fit: Option<Vec<WidestJob>>,
     /// Every pool, best first: feasible pools by score, then the others.
     pub pools: Vec<PoolAssessment>,
 }
 
 impl Recommendation {
+    /// When no pool fits: why the best-ranked one is ruled out.
+    pub fn why_none(&self) -> Option<Reason> {
+        match self.top {
+            Some(_) => None,
+            None => self.pools.first().and_then(|p| p.failures.first()).map(|f| f.reason),
+        }
+    }
+
     /// The assessment of `pool_id`.
     pub fn pool(&self, pool_id: &str) -> Option<&PoolAssessment> {
         self.pools.iter().find(|p| p.pool_id == pool_id)
     }
 }
 
+/// The widest job one pool accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WidestJob {
+    pub pool_id: String,
+    /// GPUs in one job under the pool's per-job policy.
+    pub gpus: u32,
+    /// GPUs in one job under a reservation (every node in service).
+    pub gpus_reserved: u32,
+}
+
+/// The widest job each pool of `cat` accepts.
+pub fn widest_jobs(cat: &Catalogue) -> Vec<WidestJob> {
+    cat.pools()
+        .map(|(_, p)| WidestJob {
+            pool_id: p.id.clone(),
+            gpus: p.max_job_nodes.min(p.nodes_in_service).saturating_mul(p.gpus_per_node),
+            gpus_reserved: p.nodes_in_service.saturating_mul(p.gpus_per_node),
+        })
+        .collect()
+}
+
 /// Ranks every pool of `cat` for `w` under the live `cond`. Pure; allocates
 /// only the result.
 pub fn recommend(cat: &Catalogue, w: &Workload, cond: &Conditions) -> Recommendation {
-    let weights = cat.advisor.weights_for(w.purpose);
-    let ref_tflops = cat.gpu_models.get(&w.measured_on).map_or(1.0, |g| mix_tflops(g, w).0);
+    // Interactive use of any purpose is weighed as a notebook is: the platform first.
+    let weights = cat.advisor.weights_for(if w.interactive { Purpose::InteractiveNotebook } else { w.purpose });
+    let reference = cat
+        .gpu_models
+        .get(&w.measured_on)
+        .map_or(Throughput { tflops: 1.0, rate: 1.0, precision_used: w.precision }, |g| throughput(g, w));
     let targets = || {
         cat.pools()
             .filter_map(|(system, pool)| Some(Target { system, pool, gpu: cat.gpu_models.get(&pool.gpu_model)? }))
     };
     let mut pools: Vec<PoolAssessment> = Vec::with_capacity(cat.systems.iter().map(|s| s.pools.len()).sum());
-    let mut best = Best { tflops: 0.0, energy_kwh: f64::INFINITY, market_cost_krw: 0.0 };
+    let mut best = Best { rate: 0.0, energy_kwh: f64::INFINITY, market_cost_krw: 0.0 };
     for t in targets() {
-        let e = estimate(cat, t, w, cond.get(&t.pool.id), ref_tflops);
-        best.tflops = best.tflops.max(e.tflops_per_gpu);
+        let e = estimate(cat, t, w, cond.get(&t.pool.id), reference.rate);
+        best.rate = best.rate.max(e.rate_per_gpu);
         best.energy_kwh = best.energy_kwh.min(e.energy_kwh);
         best.market_cost_krw = best.market_cost_krw.max(e.market_cost_krw);
         let failures = failures(t, w, &e);
@@ -116,17 +163,27 @@ pub fn recommend(cat: &Catalogue, w: &Workload, cond: &Conditions) -> Recommenda
         });
     }
     for (a, t) in pools.iter_mut().zip(targets()) {
-        a.criteria = score(t, w, &a.estimates, &best, &weights, cat.advisor.unknown_wait_score);
+        a.criteria = score(t, w, &a.estimates, &best, &weights, &cat.advisor);
         a.score = a.criteria.iter().map(|c| c.contribution).sum();
     }
     pools.sort_by(|a, b| b.feasible.cmp(&a.feasible).then(b.score.total_cmp(&a.score)));
-    let deciding = decide(&pools);
+    let deciding = decide(&pools, cat.advisor.tie_margin);
     explain_losers(&mut pools);
     let efficiency = if w.fp64_share >= 0.5 { cat.advisor.efficiency.hpc } else { cat.advisor.efficiency.ai };
     let work_pflop =
-        if w.purpose.is_time_based() { 0.0 } else { w.reference_gpu_hours() * 3.6 * ref_tflops * efficiency };
+        if w.is_time_based() { 0.0 } else { w.reference_gpu_hours() * 3.6 * reference.tflops * efficiency };
     let top = pools.first().filter(|p| p.feasible).map(|p| p.pool_id.clone());
-    Recommendation { top, deciding, efficiency, work_pflop, pools }
+    let no_fit = top.is_none().then(|| widest_jobs(cat));
+    Recommendation {
+        top,
+        deciding,
+        efficiency,
+        work_pflop,
+        catalogue_version: cat.version.clone(),
+        catalogue_as_of: cat.as_of.clone(),
+        no_fit,
+        pools,
+    }
 }
 
 /// Why `winner` beats `other`; the reason is the winner's own (or the loser's
@@ -138,15 +195,30 @@ fn versus(winner: &PoolAssessment, other: &PoolAssessment, winner_reason: bool) 
     }
     let gap = |c: &Criterion| winner.criteria[c.index()].contribution - other.criteria[c.index()].contribution;
     let c = Criterion::ALL.iter().copied().max_by(|a, b| gap(a).total_cmp(&gap(b))).unwrap_or(Criterion::Precision);
-    let reason = if winner_reason { winner.criteria[c.index()].reason } else { other.criteria[c.index()].reason };
+    let reason = match (winner_reason, c, other.criteria[c.index()].reason) {
+        // Name the user's need the other pool falls short on, not the winner's own weakest fit.
+        (true, Criterion::Platform, Reason::PlatformFit { need, fit }) => {
+            Reason::PlatformNeedUnmet { need, other_fit: fit }
+        }
+        (true, ..) => winner.criteria[c.index()].reason,
+        (false, ..) => other.criteria[c.index()].reason,
+    };
     Decision { versus, decider: Decider::Criterion { criterion: c }, reason: Some(reason) }
 }
 
-fn decide(ranked: &[PoolAssessment]) -> Option<Decision> {
+fn decide(ranked: &[PoolAssessment], tie_margin: f64) -> Option<Decision> {
     let top = ranked.first().filter(|p| p.feasible)?;
     let other = ranked.iter().skip(1).find(|p| p.kind != top.kind).or(ranked.get(1));
     Some(match other {
-        Some(o) => versus(top, o, true),
+        Some(o) => {
+            let mut d = versus(top, o, true);
+            if let Decider::Criterion { criterion } = d.decider {
+                if o.feasible && top.score - o.score < tie_margin {
+                    d.decider = Decider::Tie { criterion };
+                }
+            }
+            d
+        }
         None => Decision { versus: None, decider: Decider::OnlyOption, reason: None },
     })
 }

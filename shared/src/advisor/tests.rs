@@ -46,6 +46,7 @@ fn waits(hours: &[(&str, f64)]) -> Conditions {
             pending_jobs: 0,
             pending_gpus: 0,
             wait,
+            never_starts: false,
         });
     }
     c

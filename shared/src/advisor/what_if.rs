@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::catalogue::Catalogue;
 
 use super::conditions::Conditions;
+use super::reason::Reason;
 use super::recommend::{recommend, Recommendation};
 use super::workload::{NumberText, Workload, WorkloadInput};
 
@@ -32,6 +33,8 @@ pub struct WhatIfOutcome {
     pub change: Option<WhatIf>,
     /// The recommended pool; `None` when no pool fits.
     pub top: Option<String>,
+    /// When no pool fits: why the best-ranked one is ruled out (e.g. the GPU memory it needs).
+    pub why_none: Option<Reason>,
     /// GPUs asked for in the variant.
     pub gpus: u32,
     /// The top pool's run time, hours.
@@ -51,20 +54,21 @@ pub struct WhatIfOutcome {
 /// The variants worth showing for `w` (ranked as `rec`).
 pub fn variants(cat: &Catalogue, w: &Workload, rec: &Recommendation) -> Vec<WhatIf> {
     let mut out = Vec::with_capacity(4);
-    if w.gpus < 50_000 {
+    // Fixed-duration work (services, sessions) does not finish sooner on more GPUs.
+    if w.gpus < 50_000 && !w.is_time_based() {
         out.push(WhatIf::DoubleGpus);
     }
     if w.gpus >= 2 {
         out.push(WhatIf::HalveGpus);
     }
-    if !w.service && !w.purpose.is_time_based() {
+    if !w.is_time_based() {
         out.push(WhatIf::Checkpointing { on: !w.checkpointing });
     }
+    // The data moved to the recommended pool's site first (its transfer then
+    // happens before the run, not in the plan).
     if w.dataset_tb > 0.0 {
         let top_site = rec.top.as_deref().and_then(|id| site_of(cat, id));
-        let other = rec.pools.iter().find(|p| p.feasible && Some(p.pool_id.as_str()) != rec.top.as_deref());
-        let site = other.and_then(|p| site_of(cat, &p.pool_id)).filter(|s| Some(s) != top_site.as_ref());
-        if let Some(site) = site.filter(|s| Some(s.as_str()) != w.data_site.as_deref()) {
+        if let Some(site) = top_site.filter(|s| Some(s.as_str()) != w.data_site.as_deref()) {
             out.push(WhatIf::DataAt { site });
         }
     }
@@ -80,7 +84,7 @@ pub fn apply(input: &WorkloadInput, w: &Workload, change: &WhatIf) -> WorkloadIn
     let mut v = input.clone();
     let scale_gpus = |v: &mut WorkloadInput, gpus: u32| {
         let factor = f64::from(gpus) / f64::from(w.gpus);
-        let hours = if w.purpose.is_time_based() { w.run_hours } else { w.run_hours / factor };
+        let hours = if w.is_time_based() { w.run_hours } else { w.run_hours / factor };
         v.gpus = Some(NumberText::Number(f64::from(gpus)));
         v.run_hours = Some(NumberText::Number(hours));
         v.gpu_hours = None;
@@ -116,9 +120,11 @@ pub fn evaluate(
 /// The headline figures of `rec`'s top pool.
 pub fn outcome(change: Option<WhatIf>, gpus: u32, rec: &Recommendation) -> WhatIfOutcome {
     let e = rec.top.as_deref().and_then(|id| rec.pool(id)).map(|p| p.estimates);
+    let why_none = rec.why_none();
     WhatIfOutcome {
         change,
         top: rec.top.clone(),
+        why_none,
         gpus,
         run_hours: e.map(|e| e.run_hours),
         wait_hours: e.and_then(|e| e.wait_hours),
@@ -164,5 +170,38 @@ mod tests {
         let w = input.parse(&cat).unwrap();
         let rec = recommend(&cat, &w, &Conditions::unknown());
         assert!(!variants(&cat, &w, &rec).iter().any(|v| matches!(v, WhatIf::DataAt { .. })));
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+    use crate::advisor::presets::preset;
+
+    #[test]
+    fn the_data_moves_toward_the_recommended_pool() {
+        let cat = Catalogue::embedded().unwrap();
+        let mut input = preset("fine_tune_70b").unwrap().input();
+        input.dataset_tb = Some(NumberText::Number(50.0));
+        input.data_location = Some("elsewhere".into());
+        let w = input.parse(&cat).unwrap();
+        let rec = recommend(&cat, &w, &Conditions::unknown());
+        let top_site = site_of(&cat, rec.top.as_deref().unwrap()).unwrap();
+        let moves: Vec<_> =
+            variants(&cat, &w, &rec).into_iter().filter(|v| matches!(v, WhatIf::DataAt { .. })).collect();
+        assert_eq!(moves, vec![WhatIf::DataAt { site: top_site }]);
+    }
+
+    #[test]
+    fn a_variant_without_a_pool_says_why() {
+        let cat = Catalogue::embedded().unwrap();
+        // 70B fully fine-tuned, not sharded: 1,120 GB on one GPU, nowhere.
+        let input: WorkloadInput = serde_json::from_value(serde_json::json!({"purpose": "fine_tuning",
+            "model_params_b": 70, "gpus": 2, "sharded": false, "run_hours": 10, "sector": "university"}))
+        .unwrap();
+        let w = input.parse(&cat).unwrap();
+        let out = outcome(None, w.gpus, &recommend(&cat, &w, &Conditions::unknown()));
+        assert_eq!(out.top, None);
+        assert!(matches!(out.why_none, Some(Reason::GpuMemory { need_gb, .. }) if (need_gb - 1_120.0).abs() < 1e-9));
     }
 }

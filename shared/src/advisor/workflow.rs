@@ -14,7 +14,7 @@ use crate::catalogue::Catalogue;
 use super::conditions::Conditions;
 use super::field_error::{FieldErrorCode, FieldErrors};
 use super::recommend::{recommend, Recommendation};
-use super::workload::{NumberText, WorkloadInput};
+use super::workload::{NumberText, Workload, WorkloadInput};
 
 /// Most stages in one workflow.
 pub const MAX_STAGES: usize = 12;
@@ -97,6 +97,17 @@ fn output_tb(v: &Option<NumberText>, field: &str, errors: &mut FieldErrors) -> f
 /// Places every stage of `input`; all stages' field errors are reported
 /// together, named `stages[i].field`.
 pub fn plan_workflow(cat: &Catalogue, input: &WorkflowInput, cond: &Conditions) -> Result<WorkflowPlan, FieldErrors> {
+    plan_workflow_with(cat, input, |_| cond.clone())
+}
+
+/// [`plan_workflow`] with each stage ranked under `conditions(stage)`: the
+/// conditions with the queue waits predicted for that stage's job, exactly
+/// as a single placement gets them.
+pub fn plan_workflow_with(
+    cat: &Catalogue,
+    input: &WorkflowInput,
+    conditions: impl Fn(&Workload) -> Conditions,
+) -> Result<WorkflowPlan, FieldErrors> {
     let mut errors = FieldErrors::default();
     if input.stages.is_empty() || input.stages.len() > MAX_STAGES {
         let (ko, en) = (format!("단계는 1~{MAX_STAGES}개여야 합니다."), format!("Give 1 to {MAX_STAGES} stages."));
@@ -108,7 +119,7 @@ pub fn plan_workflow(cat: &Catalogue, input: &WorkflowInput, cond: &Conditions) 
         let out = output_tb(&st.output_tb, &format!("stages[{i}].output_tb"), &mut errors);
         match st.workload.parse(cat) {
             Ok(w) => workloads.push((w, out)),
-            Err(e) => errors.0.extend(e.prefixed(&format!("stages[{i}].")).0),
+            Err(e) => errors.extend(e.prefixed(&format!("stages[{i}]."))),
         }
     }
     if !errors.is_empty() {
@@ -120,7 +131,7 @@ pub fn plan_workflow(cat: &Catalogue, input: &WorkflowInput, cond: &Conditions) 
             w.dataset_tb = prev.output_tb;
             w.data_site = prev.site.clone();
         }
-        let rec = recommend(cat, &w, cond);
+        let rec = recommend(cat, &w, &conditions(&w));
         let top = rec.top.as_deref().and_then(|id| rec.pool(id));
         let site =
             top.and_then(|t| cat.pools().find(|(_, p)| p.id == t.pool_id)).map(|(_, p)| p.placement.site.clone());

@@ -8,8 +8,9 @@ mod reader;
 
 use serde::{Deserialize, Serialize};
 
-use super::kinds::{Container, Coupling, Precision, Purpose, Region, Sector};
+use super::kinds::{Compute, Container, Coupling, Method, Precision, Purpose, Region, Sector};
 use super::memory::MemoryEstimate;
+use crate::catalogue::MemoryModel;
 
 /// A number as JSON sends it, or as text typed in a form (`"1,000"` is allowed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,6 +31,16 @@ pub struct WorkloadInput {
     pub purpose: Option<String>,
     /// A [`Precision`]; FP64 for HPC simulation, BF16/FP16 otherwise.
     pub precision: Option<String>,
+    /// A [`Compute`] pattern: what bounds the run time (`tensor`,
+    /// `vector`, `memory_bound`); the purpose's usual one when absent.
+    pub compute: Option<String>,
+    /// A [`Method`] for the memory of a model (`full`, `peft`, `inference`);
+    /// full training for training purposes, inference otherwise.
+    pub method: Option<String>,
+    /// Whether the work is used interactively (notebooks, short iterative
+    /// sessions): it runs for the stated hours whatever the GPU (default:
+    /// purpose is `interactive_notebook`).
+    pub interactive: Option<bool>,
     /// Share of the work at FP64, 0..=1 (1 when `precision` is FP64, else 0).
     pub fp64_share: Option<NumberText>,
     /// Required: GPUs wanted (1..=100,000).
@@ -80,6 +91,19 @@ pub struct MemoryNeed {
     pub per_gpu_gb: f64,
     /// The estimate from a model size, when it was given.
     pub estimate: Option<MemoryEstimate>,
+    /// Whether `per_gpu_gb` was stated (then it is used as given on every pool).
+    pub stated: bool,
+}
+
+impl MemoryNeed {
+    /// GB needed on each GPU of a pool running the weights at `used`
+    /// (recomputed from the model size when the precision fell back).
+    pub fn on(&self, model: &MemoryModel, used: Precision) -> f64 {
+        match self.estimate {
+            Some(e) if !self.stated && e.precision != used => e.at(model, used).per_gpu_gb,
+            _ => self.per_gpu_gb,
+        }
+    }
 }
 
 /// Software stacks the work depends on.
@@ -97,6 +121,12 @@ pub struct Workload {
     pub purpose: Purpose,
     /// Dominant precision.
     pub precision: Precision,
+    /// What bounds the run time.
+    pub compute: Compute,
+    /// How model state is held in GPU memory.
+    pub method: Method,
+    /// Used interactively: runs for the stated hours on any GPU.
+    pub interactive: bool,
     /// Share of the work at FP64, 0..=1; the rest runs at `precision` (FP32 when that is FP64).
     pub fp64_share: f64,
     pub gpus: u32,
@@ -124,6 +154,12 @@ pub struct Workload {
 }
 
 impl Workload {
+    /// Whether run time is wall-clock (a service, a session, interactive
+    /// use) rather than a fixed amount of work that faster GPUs finish sooner.
+    pub fn is_time_based(&self) -> bool {
+        self.service || self.interactive || self.purpose.is_time_based()
+    }
+
     /// GPU-hours of the stated run on `measured_on` GPUs.
     pub fn reference_gpu_hours(&self) -> f64 {
         self.run_hours * f64::from(self.gpus)

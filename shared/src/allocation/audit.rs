@@ -22,6 +22,13 @@ pub enum AuditAction {
     AllocationCreated,
     AllocationChanged,
     AllocationReclaimed,
+    /// Someone signed in (the subject is their account).
+    SignIn,
+    /// A sign-in was refused (wrong password, unknown or invalid username,
+    /// disabled account, or the attempt limit first reached).
+    SignInFailed,
+    /// A committee member downloaded a CSV export of a round.
+    CsvExported,
 }
 
 /// What it happened to.

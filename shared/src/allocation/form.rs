@@ -34,6 +34,15 @@ impl Form {
     }
 
     fn bounded(&mut self, field: &str, t: &str, max_chars: usize) -> Option<String> {
+        if t.chars().any(forbidden_char) {
+            self.fail(
+                field,
+                Code::UnknownValue,
+                "제어 문자나 방향 재정의 문자는 쓸 수 없습니다.",
+                "Control and bidirectional-override characters are not allowed.",
+            );
+            return None;
+        }
         if t.chars().count() > max_chars {
             self.fail(
                 field,
@@ -108,5 +117,29 @@ impl Form {
             Some(v) if self.errors.is_empty() => Ok(v),
             _ => Err(self.errors),
         }
+    }
+}
+
+/// Characters no free-text field may hold: NUL and other control characters
+/// (line breaks and tabs excepted) and the bidirectional overrides and
+/// isolates that make text display differently from what it is (U+202A–202E,
+/// U+2066–2069; "Trojan Source").
+pub fn forbidden_char(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_with_nul_or_a_bidi_override_is_refused_and_line_breaks_are_kept() {
+        let mut f = Form::default();
+        assert_eq!(f.text("a", "x\u{0}y", 100), None);
+        assert_eq!(f.text("b", "abc\u{202E}cba", 100), None);
+        assert_eq!(f.text("c", "첫 줄\n둘째 줄\t끝", 100).as_deref(), Some("첫 줄\n둘째 줄\t끝"));
+        assert_eq!(f.errors.0.len(), 2);
+        assert!(f.errors.get("a").is_some() && f.errors.get("b").is_some());
     }
 }

@@ -18,6 +18,7 @@ pub const MAX_PER_PAGE: u32 = 200;
 /// The list query as sent (`?sector=&state=&q=&sort=&page=&per_page=`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(default)]
 pub struct RequestQuery {
     /// Round id (the newest round when absent).

@@ -15,6 +15,9 @@ use super::round::{days_between, Round};
 use super::state::{RequestState, TransitionError};
 use super::unit::PoolCapacity;
 
+/// Largest attached advisor draft, as JSON bytes (a real export is ~3 KiB).
+pub const MAX_DRAFT_BYTES: usize = 32 * 1024;
+
 /// The request form as submitted. Dates are `YYYY-MM-DD`; enum fields take snake_case names.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -145,6 +148,16 @@ impl RequestInput {
 
     fn draft(&self, f: &mut Form) -> Option<Option<AllocationDraft>> {
         let Some(value) = &self.advisor_draft else { return Some(None) };
+        if serde_json::to_string(value).map_or(usize::MAX, |t| t.len()) > MAX_DRAFT_BYTES {
+            let kib = MAX_DRAFT_BYTES / 1024;
+            f.fail(
+                "advisor_draft",
+                Code::OutOfRange,
+                format!("배치 추천 결과는 {kib} KiB 이하여야 합니다."),
+                format!("The attached advisor result must be at most {kib} KiB."),
+            );
+            return None;
+        }
         match serde_json::from_value::<AllocationDraft>(value.clone()) {
             Ok(d) => Some(Some(d)),
             Err(e) => {

@@ -59,10 +59,18 @@ pub struct AdvisorPolicy {
     pub reference_gpu: String,
     /// Share of normal throughput left when GPU memory spills into CPU memory (Grace), 0..=1.
     pub grace_spill_throughput: f64,
+    /// Typical draw at load as a share of a node's maximum power, the same
+    /// for every pool (energy compares like with like), 0..=1.
+    pub typical_load_fraction: f64,
     /// Hours in which a pool's queue turns over, for the wait estimate without a simulation.
     pub queue_turnover_hours: f64,
     /// Queue-wait score of a pool without live data, 0..=1.
     pub unknown_wait_score: f64,
+    /// Highest queue score of a job wider than the pool's per-job policy
+    /// (it runs only under a reservation or special allocation), 0..=1.
+    pub reservation_queue_score: f64,
+    /// Two totals closer than this are a tie, not a win (0..=1).
+    pub tie_margin: f64,
     pub efficiency: Efficiency,
     pub memory: MemoryModel,
     pub weights: Weights,
@@ -90,6 +98,8 @@ pub struct MemoryModel {
     pub training_bytes_per_param: f64,
     /// Factor on the weights' bytes when serving (KV cache, activations).
     pub inference_overhead: f64,
+    /// Share of the parameters trained (with optimizer state) in parameter-efficient fine-tuning.
+    pub peft_trained_fraction: f64,
 }
 
 /// Weight of each criterion in the total score (any scale; normalised by their sum).
@@ -175,7 +185,16 @@ impl AdvisorPolicy {
         }
         let e = &self.efficiency;
         let m = &self.wait;
-        let units = [e.ai, e.hpc, self.grace_spill_throughput, self.unknown_wait_score, m.runtime_fraction_max];
+        let units = [
+            e.ai,
+            e.hpc,
+            self.grace_spill_throughput,
+            self.unknown_wait_score,
+            self.reservation_queue_score,
+            self.tie_margin,
+            self.typical_load_fraction,
+            m.runtime_fraction_max,
+        ];
         if !units.into_iter().all(unit) || e.ai <= 0.0 || e.hpc <= 0.0 || self.grace_spill_throughput <= 0.0 {
             return Some("advisor efficiencies and fractions must be in (0, 1]".into());
         }

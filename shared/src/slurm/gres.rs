@@ -20,7 +20,7 @@ pub fn gpu_entries(gres: &str) -> Vec<GpuEntry> {
 
 /// Total GPUs in a GRES or TRES string.
 pub fn gpu_count(gres: &str) -> u32 {
-    gpu_entries(gres).iter().map(|e| e.count).sum()
+    gpu_entries(gres).iter().map(|e| e.count).fold(0, u32::saturating_add)
 }
 
 fn parse_entry(entry: &str) -> Option<GpuEntry> {

@@ -115,12 +115,12 @@ pub struct Node {
 impl Node {
     /// GPUs configured on the node.
     pub fn gpu_total(&self) -> u32 {
-        self.gpus.iter().map(|g| g.total).sum()
+        self.gpus.iter().map(|g| g.total).fold(0, u32::saturating_add)
     }
 
     /// GPUs allocated to jobs.
     pub fn gpu_used(&self) -> u32 {
-        self.gpus.iter().map(|g| g.used).sum()
+        self.gpus.iter().map(|g| g.used).fold(0, u32::saturating_add)
     }
 }
 

@@ -63,12 +63,13 @@ pub fn gpu_counts(nodes: &[&Node], mapping: &SlurmMapping, pool_model: Option<&s
                 free: 0,
                 unavailable: 0,
             });
-            c.total += g.total;
-            c.allocated += g.used;
+            let idle = g.total.saturating_sub(g.used);
+            c.total = c.total.saturating_add(g.total);
+            c.allocated = c.allocated.saturating_add(g.used);
             if class == NodeClass::Up {
-                c.free += g.total - g.used;
+                c.free = c.free.saturating_add(idle);
             } else {
-                c.unavailable += g.total - g.used;
+                c.unavailable = c.unavailable.saturating_add(idle);
             }
         }
     }
@@ -144,7 +145,8 @@ pub fn status(
     let nodes = node_counts(&input.nodes);
     let gpus = gpu_counts(&input.nodes, mapping, cat.map(|p| p.gpu_model.as_str()));
     let gpn = queue.gpus_per_node;
-    let (total_gpus, allocated): (u32, u32) = gpus.iter().fold((0, 0), |(t, a), g| (t + g.total, a + g.allocated));
+    let (total_gpus, allocated): (u32, u32) =
+        gpus.iter().fold((0, 0), |(t, a), g| (t.saturating_add(g.total), a.saturating_add(g.allocated)));
     let busy_nodes = queue.busy_nodes();
     let utilisation = if total_gpus > 0 {
         f64::from(allocated) / f64::from(total_gpus)
@@ -171,14 +173,14 @@ pub fn status(
         nodes,
         gpus,
         utilisation,
-        running_jobs: input.jobs.iter().filter(running).count() as u32,
-        pending_jobs: pending.len() as u32,
-        pending_gpus: pending.iter().map(|j| j.gpus).sum(),
+        running_jobs: u32::try_from(input.jobs.iter().filter(running).count()).unwrap_or(u32::MAX),
+        pending_jobs: u32::try_from(pending.len()).unwrap_or(u32::MAX),
+        pending_gpus: pending.iter().map(|j| j.gpus).fold(0, u32::saturating_add),
         median_wait_seconds: median_wait(&input.jobs, now),
-        largest_startable_gpus: any_length.min(max_job_nodes) * gpn,
-        backfill_gpus: idle.min(max_job_nodes) * gpn,
+        largest_startable_gpus: any_length.min(max_job_nodes).saturating_mul(gpn),
+        backfill_gpus: idle.min(max_job_nodes).saturating_mul(gpn),
         backfill_window_seconds: window,
-        max_job_gpus: max_job_nodes * gpn,
+        max_job_gpus: max_job_nodes.saturating_mul(gpn),
         walltime_limit_hours: input
             .partition
             .max_time_minutes

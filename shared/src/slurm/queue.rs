@@ -52,7 +52,7 @@ pub fn snapshot(
     now: i64,
 ) -> QueueSnapshot {
     let mut free: Vec<&str> = nodes.iter().filter(|n| classify(n) == NodeClass::Up).map(|n| n.name.as_str()).collect();
-    let nodes_up = free.len() as u32;
+    let nodes_up = u32::try_from(free.len()).unwrap_or(u32::MAX);
     let mut running: Vec<(&Job, u64)> = jobs
         .iter()
         .filter(|j| j.state == JobState::Running && j.partitions.first() == Some(&partition.name))
@@ -64,7 +64,7 @@ pub fn snapshot(
         .filter_map(|(job, remaining)| {
             let before = free.len();
             free.retain(|n| !job.nodes.iter().any(|m| m == n));
-            let held = (before - free.len()) as u32;
+            let held = u32::try_from(before - free.len()).unwrap_or(u32::MAX);
             (held > 0).then_some(RunningJob { nodes: held, remaining_seconds: remaining })
         })
         .collect();

@@ -5,8 +5,9 @@
 
 use chrono::NaiveDateTime;
 
-use super::hostlist;
+use super::hostlist::{self, Budget};
 use super::model::{Partition, Reservation};
+use super::SlurmError;
 
 /// The `Key=Value` pairs of one line; a word without `=` continues the previous value.
 fn fields(line: &str) -> Vec<(&str, String)> {
@@ -40,46 +41,59 @@ pub fn duration_minutes(s: &str) -> Option<u32> {
     };
     let parts: Vec<u32> = rest.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
     let seconds = match parts.as_slice() {
-        [m] => m * 60,
-        [m, s] => m * 60 + s,
-        [h, m, s] => h * 3_600 + m * 60 + s,
+        [m] => m.checked_mul(60)?,
+        [m, s] => m.checked_mul(60)?.checked_add(*s)?,
+        [h, m, s] => h.checked_mul(3_600)?.checked_add(m.checked_mul(60)?)?.checked_add(*s)?,
         _ => return None,
     };
-    Some(days * 1_440 + seconds.div_ceil(60))
+    days.checked_mul(1_440)?.checked_add(seconds.div_ceil(60))
 }
 
-/// Partitions from `scontrol show partition --oneliner`.
-pub fn parse_partitions_text(text: &str) -> Vec<Partition> {
-    text.lines()
-        .map(fields)
-        .filter_map(|f| {
-            Some(Partition {
-                name: get(&f, "PartitionName")?.to_owned(),
-                nodes: hostlist::expand(get(&f, "Nodes").unwrap_or_default()),
-                max_time_minutes: get(&f, "MaxTime").and_then(duration_minutes),
-                default_time_minutes: get(&f, "DefaultTime").and_then(duration_minutes),
-                max_nodes_per_job: get(&f, "MaxNodes").and_then(|n| n.parse().ok()),
-            })
-        })
-        .collect()
+/// Expands a `Nodes=` value within the answer's `budget`.
+fn nodes(list: &str, what: &'static str, budget: &mut Budget) -> Result<Vec<String>, SlurmError> {
+    hostlist::expand_within(list, budget).map_err(|source| SlurmError::HostList { what, source })
+}
+
+/// Partitions from `scontrol show partition --oneliner` (an error only when
+/// its host lists expand beyond [`hostlist::MAX_HOSTS`]).
+pub fn parse_partitions_text(text: &str) -> Result<Vec<Partition>, SlurmError> {
+    let mut budget = Budget::default();
+    let mut out = Vec::new();
+    for f in text.lines().map(fields) {
+        let Some(name) = get(&f, "PartitionName") else { continue };
+        out.push(Partition {
+            name: name.to_owned(),
+            nodes: nodes(get(&f, "Nodes").unwrap_or_default(), "partitions", &mut budget)?,
+            max_time_minutes: get(&f, "MaxTime").and_then(duration_minutes),
+            default_time_minutes: get(&f, "DefaultTime").and_then(duration_minutes),
+            max_nodes_per_job: get(&f, "MaxNodes").and_then(|n| n.parse().ok()),
+        });
+    }
+    Ok(out)
 }
 
 /// Reservations from `scontrol show reservation --oneliner` run with `TZ=UTC`
-/// (`No reservations in the system` gives none).
-pub fn parse_reservations_text(text: &str) -> Vec<Reservation> {
+/// (`No reservations in the system` gives none; an error only when its host
+/// lists expand beyond [`hostlist::MAX_HOSTS`]).
+pub fn parse_reservations_text(text: &str) -> Result<Vec<Reservation>, SlurmError> {
     let utc = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").ok().map(|t| t.and_utc().timestamp());
-    text.lines()
-        .map(fields)
-        .filter_map(|f| {
-            Some(Reservation {
-                name: get(&f, "ReservationName")?.to_owned(),
-                nodes: hostlist::expand(get(&f, "Nodes").unwrap_or_default()),
-                start_time: utc(get(&f, "StartTime")?)?,
-                end_time: utc(get(&f, "EndTime")?)?,
-                maintenance: get(&f, "Flags").unwrap_or_default().split(',').any(|x| x == "MAINT"),
-            })
-        })
-        .collect()
+    let mut budget = Budget::default();
+    let mut out = Vec::new();
+    for f in text.lines().map(fields) {
+        let (Some(name), Some(start), Some(end)) =
+            (get(&f, "ReservationName"), get(&f, "StartTime").and_then(utc), get(&f, "EndTime").and_then(utc))
+        else {
+            continue;
+        };
+        out.push(Reservation {
+            name: name.to_owned(),
+            nodes: nodes(get(&f, "Nodes").unwrap_or_default(), "reservations", &mut budget)?,
+            start_time: start,
+            end_time: end,
+            maintenance: get(&f, "Flags").unwrap_or_default().split(',').any(|x| x == "MAINT"),
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -104,7 +118,7 @@ mod tests {
 
     #[test]
     fn partitions_read_from_scontrol() {
-        let p = parse_partitions_text(include_str!("../../tests/fixtures/slurm/scontrol_partitions.txt"));
+        let p = parse_partitions_text(include_str!("../../tests/fixtures/slurm/scontrol_partitions.txt")).unwrap();
         let got: Vec<_> =
             p.iter().map(|p| (p.name.as_str(), p.nodes.len(), p.max_time_minutes, p.max_nodes_per_job)).collect();
         assert_eq!(got, [("gpu", 4, Some(2_880), None), ("cpu", 1, None, None)]);
@@ -112,7 +126,7 @@ mod tests {
 
     #[test]
     fn reservations_read_from_scontrol_in_utc() {
-        let r = parse_reservations_text(include_str!("../../tests/fixtures/slurm/scontrol_reservations.txt"));
+        let r = parse_reservations_text(include_str!("../../tests/fixtures/slurm/scontrol_reservations.txt")).unwrap();
         let got: Vec<_> = r.iter().map(|r| (r.name.as_str(), r.nodes.join(","), r.start_time, r.maintenance)).collect();
         let t0 = 1_795_277_456; // 2026-11-21T16:10:56Z
         assert_eq!(
@@ -124,6 +138,6 @@ mod tests {
             ]
         );
         assert_eq!(r[2].end_time - r[2].start_time, 86_400);
-        assert!(parse_reservations_text("No reservations in the system\n").is_empty());
+        assert!(parse_reservations_text("No reservations in the system\n").unwrap().is_empty());
     }
 }

@@ -34,9 +34,11 @@ impl UsageIntegrator {
                 JobState::Running | JobState::Suspended => now,
                 _ => job.end_time.unwrap_or(now).min(now),
             };
-            let gpu_seconds = u64::from(job.gpus) * (until - start).max(0) as u64;
+            let seconds = u64::try_from(until.saturating_sub(start)).unwrap_or(0);
+            let gpu_seconds = u64::from(job.gpus).saturating_mul(seconds);
             let counted = self.seen.get(&job.id).copied().unwrap_or(0);
-            *self.totals.entry((pool, job.account.clone())).or_default() += gpu_seconds.saturating_sub(counted);
+            let total = self.totals.entry((pool, job.account.clone())).or_default();
+            *total = total.saturating_add(gpu_seconds.saturating_sub(counted));
             still_listed.insert(job.id, gpu_seconds.max(counted));
         }
         self.seen = still_listed;

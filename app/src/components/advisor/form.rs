@@ -2,7 +2,9 @@
 //! length → data and software → applicant), one `<fieldset>` each with a
 //! step list to move between them. Each control edits one field of the form.
 
-use kairr_shared::advisor::{Container, Coupling, NumberText, Precision, Purpose, Region, Sector, WorkloadInput};
+use kairr_shared::advisor::{
+    Compute, Container, Coupling, Method, NumberText, Precision, Purpose, Region, Sector, WorkloadInput,
+};
 use leptos::prelude::*;
 
 use super::field::{CheckField, SelectField, TextField};
@@ -227,18 +229,9 @@ fn Step(wizard: Wizard, n: u8, legend: Signal<String>, children: Children) -> im
     }
 }
 
-/// Every step of the form.
-#[component]
-pub fn WizardSteps(wizard: Wizard, engine: Engine) -> impl IntoView {
-    let (w, e) = (wizard, engine);
-    let gpu_models = Signal::derive(move || {
-        let mut out = vec![(String::new(), tr("advisor.choice.reference_gpu"))];
-        engine
-            .catalogue
-            .with(|c| out.extend(c.iter().flat_map(|c| c.gpu_models.keys()).map(|k| (k.clone(), k.clone()))));
-        out
-    });
-    let sites = Signal::derive(move || {
+/// The data locations to choose from: elsewhere, then each catalogue site once.
+pub fn site_options(engine: Engine) -> Signal<Vec<(String, String)>> {
+    Signal::derive(move || {
         let mut out = vec![(String::new(), tr("advisor.choice.elsewhere"))];
         engine.catalogue.with(|c| {
             let mut seen: Vec<String> = Vec::new();
@@ -250,7 +243,21 @@ pub fn WizardSteps(wizard: Wizard, engine: Engine) -> impl IntoView {
             }
         });
         out
+    })
+}
+
+/// Every step of the form.
+#[component]
+pub fn WizardSteps(wizard: Wizard, engine: Engine) -> impl IntoView {
+    let (w, e) = (wizard, engine);
+    let gpu_models = Signal::derive(move || {
+        let mut out = vec![(String::new(), tr("advisor.choice.reference_gpu"))];
+        engine
+            .catalogue
+            .with(|c| out.extend(c.iter().flat_map(|c| c.gpu_models.keys()).map(|k| (k.clone(), k.clone()))));
+        out
     });
+    let sites = site_options(engine);
     let stack = move |need: &'static str| {
         let checked = Signal::derive(move || w.input.with(|i| i.stack.iter().any(|s| s == need)));
         let on_change = Callback::new(move |on: bool| {
@@ -272,15 +279,23 @@ pub fn WizardSteps(wizard: Wizard, engine: Engine) -> impl IntoView {
                 |i| &i.purpose, |i, v| i.purpose = v)}
             {bool_select(w, e, "service", s(|| tr("advisor.f.service")), s(|| tr("advisor.f.service.help")),
                 |i| i.service, |i, v| i.service = v)}
+            {bool_select(w, e, "interactive", s(|| tr("advisor.f.interactive")), s(|| tr("advisor.f.interactive.help")),
+                |i| i.interactive, |i, v| i.interactive = v)}
         </Step>
         <Step wizard=w n=2 legend=s(|| tr("advisor.step.compute"))>
             {choice(w, e, "precision", s(|| tr("advisor.f.precision")), s(|| tr("advisor.f.precision.help")),
                 vocabulary(Precision::ALL, Precision::as_str, Precision::label_ko, Precision::label_en, || tr("advisor.choice.auto")),
                 |i| &i.precision, |i, v| i.precision = v)}
+            {choice(w, e, "compute", s(|| tr("advisor.f.compute")), s(|| tr("advisor.f.compute.help")),
+                vocabulary(Compute::ALL, Compute::as_str, Compute::label_ko, Compute::label_en, || tr("advisor.choice.auto")),
+                |i| &i.compute, |i, v| i.compute = v)}
             {number(w, e, "fp64_share", s(|| tr("advisor.f.fp64_share")), s(|| tr("advisor.f.fp64_share.help")),
                 |i| &i.fp64_share, |i, v| i.fp64_share = v, None)}
             {number(w, e, "model_params_b", s(|| tr("advisor.f.model_params_b")), s(|| tr("advisor.f.model_params_b.help")),
                 |i| &i.model_params_b, |i, v| i.model_params_b = v, Some("B"))}
+            {choice(w, e, "method", s(|| tr("advisor.f.method")), s(|| tr("advisor.f.method.help")),
+                vocabulary(Method::ALL, Method::as_str, Method::label_ko, Method::label_en, || tr("advisor.choice.auto")),
+                |i| &i.method, |i, v| i.method = v)}
             {number(w, e, "gpu_memory_gb", s(|| tr("advisor.f.gpu_memory_gb")), s(|| tr("advisor.f.gpu_memory_gb.help")),
                 |i| &i.gpu_memory_gb, |i, v| i.gpu_memory_gb = v, Some("GB"))}
             <CheckField field="sharded".to_owned() label=s(|| tr("advisor.f.sharded")) help=s(|| tr("advisor.f.sharded.help"))

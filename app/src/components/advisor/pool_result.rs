@@ -7,7 +7,7 @@ use kairr_shared::catalogue::Catalogue;
 use leptos::prelude::*;
 
 use crate::advisor::labels::{gpu_hours, hours, krw, kwh, pick, pool_name, reason_text, wait_band};
-use crate::format::{fixed, percent, thousands};
+use crate::format::{fixed, thousands};
 use crate::i18n::{current_locale, tr, trf};
 
 fn criterion_label(c: Criterion) -> String {
@@ -21,6 +21,20 @@ fn kind_label(k: SystemKind) -> String {
     }
 }
 
+/// A criterion's score (0..=100, whole), weight (percent, one decimal) and
+/// points as shown: the points are the shown score × the shown weight, so
+/// what a reader multiplies and adds up is what the page says.
+pub fn shown_points(score: f64, weight: f64) -> (f64, f64, f64) {
+    let score = (score * 100.0).round();
+    let weight_pct = (weight * 1_000.0).round() / 10.0;
+    (score, weight_pct, score * weight_pct / 100.0)
+}
+
+/// The total of `p` as shown: the sum of its criteria's shown points.
+pub fn shown_total(p: &PoolAssessment) -> f64 {
+    p.criteria.iter().map(|c| shown_points(c.score, c.weight).2).sum()
+}
+
 /// The criteria of `p` as labelled bars with their score, weight and reason.
 fn criteria(p: &PoolAssessment) -> impl IntoView {
     let loc = current_locale();
@@ -28,13 +42,13 @@ fn criteria(p: &PoolAssessment) -> impl IntoView {
         .criteria
         .iter()
         .map(|c| {
-            let score = (c.score * 100.0).round();
+            let (score, weight_pct, points) = shown_points(c.score, c.weight);
             let value = trf(
                 "advisor.criterion.value",
                 &[
                     ("score", fixed(score, 0)),
-                    ("weight", percent(c.weight, 0)),
-                    ("points", fixed(c.contribution * 100.0, 1)),
+                    ("weight", format!("{}%", fixed(weight_pct, 1))),
+                    ("points", fixed(points, 1)),
                 ],
             );
             view! {
@@ -128,7 +142,7 @@ pub fn pool_result(cat: Option<&Catalogue>, p: &PoolAssessment, rank: usize, top
                     " · "
                     <span>{kind_label(p.kind)}</span>
                     " · "
-                    <span>{trf("advisor.pool.score", &[("score", fixed(p.score * 100.0, 0))])}</span>
+                    <span>{trf("advisor.pool.score", &[("score", fixed(shown_total(p), 1))])}</span>
                 </p>
             </div>
             {(!p.failures.is_empty()).then(|| view! {

@@ -1,6 +1,7 @@
 //! The recommendation: the top pick with its deciding reason (announced when
 //! it changes), then every pool ranked side by side.
 
+use kairr_shared::advisor::reason::grouped;
 use kairr_shared::advisor::{Decider, Recommendation};
 use kairr_shared::catalogue::Catalogue;
 use leptos::prelude::*;
@@ -14,8 +15,26 @@ use crate::i18n::{current_locale, tr, trf};
 fn headline(cat: Option<&Catalogue>, r: &Recommendation) -> impl IntoView {
     let loc = current_locale();
     let Some(top) = r.top.as_deref() else {
+        let widest = r
+            .no_fit
+            .iter()
+            .flatten()
+            .map(|j| {
+                trf(
+                    "advisor.result.widest_item",
+                    &[
+                        ("pool", pool_name(cat, &j.pool_id)),
+                        ("gpus", grouped(f64::from(j.gpus))),
+                        ("reserved", grouped(f64::from(j.gpus_reserved))),
+                    ],
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
         return view! {
-            <p class="top-pick none" data-testid="top-pick" data-pool-id="">{tr("advisor.result.none")}</p>
+            <p class="top-pick none" data-testid="top-pick" data-pool-id="">
+                {trf("advisor.result.none", &[("widest", widest)])}
+            </p>
         }
         .into_any();
     };
@@ -36,6 +55,14 @@ fn headline(cat: Option<&Catalogue>, r: &Recommendation) -> impl IntoView {
                 trf("advisor.result.deciding_constraint", &[("versus", versus), ("reason", reason)])
             }
             Decider::OnlyOption => tr("advisor.result.only_option"),
+            Decider::Tie { criterion } => trf(
+                "advisor.result.tie",
+                &[
+                    ("versus", versus),
+                    ("criterion", pick(criterion.label_ko(), criterion.label_en())),
+                    ("reason", reason),
+                ],
+            ),
         }
     });
     view! {
@@ -65,7 +92,14 @@ pub fn ResultView(engine: Engine) -> impl IntoView {
                         .enumerate()
                         .map(|(i, p)| pool_result(cat, p, i + 1, r.top.as_deref() == Some(p.pool_id.as_str())))
                         .collect_view();
-                    let efficiency = trf("advisor.result.assumption", &[("efficiency", percent(r.efficiency, 0))]);
+                    let efficiency = trf(
+                        "advisor.result.assumption",
+                        &[
+                            ("efficiency", percent(r.efficiency, 0)),
+                            ("version", r.catalogue_version.clone()),
+                            ("as_of", r.catalogue_as_of.clone()),
+                        ],
+                    );
                     view! {
                         {headline(cat, r)}
                         <ol class="pool-results" data-testid="pool-results">{pools}</ol>

@@ -2,11 +2,19 @@
 //! half the GPUs, checkpointing switched, the data moved first), each with
 //! the top pick and its figures under the same queue conditions.
 
+use kairr_shared::advisor::what_if::{apply, WhatIf};
 use leptos::prelude::*;
 
 use crate::advisor::engine::Engine;
-use crate::advisor::labels::{gpu_hours, hours, krw, pool_name, what_if};
-use crate::i18n::tr;
+use crate::advisor::labels::{gpu_hours, hours, krw, pool_name, reason_text, what_if};
+use crate::advisor::state::Wizard;
+use crate::i18n::{current_locale, tr};
+
+/// Puts the variant `change` into the form (the result follows).
+fn apply_to_form(wizard: Wizard, engine: Engine, change: &WhatIf) {
+    let Some(Ok(w)) = engine.parsed.get_untracked() else { return };
+    wizard.edit(|i| *i = apply(i, &w, change));
+}
 
 fn or_dash(v: Option<String>) -> String {
     v.unwrap_or_else(|| "–".to_owned())
@@ -14,7 +22,7 @@ fn or_dash(v: Option<String>) -> String {
 
 /// The what-if table (hidden while the form does not parse).
 #[component]
-pub fn WhatIfPanel(engine: Engine) -> impl IntoView {
+pub fn WhatIfPanel(wizard: Wizard, engine: Engine) -> impl IntoView {
     let rows = move || {
         engine.catalogue.with(|cat| {
             let cat = cat.as_ref();
@@ -24,10 +32,31 @@ pub fn WhatIfPanel(engine: Engine) -> impl IntoView {
                     .iter()
                     .map(|o| {
                         let changed = o.change.is_some() && o.top != base_top;
-                        let top = o.top.as_deref().map_or_else(|| tr("advisor.result.none_short"), |t| pool_name(cat, t));
+                        let top = match (o.top.as_deref(), o.why_none) {
+                            (Some(t), _) => pool_name(cat, t),
+                            (None, Some(why)) => {
+                                format!("{}: {}", tr("advisor.result.none_short"), reason_text(current_locale(), &why))
+                            }
+                            (None, None) => tr("advisor.result.none_short"),
+                        };
+                        let change = o.change.clone();
+                        let label = what_if(cat, o.change.as_ref(), o.gpus);
                         view! {
                             <tr data-testid="what-if-row" class:changed=changed>
-                                <th scope="row">{what_if(cat, o.change.as_ref(), o.gpus)}</th>
+                                <th scope="row">
+                                    {label.clone()}
+                                    {change.map(|c| {
+                                        let aria = format!("{}: {}", tr("advisor.whatif.apply"), label);
+                                        view! {
+                                            " "
+                                            <button type="button" class="link-button" data-testid="what-if-apply"
+                                                aria-label=aria
+                                                on:click=move |_| apply_to_form(wizard, engine, &c)>
+                                                {tr("advisor.whatif.apply")}
+                                            </button>
+                                        }
+                                    })}
+                                </th>
                                 <td>
                                     {top}
                                     {changed.then(|| view! { <span class="changed-mark">" "{tr("advisor.whatif.changed")}</span> })}

@@ -4,12 +4,13 @@
 
 use kairr_shared::advisor::presets::virtuous_cycle;
 use kairr_shared::advisor::workflow::MAX_STAGES;
-use kairr_shared::advisor::{NumberText, Precision, Purpose, Sector, StageInput, WorkloadInput};
+use kairr_shared::advisor::{Compute, Container, NumberText, Precision, Purpose, Sector, StageInput, WorkloadInput};
 use leptos::prelude::*;
 
 use super::field::{SelectField, TextField};
+use super::form::site_options;
 use crate::advisor::engine::Engine;
-use crate::advisor::labels::{hours, pick, pool_name};
+use crate::advisor::labels::{hours, pick, pool_name, reason_text};
 use crate::advisor::state::Wizard;
 use crate::format::fixed;
 use crate::i18n::{current_locale, tr, trf};
@@ -127,6 +128,17 @@ fn stage_editor(wizard: Wizard, engine: Engine, i: usize) -> impl IntoView {
             {stage_number(wizard, engine, i, "fp64_share", Signal::derive(|| tr("advisor.f.fp64_share")), |w| &w.fp64_share, |w, v| w.fp64_share = v)}
             {stage_number(wizard, engine, i, "gpus", Signal::derive(|| tr("advisor.f.gpus")), |w| &w.gpus, |w, v| w.gpus = v)}
             {stage_number(wizard, engine, i, "run_hours", Signal::derive(|| tr("advisor.f.run_hours")), |w| &w.run_hours, |w, v| w.run_hours = v)}
+            {stage_choice(wizard, engine, i, "compute", Signal::derive(|| tr("advisor.f.compute")),
+                options(Compute::ALL, Compute::as_str, Compute::label_ko, Compute::label_en), |w| &w.compute, |w, v| w.compute = v)}
+            {stage_number(wizard, engine, i, "gpu_memory_gb", Signal::derive(|| tr("advisor.f.gpu_memory_gb")), |w| &w.gpu_memory_gb, |w, v| w.gpu_memory_gb = v)}
+            {stage_choice(wizard, engine, i, "container", Signal::derive(|| tr("advisor.f.container")),
+                options(Container::ALL, Container::as_str, Container::label_ko, Container::label_en), |w| &w.container, |w, v| w.container = v)}
+            // The first stage's input data; later stages read the previous stage's output.
+            {(i == 0).then(|| view! {
+                {stage_number(wizard, engine, i, "dataset_tb", Signal::derive(|| tr("advisor.f.dataset_tb")), |w| &w.dataset_tb, |w, v| w.dataset_tb = v)}
+                {stage_choice(wizard, engine, i, "data_location", Signal::derive(|| tr("advisor.f.data_location")),
+                    site_options(engine), |w| &w.data_location, |w, v| w.data_location = v)}
+            })}
             {stage_choice(wizard, engine, i, "sector", Signal::derive(|| tr("advisor.f.sector")),
                 options(Sector::ALL, Sector::as_str, Sector::label_ko, Sector::label_en), |w| &w.sector, |w, v| w.sector = v)}
             <TextField field=format!("stages[{i}].output_tb") label=Signal::derive(|| tr("advisor.workflow.output_tb"))
@@ -192,6 +204,14 @@ pub fn WorkflowResult(engine: Engine) -> impl IntoView {
                             </tr>
                         }
                     }).collect_view();
+                    // Why each stage went where it did (or why nothing fits it).
+                    let loc = current_locale();
+                    let reasons = plan.stages.iter().map(|s| {
+                        let r = &s.recommendation;
+                        let why = r.deciding.as_ref().and_then(|d| d.reason).or_else(|| r.why_none())
+                            .map_or_else(String::new, |reason| reason_text(loc, &reason));
+                        view! { <li data-testid="stage-reason"><strong>{s.name.clone()}</strong>": "{why}</li> }
+                    }).collect_view();
                     let total = trf("advisor.workflow.total", &[
                         ("total", hours(plan.total_hours)), ("transfer", hours(plan.transfer_hours)),
                         ("wait", hours(plan.wait_hours)), ("run", hours(plan.run_hours)),
@@ -211,6 +231,8 @@ pub fn WorkflowResult(engine: Engine) -> impl IntoView {
                             </table>
                         </div>
                         <p class="workflow-total" data-testid="workflow-total">{total}</p>
+                        <h4 class="stage-reasons-title">{tr("advisor.workflow.reasons")}</h4>
+                        <ul class="stage-reasons">{reasons}</ul>
                         {(!plan.complete).then(|| view! { <p class="field-error">{tr("advisor.workflow.incomplete")}</p> })}
                     }.into_any()
                 }

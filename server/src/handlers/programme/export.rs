@@ -3,12 +3,14 @@
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use kairr_shared::allocation::mean_score;
-use kairr_shared::auth::Action;
+use kairr_shared::allocation::usecase::AuditRecord;
+use kairr_shared::allocation::{mean_score, AuditAction, AuditSubject};
+use kairr_shared::auth::{Action, UserInfo};
 use tower_sessions::Session;
 
 use crate::auth::require;
 use crate::error::AppError;
+use crate::programme::RoundRecords;
 use crate::state::AppState;
 
 use super::{records, RoundQuery};
@@ -17,6 +19,8 @@ use super::{records, RoundQuery};
 #[utoipa::path(get, path = "/api/v1/committee/export/requests.csv", tag = "allocation", params(RoundQuery),
     security(("session" = ["committee", "admin"])),
     responses((status = 200, description = "CSV, one row per request", content_type = "text/csv"),
+              (status = 400, description = "Unknown round", body = kairr_shared::api::ApiError),
+              (status = 404, description = "No round yet", body = kairr_shared::api::ApiError),
               (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
               (status = 403, description = "Not a committee member", body = kairr_shared::api::ApiError)))]
 pub async fn get_requests_csv(
@@ -24,7 +28,7 @@ pub async fn get_requests_csv(
     session: Session,
     Query(q): Query<RoundQuery>,
 ) -> Result<Response, AppError> {
-    require(&session, &state.storage, Action::Export).await?;
+    let user = require(&session, &state.storage, Action::Export).await?;
     let rec = records(&state, &q).await?;
     let rows = rec
         .requests
@@ -63,7 +67,7 @@ pub async fn get_requests_csv(
         "decision",
         "awarded",
     ];
-    csv_response("kairr-requests.csv", &head, rows)
+    csv_response(&state, &user, &rec, "kairr-requests.csv", &head, rows).await
 }
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or
@@ -78,7 +82,26 @@ fn neutralise_formula(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn csv_response(name: &str, header_row: &[&str], rows: Vec<Vec<String>>) -> Result<Response, AppError> {
+/// The CSV file `name`, after appending its audit entry (who exported which round, how many rows).
+async fn csv_response(
+    state: &AppState,
+    user: &UserInfo,
+    rec: &RoundRecords,
+    name: &str,
+    header_row: &[&str],
+    rows: Vec<Vec<String>>,
+) -> Result<Response, AppError> {
+    if let Some(round) = &rec.round {
+        let entry = AuditRecord {
+            actor: user.username.clone(),
+            action: AuditAction::CsvExported,
+            subject: AuditSubject::Round(round.id.clone()),
+            before: None,
+            after: Some(serde_json::json!({ "file": name, "rows": rows.len() })),
+            at: chrono::Utc::now(),
+        };
+        state.storage.append_audit(&entry).await?;
+    }
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header_row).map_err(anyhow::Error::from)?;
     for row in rows {
@@ -97,6 +120,8 @@ fn csv_response(name: &str, header_row: &[&str], rows: Vec<Vec<String>>) -> Resu
 #[utoipa::path(get, path = "/api/v1/committee/export/reviews.csv", tag = "allocation", params(RoundQuery),
     security(("session" = ["committee", "admin"])),
     responses((status = 200, description = "CSV, one row per review", content_type = "text/csv"),
+              (status = 400, description = "Unknown round", body = kairr_shared::api::ApiError),
+              (status = 404, description = "No round yet", body = kairr_shared::api::ApiError),
               (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
               (status = 403, description = "Not a committee member", body = kairr_shared::api::ApiError)))]
 pub async fn get_reviews_csv(
@@ -104,7 +129,7 @@ pub async fn get_reviews_csv(
     session: Session,
     Query(q): Query<RoundQuery>,
 ) -> Result<Response, AppError> {
-    require(&session, &state.storage, Action::Export).await?;
+    let user = require(&session, &state.storage, Action::Export).await?;
     let rec = records(&state, &q).await?;
     let rows = rec
         .reviews
@@ -135,13 +160,15 @@ pub async fn get_reviews_csv(
         "comment",
         "at",
     ];
-    csv_response("kairr-reviews.csv", &head, rows)
+    csv_response(&state, &user, &rec, "kairr-reviews.csv", &head, rows).await
 }
 
 /// Every allocation of the round as CSV.
 #[utoipa::path(get, path = "/api/v1/committee/export/allocations.csv", tag = "allocation", params(RoundQuery),
     security(("session" = ["committee", "admin"])),
     responses((status = 200, description = "CSV, one row per allocation", content_type = "text/csv"),
+              (status = 400, description = "Unknown round", body = kairr_shared::api::ApiError),
+              (status = 404, description = "No round yet", body = kairr_shared::api::ApiError),
               (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
               (status = 403, description = "Not a committee member", body = kairr_shared::api::ApiError)))]
 pub async fn get_allocations_csv(
@@ -149,7 +176,7 @@ pub async fn get_allocations_csv(
     session: Session,
     Query(q): Query<RoundQuery>,
 ) -> Result<Response, AppError> {
-    require(&session, &state.storage, Action::Export).await?;
+    let user = require(&session, &state.storage, Action::Export).await?;
     let rec = records(&state, &q).await?;
     let rows = rec
         .allocations
@@ -172,7 +199,7 @@ pub async fn get_allocations_csv(
         })
         .collect();
     let head = ["allocation", "request", "organisation", "pool", "unit", "amount", "gpus", "start", "end"];
-    csv_response("kairr-allocations.csv", &head, rows)
+    csv_response(&state, &user, &rec, "kairr-allocations.csv", &head, rows).await
 }
 
 #[cfg(test)]

@@ -1,26 +1,25 @@
 //! Researchers submit and follow requests; reviewers score them; admins see conflicts of interest.
 
-use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use kairr_shared::allocation::{
-    AuditAction, AuditSubject, Request, RequestId, RequestInput, RequestState, Review, ReviewError, ReviewInput,
-    Reviewer, Submission,
-};
+use kairr_shared::allocation::usecase::{self, Outcome};
+use kairr_shared::allocation::{Request, RequestInput, Review, ReviewInput};
 use kairr_shared::auth::Action;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::auth::require;
 use crate::error::AppError;
-use crate::programme::{AuditRecord, MyRequest};
+use kairr_shared::api::MyRequest;
+
+use crate::programme::WriteError;
 use crate::replica::ProgrammeChange;
 use crate::state::AppState;
 
-use super::{records, RoundQuery};
-
 /// `?round=` of a submission (the newest round when absent).
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SubmitQuery {
     pub round: Option<String>,
 }
@@ -32,35 +31,29 @@ pub struct SubmitQuery {
     security(("session" = ["researcher", "reviewer", "committee", "admin"])),
     responses((status = 200, description = "The stored request", body = Request),
               (status = 400, description = "Invalid fields (all listed), or the round is not open", body = kairr_shared::api::ApiError),
-              (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError)))]
+              (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
+              (status = 403, description = "No CSRF token", body = kairr_shared::api::ApiError),
+              (status = 404, description = "No such round", body = kairr_shared::api::ApiError),
+              (status = 409, description = "The applicant's quota of requests in the round is reached", body = kairr_shared::api::ApiError),
+              (status = 413, description = "Body too large", body = kairr_shared::api::ApiError)))]
 pub async fn post_request(
     State(state): State<AppState>,
     session: Session,
-    Query(q): Query<SubmitQuery>,
+    q: Result<Query<SubmitQuery>, QueryRejection>,
     body: Result<Json<RequestInput>, JsonRejection>,
 ) -> Result<Json<Request>, AppError> {
     let user = require(&session, &state.storage, Action::SubmitRequest).await?;
+    let Query(q) = q?;
     let Json(input) = body?;
     let round_id = match q.round {
-        Some(r) => Some(r),
-        None => state.storage.newest_round_id().await?,
+        Some(r) => super::round_param(&r)?.to_owned(),
+        None => state.storage.newest_round_id().await?.ok_or_else(|| AppError::NotFound("round".into()))?,
     };
-    let rec = records(&state, &RoundQuery { round: round_id }).await?;
-    let Some(round) = rec.round.as_ref() else { return Err(AppError::NotFound("round".into())) };
     let now = chrono::Utc::now();
-    let id = RequestId(state.storage.next_request_id().await?);
-    let request = input
-        .parse(round, Submission { id, applicant: user.username.clone(), at: now })
-        .map_err(AppError::InvalidInput)?;
-    let audit = AuditRecord {
-        actor: &user.username,
-        action: AuditAction::RequestSubmitted,
-        subject: AuditSubject::Request(request.id),
-        before: None,
-        after: serde_json::to_value(&request).ok(),
-        at: now,
-    };
-    state.storage.insert_request(&request, &audit).await?;
+    let request = state
+        .storage
+        .submit(&round_id, &user.username, |round, mine, id| usecase::submit(round, &user, mine, &input, id, now))
+        .await?;
     super::announce(&state, &request.round.0, ProgrammeChange::Request).await;
     tracing::info!(request = request.id.0, by = user.username, "request submitted");
     Ok(Json(request))
@@ -69,7 +62,7 @@ pub async fn post_request(
 /// The signed-in user's requests, with decisions, allocations and usage.
 #[utoipa::path(get, path = "/api/v1/requests/mine", tag = "allocation",
     security(("session" = ["researcher", "reviewer", "committee", "admin"])),
-    responses((status = 200, description = "Own requests, newest first", body = Vec<crate::programme::MyRequest>),
+    responses((status = 200, description = "Own requests, newest first", body = Vec<MyRequest>),
               (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError)))]
 pub async fn get_mine(State(state): State<AppState>, session: Session) -> Result<Json<Vec<MyRequest>>, AppError> {
     let user = require(&session, &state.storage, Action::SubmitRequest).await?;
@@ -83,11 +76,13 @@ pub async fn get_mine(State(state): State<AppState>, session: Session) -> Result
     request_body = ReviewInput,
     security(("session" = ["reviewer", "committee", "admin"])),
     responses((status = 200, description = "The stored review", body = Review),
-              (status = 400, description = "Invalid scores or comment, or the request is not open for review", body = kairr_shared::api::ApiError),
+              (status = 400, description = "Invalid scores or comment", body = kairr_shared::api::ApiError),
               (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
               (status = 403, description = "Not a reviewer", body = kairr_shared::api::ApiError),
               (status = 404, description = "No such request", body = kairr_shared::api::ApiError),
-              (status = 409, description = "Conflict of interest, or already reviewed", body = kairr_shared::api::ApiError)))]
+              (status = 409, description = "Conflict of interest (recorded), already reviewed, or the request is \
+                not open for review (decided meanwhile)", body = kairr_shared::api::ApiError),
+              (status = 413, description = "Body too large", body = kairr_shared::api::ApiError)))]
 pub async fn post_review(
     State(state): State<AppState>,
     session: Session,
@@ -97,55 +92,25 @@ pub async fn post_review(
     let user = require(&session, &state.storage, Action::Review).await?;
     let Path(id) = id?;
     let Json(input) = body?;
-    let Some(mut request) = state.storage.request(id).await? else {
-        return Err(AppError::NotFound(format!("request {id}")));
-    };
     let now = chrono::Utc::now();
-    let reviewer = Reviewer { username: user.username.clone(), organisation: user.organisation.clone() };
-    let review = match input.parse(&request, &reviewer, now) {
-        Ok(r) => r,
-        Err(ReviewError::ConflictOfInterest(coi)) => {
-            let audit = AuditRecord {
-                actor: &user.username,
-                action: AuditAction::ConflictOfInterestRecorded,
-                subject: AuditSubject::Request(request.id),
-                before: None,
-                after: serde_json::to_value(&coi).ok(),
-                at: now,
-            };
-            state.storage.insert_conflict(&coi, &audit).await?;
-            return Err(AppError::Conflict(format!(
-                "conflict of interest: you belong to {}, the applicant's organisation",
-                coi.organisation
-            )));
+    let (outcome, round) =
+        state.storage.on_request(id, |request| usecase::review(request, &user, &input, now)).await.map_err(
+            |e| match e {
+                WriteError::Changed("review") => AppError::Clash {
+                    code: "already_reviewed",
+                    field: None,
+                    message: "you have already reviewed this request".into(),
+                },
+                other => other.into(),
+            },
+        )?;
+    match outcome {
+        Outcome::Done(review) => {
+            super::announce(&state, &round, ProgrammeChange::Review).await;
+            Ok(Json(review))
         }
-        Err(ReviewError::NotOpenForReview(s)) => {
-            return Err(AppError::BadParameter {
-                field: "id",
-                message: format!("request is {}, not open for review", s.as_str()),
-            })
-        }
-        Err(ReviewError::Invalid(f)) => return Err(AppError::InvalidInput(f)),
-    };
-    let before = serde_json::to_value(&request).ok();
-    if request.state == RequestState::Submitted {
-        request
-            .transition(RequestState::UnderReview)
-            .map_err(|t| AppError::BadParameter { field: "id", message: t.to_string() })?;
+        Outcome::ConflictOfInterest(coi) => Err(super::committee::coi_refusal(&coi)),
     }
-    let audit = AuditRecord {
-        actor: &user.username,
-        action: AuditAction::ReviewSubmitted,
-        subject: AuditSubject::Request(request.id),
-        before,
-        after: serde_json::to_value(&review).ok(),
-        at: now,
-    };
-    if !state.storage.insert_review(&review, &request, &audit).await? {
-        return Err(AppError::Conflict("you have already reviewed this request".into()));
-    }
-    super::announce(&state, &request.round.0, ProgrammeChange::Review).await;
-    Ok(Json(review))
 }
 
 /// Every recorded conflict of interest (admins only).

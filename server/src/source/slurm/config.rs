@@ -94,6 +94,15 @@ pub struct SlurmConfig {
     /// Longest wait between retries after failures, seconds.
     #[serde(default = "default_backoff_max")]
     pub backoff_max_seconds: u32,
+    /// Longest answer (REST body or command output) read, bytes; 64 MiB by
+    /// default (a 20,000-job answer is about 49 MB). A longer one fails the poll.
+    #[serde(default = "default_max_response_bytes")]
+    pub max_response_bytes: u64,
+}
+
+/// The default cap on one answer: [`crate::source::limit::SLURM_MAX_BYTES`].
+pub fn default_max_response_bytes() -> u64 {
+    crate::source::limit::SLURM_MAX_BYTES
 }
 
 fn default_interval() -> u32 {

@@ -44,6 +44,13 @@ fn zero_or_fractional_gpus_are_rejected() {
         errors(v)
     };
     assert_eq!(code(&with(json!(0)), "gpus"), Some(FieldErrorCode::OutOfRange));
+    // The bound as it is: 1 GPU is allowed, so "at least 1", not "above 1".
+    let zero = with(json!(0));
+    let msg = zero.get("gpus").unwrap();
+    assert_eq!(msg.message_en, "Must be at least 1 and at most 100000.");
+    assert_eq!(msg.message_ko, "1 이상 100000 이하여야 합니다.");
+    let none = errors(json!({"purpose": "fine_tuning", "sector": "sme", "gpus": 1, "run_hours": 0}));
+    assert_eq!(none.get("run_hours").unwrap().message_en, "Must be above 0 and at most 1000000.");
     assert_eq!(code(&with(json!("2.5")), "gpus"), Some(FieldErrorCode::NotAWholeNumber));
 }
 
@@ -105,4 +112,36 @@ fn field_errors_serialise_for_the_api() {
     let v = serde_json::to_value(&e).unwrap();
     assert_eq!(v[0]["field"], "purpose");
     assert_eq!(v[0]["code"], "required");
+}
+
+#[test]
+fn hostile_lists_give_one_bounded_error_not_one_per_entry() {
+    // A long `stack` (an anonymous request once built one error per entry).
+    let e = errors(json!({"purpose": "fine_tuning", "sector": "sme", "gpus": 8, "run_hours": 1,
+        "stack": vec!["x"; 100_000]}));
+    assert_eq!(e.0.iter().filter(|f| f.field == "stack").count(), 1, "{e:?}");
+    assert_eq!(code(&e, "stack"), Some(FieldErrorCode::OutOfRange));
+    // A few bad entries: still one error for the field.
+    let e = errors(json!({"purpose": "fine_tuning", "sector": "sme", "gpus": 8, "run_hours": 1,
+        "stack": ["x", "y", "z"]}));
+    assert_eq!(e.0.len(), 1, "{e:?}");
+    // However many fields fail, the list is capped.
+    let mut many = FieldErrors::default();
+    for i in 0..10_000 {
+        many.push(&format!("f{i}"), FieldErrorCode::Required, "k".into(), "e".into());
+    }
+    assert_eq!(many.0.len(), crate::advisor::field_error::MAX_FIELD_ERRORS);
+}
+
+#[test]
+fn the_method_must_fit_the_purpose() {
+    let e = errors(json!({"purpose": "batch_inference", "method": "peft", "sector": "sme", "gpus": 1, "run_hours": 1}));
+    assert_eq!(code(&e, "method"), Some(FieldErrorCode::Conflict));
+    let e =
+        errors(json!({"purpose": "fine_tuning", "method": "inference", "sector": "sme", "gpus": 1, "run_hours": 1}));
+    assert_eq!(code(&e, "method"), Some(FieldErrorCode::Conflict));
+    let e = errors(json!({"purpose": "fine_tuning", "method": "lora", "compute": "gpu", "sector": "sme", "gpus": 1,
+        "run_hours": 1}));
+    assert_eq!(code(&e, "method"), Some(FieldErrorCode::UnknownValue));
+    assert_eq!(code(&e, "compute"), Some(FieldErrorCode::UnknownValue));
 }

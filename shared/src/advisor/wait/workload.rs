@@ -7,15 +7,15 @@ use crate::catalogue::{Catalogue, SchedulerKind};
 
 use super::{predict_wait, WaitBand, WaitJob};
 use crate::advisor::conditions::{Conditions, PoolConditions};
-use crate::advisor::estimate::{estimate, mix_tflops, Target};
+use crate::advisor::estimate::{estimate, throughput, Target};
 use crate::advisor::workload::Workload;
 
 /// The job `w` submits to pool `pool_id` (`None` for an unknown pool).
 pub fn job_for(cat: &Catalogue, w: &Workload, pool_id: &str) -> Option<WaitJob> {
     let (system, pool) = cat.pools().find(|(_, p)| p.id == pool_id)?;
     let gpu = cat.gpu_models.get(&pool.gpu_model)?;
-    let ref_tflops = cat.gpu_models.get(&w.measured_on).map_or(1.0, |g| mix_tflops(g, w).0);
-    let e = estimate(cat, Target { system, pool, gpu }, w, None, ref_tflops);
+    let ref_rate = cat.gpu_models.get(&w.measured_on).map_or(1.0, |g| throughput(g, w).rate);
+    let e = estimate(cat, Target { system, pool, gpu }, w, None, ref_rate);
     let limit = pool.walltime_limit_hours.filter(|_| pool.scheduler == SchedulerKind::Batch);
     let hours = limit.map_or(e.run_hours, |l| e.run_hours.min(f64::from(l)));
     Some(WaitJob { nodes: e.nodes, walltime_seconds: (hours * 3_600.0).ceil().max(1.0) as u64 })
@@ -43,10 +43,12 @@ impl Conditions {
                     pending_jobs: snap.pending.len() as u32,
                     pending_gpus: snap.pending.iter().map(|p| p.nodes).sum::<u32>() * gpn,
                     wait: None,
+                    never_starts: false,
                 });
             }
-            if let Some(band) = band {
-                self.set_wait(&snap.pool_id, band);
+            match band {
+                Some(band) => self.set_wait(&snap.pool_id, band),
+                None => self.set_never_starts(&snap.pool_id),
             }
         }
         self

@@ -2,7 +2,7 @@
 //! checks the combinations, and fills defaults from the purpose.
 
 use crate::advisor::field_error::{FieldErrorCode as Code, FieldErrors};
-use crate::advisor::kinds::{Container, Coupling, Precision, Purpose, Region, Sector, StackNeed};
+use crate::advisor::kinds::{Compute, Container, Coupling, Method, Precision, Purpose, Region, Sector, StackNeed};
 use crate::advisor::memory;
 use crate::catalogue::Catalogue;
 
@@ -28,6 +28,9 @@ fn default_coupling(p: Purpose) -> Coupling {
     }
 }
 
+/// Most entries of `stack` (there are only a few stacks; more is not a form).
+pub const MAX_STACK_ENTRIES: usize = 8;
+
 impl WorkloadInput {
     /// Validates the form against `cat` (site ids, GPU models, memory model):
     /// every invalid field is reported, not only the first.
@@ -39,6 +42,8 @@ impl WorkloadInput {
         let sector = r.required("sector", sector, self.sector.as_deref().is_some_and(|t| !t.trim().is_empty()));
         let precision = r.choice("precision", &self.precision, Precision::ALL, Precision::parse, Precision::as_str);
         let coupling = r.choice("coupling", &self.coupling, Coupling::ALL, Coupling::parse, Coupling::as_str);
+        let compute = r.choice("compute", &self.compute, Compute::ALL, Compute::parse, Compute::as_str);
+        let method = self.method(&mut r, purpose);
         let container = r.choice("container", &self.container, Container::ALL, Container::parse, Container::as_str);
         let region = r.choice("region", &self.region, Region::ALL, Region::parse, Region::as_str);
         let stack = self.stack(&mut r);
@@ -49,13 +54,16 @@ impl WorkloadInput {
         let dataset_tb = r.number("dataset_tb", &self.dataset_tb, 0.0, 1_000_000.0, false);
         let data_site = self.data_site(&mut r, cat);
         let measured_on = self.measured_on(&mut r, cat);
-        let memory = self.memory(&mut r, cat, purpose, precision, gpus);
+        let memory = self.memory(&mut r, cat, purpose, method, precision, gpus);
         let nodes = self.nodes(&mut r, gpus);
         let run_hours = self.run_hours(&mut r, gpus);
         let service = self.service(&mut r, purpose);
         let (Some(purpose), Some(sector), Some(gpus), Some(memory), Some(nodes), Some(run_hours), Some(service)) =
             (purpose, sector, gpus, memory, nodes, run_hours, service)
         else {
+            return Err(r.errors);
+        };
+        let Some(method) = method.map(|m| m.unwrap_or(purpose.default_method())) else {
             return Err(r.errors);
         };
         let precision = precision.unwrap_or(default_precision(purpose));
@@ -76,6 +84,9 @@ impl WorkloadInput {
         };
         Ok(Workload {
             purpose,
+            compute: compute.unwrap_or(purpose.default_compute()),
+            method,
+            interactive: self.interactive.unwrap_or(purpose == Purpose::InteractiveNotebook),
             precision,
             fp64_share,
             gpus,
@@ -99,6 +110,15 @@ impl WorkloadInput {
 
     fn stack(&self, r: &mut Reader) -> StackNeeds {
         let mut needs = StackNeeds::default();
+        if self.stack.len() > MAX_STACK_ENTRIES {
+            r.fail(
+                "stack",
+                Code::OutOfRange,
+                format!("스택은 {MAX_STACK_ENTRIES}개까지 고를 수 있습니다."),
+                format!("Choose at most {MAX_STACK_ENTRIES} stack entries."),
+            );
+            return needs;
+        }
         for s in &self.stack {
             match r.choice("stack", &Some(s.clone()), StackNeed::ALL, StackNeed::parse, StackNeed::as_str) {
                 Some(StackNeed::Kubeflow) => needs.kubeflow = true,
@@ -148,22 +168,46 @@ impl WorkloadInput {
         None
     }
 
+    /// `Some(None)` = not stated; `None` = invalid (a training method for a
+    /// purpose that trains nothing, or inference for one that trains).
+    fn method(&self, r: &mut Reader, purpose: Option<Purpose>) -> Option<Option<Method>> {
+        let method = r.choice("method", &self.method, Method::ALL, Method::parse, Method::as_str);
+        match (method, purpose) {
+            (Some(m), Some(p)) if m.is_training() != p.is_training() => {
+                let (ko, en) = if p.is_training() {
+                    ("학습 목적에는 전체 학습 또는 PEFT를 고르세요.", "A training purpose takes full training or PEFT.")
+                } else {
+                    (
+                        "이 목적은 학습하지 않습니다: '추론'을 고르세요.",
+                        "This purpose trains nothing: choose inference.",
+                    )
+                };
+                r.fail("method", Code::Conflict, ko, en);
+                None
+            }
+            (None, _) if self.method.as_deref().is_some_and(|t| !t.trim().is_empty()) => None,
+            (m, _) => Some(m),
+        }
+    }
+
     fn memory(
         &self,
         r: &mut Reader,
         cat: &Catalogue,
         purpose: Option<Purpose>,
+        method: Option<Option<Method>>,
         precision: Option<Precision>,
         gpus: Option<u32>,
     ) -> Option<MemoryNeed> {
         let stated = r.number("gpu_memory_gb", &self.gpu_memory_gb, 0.0, 100_000.0, false);
         let params = r.number("model_params_b", &self.model_params_b, 0.0, 100_000.0, false);
-        let (Some(purpose), Some(gpus)) = (purpose, gpus) else { return None };
+        let (Some(purpose), Some(gpus), Some(method)) = (purpose, gpus, method) else { return None };
+        let method = method.unwrap_or(purpose.default_method());
         let precision = precision.unwrap_or(default_precision(purpose));
         let sharded = self.sharded.unwrap_or(true);
-        let estimate = params.map(|b| memory::estimate(&cat.advisor.memory, purpose, precision, b, gpus, sharded));
+        let estimate = params.map(|b| memory::estimate(&cat.advisor.memory, method, precision, b, gpus, sharded));
         let per_gpu_gb = stated.or(estimate.map(|e| e.per_gpu_gb)).unwrap_or(0.0);
-        Some(MemoryNeed { per_gpu_gb, estimate })
+        Some(MemoryNeed { per_gpu_gb, estimate, stated: stated.is_some() })
     }
 
     fn nodes(&self, r: &mut Reader, gpus: Option<u32>) -> Option<u32> {

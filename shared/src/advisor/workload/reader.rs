@@ -61,14 +61,16 @@ impl Reader {
             self.fail(field, Code::NotAWholeNumber, "정수를 입력하세요.", "Enter a whole number.");
             return None;
         }
-        if !x.is_finite() || x < min || x > max || (min == 0.0 && x == 0.0 && field_excludes_zero(field)) {
+        let open_below = min == 0.0 && field_excludes_zero(field);
+        if !x.is_finite() || x < min || x > max || (open_below && x == 0.0) {
             let (lo, hi) = (fmt(min), fmt(max));
-            self.fail(
-                field,
-                Code::OutOfRange,
-                format!("{lo}보다 크고 {hi} 이하여야 합니다."),
-                format!("Must be above {lo} and at most {hi}."),
-            );
+            // The bound as it is: "above 0" when 0 itself is refused, else "at least".
+            let (ko, en) = if open_below {
+                (format!("{lo}보다 크고 {hi} 이하여야 합니다."), format!("Must be above {lo} and at most {hi}."))
+            } else {
+                (format!("{lo} 이상 {hi} 이하여야 합니다."), format!("Must be at least {lo} and at most {hi}."))
+            };
+            self.fail(field, Code::OutOfRange, ko, en);
             return None;
         }
         Some(x)

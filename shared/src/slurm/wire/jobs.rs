@@ -43,15 +43,23 @@ struct JobV36 {
 
 /// Reads a `/jobs` answer (or `squeue --json`) of any supported version.
 pub fn parse_jobs(text: &str) -> Result<Parsed<Job>, SlurmError> {
-    read(text, "jobs", |_, text| Ok(body::<Answer>(text, "jobs")?.jobs.into_iter().map(job).collect()))
+    read(text, "jobs", |_, text| {
+        let mut budget = hostlist::Budget::default();
+        body::<Answer>(text, "jobs")?.jobs.into_iter().map(|j| job(j, &mut budget)).collect()
+    })
 }
 
-fn job(j: JobV36) -> Job {
+fn job(j: JobV36, budget: &mut hostlist::Budget) -> Result<Job, SlurmError> {
     let node_count = finite(j.node_count).unwrap_or(0).max(1);
-    let allocated: u32 = j.gres_detail.iter().map(|d| gpu_count(d)).sum();
-    let requested = gpu_count(j.tres_per_node.as_deref().unwrap_or_default()) * node_count
-        + gpu_count(j.tres_per_job.as_deref().unwrap_or_default())
-        + gpu_count(j.tres_per_task.as_deref().unwrap_or_default()) * finite(j.tasks).unwrap_or(1);
+    let allocated: u32 = j.gres_detail.iter().map(|d| gpu_count(d)).fold(0, u32::saturating_add);
+    let requested = gpu_count(j.tres_per_node.as_deref().unwrap_or_default())
+        .saturating_mul(node_count)
+        .saturating_add(gpu_count(j.tres_per_job.as_deref().unwrap_or_default()))
+        .saturating_add(
+            gpu_count(j.tres_per_task.as_deref().unwrap_or_default()).saturating_mul(finite(j.tasks).unwrap_or(1)),
+        );
+    let nodes = hostlist::expand_within(j.nodes.as_deref().unwrap_or_default(), budget)
+        .map_err(|source| SlurmError::HostList { what: "jobs", source })?;
     let partitions = j
         .partition
         .unwrap_or_default()
@@ -60,7 +68,7 @@ fn job(j: JobV36) -> Job {
         .filter(|p| !p.is_empty())
         .map(str::to_owned)
         .collect();
-    Job {
+    Ok(Job {
         id: j.job_id,
         name: j.name.unwrap_or_default(),
         account: j.account.unwrap_or_default(),
@@ -74,8 +82,8 @@ fn job(j: JobV36) -> Job {
         end_time: time(j.end_time),
         time_limit_minutes: finite(j.time_limit),
         node_count,
-        nodes: hostlist::expand(j.nodes.as_deref().unwrap_or_default()),
+        nodes,
         gpus: if allocated > 0 { allocated } else { requested },
         priority: j.priority.and_then(|p| u64::try_from(p).ok()).unwrap_or(0),
-    }
+    })
 }

@@ -92,7 +92,8 @@ fn gpus(gres: Option<&str>, used: Option<&str>) -> Vec<NodeGpus> {
     totals
         .into_iter()
         .map(|GpuEntry { model, count }| {
-            let u: u32 = used.iter().filter(|e| single || e.model == model).map(|e| e.count).sum();
+            let u: u32 =
+                used.iter().filter(|e| single || e.model == model).map(|e| e.count).fold(0, u32::saturating_add);
             NodeGpus { model, total: count, used: u.min(count) }
         })
         .collect()

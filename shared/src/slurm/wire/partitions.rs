@@ -26,16 +26,20 @@ struct PartitionV36 {
 /// Reads a `/partitions` answer of any supported version.
 pub fn parse_partitions(text: &str) -> Result<Parsed<Partition>, SlurmError> {
     read(text, "partitions", |_, text| {
-        Ok(body::<Answer>(text, "partitions")?
+        let mut budget = hostlist::Budget::default();
+        body::<Answer>(text, "partitions")?
             .partitions
             .into_iter()
-            .map(|p| Partition {
-                nodes: hostlist::expand(p.nodes.as_deref().unwrap_or_default()),
-                name: p.name,
-                max_time_minutes: finite(p.max_time_limit),
-                default_time_minutes: finite(p.default_time_limit),
-                max_nodes_per_job: finite(p.maximum_nodes_per_job),
+            .map(|p| {
+                Ok(Partition {
+                    nodes: hostlist::expand_within(p.nodes.as_deref().unwrap_or_default(), &mut budget)
+                        .map_err(|source| SlurmError::HostList { what: "partitions", source })?,
+                    name: p.name,
+                    max_time_minutes: finite(p.max_time_limit),
+                    default_time_minutes: finite(p.default_time_limit),
+                    max_nodes_per_job: finite(p.maximum_nodes_per_job),
+                })
             })
-            .collect())
+            .collect()
     })
 }

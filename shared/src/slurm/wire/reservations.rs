@@ -29,16 +29,20 @@ pub fn parse_reservations(text: &str) -> Result<Parsed<Reservation>, SlurmError>
         if version == ApiVersion::V0036 {
             return Err(SlurmError::NotInVersion { what: "reservations", version });
         }
-        Ok(body::<Answer>(text, "reservations")?
+        let mut budget = hostlist::Budget::default();
+        body::<Answer>(text, "reservations")?
             .reservations
             .into_iter()
-            .map(|r| Reservation {
-                nodes: hostlist::expand(r.node_list.as_deref().unwrap_or_default()),
-                name: r.name,
-                start_time: time(r.start_time).unwrap_or(0),
-                end_time: time(r.end_time).unwrap_or(0),
-                maintenance: r.flags.iter().any(|f| f.trim().eq_ignore_ascii_case("MAINT")),
+            .map(|r| {
+                Ok(Reservation {
+                    nodes: hostlist::expand_within(r.node_list.as_deref().unwrap_or_default(), &mut budget)
+                        .map_err(|source| SlurmError::HostList { what: "reservations", source })?,
+                    name: r.name,
+                    start_time: time(r.start_time).unwrap_or(0),
+                    end_time: time(r.end_time).unwrap_or(0),
+                    maintenance: r.flags.iter().any(|f| f.trim().eq_ignore_ascii_case("MAINT")),
+                })
             })
-            .collect())
+            .collect()
     })
 }

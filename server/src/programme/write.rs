@@ -1,0 +1,304 @@
+//! The programme's single write path. Every command (submit, review,
+//! decide) runs as one transaction that:
+//!
+//! 1. takes the write lock of what it depends on (SQLite: `BEGIN IMMEDIATE`,
+//!    one writer at a time; PostgreSQL: `SELECT … FOR UPDATE` on the round's
+//!    row, so commands on one round run one after another while other rounds
+//!    and every reader go on);
+//! 2. re-reads the records the rule needs (round, request, the round's
+//!    allocations) *inside* the transaction and reserves ids from
+//!    `id_counters`;
+//! 3. calls the pure use case of `kairr_shared::allocation::usecase`, which
+//!    returns the answer, the rows and the audit entries ([`Plan`]);
+//! 4. writes them, each update conditional on the state the use case saw
+//!    (`WHERE state = expected`: zero rows means someone else won, a 409),
+//!    unique violations also a 409, and commits.
+//!
+//! Nothing else writes requests, reviews, decisions or allocations (the demo
+//! loader writes only demo rows).
+
+use kairr_shared::allocation::usecase::{AuditRecord, Plan, Refusal, Write};
+use kairr_shared::allocation::{Allocation, AllocationId, Request, RequestId, Round};
+use sqlx::{PgPool, SqlitePool};
+
+use super::{decode, json};
+use crate::storage::{with_db, Storage};
+
+/// Why a programme command was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The use case refused the command (400 or 409, as it says).
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// No such record.
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    /// Someone else changed what the command depended on first (409).
+    #[error("{0} changed meanwhile; reload and try again")]
+    Changed(&'static str),
+    #[error(transparent)]
+    Db(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for WriteError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => WriteError::Changed("record"),
+            _ => WriteError::Db(e.into()),
+        }
+    }
+}
+
+impl From<serde_json::Error> for WriteError {
+    fn from(e: serde_json::Error) -> Self {
+        WriteError::Db(e.into())
+    }
+}
+
+/// Opens a write transaction holding the lock of round `round`.
+trait BeginWrite {
+    type Db: sqlx::Database;
+    async fn begin_write(&self, round: &str) -> Result<sqlx::Transaction<'static, Self::Db>, WriteError>;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    /// SQLite has one writer: `BEGIN IMMEDIATE` takes the write lock before
+    /// the first read, so what the transaction reads stays true until commit.
+    async fn begin_write(&self, _round: &str) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, WriteError> {
+        Ok(self.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    /// Locks the round's row: commands on the same round queue here, and
+    /// (READ COMMITTED) every later statement sees what the previous one committed.
+    async fn begin_write(&self, round: &str) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, WriteError> {
+        let mut tx = self.begin().await?;
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM rounds WHERE id = $1 FOR UPDATE")
+            .bind(round)
+            .fetch_optional(&mut *tx)
+            .await?;
+        found.ok_or(WriteError::NotFound("round"))?;
+        Ok(tx)
+    }
+}
+
+/// Reserves the next id of `table` (`requests` or `allocations`) inside the
+/// transaction: never below the largest id present (demo rows have fixed ids).
+fn reserve_sql(table: &'static str) -> String {
+    format!(
+        "UPDATE id_counters SET last = CASE WHEN last >= (SELECT COALESCE(MAX(id), 0) FROM {table}) THEN last + 1 \
+         ELSE (SELECT COALESCE(MAX(id), 0) FROM {table}) + 1 END WHERE name = '{table}' RETURNING last"
+    )
+}
+
+/// Moves a request to the state its body carries if it is still in `expected`.
+const UPDATE_REQUEST: &str = "UPDATE requests SET state = $1, body = $2 WHERE id = $3 AND state = $4";
+/// Appends one real audit entry: `audit_row`'s four values.
+pub(super) const INSERT_AUDIT: &str =
+    "INSERT INTO audit_log (at, actor, action, source, body) VALUES ($1, $2, $3, 'real', $4)";
+
+/// An audit record as the row it becomes: (at, actor, action, body JSON).
+pub(super) fn audit_row(e: &AuditRecord) -> anyhow::Result<(i64, String, String, String)> {
+    let action = serde_json::to_value(e.action)?.as_str().unwrap_or_default().to_owned();
+    Ok((e.at.timestamp(), e.actor.clone(), action, serde_json::to_string(e)?))
+}
+
+fn db_id(id: u64) -> Result<i64, WriteError> {
+    i64::try_from(id).map_err(|_| WriteError::NotFound("request"))
+}
+
+/// Writes a plan's rows and audit entries in transaction `$tx`.
+macro_rules! apply_plan {
+    ($tx:expr, $plan:expr) => {{
+        for w in &$plan.writes {
+            match w {
+                Write::InsertRequest(r) => {
+                    sqlx::query(
+                        "INSERT INTO requests (id, round_id, applicant, organisation, sector, state, source, body) \
+                         VALUES ($1, $2, $3, $4, $5, $6, 'real', $7)",
+                    )
+                    .bind(db_id(r.id.0)?)
+                    .bind(&r.round.0)
+                    .bind(&r.applicant)
+                    .bind(&r.organisation)
+                    .bind(r.sector.as_str())
+                    .bind(r.state.as_str())
+                    .bind(json(r))
+                    .execute(&mut *$tx)
+                    .await?;
+                }
+                Write::UpdateRequest { request, expected } => {
+                    let n = sqlx::query(UPDATE_REQUEST)
+                        .bind(request.state.as_str())
+                        .bind(json(request))
+                        .bind(db_id(request.id.0)?)
+                        .bind(expected.as_str())
+                        .execute(&mut *$tx)
+                        .await?
+                        .rows_affected();
+                    if n != 1 {
+                        return Err(WriteError::Changed("request"));
+                    }
+                }
+                Write::InsertReview(v) => {
+                    sqlx::query("INSERT INTO reviews (request_id, reviewer, source, body) VALUES ($1, $2, 'real', $3)")
+                        .bind(db_id(v.request.0)?)
+                        .bind(&v.reviewer)
+                        .bind(json(v))
+                        .execute(&mut *$tx)
+                        .await
+                        .map_err(|e| match WriteError::from(e) {
+                            WriteError::Changed(_) => WriteError::Changed("review"),
+                            other => other,
+                        })?;
+                }
+                Write::InsertConflict(c) => {
+                    sqlx::query(
+                        "INSERT INTO conflicts (request_id, reviewer, source, body) VALUES ($1, $2, 'real', $3)",
+                    )
+                    .bind(db_id(c.request.0)?)
+                    .bind(&c.reviewer)
+                    .bind(json(c))
+                    .execute(&mut *$tx)
+                    .await?;
+                }
+                Write::InsertDecision(d) => {
+                    sqlx::query("INSERT INTO decisions (request_id, source, body) VALUES ($1, 'real', $2)")
+                        .bind(db_id(d.request.0)?)
+                        .bind(json(d))
+                        .execute(&mut *$tx)
+                        .await
+                        .map_err(|e| match WriteError::from(e) {
+                            WriteError::Changed(_) => WriteError::Changed("decision"),
+                            other => other,
+                        })?;
+                }
+                Write::InsertAllocation(a) => {
+                    sqlx::query(
+                        "INSERT INTO allocations (id, request_id, round_id, account, source, body) \
+                         VALUES ($1, $2, $3, $4, 'real', $5)",
+                    )
+                    .bind(i64::try_from(a.id.0).map_err(anyhow::Error::from)?)
+                    .bind(db_id(a.request.0)?)
+                    .bind(&a.round.0)
+                    .bind(a.account_code())
+                    .bind(json(a))
+                    .execute(&mut *$tx)
+                    .await?;
+                }
+            }
+        }
+        for e in &$plan.audit {
+            let (at, actor, action, body) = audit_row(e)?;
+            sqlx::query(INSERT_AUDIT).bind(at).bind(actor).bind(action).bind(body).execute(&mut *$tx).await?;
+        }
+    }};
+}
+
+/// Reads the one record `$sql` selects by `$id` in `$tx`.
+macro_rules! read_one {
+    ($tx:expr, $T:ty, $sql:expr, $id:expr) => {{
+        let rows = sqlx::query($sql).bind($id).fetch_all(&mut *$tx).await?;
+        decode::<_, $T>(&rows)?.into_iter().next()
+    }};
+}
+
+impl Storage {
+    /// Appends one audit entry on its own (an export, say: nothing else changes).
+    pub async fn append_audit(&self, entry: &AuditRecord) -> anyhow::Result<()> {
+        let (at, actor, action, body) = audit_row(entry)?;
+        with_db!(self.db(), |p| sqlx::query(INSERT_AUDIT)
+            .bind(at)
+            .bind(actor)
+            .bind(action)
+            .bind(body)
+            .execute(p)
+            .await
+            .map(|_| ())?);
+        Ok(())
+    }
+
+    /// Runs a submission to round `round_id` by `applicant`: the use case gets
+    /// the round, how many requests the applicant already has in it, and a
+    /// reserved request id.
+    pub async fn submit<F>(&self, round_id: &str, applicant: &str, use_case: F) -> Result<Request, WriteError>
+    where
+        F: FnOnce(&Round, usize, RequestId) -> Result<Plan<Request>, Refusal>,
+    {
+        with_db!(self.db(), |p| {
+            let mut tx = p.begin_write(round_id).await?;
+            let round: Round = read_one!(tx, Round, "SELECT body FROM rounds WHERE id = $1", round_id)
+                .ok_or(WriteError::NotFound("round"))?;
+            let mine: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM requests WHERE round_id = $1 AND applicant = $2")
+                .bind(round_id)
+                .bind(applicant)
+                .fetch_one(&mut *tx)
+                .await?;
+            let id: i64 = sqlx::query_scalar(&reserve_sql("requests")).fetch_one(&mut *tx).await?;
+            let id = RequestId(u64::try_from(id).map_err(anyhow::Error::from)?);
+            let plan = use_case(&round, usize::try_from(mine).unwrap_or(usize::MAX), id)?;
+            apply_plan!(tx, plan);
+            tx.commit().await?;
+            Ok(plan.outcome)
+        })
+    }
+
+    /// Runs a command on request `id` (a review): the use case gets the
+    /// request as it is inside the transaction. Returns the outcome and the request's round.
+    pub async fn on_request<T, F>(&self, id: u64, use_case: F) -> Result<(T, String), WriteError>
+    where
+        F: FnOnce(&Request) -> Result<Plan<T>, Refusal>,
+    {
+        let id = db_id(id)?;
+        with_db!(self.db(), |p| {
+            let round_id: String = sqlx::query_scalar("SELECT round_id FROM requests WHERE id = $1")
+                .bind(id)
+                .fetch_optional(p)
+                .await?
+                .ok_or(WriteError::NotFound("request"))?;
+            let mut tx = p.begin_write(&round_id).await?;
+            let request: Request = read_one!(tx, Request, "SELECT body FROM requests WHERE id = $1", id)
+                .ok_or(WriteError::NotFound("request"))?;
+            let plan = use_case(&request)?;
+            apply_plan!(tx, plan);
+            tx.commit().await?;
+            Ok((plan.outcome, round_id))
+        })
+    }
+
+    /// Runs a decision on request `id`: the use case gets the round, the
+    /// request, every allocation of the round (all as they are inside the
+    /// transaction, so the capacity left is exact) and a reserved allocation id.
+    pub async fn decide<T, F>(&self, id: u64, use_case: F) -> Result<(T, String), WriteError>
+    where
+        F: FnOnce(&Round, &Request, &[Allocation], AllocationId) -> Result<Plan<T>, Refusal>,
+    {
+        let id = db_id(id)?;
+        with_db!(self.db(), |p| {
+            let round_id: String = sqlx::query_scalar("SELECT round_id FROM requests WHERE id = $1")
+                .bind(id)
+                .fetch_optional(p)
+                .await?
+                .ok_or(WriteError::NotFound("request"))?;
+            let mut tx = p.begin_write(&round_id).await?;
+            let round: Round = read_one!(tx, Round, "SELECT body FROM rounds WHERE id = $1", &round_id)
+                .ok_or(WriteError::NotFound("round"))?;
+            let request: Request = read_one!(tx, Request, "SELECT body FROM requests WHERE id = $1", id)
+                .ok_or(WriteError::NotFound("request"))?;
+            let rows = sqlx::query("SELECT body FROM allocations WHERE round_id = $1")
+                .bind(&round_id)
+                .fetch_all(&mut *tx)
+                .await?;
+            let allocations: Vec<Allocation> = decode(&rows)?;
+            let aid: i64 = sqlx::query_scalar(&reserve_sql("allocations")).fetch_one(&mut *tx).await?;
+            let aid = AllocationId(u64::try_from(aid).map_err(anyhow::Error::from)?);
+            let plan = use_case(&round, &request, &allocations, aid)?;
+            apply_plan!(tx, plan);
+            tx.commit().await?;
+            Ok((plan.outcome, round_id))
+        })
+    }
+}

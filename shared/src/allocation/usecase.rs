@@ -1,0 +1,360 @@
+//! The programme's use cases (submit, review, decide, adjust) as pure
+//! functions: each takes the current records, as re-read inside the write
+//! transaction, and the command, and returns a [`Plan`]: what to answer, the
+//! rows to write (with the state each update expects to find) and the audit
+//! entries. The server runs each plan as one transaction; nothing here does
+//! IO or reads a clock.
+//!
+//! Refusals are values: a rule broken by the input is [`Refusal::Invalid`]
+//! (400, every field named); a clash with what is recorded (the request was
+//! decided meanwhile, the pool is full, a conflict of interest) is
+//! [`Refusal::Conflict`] (409) with a stable code. A conflict of interest is
+//! also written down: its plan carries the [`CoiRecord`] and its audit entry,
+//! and the server commits them before answering 409.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::advisor::field_error::{FieldErrorCode, FieldErrors};
+use crate::auth::UserInfo;
+
+use super::audit::{AuditAction, AuditSubject};
+use super::decision::{DecisionError, DecisionRequest};
+use super::grant::Allocation;
+use super::ids::{AllocationId, RequestId};
+use super::proposal::{propose, Adjustment, AdjustmentError, Candidate, FairnessChange, Proposal, ProposalConfig};
+use super::queue::capacity_left;
+use super::request::{Request, RequestInput, Submission};
+use super::review::{same_organisation, CoiRecord, Review, ReviewError, ReviewInput, Reviewer};
+use super::round::Round;
+use super::state::RequestState;
+use super::{Decision, DecisionKind};
+
+/// Most requests one applicant may have in one round (withdrawn or not).
+pub const MAX_REQUESTS_PER_APPLICANT: usize = 20;
+
+/// One audit entry to append (the log numbers it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditRecord {
+    pub actor: String,
+    pub action: AuditAction,
+    pub subject: AuditSubject,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub at: DateTime<Utc>,
+}
+
+impl AuditRecord {
+    fn new<B: Serialize, A: Serialize>(
+        actor: &str,
+        action: AuditAction,
+        subject: AuditSubject,
+        before: Option<&B>,
+        after: Option<&A>,
+        at: DateTime<Utc>,
+    ) -> AuditRecord {
+        AuditRecord {
+            actor: actor.to_owned(),
+            action,
+            subject,
+            before: before.and_then(|b| serde_json::to_value(b).ok()),
+            after: after.and_then(|a| serde_json::to_value(a).ok()),
+            at,
+        }
+    }
+}
+
+/// One row to write.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    /// A new request (its id was reserved inside the same transaction).
+    InsertRequest(Request),
+    /// The request moves from `expected` to the state it carries; finding
+    /// another state means someone else changed it first (409).
+    UpdateRequest {
+        request: Request,
+        expected: RequestState,
+    },
+    /// A review; a second one by the same reviewer is a 409.
+    InsertReview(Review),
+    InsertConflict(CoiRecord),
+    /// The decision; a second one on the same request is a 409.
+    InsertDecision(Decision),
+    /// A new allocation (its id was reserved inside the same transaction).
+    InsertAllocation(Allocation),
+}
+
+/// What a use case decided: the answer, the rows to write, the audit entries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan<T> {
+    pub outcome: T,
+    pub writes: Vec<Write>,
+    pub audit: Vec<AuditRecord>,
+}
+
+/// Why a command is refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Refusal {
+    /// The input breaks a rule (400, every field named).
+    #[error(transparent)]
+    Invalid(FieldErrors),
+    /// The command clashes with what is recorded (409).
+    #[error("{message}")]
+    Conflict {
+        /// Stable, machine-readable reason (translated by the app).
+        code: &'static str,
+        field: Option<&'static str>,
+        message: String,
+    },
+}
+
+impl Refusal {
+    fn conflict(code: &'static str, field: Option<&'static str>, message: impl Into<String>) -> Refusal {
+        Refusal::Conflict { code, field, message: message.into() }
+    }
+}
+
+/// Submits `input` to `round` as `applicant`, with the id the storage
+/// reserved; `applicant_requests` is how many the applicant already has in it.
+pub fn submit(
+    round: &Round,
+    applicant: &UserInfo,
+    applicant_requests: usize,
+    input: &RequestInput,
+    id: RequestId,
+    now: DateTime<Utc>,
+) -> Result<Plan<Request>, Refusal> {
+    if applicant_requests >= MAX_REQUESTS_PER_APPLICANT {
+        return Err(Refusal::conflict(
+            "request_quota",
+            Some("round"),
+            format!("at most {MAX_REQUESTS_PER_APPLICANT} requests per applicant in a round"),
+        ));
+    }
+    let request = input
+        .parse(round, Submission { id, applicant: applicant.username.clone(), at: now })
+        .map_err(Refusal::Invalid)?;
+    let audit = AuditRecord::new::<(), _>(
+        &applicant.username,
+        AuditAction::RequestSubmitted,
+        AuditSubject::Request(request.id),
+        None,
+        Some(&request),
+        now,
+    );
+    Ok(Plan { writes: vec![Write::InsertRequest(request.clone())], audit: vec![audit], outcome: request })
+}
+
+/// What became of a review or a decision: done, or refused as a conflict of
+/// interest (recorded, answered 409).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome<T> {
+    Done(T),
+    ConflictOfInterest(CoiRecord),
+}
+
+/// The conflict of interest of `user` on `request`: they applied, or belong
+/// to the applicant's organisation.
+pub fn conflict_of_interest(request: &Request, user: &UserInfo, at: DateTime<Utc>) -> Option<CoiRecord> {
+    (request.applicant == user.username || same_organisation(&request.organisation, &user.organisation)).then(|| {
+        CoiRecord {
+            request: request.id,
+            reviewer: user.username.clone(),
+            organisation: request.organisation.clone(),
+            at,
+        }
+    })
+}
+
+fn coi_plan<T>(coi: CoiRecord, actor: &str, now: DateTime<Utc>) -> Plan<Outcome<T>> {
+    let audit = AuditRecord::new::<(), _>(
+        actor,
+        AuditAction::ConflictOfInterestRecorded,
+        AuditSubject::Request(coi.request),
+        None,
+        Some(&coi),
+        now,
+    );
+    Plan {
+        writes: vec![Write::InsertConflict(coi.clone())],
+        audit: vec![audit],
+        outcome: Outcome::ConflictOfInterest(coi),
+    }
+}
+
+/// `reviewer` scores `request`; a submitted request moves under review.
+pub fn review(
+    request: &Request,
+    reviewer: &UserInfo,
+    input: &ReviewInput,
+    now: DateTime<Utc>,
+) -> Result<Plan<Outcome<Review>>, Refusal> {
+    let who = Reviewer { username: reviewer.username.clone(), organisation: reviewer.organisation.clone() };
+    let review = match input.parse(request, &who, now) {
+        Ok(r) => r,
+        Err(ReviewError::ConflictOfInterest(coi)) => return Ok(coi_plan(coi, &reviewer.username, now)),
+        Err(ReviewError::NotOpenForReview(s)) => {
+            return Err(Refusal::conflict(
+                "not_open_for_review",
+                Some("id"),
+                format!("request is {}, not open for review", s.as_str()),
+            ))
+        }
+        Err(ReviewError::Invalid(f)) => return Err(Refusal::Invalid(f)),
+    };
+    let mut writes = vec![Write::InsertReview(review.clone())];
+    if request.state == RequestState::Submitted {
+        let mut moved = request.clone();
+        moved
+            .transition(RequestState::UnderReview)
+            .map_err(|t| Refusal::conflict("not_open_for_review", Some("id"), t.to_string()))?;
+        writes.push(Write::UpdateRequest { request: moved, expected: RequestState::Submitted });
+    } else {
+        // Under review already: the state must still be that when the review lands.
+        writes.push(Write::UpdateRequest { request: request.clone(), expected: RequestState::UnderReview });
+    }
+    let audit = AuditRecord::new(
+        &reviewer.username,
+        AuditAction::ReviewSubmitted,
+        AuditSubject::Request(request.id),
+        Some(request),
+        Some(&review),
+        now,
+    );
+    Ok(Plan { writes, audit: vec![audit], outcome: Outcome::Done(review) })
+}
+
+/// The records a decision depends on, read inside its transaction.
+#[derive(Debug, Clone, Copy)]
+pub struct DecisionContext<'a> {
+    pub round: &'a Round,
+    pub request: &'a Request,
+    /// Every allocation of the round (for the capacity left).
+    pub allocations: &'a [Allocation],
+    pub decider: &'a UserInfo,
+    /// The id the storage reserved for an allocation, used only when one is awarded.
+    pub allocation_id: AllocationId,
+    pub now: DateTime<Utc>,
+}
+
+/// Records the committee's decision: the request leaves review, an award
+/// becomes an allocation over the granted period within the pool's capacity
+/// left. Deciding one's own (or one's organisation's) request is refused.
+pub fn decide(ctx: DecisionContext<'_>, body: &DecisionRequest) -> Result<Plan<Outcome<Decision>>, Refusal> {
+    let DecisionContext { round, request, allocations, decider, allocation_id, now } = ctx;
+    if let Some(coi) = conflict_of_interest(request, decider, now) {
+        return Ok(coi_plan(coi, &decider.username, now));
+    }
+    let granted = body.period.parse(request, round);
+    let decision = match (body.decision.parse(request, &decider.username, now), granted.clone()) {
+        (Ok(d), Ok(_)) => d,
+        (Err(DecisionError::NotUnderReview(t)), _) => {
+            return Err(Refusal::conflict("not_under_review", Some("kind"), t.to_string()))
+        }
+        (Err(DecisionError::Invalid(mut f)), p) => {
+            if let Err(p) = p {
+                f.extend(p);
+            }
+            return Err(Refusal::Invalid(f));
+        }
+        (Ok(_), Err(p)) => return Err(Refusal::Invalid(p)),
+    };
+    let (start, end) = granted.map_err(Refusal::Invalid)?;
+    let left = capacity_left(round, allocations, &request.pool);
+    if decision.amount > left {
+        return Err(Refusal::conflict(
+            "over_capacity",
+            Some("amount"),
+            format!("more than the pool has left in this round ({left})"),
+        ));
+    }
+    let mut decided = request.clone();
+    decided
+        .transition(decision.kind.state())
+        .map_err(|t| Refusal::conflict("not_under_review", Some("kind"), t.to_string()))?;
+    let mut writes = vec![
+        Write::InsertDecision(decision.clone()),
+        Write::UpdateRequest { request: decided, expected: request.state },
+    ];
+    let mut audit = vec![AuditRecord::new(
+        &decider.username,
+        AuditAction::DecisionRecorded,
+        AuditSubject::Request(request.id),
+        Some(request),
+        Some(&decision),
+        now,
+    )];
+    if decision.amount > 0 && decision.kind != DecisionKind::Reject {
+        let allocation = Allocation::from_decision(allocation_id, request, &decision, round)
+            .map_err(|e| Refusal::conflict("not_awarded", Some("kind"), e.to_string()))?
+            .over(start, end);
+        audit.push(AuditRecord::new::<(), _>(
+            &decider.username,
+            AuditAction::AllocationCreated,
+            AuditSubject::Allocation(allocation.id),
+            None,
+            Some(&allocation),
+            now,
+        ));
+        writes.push(Write::InsertAllocation(allocation));
+    }
+    Ok(Plan { outcome: Outcome::Done(decision), writes, audit })
+}
+
+/// Most adjustments one call may carry.
+pub const MAX_ADJUSTMENTS: usize = 2_000;
+
+/// The committee's adjustments applied in order to the round's proposal
+/// (nothing is written: a proposal is a draft until decided). A refused
+/// adjustment is a 400 on `adjustments` whose message names the index, in both languages.
+pub fn adjust(
+    round: &Round,
+    requests: &[Request],
+    reviews: &[Review],
+    adjustments: Vec<Adjustment>,
+) -> Result<(Proposal, Vec<FairnessChange>), Refusal> {
+    if adjustments.len() > MAX_ADJUSTMENTS {
+        let mut f = FieldErrors::default();
+        f.push(
+            "adjustments",
+            FieldErrorCode::OutOfRange,
+            format!("조정은 한 번에 {MAX_ADJUSTMENTS}건까지입니다."),
+            format!("At most {MAX_ADJUSTMENTS} adjustments at once."),
+        );
+        return Err(Refusal::Invalid(f));
+    }
+    let mut proposal = propose(round, &Candidate::all(requests, reviews), &ProposalConfig::default());
+    let mut changes = Vec::with_capacity(adjustments.len());
+    for (i, adj) in adjustments.into_iter().enumerate() {
+        let change = proposal.apply_adjustment(round, adj).map_err(|e| {
+            let mut f = FieldErrors::default();
+            let (ko, en) = (format!("조정 {}번: {}", i + 1, adjustment_ko(&e)), format!("adjustments[{i}]: {e}"));
+            f.push("adjustments", FieldErrorCode::Conflict, ko, en);
+            Refusal::Invalid(f)
+        })?;
+        changes.push(change);
+    }
+    Ok((proposal, changes))
+}
+
+/// A refused adjustment in Korean.
+fn adjustment_ko(e: &AdjustmentError) -> String {
+    match e {
+        AdjustmentError::UnknownRequest(r) => format!("신청 {r}은(는) 배분안에 없습니다."),
+        AdjustmentError::Excluded(r) => {
+            format!("신청 {r}은(는) 제외되었습니다(미심사, 최저 점수 미달 또는 알 수 없는 풀).")
+        }
+        AdjustmentError::ExceedsRequest { requested, amount } => {
+            format!("{amount}은(는) 신청량 {requested}보다 많습니다.")
+        }
+        AdjustmentError::ExceedsCapacity { pool, capacity, total } => {
+            format!("{pool} 풀이 용량 {capacity} 중 {total}을(를) 갖게 됩니다.")
+        }
+        AdjustmentError::ExceedsOrgCap { organisation, cap, total } => {
+            format!("{organisation}의 합계 {total}이(가) 기관 상한 {cap}을(를) 넘습니다.")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,37 @@
+//! Wire types of the allocation programme's endpoints that are not domain
+//! records themselves: one definition for the server and the app.
+
+use serde::{Deserialize, Serialize};
+
+use crate::allocation::{Adjustment, Allocation, Decision, FairnessChange, Proposal, Request};
+
+/// `GET /api/v1/requests/mine`: one of the signed-in researcher's requests, with what came of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyRequest {
+    pub request: Request,
+    pub decision: Option<Decision>,
+    pub allocation: Option<Allocation>,
+    /// GPU-hours used so far by the allocation.
+    #[serde(default)]
+    pub used_gpu_hours: f64,
+    /// GPU-hours the allocation entitles its holder to over its whole period (0 without one).
+    #[serde(default)]
+    pub awarded_gpu_hours: f64,
+}
+
+/// `POST /api/v1/committee/proposal/adjust` body: the committee's changes, applied in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdjustBody {
+    pub round: Option<String>,
+    pub adjustments: Vec<Adjustment>,
+}
+
+/// The adjusted proposal and how each change moved the fairness figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Adjusted {
+    pub proposal: Proposal,
+    pub changes: Vec<FairnessChange>,
+}
