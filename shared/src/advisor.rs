@@ -8,6 +8,7 @@
 //! (`fleet.toml`: `[price_policy]`, `[advisor]`, each pool's `placement`), so
 //! a new pool needs data, not code.
 
+pub mod backtest;
 pub mod conditions;
 pub mod constraints;
 pub mod criteria;
@@ -34,7 +35,7 @@ pub use field_error::{FieldError, FieldErrorCode, FieldErrors};
 pub use kinds::{Compute, Container, Coupling, Method, Precision, Purpose, Region, Sector, StackNeed};
 pub use reason::Reason;
 pub use recommend::{recommend, Decider, Decision, PoolAssessment, Recommendation};
-pub use wait::{predict_wait, WaitBand, WaitJob};
+pub use wait::{easy_estimate, predict_wait, simulate_wait, WaitBand, WaitJob};
 pub use workflow::{plan_workflow, plan_workflow_with, StageInput, StagePlan, WorkflowInput, WorkflowPlan};
 pub use workload::{NumberText, Workload, WorkloadInput};
 

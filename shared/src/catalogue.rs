@@ -10,12 +10,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::SystemKind;
 
+mod load;
 mod placement;
 mod policy;
 
+pub use load::Load;
 pub use placement::{Interconnect, Placement, PlatformFit};
 pub use policy::{
-    AdvisorPolicy, Efficiency, MemoryModel, PricePolicy, SectorMultipliers, WaitModel, WeightOverrides, Weights,
+    AdvisorPolicy, Efficiency, MemoryModel, PricePolicy, SectorMultipliers, WaitCalibration, WaitModel,
+    WeightOverrides, Weights,
 };
 
 /// The catalogue shipped with the portal.
@@ -133,8 +136,11 @@ pub struct Pool {
     /// Batch walltime limit in hours; `None` for cloud pools.
     #[serde(default)]
     pub walltime_limit_hours: Option<u32>,
-    /// Offered load of the demo workload as a fraction of capacity.
+    /// Utilisation the pool runs at, as published for comparable systems:
+    /// sizes the programme accounts' share of the demo workload.
     pub target_utilisation: f64,
+    /// How the demo workload loads the pool.
+    pub load: Load,
     /// Widest job a user may submit without special arrangement, in nodes:
     /// a configurable site policy, not a physical limit (a wider job up to
     /// `nodes_in_service` needs a reservation).
@@ -211,6 +217,9 @@ impl Catalogue {
             }
             if !(0.0..1.0).contains(&p.target_utilisation) {
                 return bad("target_utilisation must be in [0, 1)");
+            }
+            if let Some(problem) = p.load.problem() {
+                return bad(problem);
             }
             if let Some(problem) = p.placement.problem() {
                 return bad(problem);

@@ -7,6 +7,7 @@ pub mod accounts;
 mod ledger;
 pub mod maintenance;
 mod pool;
+mod probe;
 pub mod scheduler;
 mod snapshot;
 mod usage;
@@ -25,6 +26,7 @@ use crate::time::utc;
 
 pub use accounts::SimAccount;
 pub use pool::PoolSim;
+pub use probe::{LoggedJob, Probe};
 
 /// How the simulation is set up.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +73,7 @@ pub struct Simulator {
     seq: u64,
     next_job: u64,
     maintenance_planned_until: i64,
+    probes: probe::Probes,
 }
 
 /// Days of look-ahead when planning maintenance events.
@@ -108,6 +111,7 @@ impl Simulator {
             seq: 0,
             next_job: 1,
             maintenance_planned_until: begin,
+            probes: probe::Probes::default(),
         };
         for i in 0..sim.pools.len() {
             let gap = sim.pools[i].workload.next_gap(&mut sim.rng);
@@ -237,6 +241,7 @@ impl Simulator {
         let barrier = w.whole_pool.then_some(w.start);
         for st in self.pools[i].schedule(now, barrier) {
             self.push(st.end, Event::JobEnd(i, st.id));
+            self.probe_started(i, &st);
         }
     }
 
@@ -244,13 +249,17 @@ impl Simulator {
         let now = self.now;
         let gap = self.pools[i].workload.next_gap(&mut self.rng);
         self.push(now + gap, Event::Arrival(i));
-        // Users hold back when the queue is already very long.
-        if self.pools[i].queued_nodes() > self.pools[i].nodes_in_service() * 3 / 2 {
+        // Thinning: the day, the week and deadlines shape the rate, and users
+        // hold back as the queue grows.
+        let waited_hours = self.pools[i].median_wait(now).unwrap_or(0) as f64 / 3_600.0;
+        let chance = self.pools[i].workload.submit_chance(now, waited_hours);
+        if self.rng.gen_range(0.0..1.0) >= chance {
             return;
         }
         let id = self.next_job;
         self.next_job += 1;
         let job = self.pools[i].workload.job(id, now, &mut self.rng);
+        self.maybe_probe(i, id, job.nodes, job.walltime);
         self.pools[i].ledger.submit(&job, now, &mut self.attr_rng);
         self.pools[i].sched.submit(job);
     }

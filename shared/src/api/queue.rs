@@ -26,6 +26,11 @@ pub struct QueueSnapshot {
     /// `pending` holds only the jobs that wait for resources or priority.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pending_reasons: Vec<PendingReason>,
+    /// Run time over requested walltime of recently finished jobs, per mille:
+    /// how much of their request jobs really use here. Empty when the source
+    /// does not know (the wait model then assumes the catalogue's range).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runtime_ratio_permille: Vec<u16>,
     pub source: DataSource,
 }
 

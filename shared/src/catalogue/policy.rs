@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::advisor::kinds::{Purpose, Sector};
+use crate::api::DataSource;
 
 /// What a GPU-hour costs whom.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -129,7 +130,7 @@ pub struct WeightOverrides {
 }
 
 /// The forward simulation that predicts queue waits.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WaitModel {
     /// Seeded runs per prediction (each samples actual run times anew).
@@ -140,6 +141,76 @@ pub struct WaitModel {
     pub runtime_fraction_max: f64,
     /// Simulated time after which a job that has not started counts as not starting, days.
     pub horizon_days: f64,
+    /// Calibration of the simulated band by observed waits, per pool id
+    /// (the backtest fits it); a pool without one gets the simulated band.
+    #[serde(default)]
+    pub calibration: BTreeMap<String, WaitCalibration>,
+}
+
+/// Empirical quantile calibration of simulated waits, in the spirit of
+/// QBETS [S15]: a curve from the simulated median to the p10/p50/p90 of the
+/// waits that submissions with that simulated median really had, measured
+/// by the backtest ([`crate::advisor::backtest`]). Between points it is
+/// interpolated; past the last point it scales with the simulated median.
+/// Each column is non-decreasing, so a longer simulated wait never gives a
+/// shorter band. No points: the simulated band as it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WaitCalibration {
+    /// The source whose waits it was fitted on: it applies only to queues
+    /// from that source (a curve fitted on the demo says nothing of a real
+    /// scheduler's queue).
+    #[serde(default = "demo_source")]
+    pub fitted_on: DataSource,
+    /// `[simulated p50, real p10, real p50, real p90]`, seconds, by simulated p50.
+    #[serde(default)]
+    pub points: Vec<[u64; 4]>,
+}
+
+fn demo_source() -> DataSource {
+    DataSource::Demo
+}
+
+impl Default for WaitCalibration {
+    /// No curve: the simulated band as it is.
+    fn default() -> Self {
+        WaitCalibration { fitted_on: DataSource::Demo, points: Vec::new() }
+    }
+}
+
+impl WaitCalibration {
+    /// The calibrated (p10, p50, p90) for a simulated band `raw`, each
+    /// capped at `horizon` (a censored simulated median stays censored).
+    pub fn apply(&self, raw: [u64; 3], horizon: u64) -> [u64; 3] {
+        let (Some(first), Some(last)) = (self.points.first(), self.points.last()) else { return raw };
+        let x = raw[1];
+        if x >= horizon {
+            return [horizon; 3];
+        }
+        let cap = |v: f64| (v.round().max(0.0) as u64).min(horizon);
+        let at = |k: usize, p: &[u64; 4]| p[k] as f64;
+        let out = |f: &dyn Fn(usize) -> f64| [cap(f(1)), cap(f(2)), cap(f(3))];
+        if x <= first[0] {
+            return out(&|k| at(k, first));
+        }
+        if x >= last[0] {
+            // Proportional beyond the curve (softened near zero).
+            let scale = (x as f64 + 600.0) / (last[0] as f64 + 600.0);
+            return out(&|k| at(k, last) * scale);
+        }
+        let i = self.points.partition_point(|p| p[0] <= x).max(1);
+        let (a, b) = (&self.points[i - 1], &self.points[i]);
+        let t = (x - a[0]) as f64 / (b[0] - a[0]).max(1) as f64;
+        out(&|k| at(k, a) + (at(k, b) - at(k, a)) * t)
+    }
+
+    /// The first problem with the curve, if any.
+    pub fn problem(&self) -> Option<&'static str> {
+        let ordered = self.points.iter().all(|p| p[1] <= p[2] && p[2] <= p[3]);
+        let increasing = self.points.windows(2).all(|w| w[0][0] < w[1][0] && (1..4).all(|k| w[0][k] <= w[1][k]));
+        (!ordered || !increasing)
+            .then_some("advisor.wait.calibration points must rise in every column with p10 ≤ p50 ≤ p90")
+    }
 }
 
 impl Weights {
@@ -197,6 +268,9 @@ impl AdvisorPolicy {
         ];
         if !units.into_iter().all(unit) || e.ai <= 0.0 || e.hpc <= 0.0 || self.grace_spill_throughput <= 0.0 {
             return Some("advisor efficiencies and fractions must be in (0, 1]".into());
+        }
+        if let Some((pool, problem)) = m.calibration.iter().find_map(|(k, c)| Some((k, c.problem()?))) {
+            return Some(format!("{pool}: {problem}"));
         }
         if !(m.runtime_fraction_min > 0.0 && m.runtime_fraction_min <= m.runtime_fraction_max) || m.runs == 0 {
             return Some("advisor.wait needs runs ≥ 1 and 0 < runtime_fraction_min ≤ runtime_fraction_max".into());

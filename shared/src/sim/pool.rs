@@ -19,6 +19,8 @@ const BUSY_POWER_FRACTION: f64 = 0.8;
 const IDLE_POWER_FRACTION: f64 = 0.2;
 /// Window of the median queue wait, seconds.
 const WAIT_WINDOW_S: i64 = 3_600;
+/// Finished jobs whose run-time ratios a queue snapshot carries.
+const RATIO_WINDOW: usize = 256;
 
 /// A pool inside the simulator.
 #[derive(Debug, Clone)]
@@ -33,6 +35,8 @@ pub struct PoolSim {
     pub(crate) ledger: Ledger,
     /// (start time, wait seconds) of recent starts, oldest first.
     recent_starts: VecDeque<(i64, i64)>,
+    /// Run time / walltime of the last finished jobs, per mille.
+    recent_ratios: VecDeque<u16>,
     /// Every start, for invariant tests (kept only in test builds).
     #[cfg(test)]
     pub start_log: Vec<(super::scheduler::Job, Started)>,
@@ -48,6 +52,7 @@ impl PoolSim {
             workload: Workload::for_pool(def),
             ledger: Ledger::new(def.gpus_per_node),
             recent_starts: VecDeque::new(),
+            recent_ratios: VecDeque::new(),
             #[cfg(test)]
             start_log: Vec::new(),
         }
@@ -61,6 +66,12 @@ impl PoolSim {
     /// Nodes asked for by queued jobs.
     pub fn queued_nodes(&self) -> u32 {
         self.sched.queue().iter().map(|j| j.nodes).sum()
+    }
+
+    /// Run time over requested walltime of the pool's recently finished
+    /// jobs, per mille, oldest first.
+    pub fn runtime_ratios(&self) -> impl Iterator<Item = u16> + '_ {
+        self.recent_ratios.iter().copied()
     }
 
     /// Runs the scheduler at `now` with an optional maintenance barrier.
@@ -85,11 +96,14 @@ impl PoolSim {
 
     /// Ends job `id` at `now` (it finished); false if it was no longer running.
     pub fn finish(&mut self, id: JobId, now: i64) -> bool {
-        let ended = self.sched.finish(id).is_some();
-        if ended {
-            self.ledger.ended(id, now);
+        let Some(r) = self.sched.finish(id) else { return false };
+        self.ledger.ended(id, now);
+        let ratio = (now - r.start) as f64 / r.job.walltime.max(1) as f64;
+        self.recent_ratios.push_back((ratio.clamp(0.0, 1.0) * 1_000.0).round() as u16);
+        if self.recent_ratios.len() > RATIO_WINDOW {
+            self.recent_ratios.pop_front();
         }
-        ended
+        true
     }
 
     /// Takes node `n` out of service at `now`, killing the job on it.

@@ -1,12 +1,17 @@
-//! Demo workload: job shapes and arrival rates that load a pool to its target.
+//! Demo workload: job shapes, run times and arrivals that load a pool as
+//! the catalogue's `load` says.
 //!
-//! HPC batch jobs range from one node to hundreds, from ten minutes up to the
-//! walltime limit; cloud jobs are narrower and longer (training runs, services).
-//! Run times are log-uniform; users over-request walltime by 1.2-3×.
+//! HPC batch jobs range from one node to hundreds; users ask for one of a
+//! few round walltimes (the limit most often) and their jobs end anywhere
+//! below it: some fail at once, some run into the limit [S11]. Cloud jobs
+//! are narrower and longer (training runs, services) and declare a duration
+//! close to their run time. Arrivals follow the day, the week and AI
+//! conference deadlines (a non-homogeneous Poisson process, drawn by
+//! thinning), and users hold back when the queue is long.
 
-use rand::Rng;
+use rand::{Rng, SeedableRng};
 
-use crate::catalogue::{Pool, SchedulerKind};
+use crate::catalogue::{Load, Pool, SchedulerKind};
 
 use super::scheduler::Job;
 
@@ -27,24 +32,38 @@ const BATCH_WIDTHS: [(u32, f64); 10] = [
 /// Relative frequency of job widths in 8-GPU servers, GPU cloud.
 const CLOUD_WIDTHS: [(u32, f64); 6] = [(1, 0.45), (2, 0.2), (4, 0.17), (8, 0.1), (16, 0.06), (32, 0.02)];
 
+/// Walltimes batch users ask for, hours, below the limit [S11].
+const ROUND_WALLTIMES_H: [i64; 10] = [1, 2, 3, 4, 6, 8, 12, 18, 24, 36];
+/// Share of batch requests that ask for the limit itself [S11] (D).
+const ASK_THE_LIMIT: f64 = 0.25;
+/// Share of batch jobs that fail within minutes of starting [S14] (D).
+const FAIL_EARLY: f64 = 0.1;
+/// Share of batch jobs that run into their walltime [S11] (D).
+const RUN_TO_LIMIT: f64 = 0.12;
 /// Shortest demo job, seconds.
 const MIN_RUNTIME_S: f64 = 600.0;
 /// Longest cloud job (a week-long training run or service), seconds.
 const CLOUD_MAX_RUNTIME_S: f64 = 7.0 * 86_400.0;
+/// KST is UTC+9.
+const KST_OFFSET_S: i64 = 9 * 3_600;
+/// Hour of the day (KST) at which submissions peak.
+const PEAK_HOUR_KST: f64 = 15.0;
 
 /// Generates jobs for one pool.
 #[derive(Debug, Clone)]
 pub struct Workload {
     widths: Vec<(u32, f64)>,
-    min_runtime: f64,
-    max_runtime: f64,
     walltime_limit: Option<i64>,
-    /// Mean arrivals per second at the pool's target utilisation.
+    load: Load,
+    deadlines: Vec<(u32, u32)>,
+    /// Mean arrivals per second at the mean of the cycles, before users hold back.
     pub arrival_rate: f64,
+    /// Arrivals per second at the busiest moment (the thinning envelope).
+    peak_rate: f64,
 }
 
 impl Workload {
-    /// The workload of `pool`, sized so that offered load ≈ `target_utilisation`.
+    /// The workload of `pool`, sized so that offered work ≈ `load.demand` × capacity.
     pub fn for_pool(pool: &Pool) -> Workload {
         let table: &[(u32, f64)] = match pool.scheduler {
             SchedulerKind::Batch => &BATCH_WIDTHS,
@@ -53,18 +72,78 @@ impl Workload {
         let cap = pool.max_job_nodes.min(pool.nodes_in_service);
         let widths: Vec<(u32, f64)> = table.iter().copied().filter(|(w, _)| *w <= cap).collect();
         let walltime_limit = pool.walltime_limit_hours.map(|h| i64::from(h) * 3600);
-        let max_runtime = walltime_limit.map_or(CLOUD_MAX_RUNTIME_S, |w| w as f64);
         let total_weight: f64 = widths.iter().map(|(_, p)| p).sum();
         let mean_width = widths.iter().map(|(w, p)| f64::from(*w) * p).sum::<f64>() / total_weight.max(f64::EPSILON);
-        let mean_runtime = (max_runtime - MIN_RUNTIME_S) / (max_runtime / MIN_RUNTIME_S).ln();
-        let busy_nodes = pool.target_utilisation * f64::from(pool.nodes_in_service);
-        Workload {
+        let load = pool.load.clone();
+        let mut w = Workload {
             widths,
-            min_runtime: MIN_RUNTIME_S,
-            max_runtime,
             walltime_limit,
-            arrival_rate: busy_nodes / (mean_width * mean_runtime),
+            deadlines: load.deadline_dates(),
+            arrival_rate: 0.0,
+            peak_rate: 0.0,
+            load,
+        };
+        let offered_nodes = w.load.demand * f64::from(pool.nodes_in_service);
+        w.arrival_rate = offered_nodes / (mean_width * w.mean_runtime()).max(f64::EPSILON);
+        let l = &w.load;
+        w.peak_rate = w.arrival_rate * (1.0 + l.daily_amplitude) * (1.0 + l.deadline_surge) / w.week_mean();
+        w
+    }
+
+    /// Mean run time of the job shapes, seconds: a fixed-seed sample, so
+    /// the arrival rate follows whatever the run-time model is.
+    fn mean_runtime(&self) -> f64 {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x5eed);
+        const DRAWS: u32 = 8_192;
+        (0..DRAWS).map(|_| self.times(&mut rng).0 as f64).sum::<f64>() / f64::from(DRAWS)
+    }
+
+    /// Mean of the day-and-week factor over a week (weekdays weigh 1).
+    fn week_mean(&self) -> f64 {
+        (5.0 + 2.0 * self.load.weekend_factor) / 7.0
+    }
+
+    /// Submission rate at `now` relative to the mean (day, week, deadlines).
+    pub fn cycle(&self, now: i64) -> f64 {
+        let local = now + KST_OFFSET_S;
+        let hour = local.rem_euclid(86_400) as f64 / 3_600.0;
+        let day = 1.0 + self.load.daily_amplitude * ((hour - PEAK_HOUR_KST) / 24.0 * std::f64::consts::TAU).cos();
+        // 1970-01-01 was a Thursday: (days + 3) % 7 is 0 on Mondays.
+        let weekday = (local.div_euclid(86_400) + 3).rem_euclid(7);
+        let week = if weekday >= 5 { self.load.weekend_factor } else { 1.0 };
+        day * week / self.week_mean() * (1.0 + self.surge(local))
+    }
+
+    /// Extra demand before a deadline: rises linearly to `deadline_surge` on its eve.
+    fn surge(&self, local: i64) -> f64 {
+        let (Some(today), true) = (chrono::DateTime::from_timestamp(local, 0), self.load.deadline_surge > 0.0) else {
+            return 0.0;
+        };
+        let today = today.date_naive();
+        let days_to = |(m, d): (u32, u32)| {
+            use chrono::Datelike;
+            [today.year(), today.year() + 1]
+                .into_iter()
+                .filter_map(|y| chrono::NaiveDate::from_ymd_opt(y, m, d))
+                .map(|date| (date - today).num_days())
+                .find(|n| *n >= 0)
+        };
+        let nearest = self.deadlines.iter().filter_map(|md| days_to(*md)).min();
+        match nearest {
+            Some(n) if (n as f64) < self.load.surge_days => {
+                self.load.deadline_surge * (1.0 - n as f64 / self.load.surge_days)
+            }
+            _ => 0.0,
         }
+    }
+
+    /// Chance that a would-be submission at `now` is made when jobs have
+    /// lately waited `wait_hours` (the median the status page shows): the
+    /// cycle under the thinning envelope, times users holding back as
+    /// waits grow.
+    pub fn submit_chance(&self, now: i64, wait_hours: f64) -> f64 {
+        let held = 1.0 / (1.0 + (wait_hours.max(0.0) / self.load.hold_back_hours).powi(2));
+        (self.arrival_rate * self.cycle(now) / self.peak_rate.max(f64::EPSILON)).min(1.0) * held
     }
 
     /// Σ over job widths `w ≤ nodes` of (share of the workload's busy
@@ -82,10 +161,11 @@ impl Workload {
         }
     }
 
-    /// Seconds until the next arrival (exponential inter-arrival times).
+    /// Seconds until the next would-be arrival at the envelope's rate
+    /// (exponential gaps); [`Workload::submit_chance`] thins them.
     pub fn next_gap(&self, rng: &mut impl Rng) -> i64 {
         let u: f64 = rng.gen_range(f64::EPSILON..1.0);
-        ((-u.ln() / self.arrival_rate).ceil() as i64).max(1)
+        ((-u.ln() / self.peak_rate.max(f64::EPSILON)).ceil() as i64).max(1)
     }
 
     /// A new job submitted at `now`.
@@ -100,17 +180,38 @@ impl Workload {
             }
             pick -= p;
         }
-        let runtime = (self.min_runtime * (self.max_runtime / self.min_runtime).powf(rng.gen_range(0.0..1.0))) as i64;
-        let walltime = match self.walltime_limit {
-            // Batch users round their requests up to the hour and over-ask 1.2-3×.
+        let (runtime, walltime) = self.times(rng);
+        Job { id, nodes, submit: now, runtime, walltime }
+    }
+
+    /// (actual run time, requested walltime or declared duration), seconds.
+    fn times(&self, rng: &mut impl Rng) -> (i64, i64) {
+        match self.walltime_limit {
             Some(limit) => {
-                let asked = (runtime as f64 * rng.gen_range(1.2..3.0)) as i64;
-                (((asked + 3599) / 3600) * 3600).min(limit).max(runtime.min(limit))
+                let walltime = if rng.gen_bool(ASK_THE_LIMIT) {
+                    limit
+                } else {
+                    // Log-uniform intent, rounded up to the next round value.
+                    let wish = MIN_RUNTIME_S * (limit as f64 / MIN_RUNTIME_S).powf(rng.gen_range(0.0..1.0));
+                    ROUND_WALLTIMES_H.iter().map(|h| h * 3_600).find(|w| *w as f64 >= wish).unwrap_or(limit).min(limit)
+                };
+                let roll: f64 = rng.gen_range(0.0..1.0);
+                let ratio = if roll < FAIL_EARLY {
+                    rng.gen_range(0.0..0.03)
+                } else if roll < FAIL_EARLY + RUN_TO_LIMIT {
+                    1.0
+                } else {
+                    rng.gen_range(0.03..1.0)
+                };
+                (((walltime as f64 * ratio) as i64).max(60), walltime)
             }
             // Cloud jobs declare an expected duration for the gang scheduler.
-            None => (runtime as f64 * rng.gen_range(1.0..1.5)) as i64,
-        };
-        Job { id, nodes, submit: now, runtime: runtime.max(60), walltime: walltime.max(60) }
+            None => {
+                let runtime =
+                    (MIN_RUNTIME_S * (CLOUD_MAX_RUNTIME_S / MIN_RUNTIME_S).powf(rng.gen_range(0.0..1.0))) as i64;
+                (runtime.max(60), ((runtime as f64 * rng.gen_range(1.0..1.5)) as i64).max(60))
+            }
+        }
     }
 }
 

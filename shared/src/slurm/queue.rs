@@ -87,6 +87,7 @@ pub fn snapshot(
         running,
         pending,
         pending_reasons: reasons,
+        runtime_ratio_permille: Vec::new(),
         source: DataSource::Slurm,
     }
 }

@@ -58,6 +58,7 @@ pub fn synthetic_snapshot(
         running,
         pending,
         pending_reasons: Vec::new(),
+        runtime_ratio_permille: Vec::new(),
         source: DataSource::Demo,
     }
 }

@@ -4,9 +4,15 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::api::{DataSource, PendingJob, RunningJob};
+use std::collections::BTreeMap;
 
-const MODEL: WaitModel =
-    WaitModel { runs: 9, runtime_fraction_min: 0.3, runtime_fraction_max: 1.0, horizon_days: 30.0 };
+const MODEL: WaitModel = WaitModel {
+    runs: 9,
+    runtime_fraction_min: 0.3,
+    runtime_fraction_max: 1.0,
+    horizon_days: 30.0,
+    calibration: BTreeMap::new(),
+};
 
 fn snapshot(nodes_up: u32, running: Vec<RunningJob>, pending: Vec<PendingJob>) -> QueueSnapshot {
     QueueSnapshot {
@@ -17,6 +23,7 @@ fn snapshot(nodes_up: u32, running: Vec<RunningJob>, pending: Vec<PendingJob>) -
         running,
         pending,
         pending_reasons: Vec::new(),
+        runtime_ratio_permille: Vec::new(),
         source: DataSource::Demo,
     }
 }
@@ -90,4 +97,19 @@ fn the_demo_fleet_feeds_the_prediction_and_the_ranking() {
     assert!(cond.pools.iter().all(|p| p.wait.is_some()), "{cond:?}");
     let rec = recommend(&cat, &w, &cond);
     assert!(rec.pools.iter().all(|p| p.estimates.wait.is_some() && p.estimates.time_to_result_hours.is_some()));
+}
+
+#[test]
+fn a_pools_curve_calibrates_its_own_sources_queues_only() {
+    use crate::catalogue::WaitCalibration;
+    let mut snap = snapshot(10, vec![RunningJob { nodes: 10, remaining_seconds: 10_000 }], vec![]);
+    snap.pool_id = "p".into();
+    let job = WaitJob { nodes: 2, walltime_seconds: 3_600 };
+    let raw = predict_wait(&snap, job, &MODEL, 3).unwrap();
+    let curve = WaitCalibration { points: vec![[100_000, 50_000, 60_000, 70_000]], ..WaitCalibration::default() };
+    let model = WaitModel { calibration: BTreeMap::from([("p".to_string(), curve)]), ..MODEL };
+    let demo = predict_wait(&snap, job, &model, 3).unwrap();
+    assert_eq!((demo.p10_seconds, demo.p50_seconds), (50_000, 60_000), "demo queue, demo curve");
+    snap.source = DataSource::Slurm;
+    assert_eq!(predict_wait(&snap, job, &model, 3).unwrap(), raw, "a demo curve says nothing of a Slurm queue");
 }
