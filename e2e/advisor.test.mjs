@@ -251,10 +251,16 @@ describe('the placement wizard', { timeout: 14 * 60_000 }, () => {
     try {
       await page.locator('[data-testid=mode-workflow]').click();
       await page.locator('[data-testid=workflow-preset]').click();
-      const pools = await eventually(async () => {
+      // Each stage is ranked with its simulated waits, as a single workload is;
+      // the export lists one request per pool of the same plan.
+      const { pools, lines } = await eventually(async () => {
+        const section = page.locator('[data-testid=workflow-result]');
+        assert.equal(await section.getAttribute('data-waits-pending'), 'false', 'waits still being simulated');
         const ids = await page.$$eval('[data-testid=stage-row]', (rows) => rows.map((r) => r.dataset.poolId));
         assert.equal(ids.length, 3, `expected 3 stage rows, got ${JSON.stringify(ids)}`);
-        return ids;
+        const ls = await page.$$eval('[data-testid=workflow-request]', (xs) => xs.map((l) => l.dataset.poolId));
+        assert.deepEqual([...ls].sort(), [...new Set(ids)].sort(), 'one request per pool the stages use');
+        return { pools: ids, lines: ls };
       });
       assert.equal(pools[0], KISTI);
       assert.equal(poolKinds[pools[1]], 'cloud');
@@ -262,6 +268,16 @@ describe('the placement wizard', { timeout: 14 * 60_000 }, () => {
       assert.match(await page.locator('[data-testid=workflow-total]').innerText(), /\d/);
       await eventually(async () => assert.match(page.url(), /mode=workflow/));
       console.log(`e2e: workflow stages → ${pools.join(' → ')}`);
+      const failures = [];
+      await checkPage(page, 'workflow 1280px', 1280, failures);
+      assert.deepEqual(failures, [], 'serious or critical axe violations in workflow mode');
+      // Each request hands its draft, naming its stages, to the request form.
+      await page.locator('[data-testid=workflow-request] a').first().click();
+      await page.waitForURL((u) => u.pathname === '/requests/new', { timeout: 20_000 });
+      const draft = JSON.parse(await page.evaluate(() => localStorage.getItem('kairr.advisor.draft')));
+      assert.equal(draft.recommended_pool, lines[0]);
+      const expected = pools.filter((p) => p === lines[0]).length;
+      assert.equal(draft.stages.length, expected, `the ${lines[0]} request covers its ${expected} stage(s)`);
     } finally {
       await context.close();
     }

@@ -11,14 +11,15 @@ use gloo_timers::future::TimeoutFuture;
 use kairr_shared::advisor::wait::job_for;
 use kairr_shared::advisor::what_if::{evaluate, WhatIfOutcome};
 use kairr_shared::advisor::{
-    plan_workflow, predict_wait, recommend, Conditions, FieldErrors, Recommendation, WaitBand, WaitJob, WorkflowPlan,
-    Workload,
+    plan_workflow_with, predict_wait, recommend, Conditions, FieldErrors, Recommendation, WaitBand, WaitJob,
+    WorkflowPlan, Workload,
 };
 use kairr_shared::api::QueuesResponse;
 use kairr_shared::catalogue::Catalogue;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::query::Mode;
 use super::state::Wizard;
 use crate::api::{self, FetchError};
 use crate::live::{use_live_status, use_refresh_tick, LiveStatus, REFRESH_SECONDS};
@@ -49,7 +50,7 @@ pub struct Engine {
     pub recommendation: Memo<Option<Recommendation>>,
     /// The workload as entered and its variants, under the queue heuristic.
     pub what_ifs: Memo<Vec<WhatIfOutcome>>,
-    /// The workflow plan, or its stage errors.
+    /// The workflow plan (each stage with its simulated waits once they are in), or its stage errors.
     pub workflow: Memo<Option<Result<WorkflowPlan, FieldErrors>>>,
     /// True while wait bands for the current form are being simulated.
     pub waits_pending: RwSignal<bool>,
@@ -66,7 +67,11 @@ pub fn use_engine(wizard: Wizard) -> Engine {
     let parsed = Memo::new(move |_| catalogue.with(|c| c.as_ref().map(|c| wizard.input.with(|i| i.parse(c)))));
     let errors = Memo::new(move |_| parsed.with(|p| p.as_ref().and_then(|r| r.clone().err()).unwrap_or_default()));
     let base = Memo::new(move |_| live.summary.with(|s| s.as_ref().map(Conditions::from_summary).unwrap_or_default()));
-    let jobs = Memo::new(move |_| jobs_for(catalogue, queues, parsed));
+    // The jobs whose waits are simulated: the form's, or in workflow mode each stage's.
+    let jobs = Memo::new(move |_| match wizard.mode.get() {
+        Mode::Single => jobs_for(catalogue, queues, parsed),
+        Mode::Workflow => stage_jobs(catalogue, queues, wizard),
+    });
     let cache = StoredValue::new(HashMap::<JobKey, Cached>::new());
     let cache_rev = RwSignal::new(0u32);
     let waits_pending = RwSignal::new(false);
@@ -98,8 +103,30 @@ pub fn use_engine(wizard: Wizard) -> Engine {
             wizard.input.with(|i| base.with(|b| evaluate(c, i, &w, &rec, b)))
         })
     });
+    // Each stage ranked with its own simulated waits, as a single workload is.
     let workflow = Memo::new(move |_| {
-        catalogue.with(|c| c.as_ref().map(|c| wizard.workflow.with(|wf| base.with(|b| plan_workflow(c, wf, b)))))
+        cache_rev.track();
+        catalogue.with(|c| {
+            let c = c.as_ref()?;
+            let plan = wizard.workflow.with(|wf| {
+                base.with(|b| {
+                    queues.with(|q| {
+                        cache.with_value(|m| {
+                            plan_workflow_with(c, wf, |w| {
+                                let mut cond = b.clone();
+                                for key in keys_for(c, q.as_ref(), w) {
+                                    if let Some((_, Some(band))) = m.get(&key) {
+                                        cond.set_wait(&key.0, *band);
+                                    }
+                                }
+                                cond
+                            })
+                        })
+                    })
+                })
+            });
+            Some(plan)
+        })
     });
     Engine { catalogue, queues, error, live, parsed, errors, recommendation, what_ifs, workflow, waits_pending }
 }
@@ -127,6 +154,15 @@ fn load(
     });
 }
 
+/// The job `w` would queue in each pool with a queue snapshot.
+fn keys_for(c: &Catalogue, queues: Option<&QueuesResponse>, w: &Workload) -> Vec<JobKey> {
+    queues
+        .iter()
+        .flat_map(|q| &q.queues)
+        .filter_map(|s| job_for(c, w, &s.pool_id).map(|j| (s.pool_id.clone(), j.nodes, j.walltime_seconds)))
+        .collect()
+}
+
 /// The job each pool with a queue snapshot would queue for the parsed form.
 fn jobs_for(
     catalogue: RwSignal<Option<Catalogue>>,
@@ -135,13 +171,30 @@ fn jobs_for(
 ) -> Vec<JobKey> {
     parsed.with(|p| {
         let Some(Ok(w)) = p else { return Vec::new() };
-        catalogue.with(|c| {
-            let Some(c) = c else { return Vec::new() };
+        catalogue.with(|c| c.as_ref().map_or_else(Vec::new, |c| queues.with(|q| keys_for(c, q.as_ref(), w))))
+    })
+}
+
+/// The jobs of every workflow stage that parses, in each pool with a queue
+/// snapshot (a stage's job does not depend on where its data are).
+fn stage_jobs(
+    catalogue: RwSignal<Option<Catalogue>>,
+    queues: RwSignal<Option<QueuesResponse>>,
+    wizard: Wizard,
+) -> Vec<JobKey> {
+    catalogue.with(|c| {
+        let Some(c) = c else { return Vec::new() };
+        wizard.workflow.with(|wf| {
             queues.with(|q| {
-                q.iter()
-                    .flat_map(|q| &q.queues)
-                    .filter_map(|s| job_for(c, w, &s.pool_id).map(|j| (s.pool_id.clone(), j.nodes, j.walltime_seconds)))
-                    .collect()
+                let mut keys: Vec<JobKey> = Vec::new();
+                for w in wf.stages.iter().filter_map(|st| st.workload.parse(c).ok()) {
+                    for k in keys_for(c, q.as_ref(), &w) {
+                        if !keys.contains(&k) {
+                            keys.push(k);
+                        }
+                    }
+                }
+                keys
             })
         })
     })

@@ -8,7 +8,7 @@ use crate::advisor::engine::use_engine;
 use crate::advisor::query::Mode;
 use crate::advisor::state::use_wizard;
 use crate::components::advisor::error_summary::ErrorSummary;
-use crate::components::advisor::export::ExportActions;
+use crate::components::advisor::export::{ExportActions, WorkflowExport};
 use crate::components::advisor::form::{StepButtons, StepNav, WizardSteps};
 use crate::components::advisor::presets::PresetBar;
 use crate::components::advisor::result::ResultView;
@@ -57,7 +57,10 @@ pub fn AdvisorPage() -> impl IntoView {
                 fallback=move || view! {
                     <div class="advisor-layout">
                         <div class="advisor-form"><WorkflowEditor wizard=wizard engine=engine/></div>
-                        <div class="advisor-output"><WorkflowResult engine=engine/></div>
+                        <div class="advisor-output">
+                            <WorkflowResult engine=engine/>
+                            <WorkflowExport wizard=wizard engine=engine/>
+                        </div>
                     </div>
                 }
             >

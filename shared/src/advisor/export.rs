@@ -9,6 +9,7 @@ use crate::api::DataSource;
 
 use super::reason::Reason;
 use super::recommend::{Decider, Decision, Recommendation};
+use super::workflow::{WorkflowInput, WorkflowPlan};
 use super::workload::WorkloadInput;
 
 /// Format version of [`AllocationDraft`].
@@ -64,6 +65,10 @@ pub struct AllocationDraft {
     pub catalogue_version: Option<String>,
     #[serde(default)]
     pub catalogue_as_of: Option<String>,
+    /// The workflow stages this draft covers (a workflow's export has one
+    /// draft per pool); empty for a single workload.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<String>,
 }
 
 /// `x` rounded to `decimals` places (exported figures are read by people).
@@ -116,8 +121,50 @@ impl AllocationDraft {
             source,
             catalogue_version: Some(rec.catalogue_version.clone()),
             catalogue_as_of: Some(rec.catalogue_as_of.clone()),
+            stages: Vec::new(),
         }
     }
+
+    /// Adds stage `name`'s draft `d` (same pool) to this one: the widest
+    /// stage sets the GPUs, the stages' GPU-hours, run times, energy and
+    /// costs add up (the stages run one after another).
+    fn absorb(&mut self, d: AllocationDraft, name: &str) {
+        self.stages.push(name.to_owned());
+        self.gpus = self.gpus.max(d.gpus);
+        self.nodes = self.nodes.max(d.nodes);
+        self.gpu_hours = round(self.gpu_hours + d.gpu_hours, 1);
+        self.period_hours = round(self.period_hours + d.period_hours, 1);
+        let (a, b) = (&mut self.estimates, d.estimates);
+        a.run_hours = round(a.run_hours + b.run_hours, 1);
+        a.wait_hours = a.wait_hours.zip(b.wait_hours).map(|(x, y)| round(x + y, 1));
+        a.wait_band_seconds = None;
+        a.transfer_hours = round(a.transfer_hours + b.transfer_hours, 1);
+        a.energy_kwh = round(a.energy_kwh + b.energy_kwh, 0);
+        a.cost_krw = round(a.cost_krw + b.cost_krw, 0);
+        a.market_cost_krw = round(a.market_cost_krw + b.market_cost_krw, 0);
+    }
+}
+
+/// A workflow exported as allocation requests: one draft per pool its
+/// stages were placed on, in the order the pools are first used, each
+/// naming its stages (the workload of the first of them, the sums of all).
+/// Stages that fit no pool are left out.
+pub fn workflow_drafts(
+    input: &WorkflowInput,
+    plan: &WorkflowPlan,
+    generated_at: DateTime<Utc>,
+    source: DataSource,
+) -> Vec<AllocationDraft> {
+    let mut out: Vec<AllocationDraft> = Vec::new();
+    for (stage_input, stage) in input.stages.iter().zip(&plan.stages) {
+        let Some(pool) = stage.pool_id.as_deref() else { continue };
+        let d = AllocationDraft::new(stage_input.workload.clone(), &stage.recommendation, generated_at, source);
+        match out.iter_mut().find(|x| x.recommended_pool.as_deref() == Some(pool)) {
+            Some(acc) => acc.absorb(d, &stage.name),
+            None => out.push(AllocationDraft { stages: vec![stage.name.clone()], ..d }),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -157,5 +204,31 @@ mod tests {
         let draft = AllocationDraft::new(input, &rec, crate::time::utc(1_790_000_000), DataSource::Demo);
         let reason = draft.reason_en.unwrap();
         assert!(!reason.contains("GB per GPU"), "{reason}");
+    }
+
+    #[test]
+    fn a_workflow_exports_one_draft_per_pool_with_its_stages_summed() {
+        use crate::advisor::presets::virtuous_cycle;
+        use crate::advisor::workflow::plan_workflow;
+        let cat = Catalogue::embedded().unwrap();
+        let input = virtuous_cycle();
+        let plan = plan_workflow(&cat, &input, &Conditions::unknown()).unwrap();
+        let at = crate::time::utc(1_790_000_000);
+        let drafts = workflow_drafts(&input, &plan, at, DataSource::Demo);
+        let pools: std::collections::BTreeSet<_> = plan.stages.iter().filter_map(|s| s.pool_id.clone()).collect();
+        assert_eq!(drafts.len(), pools.len(), "one draft per pool used");
+        assert!(drafts.len() >= 2, "the virtuous cycle spans KISTI-6 and the cloud: {pools:?}");
+        let covered: usize = drafts.iter().map(|d| d.stages.len()).sum();
+        assert_eq!(covered, plan.stages.iter().filter(|s| s.pool_id.is_some()).count());
+        for d in &drafts {
+            let pool = d.recommended_pool.as_deref().unwrap();
+            let mine: Vec<_> = plan.stages.iter().filter(|s| s.pool_id.as_deref() == Some(pool)).collect();
+            let names: Vec<String> = mine.iter().map(|s| s.name.clone()).collect();
+            assert_eq!(d.stages, names);
+            let hours: f64 = mine.iter().map(|s| s.recommendation.pool(pool).unwrap().estimates.gpu_hours).sum();
+            assert!((d.gpu_hours - hours).abs() <= 0.1 * mine.len() as f64, "{pool}: {} vs {hours}", d.gpu_hours);
+            let json = serde_json::to_string(d).unwrap();
+            assert_eq!(&serde_json::from_str::<AllocationDraft>(&json).unwrap(), d);
+        }
     }
 }

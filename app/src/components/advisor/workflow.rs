@@ -240,9 +240,13 @@ pub fn WorkflowResult(engine: Engine) -> impl IntoView {
         })
     };
     view! {
-        <section class="result" aria-labelledby="workflow-result-title" data-testid="workflow-result">
+        <section class="result" aria-labelledby="workflow-result-title" data-testid="workflow-result"
+            data-waits-pending=move || engine.waits_pending.get().to_string()>
             <h3 id="workflow-result-title">{move || tr("advisor.workflow.result_title")}</h3>
             <p class="hint">{move || tr("advisor.workflow.waits_note")}</p>
+            <Show when=move || engine.waits_pending.get()>
+                <p class="muted waits-pending">{move || tr("advisor.result.waits_pending")}</p>
+            </Show>
             {body}
         </section>
     }
