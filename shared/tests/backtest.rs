@@ -8,8 +8,8 @@
 //! training seeds and print the catalogue lines.
 
 use kairr_shared::advisor::backtest::{
-    calibrated_online, calibrations, figures, fit_pools, observe, parse_swf, replay, report, report_for, to_swf,
-    BacktestConfig, Observation, Replay,
+    calibrated_online, calibrations, figures, fit_pools, observe, parse_sacct, parse_swf, replay, report, report_for,
+    to_swf, BacktestConfig, Observation, Replay,
 };
 use kairr_shared::catalogue::Catalogue;
 
@@ -113,33 +113,34 @@ fn the_demo_fleet_is_loaded_like_a_busy_national_system() {
 /// Replays a job log with the calibration fitted online, as it would run
 /// against a live queue. The log is the demo KISTI-6 partition's history written as
 /// SWF, or the file `KAIRR_SWF` names (`KAIRR_SWF_PPN`: processors per node,
-/// default 1), e.g. a Parallel Workloads Archive log or `sacct` converted.
+/// default 1; `KAIRR_SWF_NODES`: nodes, default the header's), e.g. a
+/// Parallel Workloads Archive log, or `KAIRR_SACCT` the output of
+/// `sacct --parsable2` (columns in `backtest/sacct.rs`; sizes in GPUs).
 #[test]
 fn a_job_log_replays_through_swf() {
     use kairr_shared::sim::{SimConfig, Simulator};
     let cat = Catalogue::embedded().unwrap();
-    let (text, ppn, name) = match std::env::var("KAIRR_SWF") {
-        Ok(path) => {
-            let ppn = std::env::var("KAIRR_SWF_PPN").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
-            (std::fs::read_to_string(&path).unwrap(), ppn, path)
-        }
-        Err(_) => {
+    let env_u32 = |key: &str| std::env::var(key).ok().and_then(|v| v.parse::<u32>().ok());
+    let ppn = env_u32("KAIRR_SWF_PPN").unwrap_or(1);
+    let read = |path: &str| std::fs::read_to_string(path).unwrap();
+    let (log, ppn, nodes, name) = match (std::env::var("KAIRR_SWF"), std::env::var("KAIRR_SACCT")) {
+        (Ok(path), _) => (parse_swf(&read(&path)).unwrap(), ppn, env_u32("KAIRR_SWF_NODES"), path),
+        (_, Ok(path)) => (parse_sacct(&read(&path), ppn).unwrap(), ppn, env_u32("KAIRR_SWF_NODES"), path),
+        _ => {
             let start = 1_790_000_000;
             let mut sim = Simulator::new(cat.clone(), SimConfig { seed: 99, ..SimConfig::default() }, start);
             sim.probe(0.0);
             sim.advance_to(start + 28 * 86_400);
             let pool = &cat.systems[0].pools[0];
             let history = sim.history(0);
-            let text = to_swf(history, pool.nodes_in_service, pool.gpus_per_node);
-            let parsed = parse_swf(&text).unwrap();
+            let parsed = parse_swf(&to_swf(history, pool.nodes_in_service, pool.gpus_per_node)).unwrap();
             assert_eq!(parsed.jobs.len(), history.len(), "every logged job reads back");
             assert_eq!(parsed.max_nodes, Some(pool.nodes_in_service));
-            (text, pool.gpus_per_node, format!("demo {} (seed 99, 28 days)", pool.id))
+            (parsed, pool.gpus_per_node, None, format!("demo {} (seed 99, 28 days)", pool.id))
         }
     };
-    let log = parse_swf(&text).unwrap();
     let every = (log.jobs.len() / 2_000).max(1);
-    let obs = replay(&log, &Replay { procs_per_node: ppn, nodes: None, probe_every: every }, &cat.advisor.wait);
+    let obs = replay(&log, &Replay { procs_per_node: ppn, nodes, probe_every: every }, &cat.advisor.wait);
     let horizon = (cat.advisor.wait.horizon_days * 86_400.0) as u64;
     let window = obs.len() / 4;
     let online = calibrated_online(&obs, window, 50, horizon);

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+mod sacct;
 mod swf;
 
 use crate::api::QueueSnapshot;
@@ -15,6 +16,7 @@ use crate::sim::{Probe, SimConfig, Simulator};
 
 use super::wait::{easy_estimate, simulate_wait, WaitBand, WaitJob};
 
+pub use sacct::parse_sacct;
 pub use swf::{parse_swf, replay, to_swf, LoggedJob, Replay, SwfError, SwfLog};
 
 /// How much to replay.
