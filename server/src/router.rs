@@ -13,7 +13,6 @@ use axum::http::{HeaderValue, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 use tower_http::compression::CompressionLayer;
-use tower_http::services::ServeFile;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -65,7 +64,7 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) });
     let static_dir = state.settings.static_dir.clone();
-    let programme_index = ServeFile::new(static_dir.join("programme").join("index.html"));
+    let programme_index = static_files::file(&static_dir.join("programme").join("index.html"));
     let mut front = Router::new();
     for path in ["/allocations", "/login", "/committee", "/committee/{*rest}", "/requests/{*rest}", "/reviews"] {
         front = front.route_service(path, programme_index.clone());

@@ -1,6 +1,7 @@
 //! Serving the built front end: files from `static_dir`, `index.html` for
-//! every other non-API path (client-side routes), with cache headers:
-//! content-hashed assets are immutable, everything else revalidates.
+//! every other non-API path (client-side routes), precompressed when the
+//! build left `.br`/`.gz` siblings, with cache headers: content-hashed
+//! assets are immutable, everything else revalidates.
 
 use std::path::Path;
 
@@ -10,9 +11,16 @@ use axum::middleware::Next;
 use axum::response::Response;
 use tower_http::services::{ServeDir, ServeFile};
 
-/// The service for `dir`, falling back to its `index.html`.
+/// The service for `dir`, falling back to its `index.html`. A file's
+/// precompressed sibling (`.br`, `.gz`, written by the build) is sent when the
+/// client accepts it, so the wasm is not compressed again on every request.
 pub fn service(dir: &Path) -> ServeDir<ServeFile> {
-    ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))
+    ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(file(&dir.join("index.html")))
+}
+
+/// One file, with its precompressed siblings like [`service`].
+pub fn file(path: &Path) -> ServeFile {
+    ServeFile::new(path).precompressed_br().precompressed_gzip()
 }
 
 /// True for trunk's hashed file names such as `kairr-app-1a2b3c4d5e6f7a8b_bg.wasm`.
@@ -21,7 +29,7 @@ pub fn is_hashed(path: &str) -> bool {
     name.split(['-', '_', '.']).any(|part| part.len() >= 16 && part.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
-/// Adds `Cache-Control` to static responses.
+/// Adds `Cache-Control` (and `Vary: accept-encoding`) to static responses.
 pub async fn cache_headers(req: Request, next: Next) -> Response {
     let hashed = is_hashed(req.uri().path());
     let mut res = next.run(req).await;
@@ -36,6 +44,11 @@ pub async fn cache_headers(req: Request, next: Next) -> Response {
         "no-cache"
     };
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    // The body depends on Accept-Encoding (a precompressed sibling or not):
+    // shared caches must keep one copy per encoding.
+    if !res.headers().contains_key(header::VARY) {
+        res.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     res
 }
 

@@ -108,4 +108,28 @@ async fn client_routes_fall_back_to_index_html_and_assets_are_cached_and_compres
     assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
     assert_eq!(res.headers()["content-encoding"], "gzip");
     assert!(app.static_dir.exists());
+    // A client that takes brotli gets the build's .br file, not a fresh compression.
+    let res = app
+        .client
+        .get(format!("{}/kairr-app-9f86d081884c7d65_bg.wasm", app.base))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["vary"], "accept-encoding", "a shared cache keeps one copy per encoding");
+    assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(res.headers()["content-type"], "application/wasm");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"precompressed brotli");
+    // Without Accept-Encoding: the file itself.
+    let res = app
+        .client
+        .get(format!("{}/kairr-app-9f86d081884c7d65_bg.wasm", app.base))
+        .header("accept-encoding", "identity")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(res.bytes().await.unwrap().len(), 4096);
 }

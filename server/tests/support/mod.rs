@@ -57,6 +57,8 @@ pub async fn spawn_in(dir: tempfile::TempDir, settings: Settings) -> TestApp {
     std::fs::write(static_dir.join("index.html"), "<!doctype html><html lang=\"ko\"><title>KAIRR</title></html>")
         .unwrap();
     std::fs::write(static_dir.join("kairr-app-9f86d081884c7d65_bg.wasm"), vec![b'a'; 4096]).unwrap();
+    // The build's precompressed sibling (the server sends it as it is).
+    std::fs::write(static_dir.join("kairr-app-9f86d081884c7d65_bg.wasm.br"), b"precompressed brotli").unwrap();
     let app = Application::build(settings.clone()).await.unwrap();
     let base = format!("http://{}", app.addr);
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
