@@ -34,17 +34,8 @@ if [ ! -x "$BIN" ]; then
   cargo build --profile server -p kairr-server
 fi
 
-PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-TMP="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+. "$ROOT/scripts/lib/test-server.sh"
+PORT="$(free_port)"
 
 echo "==> starting $BIN on 127.0.0.1:$PORT (database $TMP/kairr.sqlite)"
 KAIRR_LISTEN="127.0.0.1:$PORT" \
@@ -54,19 +45,7 @@ KAIRR_LISTEN="127.0.0.1:$PORT" \
 SERVER_PID=$!
 
 start=$SECONDS
-until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null; do
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "bench-status: the server exited during start-up; its log:" >&2
-    tail -n 40 "$TMP/server.log" >&2
-    exit 1
-  fi
-  if [ $((SECONDS - start)) -gt 180 ]; then
-    echo "bench-status: /healthz did not answer within 180 s; server log:" >&2
-    tail -n 40 "$TMP/server.log" >&2
-    exit 1
-  fi
-  sleep 0.5
-done
+wait_healthy bench-status "http://127.0.0.1:$PORT" 180
 echo "==> server ready after $((SECONDS - start)) s"
 
 URL="http://127.0.0.1:$PORT/api/v1/status"

@@ -51,18 +51,9 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$want_fds" ]; then
   ulimit -n "$want_fds" 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 fi
 
-TMP="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+. "$ROOT/scripts/lib/test-server.sh"
 
-PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+PORT="$(free_port)"
 PASSWORD="load-$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
 BASE="http://127.0.0.1:$PORT"
 echo '<!doctype html><title>kairr</title>' >"$TMP/index.html"
@@ -80,16 +71,7 @@ KAIRR_LISTEN="127.0.0.1:$PORT" \
   "$BIN" >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!
 
-for _ in $(seq 1 240); do
-  curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && break
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "load: the server exited during start-up; its log:" >&2
-    tail -n 40 "$TMP/server.log" >&2
-    exit 1
-  fi
-  sleep 0.5
-done
-curl -fsS -o /dev/null "$BASE/healthz" || { echo "load: /healthz never answered" >&2; exit 1; }
+wait_healthy load "$BASE" 120
 
 rss() { awk '/^VmRSS:/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
 alive() {

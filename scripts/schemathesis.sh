@@ -59,18 +59,9 @@ else
 fi
 [ -x "$BIN" ] || { echo "schemathesis: no server binary at $BIN" >&2; exit 1; }
 
-TMP="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+. "$ROOT/scripts/lib/test-server.sh"
 
-PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+PORT="$(free_port)"
 PASSWORD="fuzz-$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
 BASE="http://127.0.0.1:$PORT"
 echo '<!doctype html><title>kairr</title>' >"$TMP/index.html"
@@ -88,16 +79,7 @@ KAIRR_LISTEN="127.0.0.1:$PORT" \
   "$BIN" >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!
 
-for _ in $(seq 1 240); do
-  curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && break
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "schemathesis: the server exited during start-up; its log:" >&2
-    tail -n 40 "$TMP/server.log" >&2
-    exit 1
-  fi
-  sleep 0.5
-done
-curl -fsS -o /dev/null "$BASE/healthz" || { echo "schemathesis: /healthz never answered" >&2; exit 1; }
+wait_healthy schemathesis "$BASE" 120
 
 # Signs in as $1 and prints two lines: the Cookie header value and the CSRF token.
 sign_in() {
