@@ -262,9 +262,20 @@ describe('the placement wizard', { timeout: 14 * 60_000 }, () => {
         assert.deepEqual([...ls].sort(), [...new Set(ids)].sort(), 'one request per pool the stages use');
         return { pools: ids, lines: ls };
       });
-      assert.equal(pools[0], KISTI);
-      assert.equal(poolKinds[pools[1]], 'cloud');
-      assert.equal(pools[2], KISTI);
+      // Where each stage lands depends on the live demo queues at this moment
+      // (a long KISTI-6 queue rightly sends the 512-GPU simulation to a cloud
+      // pool); the queue-free placement (KISTI-6 → cloud → KISTI-6) is pinned by
+      // the unit test `the_virtuous_cycle_alternates_between_kisti6_and_the_cloud`.
+      // Here: every stage is placed in a catalogue pool, with a simulated wait and
+      // a reason.
+      for (const id of pools) assert.ok(poolKinds[id], `stage pool ${id} must be a catalogue pool`);
+      const cells = await page.$$eval('[data-testid=stage-row]', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent.trim())));
+      for (const [i, row] of cells.entries()) {
+        assert.match(row[3], /\d/, `stage ${i + 1} must show its simulated wait, got ${JSON.stringify(row)}`);
+      }
+      const reasons = await page.$$eval('[data-testid=stage-reason]', (xs) => xs.map((x) => x.textContent.trim()));
+      assert.equal(reasons.length, 3);
+      for (const r of reasons) assert.ok(r.split(':').slice(1).join(':').trim().length > 5, `each stage names why it went where it did: ${r}`);
       assert.match(await page.locator('[data-testid=workflow-total]').innerText(), /\d/);
       await eventually(async () => assert.match(page.url(), /mode=workflow/));
       console.log(`e2e: workflow stages → ${pools.join(' → ')}`);
