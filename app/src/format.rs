@@ -1,131 +1,16 @@
-//! Number, percentage, duration and time formatting for display. Language-
-//! dependent pieces go through [`crate::i18n::trf`]; times are shown in KST.
+//! Figures and times for display: [`kairr_shared::display::format`] in the
+//! current UI language (the language-free ones re-exported as they are).
 
-use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Timelike, Utc};
-use kairr_shared::time::kst;
+pub use kairr_shared::display::format::{date, fixed, iso, kilowatts, kst_axis_label, kst_minute, percent, thousands};
 
-use crate::i18n::trf;
+use crate::i18n::current_locale;
 
-/// `1204` → `"1,204"` (both languages group thousands with commas).
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    let mut left = digits.len();
-    for c in digits.chars() {
-        out.push(c);
-        left -= 1;
-        if left > 0 && left % 3 == 0 {
-            out.push(',');
-        }
-    }
-    out
-}
-
-/// A non-negative number with `decimals` places, e.g. `fixed(1.2, 2)` → `"1.20"`.
-///
-/// Integer arithmetic instead of `{:.N}` keeps float formatting out of the wasm.
-pub fn fixed(value: f64, decimals: u32) -> String {
-    let scale = 10u64.pow(decimals);
-    let scaled = (value.max(0.0) * scale as f64).round() as u64;
-    let whole = thousands(scaled / scale);
-    if decimals == 0 {
-        whole
-    } else {
-        format!("{whole}.{:0width$}", scaled % scale, width = decimals as usize)
-    }
-}
-
-/// A 0..=1 fraction as a percentage with `decimals` places, e.g. `"87.5%"`.
-pub fn percent(fraction: f64, decimals: u32) -> String {
-    format!("{}%", fixed(fraction * 100.0, decimals))
-}
-
-/// kW with thousands separators, no decimals: `"1,234 kW"`.
-pub fn kilowatts(kw: f64) -> String {
-    format!("{} kW", fixed(kw, 0))
-}
-
-/// A duration in seconds as hours and minutes ("6시간 12분" / "6 h 12 min");
-/// under a minute it shows seconds.
+/// A duration in seconds as hours and minutes ("6시간 12분" / "6 h 12 min").
 pub fn duration(seconds: u64) -> String {
-    let (h, m) = (seconds / 3600, (seconds % 3600) / 60);
-    if h > 0 && m > 0 {
-        let args = [("h", thousands(h)), ("m", m.to_string())];
-        trf("fmt.hours_minutes", &args)
-    } else if h > 0 {
-        trf("fmt.hours", &[("h", thousands(h))])
-    } else if m > 0 {
-        trf("fmt.minutes", &[("m", m.to_string())])
-    } else {
-        trf("fmt.seconds", &[("s", seconds.to_string())])
-    }
+    kairr_shared::display::format::duration(current_locale(), seconds)
 }
 
-/// "N초 전" / "N분 전" / "N시간 전" for an age in seconds (negative ages count as 0).
+/// "N초 전" / "N분 전" / "N시간 전" for an age in seconds.
 pub fn ago(seconds: i64) -> String {
-    let s = seconds.max(0);
-    if s < 60 {
-        trf("live.updated_seconds_ago", &[("n", s.to_string())])
-    } else if s < 3600 {
-        trf("live.updated_minutes_ago", &[("n", (s / 60).to_string())])
-    } else {
-        trf("live.updated_hours_ago", &[("n", (s / 3600).to_string())])
-    }
-}
-
-/// The ISO 8601 form used in `datetime`/`title` attributes; identical to the API's JSON.
-pub fn iso(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-/// `2026-11-20` (ISO calendar date).
-pub fn date(d: NaiveDate) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-}
-
-/// `2026-11-21 14:05 KST`: a UTC instant on the KST clock (same text as
-/// `kairr_shared::time::format_kst`, without chrono's strftime machinery in the wasm).
-pub fn kst_minute(t: DateTime<Utc>) -> String {
-    let k = t.with_timezone(&kst());
-    format!("{} {:02}:{:02} KST", date(k.date_naive()), k.hour(), k.minute())
-}
-
-/// A KST clock label for chart axes: `"14:00"` within a day, `"11-20"` for longer ranges.
-pub fn kst_axis_label(t: DateTime<Utc>, long_range: bool) -> String {
-    let k = t.with_timezone(&kst());
-    if long_range {
-        format!("{:02}-{:02}", k.month(), k.day())
-    } else {
-        format!("{:02}:{:02}", k.hour(), k.minute())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_grouped_with_commas() {
-        let cases = [(0, "0"), (999, "999"), (1_000, "1,000"), (8_496, "8,496"), (1_234_567, "1,234,567")];
-        for (n, expected) in cases {
-            assert_eq!(thousands(n), expected);
-        }
-    }
-
-    #[test]
-    fn percentages_round_to_the_requested_places() {
-        assert_eq!(percent(0.8749, 1), "87.5%");
-        assert_eq!(percent(1.0, 0), "100%");
-        assert_eq!(percent(0.99951, 2), "99.95%");
-        assert_eq!(fixed(1.2, 2), "1.20");
-        assert_eq!(fixed(1234.4, 0), "1,234");
-    }
-
-    #[test]
-    fn kst_text_matches_the_shared_formatter() {
-        for secs in [0, 1_763_700_000, 1_763_740_799, 1_790_000_000] {
-            let t = kairr_shared::time::utc(secs);
-            assert_eq!(kst_minute(t), kairr_shared::time::format_kst(t));
-        }
-    }
+    kairr_shared::display::format::ago(current_locale(), seconds)
 }

@@ -4,8 +4,10 @@
 //! own strings (the wizard's `advisor.*` pair) adds them as a look-up
 //! function, so other pages' wasm does not carry them.
 
+use kairr_shared::api::LOCALE_COOKIE;
 use kairr_shared::i18n::{t, tf, Locale};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// `localStorage` key under which the chosen language is kept.
 pub const STORAGE_KEY: &str = "kairr.locale";
@@ -83,6 +85,13 @@ fn stored_locale() -> Option<Locale> {
 }
 
 fn store_locale(locale: Locale) {
+    // The server renders the status page's first view in the language of this cookie.
+    if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
+        let cookie = format!("{LOCALE_COOKIE}={}; path=/; max-age=31536000; samesite=lax", locale.tag());
+        if let Err(e) = doc.set_cookie(&cookie) {
+            leptos::logging::warn!("cannot store the language cookie: {e:?}");
+        }
+    }
     let Ok(Some(storage)) = window().local_storage() else {
         leptos::logging::warn!("localStorage unavailable: the language choice is not remembered");
         return;

@@ -10,7 +10,9 @@ use futures_util::StreamExt;
 use gloo_net::eventsource::futures::{EventSource, EventSourceSubscription};
 use gloo_net::eventsource::State;
 use gloo_timers::future::TimeoutFuture;
-use kairr_shared::api::{IncidentsResponse, StatusHistory, StatusSummary};
+use kairr_shared::api::{
+    IncidentsResponse, InitialStatus, StatusHistory, StatusSummary, FIRST_VIEW_ID, INITIAL_STATUS_ID,
+};
 use kairr_shared::history::HistoryRange;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -65,16 +67,38 @@ impl LiveStatus {
     }
 }
 
-/// Fetches the summary once, then follows `/api/v1/events`; reopens the
-/// stream with back-off when the browser gives up. Stops when the owner is dropped.
-pub fn use_live_status() -> LiveStatus {
+/// The data the server put into the page with its first view (see
+/// [`InitialStatus`]), taken out of the document: `None` when the page came
+/// without it (or it does not parse, which the console reports).
+pub fn take_initial_status() -> Option<InitialStatus> {
+    let element = document().get_element_by_id(INITIAL_STATUS_ID)?;
+    element.remove();
+    let text = element.text_content()?;
+    serde_json::from_str(&text).map_err(|e| leptos::logging::warn!("initial status unreadable: {e}")).ok()
+}
+
+/// Removes the server-rendered first view; called just before the app
+/// mounts, in the same task, so the browser never paints the page without one of them.
+pub fn remove_first_view() {
+    if let Some(view) = document().get_element_by_id(FIRST_VIEW_ID) {
+        view.remove();
+    }
+}
+
+/// Starts from `initial` (the summary embedded in the page) or fetches the
+/// summary once, then follows `/api/v1/events`; reopens the stream with
+/// back-off when the browser gives up. Stops when the owner is dropped.
+pub fn use_live_status(initial: Option<StatusSummary>) -> LiveStatus {
     let live = LiveStatus {
         summary: RwSignal::new(None),
         received_ms: RwSignal::new(None),
         error: RwSignal::new(None),
         disconnected: RwSignal::new(false),
     };
-    spawn_owned(async move { fetch_summary(live).await });
+    match initial {
+        Some(summary) => live.apply(summary),
+        None => spawn_owned(async move { fetch_summary(live).await }),
+    }
     spawn_owned(follow_events(live));
     live
 }
@@ -160,11 +184,16 @@ pub struct Incidents {
     pub error: RwSignal<Option<FetchError>>,
 }
 
-/// Loads `/api/v1/incidents` now and on every `refresh` tick.
-pub fn use_incidents(refresh: Signal<u32>) -> Incidents {
-    let state = Incidents { data: RwSignal::new(None), error: RwSignal::new(None) };
-    Effect::new(move |_| {
+/// Starts from `initial` (embedded in the page) or loads `/api/v1/incidents`
+/// now, and again on every `refresh` tick.
+pub fn use_incidents(refresh: Signal<u32>, initial: Option<IncidentsResponse>) -> Incidents {
+    let have_initial = initial.is_some();
+    let state = Incidents { data: RwSignal::new(initial), error: RwSignal::new(None) };
+    Effect::new(move |first_run: Option<()>| {
         refresh.track();
+        if first_run.is_none() && have_initial {
+            return;
+        }
         spawn_owned(async move {
             match api::fetch_incidents().await {
                 Ok(d) => {

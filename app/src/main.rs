@@ -1,7 +1,10 @@
-//! Browser entry point: installs the panic hook and mounts the app on `<body>`.
+//! Browser entry point: installs the panic hook, removes the server's first
+//! view and mounts the app on `<body>` in its place.
 #![forbid(unsafe_code)]
 
 fn main() {
     console_error_panic_hook::set_once();
+    // The server's first view goes and the app comes in one task: no frame shows neither.
+    kairr_app::live::remove_first_view();
     leptos::mount::mount_to_body(kairr_app::App);
 }

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod error;
+pub mod first_view;
 pub mod handlers;
 pub mod metrics;
 pub mod monitor;

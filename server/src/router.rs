@@ -66,6 +66,9 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
     let static_dir = state.settings.static_dir.clone();
     let programme_index = static_files::file(&static_dir.join("programme").join("index.html"));
     let mut front = Router::new();
+    if state.first_view.enabled() {
+        front = front.route("/", get(crate::first_view::index)).route("/index.html", get(crate::first_view::index));
+    }
     for path in ["/allocations", "/login", "/committee", "/committee/{*rest}", "/requests/{*rest}", "/reviews"] {
         front = front.route_service(path, programme_index.clone());
     }

@@ -82,7 +82,9 @@ impl Application {
         let addr = listener.local_addr()?;
         let sign_in = Arc::new(crate::auth::SignIn::new(settings.sign_in.clone()).await?);
         let csrf = crate::auth::CsrfKey::load(&storage).await?;
+        let first_view = Arc::new(crate::first_view::FirstView::load(&settings.static_dir));
         let state = AppState {
+            first_view,
             settings: Arc::new(settings),
             catalogue: Arc::new(catalogue),
             bus: Bus::new(&replica.id, storage.db()),

@@ -35,6 +35,21 @@ impl Live {
     }
 }
 
+impl Live {
+    /// The summary as of `now` (Unix seconds): marked stale, system by
+    /// system, once no new snapshot has come for longer than it allows.
+    pub fn summary_at(&self, now: i64) -> StatusSummary {
+        let mut s = self.summary.clone();
+        if s.aged(now) {
+            s.stale = true;
+            for sys in &mut s.systems {
+                sys.stale = true;
+            }
+        }
+        s
+    }
+}
+
 /// Gzips `data` (empty on the impossible in-memory write failure).
 pub fn gzip(data: &[u8]) -> Bytes {
     use std::io::Write;
@@ -73,4 +88,6 @@ pub struct AppState {
     pub csrf: crate::auth::CsrfKey,
     /// Programme events for SSE clients, shared with the other replicas.
     pub bus: crate::replica::Bus,
+    /// The status page's first HTML, rendered per snapshot and language.
+    pub first_view: Arc<crate::first_view::FirstView>,
 }

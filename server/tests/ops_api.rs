@@ -96,7 +96,7 @@ async fn client_routes_fall_back_to_index_html_and_assets_are_cached_and_compres
     let res = app.client.get(format!("{}/some/client/route", app.base)).send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["cache-control"], "no-cache");
-    assert!(res.text().await.unwrap().contains("<title>KAIRR</title>"));
+    assert_eq!(res.text().await.unwrap(), support::INDEX_HTML);
     let res = app
         .client
         .get(format!("{}/kairr-app-9f86d081884c7d65_bg.wasm", app.base))
@@ -132,4 +132,40 @@ async fn client_routes_fall_back_to_index_html_and_assets_are_cached_and_compres
         .unwrap();
     assert!(res.headers().get("content-encoding").is_none());
     assert_eq!(res.bytes().await.unwrap().len(), 4096);
+}
+
+#[tokio::test]
+async fn the_status_page_arrives_with_the_live_status_in_the_chosen_language() {
+    let app = spawn().await;
+    let status: serde_json::Value =
+        app.client.get(format!("{}/api/v1/status", app.base)).send().await.unwrap().json().await.unwrap();
+    let res = app.client.get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert_eq!(res.headers()["vary"], "accept-encoding, cookie");
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let html = res.text().await.unwrap();
+    assert!(html.starts_with("<!doctype html><html lang=\"ko\">"), "{html:.80}");
+    assert!(html.ends_with("<noscript>js</noscript></body></html>"));
+    // Every system and pool as HTML, in Korean by default.
+    let systems = status["systems"].as_array().unwrap();
+    let pools: usize = systems.iter().map(|s| s["pools"].as_array().unwrap().len()).sum();
+    assert_eq!(html.matches("data-testid=\"system\"").count(), systems.len());
+    assert_eq!(html.matches("data-testid=\"pool-card\"").count(), pools);
+    assert!(html.contains(&kairr_shared::i18n::t(kairr_shared::i18n::Locale::Ko, "system.section_title")));
+    // The data the app starts from, the same snapshot the API serves.
+    let start = html.find("<script type=\"application/json\" id=\"kairr-initial\">").unwrap();
+    let json = &html[start..];
+    let json = &json[json.find('>').unwrap() + 1..json.find("</script>").unwrap()];
+    let initial: kairr_shared::api::InitialStatus = serde_json::from_str(json).unwrap();
+    assert_eq!(initial.status.systems.len(), systems.len());
+    assert!(initial.incidents.is_some(), "incidents are embedded too");
+    // The language cookie the app sets picks English.
+    let res = app.client.get(format!("{}/", app.base)).header("cookie", "kairr_locale=en").send().await.unwrap();
+    let html = res.text().await.unwrap();
+    assert!(html.starts_with("<!doctype html><html lang=\"en\">"));
+    assert!(html.contains(&kairr_shared::i18n::t(kairr_shared::i18n::Locale::En, "system.section_title")));
+    // Client routes still get the plain page.
+    let plain = app.client.get(format!("{}/no/such/page", app.base)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(plain, support::INDEX_HTML);
 }

@@ -300,6 +300,25 @@ pub struct IncidentsResponse {
     pub source: DataSource,
 }
 
+/// The data the status page starts from, embedded by the server in the
+/// first HTML of `/` (`<script type="application/json" id="kairr-initial">`)
+/// beside the same content as HTML: the app renders from it at once instead
+/// of fetching it, so nothing moves when it takes over.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InitialStatus {
+    /// The live summary, exactly as `GET /api/v1/status` answered it then.
+    pub status: StatusSummary,
+    /// Incidents and maintenance as `GET /api/v1/incidents` (absent when they could not be read).
+    pub incidents: Option<IncidentsResponse>,
+}
+
+/// Id of the element holding [`InitialStatus`] as JSON.
+pub const INITIAL_STATUS_ID: &str = "kairr-initial";
+/// Id of the element wrapping the server-rendered first view, which the app replaces.
+pub const FIRST_VIEW_ID: &str = "first-view";
+/// Cookie mirroring the chosen UI language (`ko`/`en`) for the server's first view.
+pub const LOCALE_COOKIE: &str = "kairr_locale";
+
 /// `GET /healthz`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

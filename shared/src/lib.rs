@@ -9,6 +9,7 @@ pub mod allocation;
 pub mod api;
 pub mod auth;
 pub mod catalogue;
+pub mod display;
 pub mod feeds;
 pub mod history;
 pub mod i18n;

@@ -30,6 +30,9 @@ pub enum GpuCountError {
     Zero,
 }
 
+/// GPUs pre-filled in the status page's "N GPUs" input (and its first view).
+pub const DEFAULT_GPUS: u32 = 64;
+
 /// Parses the "N GPUs" input: a positive whole number (surrounding spaces allowed).
 pub fn parse_gpu_count(input: &str) -> Result<u32, GpuCountError> {
     let n: u32 = input.trim().parse().map_err(|_| GpuCountError::NotANumber)?;

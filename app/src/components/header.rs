@@ -5,6 +5,7 @@
 //! in; it passes its account entry in place of the plain "sign in" link.
 
 use kairr_shared::api::DataSource;
+use kairr_shared::display::icons::GLOBE_ICON_PATH;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -145,7 +146,7 @@ fn LangToggle() -> impl IntoView {
                 <path
                     fill="currentColor"
                     fill-rule="evenodd"
-                    d="M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1zm4.9 6.2h-2a11 11 0 0 0-.8-3.9 5.5 5.5 0 0 1 2.8 3.9zM8 2.6c.6.8 1.2 2.4 1.4 4.6H6.6C6.8 5 7.4 3.4 8 2.6zM5.9 3.3a11 11 0 0 0-.8 3.9h-2a5.5 5.5 0 0 1 2.8-3.9zM3.1 8.8h2c.1 1.5.4 2.8.8 3.9a5.5 5.5 0 0 1-2.8-3.9zM8 13.4c-.6-.8-1.2-2.4-1.4-4.6h2.8c-.2 2.2-.8 3.8-1.4 4.6zm2.1-.7c.4-1.1.7-2.4.8-3.9h2a5.5 5.5 0 0 1-2.8 3.9z"
+                    d=GLOBE_ICON_PATH
                 ></path>
             </svg>
             <span lang=move || locale.get().other().tag()>{move || tr("header.lang_toggle")}</span>

@@ -2,7 +2,7 @@
 //! and the GPU input to the components, in reading order.
 
 use kairr_shared::api::StatusSummary;
-use kairr_shared::start_now::parse_gpu_count;
+use kairr_shared::start_now::{parse_gpu_count, DEFAULT_GPUS};
 use leptos::prelude::*;
 
 use crate::components::fetch_error::FetchErrorView;
@@ -14,18 +14,17 @@ use crate::components::maintenance::MaintenanceList;
 use crate::components::status_banner::StatusBanner;
 use crate::components::system_section::SystemSection;
 use crate::i18n::tr;
-use crate::live::{use_clock, use_incidents, use_live_status, use_refresh_tick, REFRESH_SECONDS};
-
-/// GPUs pre-filled in the "N GPUs" input.
-pub const DEFAULT_GPUS: u32 = 64;
+use crate::live::{take_initial_status, use_clock, use_incidents, use_live_status, use_refresh_tick, REFRESH_SECONDS};
 
 /// The public status page.
 #[component]
 pub fn StatusPage() -> impl IntoView {
-    let live = use_live_status();
+    let initial = take_initial_status();
+    let (initial_summary, initial_incidents) = initial.map_or((None, None), |i| (Some(i.status), i.incidents));
+    let live = use_live_status(initial_summary);
     let now = use_clock();
     let refresh = use_refresh_tick(REFRESH_SECONDS);
-    let incidents = use_incidents(refresh);
+    let incidents = use_incidents(refresh, initial_incidents);
     let gpu_raw = RwSignal::new(DEFAULT_GPUS.to_string());
     let gpus = Memo::new(move |_| gpu_raw.with(|r| parse_gpu_count(r)));
     let summary: Signal<Option<StatusSummary>> = live.summary.into();

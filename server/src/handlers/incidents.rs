@@ -17,12 +17,17 @@ const AHEAD_DAYS: i64 = 30;
 #[utoipa::path(get, path = "/api/v1/incidents", tag = "incidents",
     responses((status = 200, description = "Incidents and maintenance", body = IncidentsResponse)))]
 pub async fn get_incidents(State(state): State<AppState>) -> Result<Json<IncidentsResponse>, AppError> {
+    Ok(Json(load(&state).await?))
+}
+
+/// Incidents of the last [`PAST_DAYS`] and maintenance of the next [`AHEAD_DAYS`], as of now.
+pub async fn load(state: &AppState) -> Result<IncidentsResponse, AppError> {
     let now = chrono::Utc::now().timestamp();
     let all = state.storage.incidents_since(now - PAST_DAYS * 86_400).await?;
     let (active, past) = all.into_iter().partition(|i| i.state != IncidentState::Resolved);
-    let maintenance = current_maintenance(&state, now, now + AHEAD_DAYS * 86_400).await?;
+    let maintenance = current_maintenance(state, now, now + AHEAD_DAYS * 86_400).await?;
     let source = state.live.borrow().summary.source;
-    Ok(Json(IncidentsResponse { active, past, maintenance, source }))
+    Ok(IncidentsResponse { active, past, maintenance, source })
 }
 
 /// Maintenance overlapping `[from, to)` with its state as of `now`.

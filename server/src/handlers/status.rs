@@ -26,12 +26,7 @@ pub async fn get_status(State(state): State<AppState>, headers: HeaderMap) -> Re
     let live = state.live.borrow().clone();
     let now = chrono::Utc::now().timestamp();
     let (json, json_gzip) = if live.summary.aged(now) {
-        let mut s = live.summary.clone();
-        s.stale = true;
-        for sys in &mut s.systems {
-            sys.stale = true;
-        }
-        let json = Bytes::from(serde_json::to_vec(&s).map_err(anyhow::Error::from)?);
+        let json = Bytes::from(serde_json::to_vec(&live.summary_at(now)).map_err(anyhow::Error::from)?);
         let z = gzip(&json);
         (json, z)
     } else {

@@ -50,12 +50,15 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     spawn_in(dir, settings).await
 }
 
+/// The built `index.html` the tests serve (what trunk writes, minus the scripts).
+pub const INDEX_HTML: &str =
+    "<!doctype html><html lang=\"ko\"><head><title>KAIRR</title></head><body><noscript>js</noscript></body></html>";
+
 /// Spawns the app with exactly `settings`, owning `dir`.
 pub async fn spawn_in(dir: tempfile::TempDir, settings: Settings) -> TestApp {
     let static_dir = settings.static_dir.clone();
     std::fs::create_dir_all(&static_dir).unwrap();
-    std::fs::write(static_dir.join("index.html"), "<!doctype html><html lang=\"ko\"><title>KAIRR</title></html>")
-        .unwrap();
+    std::fs::write(static_dir.join("index.html"), INDEX_HTML).unwrap();
     std::fs::write(static_dir.join("kairr-app-9f86d081884c7d65_bg.wasm"), vec![b'a'; 4096]).unwrap();
     // The build's precompressed sibling (the server sends it as it is).
     std::fs::write(static_dir.join("kairr-app-9f86d081884c7d65_bg.wasm.br"), b"precompressed brotli").unwrap();

@@ -1,0 +1,222 @@
+//! `GET /`: the built `index.html` with the current status already in it, as
+//! HTML ([`markup`]) and as the JSON the app starts from
+//! ([`kairr_shared::api::InitialStatus`]). Readable before (and without) the
+//! WebAssembly; rendered once per snapshot and language, so a crowd opening
+//! the page during an outage costs what `/api/v1/status` costs.
+
+mod markup;
+
+use std::path::Path;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use kairr_shared::api::{InitialStatus, FIRST_VIEW_ID, INITIAL_STATUS_ID, LOCALE_COOKIE};
+use kairr_shared::i18n::Locale;
+
+use crate::state::AppState;
+
+/// The built page split around the content of `<body>`.
+#[derive(Debug, Clone)]
+struct Template {
+    /// Everything up to and including `<body>`.
+    head: String,
+    /// What the build put in `<body>` (the `<noscript>` note), then the end.
+    tail: String,
+}
+
+impl Template {
+    /// Splits `html` after its `<body>` tag; `None` if it has none.
+    fn parse(html: &str) -> Option<Template> {
+        let open = html.find("<body")?;
+        let body_start = open + html[open..].find('>')? + 1;
+        Some(Template { head: html[..body_start].to_owned(), tail: html[body_start..].to_owned() })
+    }
+
+    /// The page in `loc` with `body` and the initial data `json` (already
+    /// safe inside a `<script>` element).
+    fn fill(&self, loc: Locale, body: &str, json: &str) -> String {
+        let head = match loc {
+            Locale::Ko => self.head.clone(),
+            // The built page says `lang=ko` (minified) or `lang="ko"`.
+            Locale::En => self.head.replacen("lang=ko", "lang=en", 1).replacen("lang=\"ko\"", "lang=\"en\"", 1),
+        };
+        format!(
+            "{head}<div id=\"{FIRST_VIEW_ID}\">{body}</div>\
+             <script type=\"application/json\" id=\"{INITIAL_STATUS_ID}\">{json}</script>{}",
+            self.tail
+        )
+    }
+}
+
+/// A rendered page and the snapshot it shows.
+#[derive(Debug, Clone)]
+struct Rendered {
+    locale: Locale,
+    updated_at: DateTime<Utc>,
+    stale: bool,
+    html: Bytes,
+}
+
+/// The template (read once at start-up) and the pages rendered from the
+/// newest snapshot, one per language.
+#[derive(Debug, Default)]
+pub struct FirstView {
+    template: Option<Template>,
+    /// Held while a page renders, so concurrent requests after a new
+    /// snapshot wait for one render (one read of the incidents) instead of
+    /// each doing it.
+    pages: tokio::sync::Mutex<Vec<Rendered>>,
+}
+
+impl FirstView {
+    /// Reads `static_dir/index.html`; without it (or without `<body>`) the
+    /// first view is off and `/` is served as a plain file.
+    pub fn load(static_dir: &Path) -> FirstView {
+        let path = static_dir.join("index.html");
+        let template = std::fs::read_to_string(&path).ok().and_then(|html| Template::parse(&html));
+        if template.is_none() {
+            tracing::warn!(path = %path.display(), "no usable index.html: the status page is served without its first view");
+        }
+        FirstView { template, pages: tokio::sync::Mutex::default() }
+    }
+
+    /// True when `/` is rendered with the status in it.
+    pub fn enabled(&self) -> bool {
+        self.template.is_some()
+    }
+}
+
+/// The language of the first view: the `kairr_locale` cookie the app sets
+/// when the language is chosen; Korean otherwise.
+fn locale_of(headers: &HeaderMap) -> Locale {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == LOCALE_COOKIE)
+        .and_then(|(_, value)| Locale::from_tag(value.trim()))
+        .unwrap_or_default()
+}
+
+/// JSON that cannot end the `<script>` element it sits in: every `<` (which
+/// JSON only has inside strings) written as `\u003c`.
+fn script_safe_json(data: &InitialStatus) -> Result<String, serde_json::Error> {
+    Ok(serde_json::to_string(data)?.replace('<', "\\u003c"))
+}
+
+/// `GET /` (and `/index.html`): the status page with its first view.
+pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let loc = locale_of(&headers);
+    match page(&state, loc).await {
+        Ok(html) => {
+            let mut res = html.into_response();
+            let h = res.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            // The language comes from a cookie; the encoding is chosen by the compression layer.
+            h.insert(header::VARY, HeaderValue::from_static("accept-encoding, cookie"));
+            res
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot render the status page");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the status page could not be rendered").into_response()
+        }
+    }
+}
+
+async fn page(state: &AppState, loc: Locale) -> anyhow::Result<Bytes> {
+    let view = &state.first_view;
+    let Some(template) = &view.template else { anyhow::bail!("no template") };
+    let now = Utc::now();
+    let summary = state.live.borrow().summary_at(now.timestamp());
+    let mut pages = view.pages.lock().await;
+    if let Some(p) =
+        pages.iter().find(|p| p.locale == loc && p.updated_at == summary.updated_at && p.stale == summary.stale)
+    {
+        return Ok(p.html.clone());
+    }
+    let incidents = match crate::handlers::incidents::load(state).await {
+        Ok(i) => Some(i),
+        Err(e) => {
+            tracing::warn!(error = %e, "incidents unavailable for the first view; the app loads them");
+            None
+        }
+    };
+    let body = markup::status_page(loc, &summary, incidents.as_ref(), now).into_string();
+    let (updated_at, stale) = (summary.updated_at, summary.stale);
+    let initial = InitialStatus { status: summary, incidents };
+    let html = Bytes::from(template.fill(loc, &body, &script_safe_json(&initial)?));
+    pages.retain(|p| p.locale != loc);
+    pages.push(Rendered { locale: loc, updated_at, stale, html: html.clone() });
+    Ok(html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo_summary() -> kairr_shared::api::StatusSummary {
+        use kairr_shared::sim::{SimConfig, Simulator};
+        let cat = kairr_shared::catalogue::Catalogue::embedded().unwrap();
+        let config = SimConfig { warm_up_seconds: 6 * 3600, ..SimConfig::default() };
+        Simulator::new(cat, config, 1_780_000_000).summary(30)
+    }
+
+    #[test]
+    fn the_first_view_shows_every_system_and_pool_escaped_in_either_language() {
+        let mut summary = demo_summary();
+        summary.systems[0].name_ko = "<b>KISTI</b> & co".into();
+        let now = summary.updated_at;
+        let pools: usize = summary.systems.iter().map(|s| s.pools.len()).sum();
+        for loc in [Locale::Ko, Locale::En] {
+            let html = markup::status_page(loc, &summary, None, now).into_string();
+            assert_eq!(html.matches("data-testid=\"system\"").count(), summary.systems.len());
+            assert_eq!(html.matches("data-testid=\"pool-card\"").count(), pools);
+            assert_eq!(html.matches("data-testid=\"start-answer\"").count(), pools);
+            assert!(html.contains(&format!("data-status=\"{}\"", summary.status.as_str())));
+            assert!(!html.contains("<b>KISTI"), "names are escaped");
+        }
+        let ko = markup::status_page(Locale::Ko, &summary, None, now).into_string();
+        assert!(ko.contains("&lt;b&gt;KISTI&lt;/b&gt; &amp; co"));
+        let en = markup::status_page(Locale::En, &summary, None, now).into_string();
+        assert!(en.contains(&summary.systems[0].name_en));
+        assert!(en.contains(kairr_shared::i18n::t(Locale::En, "system.section_title").as_str()));
+    }
+
+    #[test]
+    fn the_template_is_split_after_body_and_the_language_follows_the_locale() {
+        let built =
+            "<!doctype html><html lang=ko><head><title>x</title></head><body><noscript>n</noscript></body></html>";
+        let t = Template::parse(built).unwrap();
+        let ko = t.fill(Locale::Ko, "<p>hi</p>", "{}");
+        assert!(ko.starts_with("<!doctype html><html lang=ko>"));
+        assert!(ko.contains("<body><div id=\"first-view\"><p>hi</p></div><script type=\"application/json\" id=\"kairr-initial\">{}</script><noscript>n</noscript></body></html>"));
+        assert!(t.fill(Locale::En, "", "{}").starts_with("<!doctype html><html lang=en>"));
+        assert!(Template::parse("<p>no body</p>").is_none());
+    }
+
+    #[test]
+    fn the_locale_comes_from_its_cookie_and_defaults_to_korean() {
+        let mut h = HeaderMap::new();
+        assert_eq!(locale_of(&h), Locale::Ko);
+        h.insert(header::COOKIE, HeaderValue::from_static("a=b; kairr_locale=en; c=d"));
+        assert_eq!(locale_of(&h), Locale::En);
+        h.insert(header::COOKIE, HeaderValue::from_static("kairr_locale=fr"));
+        assert_eq!(locale_of(&h), Locale::Ko);
+    }
+
+    #[test]
+    fn the_initial_json_cannot_close_its_script_element() {
+        let mut summary = demo_summary();
+        summary.systems[0].name_en = "</script><script>alert(1)</script>".into();
+        let json = script_safe_json(&InitialStatus { status: summary.clone(), incidents: None }).unwrap();
+        assert!(!json.contains('<'));
+        let back: InitialStatus = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.status, summary);
+    }
+}

@@ -1,0 +1,362 @@
+//! The status page as HTML, from the same snapshot and incidents the API
+//! serves and with the same words ([`kairr_shared::display`]). Element for
+//! element it is what the browser app renders first (same classes, ids and
+//! `data-testid`s), so the app can replace it without moving anything; the
+//! regions the app fills later (uptime bars, load chart) are drawn empty at
+//! their final size. Keep the two in step: `e2e/status.test.mjs` compares
+//! the boxes of both.
+
+use chrono::{DateTime, Utc};
+use kairr_shared::api::{DataSource, Incident, IncidentsResponse, Maintenance, MaintenanceState, PoolStatus};
+use kairr_shared::api::{StatusSummary, SystemStatus};
+use kairr_shared::display::format::{ago, duration, fixed, iso, kilowatts, kst_minute, percent, thousands};
+use kairr_shared::display::icons::{status_icon_path, GLOBE_ICON_PATH};
+use kairr_shared::display::labels;
+use kairr_shared::i18n::{t, tf, Locale};
+use kairr_shared::start_now::{start_now, DEFAULT_GPUS};
+use kairr_shared::status::Status;
+use maud::{html, Markup};
+
+/// Everything `<body>` shows before the app starts: skip link, header with
+/// the overall banner, the GPU input, incidents and maintenance, every
+/// system and pool, past incidents, footer. `incidents` is `None` when they
+/// could not be read (the app loads them itself).
+pub fn status_page(
+    loc: Locale,
+    summary: &StatusSummary,
+    incidents: Option<&IncidentsResponse>,
+    now: DateTime<Utc>,
+) -> Markup {
+    let tr = |key: &str| t(loc, key);
+    html! {
+        a.skip-link href="#main" { (tr("header.skip_to_main")) }
+        (header(loc, summary, now))
+        main #main tabindex="-1" {
+            (gpu_panel(loc))
+            div.notices {
+                section.panel.incidents data-testid="incidents" aria-labelledby="incidents-title" {
+                    h2 #incidents-title { (tr("incident.active_title")) }
+                    @match incidents {
+                        None => p.muted { (tr("common.loading")) },
+                        Some(d) if d.active.is_empty() => p.none data-testid="no-incidents" { (tr("incident.none_active")) },
+                        Some(d) => @for i in &d.active { (incident(loc, summary, i, true)) },
+                    }
+                }
+                section.panel.maintenance data-testid="maintenance" aria-labelledby="maintenance-title" {
+                    h2 #maintenance-title { (tr("maintenance.title")) }
+                    @match incidents {
+                        None => p.muted { (tr("common.loading")) },
+                        Some(d) if d.maintenance.is_empty() => p.none data-testid="no-maintenance" { (tr("maintenance.none")) },
+                        Some(d) => ul.windows { @for m in &d.maintenance { (window(loc, summary, m)) } },
+                    }
+                }
+            }
+            section.systems aria-labelledby="systems-title" {
+                h2 #systems-title { (tr("system.section_title")) }
+                @for s in &summary.systems { (system(loc, s)) }
+            }
+            section.panel.past data-testid="past-incidents" aria-labelledby="past-title" {
+                h2 #past-title { (tr("incident.past_title")) }
+                @match incidents.map(|d| &d.past) {
+                    Some(past) if !past.is_empty() => details.past-list {
+                        summary { (tf(loc, "incident.past_summary", &[("n", past.len().to_string())])) }
+                        @for i in past { (incident(loc, summary, i, false)) }
+                    },
+                    _ => p.none { (tr("incident.none_past")) },
+                }
+            }
+        }
+        (footer(loc, summary.source))
+    }
+}
+
+fn icon(path: &str) -> Markup {
+    html! {
+        svg.icon viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false" {
+            path fill-rule="evenodd" fill="currentColor" d=(path) {}
+        }
+    }
+}
+
+fn badge(loc: Locale, status: Status, testid: &str) -> Markup {
+    html! {
+        span class={ "badge status-" (status.as_str()) } data-testid=(testid) data-status=(status.as_str()) {
+            (icon(status_icon_path(status)))
+            span { (labels::status(loc, status)) }
+        }
+    }
+}
+
+fn time(at: DateTime<Utc>) -> Markup {
+    let stamp = iso(at);
+    html! { time datetime=(stamp) title=(stamp) { (kst_minute(at)) } }
+}
+
+fn header(loc: Locale, summary: &StatusSummary, now: DateTime<Utc>) -> Markup {
+    let tr = |key: &str| t(loc, key);
+    let stamp = iso(summary.updated_at);
+    let age_s = (now - summary.updated_at).num_seconds();
+    html! {
+        header.site-header {
+            div.brand-row {
+                h1.brand {
+                    span.brand-mark { "KAIRR" }
+                    span.brand-name { (tr("header.product_name")) }
+                }
+                div.header-tools {
+                    @if summary.source == DataSource::Demo {
+                        span.demo-badge data-testid="demo-badge" title=(tr("header.demo_explained")) { (tr("header.demo_badge")) }
+                    }
+                    button.lang-toggle type="button" data-testid="lang-toggle" aria-label=(tr("header.lang_toggle_label")) {
+                        svg.icon viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false" {
+                            path fill="currentColor" fill-rule="evenodd" d=(GLOBE_ICON_PATH) {}
+                        }
+                        span lang=(loc.other().tag()) { (tr("header.lang_toggle")) }
+                    }
+                }
+            }
+            nav.site-nav aria-label=(tr("nav.label")) {
+                ul {
+                    li { a href="/" rel="external" aria-current="page" { (tr("nav.status")) } }
+                    li { a href="/advisor" rel="external" data-testid="nav-advisor" { (tr("nav.advisor")) } }
+                    li { a href="/allocations" rel="external" data-testid="nav-allocations" { (tr("nav.allocations")) } }
+                    li { a href="/login" rel="external" data-testid="nav-sign-in" { (tr("nav.sign_in")) } }
+                }
+            }
+            div class={ "banner status-" (summary.status.as_str()) } data-testid="overall-status" data-status=(summary.status.as_str()) {
+                (icon(status_icon_path(summary.status)))
+                p.banner-title { (labels::overall(loc, summary.status)) }
+                p.updated-ago data-testid="updated-ago" data-updated-at=(stamp) {
+                    time datetime=(stamp) title=(stamp) { (ago(loc, age_s)) }
+                }
+            }
+            @if summary.stale {
+                div.stale-warning role="alert" data-testid="stale-warning" {
+                    (icon(status_icon_path(Status::Degraded)))
+                    span { (tf(loc, "live.stale", &[("time", kst_minute(summary.updated_at))])) }
+                }
+            }
+        }
+    }
+}
+
+fn gpu_panel(loc: Locale) -> Markup {
+    let tr = |key: &str| t(loc, key);
+    html! {
+        section.gpu-panel aria-labelledby="gpu-panel-title" {
+            h2 #gpu-panel-title { (tr("gpu.title")) }
+            div.gpu-field {
+                label for="gpu-input" { (tr("gpu.label")) }
+                div.gpu-input-row {
+                    input #gpu-input data-testid="gpu-input" type="text" inputmode="numeric" autocomplete="off"
+                        spellcheck="false" value=(DEFAULT_GPUS) aria-invalid="false" aria-describedby="gpu-input-hint";
+                    span.gpu-unit aria-hidden="true" { "GPU" }
+                }
+                p #gpu-input-hint .hint { (tr("gpu.hint")) }
+            }
+        }
+    }
+}
+
+fn system_name(summary: &StatusSummary, id: &str, loc: Locale) -> String {
+    summary
+        .systems
+        .iter()
+        .find(|x| x.id == id)
+        .map_or_else(|| id.to_owned(), |s| loc.pick(&s.name_ko, &s.name_en).to_owned())
+}
+
+fn incident(loc: Locale, summary: &StatusSummary, i: &Incident, active: bool) -> Markup {
+    html! {
+        article class={ "incident impact-" (i.impact.as_str()) } data-testid=(if active { "incident" } else { "past-incident" })
+            data-incident-id=(i.id) data-state=(i.state.as_str()) {
+            h3 { (loc.pick(&i.title_ko, &i.title_en)) }
+            p.incident-meta {
+                (badge(loc, i.impact, "incident-impact"))
+                span { (system_name(summary, &i.system_id, loc)) }
+                span { (t(loc, "incident.started")) " " (time(i.started_at)) }
+                @if let Some(r) = i.resolved_at { span { (t(loc, "incident.resolved")) " " (time(r)) } }
+            }
+            ol.updates {
+                @for u in i.updates.iter().rev() {
+                    li.update data-testid="incident-update" data-state=(u.state.as_str()) {
+                        p.update-head { strong { (labels::incident_state(loc, u.state)) } " · " (time(u.at)) }
+                        p { (loc.pick(&u.body_ko, &u.body_en)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn window(loc: Locale, summary: &StatusSummary, m: &Maintenance) -> Markup {
+    let state = match m.state {
+        MaintenanceState::InProgress => "in_progress",
+        MaintenanceState::Scheduled => "scheduled",
+        MaintenanceState::Completed => "completed",
+    };
+    html! {
+        li class={ "window window-" (state) } data-testid="maintenance-window" data-state=(state) data-maintenance-id=(m.id) {
+            p.window-head {
+                span class={ "pill pill-" (state) } { (labels::maintenance_state(loc, m.state)) }
+                strong { (loc.pick(&m.title_ko, &m.title_en)) }
+            }
+            p.window-meta {
+                span { (system_name(summary, &m.system_id, loc)) }
+                span { (time(m.starts_at)) " – " (time(m.ends_at)) }
+                span { (tf(loc, "maintenance.nodes", &[("n", thousands(u64::from(m.nodes_affected)))])) }
+            }
+        }
+    }
+}
+
+fn system(loc: Locale, s: &SystemStatus) -> Markup {
+    let tr = |key: &str| t(loc, key);
+    let title_id = format!("system-{}-name", s.id);
+    let args = [
+        ("kind", labels::kind(loc, s.kind)),
+        ("operator", s.operator.clone()),
+        ("source", labels::source(loc, s.source)),
+    ];
+    html! {
+        section.system data-testid="system" data-system-id=(s.id) aria-labelledby=(title_id) {
+            div.system-head {
+                div {
+                    h3 id=(title_id) { (loc.pick(&s.name_ko, &s.name_en)) }
+                    p.system-meta { span.sr-only { (tr("system.meta_label")) } (tf(loc, "system.meta", &args)) }
+                }
+                (badge(loc, s.status, "system-status"))
+            }
+            @if let Some(reason) = &s.stale_reason {
+                p.stale-warning role="status" data-testid="system-stale" {
+                    (icon(status_icon_path(Status::Degraded)))
+                    span {
+                        (tf(loc, "system.stale", &[("time", s.last_good_at.map_or_else(|| "—".to_owned(), kst_minute))]))
+                        " " small { (reason) }
+                    }
+                }
+            }
+            div.pool-grid { @for p in &s.pools { (pool(loc, p, s.pue)) } }
+            div.system-history {
+                (uptime_placeholder(loc, &s.id))
+                (load_placeholder(loc, &s.id))
+            }
+        }
+    }
+}
+
+fn pool(loc: Locale, p: &PoolStatus, pue: f64) -> Markup {
+    let tr = |key: &str| t(loc, key);
+    let n = |v: u32| thousands(u64::from(v));
+    let title_id = format!("pool-{}-name", p.id);
+    let nodes = [
+        ("up", n(p.nodes.up)),
+        ("down", n(p.nodes.down)),
+        ("drained", n(p.nodes.drained)),
+        ("total", n(p.nodes.total)),
+    ];
+    let jobs = [("running", n(p.running_jobs)), ("pending", n(p.pending_jobs))];
+    let answer = start_now(p, DEFAULT_GPUS);
+    let kind = labels::answer_kind(&answer);
+    let rounded = labels::answer_gpus(&answer).filter(|g| *g != DEFAULT_GPUS);
+    html! {
+        article.pool-card data-testid="pool-card" data-pool-id=(p.id) aria-labelledby=(title_id) {
+            div.pool-head {
+                h4 id=(title_id) { (loc.pick(&p.name_ko, &p.name_en)) }
+                (badge(loc, p.status, "pool-status"))
+            }
+            ul.free-gpus data-testid="free-gpus" {
+                @for g in &p.gpus {
+                    li { (tf(loc, "pool.free_gpus", &[("model", g.model.clone()), ("free", n(g.free)), ("total", n(g.total))])) }
+                }
+            }
+            div.util-bar aria-hidden="true" { span style={ "width:" (percent(p.utilisation.clamp(0.0, 1.0), 1)) } {} }
+            dl.metrics {
+                div.metric data-testid="utilisation" { dt { (tr("pool.utilisation")) } dd { (percent(p.utilisation, 0)) } }
+                div.metric data-testid="jobs" { dt { (tr("pool.jobs")) } dd { (tf(loc, "pool.jobs_value", &jobs)) } }
+                div.metric data-testid="median-wait" {
+                    dt { (tr("pool.median_wait")) }
+                    dd { (p.median_wait_seconds.map_or_else(|| "—".to_owned(), |s| duration(loc, s))) }
+                }
+                div.metric data-testid="nodes" { dt { (tr("pool.nodes")) } dd { (tf(loc, "pool.nodes_value", &nodes)) } }
+                div.metric data-testid="power" {
+                    dt { (tr("pool.power")) }
+                    dd { (tf(loc, "pool.power_value", &[("kw", kilowatts(p.power_kw)), ("pue", fixed(pue, 2))])) }
+                }
+                @if let Some(h) = p.walltime_limit_hours {
+                    div.metric data-testid="walltime" { dt { (tr("pool.walltime")) } dd { (duration(loc, u64::from(h) * 3600)) } }
+                }
+            }
+            div class={ "start-answer answer-" (kind) } data-testid="start-answer" data-answer=(kind) {
+                p.start-answer-label { (tf(loc, "start.question", &[("n", thousands(u64::from(DEFAULT_GPUS)))])) }
+                p.start-answer-text { (labels::answer_text(loc, &answer)) }
+                @if let Some(g) = rounded {
+                    p.start-answer-note { (tf(loc, "start.rounded", &[("gpus", thousands(u64::from(g)))])) }
+                }
+            }
+        }
+    }
+}
+
+/// The uptime panel as the app draws it before its history arrives.
+fn uptime_placeholder(loc: Locale, system_id: &str) -> Markup {
+    let tr = |key: &str| t(loc, key);
+    let detail_id = format!("uptime-{system_id}-detail");
+    html! {
+        div.uptime {
+            div.uptime-head {
+                h4 { (tr("uptime.title")) }
+                p.uptime-percent data-testid="uptime-percent" { (tr("uptime.overall_none")) }
+            }
+            div.uptime-bars data-testid="uptime-bars" role="group" aria-label=(tr("uptime.group_label")) aria-describedby=(detail_id) {}
+            div.uptime-axis aria-hidden="true" { span { (tr("uptime.axis_past")) } span { (tr("uptime.axis_today")) } }
+            p.uptime-detail id=(detail_id) data-testid="uptime-detail" aria-live="polite" { (tr("uptime.hint")) }
+            details.alt-table { summary { (tr("uptime.table_summary")) } }
+        }
+    }
+}
+
+/// The load chart's frame at its final size, empty until the app draws it.
+fn load_placeholder(loc: Locale, system_id: &str) -> Markup {
+    let tr = |key: &str| t(loc, key);
+    let title_id = format!("chart-{system_id}-title");
+    html! {
+        div.load {
+            div.load-head {
+                h4 id=(title_id) { (tr("chart.title")) }
+                div.range-toggle role="group" aria-labelledby=(title_id) {
+                    button.toggle type="button" data-testid="range-day" data-range="day" aria-pressed="true" { (tr("chart.range_24h")) }
+                    button.toggle type="button" data-testid="range-week" data-range="week" aria-pressed="false" { (tr("chart.range_7d")) }
+                }
+            }
+            div.chart-box aria-busy="true" {
+                canvas data-testid="load-chart" role="img" aria-label=(tr("chart.loading")) {}
+            }
+            ul.legend {
+                li.legend-utilisation { (tr("chart.legend_utilisation")) }
+                li.legend-pending { (tr("chart.legend_pending")) }
+            }
+            details.alt-table { summary { (tr("chart.table_summary")) } }
+        }
+    }
+}
+
+fn footer(loc: Locale, source: DataSource) -> Markup {
+    let tr = |key: &str| t(loc, key);
+    let source_text = match source {
+        DataSource::Demo => tr("footer.source_demo"),
+        DataSource::Slurm => tr("footer.source_slurm"),
+        DataSource::Prometheus => tr("footer.source_prometheus"),
+    };
+    html! {
+        footer.site-footer {
+            p { (source_text) }
+            p { (tr("footer.times_kst")) }
+            ul.footer-links {
+                li { a href="/api/v1/status" rel="external" { (tr("footer.api_link")) } }
+                li { a href="/feed.atom" rel="external" { (tr("footer.feed_link")) } }
+                li { a href="/api/openapi.json" rel="external" { (tr("footer.openapi_link")) } }
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! The names of the API's enums (statuses, kinds, sources, incident and
+//! maintenance states) and the start-now answers in words, in a language.
+
+use crate::api::{DataSource, IncidentState, MaintenanceState, SystemKind};
+use crate::i18n::{t, tf, Locale};
+use crate::start_now::StartAnswer;
+use crate::status::Status;
+
+use super::format::{duration, thousands};
+
+/// Short status label for badges ("정상", "점검 중", …).
+pub fn status(loc: Locale, s: Status) -> String {
+    match s {
+        Status::Operational => t(loc, "status.operational"),
+        Status::Maintenance => t(loc, "status.maintenance"),
+        Status::Degraded => t(loc, "status.degraded"),
+        Status::PartialOutage => t(loc, "status.partial_outage"),
+        Status::MajorOutage => t(loc, "status.major_outage"),
+    }
+}
+
+/// The overall banner sentence ("모든 시스템 정상", …).
+pub fn overall(loc: Locale, s: Status) -> String {
+    match s {
+        Status::Operational => t(loc, "overall.operational"),
+        Status::Maintenance => t(loc, "overall.maintenance"),
+        Status::Degraded => t(loc, "overall.degraded"),
+        Status::PartialOutage => t(loc, "overall.partial_outage"),
+        Status::MajorOutage => t(loc, "overall.major_outage"),
+    }
+}
+
+/// "HPC" / "클라우드".
+pub fn kind(loc: Locale, k: SystemKind) -> String {
+    match k {
+        SystemKind::Hpc => t(loc, "system.kind_hpc"),
+        SystemKind::Cloud => t(loc, "system.kind_cloud"),
+    }
+}
+
+/// Where a system's figures come from: "데이터: 데모" / "Data: Slurm".
+pub fn source(loc: Locale, s: DataSource) -> String {
+    match s {
+        DataSource::Demo => t(loc, "system.source_demo"),
+        DataSource::Slurm => t(loc, "system.source_slurm"),
+        DataSource::Prometheus => t(loc, "system.source_prometheus"),
+    }
+}
+
+/// "조사 중", "원인 파악", "모니터링", "해결".
+pub fn incident_state(loc: Locale, s: IncidentState) -> String {
+    match s {
+        IncidentState::Investigating => t(loc, "incident.state_investigating"),
+        IncidentState::Identified => t(loc, "incident.state_identified"),
+        IncidentState::Monitoring => t(loc, "incident.state_monitoring"),
+        IncidentState::Resolved => t(loc, "incident.state_resolved"),
+    }
+}
+
+/// "진행 중" / "예정" / "완료".
+pub fn maintenance_state(loc: Locale, s: MaintenanceState) -> String {
+    match s {
+        MaintenanceState::Scheduled => t(loc, "maintenance.state_scheduled"),
+        MaintenanceState::InProgress => t(loc, "maintenance.state_in_progress"),
+        MaintenanceState::Completed => t(loc, "maintenance.state_completed"),
+    }
+}
+
+/// The `data-answer` attribute value of a start-now answer.
+pub fn answer_kind(a: &StartAnswer) -> &'static str {
+    match a {
+        StartAnswer::Now { .. } => "now",
+        StartAnswer::IfShorterThan { .. } => "if_shorter_than",
+        StartAnswer::Waits { .. } => "waits",
+        StartAnswer::TooLarge { .. } => "too_large",
+        StartAnswer::Unavailable { .. } => "unavailable",
+    }
+}
+
+/// The answer in words ("지금 바로 시작 가능", …).
+pub fn answer_text(loc: Locale, a: &StartAnswer) -> String {
+    let n = |v: u32| thousands(u64::from(v));
+    match *a {
+        StartAnswer::Now { .. } => t(loc, "start.now"),
+        StartAnswer::IfShorterThan { seconds, .. } => {
+            let args = [("duration", duration(loc, seconds))];
+            tf(loc, "start.if_shorter_than", &args)
+        }
+        StartAnswer::Waits { free_gpus, pending_jobs, .. } => {
+            let args = [("free", n(free_gpus)), ("pending", n(pending_jobs))];
+            tf(loc, "start.waits", &args)
+        }
+        StartAnswer::TooLarge { max_gpus, .. } => {
+            let args = [("max", n(max_gpus))];
+            tf(loc, "start.too_large", &args)
+        }
+        StartAnswer::Unavailable { status: s } => {
+            let args = [("status", status(loc, s))];
+            tf(loc, "start.unavailable", &args)
+        }
+    }
+}
+
+/// GPUs the answer is about (the request rounded up to whole nodes).
+pub fn answer_gpus(a: &StartAnswer) -> Option<u32> {
+    match *a {
+        StartAnswer::Now { gpus }
+        | StartAnswer::IfShorterThan { gpus, .. }
+        | StartAnswer::Waits { gpus, .. }
+        | StartAnswer::TooLarge { gpus, .. } => Some(gpus),
+        StartAnswer::Unavailable { .. } => None,
+    }
+}
