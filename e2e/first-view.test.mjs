@@ -13,8 +13,24 @@ import { SHOTS_DIR, checkPage, eventually, launchBrowser, startWatchdog } from '
 const TEST_TIMEOUT_MS = 120_000;
 /** CLS a page may reach while it loads (Google's "good" threshold). */
 const CLS_BUDGET = 0.1;
-/** Elements whose boxes the first view and the app must share. */
-const STEADY = ['overall-status', 'incidents', 'maintenance', 'system', 'pool-card', 'start-answer', 'uptime-bars', 'load-chart', 'past-incidents'];
+/** Per page with a first view: elements whose boxes it and the app must share, and when the app has loaded all it loads. */
+const PAGES = {
+  '/': {
+    steady: ['overall-status', 'incidents', 'maintenance', 'system', 'pool-card', 'start-answer', 'uptime-bars', 'load-chart', 'past-incidents'],
+    // Uptime bars and charts for every system.
+    loaded: async (page) => {
+      const days = await page.$$eval('[data-testid=uptime-bars]', (bars) => bars.map((b) => b.childElementCount));
+      assert.ok(days.length > 0 && days.every((n) => n === 90), `uptime bars still loading: ${days}`);
+    },
+  },
+  '/allocations': {
+    steady: ['public-round', 'round-title', 'demo-note', 'public-totals', 'pool-totals'],
+    loaded: async (page) => {
+      assert.ok(await page.locator('[data-testid=projects-table]').count() > 0, 'awarded projects still loading');
+      assert.ok(await page.locator('[data-testid=account], [data-testid=nav-sign-in]').count() > 0);
+    },
+  },
+};
 
 startWatchdog(10);
 
@@ -41,8 +57,8 @@ async function newContext(width, lang = 'ko') {
   return context;
 }
 
-/** Boxes of the STEADY elements, by test id and index, rounded to pixels. */
-function boxes(page) {
+/** Boxes of the `steady` elements, by test id and index, rounded to pixels. */
+function boxes(page, steady) {
   return page.evaluate((ids) => {
     const out = {};
     for (const id of ids) {
@@ -52,7 +68,7 @@ function boxes(page) {
       });
     }
     return out;
-  }, STEADY);
+  }, steady);
 }
 
 describe('the status page before its WebAssembly', { timeout: 8 * 60_000 }, () => {
@@ -78,6 +94,13 @@ describe('the status page before its WebAssembly', { timeout: 8 * 60_000 }, () =
         const heading = await page.locator('#systems-title').innerText();
         assert.equal(/[\uAC00-\uD7A3]/.test(heading), lang === 'ko', `the first view is in ${lang}: ${heading}`);
         await page.screenshot({ path: join(SHOTS_DIR, `first-view-nojs-${lang}-375.png`), fullPage: true });
+        // The transparency page: its round and what each pool awarded.
+        const pub = await (await fetch(`${server.baseUrl}/api/v1/allocations/public`)).json();
+        await page.goto(`${server.baseUrl}/allocations`, { waitUntil: 'load' });
+        assert.equal(await page.locator('[data-testid=round-title]').innerText(), lang === 'ko' ? pub.title_ko : pub.title_en);
+        assert.match(await page.locator('[data-testid=public-totals]').innerText(), new RegExp(String(pub.requests)));
+        assert.equal(await page.locator('[data-testid=pool-totals] li').count(), pub.pools.length);
+        assert.equal(await page.locator('[aria-current=page]').innerText(), lang === 'ko' ? '자원 배분 현황' : 'Allocations');
       } finally {
         await context.close();
       }
@@ -86,18 +109,21 @@ describe('the status page before its WebAssembly', { timeout: 8 * 60_000 }, () =
 
   test('the first view is accessible and fits a phone before the app starts', { timeout: 2 * TEST_TIMEOUT_MS }, async () => {
     const failures = [];
-    for (const width of [375, 1280]) {
-      const context = await newContext(width);
-      const page = await context.newPage();
-      // No wasm: what a visitor sees while it downloads.
-      await page.route(/_bg\.wasm$/, (route) => route.abort());
-      try {
-        await page.goto(`${server.baseUrl}/`, { waitUntil: 'load' });
-        assert.equal(await page.locator('#first-view').count(), 1);
-        await page.screenshot({ path: join(SHOTS_DIR, `first-view-ko-${width}.png`), fullPage: width === 375 });
-        await checkPage(page, `first view ${width}px`, width, failures);
-      } finally {
-        await context.close();
+    for (const path of Object.keys(PAGES)) {
+      for (const width of [375, 1280]) {
+        const context = await newContext(width);
+        const page = await context.newPage();
+        // No wasm: what a visitor sees while it downloads.
+        await page.route(/_bg\.wasm$/, (route) => route.abort());
+        try {
+          await page.goto(`${server.baseUrl}${path}`, { waitUntil: 'load' });
+          assert.equal(await page.locator('#first-view').count(), 1);
+          const name = path === '/' ? 'status' : path.slice(1);
+          await page.screenshot({ path: join(SHOTS_DIR, `first-view-${name}-ko-${width}.png`), fullPage: width === 375 });
+          await checkPage(page, `first view of ${path} ${width}px`, width, failures);
+        } finally {
+          await context.close();
+        }
       }
     }
     assert.deepEqual(failures, [], 'serious or critical axe violations, or horizontal scroll at 375 px, in the first view');
@@ -105,7 +131,7 @@ describe('the status page before its WebAssembly', { timeout: 8 * 60_000 }, () =
 
   test('the app takes the first view over without moving it, and the page stays within its layout-shift budget', { timeout: 4 * TEST_TIMEOUT_MS }, async () => {
     const figures = [];
-    for (const lang of ['ko', 'en']) {
+    for (const [path, { steady, loaded }] of Object.entries(PAGES)) for (const lang of ['ko', 'en']) {
       for (const width of [375, 1280]) {
         const context = await newContext(width, lang);
         await context.addInitScript(() => {
@@ -127,34 +153,32 @@ describe('the status page before its WebAssembly', { timeout: 8 * 60_000 }, () =
         const held = new Promise((r) => { release = r; });
         await page.route(/_bg\.wasm$/, async (route) => { await held; await route.continue(); });
         try {
-          await page.goto(`${server.baseUrl}/`, { waitUntil: 'domcontentloaded' });
-          await page.locator('#first-view [data-testid=pool-card]').first().waitFor();
-          const before = await boxes(page);
+          await page.goto(`${server.baseUrl}${path}`, { waitUntil: 'domcontentloaded' });
+          await page.locator(`#first-view [data-testid=${steady[0]}]`).first().waitFor();
+          const before = await boxes(page, steady);
           release();
-          await page.waitForFunction(() => !document.getElementById('first-view') && document.querySelector('[data-testid=system]'), null, { timeout: 60_000 });
-          // Everything the app loads later: uptime bars and charts for every system.
-          await eventually(async () => {
-            const days = await page.$$eval('[data-testid=uptime-bars]', (bars) => bars.map((b) => b.childElementCount));
-            assert.ok(days.length > 0 && days.every((n) => n === 90), `uptime bars still loading: ${days}`);
-          }, { timeoutMs: 30_000 });
+          await page.waitForFunction((id) => !document.getElementById('first-view') && document.querySelector(`[data-testid=${id}]`), steady[0], { timeout: 60_000 });
+          // Everything the app loads later.
+          await eventually(() => loaded(page), { timeoutMs: 30_000 });
           await page.waitForTimeout(500);
-          const afterBoxes = await boxes(page);
+          const afterBoxes = await boxes(page, steady);
           const moved = Object.entries(before)
             .filter(([k, b]) => !afterBoxes[k] || b.some((v, i) => Math.abs(v - afterBoxes[k][i]) > 2))
             .map(([k, b]) => `${k}: ${JSON.stringify(b)} → ${JSON.stringify(afterBoxes[k])}`);
-          assert.deepEqual(moved, [], `${lang} ${width}px: the app moved what the first view showed`);
+          assert.deepEqual(moved, [], `${path} ${lang} ${width}px: the app moved what the first view showed`);
           assert.deepEqual(Object.keys(afterBoxes).sort(), Object.keys(before).sort(), 'the same elements before and after');
           const { cls, shifts } = await page.evaluate(() => ({ cls: window.__cls, shifts: window.__shifts }));
-          figures.push(`${lang} ${width}px CLS ${cls.toFixed(3)}`);
-          assert.ok(cls <= CLS_BUDGET, `${lang} ${width}px: CLS ${cls.toFixed(3)} over ${CLS_BUDGET}: ${JSON.stringify(shifts)}`);
+          figures.push(`${path} ${lang} ${width}px ${cls.toFixed(3)}`);
+          assert.ok(cls <= CLS_BUDGET, `${path} ${lang} ${width}px: CLS ${cls.toFixed(3)} over ${CLS_BUDGET}: ${JSON.stringify(shifts)}`);
           assert.deepEqual(errors, []);
-          await page.screenshot({ path: join(SHOTS_DIR, `first-view-app-${lang}-${width}.png`), fullPage: width === 375 });
+          const name = path === '/' ? 'status' : path.slice(1);
+          await page.screenshot({ path: join(SHOTS_DIR, `first-view-app-${name}-${lang}-${width}.png`), fullPage: width === 375 });
         } finally {
           release();
           await context.close();
         }
       }
     }
-    console.log(`e2e: layout shift while / loads (budget ${CLS_BUDGET}): ${figures.join(', ')}`);
+    console.log(`e2e: cumulative layout shift while each page loads (budget ${CLS_BUDGET}): ${figures.join(', ')}`);
   });
 });

@@ -14,6 +14,7 @@ pub mod api;
 mod app;
 pub mod chart;
 pub mod components;
+pub mod first_view;
 pub mod format;
 pub mod i18n;
 pub mod labels;

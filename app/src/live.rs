@@ -10,9 +10,7 @@ use futures_util::StreamExt;
 use gloo_net::eventsource::futures::{EventSource, EventSourceSubscription};
 use gloo_net::eventsource::State;
 use gloo_timers::future::TimeoutFuture;
-use kairr_shared::api::{
-    IncidentsResponse, InitialStatus, StatusHistory, StatusSummary, FIRST_VIEW_ID, INITIAL_STATUS_ID,
-};
+use kairr_shared::api::{IncidentsResponse, StatusHistory, StatusSummary};
 use kairr_shared::history::HistoryRange;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -64,24 +62,6 @@ impl LiveStatus {
         };
         let silent_ms = self.received_ms.get().map_or(0.0, |r| now - r);
         stale || self.disconnected.get() || silent_ms > f64::from(after) * 1000.0
-    }
-}
-
-/// The data the server put into the page with its first view (see
-/// [`InitialStatus`]), taken out of the document: `None` when the page came
-/// without it (or it does not parse, which the console reports).
-pub fn take_initial_status() -> Option<InitialStatus> {
-    let element = document().get_element_by_id(INITIAL_STATUS_ID)?;
-    element.remove();
-    let text = element.text_content()?;
-    serde_json::from_str(&text).map_err(|e| leptos::logging::warn!("initial status unreadable: {e}")).ok()
-}
-
-/// Removes the server-rendered first view; called just before the app
-/// mounts, in the same task, so the browser never paints the page without one of them.
-pub fn remove_first_view() {
-    if let Some(view) = document().get_element_by_id(FIRST_VIEW_ID) {
-        view.remove();
     }
 }
 

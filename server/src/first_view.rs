@@ -1,19 +1,25 @@
 //! `GET /`: the built `index.html` with the current status already in it, as
-//! HTML ([`markup`]) and as the JSON the app starts from
+//! HTML ([`status`], [`allocations`]) and as the JSON the app starts from
 //! ([`kairr_shared::api::InitialStatus`]). Readable before (and without) the
 //! WebAssembly; rendered once per snapshot and language, so a crowd opening
 //! the page during an outage costs what `/api/v1/status` costs.
 
-mod markup;
+mod allocations;
+mod frame;
+mod status;
 
 use std::path::Path;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use kairr_shared::allocation::{InitialPublicRound, PublicRound};
 use kairr_shared::api::{InitialStatus, FIRST_VIEW_ID, INITIAL_STATUS_ID, LOCALE_COOKIE};
+use serde::Serialize;
+
+use crate::handlers::programme::RoundQuery;
 use kairr_shared::i18n::Locale;
 
 use crate::state::AppState;
@@ -60,11 +66,13 @@ struct Rendered {
     html: Bytes,
 }
 
-/// The template (read once at start-up) and the pages rendered from the
-/// newest snapshot, one per language.
+/// The templates (read once at start-up) and the status pages rendered from
+/// the newest snapshot, one per language.
 #[derive(Debug, Default)]
 pub struct FirstView {
     template: Option<Template>,
+    /// The programme app's page, for `/allocations`.
+    programme: Option<Template>,
     /// Held while a page renders, so concurrent requests after a new
     /// snapshot wait for one render (one read of the incidents) instead of
     /// each doing it.
@@ -75,17 +83,28 @@ impl FirstView {
     /// Reads `static_dir/index.html`; without it (or without `<body>`) the
     /// first view is off and `/` is served as a plain file.
     pub fn load(static_dir: &Path) -> FirstView {
-        let path = static_dir.join("index.html");
-        let template = std::fs::read_to_string(&path).ok().and_then(|html| Template::parse(&html));
-        if template.is_none() {
-            tracing::warn!(path = %path.display(), "no usable index.html: the status page is served without its first view");
+        let read = |path: std::path::PathBuf| {
+            let template = std::fs::read_to_string(&path).ok().and_then(|html| Template::parse(&html));
+            if template.is_none() {
+                tracing::warn!(path = %path.display(), "no usable page template: served without its first view");
+            }
+            template
+        };
+        FirstView {
+            template: read(static_dir.join("index.html")),
+            programme: read(static_dir.join("programme").join("index.html")),
+            pages: tokio::sync::Mutex::default(),
         }
-        FirstView { template, pages: tokio::sync::Mutex::default() }
     }
 
     /// True when `/` is rendered with the status in it.
     pub fn enabled(&self) -> bool {
         self.template.is_some()
+    }
+
+    /// True when `/allocations` is rendered with its round in it.
+    pub fn allocations_enabled(&self) -> bool {
+        self.programme.is_some()
     }
 }
 
@@ -105,28 +124,56 @@ fn locale_of(headers: &HeaderMap) -> Locale {
 
 /// JSON that cannot end the `<script>` element it sits in: every `<` (which
 /// JSON only has inside strings) written as `\u003c`.
-fn script_safe_json(data: &InitialStatus) -> Result<String, serde_json::Error> {
+fn script_safe_json(data: &impl Serialize) -> Result<String, serde_json::Error> {
     Ok(serde_json::to_string(data)?.replace('<', "\\u003c"))
 }
 
-/// `GET /` (and `/index.html`): the status page with its first view.
+/// An HTML page that depends on the language cookie, revalidated on every visit.
+fn html_response(html: Bytes) -> Response {
+    let mut res = html.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // The language comes from a cookie; the encoding is chosen by the compression layer.
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding, cookie"));
+    res
+}
+
+/// `GET /`: the status page with its first view.
+#[utoipa::path(get, path = "/", tag = "pages",
+    responses((status = 200, description = "The status page, the live status already in its HTML (language from the `kairr_locale` cookie)", content_type = "text/html")))]
 pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let loc = locale_of(&headers);
     match page(&state, loc).await {
-        Ok(html) => {
-            let mut res = html.into_response();
-            let h = res.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-            // The language comes from a cookie; the encoding is chosen by the compression layer.
-            h.insert(header::VARY, HeaderValue::from_static("accept-encoding, cookie"));
-            res
-        }
+        Ok(html) => html_response(html),
         Err(e) => {
             tracing::error!(error = %e, "cannot render the status page");
             (StatusCode::INTERNAL_SERVER_ERROR, "the status page could not be rendered").into_response()
         }
     }
+}
+
+/// `GET /allocations`: the public page with its round's figures in it. A
+/// round that cannot be shown (unknown, bad id, database down) leaves the
+/// first view without it; the app then says why, as it does for the API.
+#[utoipa::path(get, path = "/allocations", tag = "pages", params(RoundQuery),
+    responses((status = 200, description = "The public allocations page, its round's figures already in its HTML", content_type = "text/html")))]
+pub async fn allocations(State(state): State<AppState>, Query(q): Query<RoundQuery>, headers: HeaderMap) -> Response {
+    let loc = locale_of(&headers);
+    let Some(template) = &state.first_view.programme else {
+        return (StatusCode::NOT_FOUND, "no front end").into_response();
+    };
+    let requested = q.round.clone();
+    let page = crate::handlers::programme::public_round(&state, q).await.ok();
+    let body = allocations::allocations_page(loc, page.as_deref()).into_string();
+    let json = match page {
+        Some(page) => {
+            let initial = InitialPublicRound { requested, page: PublicRound::clone(&page) };
+            script_safe_json(&initial).unwrap_or_else(|_| "null".into())
+        }
+        None => "null".into(),
+    };
+    html_response(Bytes::from(template.fill(loc, &body, &json)))
 }
 
 async fn page(state: &AppState, loc: Locale) -> anyhow::Result<Bytes> {
@@ -147,7 +194,7 @@ async fn page(state: &AppState, loc: Locale) -> anyhow::Result<Bytes> {
             None
         }
     };
-    let body = markup::status_page(loc, &summary, incidents.as_ref(), now).into_string();
+    let body = status::status_page(loc, &summary, incidents.as_ref(), now).into_string();
     let (updated_at, stale) = (summary.updated_at, summary.stale);
     let initial = InitialStatus { status: summary, incidents };
     let html = Bytes::from(template.fill(loc, &body, &script_safe_json(&initial)?));
@@ -174,16 +221,16 @@ mod tests {
         let now = summary.updated_at;
         let pools: usize = summary.systems.iter().map(|s| s.pools.len()).sum();
         for loc in [Locale::Ko, Locale::En] {
-            let html = markup::status_page(loc, &summary, None, now).into_string();
+            let html = status::status_page(loc, &summary, None, now).into_string();
             assert_eq!(html.matches("data-testid=\"system\"").count(), summary.systems.len());
             assert_eq!(html.matches("data-testid=\"pool-card\"").count(), pools);
             assert_eq!(html.matches("data-testid=\"start-answer\"").count(), pools);
             assert!(html.contains(&format!("data-status=\"{}\"", summary.status.as_str())));
             assert!(!html.contains("<b>KISTI"), "names are escaped");
         }
-        let ko = markup::status_page(Locale::Ko, &summary, None, now).into_string();
+        let ko = status::status_page(Locale::Ko, &summary, None, now).into_string();
         assert!(ko.contains("&lt;b&gt;KISTI&lt;/b&gt; &amp; co"));
-        let en = markup::status_page(Locale::En, &summary, None, now).into_string();
+        let en = status::status_page(Locale::En, &summary, None, now).into_string();
         assert!(en.contains(&summary.systems[0].name_en));
         assert!(en.contains(kairr_shared::i18n::t(Locale::En, "system.section_title").as_str()));
     }

@@ -41,6 +41,8 @@ use crate::handlers;
         handlers::auth::post_logout,
         handlers::health::healthz,
         handlers::health::metrics,
+        crate::first_view::index,
+        crate::first_view::allocations,
     ),
     components(schemas(
         kairr_shared::api::StatusSummary,

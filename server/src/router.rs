@@ -67,9 +67,14 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
     let programme_index = static_files::file(&static_dir.join("programme").join("index.html"));
     let mut front = Router::new();
     if state.first_view.enabled() {
-        front = front.route("/", get(crate::first_view::index)).route("/index.html", get(crate::first_view::index));
+        front = front.route("/", get(crate::first_view::index));
     }
-    for path in ["/allocations", "/login", "/committee", "/committee/{*rest}", "/requests/{*rest}", "/reviews"] {
+    if state.first_view.allocations_enabled() {
+        front = front.route("/allocations", get(crate::first_view::allocations));
+    } else {
+        front = front.route_service("/allocations", programme_index.clone());
+    }
+    for path in ["/login", "/committee", "/committee/{*rest}", "/requests/{*rest}", "/reviews"] {
         front = front.route_service(path, programme_index.clone());
     }
     let front = front

@@ -169,3 +169,27 @@ async fn the_status_page_arrives_with_the_live_status_in_the_chosen_language() {
     let plain = app.client.get(format!("{}/no/such/page", app.base)).send().await.unwrap().text().await.unwrap();
     assert_eq!(plain, support::INDEX_HTML);
 }
+
+#[tokio::test]
+async fn the_allocations_page_arrives_with_its_round_in_it() {
+    let app = spawn().await;
+    let public: serde_json::Value =
+        app.client.get(format!("{}/api/v1/allocations/public", app.base)).send().await.unwrap().json().await.unwrap();
+    let res = app.client.get(format!("{}/allocations", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["vary"], "accept-encoding, cookie");
+    let html = res.text().await.unwrap();
+    let title = public["title_ko"].as_str().unwrap();
+    assert!(html.contains(&format!("data-testid=\"round-title\">{title}</h3>")), "the round's title as HTML");
+    let start = html.find("id=\"kairr-initial\">").unwrap() + "id=\"kairr-initial\">".len();
+    let json = &html[start..start + html[start..].find("</script>").unwrap()];
+    let initial: kairr_shared::allocation::InitialPublicRound = serde_json::from_str(json).unwrap();
+    assert_eq!(initial.requested, None);
+    assert_eq!(serde_json::to_value(&initial.page).unwrap(), public, "the same page the API serves");
+    // An unknown round: the page still comes, without a round (the app says why).
+    let res = app.client.get(format!("{}/allocations?round=no-such-round", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(!html.contains("data-testid=\"round-title\""));
+    assert!(html.contains("id=\"kairr-initial\">null</script>"));
+}

@@ -57,7 +57,7 @@ pub use proposal::{
     propose, Adjustment, AdjustmentError, Candidate, Direction, Exclusion, FairnessChange, FigureMove, MovedFigure,
     PoolTotals, Proposal, ProposalConfig, ProposalLine,
 };
-pub use public::{AwardedProject, PublicGroup, PublicPoolTotal, PublicRound, PublishedRound};
+pub use public::{AwardedProject, InitialPublicRound, PublicGroup, PublicPoolTotal, PublicRound, PublishedRound};
 pub use queue::{capacity_left, request_page, RequestFilter, RequestPage, RequestQuery, RequestRow, RequestSort};
 pub use request::{Request, RequestInput, Submission};
 pub use review::{mean_score, same_organisation, CoiRecord, Review, ReviewError, ReviewInput, Reviewer, Rubric, Score};

@@ -119,7 +119,16 @@ pub fn t(locale: Locale, key: &str) -> String {
 
 /// Like [`t`], replacing each `{name}` with its value.
 pub fn tf(locale: Locale, key: &str, args: &[(&str, String)]) -> String {
-    let mut s = t(locale, key);
+    fill(t(locale, key), args)
+}
+
+/// The allocation programme's text for `key` (the shared text when its pair
+/// does not define it), each `{name}` replaced with its value.
+pub fn tf_programme(locale: Locale, key: &str, args: &[(&str, String)]) -> String {
+    fill(t_programme(locale, key).unwrap_or_else(|| t(locale, key)), args)
+}
+
+fn fill(mut s: String, args: &[(&str, String)]) -> String {
     for (name, value) in args {
         s = s.replace(&format!("{{{name}}}"), value);
     }

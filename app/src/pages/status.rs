@@ -1,7 +1,7 @@
 //! The status page (`/`): wires the live summary, incidents, history refresh
 //! and the GPU input to the components, in reading order.
 
-use kairr_shared::api::StatusSummary;
+use kairr_shared::api::{InitialStatus, StatusSummary};
 use kairr_shared::start_now::{parse_gpu_count, DEFAULT_GPUS};
 use leptos::prelude::*;
 
@@ -14,12 +14,12 @@ use crate::components::maintenance::MaintenanceList;
 use crate::components::status_banner::StatusBanner;
 use crate::components::system_section::SystemSection;
 use crate::i18n::tr;
-use crate::live::{take_initial_status, use_clock, use_incidents, use_live_status, use_refresh_tick, REFRESH_SECONDS};
+use crate::live::{use_clock, use_incidents, use_live_status, use_refresh_tick, REFRESH_SECONDS};
 
 /// The public status page.
 #[component]
 pub fn StatusPage() -> impl IntoView {
-    let initial = take_initial_status();
+    let initial = crate::first_view::take_initial::<InitialStatus>();
     let (initial_summary, initial_incidents) = initial.map_or((None, None), |i| (Some(i.status), i.incidents));
     let live = use_live_status(initial_summary);
     let now = use_clock();

@@ -2,7 +2,9 @@
 //! signals`): they call [`crate::programme::api`] and hold no rendering.
 
 use futures_util::future::join;
-use kairr_shared::allocation::{OpenRound, Proposal, PublicRound, RequestDetail, ReviewAssignments, RoundOverview};
+use kairr_shared::allocation::{
+    InitialPublicRound, OpenRound, Proposal, PublicRound, RequestDetail, ReviewAssignments, RoundOverview,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -53,11 +55,20 @@ impl<T: Send + Sync + 'static> Loaded<T> {
 }
 
 /// The public page of `round` (the newest round with an award when `None`),
-/// fetched again whenever `round` changes.
+/// fetched again whenever `round` changes; the page the server embedded
+/// (see [`crate::first_view`]) stands in for the first fetch when it is of that round.
 pub fn use_public_round(round: Signal<Option<String>>) -> Loaded<PublicRound> {
     let loaded = Loaded::new();
-    Effect::new(move |_| {
+    let mut initial = crate::first_view::take_initial::<InitialPublicRound>();
+    if let Some(i) = initial.take_if(|i| round.with_untracked(|r| *r == i.requested)) {
+        loaded.data.set(Some(i.page));
+    }
+    let skip_first = loaded.data.with_untracked(Option::is_some);
+    Effect::new(move |ran: Option<()>| {
         let round = round.get();
+        if ran.is_none() && skip_first {
+            return;
+        }
         spawn_local(async move { loaded.store(api::fetch_public(round.as_deref()).await) });
     });
     loaded

@@ -83,19 +83,25 @@ pub async fn get_public(
     State(state): State<AppState>,
     Query(q): Query<RoundQuery>,
 ) -> Result<Json<PublicRound>, AppError> {
+    Ok(Json(PublicRound::clone(&*public_round(&state, q).await?)))
+}
+
+/// The public page of the round `q` names, built at most once per
+/// [`PUBLIC_CACHE_TTL`] per round (the API and the page's first view share it).
+pub async fn public_round(state: &AppState, q: RoundQuery) -> Result<Arc<PublicRound>, AppError> {
     let key = q.round.clone();
     if let Some(page) =
         state.public_cache.lock().ok().and_then(|c| {
             c.get(&key).filter(|(at, _)| at.elapsed() < PUBLIC_CACHE_TTL).map(|(_, page)| Arc::clone(page))
         })
     {
-        return Ok(Json(PublicRound::clone(&page)));
+        return Ok(page);
     }
-    let page = Arc::new(build_public(&state, q).await?);
+    let page = Arc::new(build_public(state, q).await?);
     if let Ok(mut cache) = state.public_cache.lock() {
         cache.insert(key, (Instant::now(), Arc::clone(&page)));
     }
-    Ok(Json(PublicRound::clone(&page)))
+    Ok(page)
 }
 
 /// How long a built public page is served before it is built again.

@@ -59,6 +59,8 @@ pub async fn spawn_in(dir: tempfile::TempDir, settings: Settings) -> TestApp {
     let static_dir = settings.static_dir.clone();
     std::fs::create_dir_all(&static_dir).unwrap();
     std::fs::write(static_dir.join("index.html"), INDEX_HTML).unwrap();
+    std::fs::create_dir_all(static_dir.join("programme")).unwrap();
+    std::fs::write(static_dir.join("programme").join("index.html"), INDEX_HTML).unwrap();
     std::fs::write(static_dir.join("kairr-app-9f86d081884c7d65_bg.wasm"), vec![b'a'; 4096]).unwrap();
     // The build's precompressed sibling (the server sends it as it is).
     std::fs::write(static_dir.join("kairr-app-9f86d081884c7d65_bg.wasm.br"), b"precompressed brotli").unwrap();

@@ -118,6 +118,16 @@ pub struct PublicRound {
     pub published: Vec<PublishedRound>,
 }
 
+/// The data `/allocations` starts from, embedded by the server in its first
+/// HTML beside the same figures as HTML (see `kairr_shared::api::InitialStatus`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InitialPublicRound {
+    /// The `?round=` the page was asked for (`None`: the newest published).
+    pub requested: Option<String>,
+    /// What `GET /api/v1/allocations/public` answers for it.
+    pub page: PublicRound,
+}
+
 /// A round the public page can show: it has at least one award.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

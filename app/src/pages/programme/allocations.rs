@@ -2,6 +2,7 @@
 //! totals per pool, requests and awards by sector and by region with
 //! acceptance rates, and the awarded projects. Labelled demo.
 
+use kairr_shared::api::DataSource;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -60,7 +61,9 @@ pub fn AllocationsPage() -> impl IntoView {
                 </Show>
                 <section class="panel" aria-labelledby="round-title" data-testid="public-round">
                     <h3 id="round-title" data-testid="round-title">{get(|r| pick(&r.title_ko, &r.title_en))}</h3>
-                    <p class="demo-note" data-testid="demo-note">{move || tr("programme.public.demo_note")}</p>
+                    <Show when=move || round.data.with(|r| r.as_ref().is_some_and(|r| r.source == Some(DataSource::Demo)))>
+                        <p class="demo-note" data-testid="demo-note">{move || tr("programme.public.demo_note")}</p>
+                    </Show>
                     <p>{get(|r| trf("programme.public.round_dates", &[("opens", date(r.opens)), ("closes", date(r.closes))]))}</p>
                     <p data-testid="public-totals">{get(|r| trf("programme.public.totals", &[
                         ("requests", thousands(u64::from(r.requests))),

@@ -1,4 +1,4 @@
-//! The status page as HTML, from the same snapshot and incidents the API
+//! The status page (`/`) as HTML, from the same snapshot and incidents the API
 //! serves and with the same words ([`kairr_shared::display`]). Element for
 //! element it is what the browser app renders first (same classes, ids and
 //! `data-testid`s), so the app can replace it without moving anything; the
@@ -7,15 +7,17 @@
 //! the boxes of both.
 
 use chrono::{DateTime, Utc};
-use kairr_shared::api::{DataSource, Incident, IncidentsResponse, Maintenance, MaintenanceState, PoolStatus};
+use kairr_shared::api::{Incident, IncidentsResponse, Maintenance, MaintenanceState, PoolStatus};
 use kairr_shared::api::{StatusSummary, SystemStatus};
 use kairr_shared::display::format::{ago, duration, fixed, iso, kilowatts, kst_minute, percent, thousands};
-use kairr_shared::display::icons::{status_icon_path, GLOBE_ICON_PATH};
+use kairr_shared::display::icons::status_icon_path;
 use kairr_shared::display::labels;
 use kairr_shared::i18n::{t, tf, Locale};
 use kairr_shared::start_now::{start_now, DEFAULT_GPUS};
 use kairr_shared::status::Status;
 use maud::{html, Markup};
+
+use super::frame::{self, NavPage};
 
 /// Everything `<body>` shows before the app starts: skip link, header with
 /// the overall banner, the GPU input, incidents and maintenance, every
@@ -29,8 +31,8 @@ pub fn status_page(
 ) -> Markup {
     let tr = |key: &str| t(loc, key);
     html! {
-        a.skip-link href="#main" { (tr("header.skip_to_main")) }
-        (header(loc, summary, now))
+        (frame::skip_link(loc))
+        (frame::header(loc, NavPage::Status, Some(summary.source), banner(loc, summary, now)))
         main #main tabindex="-1" {
             (gpu_panel(loc))
             div.notices {
@@ -66,77 +68,7 @@ pub fn status_page(
                 }
             }
         }
-        (footer(loc, summary.source))
-    }
-}
-
-fn icon(path: &str) -> Markup {
-    html! {
-        svg.icon viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false" {
-            path fill-rule="evenodd" fill="currentColor" d=(path) {}
-        }
-    }
-}
-
-fn badge(loc: Locale, status: Status, testid: &str) -> Markup {
-    html! {
-        span class={ "badge status-" (status.as_str()) } data-testid=(testid) data-status=(status.as_str()) {
-            (icon(status_icon_path(status)))
-            span { (labels::status(loc, status)) }
-        }
-    }
-}
-
-fn time(at: DateTime<Utc>) -> Markup {
-    let stamp = iso(at);
-    html! { time datetime=(stamp) title=(stamp) { (kst_minute(at)) } }
-}
-
-fn header(loc: Locale, summary: &StatusSummary, now: DateTime<Utc>) -> Markup {
-    let tr = |key: &str| t(loc, key);
-    let stamp = iso(summary.updated_at);
-    let age_s = (now - summary.updated_at).num_seconds();
-    html! {
-        header.site-header {
-            div.brand-row {
-                h1.brand {
-                    span.brand-mark { "KAIRR" }
-                    span.brand-name { (tr("header.product_name")) }
-                }
-                div.header-tools {
-                    @if summary.source == DataSource::Demo {
-                        span.demo-badge data-testid="demo-badge" title=(tr("header.demo_explained")) { (tr("header.demo_badge")) }
-                    }
-                    button.lang-toggle type="button" data-testid="lang-toggle" aria-label=(tr("header.lang_toggle_label")) {
-                        svg.icon viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false" {
-                            path fill="currentColor" fill-rule="evenodd" d=(GLOBE_ICON_PATH) {}
-                        }
-                        span lang=(loc.other().tag()) { (tr("header.lang_toggle")) }
-                    }
-                }
-            }
-            nav.site-nav aria-label=(tr("nav.label")) {
-                ul {
-                    li { a href="/" rel="external" aria-current="page" { (tr("nav.status")) } }
-                    li { a href="/advisor" rel="external" data-testid="nav-advisor" { (tr("nav.advisor")) } }
-                    li { a href="/allocations" rel="external" data-testid="nav-allocations" { (tr("nav.allocations")) } }
-                    li { a href="/login" rel="external" data-testid="nav-sign-in" { (tr("nav.sign_in")) } }
-                }
-            }
-            div class={ "banner status-" (summary.status.as_str()) } data-testid="overall-status" data-status=(summary.status.as_str()) {
-                (icon(status_icon_path(summary.status)))
-                p.banner-title { (labels::overall(loc, summary.status)) }
-                p.updated-ago data-testid="updated-ago" data-updated-at=(stamp) {
-                    time datetime=(stamp) title=(stamp) { (ago(loc, age_s)) }
-                }
-            }
-            @if summary.stale {
-                div.stale-warning role="alert" data-testid="stale-warning" {
-                    (icon(status_icon_path(Status::Degraded)))
-                    span { (tf(loc, "live.stale", &[("time", kst_minute(summary.updated_at))])) }
-                }
-            }
-        }
+        (frame::footer(loc, Some(summary.source)))
     }
 }
 
@@ -172,15 +104,15 @@ fn incident(loc: Locale, summary: &StatusSummary, i: &Incident, active: bool) ->
             data-incident-id=(i.id) data-state=(i.state.as_str()) {
             h3 { (loc.pick(&i.title_ko, &i.title_en)) }
             p.incident-meta {
-                (badge(loc, i.impact, "incident-impact"))
+                (frame::badge(loc, i.impact, "incident-impact"))
                 span { (system_name(summary, &i.system_id, loc)) }
-                span { (t(loc, "incident.started")) " " (time(i.started_at)) }
-                @if let Some(r) = i.resolved_at { span { (t(loc, "incident.resolved")) " " (time(r)) } }
+                span { (t(loc, "incident.started")) " " (frame::time(i.started_at)) }
+                @if let Some(r) = i.resolved_at { span { (t(loc, "incident.resolved")) " " (frame::time(r)) } }
             }
             ol.updates {
                 @for u in i.updates.iter().rev() {
                     li.update data-testid="incident-update" data-state=(u.state.as_str()) {
-                        p.update-head { strong { (labels::incident_state(loc, u.state)) } " · " (time(u.at)) }
+                        p.update-head { strong { (labels::incident_state(loc, u.state)) } " · " (frame::time(u.at)) }
                         p { (loc.pick(&u.body_ko, &u.body_en)) }
                     }
                 }
@@ -203,7 +135,7 @@ fn window(loc: Locale, summary: &StatusSummary, m: &Maintenance) -> Markup {
             }
             p.window-meta {
                 span { (system_name(summary, &m.system_id, loc)) }
-                span { (time(m.starts_at)) " – " (time(m.ends_at)) }
+                span { (frame::time(m.starts_at)) " – " (frame::time(m.ends_at)) }
                 span { (tf(loc, "maintenance.nodes", &[("n", thousands(u64::from(m.nodes_affected)))])) }
             }
         }
@@ -225,11 +157,11 @@ fn system(loc: Locale, s: &SystemStatus) -> Markup {
                     h3 id=(title_id) { (loc.pick(&s.name_ko, &s.name_en)) }
                     p.system-meta { span.sr-only { (tr("system.meta_label")) } (tf(loc, "system.meta", &args)) }
                 }
-                (badge(loc, s.status, "system-status"))
+                (frame::badge(loc, s.status, "system-status"))
             }
             @if let Some(reason) = &s.stale_reason {
                 p.stale-warning role="status" data-testid="system-stale" {
-                    (icon(status_icon_path(Status::Degraded)))
+                    (frame::icon(status_icon_path(Status::Degraded)))
                     span {
                         (tf(loc, "system.stale", &[("time", s.last_good_at.map_or_else(|| "—".to_owned(), kst_minute))]))
                         " " small { (reason) }
@@ -263,7 +195,7 @@ fn pool(loc: Locale, p: &PoolStatus, pue: f64) -> Markup {
         article.pool-card data-testid="pool-card" data-pool-id=(p.id) aria-labelledby=(title_id) {
             div.pool-head {
                 h4 id=(title_id) { (loc.pick(&p.name_ko, &p.name_en)) }
-                (badge(loc, p.status, "pool-status"))
+                (frame::badge(loc, p.status, "pool-status"))
             }
             ul.free-gpus data-testid="free-gpus" {
                 @for g in &p.gpus {
@@ -341,21 +273,22 @@ fn load_placeholder(loc: Locale, system_id: &str) -> Markup {
     }
 }
 
-fn footer(loc: Locale, source: DataSource) -> Markup {
-    let tr = |key: &str| t(loc, key);
-    let source_text = match source {
-        DataSource::Demo => tr("footer.source_demo"),
-        DataSource::Slurm => tr("footer.source_slurm"),
-        DataSource::Prometheus => tr("footer.source_prometheus"),
-    };
+/// The overall banner: one sentence for the fleet, the snapshot's age, the stale warning.
+fn banner(loc: Locale, summary: &StatusSummary, now: DateTime<Utc>) -> Markup {
+    let stamp = iso(summary.updated_at);
+    let age_s = (now - summary.updated_at).num_seconds();
     html! {
-        footer.site-footer {
-            p { (source_text) }
-            p { (tr("footer.times_kst")) }
-            ul.footer-links {
-                li { a href="/api/v1/status" rel="external" { (tr("footer.api_link")) } }
-                li { a href="/feed.atom" rel="external" { (tr("footer.feed_link")) } }
-                li { a href="/api/openapi.json" rel="external" { (tr("footer.openapi_link")) } }
+        div class={ "banner status-" (summary.status.as_str()) } data-testid="overall-status" data-status=(summary.status.as_str()) {
+            (frame::icon(status_icon_path(summary.status)))
+            p.banner-title { (labels::overall(loc, summary.status)) }
+            p.updated-ago data-testid="updated-ago" data-updated-at=(stamp) {
+                time datetime=(stamp) title=(stamp) { (ago(loc, age_s)) }
+            }
+        }
+        @if summary.stale {
+            div.stale-warning role="alert" data-testid="stale-warning" {
+                (frame::icon(status_icon_path(Status::Degraded)))
+                span { (tf(loc, "live.stale", &[("time", kst_minute(summary.updated_at))])) }
             }
         }
     }

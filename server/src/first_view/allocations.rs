@@ -1,0 +1,92 @@
+//! The public allocations page (`/allocations`) as HTML: the round, its
+//! totals and what each pool awarded, element for element what the
+//! programme app renders first (`pages/programme/allocations.rs`). The
+//! groups and projects below come with the app.
+
+use kairr_shared::allocation::PublicRound;
+use kairr_shared::api::DataSource;
+use kairr_shared::display::format::{date, percent, thousands};
+use kairr_shared::i18n::{tf_programme, Locale};
+use maud::{html, Markup};
+
+use super::frame::{self, NavPage};
+
+/// A bilingual pair in `loc`, the other language when that one is empty.
+fn pick<'a>(loc: Locale, ko: &'a str, en: &'a str) -> &'a str {
+    match loc.pick(ko, en) {
+        "" if ko.is_empty() => en,
+        "" => ko,
+        chosen => chosen,
+    }
+}
+
+/// Skip link, header, the page's introduction and, when a round has been
+/// published, its panel; footer.
+pub fn allocations_page(loc: Locale, page: Option<&PublicRound>) -> Markup {
+    let tr = |key: &str| tf_programme(loc, key, &[]);
+    // The programme pages label their figures as demo (as the app's `Shell` does).
+    let source = Some(DataSource::Demo);
+    html! {
+        (frame::skip_link(loc))
+        (frame::header(loc, NavPage::Allocations, source, html! {}))
+        main #main tabindex="-1" class="programme-main allocations" {
+            div.programme-intro {
+                h2 { (tr("programme.public.title")) }
+                p { (tr("programme.public.intro")) }
+            }
+            @match page {
+                None => p.muted role="status" { (tr("common.loading")) },
+                Some(r) => (round_panel(loc, r)),
+            }
+        }
+        (frame::footer(loc, source))
+    }
+}
+
+fn round_panel(loc: Locale, r: &PublicRound) -> Markup {
+    let tr = |key: &str| tf_programme(loc, key, &[]);
+    let dates =
+        tf_programme(loc, "programme.public.round_dates", &[("opens", date(r.opens)), ("closes", date(r.closes))]);
+    let totals = tf_programme(
+        loc,
+        "programme.public.totals",
+        &[
+            ("requests", thousands(u64::from(r.requests))),
+            ("awards", thousands(u64::from(r.awards))),
+            ("rate", percent(r.acceptance_rate, 1)),
+        ],
+    );
+    html! {
+        @if r.published.len() > 1 {
+            div.field.round-select {
+                label for="round-select" { (tr("programme.public.round_select")) }
+                select #round-select data-testid="round-select" {
+                    @for p in &r.published {
+                        option value=(p.id.0) selected[p.id == r.round] { (pick(loc, &p.title_ko, &p.title_en)) }
+                    }
+                }
+            }
+        }
+        section.panel aria-labelledby="round-title" data-testid="public-round" {
+            h3 #round-title data-testid="round-title" { (pick(loc, &r.title_ko, &r.title_en)) }
+            @if r.source == Some(DataSource::Demo) {
+                p.demo-note data-testid="demo-note" { (tr("programme.public.demo_note")) }
+            }
+            p { (dates) }
+            p data-testid="public-totals" { (totals) }
+            h4 { (tr("programme.public.pools_title")) }
+            ul.pool-totals data-testid="pool-totals" {
+                @for p in &r.pools {
+                    @let amount = format!("{} {}", thousands(p.awarded), loc.pick(p.unit.label_ko(), p.unit.label_en()));
+                    li {
+                        strong { (p.pool) } ": "
+                        @match p.awarded_gpus {
+                            Some(g) => (tf_programme(loc, "programme.pools.awarded_with_gpus", &[("amount", amount), ("gpus", thousands(g))])),
+                            None => (amount),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
