@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { DEMO_PASSWORD, startServer } from './server.mjs';
-import { SHOTS_DIR, checkPage, launchBrowser, signIn as signInAs, startWatchdog, useLanguage } from './support.mjs';
+import { SHOTS_DIR, checkPage, eventually, launchBrowser, signIn as signInAs, startWatchdog, useLanguage } from './support.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
 /** The seeded demo round (first 2026 call): 159 awarded projects, 4,224 GPUs. */
@@ -59,6 +59,33 @@ function scaleUp(overview, proposal) {
   const timeline = Array.from({ length: 5_000 }, (_, i) => ({ ...rows[i % rows.length], allocation: i + 1 }));
   const lines = Array.from({ length: 10_000 }, (_, i) => ({ ...proposal.lines[i % proposal.lines.length], request: i + 1 }));
   return [{ ...overview, timeline }, { ...proposal, lines }];
+}
+
+/**
+ * Clicks a paged table's "next" until it is disabled; returns the pages seen
+ * (the pager's `data-page` of `data-pages`) and, per page, `rows(page)` when given.
+ */
+async function pageThrough(page, name, rows) {
+  const pager = page.locator(`[data-testid=pager-${name}]`);
+  const [previous, next] = [pager.locator('button').nth(0), pager.locator('button').nth(1)];
+  const status = pager.locator('span');
+  const numbers = async () => [Number(await pager.getAttribute('data-page')), Number(await pager.getAttribute('data-pages'))];
+  assert.ok(await previous.isDisabled(), `${name}: "previous" is disabled on the first page`);
+  const seen = [await numbers()];
+  const collected = rows ? [...(await rows(page))] : [];
+  while (await next.isEnabled()) {
+    const before = await status.innerText();
+    await next.click();
+    await eventually(async () => assert.notEqual(await status.innerText(), before, `${name}: "page N of M" follows the page`));
+    seen.push(await numbers());
+    if (rows) collected.push(...(await rows(page)));
+    assert.ok(seen.length <= 1000, `${name}: "next" never ends`);
+  }
+  const [last, total] = seen.at(-1);
+  assert.equal(last, total, `${name}: "next" is disabled only on the last page (${last} of ${total})`);
+  assert.deepEqual(seen.map(([n]) => n), Array.from({ length: total }, (_, i) => i + 1), `${name}: every page in turn`);
+  assert.match((await next.textContent()).trim(), /^\S.{0,20}$/, `${name}: the "next" button is a short label`);
+  return { pages: total, rows: collected };
 }
 
 describe('allocation programme', () => {
@@ -264,6 +291,33 @@ describe('allocation programme', () => {
       assert.match(await page.locator('[data-testid=request-title]').innerText(), new RegExp(`^${idCell} `));
       assert.ok((await page.locator('[data-testid=request-reviews] tbody tr').count()) >= 1, 'the reviews are shown');
       assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('every paged table pages to its end, anonymous and as the committee', { timeout: 2 * TEST_TIMEOUT_MS }, async () => {
+    const { context, page } = await open('/allocations');
+    try {
+      await page.locator('[data-testid=projects-table] tbody tr').first().waitFor({ timeout: 30_000 });
+      const projectRows = (p) => p.locator('[data-testid=projects-table] tbody tr td:nth-child(2)').allInnerTexts();
+      const projects = await pageThrough(page, 'projects', projectRows);
+      assert.equal(projects.rows.length, DEMO_AWARDS, 'every awarded project is reachable');
+      assert.equal(projects.pages, Math.ceil(DEMO_AWARDS / 25));
+      await page.goto(`${server.baseUrl}/login`, { waitUntil: 'load' });
+      await signIn(page, 'demo.committee', '/committee');
+      await page.locator('[data-testid=proposal-lines] tbody tr').first().waitFor({ timeout: 30_000 });
+      const figures = [`projects ${projects.pages}`];
+      for (const name of ['proposal', 'timeline', 'queue']) {
+        if ((await page.locator(`[data-testid=pager-${name}]`).count()) === 0) continue;
+        const { pages } = await pageThrough(page, name);
+        figures.push(`${name} ${pages}`);
+      }
+      assert.ok(figures.length >= 3, `the committee page has paged tables: ${figures}`);
+      console.log(`e2e: paged through every table (pages): ${figures.join(', ')}`);
+      const failures = [];
+      await checkPage(page, 'committee after paging', 1280, failures);
+      assert.deepEqual(failures, []);
     } finally {
       await context.close();
     }

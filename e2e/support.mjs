@@ -115,9 +115,26 @@ export async function horizontalOverflow(page, label) {
   return `[${label}] horizontal scroll: scrollWidth ${scrollWidth} > 375; widest: ${wide.join(', ')}`;
 }
 
-/** Runs `axeViolations` and, at 375 px, `horizontalOverflow`; pushes every problem onto `failures`. */
+/**
+ * A line quoting Rust source text the page shows (a `view!` macro that took
+ * code for text, e.g. an attribute closure with a bare `>=`), else null.
+ */
+export async function macroSourceText(page, label) {
+  const hits = await page.evaluate(() => {
+    const found = document.body.innerText.match(/move \|[^|\n]{0,12}\||\.(get|set|update|with)\(\)|\bon:[a-z]+ ?=|\bprop:[a-z]+ ?=/g);
+    return found ? [...new Set(found)].slice(0, 5) : [];
+  });
+  return hits.length ? `[${label}] Rust source text on the page: ${hits.join(' · ')}` : null;
+}
+
+/**
+ * Runs `axeViolations`, `macroSourceText` and, at 375 px, `horizontalOverflow`;
+ * pushes every problem onto `failures`.
+ */
 export async function checkPage(page, label, width, failures) {
   failures.push(...(await axeViolations(page, label)));
+  const source = await macroSourceText(page, label);
+  if (source) failures.push(source);
   if (width === 375) {
     const overflow = await horizontalOverflow(page, label);
     if (overflow) failures.push(overflow);
