@@ -75,8 +75,11 @@ pub fn AdvisorPage() -> impl IntoView {
                     <div class="advisor-output">
                         <ErrorSummary wizard=wizard engine=engine/>
                         <ResultView engine=engine/>
-                        <WhatIfPanel wizard=wizard engine=engine/>
-                        <ExportActions wizard=wizard engine=engine/>
+                        // Below the result, so shown once there is one: nothing is pushed down as it arrives.
+                        <Show when=move || engine.catalogue.with(Option::is_some)>
+                            <WhatIfPanel wizard=wizard engine=engine/>
+                            <ExportActions wizard=wizard engine=engine/>
+                        </Show>
                     </div>
                 </div>
             </Show>

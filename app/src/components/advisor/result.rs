@@ -113,9 +113,11 @@ pub fn ResultView(engine: Engine) -> impl IntoView {
     view! {
         <section class="result" aria-labelledby="result-title" data-testid="result">
             <h3 id="result-title">{move || tr("advisor.result.title")}</h3>
-            <Show when=move || engine.waits_pending.get()>
-                <p class="muted waits-pending" data-testid="waits-pending">{move || tr("advisor.result.waits_pending")}</p>
-            </Show>
+            // Hidden, not removed, when the waits are in: the ranking below keeps its place.
+            <p class="muted waits-pending" data-testid="waits-pending"
+                style:visibility=move || if engine.waits_pending.get() { "visible" } else { "hidden" }>
+                {move || tr("advisor.result.waits_pending")}
+            </p>
             <div role="status" class="sr-only">
                 {move || {
                     engine.recommendation.with(|r| {

@@ -86,6 +86,9 @@ fn CommitteeOverview() -> impl IntoView {
         <Show when=move || data.proposal.data.with(Option::is_some)>
             <ProposalView proposal=data.proposal.data/>
         </Show>
-        <RequestQueue/>
+        // The queue comes after what loads above it, so it is never pushed down the page.
+        <Show when=move || overview.data.with(Option::is_some) && data.proposal.data.with(Option::is_some)>
+            <RequestQueue/>
+        </Show>
     }
 }
