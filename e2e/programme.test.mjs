@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { DEMO_PASSWORD, startServer } from './server.mjs';
-import { SHOTS_DIR, checkPage, eventually, launchBrowser, signIn as signInAs, startWatchdog, useLanguage } from './support.mjs';
+import { SHOTS_DIR, appReady, checkPage, eventually, launchBrowser, signIn as signInAs, startWatchdog, useLanguage } from './support.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
 /** The seeded demo round (first 2026 call): 159 awarded projects, 4,224 GPUs. */
@@ -33,6 +33,7 @@ async function open(path, { width = 1280, height = 900, context: given } = {}) {
   const errors = [];
   page.on('pageerror', (err) => errors.push(String(err)));
   await page.goto(`${server.baseUrl}${path}`, { waitUntil: 'load' });
+  await appReady(page);
   return { context, page, errors };
 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { startServer } from './server.mjs';
-import { SHOTS_DIR, checkPage, eventually, htmlLang, launchBrowser, startWatchdog, useLanguage } from './support.mjs';
+import { SHOTS_DIR, appReady, checkPage, eventually, htmlLang, launchBrowser, startWatchdog, useLanguage } from './support.mjs';
 
 const SYSTEM_IDS = ['kakao', 'kisti6', 'naver', 'nhn'];
 const ANSWERS = ['now', 'if_shorter_than', 'waits', 'too_large', 'unavailable'];
@@ -28,6 +28,7 @@ async function openStatusPage({ width = 1280, height = 900 } = {}) {
   const errors = [];
   page.on('pageerror', (err) => errors.push(String(err)));
   await page.goto(`${server.baseUrl}/`, { waitUntil: 'load' });
+  await appReady(page);
   await page.locator('[data-testid=system]').first().waitFor({ timeout: 30_000 });
   return { context, page, errors };
 }
@@ -117,6 +118,9 @@ describe('the public status page', { timeout: 14 * 60_000 }, () => {
       });
 
       await page.reload({ waitUntil: 'load' });
+      // The server's first view is in English already (the language cookie).
+      assert.equal(await htmlLang(page), 'en', 'English must be remembered across a reload');
+      await appReady(page);
       await page.locator('[data-testid=system]').first().waitFor({ timeout: 30_000 });
       assert.equal(await htmlLang(page), 'en', 'English must be remembered across a reload');
       await eventually(async () => {

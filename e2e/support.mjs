@@ -64,8 +64,17 @@ export async function eventually(check, { timeoutMs = 20_000, intervalMs = 200 }
 /** The page's `<html lang>`. */
 export const htmlLang = (page) => page.evaluate(() => document.documentElement.lang);
 
+/**
+ * Waits until the app has taken over the server's first view (its buttons
+ * and inputs only work from then on); at once on pages without one.
+ */
+export async function appReady(page) {
+  await page.waitForFunction(() => !document.getElementById('first-view'), null, { timeout: 60_000 });
+}
+
 /** Switches the page to `lang` with the visible toggle (no-op if already there). */
 export async function useLanguage(page, lang) {
+  await appReady(page);
   if ((await htmlLang(page)) === lang) return;
   await page.locator('[data-testid=lang-toggle]').click();
   await page.waitForFunction((l) => document.documentElement.lang === l, lang, { timeout: 10_000 });
