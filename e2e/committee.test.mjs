@@ -122,6 +122,8 @@ describe('committee decision journey', () => {
       await coi.locator('[data-testid=review-conflict]').waitFor({ timeout: 20_000 });
       assert.match(await coi.locator('[data-testid=review-conflict]').innerText(), /이해충돌/);
       assert.match(await coi.locator('[data-testid=review-conflict]').innerText(), /KAIST/);
+      // The server's code is translated: no English sentence of its on the Korean page.
+      assert.doesNotMatch(await coi.locator('[data-testid=review-conflict]').innerText(), /applied|organisation|conflict of interest/i);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

@@ -5,9 +5,12 @@ use gloo_net::eventsource::futures::{EventSource, EventSourceSubscription};
 use gloo_net::http::{Request, Response};
 use kairr_shared::api::{ApiError, IncidentsResponse, QueuesResponse, StatusHistory, StatusSummary};
 use kairr_shared::catalogue::Catalogue;
+use kairr_shared::display::labels::api_error;
 use kairr_shared::history::HistoryRange;
 use serde::de::DeserializeOwned;
 use web_sys::MessageEvent;
+
+use crate::i18n::current_locale;
 
 /// Path of the live summary.
 pub const STATUS_URL: &str = "/api/v1/status";
@@ -42,11 +45,15 @@ pub enum FetchError {
 }
 
 impl FetchError {
-    /// A short technical detail (English) to show under the translated message.
+    /// A short detail to show under the translated message: for an API
+    /// error, what its code means in the current language (never the
+    /// server's English sentence), with the status and code for support.
     pub fn detail(&self) -> String {
         match self {
             FetchError::Network(m) | FetchError::Decode(m) | FetchError::Stream(m) => m.clone(),
-            FetchError::Http { status, api: Some(e) } => format!("HTTP {status}: {} ({})", e.message, e.error),
+            FetchError::Http { status, api: Some(e) } => {
+                format!("{} (HTTP {status}, {})", api_error(current_locale(), e), e.error)
+            }
             FetchError::Http { status, api: None } => format!("HTTP {status}"),
         }
     }

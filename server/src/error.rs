@@ -149,3 +149,62 @@ impl IntoResponse for AppError {
         response
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The error codes written in the server's and the use cases' sources:
+    /// `(StatusCode::X, "code"`, `=> ("code",`, `code: "code"`,
+    /// `conflict("code"` and `error: "code"`, whitespace collapsed.
+    fn codes_in_sources() -> std::collections::BTreeSet<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in [root.join("src"), root.join("../shared/src/allocation")] {
+            collect(&dir, &mut files);
+        }
+        let mut out = std::collections::BTreeSet::new();
+        for f in files {
+            let src = std::fs::read_to_string(&f).unwrap_or_default();
+            let src = src.split("#[cfg(test)]").next().unwrap_or_default();
+            let flat = src.split_whitespace().collect::<Vec<_>>().join(" ");
+            for part in flat.split('"').collect::<Vec<_>>().windows(2) {
+                let (before, literal) = (part[0], part[1]);
+                // After a status: `StatusCode::X, "code"` or `StatusCode::X => ("code"`.
+                let after_status = before.rsplit_once("StatusCode::").is_some_and(|(_, t)| {
+                    let rest = t.trim_start_matches(|c: char| c.is_ascii_uppercase() || c == '_');
+                    rest.len() < t.len() && (rest == ", " || rest == " => (")
+                });
+                let is_code_position = after_status
+                    || before.ends_with("code: ")
+                    || before.ends_with("conflict(")
+                    || before.ends_with("error: ");
+                if is_code_position
+                    && !literal.is_empty()
+                    && literal.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                {
+                    out.insert(literal.to_owned());
+                }
+            }
+        }
+        out
+    }
+
+    fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                collect(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("tests.rs") {
+                out.push(p);
+            }
+        }
+    }
+
+    #[test]
+    fn every_error_code_the_server_sends_is_one_the_app_translates() {
+        let found = codes_in_sources();
+        assert!(found.len() >= 20, "the scan found too few codes ({found:?}): its patterns are out of date");
+        let unknown: Vec<_> =
+            found.iter().filter(|c| !kairr_shared::api::API_ERROR_CODES.contains(&c.as_str())).collect();
+        assert!(unknown.is_empty(), "codes missing from kairr_shared::api::API_ERROR_CODES: {unknown:?}");
+    }
+}

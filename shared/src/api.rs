@@ -300,6 +300,41 @@ pub struct IncidentsResponse {
     pub source: DataSource,
 }
 
+/// Every `ApiError::error` code the server sends; each has a translation,
+/// `error.code.<code>`, in both languages (checked by the i18n tests; the
+/// server's tests check it sends no other).
+pub const API_ERROR_CODES: &[&str] = &[
+    "unknown_system",
+    "invalid_parameter",
+    "invalid_body",
+    "invalid_input",
+    "not_found",
+    "conflict",
+    "busy",
+    "too_large",
+    "body_too_large",
+    "unauthorised",
+    "forbidden",
+    "csrf_failed",
+    "bad_credentials",
+    "too_many_attempts",
+    "internal",
+    "method_not_allowed",
+    "uri_too_long",
+    "headers_too_large",
+    "timeout",
+    "unsupported_media_type",
+    "too_many_clients",
+    "changed",
+    "already_reviewed",
+    "conflict_of_interest",
+    "not_open_for_review",
+    "not_under_review",
+    "over_capacity",
+    "request_quota",
+    "not_awarded",
+];
+
 /// The data the status page starts from, embedded by the server in the
 /// first HTML of `/` (`<script type="application/json" id="kairr-initial">`)
 /// beside the same content as HTML: the app renders from it at once instead

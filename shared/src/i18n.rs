@@ -247,6 +247,26 @@ mod tests {
     }
 
     #[test]
+    fn every_api_error_code_reads_in_both_languages() {
+        for (name, text) in [("ko", KO_JSON), ("en", EN_JSON)] {
+            let defined = keys(text);
+            let missing: Vec<_> =
+                crate::api::API_ERROR_CODES.iter().filter(|c| !defined.contains(&format!("error.code.{c}"))).collect();
+            assert!(missing.is_empty(), "{name}.json lacks error.code.* for {missing:?}");
+        }
+        let e = crate::api::ApiError {
+            error: "over_capacity".into(),
+            field: Some("amount".into()),
+            message: "amount 4020 exceeds the 40 left".into(),
+            fields: Vec::new(),
+        };
+        let ko = crate::display::labels::api_error(Locale::Ko, &e);
+        assert!(ko.contains("용량"), "{ko}");
+        let unknown = crate::api::ApiError { error: "from_a_newer_server".into(), ..e };
+        assert_eq!(crate::display::labels::api_error(Locale::Ko, &unknown), unknown.message);
+    }
+
+    #[test]
     fn placeholders_are_filled() {
         assert_eq!(tf(Locale::En, "test.placeholder", &[("n", "3".into())]), "3 GPUs");
         assert_eq!(tf(Locale::Ko, "test.placeholder", &[("n", "3".into())]), "GPU 3개");

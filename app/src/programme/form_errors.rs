@@ -1,18 +1,21 @@
 //! Server answers to a form, split for display: the message of one field
 //! (shown next to it) and what belongs to no field (shown above the form).
 
+use kairr_shared::display::labels::api_error;
+
 use crate::api::FetchError;
 use crate::i18n::current_locale;
 
 /// The server's message for `field`: from the per-field list (Korean or
-/// English) or, for single-field answers, the English message.
+/// English) or, for single-field answers, what the answer's code means in
+/// the current language.
 pub fn field_message(error: Option<&FetchError>, field: &str) -> Option<String> {
     let Some(FetchError::Http { api: Some(api), .. }) = error else { return None };
     let loc = current_locale();
     if let Some(f) = api.fields.iter().find(|f| f.field == field) {
         return Some(loc.pick(&f.message_ko, &f.message_en).to_owned());
     }
-    (api.fields.is_empty() && api.field.as_deref() == Some(field)).then(|| api.message.clone())
+    (api.fields.is_empty() && api.field.as_deref() == Some(field)).then(|| api_error(loc, api))
 }
 
 /// The error when it names none of `fields` (a network failure, 403, 409 …).

@@ -1,7 +1,7 @@
 //! The names of the API's enums (statuses, kinds, sources, incident and
 //! maintenance states) and the start-now answers in words, in a language.
 
-use crate::api::{DataSource, IncidentState, MaintenanceState, SystemKind};
+use crate::api::{ApiError, DataSource, IncidentState, MaintenanceState, SystemKind};
 use crate::i18n::{t, tf, Locale};
 use crate::start_now::StartAnswer;
 use crate::status::Status;
@@ -109,5 +109,22 @@ pub fn answer_gpus(a: &StartAnswer) -> Option<u32> {
         | StartAnswer::Waits { gpus, .. }
         | StartAnswer::TooLarge { gpus, .. } => Some(gpus),
         StartAnswer::Unavailable { .. } => None,
+    }
+}
+
+/// What an API error says to a person: its field errors' messages in `loc`
+/// when it has them, else the translation of its stable code
+/// (`error.code.<code>`); the server's own (English) sentence only for a
+/// code this build does not know.
+pub fn api_error(loc: Locale, e: &ApiError) -> String {
+    if !e.fields.is_empty() {
+        return e.fields.iter().map(|f| loc.pick(&f.message_ko, &f.message_en)).collect::<Vec<_>>().join(" ");
+    }
+    let key = format!("error.code.{}", e.error);
+    let text = t(loc, &key);
+    if text == key {
+        e.message.clone()
+    } else {
+        text
     }
 }

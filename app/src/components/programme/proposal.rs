@@ -6,6 +6,7 @@
 //! proposed amount.
 
 use kairr_shared::allocation::{Adjustment, Exclusion, Proposal, ProposalLine, RequestId};
+use kairr_shared::display::labels::api_error;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -18,7 +19,7 @@ use crate::programme::session::use_session;
 use crate::components::programme::fairness::FairnessPanel;
 use crate::components::programme::pager::Pager;
 use crate::format::{fixed, thousands};
-use crate::i18n::{tr, trf};
+use crate::i18n::{current_locale, tr, trf};
 use crate::programme::labels;
 use crate::programme::paging::{matches, page_count, page_range, PER_PAGE};
 
@@ -212,7 +213,7 @@ fn AdjustPanel(adj: Adjusting) -> impl IntoView {
     let on_close = Callback::new(move |()| adj.editing.set(None));
     let refused = move || {
         adj.error.with(|e| match e {
-            Some(FetchError::Http { api: Some(a), .. }) => Some(a.message.clone()),
+            Some(FetchError::Http { api: Some(a), .. }) => Some(api_error(current_locale(), a)),
             _ => None,
         })
     };

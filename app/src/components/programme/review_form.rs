@@ -3,12 +3,13 @@
 //! reviewed) is shown as an alert with the server's reason.
 
 use kairr_shared::allocation::{Review, ReviewInput};
+use kairr_shared::display::labels::api_error;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::FetchError;
 use crate::components::fetch_error::FetchErrorView;
-use crate::i18n::tr;
+use crate::i18n::{current_locale, tr, trf};
 use crate::programme::api::{self, http_status};
 use crate::programme::form_errors::{field_message, general_error};
 use crate::programme::session::use_session;
@@ -44,6 +45,8 @@ fn score(input: &ReviewInput, field: &str) -> Option<u8> {
 pub fn ReviewForm(
     /// The request's id.
     id: u64,
+    /// The applicant's organisation (named when a conflict of interest refuses the review).
+    organisation: String,
     /// Called with the stored review.
     on_reviewed: Callback<Review>,
 ) -> impl IntoView {
@@ -52,12 +55,15 @@ pub fn ReviewForm(
     let error = RwSignal::new(None::<FetchError>);
     let busy = RwSignal::new(false);
     let conflict = move || error.with(|e| e.as_ref().and_then(http_status) == Some(409));
-    let conflict_text = move || {
+    let conflict_text = Signal::derive(move || {
         error.with(|e| match e {
-            Some(FetchError::Http { api: Some(a), .. }) => a.message.clone(),
+            Some(FetchError::Http { api: Some(a), .. }) if a.error == "conflict_of_interest" => {
+                trf("programme.review.conflict_detail", &[("organisation", organisation.clone())])
+            }
+            Some(FetchError::Http { api: Some(a), .. }) => api_error(current_locale(), a),
             _ => String::new(),
         })
-    };
+    });
     let other =
         Signal::derive(move || if conflict() { None } else { error.with(|e| general_error(e.as_ref(), &FIELDS)) });
     let submit = move |ev: leptos::ev::SubmitEvent| {

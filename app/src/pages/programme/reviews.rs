@@ -84,6 +84,7 @@ fn ReviewCard(item: ReviewItem, on_reviewed: Callback<kairr_shared::allocation::
     let mean = item.mine.map(|m| m.rubric.mean());
     let (title_ko, title_en) = (r.title_ko.clone(), r.title_en.clone());
     let (org, sector, region) = (r.organisation.clone(), r.sector, r.region);
+    let org_for_form = org.clone();
     view! {
         <li class="panel" data-testid=format!("review-item-{id}") aria-labelledby=labelled_by>
             <h3 id=heading>{move || format!("#{id} {}", pick(&title_ko, &title_en))}</h3>
@@ -99,7 +100,7 @@ fn ReviewCard(item: ReviewItem, on_reviewed: Callback<kairr_shared::allocation::
                         {move || trf("programme.reviews.mine", &[("mean", fixed(m, 2))])}
                     </p>
                 }.into_any(),
-                None => view! { <ReviewForm id=id on_reviewed=on_reviewed/> }.into_any(),
+                None => view! { <ReviewForm id=id organisation=org_for_form.clone() on_reviewed=on_reviewed/> }.into_any(),
             }}
         </li>
     }
