@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { DEMO_PASSWORD, startServer } from './server.mjs';
-import { SHOTS_DIR, checkPage, launchBrowser, signIn as signInAs, startWatchdog, useLanguage } from './support.mjs';
+import { SHOTS_DIR, checkPage, eventually, launchBrowser, signIn as signInAs, startWatchdog, useLanguage } from './support.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
 const TITLE = '한국어 기상 예측 파운데이션 모델';
@@ -176,6 +176,11 @@ describe('committee decision journey', () => {
       };
       const before = await figures();
       assert.equal(before.gpus, 0, 'nothing is awarded in the open round yet');
+      // A second member's tab stays open on the overview through the decision.
+      const watcher = await context.newPage();
+      await go(watcher, '/committee');
+      await watcher.locator('[data-testid=committee-overview]').waitFor({ timeout: 30_000 });
+      await watcher.evaluate(() => { window.__marker = 1; });
       // The queue links to the request's page.
       await p.locator('[data-testid=queue-table] tbody tr').first().waitFor({ timeout: 20_000 });
       await p.locator('[data-testid=queue-open]', { hasText: `#${ids.plain}` }).click();
@@ -210,6 +215,11 @@ describe('committee decision journey', () => {
       assert.match(await p.locator('[data-testid=request-decision]').innerText(), /승인/);
       assert.match(await p.locator('[data-testid=request-allocation]').innerText(), /2 서버\(8 GPU\)/);
       assert.equal(await p.locator('[data-testid=decision-form]').count(), 0, 'a decided request has no form');
+      // The other tab follows the decision without a reload (SSE `programme` event → re-fetch).
+      await eventually(async () => {
+        assert.equal(number(await watcher.locator('[data-testid=awarded-gpus]').innerText()), before.gpus + 16);
+      }, { timeoutMs: 20_000 });
+      assert.equal(await watcher.evaluate(() => window.__marker), 1, 'the watching tab updated in place');
       // The overview's totals, the sector table and its chart moved.
       await go(p, '/committee');
       await p.locator('[data-testid=committee-overview]').waitFor({ timeout: 30_000 });

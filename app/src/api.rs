@@ -3,7 +3,7 @@
 
 use gloo_net::eventsource::futures::{EventSource, EventSourceSubscription};
 use gloo_net::http::{Request, Response};
-use kairr_shared::api::{ApiError, IncidentsResponse, QueuesResponse, StatusHistory, StatusSummary};
+use kairr_shared::api::{ApiError, IncidentsResponse, ProgrammeEvent, QueuesResponse, StatusHistory, StatusSummary};
 use kairr_shared::catalogue::Catalogue;
 use kairr_shared::display::labels::api_error;
 use kairr_shared::history::HistoryRange;
@@ -94,6 +94,24 @@ pub fn subscribe_status() -> Result<(EventSource, EventSourceSubscription), Fetc
     let mut source = EventSource::new(EVENTS_URL).map_err(|e| FetchError::Stream(e.to_string()))?;
     let subscription = source.subscribe(STATUS_EVENT).map_err(|e| FetchError::Stream(e.to_string()))?;
     Ok((source, subscription))
+}
+
+/// Name of the SSE event that says a programme round changed ([`ProgrammeEvent`]).
+pub const PROGRAMME_EVENT: &str = "programme";
+
+/// Opens `/api/v1/events` and subscribes to its `programme` events (see [`subscribe_status`]).
+pub fn subscribe_programme() -> Result<(EventSource, EventSourceSubscription), FetchError> {
+    let mut source = EventSource::new(EVENTS_URL).map_err(|e| FetchError::Stream(e.to_string()))?;
+    let subscription = source.subscribe(PROGRAMME_EVENT).map_err(|e| FetchError::Stream(e.to_string()))?;
+    Ok((source, subscription))
+}
+
+/// Decodes the JSON data of one `programme` event.
+pub fn decode_programme_event(event: &MessageEvent) -> Result<ProgrammeEvent, FetchError> {
+    let Some(text) = event.data().as_string() else {
+        return Err(FetchError::Decode("programme event without text data".to_owned()));
+    };
+    serde_json::from_str(&text).map_err(|e| FetchError::Decode(e.to_string()))
 }
 
 /// Decodes the JSON data of one `status` event.

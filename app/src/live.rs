@@ -229,7 +229,7 @@ pub fn use_history(system_id: String, range: Signal<HistoryRange>, refresh: Sign
 }
 
 /// Runs `task` on the browser's event loop and aborts it when the current owner is cleaned up.
-fn spawn_owned(task: impl std::future::Future<Output = ()> + 'static) {
+pub(crate) fn spawn_owned(task: impl std::future::Future<Output = ()> + 'static) {
     let (task, handle): (_, AbortHandle) = abortable(task);
     spawn_local(async move {
         // `Err(Aborted)` only means the component went away.

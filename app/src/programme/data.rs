@@ -6,6 +6,9 @@ use kairr_shared::allocation::{
     InitialPublicRound, OpenRound, Proposal, PublicRound, RequestDetail, ReviewAssignments, RoundOverview,
 };
 use leptos::prelude::*;
+use futures_util::{FutureExt, StreamExt};
+use gloo_net::eventsource::futures::{EventSource, EventSourceSubscription};
+use gloo_timers::future::TimeoutFuture;
 use leptos::task::spawn_local;
 
 use crate::api::FetchError;
@@ -82,25 +85,74 @@ pub struct CommitteeData {
     pub proposal: Loaded<Proposal>,
 }
 
-/// Fetches the committee data.
-pub fn use_committee_data() -> CommitteeData {
+/// Fetches the committee data, and again whenever `changes` ticks (another
+/// member's decision, a new review or request): what is shown stays until
+/// the new answer replaces it.
+pub fn use_committee_data(changes: Signal<u32>) -> CommitteeData {
     let data = CommitteeData { overview: Loaded::new(), proposal: Loaded::new() };
-    spawn_local(async move {
-        let (overview, proposal) = join(api::fetch_overview(None), api::fetch_proposal(None)).await;
-        if overview.is_ok() {
-            timing::data_arrived();
-        }
-        data.overview.store(overview);
-        data.proposal.store(proposal);
+    Effect::new(move |ran: Option<()>| {
+        changes.track();
+        let first = ran.is_none();
+        spawn_local(async move {
+            let (overview, proposal) = join(api::fetch_overview(None), api::fetch_proposal(None)).await;
+            if first && overview.is_ok() {
+                timing::data_arrived();
+            }
+            data.overview.store(overview);
+            data.proposal.store(proposal);
+        });
     });
     data
 }
 
-/// The committee's request queue for `query`, fetched again when it changes.
+/// Ticks once for every burst of `programme` events on `/api/v1/events`
+/// (the server says only which round changed and how; the pages re-fetch).
+/// The stream is reopened with a pause when the browser gives up on it.
+pub fn use_programme_changes() -> Signal<u32> {
+    let tick = RwSignal::new(0u32);
+    crate::live::spawn_owned(follow_programme(tick));
+    tick.into()
+}
+
+/// Pause before reopening a closed event stream, and the window a burst of changes is gathered in, in ms.
+const REOPEN_MS: u32 = 5_000;
+const BURST_MS: u32 = 400;
+
+async fn follow_programme(tick: RwSignal<u32>) {
+    loop {
+        if let Ok((_source, mut events)) = programme_events() {
+            while let Some(Ok((_, message))) = events.next().await {
+                if crate::api::decode_programme_event(&message).is_err() {
+                    continue;
+                }
+                // One re-fetch for the whole burst (a committee deciding many requests).
+                TimeoutFuture::new(BURST_MS).await;
+                while let Some(Some(_)) = events.next().now_or_never() {}
+                tick.update(|n| *n = n.wrapping_add(1));
+            }
+        }
+        TimeoutFuture::new(REOPEN_MS).await;
+    }
+}
+
+fn programme_events() -> Result<(EventSource, EventSourceSubscription), FetchError> {
+    crate::api::subscribe_programme()
+}
+
+/// The programme's changes as context, for components below the page that re-fetch on them.
+#[derive(Debug, Clone, Copy)]
+pub struct ProgrammeChanges(pub Signal<u32>);
+
+/// The committee's request queue for `query`, fetched again when it changes
+/// and when the programme's changes (from context, if any) tick.
 pub fn use_queue(query: Signal<QueueQuery>) -> Loaded<RequestPage> {
     let loaded = Loaded::new();
+    let changes = use_context::<ProgrammeChanges>();
     Effect::new(move |_| {
         let q = query.get();
+        if let Some(ProgrammeChanges(c)) = changes {
+            c.track();
+        }
         spawn_local(async move { loaded.store(api::fetch_queue(&q).await) });
     });
     loaded

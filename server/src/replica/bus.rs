@@ -12,30 +12,10 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use tokio::sync::broadcast;
 
+pub use kairr_shared::api::{ProgrammeChange, ProgrammeEvent};
+
 use super::relay::PROGRAMME_CHANNEL;
 use crate::storage::Db;
-
-/// What changed in a round.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ProgrammeChange {
-    /// A request was submitted.
-    Request,
-    /// A review (or a refused, conflicted one) was recorded.
-    Review,
-    /// The committee decided a request (an award also creates an allocation).
-    Decision,
-}
-
-/// The data of an SSE `programme` event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ProgrammeEvent {
-    /// Round id, e.g. `2026-1`.
-    pub round: String,
-    pub change: ProgrammeChange,
-    /// When it was stored (UTC).
-    pub at: chrono::DateTime<chrono::Utc>,
-}
 
 /// What travels between replicas: the event and the replica that sent it.
 #[derive(Debug, Serialize, Deserialize)]

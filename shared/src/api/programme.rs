@@ -35,3 +35,27 @@ pub struct Adjusted {
     pub proposal: Proposal,
     pub changes: Vec<FairnessChange>,
 }
+
+/// What changed in a round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ProgrammeChange {
+    /// A request was submitted.
+    Request,
+    /// A review (or a refused, conflicted one) was recorded.
+    Review,
+    /// The committee decided a request (an award also creates an allocation).
+    Decision,
+}
+
+/// The data of an SSE `programme` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProgrammeEvent {
+    /// Round id, e.g. `2026-1`.
+    pub round: String,
+    pub change: ProgrammeChange,
+    /// When it was stored (UTC).
+    pub at: chrono::DateTime<chrono::Utc>,
+}

@@ -20,7 +20,7 @@ use crate::components::programme::timeline::Timeline;
 use crate::format::date;
 use crate::i18n::{tr, trf};
 use crate::programme::api::EXPORT_CSV_URL;
-use crate::programme::data::use_committee_data;
+use crate::programme::data::{use_committee_data, use_programme_changes, ProgrammeChanges};
 
 /// The committee page.
 #[component]
@@ -41,7 +41,10 @@ pub fn CommitteePage() -> impl IntoView {
 /// Everything the committee sees, once allowed.
 #[component]
 fn CommitteeOverview() -> impl IntoView {
-    let data = use_committee_data();
+    // Another member's decision, a review or a request re-fetches what is shown, without a reload.
+    let changes = use_programme_changes();
+    provide_context(ProgrammeChanges(changes));
+    let data = use_committee_data(changes);
     let overview = data.overview;
     let pick = move |f: fn(&kairr_shared::allocation::RoundOverview) -> Vec<_>| {
         Signal::derive(move || overview.data.with(|o| o.as_ref().map(f).unwrap_or_default()))
