@@ -2,13 +2,13 @@
 //! signals`): they call [`crate::programme::api`] and hold no rendering.
 
 use futures_util::future::join;
+use futures_util::{FutureExt, StreamExt};
+use gloo_net::eventsource::futures::{EventSource, EventSourceSubscription};
+use gloo_timers::future::TimeoutFuture;
 use kairr_shared::allocation::{
     InitialPublicRound, OpenRound, Proposal, PublicRound, RequestDetail, ReviewAssignments, RoundOverview,
 };
 use leptos::prelude::*;
-use futures_util::{FutureExt, StreamExt};
-use gloo_net::eventsource::futures::{EventSource, EventSourceSubscription};
-use gloo_timers::future::TimeoutFuture;
 use leptos::task::spawn_local;
 
 use crate::api::FetchError;
