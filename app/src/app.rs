@@ -1,9 +1,8 @@
-//! The root component: provides the locale context and routes `/` to the
-//! status page, anything else to a "not found" page.
+//! The root component of the status app: provides the locale context and
+//! shows the status page at `/`, a "not found" page anywhere else. One page
+//! needs no router (leptos_router would add its weight to the status wasm).
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
 use crate::i18n::provide_locale;
 use crate::pages::{NotFoundPage, StatusPage};
@@ -12,11 +11,10 @@ use crate::pages::{NotFoundPage, StatusPage};
 #[component]
 pub fn App() -> impl IntoView {
     provide_locale();
-    view! {
-        <Router>
-            <Routes fallback=|| view! { <NotFoundPage/> }>
-                <Route path=path!("/") view=StatusPage/>
-            </Routes>
-        </Router>
+    let path = window().location().pathname().unwrap_or_default();
+    if path == "/" || path == "/index.html" {
+        view! { <StatusPage/> }.into_any()
+    } else {
+        view! { <NotFoundPage/> }.into_any()
     }
 }

@@ -141,7 +141,8 @@ fn html_response(html: Bytes) -> Response {
 
 /// `GET /`: the status page with its first view.
 #[utoipa::path(get, path = "/", tag = "pages",
-    responses((status = 200, description = "The status page, the live status already in its HTML (language from the `kairr_locale` cookie)", content_type = "text/html")))]
+    responses((status = 200, description = "The status page, the live status already in its HTML (language from the `kairr_locale` cookie)", content_type = "text/html"),
+              (status = 404, description = "No front end is built on this server (an API-only deployment)")))]
 pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let loc = locale_of(&headers);
     match page(&state, loc).await {
@@ -157,7 +158,8 @@ pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Respons
 /// round that cannot be shown (unknown, bad id, database down) leaves the
 /// first view without it; the app then says why, as it does for the API.
 #[utoipa::path(get, path = "/allocations", tag = "pages", params(RoundQuery),
-    responses((status = 200, description = "The public allocations page, its round's figures already in its HTML", content_type = "text/html")))]
+    responses((status = 200, description = "The public allocations page, its round's figures already in its HTML", content_type = "text/html"),
+              (status = 404, description = "No front end is built on this server (an API-only deployment)")))]
 pub async fn allocations(State(state): State<AppState>, Query(q): Query<RoundQuery>, headers: HeaderMap) -> Response {
     let loc = locale_of(&headers);
     let Some(template) = &state.first_view.programme else {
