@@ -106,6 +106,39 @@ describe('the public status page', { timeout: 14 * 60_000 }, () => {
     }
   });
 
+  test('the component list says which systems are up before anything else', { timeout: TEST_TIMEOUT_MS }, async () => {
+    for (const [width, height] of [[1280, 900], [375, 812]]) {
+      const { context, page } = await openStatusPage({ width, height });
+      try {
+        const status = await (await fetch(`${server.baseUrl}/api/v1/status`)).json();
+        const pools = status.systems.flatMap((s) => s.pools);
+        const rows = page.locator('[data-testid=component]');
+        assert.equal(await rows.count(), pools.length, 'one line per pool');
+        for (const p of pools) {
+          const row = page.locator(`[data-testid=component][data-pool-id="${p.id}"]`);
+          const card = page.locator(`[data-testid=pool-card][data-pool-id="${p.id}"]`);
+          assert.equal(
+            await row.locator('[data-testid=component-status]').getAttribute('data-status'),
+            await card.locator('[data-testid=pool-status]').getAttribute('data-status'),
+            `${p.id}: the list and the card agree`,
+          );
+          assert.match(await row.innerText(), /\d+ \/ [\d,]+/, `${p.id}: idle GPUs of all`);
+          assert.equal(await row.locator('a').getAttribute('href'), `#pool-${p.id}-name`);
+        }
+        // Above the fold: the first line on a phone, the whole list on a desktop.
+        const box = async (i) => (await rows.nth(i).boundingBox());
+        assert.ok((await box(0)).y + (await box(0)).height <= height, `${width}px: the first line is visible without scrolling`);
+        if (width === 1280) {
+          const last = await box(pools.length - 1);
+          assert.ok(last.y + last.height <= height, `1280px: every line is visible without scrolling (last ends at ${last.y + last.height})`);
+        }
+        await page.screenshot({ path: join(SHOTS_DIR, `status-components-${width}.png`) });
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
   test('the language toggle switches to English and the choice is remembered', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { context, page } = await openStatusPage();
     try {

@@ -2,6 +2,7 @@
 //! call `kairr_shared`/[`crate::labels`]/[`crate::format`]; they never fetch.
 
 pub mod advisor;
+pub mod component_list;
 pub mod fetch_error;
 pub mod footer;
 pub mod gpu_input;

@@ -5,6 +5,7 @@ use kairr_shared::api::{InitialStatus, StatusSummary};
 use kairr_shared::start_now::{parse_gpu_count, DEFAULT_GPUS};
 use leptos::prelude::*;
 
+use crate::components::component_list::ComponentList;
 use crate::components::fetch_error::FetchErrorView;
 use crate::components::footer::Footer;
 use crate::components::gpu_input::GpuInput;
@@ -41,6 +42,7 @@ pub fn StatusPage() -> impl IntoView {
         </Header>
         <main id=MAIN_ID tabindex="-1">
             <FetchErrorView error=live.error message=Signal::derive(|| tr("error.status"))/>
+            <ComponentList summary=summary/>
             <GpuInput raw=gpu_raw parsed=gpus/>
             <div class="notices">
                 <ActiveIncidents incidents=incidents summary=summary/>

@@ -34,6 +34,7 @@ pub fn status_page(
         (frame::skip_link(loc))
         (frame::header(loc, NavPage::Status, Some(summary.source), banner(loc, summary, now)))
         main #main tabindex="-1" {
+            (component_list(loc, summary))
             (gpu_panel(loc))
             div.notices {
                 section.panel.incidents data-testid="incidents" aria-labelledby="incidents-title" {
@@ -69,6 +70,27 @@ pub fn status_page(
             }
         }
         (frame::footer(loc, Some(summary.source)))
+    }
+}
+
+/// One line per pool: name (to its card), idle GPUs, status (`components/component_list.rs`).
+fn component_list(loc: Locale, summary: &StatusSummary) -> Markup {
+    html! {
+        section.panel.components aria-labelledby="components-title" data-testid="component-list" {
+            h2 #components-title { (t(loc, "components.title")) }
+            ul.component-list {
+                @for sys in &summary.systems {
+                    @for p in &sys.pools {
+                        @let line = labels::pool_line(loc, sys, p);
+                        li.component data-testid="component" data-pool-id=(p.id) {
+                            a href={ "#pool-" (p.id) "-name" } { (line.name) }
+                            span.component-free { (line.free) }
+                            (frame::badge(loc, p.status, "component-status"))
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! The names of the API's enums (statuses, kinds, sources, incident and
 //! maintenance states) and the start-now answers in words, in a language.
 
-use crate::api::{ApiError, DataSource, IncidentState, MaintenanceState, SystemKind};
+use crate::api::{ApiError, DataSource, IncidentState, MaintenanceState, PoolStatus, SystemKind, SystemStatus};
 use crate::i18n::{t, tf, Locale};
 use crate::start_now::StartAnswer;
 use crate::status::Status;
@@ -127,4 +127,32 @@ pub fn api_error(loc: Locale, e: &ApiError) -> String {
     } else {
         text
     }
+}
+
+/// One line of the status page's component list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolLine {
+    /// "카카오클라우드 GPU · B200 정부 풀 (Kubeflow)".
+    pub name: String,
+    /// "B200 536 / 2,040 유휴", every GPU model of the pool.
+    pub free: String,
+}
+
+/// The component-list line of pool `p` of system `sys` in `loc`.
+pub fn pool_line(loc: Locale, sys: &SystemStatus, p: &PoolStatus) -> PoolLine {
+    let name = format!("{} · {}", loc.pick(&sys.name_ko, &sys.name_en), loc.pick(&p.name_ko, &p.name_en));
+    let free = p
+        .gpus
+        .iter()
+        .map(|g| {
+            let args = [
+                ("model", g.model.clone()),
+                ("free", thousands(u64::from(g.free))),
+                ("total", thousands(u64::from(g.total))),
+            ];
+            tf(loc, "pool.free_gpus", &args)
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    PoolLine { name, free }
 }
