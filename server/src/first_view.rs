@@ -24,6 +24,10 @@ use kairr_shared::i18n::Locale;
 
 use crate::state::AppState;
 
+/// How long a first view waits for the database (incidents, the public
+/// round); past it the page goes without them and the app loads them itself.
+const DB_LIMIT: std::time::Duration = std::time::Duration::from_millis(1500);
+
 /// The built page split around the content of `<body>`.
 #[derive(Debug, Clone)]
 struct Template {
@@ -166,7 +170,10 @@ pub async fn allocations(State(state): State<AppState>, Query(q): Query<RoundQue
         return (StatusCode::NOT_FOUND, "no front end").into_response();
     };
     let requested = q.round.clone();
-    let page = crate::handlers::programme::public_round(&state, q).await.ok();
+    let page = match tokio::time::timeout(DB_LIMIT, crate::handlers::programme::public_round(&state, q)).await {
+        Ok(page) => page.ok(),
+        Err(_) => None,
+    };
     let body = allocations::allocations_page(loc, page.as_deref()).into_string();
     let json = match page {
         Some(page) => {
@@ -181,18 +188,24 @@ pub async fn allocations(State(state): State<AppState>, Query(q): Query<RoundQue
 async fn page(state: &AppState, loc: Locale) -> anyhow::Result<Bytes> {
     let view = &state.first_view;
     let Some(template) = &view.template else { anyhow::bail!("no template") };
+    let mut pages = view.pages.lock().await;
+    // Read after the lock: a request that waited renders the newest snapshot.
     let now = Utc::now();
     let summary = state.live.borrow().summary_at(now.timestamp());
-    let mut pages = view.pages.lock().await;
     if let Some(p) =
         pages.iter().find(|p| p.locale == loc && p.updated_at == summary.updated_at && p.stale == summary.stale)
     {
         return Ok(p.html.clone());
     }
-    let incidents = match crate::handlers::incidents::load(state).await {
-        Ok(i) => Some(i),
-        Err(e) => {
+    // A slow database must not hold the page back: past the limit it goes without incidents.
+    let incidents = match tokio::time::timeout(DB_LIMIT, crate::handlers::incidents::load(state)).await {
+        Ok(Ok(i)) => Some(i),
+        Ok(Err(e)) => {
             tracing::warn!(error = %e, "incidents unavailable for the first view; the app loads them");
+            None
+        }
+        Err(_) => {
+            tracing::warn!("incidents took too long for the first view; the app loads them");
             None
         }
     };

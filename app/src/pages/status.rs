@@ -15,13 +15,19 @@ use crate::components::maintenance::MaintenanceList;
 use crate::components::status_banner::StatusBanner;
 use crate::components::system_section::SystemSection;
 use crate::i18n::tr;
-use crate::live::{use_clock, use_incidents, use_live_status, use_refresh_tick, REFRESH_SECONDS};
+use crate::live::{now_ms, use_clock, use_incidents, use_live_status, use_refresh_tick, REFRESH_SECONDS};
 
 /// The public status page.
 #[component]
 pub fn StatusPage() -> impl IntoView {
     let initial = crate::first_view::take_initial::<InitialStatus>();
     let (initial_summary, initial_incidents) = initial.map_or((None, None), |i| (Some(i.status), i.incidents));
+    // A page opened in a background tab mounts only when shown: incidents
+    // embedded long ago are fetched again rather than shown as current.
+    let fresh = initial_summary
+        .as_ref()
+        .is_some_and(|s| now_ms() - s.updated_at.timestamp_millis() as f64 <= (REFRESH_SECONDS * 1000) as f64);
+    let initial_incidents = initial_incidents.filter(|_| fresh);
     let live = use_live_status(initial_summary);
     let now = use_clock();
     let refresh = use_refresh_tick(REFRESH_SECONDS);

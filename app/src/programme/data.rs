@@ -90,11 +90,16 @@ pub struct CommitteeData {
 /// the new answer replaces it.
 pub fn use_committee_data(changes: Signal<u32>) -> CommitteeData {
     let data = CommitteeData { overview: Loaded::new(), proposal: Loaded::new() };
+    let latest = Latest::default();
     Effect::new(move |ran: Option<()>| {
         changes.track();
         let first = ran.is_none();
+        let mine = latest.next();
         spawn_local(async move {
             let (overview, proposal) = join(api::fetch_overview(None), api::fetch_proposal(None)).await;
+            if !latest.is(mine) {
+                return;
+            }
             if first && overview.is_ok() {
                 timing::data_arrived();
             }
@@ -103,6 +108,28 @@ pub fn use_committee_data(changes: Signal<u32>) -> CommitteeData {
         });
     });
     data
+}
+
+/// Numbers the fetches of one hook so that only the newest answer is
+/// stored: a slow older answer arriving last never overwrites a newer one.
+#[derive(Debug, Clone, Copy)]
+struct Latest(StoredValue<u32>);
+
+impl Default for Latest {
+    fn default() -> Self {
+        Latest(StoredValue::new(0))
+    }
+}
+
+impl Latest {
+    fn next(self) -> u32 {
+        self.0.update_value(|n| *n = n.wrapping_add(1));
+        self.0.get_value()
+    }
+
+    fn is(self, n: u32) -> bool {
+        self.0.get_value() == n
+    }
 }
 
 /// Ticks once for every burst of `programme` events on `/api/v1/events`
@@ -114,24 +141,36 @@ pub fn use_programme_changes() -> Signal<u32> {
     tick.into()
 }
 
-/// Pause before reopening a closed event stream, and the window a burst of changes is gathered in, in ms.
-const REOPEN_MS: u32 = 5_000;
+/// First and longest pause before reopening a closed event stream (the
+/// server asks for 30 s when it has too many live clients), and the window a
+/// burst of changes is gathered in, in ms.
+const REOPEN_MS: (u32, u32) = (2_000, 30_000);
 const BURST_MS: u32 = 400;
 
 async fn follow_programme(tick: RwSignal<u32>) {
+    let bump = move || tick.update(|n| *n = n.wrapping_add(1));
+    let mut pause = REOPEN_MS.0;
+    let mut reopened = false;
     loop {
         if let Ok((_source, mut events)) = programme_events() {
+            // Changes made while the stream was down were never announced: re-fetch once.
+            if reopened {
+                bump();
+            }
             while let Some(Ok((_, message))) = events.next().await {
+                pause = REOPEN_MS.0;
                 if crate::api::decode_programme_event(&message).is_err() {
                     continue;
                 }
                 // One re-fetch for the whole burst (a committee deciding many requests).
                 TimeoutFuture::new(BURST_MS).await;
                 while let Some(Some(_)) = events.next().now_or_never() {}
-                tick.update(|n| *n = n.wrapping_add(1));
+                bump();
             }
         }
-        TimeoutFuture::new(REOPEN_MS).await;
+        reopened = true;
+        TimeoutFuture::new(pause).await;
+        pause = (pause * 2).min(REOPEN_MS.1);
     }
 }
 
@@ -148,12 +187,19 @@ pub struct ProgrammeChanges(pub Signal<u32>);
 pub fn use_queue(query: Signal<QueueQuery>) -> Loaded<RequestPage> {
     let loaded = Loaded::new();
     let changes = use_context::<ProgrammeChanges>();
+    let latest = Latest::default();
     Effect::new(move |_| {
         let q = query.get();
         if let Some(ProgrammeChanges(c)) = changes {
             c.track();
         }
-        spawn_local(async move { loaded.store(api::fetch_queue(&q).await) });
+        let mine = latest.next();
+        spawn_local(async move {
+            let answer = api::fetch_queue(&q).await;
+            if latest.is(mine) {
+                loaded.store(answer);
+            }
+        });
     });
     loaded
 }
