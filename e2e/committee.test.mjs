@@ -3,9 +3,11 @@
 // round (the form offers exactly that round's pools, units and period), a
 // reviewer scores the request and is refused with a conflict of interest on
 // one from their own organisation, a committee member opens the request from
-// the queue and from the proposal, decides, and the overview's figures and
-// charts change; the public page then lists the award. axe-core checks every
-// new page in Korean and English at 1280 and 375 px.
+// the queue and from the proposal; an admin closes the call from the
+// administration page and decides before the review window ends (with a
+// reason), and the overview's figures and charts change; the award stays off
+// the public page until the round is published. axe-core checks every new
+// page in Korean and English at 1280 and 375 px.
 
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -88,7 +90,7 @@ describe('committee decision journey', () => {
         return { status: res.status, coi: (await res.json()).id, first: mine[0].request.id };
       }, [COI_TITLE, open.round]);
       assert.equal(made.status, 200);
-      Object.assign(ids, { plain: made.first, coi: made.coi });
+      Object.assign(ids, { plain: made.first, coi: made.coi, period: { from: open.round.period_start, to: open.round.period_end } });
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -136,6 +138,7 @@ describe('committee decision journey', () => {
       { user: 'demo.researcher', home: '/requests/mine', path: '/requests/new', ready: '[data-testid=open-round]' },
       { user: 'demo.reviewer', home: '/reviews', path: '/reviews', ready: `[data-testid=review-item-${ids.coi}]` },
       { user: 'demo.committee', home: '/committee', path: `/committee/requests/${ids.plain}`, ready: '[data-testid=decision-form]' },
+      { user: 'demo.admin', home: '/committee', path: '/admin', ready: '[data-testid=round-2026-2]' },
     ];
     for (const width of [1280, 375]) {
       for (const { user, home, path, ready } of pages) {
@@ -161,10 +164,54 @@ describe('committee decision journey', () => {
     assert.deepEqual(failures, [], 'serious or critical axe violations, or horizontal scroll at 375 px');
   });
 
-  test('a committee member decides from the request page; the overview figures and charts change and the public page lists the award', { timeout: 2 * TEST_TIMEOUT_MS }, async () => {
+  test('an admin closes the call from the administration page after confirming what the step changes', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { context, page: p, errors } = await page();
     try {
-      await signIn(p, 'demo.committee', '/committee');
+      // The round asks for two reviews: a committee member (who may review) gives the second.
+      const { context: c2, page: cp } = await page();
+      try {
+        await signIn(cp, 'demo.committee', '/committee');
+        const status = await cp.evaluate(async (id) => {
+          const s = await (await fetch('/api/v1/auth/session')).json();
+          const body = { technical_merit: 4, impact: 4, ecosystem: 4, team_readiness: 4, comment: '타당함' };
+          const res = await fetch(`/api/v1/requests/${id}/reviews`, {
+            method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrf_token }, body: JSON.stringify(body),
+          });
+          return res.status;
+        }, ids.plain);
+        assert.equal(status, 200);
+      } finally {
+        await c2.close();
+      }
+      await signIn(p, 'demo.admin', '/committee');
+      await go(p, '/admin');
+      const round = p.locator('[data-testid=round-2026-2]');
+      await round.waitFor({ timeout: 30_000 });
+      assert.equal(await round.locator('[data-testid=round-stage]').innerText(), '접수 중');
+      assert.match(await round.locator('[data-testid=round-progress]').innerText(), /신청 2건, 결정 대기 2건/);
+      assert.equal(await p.locator('[data-testid=round-2026-1] [data-testid=round-stage]').innerText(), '공개');
+      // The step asks for a confirmation saying what it changes; cancelling changes nothing.
+      await round.locator('[data-testid=round-advance]').click();
+      assert.match(await round.locator('[data-testid=round-confirm]').innerText(), /‘접수 중’에서 ‘심사 중’/);
+      assert.match(await round.locator('[data-testid=round-confirm]').innerText(), /접수가 끝납니다/);
+      await round.locator('[data-testid=round-confirm-no]').click();
+      assert.equal(await round.locator('[data-testid=round-confirm]').count(), 0);
+      await round.locator('[data-testid=round-advance]').click();
+      await round.locator('[data-testid=round-confirm-yes]').click();
+      await eventually(async () => assert.equal(await round.locator('[data-testid=round-stage]').innerText(), '심사 중'));
+      // Submissions are closed: the request form says so.
+      const open = await fetch(`${server.baseUrl}/api/v1/rounds/open`);
+      assert.equal(open.status, 404);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('an admin decides before the review window closes, with a reason; the overview figures and charts change and the award stays private until publication', { timeout: 2 * TEST_TIMEOUT_MS }, async () => {
+    const { context, page: p, errors } = await page();
+    try {
+      await signIn(p, 'demo.admin', '/committee');
       await p.locator('[data-testid=committee-overview]').waitFor({ timeout: 30_000 });
       const figures = async () => {
         await p.locator('canvas[data-testid=share-chart]').first().waitFor();
@@ -187,7 +234,7 @@ describe('committee decision journey', () => {
       await p.waitForURL((u) => u.pathname === `/committee/requests/${ids.plain}`, { timeout: 20_000 });
       await p.locator('[data-testid=request-title]').waitFor({ timeout: 20_000 });
       assert.match(await p.locator('[data-testid=request-title]').innerText(), new RegExp(TITLE));
-      assert.equal(await p.locator('[data-testid=request-reviews] tbody tr').count(), 1);
+      assert.equal(await p.locator('[data-testid=request-reviews] tbody tr').count(), 2);
       // From the proposal: "decide" pre-fills the proposed amount.
       await go(p, '/committee');
       const line = p.locator('[data-testid=proposal-lines] tbody tr', { hasText: `#${ids.plain}` });
@@ -199,16 +246,20 @@ describe('committee decision journey', () => {
       await p.locator('[data-testid=decision-form]').waitFor({ timeout: 20_000 });
       assert.equal(await p.locator('[data-testid=decision-amount]').inputValue(), String(proposed));
       assert.ok(await p.locator('[data-testid=decision-approve]').isChecked());
-      // Without a rationale and with an end past the round's period, the server names both fields, shown next to them.
+      // Without a rationale, with an end past the round's period and without a reason for deciding inside the
+      // review window, the server names all three fields, shown next to them.
       const asked = await p.locator('[data-testid=decision-end]').inputValue();
       await p.locator('[data-testid=decision-end]').fill('2099-12-31');
       await p.locator('[data-testid=decision-submit]').click();
       await p.locator('[data-testid=decision-rationale-error]:not(:empty)').waitFor({ timeout: 20_000 });
       await p.locator('[data-testid=decision-end-error]:not(:empty)').waitFor({ timeout: 20_000 });
+      await p.locator('[data-testid=decision-override-error]:not(:empty)').waitFor({ timeout: 20_000 });
+      assert.match(await p.locator('[data-testid=decision-override-error]').innerText(), /심사 기간/);
       assert.equal(await p.locator('[data-testid=decision-rationale]').getAttribute('aria-invalid'), 'true');
       assert.equal(await p.locator('[data-testid=decision-end]').getAttribute('aria-invalid'), 'true');
       await p.locator('[data-testid=decision-end]').fill(asked);
       await p.locator('[data-testid=decision-rationale]').fill('공공 데이터 활용과 비수도권 연구 역량 강화에 기여');
+      await p.locator('[data-testid=decision-override]').fill('재난 대응 연구로 위원회가 조기 배분을 의결함');
       await p.locator('[data-testid=decision-submit]').click();
       await p.locator('[data-testid=decision-saved]').waitFor({ timeout: 20_000 });
       await p.locator('[data-testid=request-allocation]').waitFor({ timeout: 20_000 });
@@ -232,30 +283,21 @@ describe('committee decision journey', () => {
     } finally {
       await context.close();
     }
-    // Anyone: the public page lists the award (title, pool, amount).
+    // Anyone: the public page shows only published rounds, so the new award is not there yet.
     const { context: anon, page: pub } = await page();
     try {
       await go(pub, '/allocations');
-      await pub.locator('[data-testid=projects-table] tbody tr').first().waitFor({ timeout: 30_000 });
-      const row = pub.locator('[data-testid=projects-table] tbody tr', { hasText: TITLE });
-      const cells = [await row.locator('th').innerText(), ...(await row.locator('td').allInnerTexts())];
-      assert.equal(cells[0], TITLE);
-      assert.equal(cells[2], 'kakao-b200');
-      assert.match(cells[3], /^2 서버\(8 GPU\)$/);
-      assert.equal(await pub.locator('[data-testid=projects-table]', { hasText: COI_TITLE }).count(), 0, 'undecided requests are not public');
-      // Both rounds with an award can be shown; the first call still lists its 159 projects.
-      const select = pub.locator('[data-testid=round-select]');
-      assert.deepEqual(await select.locator('option').evaluateAll((os) => os.map((o) => o.value)), ['2026-2', '2026-1']);
-      await select.selectOption('2026-1');
-      await pub.waitForURL((u) => u.search === '?round=2026-1', { timeout: 20_000 });
       await pub.locator('[data-testid=projects-count]', { hasText: '159개 중' }).waitFor({ timeout: 30_000 });
-      assert.equal(await pub.locator('[data-testid=projects-table]', { hasText: TITLE }).count(), 0, 'the open round award is not in the first call');
+      assert.equal(await pub.locator('[data-testid=projects-table]', { hasText: TITLE }).count(), 0, 'not published yet');
+      const select = pub.locator('[data-testid=round-select]');
+      if (await select.count()) {
+        assert.deepEqual(await select.locator('option').evaluateAll((os) => os.map((o) => o.value)), ['2026-1']);
+      }
     } finally {
       await anon.close();
     }
     // The researcher follows the award: awarded against used GPU-hours (2 servers × 8 GPUs × 24 h × days of the period).
-    const open = await (await fetch(`${server.baseUrl}/api/v1/rounds/open`)).json();
-    const days = (Date.parse(open.round.period_end) - Date.parse(open.round.period_start)) / 86_400_000 + 1;
+    const days = (Date.parse(ids.period.to) - Date.parse(ids.period.from)) / 86_400_000 + 1;
     const { context: own, page: mine } = await page();
     try {
       await signIn(mine, 'demo.researcher', '/requests/mine');

@@ -9,7 +9,8 @@ use leptos_router::path;
 
 use crate::i18n::{provide_locale_with, tr};
 use crate::pages::programme::{
-    AllocationsPage, CommitteePage, LoginPage, RequestDetailPage, RequestNewPage, RequestsMinePage, ReviewsPage,
+    AdminPage, AllocationsPage, CommitteePage, LoginPage, RequestDetailPage, RequestNewPage, RequestsMinePage,
+    ReviewsPage,
 };
 use crate::pages::NotFoundPage;
 use crate::programme::session::provide_session;
@@ -29,6 +30,7 @@ pub fn ProgrammeApp() -> impl IntoView {
                 <Route path=path!("/requests/mine") view=RequestsMinePage/>
                 <Route path=path!("/committee/requests/:id") view=RequestDetailPage/>
                 <Route path=path!("/reviews") view=ReviewsPage/>
+                <Route path=path!("/admin") view=AdminPage/>
             </Routes>
         </Router>
     }

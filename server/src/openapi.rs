@@ -36,6 +36,10 @@ use crate::handlers;
         handlers::programme::get_open_round,
         handlers::programme::get_assigned,
         handlers::programme::get_request,
+        handlers::programme::get_admin_rounds,
+        handlers::programme::post_admin_round,
+        handlers::programme::put_admin_round,
+        handlers::programme::post_round_stage,
         handlers::auth::get_session,
         handlers::auth::post_login,
         handlers::auth::post_logout,
@@ -67,7 +71,7 @@ use crate::handlers;
         crate::replica::ProgrammeEvent,
         crate::replica::ProgrammeChange,
     )),
-    tags((name = "status"), (name = "incidents"), (name = "placement"), (name = "allocation"), (name = "auth"), (name = "operations")),
+    tags((name = "status"), (name = "incidents"), (name = "placement"), (name = "allocation"), (name = "administration"), (name = "auth"), (name = "operations")),
     modifiers(&SessionCookie)
 )]
 pub struct ApiDoc;

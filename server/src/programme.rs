@@ -80,11 +80,14 @@ impl Storage {
             for sql in DELETE_DEMO {
                 sqlx::query(sql).execute(&mut *tx).await?;
             }
-            sqlx::query("INSERT INTO rounds (id, source, body) VALUES ($1, 'demo', $2) ON CONFLICT DO NOTHING")
-                .bind(&demo.round.id.0)
-                .bind(json(&demo.round))
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO rounds (id, source, stage, body) VALUES ($1, 'demo', $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(&demo.round.id.0)
+            .bind(demo.round.stage.as_str())
+            .bind(json(&demo.round))
+            .execute(&mut *tx)
+            .await?;
             insert_bodies!(
                 DB,
                 tx,
@@ -191,21 +194,16 @@ impl Storage {
         Ok(with_db!(self.db(), |p| sqlx::query_scalar(SQL).fetch_optional(p).await?))
     }
 
-    /// The id of the newest round with an award (the public page's default:
-    /// a round under review has nothing to publish yet), else `latest_round_id`.
+    /// The id of the newest published round (the public page's default: a
+    /// round's awards are public only once it is published).
     pub async fn public_round_id(&self) -> anyhow::Result<Option<String>> {
-        const SQL: &str = "SELECT round_id FROM allocations ORDER BY round_id DESC LIMIT 1";
-        let awarded: Option<String> = with_db!(self.db(), |p| sqlx::query_scalar(SQL).fetch_optional(p).await?);
-        match awarded {
-            Some(id) => Ok(Some(id)),
-            None => self.latest_round_id().await,
-        }
+        const SQL: &str = "SELECT id FROM rounds WHERE stage = 'published' ORDER BY id DESC LIMIT 1";
+        Ok(with_db!(self.db(), |p| sqlx::query_scalar(SQL).fetch_optional(p).await?))
     }
 
-    /// Every round with at least one award, newest first (the public page's rounds).
+    /// Every published round, newest first (the public page's rounds).
     pub async fn published_rounds(&self) -> anyhow::Result<Vec<Round>> {
-        const SQL: &str = "SELECT body FROM rounds \
-             WHERE EXISTS (SELECT 1 FROM allocations a WHERE a.round_id = rounds.id) ORDER BY id DESC";
+        const SQL: &str = "SELECT body FROM rounds WHERE stage = 'published' ORDER BY id DESC";
         with_db!(self.db(), |p| decode(&sqlx::query(SQL).fetch_all(p).await?))
     }
 

@@ -10,7 +10,7 @@ use axum::http::header::{
     CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderValue, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{middleware, Router};
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -74,7 +74,9 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
     } else {
         front = front.route_service("/allocations", programme_index.clone());
     }
-    for path in ["/login", "/committee", "/committee/{*rest}", "/requests/{*rest}", "/reviews"] {
+    for path in
+        ["/login", "/committee", "/committee/{*rest}", "/requests/{*rest}", "/reviews", "/admin", "/admin/{*rest}"]
+    {
         front = front.route_service(path, programme_index.clone());
     }
     let front = front
@@ -87,6 +89,9 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/v1/requests", post(programme::post_request).layer(DefaultBodyLimit::max(REQUEST_BODY_LIMIT)))
         .route("/v1/committee/proposal/adjust", post(programme::post_adjust))
         .route("/v1/requests/{id}/reviews", post(programme::post_review))
+        .route("/v1/admin/rounds", get(programme::get_admin_rounds).post(programme::post_admin_round))
+        .route("/v1/admin/rounds/{id}", put(programme::put_admin_round))
+        .route("/v1/admin/rounds/{id}/stage", post(programme::post_round_stage))
         .route("/v1/auth/session", get(auth::get_session))
         .route("/v1/auth/login", post(auth::post_login))
         .route("/v1/auth/logout", post(auth::post_logout))

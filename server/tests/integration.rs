@@ -10,6 +10,7 @@ mod slurm_cluster;
 mod support;
 
 mod auth_api;
+mod lifecycle_api;
 mod mixed_sources;
 mod openapi_schemas;
 mod ops_api;

@@ -156,6 +156,7 @@ async fn a_decision_creates_an_allocation_and_audit_entries_and_cannot_be_made_t
     )
     .await
     .unwrap();
+    support::db::open_for_decisions(&db, request["round"].as_str().unwrap()).await;
     let url = format!("{}/api/v1/committee/requests/90001/decision", app.base);
     let body =
         serde_json::json!({"kind": "approve_partially", "amount": 1, "rationale": "우수하나 자원 부족으로 1대 배분"});
@@ -252,10 +253,11 @@ async fn a_researcher_submits_a_request_to_the_open_round_and_follows_it() {
     assert_eq!(res.status(), 400);
     let err: serde_json::Value = res.json().await.unwrap();
     assert!(err["fields"].as_array().unwrap().len() >= 3, "{err}");
-    // The closed first call refuses submissions.
+    // The published first call refuses submissions.
     let res =
         researcher.post(format!("{url}?round=2026-1")).header("x-csrf-token", &token).json(&body).send().await.unwrap();
-    assert_eq!(res.status(), 400);
+    assert_eq!(res.status(), 409);
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["error"], "round_not_open");
 }
 
 async fn csrf_of(app: &support::TestApp, c: &reqwest::Client) -> String {
@@ -373,16 +375,22 @@ async fn the_open_round_is_public_with_its_pools_units_period_and_policy_and_404
     assert!(units.contains(&"servers") && units.contains(&"node_hours"), "{units:?}");
     assert!(pools.iter().all(|p| p["capacity"].as_u64().unwrap() > 0));
     assert_eq!(round["policy"]["min_score"], 3.0);
-    // Close it: no round is open any more.
+    // Its submission window passes: no round is open any more.
     let db = app.db().await;
     let mut closed = round.clone();
     closed["closes"] = (today - chrono::Days::new(1)).to_string().into();
     closed["opens"] = (today - chrono::Days::new(20)).to_string().into();
-    let closed = closed.to_string();
-    execute(&db, "UPDATE rounds SET body = $1 WHERE id = '2026-2'", &[Arg::Text(&closed)]).await.unwrap();
+    let text = closed.to_string();
+    execute(&db, "UPDATE rounds SET body = $1 WHERE id = '2026-2'", &[Arg::Text(&text)]).await.unwrap();
     let (code, err) = app.get_json("/api/v1/rounds/open").await;
     assert_eq!(code, 404);
     assert_eq!(err["error"], "not_found");
+    // Reviews follow the stage, not the dates: once the round is decided, nothing is left to review.
+    closed["stage"] = "decided".into();
+    let text = closed.to_string();
+    execute(&db, "UPDATE rounds SET stage = 'decided', body = $1 WHERE id = '2026-2'", &[Arg::Text(&text)])
+        .await
+        .unwrap();
     let reviewer = app.client_as("demo.reviewer").await;
     let list: serde_json::Value =
         reviewer.get(format!("{}/api/v1/reviews/assigned", app.base)).send().await.unwrap().json().await.unwrap();
@@ -441,7 +449,7 @@ async fn a_request_page_shows_reviews_decision_allocation_and_conflicts_to_admin
 }
 
 #[tokio::test]
-async fn a_reviewer_sees_the_open_rounds_requests_then_the_committee_decides_one_from_its_page() {
+async fn a_reviewer_sees_the_open_rounds_requests_then_after_the_call_closes_one_is_decided_from_its_page() {
     let app = spawn().await;
     let researcher = app.client_as("demo.researcher").await;
     let reviewer = app.client_as("demo.reviewer").await; // KAIST
@@ -477,8 +485,35 @@ async fn a_reviewer_sees_the_open_rounds_requests_then_the_committee_decides_one
         shown["published"],
         serde_json::json!([{"id": "2026-1", "title_ko": shown["title_ko"], "title_en": shown["title_en"]}])
     );
-    // The committee's page of the reviewed request, then its decision.
+    // A second review (the round asks two) by a committee member, who may review.
     let committee = app.client_as("demo.committee").await;
+    let res = committee
+        .post(format!("{}/api/v1/requests/{plain}/reviews", app.base))
+        .header("x-csrf-token", csrf_of(&app, &committee).await)
+        .json(&scores)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    // No decision while the call is open; an admin closes it (confirming the stage they saw).
+    let stage_url = format!("{}/api/v1/admin/rounds/2026-2/stage", app.base);
+    let decide_url = format!("{}/api/v1/committee/requests/{plain}/decision", app.base);
+    let token = csrf_of(&app, &committee).await;
+    let early = serde_json::json!({"kind": "approve", "rationale": "우수"});
+    let res = committee.post(&decide_url).header("x-csrf-token", &token).json(&early).send().await.unwrap();
+    assert_eq!(res.status(), 409);
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["error"], "round_not_in_review");
+    let admin = app.client_as("demo.admin").await;
+    let admin_token = csrf_of(&app, &admin).await;
+    let close = serde_json::json!({"from": "open", "to": "under_review"});
+    let res = admin.post(&stage_url).header("x-csrf-token", &admin_token).json(&close).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    // Under review, but the review window runs for two more weeks: the committee waits…
+    let res = committee.post(&decide_url).header("x-csrf-token", &token).json(&early).send().await.unwrap();
+    assert_eq!(res.status(), 409);
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["error"], "review_window_open");
+    // The committee's page of the reviewed request, then its decision (by an admin, overriding the window).
+    let committee = admin.clone();
     let page_url = format!("{}/api/v1/committee/requests/{plain}", app.base);
     let before: serde_json::Value = committee.get(&page_url).send().await.unwrap().json().await.unwrap();
     assert_eq!(before["decidable"], true);
@@ -498,14 +533,15 @@ async fn a_reviewer_sees_the_open_rounds_requests_then_the_committee_decides_one
     assert_eq!(res.status(), 400);
     let err: serde_json::Value = res.json().await.unwrap();
     let fields: Vec<&str> = err["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
-    assert_eq!(fields, ["rationale", "period_start"]);
+    assert_eq!(fields, ["rationale", "period_start", "override_reason"]);
     // Granted for the first ten days of the period asked.
     let start: chrono::NaiveDate = before["request"]["period_start"].as_str().unwrap().parse().unwrap();
     let end = start + chrono::Days::new(9);
     let res = committee
         .post(format!("{page_url}/decision"))
         .header("x-csrf-token", &token)
-        .json(&serde_json::json!({"kind": "approve", "rationale": "우수", "period_end": end.to_string()}))
+        .json(&serde_json::json!({"kind": "approve", "rationale": "우수", "period_end": end.to_string(),
+            "override_reason": "위원회 의결로 조기 배분"}))
         .send()
         .await
         .unwrap();
@@ -523,12 +559,18 @@ async fn a_reviewer_sees_the_open_rounds_requests_then_the_committee_decides_one
     let decided = mine.as_array().unwrap().iter().find(|m| m["request"]["id"] == plain).unwrap();
     assert_eq!(decided["awarded_gpu_hours"], 2.0 * 8.0 * 24.0 * 10.0);
     assert_eq!(decided["used_gpu_hours"], 0.0);
-    // Once the open round has an award, the public page shows it.
+    // An award is not public until the round is published: the public page still shows the first call,
+    // and asking for the second round by name finds nothing.
     let shown: serde_json::Value = app.client.get(&public).send().await.unwrap().json().await.unwrap();
-    assert_eq!(shown["round"], "2026-2");
-    assert_eq!(shown["projects"][0]["title_en"], "Climate emulator");
+    assert_eq!(shown["round"], "2026-1");
     let ids: Vec<&str> = shown["published"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["2026-2", "2026-1"], "newest first, both with an award");
+    assert_eq!(ids, ["2026-1"]);
+    assert_eq!(app.client.get(format!("{public}?round=2026-2")).send().await.unwrap().status(), 404);
+    // The override is in the audit log with its reason.
+    let db = app.db().await;
+    let reasons = texts(&db, "SELECT body FROM audit_log WHERE action = 'review_window_overridden'", &[]).await;
+    assert_eq!(reasons.len(), 1);
+    assert!(reasons[0].contains("위원회 의결로 조기 배분"), "{}", reasons[0]);
 }
 
 #[tokio::test]

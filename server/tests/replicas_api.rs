@@ -61,6 +61,7 @@ async fn request_under_review(app: &TestApp) -> String {
     )
     .await
     .unwrap();
+    support::db::open_for_decisions(&app.db().await, &round).await;
     round
 }
 

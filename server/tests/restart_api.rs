@@ -39,10 +39,15 @@ async fn a_restart_after_a_real_request_review_and_award_keeps_them_and_reloads_
     let reviewer = first.client_as("demo.reviewer").await;
     let rubric =
         serde_json::json!({"technical_merit": 5, "impact": 4, "ecosystem": 4, "team_readiness": 5, "comment": "좋음"});
-    post(&first, &reviewer, &format!("/api/v1/requests/{id}/reviews"), rubric).await;
+    post(&first, &reviewer, &format!("/api/v1/requests/{id}/reviews"), rubric.clone()).await;
     let committee = first.client_as("demo.committee").await;
-    let decision = serde_json::json!({"kind": "approve", "rationale": "우수"});
-    post(&first, &committee, &format!("/api/v1/committee/requests/{id}/decision"), decision).await;
+    post(&first, &committee, &format!("/api/v1/requests/{id}/reviews"), rubric).await;
+    // The call closes; an admin decides before the review window ends, with a reason.
+    let admin = first.client_as("demo.admin").await;
+    let close = serde_json::json!({"from": "open", "to": "under_review"});
+    post(&first, &admin, "/api/v1/admin/rounds/2026-2/stage", close).await;
+    let decision = serde_json::json!({"kind": "approve", "rationale": "우수", "override_reason": "시험"});
+    post(&first, &admin, &format!("/api/v1/committee/requests/{id}/decision"), decision).await;
     first.stop();
 
     // Same database, new process: start-up must not trip over the real rows.
@@ -59,14 +64,22 @@ async fn a_restart_after_a_real_request_review_and_award_keeps_them_and_reloads_
         .unwrap();
     assert_eq!(page["request"]["title_en"], "Restart check");
     assert_eq!(page["request"]["state"], "approved");
-    assert_eq!(page["reviews"].as_array().unwrap().len(), 1);
+    assert_eq!(page["reviews"].as_array().unwrap().len(), 2);
     assert_eq!(page["allocation"]["amount"], 2);
-    // The demo's first call is whole again, and the open round still shows the real award.
+    // The demo's first call is whole again; the second round is still under review (its stage was kept with
+    // its real records) and so not public.
     let (code, first_call) = second.get_json("/api/v1/allocations/public?round=2026-1").await;
     assert_eq!((code, first_call["projects"].as_array().unwrap().len()), (200, 159));
-    let (_, open) = second.get_json("/api/v1/allocations/public").await;
-    assert_eq!(open["round"], "2026-2");
-    assert_eq!(open["projects"][0]["title_en"], "Restart check");
+    let (code, _) = second.get_json("/api/v1/allocations/public?round=2026-2").await;
+    assert_eq!(code, 404);
+    let admin = second.client_as("demo.admin").await;
+    let rounds: serde_json::Value =
+        admin.get(format!("{}/api/v1/admin/rounds", second.base)).send().await.unwrap().json().await.unwrap();
+    let open = rounds.as_array().unwrap().iter().find(|r| r["round"]["id"] == "2026-2").unwrap();
+    assert_eq!(
+        (open["round"]["stage"].as_str(), open["awarded"]["kakao-b200"].as_u64()),
+        (Some("under_review"), Some(2))
+    );
 }
 
 #[tokio::test]

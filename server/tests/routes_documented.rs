@@ -21,6 +21,12 @@ fn registered_routes() -> BTreeSet<(String, String)> {
         let method = tail.split('(').next().unwrap_or_default().to_owned();
         let full =
             if path.starts_with("/v1/") || path == "/openapi.json" { format!("/api{path}") } else { path.into() };
+        // Chained methods on one path: `get(a).post(b)`.
+        for chained in ["get", "post", "put", "delete", "patch"] {
+            if tail.contains(&format!(").{chained}(")) {
+                out.insert((chained.to_owned(), full.clone()));
+            }
+        }
         out.insert((method, full));
     }
     out

@@ -94,6 +94,7 @@ async fn two_hundred_concurrent_decisions_never_over_allocate_and_each_request_i
     let db = app.db().await;
     let pool = "kakao-b200";
     let t = template(&db, pool).await;
+    support::db::open_for_decisions(&db, ROUND).await;
     // 50 requests of one server each, under review; the pool has 5 servers left, so most of the
     // 200 calls race for the last servers at once.
     for i in 0..50 {
@@ -170,6 +171,7 @@ async fn a_review_racing_a_decision_never_moves_the_decided_request_back() {
     let db = app.db().await;
     let pool = "naver-h200";
     let t = template(&db, pool).await;
+    support::db::open_for_decisions(&db, ROUND).await;
     const RACES: i64 = 30;
     for i in 0..RACES {
         insert_request(&db, &t, 96_000 + i, "under_review", 1, "테스트대학교").await;
@@ -265,6 +267,7 @@ async fn a_committee_member_cannot_decide_their_own_organisations_request() {
     let app = spawn().await;
     let db = app.db().await;
     let t = template(&db, "kakao-b200").await;
+    support::db::open_for_decisions(&db, ROUND).await;
     // demo.committee belongs to 정보통신산업진흥원.
     insert_request(&db, &t, 97_000, "under_review", 1, "정보통신산업진흥원").await;
     add_capacity(&db, "kakao-b200", 1).await;

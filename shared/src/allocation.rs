@@ -27,6 +27,7 @@ pub mod fill;
 mod form;
 pub mod grant;
 pub mod ids;
+pub mod lifecycle;
 pub mod open;
 pub mod overview;
 pub mod proposal;
@@ -51,6 +52,7 @@ pub use fairness::{gini, jain_index, FairnessFigures, FairnessMetric, SectorDomi
 pub use fill::{progressive_fill, Claimant, FillProblem, Resource, Use};
 pub use grant::{Allocation, AllocationError};
 pub use ids::{AllocationId, RequestId, RoundId};
+pub use lifecycle::RoundStage;
 pub use open::{open_round, OpenRound};
 pub use overview::{OverviewInput, PoolOverview, RoundOverview, ShareRow, TimelineRow};
 pub use proposal::{

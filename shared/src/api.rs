@@ -9,7 +9,7 @@ use crate::status::{NodeCounts, Status};
 pub mod programme;
 mod queue;
 
-pub use programme::{AdjustBody, Adjusted, MyRequest, ProgrammeChange, ProgrammeEvent};
+pub use programme::{AdjustBody, Adjusted, AdminRound, MyRequest, ProgrammeChange, ProgrammeEvent};
 pub use queue::{PendingJob, PendingReason, QueueSnapshot, RunningJob};
 
 /// Where a figure comes from. Everything is `demo` until a real source is configured.
@@ -333,6 +333,17 @@ pub const API_ERROR_CODES: &[&str] = &[
     "over_capacity",
     "request_quota",
     "not_awarded",
+    "round_not_open",
+    "round_not_in_review",
+    "too_few_reviews",
+    "review_window_open",
+    "round_exists",
+    "round_published",
+    "pool_in_use",
+    "capacity_below_awarded",
+    "stage_changed",
+    "stage_order",
+    "undecided_requests",
 ];
 
 /// The data the status page starts from, embedded by the server in the

@@ -1,5 +1,6 @@
 //! The allocation programme's routes, one file each.
 
+mod admin;
 mod allocations;
 mod committee;
 mod login;
@@ -8,6 +9,7 @@ mod request_new;
 mod requests_mine;
 mod reviews;
 
+pub use admin::AdminPage;
 pub use allocations::AllocationsPage;
 pub use committee::CommitteePage;
 pub use login::LoginPage;

@@ -4,12 +4,14 @@
 //! CSRF token in `X-CSRF-Token`. Components never call the network themselves.
 
 use gloo_net::http::{Request as HttpRequest, RequestBuilder, Response};
+use kairr_shared::allocation::usecase::StageChange;
 use kairr_shared::allocation::{
     Decision, DecisionRequest, OpenRound, Proposal, PublicRound, Request, RequestDetail, RequestInput, RequestPage,
     Review, ReviewAssignments, ReviewInput, RoundOverview,
 };
+use kairr_shared::allocation::{Round, RoundInput};
 use kairr_shared::api::ApiError;
-pub use kairr_shared::api::{AdjustBody, Adjusted, MyRequest};
+pub use kairr_shared::api::{AdjustBody, Adjusted, AdminRound, MyRequest};
 use kairr_shared::auth::{LoginRequest, SessionInfo};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -42,6 +44,8 @@ pub const OPEN_ROUND_URL: &str = "/api/v1/rounds/open";
 pub const ASSIGNED_URL: &str = "/api/v1/reviews/assigned";
 /// Proposal adjustments.
 pub const ADJUST_URL: &str = "/api/v1/committee/proposal/adjust";
+/// The rounds, for their administrators (`POST` creates one).
+pub const ADMIN_ROUNDS_URL: &str = "/api/v1/admin/rounds";
 /// Header carrying the CSRF token.
 pub const CSRF_HEADER: &str = "X-CSRF-Token";
 
@@ -159,6 +163,22 @@ pub async fn submit_review(csrf: &str, id: u64, input: &ReviewInput) -> Result<R
 /// `GET /api/v1/requests/mine`.
 pub async fn fetch_mine() -> Result<Vec<MyRequest>, FetchError> {
     get_json(HttpRequest::get(MINE_URL)).await
+}
+
+/// `GET /api/v1/admin/rounds`.
+pub async fn fetch_admin_rounds() -> Result<Vec<AdminRound>, FetchError> {
+    get_json(HttpRequest::get(ADMIN_ROUNDS_URL)).await
+}
+
+/// `POST /api/v1/admin/rounds`: a new round, a draft.
+pub async fn create_round(csrf: &str, input: &RoundInput) -> Result<Round, FetchError> {
+    post_json(ADMIN_ROUNDS_URL, csrf, Some(input)).await
+}
+
+/// `POST /api/v1/admin/rounds/{id}/stage`.
+pub async fn advance_round(csrf: &str, id: &str, change: &StageChange) -> Result<Round, FetchError> {
+    let url = format!("{ADMIN_ROUNDS_URL}/{}/stage", String::from(js_sys::encode_uri_component(id)));
+    post_json(&url, csrf, Some(change)).await
 }
 
 async fn get_json<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, FetchError> {

@@ -239,3 +239,13 @@ pub fn use_assigned(version: Signal<u32>) -> Loaded<ReviewAssignments> {
     });
     loaded
 }
+
+/// Every round for its administrators; fetched again whenever `version` changes (after a change).
+pub fn use_admin_rounds(version: Signal<u32>) -> Loaded<Vec<api::AdminRound>> {
+    let loaded = Loaded::new();
+    Effect::new(move |_| {
+        version.track();
+        spawn_local(async move { loaded.store(api::fetch_admin_rounds().await) });
+    });
+    loaded
+}

@@ -3,12 +3,14 @@
 //! requests and reviews. Every protected endpoint checks the caller's role
 //! through `auth::require`.
 
+mod admin;
 mod committee;
 mod detail;
 mod export;
 mod open;
 mod researcher;
 
+pub use admin::*;
 pub use committee::*;
 pub use detail::*;
 pub use export::*;
@@ -20,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use axum::extract::{Query, State};
 use axum::Json;
-use kairr_shared::allocation::{PublicRound, PublishedRound};
+use kairr_shared::allocation::{PublicRound, PublishedRound, RoundStage};
 use kairr_shared::api::DataSource;
 use serde::Deserialize;
 
@@ -73,12 +75,12 @@ pub(crate) fn today() -> chrono::NaiveDate {
     kairr_shared::time::kst_day(chrono::Utc::now().timestamp())
 }
 
-/// Anonymised aggregates of a round and its awarded projects (no reviews, nothing from rejected requests);
-/// without `?round=`, the newest round with an award.
+/// Anonymised aggregates of a published round and its awarded projects (no reviews, nothing from rejected
+/// requests); without `?round=`, the newest published round.
 #[utoipa::path(get, path = "/api/v1/allocations/public", tag = "allocation", params(RoundQuery),
     responses((status = 200, description = "The public page of the round", body = PublicRound),
               (status = 400, description = "Unknown round", body = kairr_shared::api::ApiError),
-              (status = 404, description = "No round yet", body = kairr_shared::api::ApiError)))]
+              (status = 404, description = "No such published round", body = kairr_shared::api::ApiError)))]
 pub async fn get_public(
     State(state): State<AppState>,
     Query(q): Query<RoundQuery>,
@@ -107,14 +109,17 @@ pub async fn public_round(state: &AppState, q: RoundQuery) -> Result<Arc<PublicR
 /// How long a built public page is served before it is built again.
 const PUBLIC_CACHE_TTL: Duration = Duration::from_secs(5);
 
-/// Builds the public page of the round `q` names (the newest round with an award by default);
+/// Builds the public page of the published round `q` names (the newest published round by default);
 /// only demo rounds carry the demo label.
 async fn build_public(state: &AppState, mut q: RoundQuery) -> Result<PublicRound, AppError> {
     if q.round.is_none() {
         q.round = state.storage.public_round_id().await?;
     }
     let rec = records(state, &q).await?;
-    let Some(round) = rec.round.as_ref() else { return Err(AppError::NotFound("round".into())) };
+    // Awards are public once the round is published, not at each decision.
+    let Some(round) = rec.round.as_ref().filter(|r| r.stage == RoundStage::Published) else {
+        return Err(AppError::NotFound("no published round".into()));
+    };
     let demo = state.storage.rounds().await?.iter().any(|r| r.round.id == round.id && r.demo);
     let mut page = PublicRound::build(round, &rec.requests, &rec.allocations, demo.then_some(DataSource::Demo));
     page.published = state.storage.published_rounds().await?.iter().map(PublishedRound::from).collect();

@@ -36,12 +36,13 @@ impl Storage {
 
     /// Inserts a round (replacing one with the same id).
     pub async fn insert_round(&self, round: &Round, source: &str) -> anyhow::Result<()> {
-        const COLUMNS: [&str; 3] = ["id", "source", "body"];
+        const COLUMNS: [&str; 4] = ["id", "source", "stage", "body"];
         let sql =
-            format!("INSERT INTO rounds ({}) VALUES {}{}", COLUMNS.join(", "), params(3), upsert(&["id"], &COLUMNS));
+            format!("INSERT INTO rounds ({}) VALUES {}{}", COLUMNS.join(", "), params(4), upsert(&["id"], &COLUMNS));
         with_db!(self.db(), |p| sqlx::query(&sql)
             .bind(&round.id.0)
             .bind(source)
+            .bind(round.stage.as_str())
             .bind(json(round))
             .execute(p)
             .await?

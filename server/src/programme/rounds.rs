@@ -1,7 +1,8 @@
-//! Reading rounds as a whole (to find the open one) and one request's
-//! conflict-of-interest records.
+//! Reading rounds as a whole (to find the open one, to administer them) and
+//! one request's conflict-of-interest records.
 
-use kairr_shared::allocation::{CoiRecord, Round};
+use kairr_shared::allocation::{Allocation, CoiRecord, Request, Round};
+use kairr_shared::api::AdminRound;
 use sqlx::Row;
 
 use super::decode;
@@ -28,6 +29,25 @@ impl Storage {
             }
             Ok(out)
         })
+    }
+
+    /// Every round with its requests and allocations, for its administrators.
+    pub async fn admin_rounds(&self) -> anyhow::Result<Vec<AdminRound>> {
+        let rounds = self.rounds().await?;
+        let (requests, allocations): (Vec<Request>, Vec<Allocation>) = with_db!(self.db(), |p| {
+            let requests = decode(&sqlx::query("SELECT body FROM requests ORDER BY id").fetch_all(p).await?)?;
+            let allocations = decode(&sqlx::query("SELECT body FROM allocations ORDER BY id").fetch_all(p).await?)?;
+            (requests, allocations)
+        });
+        Ok(rounds
+            .into_iter()
+            .rev()
+            .map(|s| {
+                let reqs: Vec<Request> = requests.iter().filter(|r| r.round == s.round.id).cloned().collect();
+                let allocs: Vec<Allocation> = allocations.iter().filter(|a| a.round == s.round.id).cloned().collect();
+                AdminRound::new(s.round, s.demo, &reqs, &allocs)
+            })
+            .collect())
     }
 
     /// The conflict-of-interest records of request `id`, oldest first.

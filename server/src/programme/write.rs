@@ -14,10 +14,10 @@
 //!    (`WHERE state = expected`: zero rows means someone else won, a 409),
 //!    unique violations also a 409, and commits.
 //!
-//! Nothing else writes requests, reviews, decisions or allocations (the demo
-//! loader writes only demo rows).
+//! Nothing else writes rounds, requests, reviews, decisions or allocations
+//! (the demo loader writes only demo rows).
 
-use kairr_shared::allocation::usecase::{AuditRecord, Plan, Refusal, Write};
+use kairr_shared::allocation::usecase::{AuditRecord, Plan, Refusal, RoundFacts, Write};
 use kairr_shared::allocation::{Allocation, AllocationId, Request, RequestId, Round};
 use sqlx::{PgPool, SqlitePool};
 
@@ -59,6 +59,9 @@ impl From<serde_json::Error> for WriteError {
 trait BeginWrite {
     type Db: sqlx::Database;
     async fn begin_write(&self, round: &str) -> Result<sqlx::Transaction<'static, Self::Db>, WriteError>;
+    /// A write transaction that creates a round (no row to lock yet: its
+    /// primary key settles a race).
+    async fn begin_new(&self) -> Result<sqlx::Transaction<'static, Self::Db>, WriteError>;
 }
 
 impl BeginWrite for SqlitePool {
@@ -66,6 +69,10 @@ impl BeginWrite for SqlitePool {
     /// SQLite has one writer: `BEGIN IMMEDIATE` takes the write lock before
     /// the first read, so what the transaction reads stays true until commit.
     async fn begin_write(&self, _round: &str) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, WriteError> {
+        Ok(self.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    async fn begin_new(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, WriteError> {
         Ok(self.begin_with("BEGIN IMMEDIATE").await?)
     }
 }
@@ -83,6 +90,10 @@ impl BeginWrite for PgPool {
         found.ok_or(WriteError::NotFound("round"))?;
         Ok(tx)
     }
+
+    async fn begin_new(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, WriteError> {
+        Ok(self.begin().await?)
+    }
 }
 
 /// Reserves the next id of `table` (`requests` or `allocations`) inside the
@@ -96,6 +107,8 @@ fn reserve_sql(table: &'static str) -> String {
 
 /// Moves a request to the state its body carries if it is still in `expected`.
 const UPDATE_REQUEST: &str = "UPDATE requests SET state = $1, body = $2 WHERE id = $3 AND state = $4";
+/// Changes a round if it is still in stage `expected` (`$4`).
+const UPDATE_ROUND: &str = "UPDATE rounds SET stage = $1, body = $2 WHERE id = $3 AND stage = $4";
 /// Appends one real audit entry: `audit_row`'s four values.
 pub(super) const INSERT_AUDIT: &str =
     "INSERT INTO audit_log (at, actor, action, source, body) VALUES ($1, $2, $3, 'real', $4)";
@@ -176,6 +189,35 @@ macro_rules! apply_plan {
                             other => other,
                         })?;
                 }
+                Write::InsertRound(r) => {
+                    sqlx::query("INSERT INTO rounds (id, source, stage, body) VALUES ($1, 'real', $2, $3)")
+                        .bind(&r.id.0)
+                        .bind(r.stage.as_str())
+                        .bind(json(r))
+                        .execute(&mut *$tx)
+                        .await
+                        .map_err(|e| match WriteError::from(e) {
+                            WriteError::Changed(_) => WriteError::Refused(Refusal::Conflict {
+                                code: "round_exists",
+                                field: Some("id"),
+                                message: format!("round {} exists", r.id.0),
+                            }),
+                            other => other,
+                        })?;
+                }
+                Write::UpdateRound { round, expected } => {
+                    let n = sqlx::query(UPDATE_ROUND)
+                        .bind(round.stage.as_str())
+                        .bind(json(round))
+                        .bind(&round.id.0)
+                        .bind(expected.as_str())
+                        .execute(&mut *$tx)
+                        .await?
+                        .rows_affected();
+                    if n != 1 {
+                        return Err(WriteError::Changed("round"));
+                    }
+                }
                 Write::InsertAllocation(a) => {
                     sqlx::query(
                         "INSERT INTO allocations (id, request_id, round_id, account, source, body) \
@@ -247,10 +289,11 @@ impl Storage {
     }
 
     /// Runs a command on request `id` (a review): the use case gets the
-    /// request as it is inside the transaction. Returns the outcome and the request's round.
+    /// request and its round as they are inside the transaction. Returns the
+    /// outcome and the request's round id.
     pub async fn on_request<T, F>(&self, id: u64, use_case: F) -> Result<(T, String), WriteError>
     where
-        F: FnOnce(&Request) -> Result<Plan<T>, Refusal>,
+        F: FnOnce(&Round, &Request) -> Result<Plan<T>, Refusal>,
     {
         let id = db_id(id)?;
         with_db!(self.db(), |p| {
@@ -260,9 +303,11 @@ impl Storage {
                 .await?
                 .ok_or(WriteError::NotFound("request"))?;
             let mut tx = p.begin_write(&round_id).await?;
+            let round: Round = read_one!(tx, Round, "SELECT body FROM rounds WHERE id = $1", &round_id)
+                .ok_or(WriteError::NotFound("round"))?;
             let request: Request = read_one!(tx, Request, "SELECT body FROM requests WHERE id = $1", id)
                 .ok_or(WriteError::NotFound("request"))?;
-            let plan = use_case(&request)?;
+            let plan = use_case(&round, &request)?;
             apply_plan!(tx, plan);
             tx.commit().await?;
             Ok((plan.outcome, round_id))
@@ -270,11 +315,12 @@ impl Storage {
     }
 
     /// Runs a decision on request `id`: the use case gets the round, the
-    /// request, every allocation of the round (all as they are inside the
-    /// transaction, so the capacity left is exact) and a reserved allocation id.
+    /// request, its number of reviews, every allocation of the round (all as
+    /// they are inside the transaction, so the capacity left is exact) and a
+    /// reserved allocation id.
     pub async fn decide<T, F>(&self, id: u64, use_case: F) -> Result<(T, String), WriteError>
     where
-        F: FnOnce(&Round, &Request, &[Allocation], AllocationId) -> Result<Plan<T>, Refusal>,
+        F: FnOnce(&Round, &Request, usize, &[Allocation], AllocationId) -> Result<Plan<T>, Refusal>,
     {
         let id = db_id(id)?;
         with_db!(self.db(), |p| {
@@ -293,12 +339,59 @@ impl Storage {
                 .fetch_all(&mut *tx)
                 .await?;
             let allocations: Vec<Allocation> = decode(&rows)?;
+            let reviews: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reviews WHERE request_id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
             let aid: i64 = sqlx::query_scalar(&reserve_sql("allocations")).fetch_one(&mut *tx).await?;
             let aid = AllocationId(u64::try_from(aid).map_err(anyhow::Error::from)?);
-            let plan = use_case(&round, &request, &allocations, aid)?;
+            let reviews = usize::try_from(reviews).unwrap_or(0);
+            let plan = use_case(&round, &request, reviews, &allocations, aid)?;
             apply_plan!(tx, plan);
             tx.commit().await?;
             Ok((plan.outcome, round_id))
+        })
+    }
+}
+
+impl Storage {
+    /// Creates a round: the use case learns whether its id is taken.
+    pub async fn create_round<F>(&self, id: &str, use_case: F) -> Result<Round, WriteError>
+    where
+        F: FnOnce(bool) -> Result<Plan<Round>, Refusal>,
+    {
+        with_db!(self.db(), |p| {
+            let mut tx = p.begin_new().await?;
+            let n: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM rounds WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+            let plan = use_case(n > 0)?;
+            apply_plan!(tx, plan);
+            tx.commit().await?;
+            Ok(plan.outcome)
+        })
+    }
+
+    /// Runs a command on round `id` (a change, a stage): the use case gets
+    /// the round, its requests and its allocations as they are inside the
+    /// transaction, which holds the round's lock.
+    pub async fn on_round<F>(&self, id: &str, use_case: F) -> Result<Round, WriteError>
+    where
+        F: FnOnce(RoundFacts<'_>) -> Result<Plan<Round>, Refusal>,
+    {
+        with_db!(self.db(), |p| {
+            let mut tx = p.begin_write(id).await?;
+            let round: Round = read_one!(tx, Round, "SELECT body FROM rounds WHERE id = $1", id)
+                .ok_or(WriteError::NotFound("round"))?;
+            let rows =
+                sqlx::query("SELECT body FROM requests WHERE round_id = $1").bind(id).fetch_all(&mut *tx).await?;
+            let requests: Vec<Request> = decode(&rows)?;
+            let rows =
+                sqlx::query("SELECT body FROM allocations WHERE round_id = $1").bind(id).fetch_all(&mut *tx).await?;
+            let allocations: Vec<Allocation> = decode(&rows)?;
+            let plan = use_case(RoundFacts { round: &round, requests: &requests, allocations: &allocations })?;
+            apply_plan!(tx, plan);
+            tx.commit().await?;
+            Ok(plan.outcome)
         })
     }
 }

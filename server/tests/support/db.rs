@@ -115,3 +115,23 @@ pub async fn float(db: &Db, sql: &str, args: &[Arg<'_>]) -> f64 {
         Db::Postgres(p) => bound!(sql, args).fetch_one(p).await.unwrap().get(0),
     }
 }
+
+/// Puts round `id` under review with its review window closed and no review
+/// minimum: for tests that insert requests under review directly (without
+/// reviews) to decide them. The lifecycle's own gates are tested through the
+/// API in `lifecycle_api`.
+pub async fn open_for_decisions(db: &Db, id: &str) {
+    let body = texts(db, "SELECT body FROM rounds WHERE id = $1", &[Arg::Text(id)]).await;
+    let mut round: serde_json::Value = serde_json::from_str(&body[0]).unwrap();
+    round["stage"] = "under_review".into();
+    round["review_closes"] = "2000-01-01".into();
+    round["policy"]["min_reviews"] = 0.into();
+    let json = round.to_string();
+    execute(
+        db,
+        "UPDATE rounds SET stage = 'under_review', body = $1 WHERE id = $2",
+        &[Arg::Text(&json), Arg::Text(id)],
+    )
+    .await
+    .unwrap();
+}

@@ -150,3 +150,51 @@ impl TestApp {
         client
     }
 }
+
+/// A signed-in client with its CSRF token: every call answers (status, JSON).
+#[derive(Clone)]
+pub struct Caller {
+    pub client: reqwest::Client,
+    pub token: String,
+    pub base: String,
+}
+
+impl Caller {
+    /// `method` `path` with `body` (JSON) and the CSRF token.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self.client.request(method, format!("{}{path}", self.base)).header("x-csrf-token", &self.token);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        self.send(reqwest::Method::PUT, path, Some(body)).await
+    }
+}
+
+impl TestApp {
+    /// A [`Caller`] signed in as `username`.
+    pub async fn caller(&self, username: &str) -> Caller {
+        let client = self.client_as(username).await;
+        let s: serde_json::Value =
+            client.get(format!("{}/api/v1/auth/session", self.base)).send().await.unwrap().json().await.unwrap();
+        Caller { client, token: s["csrf_token"].as_str().unwrap().to_owned(), base: self.base.clone() }
+    }
+}

@@ -14,6 +14,10 @@ use super::ids::{AllocationId, RequestId, RoundId};
 pub enum AuditAction {
     RoundCreated,
     RoundChanged,
+    /// A round moved to its next lifecycle stage.
+    RoundStageChanged,
+    /// An admin decided before the review window closed (with the reason).
+    ReviewWindowOverridden,
     RequestSubmitted,
     RequestStateChanged,
     ReviewSubmitted,

@@ -43,6 +43,8 @@ pub struct DemoSpec {
     /// KST days, `YYYY-MM-DD`.
     pub opens: &'static str,
     pub closes: &'static str,
+    /// Last day of the review window (before `decided_on`).
+    pub review_closes: &'static str,
     pub period_start: &'static str,
     pub period_end: &'static str,
     /// Day decisions are recorded.
@@ -71,9 +73,10 @@ pub const FIRST_CALL_2026: DemoSpec = DemoSpec {
     title_en: "2026 first call for national AI computing resources (demo)",
     opens: "2025-12-22",
     closes: "2026-01-28",
-    period_start: "2026-02-23", // allocation period not published (?)
-    period_end: "2026-12-31",   // (?)
-    decided_on: "2026-02-13",   // (?)
+    review_closes: "2026-02-10", // (?)
+    period_start: "2026-02-23",  // allocation period not published (?)
+    period_end: "2026-12-31",    // (?)
+    decided_on: "2026-02-13",    // (?)
     proposals: 514,
     requested_gpus: 13_712,
     funded_gpus: [2_624, 1_288, 312],

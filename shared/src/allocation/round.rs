@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::advisor::Sector;
 
 use super::ids::RoundId;
+use super::lifecycle::RoundStage;
 use super::unit::PoolCapacity;
 
 pub use input::{PoolCapacityInput, RoundInput};
@@ -37,6 +38,20 @@ pub struct RoundPolicy {
     pub org_cap: Option<OrgCap>,
     /// Extra weight for applicants outside the capital region: weight × (1 + this), 0..=1.
     pub non_capital_preference: f64,
+    /// Reviews a request needs before the committee may decide it.
+    #[serde(default = "one")]
+    pub min_reviews: u32,
+    /// Reviewers assigned to each request.
+    #[serde(default = "three")]
+    pub reviewers_per_request: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn three() -> u32 {
+    3
 }
 
 /// A call round, parsed from [`RoundInput`].
@@ -50,6 +65,13 @@ pub struct Round {
     pub opens: NaiveDate,
     /// Last KST day proposals are accepted (inclusive).
     pub closes: NaiveDate,
+    /// Last KST day of the review window (inclusive); the committee decides
+    /// after it. Absent on rounds stored before review windows: `closes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_closes: Option<NaiveDate>,
+    /// Where the round is in its lifecycle (see [`RoundStage`]).
+    #[serde(default)]
+    pub stage: RoundStage,
     /// First day allocations of this round may run.
     pub period_start: NaiveDate,
     /// Last day allocations of this round may run (inclusive).
@@ -70,6 +92,16 @@ impl Round {
     /// Whether proposals are accepted on KST day `day`.
     pub fn is_open_on(&self, day: NaiveDate) -> bool {
         (self.opens..=self.closes).contains(&day)
+    }
+
+    /// Whether requests may be submitted on KST day `day`: the round is open and the day in its window.
+    pub fn accepts_requests_on(&self, day: NaiveDate) -> bool {
+        self.stage.accepts_requests() && self.is_open_on(day)
+    }
+
+    /// Last KST day of the review window.
+    pub fn review_closes(&self) -> NaiveDate {
+        self.review_closes.unwrap_or(self.closes)
     }
 
     /// Days in the allocation period (inclusive of both ends).

@@ -22,6 +22,7 @@ use super::audit::{AuditAction, AuditSubject};
 use super::decision::{DecisionError, DecisionRequest};
 use super::grant::Allocation;
 use super::ids::{AllocationId, RequestId};
+use super::lifecycle::RoundStage;
 use super::proposal::{propose, Adjustment, AdjustmentError, Candidate, FairnessChange, Proposal, ProposalConfig};
 use super::queue::capacity_left;
 use super::request::{Request, RequestInput, Submission};
@@ -82,6 +83,13 @@ pub enum Write {
     InsertDecision(Decision),
     /// A new allocation (its id was reserved inside the same transaction).
     InsertAllocation(Allocation),
+    /// A new round; an existing id is a 409.
+    InsertRound(Round),
+    /// The round changes if it is still in stage `expected`.
+    UpdateRound {
+        round: Round,
+        expected: RoundStage,
+    },
 }
 
 /// What a use case decided: the answer, the rows to write, the audit entries.
@@ -124,6 +132,13 @@ pub fn submit(
     id: RequestId,
     now: DateTime<Utc>,
 ) -> Result<Plan<Request>, Refusal> {
+    if !round.stage.accepts_requests() {
+        return Err(Refusal::conflict(
+            "round_not_open",
+            Some("round"),
+            format!("round {} is {}, not open for requests", round.id.0, round.stage.as_str()),
+        ));
+    }
     if applicant_requests >= MAX_REQUESTS_PER_APPLICANT {
         return Err(Refusal::conflict(
             "request_quota",
@@ -182,13 +197,21 @@ fn coi_plan<T>(coi: CoiRecord, actor: &str, now: DateTime<Utc>) -> Plan<Outcome<
     }
 }
 
-/// `reviewer` scores `request`; a submitted request moves under review.
+/// `reviewer` scores `request` of `round`; a submitted request moves under review.
 pub fn review(
+    round: &Round,
     request: &Request,
     reviewer: &UserInfo,
     input: &ReviewInput,
     now: DateTime<Utc>,
 ) -> Result<Plan<Outcome<Review>>, Refusal> {
+    if !round.stage.accepts_reviews() {
+        return Err(Refusal::conflict(
+            "round_not_in_review",
+            Some("id"),
+            format!("round {} is {}: reviews are closed", round.id.0, round.stage.as_str()),
+        ));
+    }
     let who = Reviewer { username: reviewer.username.clone(), organisation: reviewer.organisation.clone() };
     let review = match input.parse(request, &who, now) {
         Ok(r) => r,
@@ -229,6 +252,8 @@ pub fn review(
 pub struct DecisionContext<'a> {
     pub round: &'a Round,
     pub request: &'a Request,
+    /// How many reviews the request has.
+    pub reviews: usize,
     /// Every allocation of the round (for the capacity left).
     pub allocations: &'a [Allocation],
     pub decider: &'a UserInfo,
@@ -241,13 +266,20 @@ pub struct DecisionContext<'a> {
 /// becomes an allocation over the granted period within the pool's capacity
 /// left. Deciding one's own (or one's organisation's) request is refused.
 pub fn decide(ctx: DecisionContext<'_>, body: &DecisionRequest) -> Result<Plan<Outcome<Decision>>, Refusal> {
-    let DecisionContext { round, request, allocations, decider, allocation_id, now } = ctx;
+    let DecisionContext { round, request, reviews, allocations, decider, allocation_id, now } = ctx;
     if let Some(coi) = conflict_of_interest(request, decider, now) {
         return Ok(coi_plan(coi, &decider.username, now));
     }
+    // A missing override reason is a field error like the form's others, reported with them.
+    let (overridden, reason_errors) = match decision_gate(round, reviews, decider, &body.override_reason, now) {
+        Ok(o) => (o, FieldErrors::default()),
+        Err(Refusal::Invalid(f)) => (None, f),
+        Err(e) => return Err(e),
+    };
     let granted = body.period.parse(request, round);
     let decision = match (body.decision.parse(request, &decider.username, now), granted.clone()) {
-        (Ok(d), Ok(_)) => d,
+        (Ok(d), Ok(_)) if reason_errors.is_empty() => d,
+        (Ok(_), Ok(_)) => return Err(Refusal::Invalid(reason_errors)),
         (Err(DecisionError::NotUnderReview(t)), _) => {
             return Err(Refusal::conflict("not_under_review", Some("kind"), t.to_string()))
         }
@@ -255,9 +287,13 @@ pub fn decide(ctx: DecisionContext<'_>, body: &DecisionRequest) -> Result<Plan<O
             if let Err(p) = p {
                 f.extend(p);
             }
+            f.extend(reason_errors);
             return Err(Refusal::Invalid(f));
         }
-        (Ok(_), Err(p)) => return Err(Refusal::Invalid(p)),
+        (Ok(_), Err(mut p)) => {
+            p.extend(reason_errors);
+            return Err(Refusal::Invalid(p));
+        }
     };
     let (start, end) = granted.map_err(Refusal::Invalid)?;
     let left = capacity_left(round, allocations, &request.pool);
@@ -276,14 +312,25 @@ pub fn decide(ctx: DecisionContext<'_>, body: &DecisionRequest) -> Result<Plan<O
         Write::InsertDecision(decision.clone()),
         Write::UpdateRequest { request: decided, expected: request.state },
     ];
-    let mut audit = vec![AuditRecord::new(
+    let mut audit = Vec::new();
+    if let Some(reason) = overridden {
+        audit.push(AuditRecord::new::<(), _>(
+            &decider.username,
+            AuditAction::ReviewWindowOverridden,
+            AuditSubject::Request(request.id),
+            None,
+            Some(&serde_json::json!({ "reason": reason, "review_closes": round.review_closes() })),
+            now,
+        ));
+    }
+    audit.push(AuditRecord::new(
         &decider.username,
         AuditAction::DecisionRecorded,
         AuditSubject::Request(request.id),
         Some(request),
         Some(&decision),
         now,
-    )];
+    ));
     if decision.amount > 0 && decision.kind != DecisionKind::Reject {
         let allocation = Allocation::from_decision(allocation_id, request, &decision, round)
             .map_err(|e| Refusal::conflict("not_awarded", Some("kind"), e.to_string()))?
@@ -299,6 +346,62 @@ pub fn decide(ctx: DecisionContext<'_>, body: &DecisionRequest) -> Result<Plan<O
         writes.push(Write::InsertAllocation(allocation));
     }
     Ok(Plan { outcome: Outcome::Done(decision), writes, audit })
+}
+
+/// Longest override reason accepted.
+const MAX_REASON_CHARS: usize = 1_000;
+
+/// What the round's lifecycle allows a decision: the round under review, the
+/// request reviewed enough, and the review window closed, unless an admin
+/// overrides it with a reason (returned, to be audited).
+fn decision_gate(
+    round: &Round,
+    reviews: usize,
+    decider: &UserInfo,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, Refusal> {
+    if !round.stage.accepts_decisions() {
+        return Err(Refusal::conflict(
+            "round_not_in_review",
+            None,
+            format!("round {} is {}: decisions are made while it is under review", round.id.0, round.stage.as_str()),
+        ));
+    }
+    let needed = usize::try_from(round.policy.min_reviews).unwrap_or(usize::MAX);
+    if reviews < needed {
+        return Err(Refusal::conflict(
+            "too_few_reviews",
+            None,
+            format!("the request has {reviews} of the {needed} reviews the round requires"),
+        ));
+    }
+    let reason = reason.trim();
+    if crate::time::kst_day(now.timestamp()) > round.review_closes() {
+        return Ok(None);
+    }
+    if decider.role != crate::auth::Role::Admin {
+        return Err(Refusal::conflict(
+            "review_window_open",
+            None,
+            format!("the review window is open until {}; an administrator may override it", round.review_closes()),
+        ));
+    }
+    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS || reason.chars().any(super::form::forbidden_char)
+    {
+        let mut f = FieldErrors::default();
+        f.push(
+            "override_reason",
+            FieldErrorCode::Required,
+            format!("심사 기간({}까지) 중 결정하려면 사유를 {MAX_REASON_CHARS}자 이내로 적으세요.", round.review_closes()),
+            format!(
+                "Deciding before the review window closes ({}) needs a reason of at most {MAX_REASON_CHARS} characters.",
+                round.review_closes()
+            ),
+        );
+        return Err(Refusal::Invalid(f));
+    }
+    Ok(Some(reason.to_owned()))
 }
 
 /// Most adjustments one call may carry.
@@ -355,6 +458,9 @@ fn adjustment_ko(e: &AdjustmentError) -> String {
         }
     }
 }
+
+mod rounds;
+pub use rounds::{advance_round, create_round, update_round, RoundFacts, StageChange};
 
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::allocation::{Adjustment, Allocation, Decision, FairnessChange, Proposal, Request};
+use std::collections::BTreeMap;
+
+use crate::allocation::usecase::RoundFacts;
+use crate::allocation::{Adjustment, Allocation, Decision, FairnessChange, Proposal, Request, Round};
+use crate::api::DataSource;
 
 /// `GET /api/v1/requests/mine`: one of the signed-in researcher's requests, with what came of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,6 +51,8 @@ pub enum ProgrammeChange {
     Review,
     /// The committee decided a request (an award also creates an allocation).
     Decision,
+    /// An admin created a round, changed it or moved it to its next stage.
+    Round,
 }
 
 /// The data of an SSE `programme` event.
@@ -58,4 +64,30 @@ pub struct ProgrammeEvent {
     pub change: ProgrammeChange,
     /// When it was stored (UTC).
     pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `GET /api/v1/admin/rounds`: one round as its administrators see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminRound {
+    pub round: Round,
+    /// `demo` for the seeded demo rounds; absent for real rounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<DataSource>,
+    /// Requests submitted to it.
+    pub requests: usize,
+    /// Requests submitted or under review (a round is decided when none is).
+    pub undecided: usize,
+    /// Awarded so far per pool, in each pool's unit (capacity cannot drop below it).
+    pub awarded: BTreeMap<String, u64>,
+}
+
+impl AdminRound {
+    /// The summary of `round` from its requests and allocations.
+    pub fn new(round: Round, demo: bool, requests: &[Request], allocations: &[Allocation]) -> AdminRound {
+        let facts = RoundFacts { round: &round, requests, allocations };
+        let awarded = facts.awarded().into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let undecided = facts.undecided();
+        AdminRound { source: demo.then_some(DataSource::Demo), requests: requests.len(), undecided, awarded, round }
+    }
 }

@@ -16,7 +16,7 @@ use crate::programme::form_errors::{field_message, general_error};
 use crate::programme::labels;
 use crate::programme::session::use_session;
 
-const FIELDS: [&str; 5] = ["kind", "amount", "rationale", "period_start", "period_end"];
+const FIELDS: [&str; 6] = ["kind", "amount", "rationale", "period_start", "period_end", "override_reason"];
 
 fn kind_key(k: DecisionKind) -> &'static str {
     match k {
@@ -44,6 +44,8 @@ pub fn DecisionForm(
     let kind = RwSignal::new(DecisionKind::for_amount(start, asked));
     let amount = RwSignal::new(Some(start));
     let rationale = RwSignal::new(String::new());
+    let override_reason = RwSignal::new(String::new());
+    let admin = move || session.user().is_some_and(|u| u.role == kairr_shared::auth::Role::Admin);
     let period_start = RwSignal::new(date(detail.request.period_start));
     let period_end = RwSignal::new(date(detail.request.period_end));
     let error = RwSignal::new(None::<FetchError>);
@@ -63,6 +65,7 @@ pub fn DecisionForm(
                 rationale: rationale.get_untracked(),
             },
             period: PeriodInput { period_start: period_start.get_untracked(), period_end: period_end.get_untracked() },
+            override_reason: override_reason.get_untracked(),
         };
         busy.set(true);
         spawn_local(async move {
@@ -154,6 +157,17 @@ pub fn DecisionForm(
                     on:input=move |ev| rationale.set(event_target_value(&ev))></textarea>
                 <p id="decision-rationale-error" class="field-error" data-testid="decision-rationale-error">{msg("rationale")}</p>
             </div>
+            <Show when=admin>
+                <div class="field">
+                    <label for="decision-override">{move || tr("programme.decision.override")}</label>
+                    <textarea id="decision-override" rows="2" data-testid="decision-override"
+                        aria-invalid=invalid("override_reason") aria-describedby="decision-override-hint decision-override-error"
+                        prop:value=move || override_reason.get()
+                        on:input=move |ev| override_reason.set(event_target_value(&ev))></textarea>
+                    <p id="decision-override-hint" class="muted">{move || tr("programme.decision.override_hint")}</p>
+                    <p id="decision-override-error" class="field-error" data-testid="decision-override-error">{msg("override_reason")}</p>
+                </div>
+            </Show>
             <button type="submit" class="button" data-testid="decision-submit" disabled=move || busy.get()>
                 {move || tr("programme.decision.submit")}
             </button>

@@ -98,8 +98,9 @@ pub async fn get_requests(
               (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
               (status = 403, description = "Not a committee member, or no CSRF token", body = kairr_shared::api::ApiError),
               (status = 404, description = "No such request", body = kairr_shared::api::ApiError),
-              (status = 409, description = "Not under review (decided meanwhile), over the pool's capacity left, \
-                or a conflict of interest (recorded)", body = kairr_shared::api::ApiError),
+              (status = 409, description = "Not under review (decided meanwhile), the round not under review, the \
+                review window still open (admins may override with a reason), too few reviews, over the pool's \
+                capacity left, or a conflict of interest (recorded)", body = kairr_shared::api::ApiError),
               (status = 413, description = "Body too large", body = kairr_shared::api::ApiError)))]
 pub async fn post_decision(
     State(state): State<AppState>,
@@ -113,8 +114,8 @@ pub async fn post_decision(
     let now = chrono::Utc::now();
     let outcome = state
         .storage
-        .decide(id, |round, request, allocations, allocation_id| {
-            let ctx = DecisionContext { round, request, allocations, decider: &user, allocation_id, now };
+        .decide(id, |round, request, reviews, allocations, allocation_id| {
+            let ctx = DecisionContext { round, request, reviews, allocations, decider: &user, allocation_id, now };
             usecase::decide(ctx, &body)
         })
         .await?;

@@ -16,10 +16,21 @@ use super::today;
 
 async fn open(state: &AppState) -> Result<Option<StoredRound>, AppError> {
     let rounds = state.storage.rounds().await?;
-    let Some(id) = open_round(rounds.iter().map(|r| &r.round), today()).map(|r| r.id.clone()) else {
+    let Some(id) = open_round(rounds.iter().map(|r| &r.round).filter(|r| r.stage.accepts_requests()), today())
+        .map(|r| r.id.clone())
+    else {
         return Ok(None);
     };
     Ok(rounds.into_iter().find(|r| r.round.id == id))
+}
+
+/// The newest round whose requests are being reviewed (open or under review).
+async fn in_review(state: &AppState) -> Result<Option<StoredRound>, AppError> {
+    let rounds = state.storage.rounds().await?;
+    Ok(rounds
+        .into_iter()
+        .filter(|r| r.round.stage.accepts_reviews())
+        .max_by(|a, b| (a.round.opens, &a.round.id.0).cmp(&(b.round.opens, &b.round.id.0))))
 }
 
 /// The round accepting requests today: dates, allocation period, pools with
@@ -34,11 +45,11 @@ pub async fn get_open_round(State(state): State<AppState>) -> Result<Json<OpenRo
     Ok(Json(OpenRound { round: stored.round, source: stored.demo.then_some(DataSource::Demo) }))
 }
 
-/// The open round's requests open for review, with the caller's own reviews
+/// The requests open for review in the newest round being reviewed, with the caller's own reviews
 /// and a conflict-of-interest warning where the caller shares the applicant's organisation.
 #[utoipa::path(get, path = "/api/v1/reviews/assigned", tag = "allocation",
     security(("session" = ["reviewer", "committee", "admin"])),
-    responses((status = 200, description = "Requests to review (empty when no round is open)", body = ReviewAssignments),
+    responses((status = 200, description = "Requests to review (empty when no round is open or under review)", body = ReviewAssignments),
               (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
               (status = 403, description = "Not a reviewer", body = kairr_shared::api::ApiError)))]
 pub async fn get_assigned(
@@ -47,7 +58,7 @@ pub async fn get_assigned(
 ) -> Result<Json<ReviewAssignments>, AppError> {
     let user = require(&session, &state.storage, Action::Review).await?;
     let reviewer = Reviewer { username: user.username, organisation: user.organisation };
-    let Some(stored) = open(&state).await? else {
+    let Some(stored) = in_review(&state).await? else {
         return Ok(Json(ReviewAssignments::build(None, &[], &[], &reviewer)));
     };
     let rec = state.storage.round_records(&stored.round.id.0).await?;

@@ -93,17 +93,18 @@ pub async fn post_review(
     let Path(id) = id?;
     let Json(input) = body?;
     let now = chrono::Utc::now();
-    let (outcome, round) =
-        state.storage.on_request(id, |request| usecase::review(request, &user, &input, now)).await.map_err(
-            |e| match e {
-                WriteError::Changed("review") => AppError::Clash {
-                    code: "already_reviewed",
-                    field: None,
-                    message: "you have already reviewed this request".into(),
-                },
-                other => other.into(),
+    let (outcome, round) = state
+        .storage
+        .on_request(id, |round, request| usecase::review(round, request, &user, &input, now))
+        .await
+        .map_err(|e| match e {
+            WriteError::Changed("review") => AppError::Clash {
+                code: "already_reviewed",
+                field: None,
+                message: "you have already reviewed this request".into(),
             },
-        )?;
+            other => other.into(),
+        })?;
     match outcome {
         Outcome::Done(review) => {
             super::announce(&state, &round, ProgrammeChange::Review).await;

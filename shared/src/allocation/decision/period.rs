@@ -31,6 +31,9 @@ pub struct DecisionRequest {
     pub decision: DecisionInput,
     #[serde(flatten)]
     pub period: PeriodInput,
+    /// Admins only: why the decision is made before the review window
+    /// closes (audited); empty otherwise.
+    pub override_reason: String,
 }
 
 impl PeriodInput {

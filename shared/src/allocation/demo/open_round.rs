@@ -13,8 +13,9 @@ const KISTI_AI_SHARE: f64 = 0.3;
 /// Share of each cloud pool's servers offered in the round (D).
 const CLOUD_SHARE: u32 = 4;
 
-/// A round opened two weeks before `today`, closing in 30 days, with an
-/// allocation period of 300 days starting 45 days from today.
+/// A round opened two weeks before `today`, closing in 30 days, reviewed in
+/// the 14 days after, with an allocation period of 300 days starting 45 days
+/// from today. Its stage is open.
 pub fn open_demo_round(today: NaiveDate, cat: &Catalogue) -> Result<Round, DemoError> {
     let day = |d: NaiveDate| d.to_string();
     let (opens, closes) = (today - Days::new(14), today + Days::new(30));
@@ -40,6 +41,7 @@ pub fn open_demo_round(today: NaiveDate, cat: &Catalogue) -> Result<Round, DemoE
         title_en: "2026 second call for national AI computing resources (demo, open)".into(),
         opens: day(opens),
         closes: day(closes),
+        review_closes: day(closes + Days::new(14)),
         period_start: day(start),
         period_end: day(end),
         pools,
@@ -56,8 +58,12 @@ pub fn open_demo_round(today: NaiveDate, cat: &Catalogue) -> Result<Round, DemoE
         min_score: Some(3.0),
         org_cap: None,
         non_capital_preference: Some(0.2),
+        min_reviews: Some(2),
+        reviewers_per_request: Some(3),
     };
-    input.parse(cat).map_err(|e| DemoError::Invalid(e.to_string()))
+    let mut round = input.parse(cat).map_err(|e| DemoError::Invalid(e.to_string()))?;
+    round.stage = crate::allocation::RoundStage::Open;
+    Ok(round)
 }
 
 #[cfg(test)]

@@ -173,6 +173,7 @@ pub(super) fn round(
         title_en: spec.title_en.into(),
         opens: spec.opens.into(),
         closes: spec.closes.into(),
+        review_closes: spec.review_closes.into(),
         period_start: spec.period_start.into(),
         period_end: spec.period_end.into(),
         pools: pools
@@ -188,8 +189,13 @@ pub(super) fn round(
         min_score: Some(spec.min_score),
         org_cap: Some(OrgCap::Servers(spec.org_cap_servers)),
         non_capital_preference: Some(spec.non_capital_preference),
+        min_reviews: Some(2),
+        reviewers_per_request: Some(3),
     };
-    input.parse(cat).map_err(|e| DemoError::Invalid(e.to_string()))
+    let mut round = input.parse(cat).map_err(|e| DemoError::Invalid(e.to_string()))?;
+    // Decided and announced (the public page shows it).
+    round.stage = crate::allocation::RoundStage::Published;
+    Ok(round)
 }
 
 /// The parsed requests, ids 1.. in submission order (aligned with `planned`), submitted within the open window.

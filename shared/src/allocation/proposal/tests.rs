@@ -157,7 +157,7 @@ fn arb_round() -> impl Strategy<Value = Round> {
                 capacity,
             })
             .collect();
-        r.policy = RoundPolicy { min_score, org_cap: cap, non_capital_preference: pref };
+        r.policy = RoundPolicy { min_score, org_cap: cap, non_capital_preference: pref, ..r.policy };
         r
     })
 }

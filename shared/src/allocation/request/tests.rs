@@ -13,6 +13,8 @@ pub(crate) fn round() -> Round {
         title_en: "2026 first call".into(),
         opens: day("2025-12-22"),
         closes: day("2026-01-28"),
+        review_closes: Some(day("2026-02-10")),
+        stage: crate::allocation::RoundStage::Open,
         period_start: day("2026-03-01"),
         period_end: day("2026-08-31"),
         pools: vec![
@@ -32,7 +34,13 @@ pub(crate) fn round() -> Round {
             },
         ],
         sector_targets: Default::default(),
-        policy: RoundPolicy { min_score: 3.0, org_cap: Some(OrgCap::Servers(30)), non_capital_preference: 0.2 },
+        policy: RoundPolicy {
+            min_score: 3.0,
+            org_cap: Some(OrgCap::Servers(30)),
+            non_capital_preference: 0.2,
+            min_reviews: 2,
+            reviewers_per_request: 3,
+        },
     }
 }
 

@@ -9,6 +9,7 @@ use crate::advisor::field_error::{FieldErrorCode as Code, FieldErrors};
 use crate::advisor::Sector;
 use crate::allocation::form::Form;
 use crate::allocation::ids::RoundId;
+use crate::allocation::lifecycle::RoundStage;
 use crate::allocation::unit::{PoolCapacity, PoolUnit};
 use crate::catalogue::{Catalogue, SchedulerKind};
 
@@ -41,6 +42,8 @@ pub struct RoundInput {
     pub title_en: String,
     pub opens: String,
     pub closes: String,
+    /// Last day of the review window (not before `closes`).
+    pub review_closes: String,
     pub period_start: String,
     pub period_end: String,
     pub pools: Vec<PoolCapacityInput>,
@@ -51,9 +54,45 @@ pub struct RoundInput {
     pub org_cap: Option<OrgCap>,
     /// 0..=1 (default 0).
     pub non_capital_preference: Option<f64>,
+    /// Reviews needed before a decision, 1..=`reviewers_per_request` (default 2).
+    pub min_reviews: Option<u32>,
+    /// Reviewers assigned per request, 1..=10 (default 3).
+    pub reviewers_per_request: Option<u32>,
 }
 
+/// Most reviewers one request may be assigned.
+pub const MAX_REVIEWERS: u64 = 10;
+
 impl RoundInput {
+    /// The form of an existing round (to copy it into a new one, or to change it).
+    pub fn from_round(r: &Round) -> RoundInput {
+        RoundInput {
+            id: r.id.0.clone(),
+            title_ko: r.title_ko.clone(),
+            title_en: r.title_en.clone(),
+            opens: r.opens.to_string(),
+            closes: r.closes.to_string(),
+            review_closes: r.review_closes().to_string(),
+            period_start: r.period_start.to_string(),
+            period_end: r.period_end.to_string(),
+            pools: r
+                .pools
+                .iter()
+                .map(|p| PoolCapacityInput {
+                    pool: p.pool.clone(),
+                    unit: p.unit.as_str().to_owned(),
+                    capacity: Some(p.capacity),
+                })
+                .collect(),
+            sector_targets: r.sector_targets.iter().map(|(s, v)| (s.as_str().to_owned(), *v)).collect(),
+            min_score: Some(r.policy.min_score),
+            org_cap: r.policy.org_cap,
+            non_capital_preference: Some(r.policy.non_capital_preference),
+            min_reviews: Some(r.policy.min_reviews),
+            reviewers_per_request: Some(r.policy.reviewers_per_request),
+        }
+    }
+
     /// Validates the form against `cat`; every invalid field is reported.
     pub fn parse(&self, cat: &Catalogue) -> Result<Round, FieldErrors> {
         let mut f = Form::default();
@@ -62,10 +101,21 @@ impl RoundInput {
         let title_en = f.text("title_en", &self.title_en, 200);
         let opens = f.date("opens", &self.opens);
         let closes = f.date("closes", &self.closes);
+        let review_closes = f.date("review_closes", &self.review_closes);
         let period_start = f.date("period_start", &self.period_start);
         let period_end = f.date("period_end", &self.period_end);
         if let (Some(o), Some(c)) = (opens, closes) {
             order(&mut f, "closes", o <= c);
+        }
+        if let (Some(c), Some(r)) = (closes, review_closes) {
+            if r < c {
+                f.fail(
+                    "review_closes",
+                    Code::Conflict,
+                    "심사 마감일은 접수 마감일보다 앞설 수 없습니다.",
+                    "The review window cannot close before submissions do.",
+                );
+            }
         }
         if let (Some(s), Some(e)) = (period_start, period_end) {
             order(&mut f, "period_end", s <= e);
@@ -74,6 +124,18 @@ impl RoundInput {
         let sector_targets = self.targets(&mut f);
         let min_score = f.fraction("min_score", self.min_score.unwrap_or(3.0), 1.0, 5.0);
         let preference = f.fraction("non_capital_preference", self.non_capital_preference.unwrap_or(0.0), 0.0, 1.0);
+        let reviewers = f.whole(
+            "reviewers_per_request",
+            Some(u64::from(self.reviewers_per_request.unwrap_or(3))),
+            1,
+            MAX_REVIEWERS,
+        );
+        let min_reviews = f.whole(
+            "min_reviews",
+            Some(u64::from(self.min_reviews.unwrap_or(2))),
+            1,
+            reviewers.unwrap_or(MAX_REVIEWERS),
+        );
         if let Some(OrgCap::Share(s)) = self.org_cap {
             f.fraction("org_cap", s, 0.0, 1.0);
         }
@@ -84,6 +146,8 @@ impl RoundInput {
                 title_en: title_en?,
                 opens: opens?,
                 closes: closes?,
+                review_closes: Some(review_closes?),
+                stage: RoundStage::Draft,
                 period_start: period_start?,
                 period_end: period_end?,
                 pools: pools?,
@@ -92,6 +156,8 @@ impl RoundInput {
                     min_score: min_score?,
                     org_cap: self.org_cap,
                     non_capital_preference: preference?,
+                    min_reviews: u32::try_from(min_reviews?).ok()?,
+                    reviewers_per_request: u32::try_from(reviewers?).ok()?,
                 },
             })
         })();
@@ -172,8 +238,9 @@ fn order(f: &mut Form, field: &str, ok: bool) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     pub(crate) fn input() -> RoundInput {
         RoundInput {
@@ -182,6 +249,7 @@ mod tests {
             title_en: "2026 first call for AI computing".into(),
             opens: "2025-12-22".into(),
             closes: "2026-01-28".into(),
+            review_closes: "2026-02-10".into(),
             period_start: "2026-03-01".into(),
             period_end: "2026-08-31".into(),
             pools: vec![
@@ -192,6 +260,8 @@ mod tests {
             min_score: Some(3.0),
             org_cap: Some(OrgCap::Servers(40)),
             non_capital_preference: Some(0.2),
+            min_reviews: Some(2),
+            reviewers_per_request: Some(3),
         }
     }
 
@@ -203,6 +273,32 @@ mod tests {
         assert_eq!(round.pool("kisti6-gh200").unwrap().gpu_model, "GH200");
         assert_eq!(round.period_days(), 184);
         assert_eq!(round.target(Sector::University), Some(0.5));
+        assert_eq!(round.stage, RoundStage::Draft, "a new round starts as a draft");
+        assert_eq!(round.review_closes(), NaiveDate::from_ymd_opt(2026, 2, 10).unwrap());
+        assert_eq!((round.policy.min_reviews, round.policy.reviewers_per_request), (2, 3));
+    }
+
+    #[test]
+    fn a_rounds_form_parses_back_to_the_same_round_as_a_draft() {
+        let cat = Catalogue::embedded().unwrap();
+        let mut round = input().parse(&cat).unwrap();
+        round.stage = RoundStage::Published;
+        let again = RoundInput::from_round(&round).parse(&cat).unwrap();
+        assert_eq!(again, Round { stage: RoundStage::Draft, ..round });
+    }
+
+    #[test]
+    fn the_review_window_follows_submissions_and_needs_no_more_reviews_than_reviewers() {
+        let cat = Catalogue::embedded().unwrap();
+        let mut bad = input();
+        bad.review_closes = "2026-01-27".into();
+        bad.min_reviews = Some(4);
+        let errors = bad.parse(&cat).unwrap_err();
+        assert!(errors.get("review_closes").is_some(), "{errors}");
+        assert!(errors.get("min_reviews").is_some(), "{errors}");
+        let mut none = input();
+        none.reviewers_per_request = Some(0);
+        assert!(none.parse(&cat).unwrap_err().get("reviewers_per_request").is_some());
     }
 
     #[test]

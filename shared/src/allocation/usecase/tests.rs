@@ -1,6 +1,7 @@
 use super::*;
 use crate::allocation::decision::{DecisionInput, PeriodInput};
 use crate::allocation::request::tests::{input, request, round};
+use crate::allocation::RoundStage;
 use crate::auth::Role;
 
 fn user(name: &str, org: &str, role: Role) -> UserInfo {
@@ -25,7 +26,20 @@ fn approve(amount: Option<u64>) -> DecisionRequest {
             rationale: "우수".into(),
         },
         period: PeriodInput::default(),
+        override_reason: String::new(),
     }
+}
+
+/// The fixture round, submissions closed, under review.
+fn in_review() -> Round {
+    let mut r = round();
+    r.stage = RoundStage::UnderReview;
+    r
+}
+
+/// A day after the fixture round's review window (2026-02-10) closed.
+fn after_reviews() -> DateTime<Utc> {
+    crate::time::utc(crate::time::kst_midnight(chrono::NaiveDate::from_ymd_opt(2026, 2, 11).unwrap()))
 }
 
 fn ctx<'a>(
@@ -34,7 +48,15 @@ fn ctx<'a>(
     allocations: &'a [Allocation],
     decider: &'a UserInfo,
 ) -> DecisionContext<'a> {
-    DecisionContext { round, request, allocations, decider, allocation_id: AllocationId(77), now: at() }
+    DecisionContext {
+        round,
+        request,
+        reviews: 2,
+        allocations,
+        decider,
+        allocation_id: AllocationId(77),
+        now: after_reviews(),
+    }
 }
 
 #[test]
@@ -66,11 +88,11 @@ fn a_review_of_a_submitted_request_expects_it_still_submitted() {
         team_readiness: Some(5),
         comment: "좋음".into(),
     };
-    let plan = review(&r, &reviewer, &input, at()).unwrap();
+    let plan = review(&round(), &r, &reviewer, &input, at()).unwrap();
     let Write::UpdateRequest { request, expected } = &plan.writes[1] else { panic!("{:?}", plan.writes) };
     assert_eq!((*expected, request.state), (RequestState::Submitted, RequestState::UnderReview));
     // Under review already: the update keeps the state but still expects it (a decision in between wins).
-    let plan = review(&under_review(3), &reviewer, &input, at()).unwrap();
+    let plan = review(&in_review(), &under_review(3), &reviewer, &input, at()).unwrap();
     let Write::UpdateRequest { request, expected } = &plan.writes[1] else { panic!() };
     assert_eq!((*expected, request.state), (RequestState::UnderReview, RequestState::UnderReview));
 }
@@ -80,10 +102,10 @@ fn a_decided_request_cannot_be_reviewed_or_decided_again() {
     let mut r = under_review(3);
     r.transition(RequestState::Approved).unwrap();
     let reviewer = user("rev", "KAIST", Role::Reviewer);
-    let err = review(&r, &reviewer, &ReviewInput::default(), at()).unwrap_err();
+    let err = review(&in_review(), &r, &reviewer, &ReviewInput::default(), at()).unwrap_err();
     assert!(matches!(err, Refusal::Conflict { code: "not_open_for_review", .. }));
     let committee = user("c1", "NIPA", Role::Committee);
-    let err = decide(ctx(&round(), &r, &[], &committee), &approve(None)).unwrap_err();
+    let err = decide(ctx(&in_review(), &r, &[], &committee), &approve(None)).unwrap_err();
     assert!(matches!(err, Refusal::Conflict { code: "not_under_review", .. }));
 }
 
@@ -91,7 +113,7 @@ fn a_decided_request_cannot_be_reviewed_or_decided_again() {
 fn an_award_writes_decision_state_and_allocation_with_two_audit_entries() {
     let r = under_review(3);
     let committee = user("c1", "NIPA", Role::Committee);
-    let plan = decide(ctx(&round(), &r, &[], &committee), &approve(None)).unwrap();
+    let plan = decide(ctx(&in_review(), &r, &[], &committee), &approve(None)).unwrap();
     let Outcome::Done(d) = &plan.outcome else { panic!() };
     assert_eq!(d.amount, 4);
     assert!(matches!(&plan.writes[1], Write::UpdateRequest { expected: RequestState::UnderReview, request }
@@ -104,7 +126,7 @@ fn an_award_writes_decision_state_and_allocation_with_two_audit_entries() {
 
 #[test]
 fn an_award_over_the_capacity_left_is_a_conflict() {
-    let round = round();
+    let round = in_review();
     let committee = user("c1", "NIPA", Role::Committee);
     // 98 of the pool's 100 servers are taken.
     let first = under_review(1);
@@ -122,7 +144,7 @@ fn an_award_over_the_capacity_left_is_a_conflict() {
 fn deciding_ones_own_organisations_request_is_recorded_as_a_conflict() {
     let r = under_review(3);
     for decider in [user("c1", "부산대학교", Role::Committee), user("researcher1", "NIPA", Role::Admin)] {
-        let plan = decide(ctx(&round(), &r, &[], &decider), &approve(None)).unwrap();
+        let plan = decide(ctx(&in_review(), &r, &[], &decider), &approve(None)).unwrap();
         assert!(matches!(plan.outcome, Outcome::ConflictOfInterest(_)));
         assert!(matches!(plan.writes.as_slice(), [Write::InsertConflict(_)]));
         assert_eq!(plan.audit[0].action, AuditAction::ConflictOfInterestRecorded);
@@ -136,4 +158,68 @@ fn a_refused_adjustment_names_its_index_in_both_languages() {
     let e = f.get("adjustments").unwrap();
     assert!(e.message_ko.contains("404") && e.message_en.contains("adjustments[0]: request R-404"));
     assert_ne!(e.message_ko, e.message_en);
+}
+
+#[test]
+fn requests_are_taken_only_while_the_round_is_open() {
+    let applicant = user("researcher1", "부산대학교", Role::Researcher);
+    for stage in RoundStage::ALL {
+        let mut r = round();
+        r.stage = stage;
+        let result = submit(&r, &applicant, 0, &input(), RequestId(9), at());
+        match stage {
+            RoundStage::Open => assert!(result.is_ok(), "{result:?}"),
+            _ => assert!(matches!(result, Err(Refusal::Conflict { code: "round_not_open", .. })), "{stage:?}"),
+        }
+    }
+}
+
+#[test]
+fn reviews_close_when_the_round_is_decided() {
+    let reviewer = user("rev", "KAIST", Role::Reviewer);
+    let mut r = in_review();
+    r.stage = RoundStage::Decided;
+    let err = review(&r, &under_review(3), &reviewer, &ReviewInput::default(), at()).unwrap_err();
+    assert!(matches!(err, Refusal::Conflict { code: "round_not_in_review", .. }));
+}
+
+#[test]
+fn decisions_wait_for_the_review_stage_enough_reviews_and_the_end_of_the_review_window() {
+    let committee = user("c1", "NIPA", Role::Committee);
+    let r = under_review(3);
+    // Not while the call is open, nor after the round is decided.
+    for stage in [RoundStage::Draft, RoundStage::Open, RoundStage::Decided, RoundStage::Published] {
+        let mut round = in_review();
+        round.stage = stage;
+        let err = decide(ctx(&round, &r, &[], &committee), &approve(None)).unwrap_err();
+        assert!(matches!(err, Refusal::Conflict { code: "round_not_in_review", .. }), "{stage:?}");
+    }
+    // Not with fewer reviews than the policy asks.
+    let round = in_review();
+    let mut c = ctx(&round, &r, &[], &committee);
+    c.reviews = 1;
+    let err = decide(c, &approve(None)).unwrap_err();
+    assert!(matches!(err, Refusal::Conflict { code: "too_few_reviews", .. }), "{err:?}");
+    // Not while the review window is open…
+    let mut c = ctx(&round, &r, &[], &committee);
+    c.now = at();
+    let err = decide(c, &approve(None)).unwrap_err();
+    assert!(matches!(err, Refusal::Conflict { code: "review_window_open", .. }), "{err:?}");
+    // …unless an admin overrides it with a reason, which is audited before the decision.
+    let admin = user("a1", "NIPA", Role::Admin);
+    let mut c = ctx(&round, &r, &[], &admin);
+    c.now = at();
+    let err = decide(c, &approve(None)).unwrap_err();
+    let Refusal::Invalid(f) = err else { panic!("{err:?}") };
+    assert!(f.get("override_reason").is_some());
+    let mut body = approve(None);
+    body.override_reason = "  긴급 연구 지원 (위원회 의결 2026-01-05)  ".into();
+    let plan = decide(c, &body).unwrap();
+    assert!(matches!(plan.outcome, Outcome::Done(_)));
+    assert_eq!(plan.audit[0].action, AuditAction::ReviewWindowOverridden);
+    assert_eq!(plan.audit[0].after.as_ref().unwrap()["reason"], "긴급 연구 지원 (위원회 의결 2026-01-05)");
+    assert_eq!(plan.audit[1].action, AuditAction::DecisionRecorded);
+    // After the window no reason is needed and none is audited.
+    let plan = decide(ctx(&round, &r, &[], &admin), &approve(None)).unwrap();
+    assert!(plan.audit.iter().all(|e| e.action != AuditAction::ReviewWindowOverridden));
 }

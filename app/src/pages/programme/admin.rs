@@ -1,0 +1,373 @@
+//! `/admin` (admins only): the rounds of the programme. Each round with its
+//! stage, windows and progress, a button to move it to its next stage (after
+//! a confirmation saying what the step changes) and one to copy it into the
+//! form; the form creates a new round as a draft. The server enforces every
+//! rule and its field errors appear next to their field.
+
+use kairr_shared::advisor::Sector;
+use kairr_shared::allocation::round::PoolCapacityInput;
+use kairr_shared::allocation::usecase::StageChange;
+use kairr_shared::allocation::{OrgCap, RoundInput, RoundStage};
+use kairr_shared::auth::Action;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::FetchError;
+use crate::components::fetch_error::FetchErrorView;
+use crate::components::header::SitePage;
+use crate::components::programme::access::RequireRole;
+use crate::components::programme::shell::Shell;
+use crate::format::date;
+use crate::i18n::{tr, trf};
+use crate::programme::api::{self, AdminRound};
+use crate::programme::data::use_admin_rounds;
+use crate::programme::form_errors::field_message;
+use crate::programme::labels::{self, pick};
+use crate::programme::session::use_session;
+
+/// The page.
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    view! {
+        <Shell page=SitePage::Other class="admin">
+            <div class="programme-intro">
+                <h2>{move || tr("programme.admin.title")}</h2>
+                <p>{move || tr("programme.admin.intro")}</p>
+            </div>
+            <RequireRole action=Action::Administer>
+                <Rounds/>
+            </RequireRole>
+        </Shell>
+    }
+}
+
+#[component]
+fn Rounds() -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let rounds = use_admin_rounds(version.into());
+    let changed = Callback::new(move |_| version.update(|v| *v += 1));
+    let form = RwSignal::new(RoundInput::default());
+    let copy = Callback::new(move |r: AdminRound| {
+        let mut input = RoundInput::from_round(&r.round);
+        input.id = String::new();
+        form.set(input);
+        if let Some(el) = document().get_element_by_id("round-form-title") {
+            el.scroll_into_view();
+        }
+    });
+    view! {
+        <section class="panel" aria-labelledby="rounds-title">
+            <h3 id="rounds-title">{move || tr("programme.admin.rounds")}</h3>
+            <FetchErrorView error=rounds.error message=Signal::derive(|| tr("programme.admin.load_failed"))/>
+            <Show when=move || rounds.loading()>
+                <p class="muted" role="status">{move || tr("common.loading")}</p>
+            </Show>
+            <ul class="round-list" data-testid="admin-rounds">
+                <For each=move || rounds.data.get().unwrap_or_default()
+                    key=|r| (r.round.id.0.clone(), r.round.stage, r.requests, r.undecided)
+                    let:round>
+                    <RoundItem round=round on_changed=changed on_copy=copy/>
+                </For>
+            </ul>
+        </section>
+        <RoundForm form=form on_created=changed/>
+    }
+}
+
+fn stage_label(s: RoundStage) -> String {
+    tr(&format!("programme.stage.{}", s.as_str()))
+}
+
+#[component]
+fn RoundItem(round: AdminRound, on_changed: Callback<()>, on_copy: Callback<AdminRound>) -> impl IntoView {
+    let session = use_session();
+    let r = round.round.clone();
+    let id = r.id.0.clone();
+    let from = r.stage;
+    let next = from.next();
+    let confirming = RwSignal::new(false);
+    let error = RwSignal::new(None::<FetchError>);
+    let busy = RwSignal::new(false);
+    let title = pick(&r.title_ko, &r.title_en);
+    let windows = trf(
+        "programme.admin.windows",
+        &[
+            ("opens", date(r.opens)),
+            ("closes", date(r.closes)),
+            ("review_closes", date(r.review_closes())),
+            ("start", date(r.period_start)),
+            ("end", date(r.period_end)),
+        ],
+    );
+    let progress = trf(
+        "programme.admin.progress",
+        &[
+            ("requests", crate::format::thousands(round.requests as u64)),
+            ("undecided", crate::format::thousands(round.undecided as u64)),
+        ],
+    );
+    let demo = round.source.is_some();
+    let advance = {
+        let id = id.clone();
+        move |_| {
+            let Some(to) = next else { return };
+            let id = id.clone();
+            busy.set(true);
+            spawn_local(async move {
+                match api::advance_round(&session.csrf(), &id, &StageChange { from, to }).await {
+                    Ok(_) => {
+                        error.set(None);
+                        confirming.set(false);
+                        on_changed.run(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let failure = Signal::derive(move || error.get());
+    let heading = format!("round-{id}-title");
+    let labelled = heading.clone();
+    let testid = format!("round-{id}");
+    view! {
+        <li class="round-item" data-testid=testid aria-labelledby=labelled>
+            <h4 id=heading>
+                <span class="round-id">{id.clone()}</span>" "{title}
+                {demo.then(|| view! { <span class="badge badge-demo">{move || tr("header.demo_badge")}</span> })}
+            </h4>
+            <p><span class="stage-badge" data-testid="round-stage" data-stage=from.as_str()>{move || stage_label(from)}</span></p>
+            <p class="muted">{windows}</p>
+            <p data-testid="round-progress">{progress}</p>
+            <FetchErrorView error=failure message=Signal::derive(|| tr("programme.admin.stage_failed"))/>
+            <div class="round-actions">
+                {next.map(|to| view! {
+                    <Show when=move || !confirming.get()>
+                        <button type="button" class="button" data-testid="round-advance" on:click=move |_| confirming.set(true)>
+                            {move || trf("programme.admin.advance", &[("stage", stage_label(to))])}
+                        </button>
+                    </Show>
+                    <Show when=move || confirming.get()>
+                        <div class="confirm" role="group" aria-label=move || tr("programme.admin.confirm_label") data-testid="round-confirm">
+                            <p>{move || trf("programme.admin.confirm", &[("from", stage_label(from)), ("to", stage_label(to))])}</p>
+                            <p class="muted">{move || tr(&format!("programme.admin.effect.{}", to.as_str()))}</p>
+                            <button type="button" class="button" data-testid="round-confirm-yes" disabled=move || busy.get() on:click=advance.clone()>
+                                {move || tr("programme.admin.confirm_yes")}
+                            </button>
+                            " "
+                            <button type="button" class="link-button" data-testid="round-confirm-no" on:click=move |_| confirming.set(false)>
+                                {move || tr("programme.admin.confirm_no")}
+                            </button>
+                        </div>
+                    </Show>
+                })}
+                <button type="button" class="link-button" data-testid="round-copy" on:click=move |_| on_copy.run(round.clone())>
+                    {move || tr("programme.admin.copy")}
+                </button>
+            </div>
+        </li>
+    }
+}
+
+/// Every field of the form the server may name, so the others go to the general message.
+fn is_form_field(f: &str) -> bool {
+    const FIELDS: [&str; 14] = [
+        "id",
+        "title_ko",
+        "title_en",
+        "opens",
+        "closes",
+        "review_closes",
+        "period_start",
+        "period_end",
+        "pools",
+        "min_score",
+        "min_reviews",
+        "reviewers_per_request",
+        "org_cap",
+        "non_capital_preference",
+    ];
+    FIELDS.contains(&f) || f.starts_with("pools[") || f.starts_with("sector_targets")
+}
+
+#[component]
+fn RoundForm(form: RwSignal<RoundInput>, on_created: Callback<()>) -> impl IntoView {
+    let session = use_session();
+    let error = RwSignal::new(None::<FetchError>);
+    let busy = RwSignal::new(false);
+    let created = RwSignal::new(None::<String>);
+    let msg = move |field: String| move || error.with(|e| field_message(e.as_ref(), &field));
+    let other = Signal::derive(move || {
+        error.with(|e| match e {
+            Some(FetchError::Http { api: Some(a), .. })
+                if a.fields.iter().all(|f| is_form_field(&f.field)) && !a.fields.is_empty() =>
+            {
+                None
+            }
+            other => other.clone(),
+        })
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = form.get_untracked();
+        busy.set(true);
+        spawn_local(async move {
+            match api::create_round(&session.csrf(), &input).await {
+                Ok(round) => {
+                    error.set(None);
+                    created.set(Some(round.id.0));
+                    form.set(RoundInput::default());
+                    on_created.run(());
+                }
+                Err(e) => {
+                    created.set(None);
+                    error.set(Some(e));
+                }
+            }
+            busy.set(false);
+        });
+    };
+    let text = move |field: &'static str,
+                     kind: &'static str,
+                     get: fn(&RoundInput) -> &String,
+                     set: fn(&mut RoundInput, String)| {
+        let input_id = format!("round-{field}");
+        let error_id = format!("round-{field}-error");
+        let described = error_id.clone();
+        let label = format!("programme.admin.field.{field}");
+        let invalid = move || if msg(field.to_owned())().is_some() { "true" } else { "false" };
+        view! {
+            <div class="field">
+                <label for=input_id.clone()>{move || tr(&label)}</label>
+                <input id=input_id type=kind data-testid=format!("round-{field}") aria-invalid=invalid aria-describedby=described
+                    prop:value=move || form.with(|f| get(f).clone())
+                    on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))/>
+                <p id=error_id class="field-error">{msg(field.to_owned())}</p>
+            </div>
+        }
+    };
+    let number = move |field: &'static str,
+                       step: &'static str,
+                       get: fn(&RoundInput) -> Option<f64>,
+                       set: fn(&mut RoundInput, Option<f64>)| {
+        let input_id = format!("round-{field}");
+        let error_id = format!("round-{field}-error");
+        let described = error_id.clone();
+        let label = format!("programme.admin.field.{field}");
+        view! {
+            <div class="field">
+                <label for=input_id.clone()>{move || tr(&label)}</label>
+                <input id=input_id type="number" step=step inputmode="decimal" data-testid=format!("round-{field}") aria-describedby=described
+                    prop:value=move || form.with(|f| get(f).map(|v| v.to_string()).unwrap_or_default())
+                    on:input=move |ev| form.update(|f| set(f, event_target_value(&ev).trim().parse().ok()))/>
+                <p id=error_id class="field-error">{msg(field.to_owned())}</p>
+            </div>
+        }
+    };
+    let pools = move || form.with(|f| f.pools.len());
+    view! {
+        <form class="panel round-form" on:submit=submit novalidate=true data-testid="round-form" aria-labelledby="round-form-title">
+            <h3 id="round-form-title">{move || tr("programme.admin.new_round")}</h3>
+            <p class="muted">{move || tr("programme.admin.new_round_hint")}</p>
+            <FetchErrorView error=other message=Signal::derive(|| tr("programme.admin.create_failed"))/>
+            {move || created.get().map(|id| view! {
+                <p class="notice" role="status" data-testid="round-created">{trf("programme.admin.created", &[("id", id)])}</p>
+            })}
+            {text("id", "text", |f| &f.id, |f, v| f.id = v)}
+            {text("title_ko", "text", |f| &f.title_ko, |f, v| f.title_ko = v)}
+            {text("title_en", "text", |f| &f.title_en, |f, v| f.title_en = v)}
+            <div class="field-pair">
+                {text("opens", "date", |f| &f.opens, |f, v| f.opens = v)}
+                {text("closes", "date", |f| &f.closes, |f, v| f.closes = v)}
+            </div>
+            {text("review_closes", "date", |f| &f.review_closes, |f, v| f.review_closes = v)}
+            <div class="field-pair">
+                {text("period_start", "date", |f| &f.period_start, |f, v| f.period_start = v)}
+                {text("period_end", "date", |f| &f.period_end, |f, v| f.period_end = v)}
+            </div>
+            <fieldset class="field" data-testid="round-pools">
+                <legend>{move || tr("programme.admin.field.pools")}</legend>
+                <p class="field-error">{msg("pools".to_owned())}</p>
+                {move || (0..pools()).map(|i| view! { <PoolRow form=form index=i error=error/> }).collect_view()}
+                <button type="button" class="link-button" data-testid="round-add-pool"
+                    on:click=move |_| form.update(|f| f.pools.push(PoolCapacityInput { unit: "servers".into(), ..Default::default() }))>
+                    {move || tr("programme.admin.add_pool")}
+                </button>
+            </fieldset>
+            <fieldset class="field">
+                <legend>{move || tr("programme.admin.field.sector_targets")}</legend>
+                <div class="target-grid">
+                {Sector::ALL.iter().copied().map(|s| {
+                    let field = format!("sector_targets.{}", s.as_str());
+                    let input_id = format!("round-target-{}", s.as_str());
+                    view! {
+                        <div class="field">
+                            <label for=input_id.clone()>{labels::sector(s)}" (%)"</label>
+                            <input id=input_id type="number" min="0" max="100" step="1" inputmode="numeric"
+                                data-testid=format!("round-target-{}", s.as_str())
+                                prop:value=move || form.with(|f| f.sector_targets.get(s.as_str()).map(|v| format!("{}", (v * 100.0).round())).unwrap_or_default())
+                                on:input=move |ev| form.update(|f| match event_target_value(&ev).trim().parse::<f64>() {
+                                    Ok(v) => { f.sector_targets.insert(s.as_str().to_owned(), v / 100.0); }
+                                    Err(_) => { f.sector_targets.remove(s.as_str()); }
+                                })/>
+                            <p class="field-error">{msg(field)}</p>
+                        </div>
+                    }
+                }).collect_view()}
+                </div>
+            </fieldset>
+            <div class="field-pair">
+                {number("min_score", "0.1", |f| f.min_score, |f, v| f.min_score = v)}
+                {number("min_reviews", "1", |f| f.min_reviews.map(f64::from), |f, v| f.min_reviews = v.map(|v| v as u32))}
+            </div>
+            <div class="field-pair">
+                {number("reviewers_per_request", "1", |f| f.reviewers_per_request.map(f64::from), |f, v| f.reviewers_per_request = v.map(|v| v as u32))}
+                {number("org_cap", "1", |f| match f.org_cap { Some(OrgCap::Servers(n)) => Some(n as f64), _ => None },
+                    |f, v| f.org_cap = v.map(|v| OrgCap::Servers(v as u64)))}
+            </div>
+            <button type="submit" class="button" data-testid="round-submit" disabled=move || busy.get()>
+                {move || tr("programme.admin.create")}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn PoolRow(form: RwSignal<RoundInput>, index: usize, error: RwSignal<Option<FetchError>>) -> impl IntoView {
+    let field = |name: &str| format!("pools[{index}].{name}");
+    let msg = move |f: String| move || error.with(|e| field_message(e.as_ref(), &f));
+    let (pool_id, unit_id, cap_id) =
+        (format!("round-pool-{index}"), format!("round-unit-{index}"), format!("round-capacity-{index}"));
+    let get =
+        move |f: fn(&PoolCapacityInput) -> String| move || form.with(|r| r.pools.get(index).map(f).unwrap_or_default());
+    view! {
+        <div class="pool-row" data-testid=format!("round-pool-row-{index}")>
+            <div class="field">
+                <label for=pool_id.clone()>{move || tr("programme.admin.pool")}</label>
+                <input id=pool_id type="text" data-testid=format!("round-pool-{index}") prop:value=get(|p| p.pool.clone())
+                    on:input=move |ev| form.update(|r| if let Some(p) = r.pools.get_mut(index) { p.pool = event_target_value(&ev) })/>
+                <p class="field-error">{msg(field("pool"))}</p>
+            </div>
+            <div class="field">
+                <label for=unit_id.clone()>{move || tr("programme.admin.unit")}</label>
+                <select id=unit_id data-testid=format!("round-unit-{index}") prop:value=get(|p| p.unit.clone())
+                    on:change=move |ev| form.update(|r| if let Some(p) = r.pools.get_mut(index) { p.unit = event_target_value(&ev) })>
+                    {kairr_shared::allocation::PoolUnit::ALL.iter().map(|u| view! {
+                        <option value=u.as_str()>{labels::unit(*u)}</option>
+                    }).collect_view()}
+                </select>
+                <p class="field-error">{msg(field("unit"))}</p>
+            </div>
+            <div class="field">
+                <label for=cap_id.clone()>{move || tr("programme.admin.capacity")}</label>
+                <input id=cap_id type="number" min="1" inputmode="numeric" data-testid=format!("round-capacity-{index}")
+                    prop:value=get(|p| p.capacity.map(|c| c.to_string()).unwrap_or_default())
+                    on:input=move |ev| form.update(|r| if let Some(p) = r.pools.get_mut(index) { p.capacity = event_target_value(&ev).trim().parse().ok() })/>
+                <p class="field-error">{msg(field("capacity"))}</p>
+            </div>
+            <button type="button" class="link-button" on:click=move |_| form.update(|r| { if index < r.pools.len() { r.pools.remove(index); } })>
+                {move || tr("programme.admin.remove_pool")}
+            </button>
+        </div>
+    }
+}
