@@ -67,7 +67,9 @@ describe('committee decision journey', () => {
       await p.locator('#req-title_ko').fill(TITLE);
       await p.locator('#req-abstract').fill('기상 재분석 자료로 한국형 예측 모델을 학습합니다.');
       await p.locator('#req-pi').fill('김연구');
-      await p.locator('#req-organisation').fill('부산대학교');
+      // The organisation is the account's, shown, not typed.
+      assert.equal(await p.locator('#req-organisation').inputValue(), '부산대학교');
+      assert.equal(await p.locator('#req-organisation').getAttribute('readonly'), '');
       await p.locator('[data-testid=req-sector]').selectOption('university');
       await p.locator('#req-region').selectOption('non_capital');
       await p.locator('[data-testid=req-pool]').selectOption('kakao-b200');
@@ -76,19 +78,49 @@ describe('committee decision journey', () => {
       await p.waitForURL((u) => u.pathname === '/requests/mine', { timeout: 20_000 });
       await p.locator('[data-testid=my-requests] li').first().waitFor({ timeout: 20_000 });
       assert.match(await p.locator('[data-testid=my-requests] li').first().innerText(), new RegExp(TITLE));
-      // A second request, from the reviewer's organisation (KAIST), through the API with the page's session.
-      const made = await p.evaluate(async ([title, round]) => {
-        const s = await (await fetch('/api/v1/auth/session')).json();
-        const mine = await (await fetch('/api/v1/requests/mine')).json();
-        const body = {
-          title_ko: title, abstract: '이해충돌 확인용', pi: '김연구', organisation: 'KAIST', sector: 'university',
-          region: 'non_capital', pool: 'kakao-b200', amount: 1, period_start: round.period_start, period_end: round.period_end,
-        };
-        const res = await fetch(`/api/v1/requests?round=${round.id}`, {
-          method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrf_token }, body: JSON.stringify(body),
+      const first = await p.evaluate(async () => (await (await fetch('/api/v1/requests/mine')).json())[0].request.id);
+      // A second request from the reviewer's organisation (KAIST): a request's organisation is its applicant's
+      // account's, so an admin makes a KAIST researcher's account (API, with the admin page's session) …
+      const { context: adminCtx, page: a } = await page();
+      try {
+        await signIn(a, 'demo.admin', '/committee');
+        const accepted = await a.evaluate(async () => {
+          const s = await (await fetch('/api/v1/auth/session')).json();
+          const post = (url, body) => fetch(url, {
+            method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrf_token }, body: JSON.stringify(body),
+          });
+          const invited = await (await post('/api/v1/admin/people', {
+            username: 'kaist.researcher', display_name: '최카이', organisation: 'KAIST', role: 'researcher',
+          })).json();
+          const token = invited.link.split('token=')[1];
+          return (await post('/api/v1/auth/invite', { token, password: 'kaist researcher password' })).status;
         });
-        return { status: res.status, coi: (await res.json()).id, first: mine[0].request.id };
-      }, [COI_TITLE, open.round]);
+        assert.equal(accepted, 200);
+      } finally {
+        await adminCtx.close();
+      }
+      // … who submits through the API with their own session.
+      const { context: kaistCtx, page: k } = await page();
+      let made;
+      try {
+        await signInAs(k, server.baseUrl, 'kaist.researcher', 'kaist researcher password', '/requests/mine');
+        made = await k.evaluate(async ([title, round]) => {
+          const s = await (await fetch('/api/v1/auth/session')).json();
+          const body = {
+            title_ko: title, abstract: '이해충돌 확인용', pi: '최카이', organisation: 'KAIST', sector: 'university',
+            region: 'non_capital', pool: 'kakao-b200', amount: 1, period_start: round.period_start, period_end: round.period_end,
+          };
+          const res = await fetch(`/api/v1/requests?round=${round.id}`, {
+            method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrf_token }, body: JSON.stringify(body),
+          });
+          const json = await res.json();
+          return { status: res.status, coi: json.id, organisation: json.organisation };
+        }, [COI_TITLE, open.round]);
+      } finally {
+        await kaistCtx.close();
+      }
+      assert.equal(made.organisation, 'KAIST');
+      made.first = first;
       assert.equal(made.status, 200);
       Object.assign(ids, { plain: made.first, coi: made.coi, period: { from: open.round.period_start, to: open.round.period_end } });
       assert.deepEqual(errors, []);

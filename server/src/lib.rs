@@ -11,6 +11,7 @@ pub mod handlers;
 pub mod metrics;
 pub mod monitor;
 pub mod openapi;
+pub mod people;
 pub mod programme;
 pub mod replica;
 pub mod router;

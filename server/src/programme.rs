@@ -14,7 +14,7 @@ use crate::storage::{with_db, Storage};
 mod live;
 mod rounds;
 mod usage;
-mod write;
+pub(crate) mod write;
 
 pub use rounds::StoredRound;
 pub use write::WriteError;

@@ -10,7 +10,7 @@ use axum::http::header::{
     CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderValue, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{get, patch, post, put};
 use axum::{middleware, Router};
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -20,7 +20,7 @@ use crate::error::AppError;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 
-use crate::handlers::{auth, events, feed, health, history, incidents, placement, programme, status};
+use crate::handlers::{auth, events, feed, health, history, incidents, people, placement, programme, status};
 use crate::metrics;
 use crate::openapi;
 use crate::state::AppState;
@@ -74,9 +74,16 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
     } else {
         front = front.route_service("/allocations", programme_index.clone());
     }
-    for path in
-        ["/login", "/committee", "/committee/{*rest}", "/requests/{*rest}", "/reviews", "/admin", "/admin/{*rest}"]
-    {
+    for path in [
+        "/login",
+        "/committee",
+        "/committee/{*rest}",
+        "/requests/{*rest}",
+        "/reviews",
+        "/admin",
+        "/admin/{*rest}",
+        "/invite",
+    ] {
         front = front.route_service(path, programme_index.clone());
     }
     let front = front
@@ -92,6 +99,10 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/v1/admin/rounds", get(programme::get_admin_rounds).post(programme::post_admin_round))
         .route("/v1/admin/rounds/{id}", put(programme::put_admin_round))
         .route("/v1/admin/rounds/{id}/stage", post(programme::post_round_stage))
+        .route("/v1/admin/people", get(people::get_people).post(people::post_person))
+        .route("/v1/admin/people/{username}", patch(people::patch_person))
+        .route("/v1/admin/people/{username}/invite", post(people::post_person_invite))
+        .route("/v1/auth/invite", post(people::post_accept_invite))
         .route("/v1/auth/session", get(auth::get_session))
         .route("/v1/auth/login", post(auth::post_login))
         .route("/v1/auth/logout", post(auth::post_logout))

@@ -310,7 +310,13 @@ async fn reviews_score_requests_and_conflicts_of_interest_are_refused_and_record
     let mine: serde_json::Value =
         researcher.get(format!("{}/api/v1/requests/mine", app.base)).send().await.unwrap().json().await.unwrap();
     assert_eq!(mine[0]["request"]["state"], "under_review");
-    let coi_id = submit(&app, &researcher, "KAIST").await;
+    // The form cannot claim another organisation: the request is the account's organisation's…
+    let claimed = submit(&app, &researcher, "KAIST").await;
+    let res = reviewer.post(url(claimed)).header("x-csrf-token", &token).json(&scores).send().await.unwrap();
+    assert_eq!(res.status(), 200, "a 부산대학교 account's request, whatever the form said");
+    // …so a conflict needs an applicant who belongs to KAIST.
+    let kaist = app.person("kaist.researcher", "KAIST", "researcher").await;
+    let coi_id = submit(&app, &kaist.client, "KAIST").await;
     let res = reviewer.post(url(coi_id)).header("x-csrf-token", &token).json(&scores).send().await.unwrap();
     assert_eq!(res.status(), 409);
     let admin = app.client_as("demo.admin").await;
@@ -454,7 +460,8 @@ async fn a_reviewer_sees_the_open_rounds_requests_then_after_the_call_closes_one
     let researcher = app.client_as("demo.researcher").await;
     let reviewer = app.client_as("demo.reviewer").await; // KAIST
     let plain = submit(&app, &researcher, "부산대학교").await;
-    let conflicted = submit(&app, &researcher, "KAIST").await;
+    let kaist = app.person("kaist.researcher", "KAIST", "researcher").await;
+    let conflicted = submit(&app, &kaist.client, "KAIST").await;
     let assigned = format!("{}/api/v1/reviews/assigned", app.base);
     let list: serde_json::Value = reviewer.get(&assigned).send().await.unwrap().json().await.unwrap();
     assert_eq!(list["round"]["id"], "2026-2");

@@ -24,7 +24,7 @@ pub mod demo;
 pub mod detail;
 pub mod fairness;
 pub mod fill;
-mod form;
+pub(crate) mod form;
 pub mod grant;
 pub mod ids;
 pub mod lifecycle;

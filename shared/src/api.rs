@@ -344,6 +344,10 @@ pub const API_ERROR_CODES: &[&str] = &[
     "stage_changed",
     "stage_order",
     "undecided_requests",
+    "username_taken",
+    "last_admin",
+    "account_disabled",
+    "invitation_invalid",
 ];
 
 /// The data the status page starts from, embedded by the server in the

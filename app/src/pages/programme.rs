@@ -1,8 +1,10 @@
 //! The allocation programme's routes, one file each.
 
-mod admin;
+pub(crate) mod admin;
+mod admin_people;
 mod allocations;
 mod committee;
+mod invite;
 mod login;
 mod request_detail;
 mod request_new;
@@ -10,8 +12,10 @@ mod requests_mine;
 mod reviews;
 
 pub use admin::AdminPage;
+pub use admin_people::AdminPeoplePage;
 pub use allocations::AllocationsPage;
 pub use committee::CommitteePage;
+pub use invite::InvitePage;
 pub use login::LoginPage;
 pub use request_detail::RequestDetailPage;
 pub use request_new::RequestNewPage;

@@ -13,6 +13,7 @@ use kairr_shared::allocation::{Round, RoundInput};
 use kairr_shared::api::ApiError;
 pub use kairr_shared::api::{AdjustBody, Adjusted, AdminRound, MyRequest};
 use kairr_shared::auth::{LoginRequest, SessionInfo};
+use kairr_shared::people::{AcceptInvitation, Invitation, Person, PersonChange, PersonInput};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -46,6 +47,10 @@ pub const ASSIGNED_URL: &str = "/api/v1/reviews/assigned";
 pub const ADJUST_URL: &str = "/api/v1/committee/proposal/adjust";
 /// The rounds, for their administrators (`POST` creates one).
 pub const ADMIN_ROUNDS_URL: &str = "/api/v1/admin/rounds";
+/// The accounts, for their administrators (`POST` creates one).
+pub const ADMIN_PEOPLE_URL: &str = "/api/v1/admin/people";
+/// Setting one's password with a one-time link.
+pub const INVITE_URL: &str = "/api/v1/auth/invite";
 /// Header carrying the CSRF token.
 pub const CSRF_HEADER: &str = "X-CSRF-Token";
 
@@ -179,6 +184,41 @@ pub async fn create_round(csrf: &str, input: &RoundInput) -> Result<Round, Fetch
 pub async fn advance_round(csrf: &str, id: &str, change: &StageChange) -> Result<Round, FetchError> {
     let url = format!("{ADMIN_ROUNDS_URL}/{}/stage", String::from(js_sys::encode_uri_component(id)));
     post_json(&url, csrf, Some(change)).await
+}
+
+/// `GET /api/v1/admin/people`.
+pub async fn fetch_people() -> Result<Vec<Person>, FetchError> {
+    get_json(HttpRequest::get(ADMIN_PEOPLE_URL)).await
+}
+
+/// `POST /api/v1/admin/people`: a new account and its invitation link.
+pub async fn create_person(csrf: &str, input: &PersonInput) -> Result<Invitation, FetchError> {
+    post_json(ADMIN_PEOPLE_URL, csrf, Some(input)).await
+}
+
+fn person_url(username: &str) -> String {
+    format!("{ADMIN_PEOPLE_URL}/{}", String::from(js_sys::encode_uri_component(username)))
+}
+
+/// `PATCH /api/v1/admin/people/{username}`.
+pub async fn change_person(csrf: &str, username: &str, change: &PersonChange) -> Result<Person, FetchError> {
+    let request = HttpRequest::patch(&person_url(username))
+        .header("Accept", "application/json")
+        .header(CSRF_HEADER, csrf)
+        .json(change)
+        .map_err(|e| FetchError::Decode(e.to_string()))?;
+    let response = request.send().await.map_err(|e| FetchError::Network(e.to_string()))?;
+    decode(response).await
+}
+
+/// `POST /api/v1/admin/people/{username}/invite`: a new one-time link.
+pub async fn invite_person(csrf: &str, username: &str) -> Result<Invitation, FetchError> {
+    post_json::<(), _>(&format!("{}/invite", person_url(username)), csrf, None).await
+}
+
+/// `POST /api/v1/auth/invite`: sets the password with a link's token.
+pub async fn accept_invitation(csrf: &str, body: &AcceptInvitation) -> Result<serde_json::Value, FetchError> {
+    post_json(INVITE_URL, csrf, Some(body)).await
 }
 
 async fn get_json<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, FetchError> {

@@ -111,7 +111,9 @@ pub fn use_committee_data(changes: Signal<u32>) -> CommitteeData {
 }
 
 /// Numbers the fetches of one hook so that only the newest answer is
-/// stored: a slow older answer arriving last never overwrites a newer one.
+/// stored: a slow older answer arriving last never overwrites a newer one,
+/// and an answer arriving after the page was left (the counter disposed with
+/// it, say after a client-side navigation) is dropped rather than read.
 #[derive(Debug, Clone, Copy)]
 struct Latest(StoredValue<u32>);
 
@@ -123,12 +125,16 @@ impl Default for Latest {
 
 impl Latest {
     fn next(self) -> u32 {
-        self.0.update_value(|n| *n = n.wrapping_add(1));
-        self.0.get_value()
+        self.0
+            .try_update_value(|n| {
+                *n = n.wrapping_add(1);
+                *n
+            })
+            .unwrap_or_default()
     }
 
     fn is(self, n: u32) -> bool {
-        self.0.get_value() == n
+        self.0.try_get_value() == Some(n)
     }
 }
 
@@ -246,6 +252,16 @@ pub fn use_admin_rounds(version: Signal<u32>) -> Loaded<Vec<api::AdminRound>> {
     Effect::new(move |_| {
         version.track();
         spawn_local(async move { loaded.store(api::fetch_admin_rounds().await) });
+    });
+    loaded
+}
+
+/// Every account for its administrators; fetched again whenever `version` changes (after a change).
+pub fn use_people(version: Signal<u32>) -> Loaded<Vec<kairr_shared::people::Person>> {
+    let loaded = Loaded::new();
+    Effect::new(move |_| {
+        version.track();
+        spawn_local(async move { loaded.store(api::fetch_people().await) });
     });
     loaded
 }

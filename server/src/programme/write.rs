@@ -56,8 +56,11 @@ impl From<serde_json::Error> for WriteError {
 }
 
 /// Opens a write transaction holding the lock of round `round`.
-trait BeginWrite {
+pub(crate) trait BeginWrite {
     type Db: sqlx::Database;
+    /// What a `SELECT` appends to lock the rows it reads until commit (SQLite
+    /// needs nothing: its write transactions already exclude each other).
+    const FOR_UPDATE: &'static str;
     async fn begin_write(&self, round: &str) -> Result<sqlx::Transaction<'static, Self::Db>, WriteError>;
     /// A write transaction that creates a round (no row to lock yet: its
     /// primary key settles a race).
@@ -66,6 +69,7 @@ trait BeginWrite {
 
 impl BeginWrite for SqlitePool {
     type Db = sqlx::Sqlite;
+    const FOR_UPDATE: &'static str = "";
     /// SQLite has one writer: `BEGIN IMMEDIATE` takes the write lock before
     /// the first read, so what the transaction reads stays true until commit.
     async fn begin_write(&self, _round: &str) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, WriteError> {
@@ -79,6 +83,7 @@ impl BeginWrite for SqlitePool {
 
 impl BeginWrite for PgPool {
     type Db = sqlx::Postgres;
+    const FOR_UPDATE: &'static str = " FOR UPDATE";
     /// Locks the round's row: commands on the same round queue here, and
     /// (READ COMMITTED) every later statement sees what the previous one committed.
     async fn begin_write(&self, round: &str) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, WriteError> {
@@ -110,11 +115,11 @@ const UPDATE_REQUEST: &str = "UPDATE requests SET state = $1, body = $2 WHERE id
 /// Changes a round if it is still in stage `expected` (`$4`).
 const UPDATE_ROUND: &str = "UPDATE rounds SET stage = $1, body = $2 WHERE id = $3 AND stage = $4";
 /// Appends one real audit entry: `audit_row`'s four values.
-pub(super) const INSERT_AUDIT: &str =
+pub(crate) const INSERT_AUDIT: &str =
     "INSERT INTO audit_log (at, actor, action, source, body) VALUES ($1, $2, $3, 'real', $4)";
 
 /// An audit record as the row it becomes: (at, actor, action, body JSON).
-pub(super) fn audit_row(e: &AuditRecord) -> anyhow::Result<(i64, String, String, String)> {
+pub(crate) fn audit_row(e: &AuditRecord) -> anyhow::Result<(i64, String, String, String)> {
     let action = serde_json::to_value(e.action)?.as_str().unwrap_or_default().to_owned();
     Ok((e.at.timestamp(), e.actor.clone(), action, serde_json::to_string(e)?))
 }

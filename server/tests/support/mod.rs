@@ -198,3 +198,33 @@ impl TestApp {
         Caller { client, token: s["csrf_token"].as_str().unwrap().to_owned(), base: self.base.clone() }
     }
 }
+
+impl TestApp {
+    /// A real (non-demo) account made as the centre makes one: an admin
+    /// creates it, its invitation link sets `password`, then it signs in.
+    pub async fn person(&self, username: &str, organisation: &str, role: &str) -> Caller {
+        const PASSWORD: &str = "a long test password 2026";
+        let admin = self.caller("demo.admin").await;
+        let body = serde_json::json!({"username": username, "display_name": username, "organisation": organisation, "role": role});
+        let (code, invited) = admin.post("/api/v1/admin/people", &body).await;
+        assert_eq!(code, 200, "{invited}");
+        let token = invited["link"].as_str().unwrap().split_once("token=").unwrap().1.to_owned();
+        let (code, done) =
+            self.post_csrf("/api/v1/auth/invite", &serde_json::json!({"token": token, "password": PASSWORD})).await;
+        assert_eq!(code, 200, "{done}");
+        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        let s: serde_json::Value =
+            client.get(format!("{}/api/v1/auth/session", self.base)).send().await.unwrap().json().await.unwrap();
+        let res = client
+            .post(format!("{}/api/v1/auth/login", self.base))
+            .header("x-csrf-token", s["csrf_token"].as_str().unwrap())
+            .json(&serde_json::json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "sign-in as {username}");
+        let s: serde_json::Value =
+            client.get(format!("{}/api/v1/auth/session", self.base)).send().await.unwrap().json().await.unwrap();
+        Caller { client, token: s["csrf_token"].as_str().unwrap().to_owned(), base: self.base.clone() }
+    }
+}

@@ -33,6 +33,14 @@ pub enum AuditAction {
     SignInFailed,
     /// A committee member downloaded a CSV export of a round.
     CsvExported,
+    /// An admin created an account (it signs in once its invitation is used).
+    AccountCreated,
+    /// An admin changed an account's name, organisation, role or disabled it.
+    AccountChanged,
+    /// An admin issued a one-time link to set the password (invitation or reset).
+    InvitationIssued,
+    /// Someone set their password with an invitation link.
+    InvitationUsed,
 }
 
 /// What it happened to.
@@ -43,6 +51,8 @@ pub enum AuditSubject {
     Round(RoundId),
     Request(RequestId),
     Allocation(AllocationId),
+    /// A person's account, by username.
+    Account(String),
 }
 
 /// One entry of the audit log.

@@ -146,6 +146,9 @@ pub fn submit(
             format!("at most {MAX_REQUESTS_PER_APPLICANT} requests per applicant in a round"),
         ));
     }
+    // A request's organisation is its applicant's (the account's), never what the form says:
+    // conflict-of-interest checks and the organisation cap depend on it.
+    let input = RequestInput { organisation: applicant.organisation.clone(), ..input.clone() };
     let request = input
         .parse(round, Submission { id, applicant: applicant.username.clone(), at: now })
         .map_err(Refusal::Invalid)?;

@@ -35,9 +35,30 @@ pub fn AdminPage() -> impl IntoView {
                 <p>{move || tr("programme.admin.intro")}</p>
             </div>
             <RequireRole action=Action::Administer>
+                <AdminNav current="rounds"/>
                 <Rounds/>
             </RequireRole>
         </Shell>
+    }
+}
+
+/// The administration's sections: rounds, people.
+#[component]
+pub fn AdminNav(
+    /// `rounds` or `people`.
+    current: &'static str,
+) -> impl IntoView {
+    let item = move |key: &'static str, href: &'static str| {
+        view! {
+            <li><a href=href aria-current=(current == key).then_some("page") data-testid=format!("admin-nav-{key}")>
+                {move || tr(&format!("programme.admin.nav.{key}"))}
+            </a></li>
+        }
+    };
+    view! {
+        <nav class="admin-nav" aria-label=move || tr("programme.admin.nav.label")>
+            <ul>{item("rounds", "/admin")}{item("people", "/admin/people")}</ul>
+        </nav>
     }
 }
 
@@ -88,24 +109,29 @@ fn RoundItem(round: AdminRound, on_changed: Callback<()>, on_copy: Callback<Admi
     let confirming = RwSignal::new(false);
     let error = RwSignal::new(None::<FetchError>);
     let busy = RwSignal::new(false);
-    let title = pick(&r.title_ko, &r.title_en);
-    let windows = trf(
-        "programme.admin.windows",
-        &[
-            ("opens", date(r.opens)),
-            ("closes", date(r.closes)),
-            ("review_closes", date(r.review_closes())),
-            ("start", date(r.period_start)),
-            ("end", date(r.period_end)),
-        ],
-    );
-    let progress = trf(
-        "programme.admin.progress",
-        &[
-            ("requests", crate::format::thousands(round.requests as u64)),
-            ("undecided", crate::format::thousands(round.undecided as u64)),
-        ],
-    );
+    let (title_ko, title_en) = (r.title_ko.clone(), r.title_en.clone());
+    let title = move || pick(&title_ko, &title_en);
+    let (opens, closes, review_closes, start, end) =
+        (r.opens, r.closes, r.review_closes(), r.period_start, r.period_end);
+    let windows = move || {
+        trf(
+            "programme.admin.windows",
+            &[
+                ("opens", date(opens)),
+                ("closes", date(closes)),
+                ("review_closes", date(review_closes)),
+                ("start", date(start)),
+                ("end", date(end)),
+            ],
+        )
+    };
+    let (requests, undecided) = (round.requests as u64, round.undecided as u64);
+    let progress = move || {
+        trf(
+            "programme.admin.progress",
+            &[("requests", crate::format::thousands(requests)), ("undecided", crate::format::thousands(undecided))],
+        )
+    };
     let demo = round.source.is_some();
     let advance = {
         let id = id.clone();
@@ -302,7 +328,7 @@ fn RoundForm(form: RwSignal<RoundInput>, on_created: Callback<()>) -> impl IntoV
                     let input_id = format!("round-target-{}", s.as_str());
                     view! {
                         <div class="field">
-                            <label for=input_id.clone()>{labels::sector(s)}" (%)"</label>
+                            <label for=input_id.clone()>{move || labels::sector(s)}" (%)"</label>
                             <input id=input_id type="number" min="0" max="100" step="1" inputmode="numeric"
                                 data-testid=format!("round-target-{}", s.as_str())
                                 prop:value=move || form.with(|f| f.sector_targets.get(s.as_str()).map(|v| format!("{}", (v * 100.0).round())).unwrap_or_default())
@@ -353,7 +379,7 @@ fn PoolRow(form: RwSignal<RoundInput>, index: usize, error: RwSignal<Option<Fetc
                 <select id=unit_id data-testid=format!("round-unit-{index}") prop:value=get(|p| p.unit.clone())
                     on:change=move |ev| form.update(|r| if let Some(p) = r.pools.get_mut(index) { p.unit = event_target_value(&ev) })>
                     {kairr_shared::allocation::PoolUnit::ALL.iter().map(|u| view! {
-                        <option value=u.as_str()>{labels::unit(*u)}</option>
+                        <option value=u.as_str()>{let u = *u; move || labels::unit(u)}</option>
                     }).collect_view()}
                 </select>
                 <p class="field-error">{msg(field("unit"))}</p>

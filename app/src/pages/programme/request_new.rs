@@ -87,6 +87,15 @@ fn RequestForm() -> impl IntoView {
                 f.period_end = crate::format::date(end);
             }),
         }
+        // What the account knows: the organisation (the server uses the account's, whatever is sent) and the PI.
+        if let Some(user) = session.user() {
+            form.update(|f| {
+                f.organisation = user.organisation.clone();
+                if f.pi.trim().is_empty() {
+                    f.pi = user.display_name.clone();
+                }
+            });
+        }
         true
     });
     let error = RwSignal::new(None::<FetchError>);
@@ -201,7 +210,12 @@ fn RequestForm() -> impl IntoView {
                 <p id="req-abstract-error" class="field-error">{abstract_err}</p>
             </div>
             {text("pi", "programme.request.pi", |f| f.pi.clone(), |f, v| f.pi = v)}
-            {text("organisation", "programme.request.organisation", |f| f.organisation.clone(), |f, v| f.organisation = v)}
+            <div class="field">
+                <label for="req-organisation">{move || tr("programme.request.organisation")}</label>
+                <input id="req-organisation" type="text" readonly=true aria-describedby="req-organisation-hint"
+                    prop:value=move || form.with(|f| f.organisation.clone())/>
+                <p id="req-organisation-hint" class="muted">{move || tr("programme.request.organisation_hint")}</p>
+            </div>
             <div class="field">
                 <label for="req-sector">{move || tr("programme.request.sector")}</label>
                 <select id="req-sector" aria-describedby="req-sector-error" data-testid="req-sector"

@@ -68,6 +68,11 @@ fn a_submission_writes_the_request_and_its_audit_entry() {
     assert_eq!(plan.audit.len(), 1);
     assert_eq!(plan.audit[0].action, AuditAction::RequestSubmitted);
     assert_eq!(plan.audit[0].actor, "researcher1");
+    // The organisation is the account's, whatever the form said.
+    let mut claimed = input();
+    claimed.organisation = "KAIST".into();
+    let plan = submit(&round(), &applicant, 0, &claimed, RequestId(10), at()).unwrap();
+    assert_eq!(plan.outcome.organisation, "부산대학교");
 }
 
 #[test]

@@ -1,0 +1,233 @@
+//! `/admin/people` (admins only): every account with its organisation, role
+//! and state; the role and the disabled flag change in place, a new one-time
+//! link to set the password is one click (for a reset or a lost invitation),
+//! and the form creates an account, showing its invitation link to pass on.
+
+use kairr_shared::auth::{Action, Role};
+use kairr_shared::people::{Invitation, Person, PersonChange, PersonInput};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::FetchError;
+use crate::components::fetch_error::FetchErrorView;
+use crate::components::header::SitePage;
+use crate::components::programme::access::RequireRole;
+use crate::components::programme::shell::Shell;
+use crate::i18n::{tr, trf};
+use crate::pages::programme::admin::AdminNav;
+use crate::programme::api;
+use crate::programme::data::use_people;
+use crate::programme::form_errors::{field_message, general_error};
+use crate::programme::labels;
+use crate::programme::session::use_session;
+
+/// The page.
+#[component]
+pub fn AdminPeoplePage() -> impl IntoView {
+    view! {
+        <Shell page=SitePage::Other class="admin">
+            <div class="programme-intro">
+                <h2>{move || tr("programme.people.title")}</h2>
+                <p>{move || tr("programme.people.intro")}</p>
+            </div>
+            <RequireRole action=Action::Administer>
+                <AdminNav current="people"/>
+                <People/>
+            </RequireRole>
+        </Shell>
+    }
+}
+
+/// The full address of a link path, to copy.
+fn absolute(path: &str) -> String {
+    let origin = window().location().origin().unwrap_or_default();
+    format!("{origin}{path}")
+}
+
+#[component]
+fn People() -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let people = use_people(version.into());
+    let changed = Callback::new(move |_| version.update(|v| *v += 1));
+    let link = RwSignal::new(None::<Invitation>);
+    let show_link = Callback::new(move |i: Invitation| link.set(Some(i)));
+    view! {
+        {move || link.get().map(|i| view! {
+            <div class="notice" role="status" data-testid="invitation">
+                <p>{trf("programme.people.link_for", &[("name", i.person.display_name.clone()), ("username", i.person.username.clone())])}</p>
+                <p><code class="invite-link" data-testid="invitation-link">{absolute(&i.link)}</code></p>
+                <p class="muted">{trf("programme.people.link_expires", &[("at", crate::format::kst_minute(i.expires_at))])}</p>
+            </div>
+        })}
+        <section class="panel" aria-labelledby="people-title">
+            <h3 id="people-title">{move || tr("programme.people.list")}</h3>
+            <FetchErrorView error=people.error message=Signal::derive(|| tr("programme.people.load_failed"))/>
+            <div class="table-scroll">
+                <table class="data-table" data-testid="people-table">
+                    <caption class="sr-only">{move || tr("programme.people.list")}</caption>
+                    <thead><tr>
+                        <th scope="col">{move || tr("programme.people.name")}</th>
+                        <th scope="col">{move || tr("programme.people.organisation")}</th>
+                        <th scope="col">{move || tr("programme.people.role")}</th>
+                        <th scope="col">{move || tr("programme.people.state")}</th>
+                        <th scope="col">{move || tr("programme.people.actions")}</th>
+                    </tr></thead>
+                    <tbody>
+                        <For each=move || people.data.get().unwrap_or_default()
+                            key=|p| (p.username.clone(), p.role, p.disabled, p.active)
+                            let:person>
+                            <PersonRow person=person on_changed=changed on_link=show_link/>
+                        </For>
+                    </tbody>
+                </table>
+            </div>
+        </section>
+        <NewPerson on_created=changed on_link=show_link/>
+    }
+}
+
+#[component]
+fn PersonRow(person: Person, on_changed: Callback<()>, on_link: Callback<Invitation>) -> impl IntoView {
+    let session = use_session();
+    let error = RwSignal::new(None::<FetchError>);
+    let username = person.username.clone();
+    let select_id = format!("role-{username}");
+    let role_label = format!("{} — {}", person.display_name, tr("programme.people.role"));
+    let apply = {
+        let username = username.clone();
+        move |change: PersonChange| {
+            let username = username.clone();
+            spawn_local(async move {
+                match api::change_person(&session.csrf(), &username, &change).await {
+                    Ok(_) => {
+                        error.set(None);
+                        on_changed.run(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+    };
+    let set_role = {
+        let apply = apply.clone();
+        move |ev: leptos::ev::Event| apply(PersonChange { role: Some(event_target_value(&ev)), ..Default::default() })
+    };
+    let disabled = person.disabled;
+    let toggle = move |_| apply(PersonChange { disabled: Some(!disabled), ..Default::default() });
+    let new_link = {
+        let username = username.clone();
+        move |_| {
+            let username = username.clone();
+            spawn_local(async move {
+                match api::invite_person(&session.csrf(), &username).await {
+                    Ok(i) => {
+                        error.set(None);
+                        on_link.run(i);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+    };
+    let state = if person.disabled {
+        "programme.people.disabled"
+    } else if person.active {
+        "programme.people.active"
+    } else {
+        "programme.people.invited"
+    };
+    let role = person.role;
+    view! {
+        <tr data-testid=format!("person-{username}")>
+            <th scope="row">{person.display_name.clone()}<br/><span class="muted">{username.clone()}</span>
+                {person.demo.then(|| view! { " " <span class="badge badge-demo">{move || tr("header.demo_badge")}</span> })}
+            </th>
+            <td>{person.organisation.clone()}</td>
+            <td>
+                <select id=select_id aria-label=role_label data-testid="person-role" on:change=set_role>
+                    {Role::ALL.iter().map(|r| view! {
+                        <option value=r.as_str() selected=*r == role>{let r = *r; move || labels::role(r)}</option>
+                    }).collect_view()}
+                </select>
+            </td>
+            <td data-testid="person-state">{move || tr(state)}</td>
+            <td>
+                <button type="button" class="link-button" data-testid="person-toggle" on:click=toggle>
+                    {move || tr(if disabled { "programme.people.enable" } else { "programme.people.disable" })}
+                </button>
+                " "
+                <button type="button" class="link-button" data-testid="person-link" on:click=new_link>
+                    {move || tr("programme.people.new_link")}
+                </button>
+                <FetchErrorView error=error message=Signal::derive(|| tr("programme.people.change_failed"))/>
+            </td>
+        </tr>
+    }
+}
+
+const FIELDS: [&str; 4] = ["username", "display_name", "organisation", "role"];
+
+#[component]
+fn NewPerson(on_created: Callback<()>, on_link: Callback<Invitation>) -> impl IntoView {
+    let session = use_session();
+    let form = RwSignal::new(PersonInput { role: Role::Reviewer.as_str().to_owned(), ..Default::default() });
+    let error = RwSignal::new(None::<FetchError>);
+    let busy = RwSignal::new(false);
+    let msg = move |field: &'static str| move || error.with(|e| field_message(e.as_ref(), field));
+    let other = Signal::derive(move || error.with(|e| general_error(e.as_ref(), &FIELDS)));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = form.get_untracked();
+        busy.set(true);
+        spawn_local(async move {
+            match api::create_person(&session.csrf(), &input).await {
+                Ok(invitation) => {
+                    error.set(None);
+                    form.set(PersonInput { role: input.role, ..Default::default() });
+                    on_link.run(invitation);
+                    on_created.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let field = move |name: &'static str, get: fn(&PersonInput) -> String, set: fn(&mut PersonInput, String)| {
+        let id = format!("person-{name}");
+        let err_id = format!("person-{name}-error");
+        let described = err_id.clone();
+        let label = format!("programme.people.field.{name}");
+        let invalid = move || if msg(name)().is_some() { "true" } else { "false" };
+        view! {
+            <div class="field">
+                <label for=id.clone()>{move || tr(&label)}</label>
+                <input id=id type="text" data-testid=format!("new-person-{name}") aria-invalid=invalid aria-describedby=described
+                    prop:value=move || form.with(get) on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))/>
+                <p id=err_id class="field-error">{msg(name)}</p>
+            </div>
+        }
+    };
+    view! {
+        <form class="panel round-form" on:submit=submit novalidate=true data-testid="person-form" aria-labelledby="person-form-title">
+            <h3 id="person-form-title">{move || tr("programme.people.new")}</h3>
+            <p class="muted">{move || tr("programme.people.new_hint")}</p>
+            <FetchErrorView error=other message=Signal::derive(|| tr("programme.people.create_failed"))/>
+            {field("username", |f| f.username.clone(), |f, v| f.username = v)}
+            {field("display_name", |f| f.display_name.clone(), |f, v| f.display_name = v)}
+            {field("organisation", |f| f.organisation.clone(), |f, v| f.organisation = v)}
+            <div class="field">
+                <label for="person-role">{move || tr("programme.people.role")}</label>
+                <select id="person-role" data-testid="new-person-role" aria-describedby="person-role-error"
+                    on:change=move |ev| form.update(|f| f.role = event_target_value(&ev))>
+                    {Role::ALL.iter().map(|r| view! {
+                        <option value=r.as_str() selected=move || form.with(|f| f.role == r.as_str())>{let r = *r; move || labels::role(r)}</option>
+                    }).collect_view()}
+                </select>
+                <p id="person-role-error" class="field-error">{msg("role")}</p>
+            </div>
+            <button type="submit" class="button" data-testid="new-person-submit" disabled=move || busy.get()>
+                {move || tr("programme.people.create")}
+            </button>
+        </form>
+    }
+}

@@ -1,0 +1,179 @@
+// The centre's administration in the browser (issue 10): an admin creates a
+// round with two pools and sector targets from the round form (as a draft),
+// creates a reviewer's account, and the reviewer sets a password with the
+// one-time link and signs in; the link works once. axe-core checks the new
+// pages in Korean and English at 1280 and 375 px.
+
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { DEMO_PASSWORD, startServer } from './server.mjs';
+import { SHOTS_DIR, checkPage, eventually, launchBrowser, signIn as signInAs, startWatchdog, useLanguage } from './support.mjs';
+
+const TEST_TIMEOUT_MS = 120_000;
+
+startWatchdog(10);
+
+let server;
+let browser;
+let inviteLink;
+
+async function page({ width = 1280 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height: width === 375 ? 812 : 900 } });
+  const p = await context.newPage();
+  const errors = [];
+  p.on('pageerror', (err) => errors.push(String(err)));
+  p.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) console.log('CONSOLE', m.text().slice(0, 3000).replace(/\n/g, ' | ')); });
+  return { context, page: p, errors };
+}
+
+const signIn = (p, user, path, password = DEMO_PASSWORD) => signInAs(p, server.baseUrl, user, password, path);
+const go = (p, path) => p.goto(`${server.baseUrl}${path}`, { waitUntil: 'load' });
+
+describe('administration', () => {
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  }, { timeout: 180_000 });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('an admin creates a round with two pools and targets; it starts as a draft', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page: p, errors } = await page();
+    try {
+      await signIn(p, 'demo.admin', '/committee');
+      await p.locator('[data-testid=nav-admin]').click();
+      await p.waitForURL((u) => u.pathname === '/admin', { timeout: 20_000 });
+      await p.locator('[data-testid=round-2026-2]').waitFor({ timeout: 30_000 });
+      // Missing fields are named next to each field, in Korean.
+      await p.locator('[data-testid=round-submit]').click();
+      await p.locator('#round-id-error:not(:empty)').waitFor({ timeout: 20_000 });
+      assert.match(await p.locator('#round-id-error').innerText(), /필수/);
+      const day = (d) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+      await p.locator('[data-testid=round-id]').fill('2027-1');
+      await p.locator('[data-testid=round-title_ko]').fill('2027년 1차 국가 AI 컴퓨팅 자원 지원 사업');
+      await p.locator('[data-testid=round-title_en]').fill('2027 first call for national AI computing resources');
+      for (const [field, d] of [['opens', 10], ['closes', 40], ['review_closes', 55], ['period_start', 70], ['period_end', 250]]) {
+        await p.locator(`[data-testid=round-${field}]`).fill(day(d));
+      }
+      await p.locator('[data-testid=round-add-pool]').click();
+      await p.locator('[data-testid=round-pool-0]').fill('kakao-b200');
+      await p.locator('[data-testid=round-unit-0]').selectOption('servers');
+      await p.locator('[data-testid=round-capacity-0]').fill('12');
+      await p.locator('[data-testid=round-add-pool]').click();
+      await p.locator('[data-testid=round-pool-1]').fill('kisti6-gh200');
+      // The wrong unit for a batch pool is refused at the field.
+      await p.locator('[data-testid=round-unit-1]').selectOption('servers');
+      await p.locator('[data-testid=round-capacity-1]').fill('80000');
+      await p.locator('[data-testid=round-target-university]').fill('50');
+      await p.locator('[data-testid=round-target-startup]').fill('20');
+      await p.locator('[data-testid=round-submit]').click();
+      await p.locator('[data-testid=round-pool-row-1] .field-error:not(:empty)').waitFor({ timeout: 20_000 });
+      assert.match(await p.locator('[data-testid=round-pool-row-1]').innerText(), /노드-시간/);
+      await p.locator('[data-testid=round-unit-1]').selectOption('node_hours');
+      await p.locator('[data-testid=round-submit]').click();
+      await p.locator('[data-testid=round-created]').waitFor({ timeout: 20_000 });
+      const created = p.locator('[data-testid=round-2027-1]');
+      await created.waitFor({ timeout: 20_000 });
+      assert.equal(await created.locator('[data-testid=round-stage]').innerText(), '준비 중');
+      assert.equal(await created.locator('.badge-demo').count(), 0, 'a real round carries no demo label');
+      const rounds = await p.evaluate(async () => (await fetch('/api/v1/admin/rounds')).json());
+      const round = rounds.find((r) => r.round.id === '2027-1').round;
+      assert.deepEqual(round.pools.map((x) => [x.pool, x.unit, x.capacity]), [['kakao-b200', 'servers', 12], ['kisti6-gh200', 'node_hours', 80000]]);
+      assert.deepEqual(round.sector_targets, { university: 0.5, startup: 0.2 });
+      // Copying a round fills the form with its settings and an empty id.
+      await p.locator('[data-testid=round-2026-2] [data-testid=round-copy]').click();
+      assert.equal(await p.locator('[data-testid=round-id]').inputValue(), '');
+      assert.match(await p.locator('[data-testid=round-title_ko]').inputValue(), /2차/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('an admin creates a reviewer who sets a password with the one-time link and signs in', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page: p, errors } = await page();
+    try {
+      await signIn(p, 'demo.admin', '/committee');
+      await go(p, '/admin/people');
+      await p.locator('[data-testid=person-demo-researcher], [data-testid="person-demo.researcher"]').first().waitFor({ timeout: 30_000 });
+      await p.locator('[data-testid=new-person-username]').fill('Park Reviewer');
+      await p.locator('[data-testid=new-person-display_name]').fill('박심사');
+      await p.locator('[data-testid=new-person-organisation]').fill('경북대학교');
+      await p.locator('[data-testid=new-person-role]').selectOption('reviewer');
+      await p.locator('[data-testid=new-person-submit]').click();
+      await p.locator('#person-username-error:not(:empty)').waitFor({ timeout: 20_000 });
+      await p.locator('[data-testid=new-person-username]').fill('park.reviewer');
+      await p.locator('[data-testid=new-person-submit]').click();
+      await p.locator('[data-testid=invitation-link]').waitFor({ timeout: 20_000 });
+      inviteLink = await p.locator('[data-testid=invitation-link]').innerText();
+      assert.match(inviteLink, /^http:\/\/127\.0\.0\.1:\d+\/invite\?token=/);
+      const row = p.locator('[data-testid="person-park.reviewer"]');
+      await row.waitFor({ timeout: 20_000 });
+      assert.equal(await row.locator('[data-testid=person-state]').innerText(), '초대됨 (비밀번호 미설정)');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+    const { context: anon, page: q, errors: anonErrors } = await page();
+    try {
+      await q.goto(inviteLink, { waitUntil: 'load' });
+      await q.locator('[data-testid=invite-form]').waitFor({ timeout: 30_000 });
+      await q.locator('[data-testid=invite-password]').fill('gyeongbuk reviewer 2027');
+      await q.locator('[data-testid=invite-again]').fill('gyeongbuk reviewer 2028');
+      await q.locator('[data-testid=invite-submit]').click();
+      assert.match(await q.locator('[data-testid=invite-password-error]').innerText(), /다릅니다/);
+      await q.locator('[data-testid=invite-password]').fill('short');
+      await q.locator('[data-testid=invite-again]').fill('short');
+      await q.locator('[data-testid=invite-submit]').click();
+      await eventually(async () => assert.match(await q.locator('[data-testid=invite-password-error]').innerText(), /12자/));
+      await q.locator('[data-testid=invite-password]').fill('gyeongbuk reviewer 2027');
+      await q.locator('[data-testid=invite-again]').fill('gyeongbuk reviewer 2027');
+      await q.locator('[data-testid=invite-submit]').click();
+      await q.locator('[data-testid=invite-done]').waitFor({ timeout: 20_000 });
+      await signIn(q, 'park.reviewer', '/reviews', 'gyeongbuk reviewer 2027');
+      assert.match(await q.locator('[data-testid=account]').innerText(), /박심사/);
+      // The link worked once.
+      await q.goto(inviteLink, { waitUntil: 'load' });
+      await q.locator('[data-testid=invite-password]').fill('another long password');
+      await q.locator('[data-testid=invite-again]').fill('another long password');
+      await q.locator('[data-testid=invite-submit]').click();
+      await eventually(async () => assert.match(await q.locator('[data-testid=invite-form]').innerText(), /더 이상 쓸 수 없는 링크/));
+      assert.deepEqual(anonErrors, []);
+    } finally {
+      await anon.close();
+    }
+  });
+
+  test('the administration pages have no serious accessibility violations and fit a phone screen', { timeout: 4 * TEST_TIMEOUT_MS }, async () => {
+    const failures = [];
+    for (const width of [1280, 375]) {
+      for (const { path, ready, user } of [
+        { path: '/admin', ready: '[data-testid=round-2026-2]', user: 'demo.admin' },
+        { path: '/admin/people', ready: '[data-testid="person-demo.admin"]', user: 'demo.admin' },
+        { path: '/invite?token=unknown', ready: '[data-testid=invite-form]', user: null },
+      ]) {
+        const { context, page: p } = await page({ width });
+        try {
+          if (user) await signIn(p, user, '/committee');
+          await go(p, path);
+          await p.locator(ready).waitFor({ timeout: 30_000 });
+          for (const lang of ['ko', 'en']) {
+            await useLanguage(p, lang);
+            const name = path.replace(/\?.*$/, '').replace(/\//g, '-');
+            await p.screenshot({ path: join(SHOTS_DIR, `admin${name}-${lang}-${width}.png`), fullPage: true });
+            await checkPage(p, `${path} ${lang} ${width}`, width, failures);
+          }
+        } finally {
+          await context.close();
+        }
+      }
+    }
+    if (failures.length) console.log(`e2e: accessibility / layout problems:\n  ${failures.join('\n  ')}`);
+    assert.deepEqual(failures, [], 'serious or critical axe violations, or horizontal scroll at 375 px');
+  });
+});

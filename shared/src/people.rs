@@ -1,0 +1,383 @@
+//! The administration of people (issue 10 §1): admins create accounts,
+//! change their name, organisation and role, disable them, and issue one-time
+//! links to set a password (an invitation, or a reset). Pure use cases like
+//! the programme's: each returns the rows to write and the audit entries, or
+//! a refusal; the server runs each in one transaction.
+//!
+//! One role per person: the role matrix is cumulative ([`crate::auth::Action::allowed`]:
+//! a committee member may also review and apply, an admin may do everything),
+//! so a person needs only their highest role.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::advisor::field_error::{FieldErrorCode as Code, FieldErrors};
+use crate::allocation::audit::{AuditAction, AuditSubject};
+use crate::allocation::form::Form;
+use crate::allocation::usecase::{AuditRecord, Refusal};
+use crate::auth::{valid_username, Role, UserInfo};
+
+/// How long an invitation or reset link stays usable.
+pub const INVITATION_HOURS: i64 = 72;
+
+/// A person as their administrators see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Person {
+    pub username: String,
+    pub display_name: String,
+    pub organisation: String,
+    pub role: Role,
+    /// May not sign in; their sessions end at once.
+    pub disabled: bool,
+    /// Created by the demo.
+    pub demo: bool,
+    /// Has set a password (an invited person has not yet).
+    pub active: bool,
+}
+
+impl Person {
+    /// The person as the rest of the portal knows a signed-in user.
+    pub fn info(&self) -> UserInfo {
+        UserInfo {
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            organisation: self.organisation.clone(),
+            role: self.role,
+        }
+    }
+}
+
+/// `POST /api/v1/admin/people`: a new account.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct PersonInput {
+    /// 3-32 characters of `a-z 0-9 . _ -`.
+    pub username: String,
+    pub display_name: String,
+    /// The organisation requests and conflict-of-interest checks use.
+    pub organisation: String,
+    /// A [`Role`] name.
+    pub role: String,
+}
+
+/// `PATCH /api/v1/admin/people/{username}`: what changes (absent fields stay).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct PersonChange {
+    pub display_name: Option<String>,
+    pub organisation: Option<String>,
+    /// A [`Role`] name.
+    pub role: Option<String>,
+    pub disabled: Option<bool>,
+}
+
+/// A one-time link to set a password, as the admin receives it to pass on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Invitation {
+    pub person: Person,
+    /// Path and query of the link (`/invite?token=…`), to prefix with the portal's address.
+    pub link: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/auth/invite`: the token of the link and the new password.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct AcceptInvitation {
+    pub token: String,
+    pub password: String,
+}
+
+/// One row to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PersonWrite {
+    /// A new account without a password; a taken username is a 409.
+    Insert(Person),
+    /// The account changes if its role and disabled flag are still `expected`.
+    Update { person: Person, expected: (Role, bool) },
+    /// Replaces the person's unused links with one whose token hashes to `token_hash`.
+    Invite { username: String, token_hash: String, expires_at: DateTime<Utc> },
+}
+
+/// What a use case decided.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeoplePlan<T> {
+    pub outcome: T,
+    pub writes: Vec<PersonWrite>,
+    pub audit: Vec<AuditRecord>,
+}
+
+fn audit<B: Serialize, A: Serialize>(
+    admin: &UserInfo,
+    action: AuditAction,
+    who: &str,
+    before: Option<&B>,
+    after: Option<&A>,
+    now: DateTime<Utc>,
+) -> AuditRecord {
+    AuditRecord {
+        actor: admin.username.clone(),
+        action,
+        subject: AuditSubject::Account(who.to_owned()),
+        before: before.and_then(|b| serde_json::to_value(b).ok()),
+        after: after.and_then(|a| serde_json::to_value(a).ok()),
+        at: now,
+    }
+}
+
+fn role(f: &mut Form, value: &str) -> Option<Role> {
+    let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+    f.choice("role", value, Role::parse, &names)
+}
+
+/// Creates account `input` (no password yet: its invitation follows) when
+/// `exists` says the username is free; `token_hash` is the hash of the
+/// invitation's token, which the caller drew at random.
+pub fn create_person(
+    input: &PersonInput,
+    exists: bool,
+    admin: &UserInfo,
+    token_hash: String,
+    now: DateTime<Utc>,
+) -> Result<PeoplePlan<Person>, Refusal> {
+    let mut f = Form::default();
+    let username = input.username.trim().to_owned();
+    if !valid_username(&username) {
+        f.fail(
+            "username",
+            Code::UnknownValue,
+            "아이디는 영문 소문자, 숫자, . _ - 로 3–32자입니다.",
+            "A username is 3-32 characters of a-z, 0-9, . _ -.",
+        );
+    }
+    let display_name = f.text("display_name", &input.display_name, 100);
+    let organisation = f.text("organisation", &input.organisation, 200);
+    let role = role(&mut f, &input.role);
+    let person = (|| {
+        Some(Person {
+            username: username.clone(),
+            display_name: display_name?,
+            organisation: organisation?,
+            role: role?,
+            disabled: false,
+            demo: false,
+            active: false,
+        })
+    })();
+    let person = f.finish(person).map_err(Refusal::Invalid)?;
+    if exists {
+        return Err(Refusal::Conflict {
+            code: "username_taken",
+            field: Some("username"),
+            message: format!("the username {username} is taken"),
+        });
+    }
+    let expires_at = now + chrono::Duration::hours(INVITATION_HOURS);
+    Ok(PeoplePlan {
+        writes: vec![
+            PersonWrite::Insert(person.clone()),
+            PersonWrite::Invite { username: username.clone(), token_hash, expires_at },
+        ],
+        audit: vec![
+            audit::<(), _>(admin, AuditAction::AccountCreated, &username, None, Some(&person), now),
+            audit::<(), _>(
+                admin,
+                AuditAction::InvitationIssued,
+                &username,
+                None,
+                Some(&serde_json::json!({ "expires_at": expires_at })),
+                now,
+            ),
+        ],
+        outcome: person,
+    })
+}
+
+/// Changes `current` as `change` says. `active_admins` is how many enabled
+/// admins there are (read in the same transaction): the last one can be
+/// neither demoted nor disabled.
+pub fn change_person(
+    current: &Person,
+    change: &PersonChange,
+    active_admins: usize,
+    admin: &UserInfo,
+    now: DateTime<Utc>,
+) -> Result<PeoplePlan<Person>, Refusal> {
+    let mut f = Form::default();
+    let mut next = current.clone();
+    if let Some(n) = &change.display_name {
+        next.display_name = f.text("display_name", n, 100).unwrap_or_default();
+    }
+    if let Some(o) = &change.organisation {
+        next.organisation = f.text("organisation", o, 200).unwrap_or_default();
+    }
+    if let Some(r) = &change.role {
+        next.role = role(&mut f, r).unwrap_or(current.role);
+    }
+    if let Some(d) = change.disabled {
+        next.disabled = d;
+    }
+    f.finish(Some(())).map_err(Refusal::Invalid)?;
+    let was_active_admin = current.role == Role::Admin && !current.disabled;
+    let stays_active_admin = next.role == Role::Admin && !next.disabled;
+    if was_active_admin && !stays_active_admin && active_admins <= 1 {
+        return Err(Refusal::Conflict {
+            code: "last_admin",
+            field: Some(if next.disabled { "disabled" } else { "role" }),
+            message: "the last active administrator can be neither demoted nor disabled".into(),
+        });
+    }
+    Ok(PeoplePlan {
+        writes: vec![PersonWrite::Update { person: next.clone(), expected: (current.role, current.disabled) }],
+        audit: vec![audit(admin, AuditAction::AccountChanged, &current.username, Some(current), Some(&next), now)],
+        outcome: next,
+    })
+}
+
+/// A new one-time link for `person` (a reset, or a new invitation); earlier unused links stop working.
+pub fn invite(
+    person: &Person,
+    admin: &UserInfo,
+    token_hash: String,
+    now: DateTime<Utc>,
+) -> Result<PeoplePlan<DateTime<Utc>>, Refusal> {
+    if person.disabled {
+        return Err(Refusal::Conflict {
+            code: "account_disabled",
+            field: None,
+            message: format!("{} is disabled; enable the account first", person.username),
+        });
+    }
+    let expires_at = now + chrono::Duration::hours(INVITATION_HOURS);
+    Ok(PeoplePlan {
+        writes: vec![PersonWrite::Invite { username: person.username.clone(), token_hash, expires_at }],
+        audit: vec![audit::<(), _>(
+            admin,
+            AuditAction::InvitationIssued,
+            &person.username,
+            None,
+            Some(&serde_json::json!({ "expires_at": expires_at })),
+            now,
+        )],
+        outcome: expires_at,
+    })
+}
+
+/// Checks a new password: long enough, and not the username. Field `password`.
+pub fn check_password(password: &str, username: &str, min_len: usize) -> Result<(), FieldErrors> {
+    let mut f = FieldErrors::default();
+    if password.chars().count() < min_len {
+        f.push(
+            "password",
+            Code::OutOfRange,
+            format!("비밀번호는 {min_len}자 이상이어야 합니다."),
+            format!("A password has at least {min_len} characters."),
+        );
+    } else if password.chars().count() > 256 {
+        f.push("password", Code::OutOfRange, "비밀번호는 256자 이하입니다.".into(), "At most 256 characters.".into());
+    } else if password.to_lowercase().contains(&username.to_lowercase()) {
+        f.push(
+            "password",
+            Code::Conflict,
+            "비밀번호에 아이디를 넣을 수 없습니다.".into(),
+            "A password cannot contain the username.".into(),
+        );
+    }
+    if f.is_empty() {
+        Ok(())
+    } else {
+        Err(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn admin() -> UserInfo {
+        UserInfo {
+            username: "boss".into(),
+            display_name: "관리자".into(),
+            organisation: "KISTI".into(),
+            role: Role::Admin,
+        }
+    }
+
+    fn at() -> DateTime<Utc> {
+        crate::time::utc(1_767_000_000)
+    }
+
+    fn input() -> PersonInput {
+        PersonInput {
+            username: "kim.reviewer".into(),
+            display_name: "김심사".into(),
+            organisation: "부산대학교".into(),
+            role: "reviewer".into(),
+        }
+    }
+
+    #[test]
+    fn a_new_person_has_no_password_and_an_invitation_that_expires() {
+        let plan = create_person(&input(), false, &admin(), "h".into(), at()).unwrap();
+        assert_eq!((plan.outcome.role, plan.outcome.active), (Role::Reviewer, false));
+        let PersonWrite::Invite { expires_at, .. } = &plan.writes[1] else { panic!() };
+        assert_eq!(*expires_at - at(), chrono::Duration::hours(INVITATION_HOURS));
+        let actions: Vec<AuditAction> = plan.audit.iter().map(|a| a.action).collect();
+        assert_eq!(actions, [AuditAction::AccountCreated, AuditAction::InvitationIssued]);
+        let err = create_person(&input(), true, &admin(), "h".into(), at()).unwrap_err();
+        assert!(matches!(err, Refusal::Conflict { code: "username_taken", .. }));
+    }
+
+    #[test]
+    fn every_bad_field_of_a_new_person_is_named() {
+        let bad = PersonInput {
+            username: "No Spaces!".into(),
+            display_name: " ".into(),
+            organisation: String::new(),
+            role: "king".into(),
+        };
+        let Err(Refusal::Invalid(f)) = create_person(&bad, false, &admin(), "h".into(), at()) else { panic!() };
+        for field in ["username", "display_name", "organisation", "role"] {
+            assert!(f.get(field).is_some(), "{field}: {f}");
+        }
+    }
+
+    #[test]
+    fn the_last_active_admin_can_be_neither_demoted_nor_disabled() {
+        let boss = Person {
+            username: "boss".into(),
+            display_name: "B".into(),
+            organisation: "KISTI".into(),
+            role: Role::Admin,
+            disabled: false,
+            demo: false,
+            active: true,
+        };
+        let demote = PersonChange { role: Some("committee".into()), ..Default::default() };
+        let disable = PersonChange { disabled: Some(true), ..Default::default() };
+        for change in [&demote, &disable] {
+            let err = change_person(&boss, change, 1, &admin(), at()).unwrap_err();
+            assert!(matches!(err, Refusal::Conflict { code: "last_admin", .. }), "{change:?}");
+            assert!(change_person(&boss, change, 2, &admin(), at()).is_ok());
+        }
+        // Renaming the last admin is fine; so is disabling someone else.
+        let rename = PersonChange { display_name: Some("새 이름".into()), ..Default::default() };
+        let plan = change_person(&boss, &rename, 1, &admin(), at()).unwrap();
+        assert_eq!(
+            plan.writes,
+            vec![PersonWrite::Update { person: plan.outcome.clone(), expected: (Role::Admin, false) }]
+        );
+    }
+
+    #[test]
+    fn a_password_is_long_and_not_the_username() {
+        assert!(check_password("short", "kim", 12).is_err());
+        assert!(check_password("kim.reviewer-2026!", "kim.reviewer", 12).is_err());
+        assert!(check_password("correct horse battery", "kim.reviewer", 12).is_ok());
+    }
+}
