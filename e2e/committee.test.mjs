@@ -311,6 +311,13 @@ describe('committee decision journey', () => {
       assert.notDeepEqual(afterDecision.university, before.university, `university row ${before.university} → ${afterDecision.university}`);
       assert.match(afterDecision.university[3], /^1 \/ 2$/, 'one of two university requests awarded');
       assert.notEqual(afterDecision.chart, before.chart, 'the sector chart was redrawn with the award');
+      // The committee can switch rounds: the decided first call's figures, in the URL too.
+      const options = await p.locator('[data-testid=committee-round] option').evaluateAll((os) => os.map((o) => o.value));
+      assert.deepEqual(options, ['2026-2', '2026-1']);
+      await p.locator('[data-testid=committee-round]').selectOption('2026-1');
+      await p.waitForURL((u) => u.search === '?round=2026-1', { timeout: 20_000 });
+      await eventually(async () => assert.equal(number(await p.locator('[data-testid=awarded-gpus]').innerText()), 4224));
+      assert.match(await p.locator('[data-testid=queue-table] tbody tr').first().innerText(), /#\d+/);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

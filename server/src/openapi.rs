@@ -33,6 +33,7 @@ use crate::handlers;
         handlers::programme::post_adjust,
         handlers::programme::get_reviews_csv,
         handlers::programme::get_allocations_csv,
+        handlers::programme::get_rounds,
         handlers::programme::get_open_round,
         handlers::programme::get_assigned,
         handlers::programme::get_request,

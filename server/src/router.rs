@@ -57,6 +57,7 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/v1/committee/export/reviews.csv", get(programme::get_reviews_csv))
         .route("/v1/committee/export/allocations.csv", get(programme::get_allocations_csv))
         .route("/v1/requests/mine", get(programme::get_mine))
+        .route("/v1/rounds", get(programme::get_rounds))
         .route("/v1/rounds/open", get(programme::get_open_round))
         .route("/v1/reviews/assigned", get(programme::get_assigned))
         .route("/v1/committee/requests/{id}", get(programme::get_request))

@@ -64,7 +64,10 @@ async fn an_admin_runs_a_round_from_draft_to_publication_and_each_stage_gates_wh
     assert_eq!(round["stage"], "draft");
     assert_eq!(admin.post("/api/v1/admin/rounds", &form(ID)).await.1["error"], "round_exists");
 
-    // A draft takes no requests and is not the open round.
+    // A draft takes no requests, is not the open round and is not listed.
+    let (_, listed) = app.get_json("/api/v1/rounds").await;
+    let ids: Vec<&str> = listed.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["2026-2", "2026-1"], "newest first, no draft");
     let submit = format!("/api/v1/requests?round={ID}");
     assert_eq!(researcher.post(&submit, &request()).await.1["error"], "round_not_open");
     assert_ne!(app.get_json("/api/v1/rounds/open").await.1["round"]["id"], ID);
@@ -74,6 +77,9 @@ async fn an_admin_runs_a_round_from_draft_to_publication_and_each_stage_gates_wh
     assert_eq!(stage(&admin, ID, "open", "under_review").await.1["error"], "stage_changed");
     assert_eq!(stage(&admin, ID, "draft", "open").await.0, 200);
     assert_eq!(app.get_json("/api/v1/rounds/open").await.1["round"]["id"], ID);
+    let (_, listed) = app.get_json("/api/v1/rounds").await;
+    assert_eq!((listed[0]["id"].as_str(), listed[0]["stage"].as_str()), (Some(ID), Some("open")));
+    assert!(listed[0].get("source").is_none(), "a real round is not demo");
     let (code, req) = researcher.post(&submit, &request()).await;
     assert_eq!(code, 200, "{req}");
     let id = req["id"].as_u64().unwrap();

@@ -9,7 +9,7 @@ use crate::status::{NodeCounts, Status};
 pub mod programme;
 mod queue;
 
-pub use programme::{AdjustBody, Adjusted, AdminRound, MyRequest, ProgrammeChange, ProgrammeEvent};
+pub use programme::{AdjustBody, Adjusted, AdminRound, MyRequest, ProgrammeChange, ProgrammeEvent, RoundListing};
 pub use queue::{PendingJob, PendingReason, QueueSnapshot, RunningJob};
 
 /// Where a figure comes from. Everything is `demo` until a real source is configured.

@@ -85,18 +85,21 @@ pub struct CommitteeData {
     pub proposal: Loaded<Proposal>,
 }
 
-/// Fetches the committee data, and again whenever `changes` ticks (another
-/// member's decision, a new review or request): what is shown stays until
-/// the new answer replaces it.
-pub fn use_committee_data(changes: Signal<u32>) -> CommitteeData {
+/// Fetches the committee data of `round` (the newest round with requests
+/// when `None`), and again whenever `round` changes or `changes` ticks
+/// (another member's decision, a new review or request): what is shown stays
+/// until the new answer replaces it.
+pub fn use_committee_data(changes: Signal<u32>, round: Signal<Option<String>>) -> CommitteeData {
     let data = CommitteeData { overview: Loaded::new(), proposal: Loaded::new() };
     let latest = Latest::default();
     Effect::new(move |ran: Option<()>| {
         changes.track();
+        let round = round.get();
         let first = ran.is_none();
         let mine = latest.next();
         spawn_local(async move {
-            let (overview, proposal) = join(api::fetch_overview(None), api::fetch_proposal(None)).await;
+            let r = round.as_deref();
+            let (overview, proposal) = join(api::fetch_overview(r), api::fetch_proposal(r)).await;
             if !latest.is(mine) {
                 return;
             }
@@ -182,6 +185,18 @@ async fn follow_programme(tick: RwSignal<u32>) {
 
 fn programme_events() -> Result<(EventSource, EventSourceSubscription), FetchError> {
     crate::api::subscribe_programme()
+}
+
+/// The round the committee looks at (`?round=`; `None`: the newest with
+/// requests), as context for the components below the page.
+#[derive(Debug, Clone, Copy)]
+pub struct SelectedRound(pub Signal<Option<String>>);
+
+/// Every round past its draft (the committee's round selector).
+pub fn use_rounds() -> Loaded<Vec<api::RoundListing>> {
+    let loaded = Loaded::new();
+    spawn_local(async move { loaded.store(api::fetch_rounds().await) });
+    loaded
 }
 
 /// The programme's changes as context, for components below the page that re-fetch on them.

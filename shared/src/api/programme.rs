@@ -91,3 +91,35 @@ impl AdminRound {
         AdminRound { source: demo.then_some(DataSource::Demo), requests: requests.len(), undecided, awarded, round }
     }
 }
+
+/// `GET /api/v1/rounds`: a round as anyone may list it (drafts are not listed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoundListing {
+    pub id: String,
+    pub title_ko: String,
+    pub title_en: String,
+    pub stage: crate::allocation::RoundStage,
+    pub opens: chrono::NaiveDate,
+    pub closes: chrono::NaiveDate,
+    pub review_closes: chrono::NaiveDate,
+    /// `demo` for the seeded demo rounds; absent for real rounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<DataSource>,
+}
+
+impl RoundListing {
+    /// The listing of `round`.
+    pub fn new(round: &Round, demo: bool) -> RoundListing {
+        RoundListing {
+            id: round.id.0.clone(),
+            title_ko: round.title_ko.clone(),
+            title_en: round.title_en.clone(),
+            stage: round.stage,
+            opens: round.opens,
+            closes: round.closes,
+            review_closes: round.review_closes(),
+            source: demo.then_some(DataSource::Demo),
+        }
+    }
+}

@@ -12,6 +12,7 @@ use crate::format::{fixed, thousands};
 use crate::i18n::{tr, trf};
 use crate::programme::api::QueueQuery;
 use crate::programme::data::use_queue;
+use crate::programme::data::SelectedRound;
 use crate::programme::labels::{self, pick};
 use crate::programme::paging::page_count;
 
@@ -26,8 +27,9 @@ pub fn RequestQueue() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let sort = RwSignal::new("id".to_owned());
     let page = RwSignal::new(1usize);
+    let round = use_context::<SelectedRound>();
     let query = Signal::derive(move || QueueQuery {
-        round: None,
+        round: round.and_then(|SelectedRound(r)| r.get()),
         sector: sector.get(),
         state: state.get(),
         q: text.get(),

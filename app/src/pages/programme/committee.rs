@@ -20,7 +20,9 @@ use crate::components::programme::timeline::Timeline;
 use crate::format::date;
 use crate::i18n::{tr, trf};
 use crate::programme::api::EXPORT_CSV_URL;
-use crate::programme::data::{use_committee_data, use_programme_changes, ProgrammeChanges};
+use crate::programme::data::{use_committee_data, use_programme_changes, use_rounds, ProgrammeChanges, SelectedRound};
+use crate::programme::labels::pick as pick_title;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// The committee page.
 #[component]
@@ -44,7 +46,10 @@ fn CommitteeOverview() -> impl IntoView {
     // Another member's decision, a review or a request re-fetches what is shown, without a reload.
     let changes = use_programme_changes();
     provide_context(ProgrammeChanges(changes));
-    let data = use_committee_data(changes);
+    let query = use_query_map();
+    let selected = Signal::derive(move || query.with(|q| q.get("round")).filter(|r| !r.trim().is_empty()));
+    provide_context(SelectedRound(selected));
+    let data = use_committee_data(changes, selected);
     let overview = data.overview;
     let pick = move |f: fn(&kairr_shared::allocation::RoundOverview) -> Vec<_>| {
         Signal::derive(move || overview.data.with(|o| o.as_ref().map(f).unwrap_or_default()))
@@ -65,6 +70,7 @@ fn CommitteeOverview() -> impl IntoView {
         </Show>
         <Show when=move || overview.data.with(Option::is_some)>
             <div class="committee-head" data-testid="committee-overview">
+                <RoundSelect current=Signal::derive(round)/>
                 <p>{move || trf("programme.committee.round", &[
                     ("round", round()),
                     ("today", today.get().map(date).unwrap_or_default()),
@@ -93,5 +99,38 @@ fn CommitteeOverview() -> impl IntoView {
         <Show when=move || overview.data.with(Option::is_some) && data.proposal.data.with(Option::is_some)>
             <RequestQueue/>
         </Show>
+    }
+}
+
+/// Which round the committee looks at: every round past its draft, with its stage.
+#[component]
+fn RoundSelect(
+    /// The round shown.
+    current: Signal<String>,
+) -> impl IntoView {
+    let rounds = use_rounds();
+    let navigate = use_navigate();
+    let change = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        let href = format!("/committee?round={}", String::from(js_sys::encode_uri_component(&id)));
+        navigate(&href, Default::default());
+    };
+    view! {
+        <div class="field round-select">
+            <label for="committee-round">{move || tr("programme.committee.round_select")}</label>
+            <select id="committee-round" data-testid="committee-round" on:change=change>
+                {move || rounds.data.get().unwrap_or_default().into_iter().map(|r| {
+                    let id = r.id.clone();
+                    let selected = move || current.get() == id;
+                    let stage = r.stage;
+                    let (ko, en) = (r.title_ko.clone(), r.title_en.clone());
+                    view! {
+                        <option value=r.id.clone() selected=selected>
+                            {move || format!("{} — {}", pick_title(&ko, &en), tr(&format!("programme.stage.{}", stage.as_str())))}
+                        </option>
+                    }
+                }).collect_view()}
+            </select>
+        </div>
     }
 }

@@ -33,6 +33,22 @@ async fn in_review(state: &AppState) -> Result<Option<StoredRound>, AppError> {
         .max_by(|a, b| (a.round.opens, &a.round.id.0).cmp(&(b.round.opens, &b.round.id.0))))
 }
 
+/// Every round past its draft, newest first: id, titles, stage and windows
+/// (what a call announces publicly anyway).
+#[utoipa::path(get, path = "/api/v1/rounds", tag = "allocation",
+    responses((status = 200, description = "The rounds", body = Vec<kairr_shared::api::RoundListing>)))]
+pub async fn get_rounds(State(state): State<AppState>) -> Result<Json<Vec<kairr_shared::api::RoundListing>>, AppError> {
+    let rounds = state.storage.rounds().await?;
+    Ok(Json(
+        rounds
+            .iter()
+            .rev()
+            .filter(|r| r.round.stage.is_visible())
+            .map(|r| kairr_shared::api::RoundListing::new(&r.round, r.demo))
+            .collect(),
+    ))
+}
+
 /// The round accepting requests today: dates, allocation period, pools with
 /// their unit and capacity, sector targets and policy.
 #[utoipa::path(get, path = "/api/v1/rounds/open", tag = "allocation",
