@@ -3,11 +3,13 @@
 //! live event stream, and the placement wizard (`/advisor`, binary
 //! `kairr-advisor`), which runs the placement engine in the browser, and the
 //! allocation programme (`/allocations`, `/login`, `/committee`, `/requests/*`,
-//! binary `kairr-programme`). Each is its own wasm; code only one of them uses
+//! binary `kairr-programme`), and the administration (`/admin`, `/admin/people`,
+//! `/invite`, binary `kairr-admin`). Each is its own wasm; code only one of them uses
 //! is left out of the others.
 //! Domain rules live in `kairr_shared`; this crate only fetches and renders.
 #![forbid(unsafe_code)]
 
+mod admin_app;
 pub mod advisor;
 mod advisor_app;
 pub mod api;
@@ -23,6 +25,7 @@ pub mod pages;
 pub mod programme;
 mod programme_app;
 
+pub use admin_app::AdminApp;
 pub use advisor_app::AdvisorApp;
 pub use app::App;
 pub use programme_app::ProgrammeApp;

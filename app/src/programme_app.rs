@@ -9,8 +9,7 @@ use leptos_router::path;
 
 use crate::i18n::{provide_locale_with, tr};
 use crate::pages::programme::{
-    AdminPage, AdminPeoplePage, AllocationsPage, CommitteePage, InvitePage, LoginPage, RequestDetailPage,
-    RequestNewPage, RequestsMinePage, ReviewsPage,
+    AllocationsPage, CommitteePage, LoginPage, RequestDetailPage, RequestNewPage, RequestsMinePage, ReviewsPage,
 };
 use crate::pages::NotFoundPage;
 use crate::programme::session::provide_session;
@@ -30,9 +29,6 @@ pub fn ProgrammeApp() -> impl IntoView {
                 <Route path=path!("/requests/mine") view=RequestsMinePage/>
                 <Route path=path!("/committee/requests/:id") view=RequestDetailPage/>
                 <Route path=path!("/reviews") view=ReviewsPage/>
-                <Route path=path!("/admin") view=AdminPage/>
-                <Route path=path!("/admin/people") view=AdminPeoplePage/>
-                <Route path=path!("/invite") view=InvitePage/>
             </Routes>
         </Router>
     }

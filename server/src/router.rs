@@ -75,20 +75,16 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
     } else {
         front = front.route_service("/allocations", programme_index.clone());
     }
-    for path in [
-        "/login",
-        "/committee",
-        "/committee/{*rest}",
-        "/requests/{*rest}",
-        "/reviews",
-        "/admin",
-        "/admin/{*rest}",
-        "/invite",
-    ] {
+    for path in ["/login", "/committee", "/committee/{*rest}", "/requests/{*rest}", "/reviews"] {
         front = front.route_service(path, programme_index.clone());
+    }
+    let admin_index = static_files::file(&static_dir.join("admin-app").join("index.html"));
+    for path in ["/admin", "/admin/{*rest}", "/invite"] {
+        front = front.route_service(path, admin_index.clone());
     }
     let front = front
         .nest_service("/programme", static_files::service(&static_dir.join("programme")))
+        .nest_service("/admin-app", static_files::service(&static_dir.join("admin-app")))
         .nest_service("/advisor", static_files::service(&static_dir.join("advisor")))
         .fallback_service(static_files::service(&static_dir))
         .layer(middleware::from_fn(static_files::cache_headers));

@@ -22,6 +22,8 @@ const ADVISOR_KO_JSON: &str = include_str!("../locales/advisor/ko.json");
 const ADVISOR_EN_JSON: &str = include_str!("../locales/advisor/en.json");
 const PROGRAMME_KO_JSON: &str = include_str!("../locales/programme/ko.json");
 const PROGRAMME_EN_JSON: &str = include_str!("../locales/programme/en.json");
+const ADMIN_KO_JSON: &str = include_str!("../locales/admin/ko.json");
+const ADMIN_EN_JSON: &str = include_str!("../locales/admin/en.json");
 
 /// A UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -112,6 +114,23 @@ pub fn t_programme(locale: Locale, key: &str) -> Option<String> {
     programme_table(locale).get(key).cloned()
 }
 
+fn admin_table(locale: Locale) -> &'static Table {
+    static KO: OnceLock<Table> = OnceLock::new();
+    static EN: OnceLock<Table> = OnceLock::new();
+    let (cell, text) = match locale {
+        Locale::Ko => (&KO, ADMIN_KO_JSON),
+        Locale::En => (&EN, ADMIN_EN_JSON),
+    };
+    cell.get_or_init(|| serde_json::from_str(text).unwrap_or_default())
+}
+
+/// The administration's text for `key` in `locale` (its own `admin.*` pair,
+/// then the programme's, whose frame it shares), if either defines it. A
+/// pair of its own keeps the admins' strings out of the public programme's wasm.
+pub fn t_admin(locale: Locale, key: &str) -> Option<String> {
+    admin_table(locale).get(key).cloned().or_else(|| t_programme(locale, key))
+}
+
 /// The text for `key` in `locale`; the key itself when it is missing.
 pub fn t(locale: Locale, key: &str) -> String {
     table(locale).get(key).cloned().unwrap_or_else(|| key.to_owned())
@@ -147,8 +166,12 @@ mod tests {
 
     #[test]
     fn both_locales_define_the_same_keys() {
-        for (ko, en) in [(KO_JSON, EN_JSON), (ADVISOR_KO_JSON, ADVISOR_EN_JSON), (PROGRAMME_KO_JSON, PROGRAMME_EN_JSON)]
-        {
+        for (ko, en) in [
+            (KO_JSON, EN_JSON),
+            (ADVISOR_KO_JSON, ADVISOR_EN_JSON),
+            (PROGRAMME_KO_JSON, PROGRAMME_EN_JSON),
+            (ADMIN_KO_JSON, ADMIN_EN_JSON),
+        ] {
             let ko = keys(ko);
             let en = keys(en);
             let only_ko: Vec<_> = ko.difference(&en).collect();
@@ -174,6 +197,17 @@ mod tests {
     }
 
     #[test]
+    fn the_admin_pair_holds_exactly_the_admin_keys_and_falls_back_to_the_programme() {
+        assert!(keys(ADMIN_KO_JSON).iter().all(|k| k.starts_with("admin.")));
+        for other in [KO_JSON, ADVISOR_KO_JSON, PROGRAMME_KO_JSON] {
+            assert!(!keys(other).iter().any(|k| k.starts_with("admin.")));
+        }
+        assert_eq!(t_admin(Locale::En, "admin.people.title").as_deref(), Some("People"));
+        assert_eq!(t_admin(Locale::En, "programme.login.title").as_deref(), Some("Sign in"));
+        assert_eq!(t_programme(Locale::En, "admin.people.title"), None);
+    }
+
+    #[test]
     fn no_locale_string_is_empty() {
         let files = [
             ("ko", KO_JSON),
@@ -182,6 +216,8 @@ mod tests {
             ("advisor/en", ADVISOR_EN_JSON),
             ("programme/ko", PROGRAMME_KO_JSON),
             ("programme/en", PROGRAMME_EN_JSON),
+            ("admin/ko", ADMIN_KO_JSON),
+            ("admin/en", ADMIN_EN_JSON),
         ];
         for (name, text) in files {
             let t: Table = serde_json::from_str(text).unwrap();
@@ -196,6 +232,7 @@ mod tests {
         let mut defined = keys(KO_JSON);
         defined.extend(keys(ADVISOR_KO_JSON));
         defined.extend(keys(PROGRAMME_KO_JSON));
+        defined.extend(keys(ADMIN_KO_JSON));
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");
         let mut missing = Vec::new();
         let mut used = 0;

@@ -29,7 +29,7 @@ pub fn RequireRole(
         Access::Anonymous => view! {
             <div class="notice" data-testid="sign-in-prompt">
                 <p>{move || tr("programme.access.sign_in_needed")}</p>
-                <p><a class="button" href=LOGIN_PATH>{move || tr("programme.access.sign_in")}</a></p>
+                <p><a class="button" href=LOGIN_PATH rel="external">{move || tr("programme.access.sign_in")}</a></p>
             </div>
         }
         .into_any(),

@@ -50,8 +50,8 @@ pub fn AccountNav(
                 };
                 let admin = user.role == kairr_shared::auth::Role::Admin;
                 view! {
-                    <li><a href=home data-testid="nav-home">{move || tr(home_key)}</a></li>
-                    {admin.then(|| view! { <li><a href="/admin" data-testid="nav-admin">{move || tr("programme.nav.admin")}</a></li> })}
+                    <li><a href=home rel="external" data-testid="nav-home">{move || tr(home_key)}</a></li>
+                    {admin.then(|| view! { <li><a href="/admin" rel="external" data-testid="nav-admin">{move || tr("programme.nav.admin")}</a></li> })}
                     <li class="account" data-testid="account">
                         <span class="account-name">{who}</span>
                         <button type="button" class="link-button" data-testid="sign-out" on:click=sign_out>

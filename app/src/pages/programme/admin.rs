@@ -31,8 +31,8 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <Shell page=SitePage::Other class="admin">
             <div class="programme-intro">
-                <h2>{move || tr("programme.admin.title")}</h2>
-                <p>{move || tr("programme.admin.intro")}</p>
+                <h2>{move || tr("admin.title")}</h2>
+                <p>{move || tr("admin.intro")}</p>
             </div>
             <RequireRole action=Action::Administer>
                 <AdminNav current="rounds"/>
@@ -51,12 +51,12 @@ pub fn AdminNav(
     let item = move |key: &'static str, href: &'static str| {
         view! {
             <li><a href=href aria-current=(current == key).then_some("page") data-testid=format!("admin-nav-{key}")>
-                {move || tr(&format!("programme.admin.nav.{key}"))}
+                {move || tr(&format!("admin.nav.{key}"))}
             </a></li>
         }
     };
     view! {
-        <nav class="admin-nav" aria-label=move || tr("programme.admin.nav.label")>
+        <nav class="admin-nav" aria-label=move || tr("admin.nav.label")>
             <ul>{item("rounds", "/admin")}{item("people", "/admin/people")}</ul>
         </nav>
     }
@@ -78,8 +78,8 @@ fn Rounds() -> impl IntoView {
     });
     view! {
         <section class="panel" aria-labelledby="rounds-title">
-            <h3 id="rounds-title">{move || tr("programme.admin.rounds")}</h3>
-            <FetchErrorView error=rounds.error message=Signal::derive(|| tr("programme.admin.load_failed"))/>
+            <h3 id="rounds-title">{move || tr("admin.rounds")}</h3>
+            <FetchErrorView error=rounds.error message=Signal::derive(|| tr("admin.load_failed"))/>
             <Show when=move || rounds.loading()>
                 <p class="muted" role="status">{move || tr("common.loading")}</p>
             </Show>
@@ -115,7 +115,7 @@ fn RoundItem(round: AdminRound, on_changed: Callback<()>, on_copy: Callback<Admi
         (r.opens, r.closes, r.review_closes(), r.period_start, r.period_end);
     let windows = move || {
         trf(
-            "programme.admin.windows",
+            "admin.windows",
             &[
                 ("opens", date(opens)),
                 ("closes", date(closes)),
@@ -128,7 +128,7 @@ fn RoundItem(round: AdminRound, on_changed: Callback<()>, on_copy: Callback<Admi
     let (requests, undecided) = (round.requests as u64, round.undecided as u64);
     let progress = move || {
         trf(
-            "programme.admin.progress",
+            "admin.progress",
             &[("requests", crate::format::thousands(requests)), ("undecided", crate::format::thousands(undecided))],
         )
     };
@@ -165,30 +165,30 @@ fn RoundItem(round: AdminRound, on_changed: Callback<()>, on_copy: Callback<Admi
             <p><span class="stage-badge" data-testid="round-stage" data-stage=from.as_str()>{move || stage_label(from)}</span></p>
             <p class="muted">{windows}</p>
             <p data-testid="round-progress">{progress}</p>
-            <FetchErrorView error=failure message=Signal::derive(|| tr("programme.admin.stage_failed"))/>
+            <FetchErrorView error=failure message=Signal::derive(|| tr("admin.stage_failed"))/>
             <div class="round-actions">
                 {next.map(|to| view! {
                     <Show when=move || !confirming.get()>
                         <button type="button" class="button" data-testid="round-advance" on:click=move |_| confirming.set(true)>
-                            {move || trf("programme.admin.advance", &[("stage", stage_label(to))])}
+                            {move || trf("admin.advance", &[("stage", stage_label(to))])}
                         </button>
                     </Show>
                     <Show when=move || confirming.get()>
-                        <div class="confirm" role="group" aria-label=move || tr("programme.admin.confirm_label") data-testid="round-confirm">
-                            <p>{move || trf("programme.admin.confirm", &[("from", stage_label(from)), ("to", stage_label(to))])}</p>
-                            <p class="muted">{move || tr(&format!("programme.admin.effect.{}", to.as_str()))}</p>
+                        <div class="confirm" role="group" aria-label=move || tr("admin.confirm_label") data-testid="round-confirm">
+                            <p>{move || trf("admin.confirm", &[("from", stage_label(from)), ("to", stage_label(to))])}</p>
+                            <p class="muted">{move || tr(&format!("admin.effect.{}", to.as_str()))}</p>
                             <button type="button" class="button" data-testid="round-confirm-yes" disabled=move || busy.get() on:click=advance.clone()>
-                                {move || tr("programme.admin.confirm_yes")}
+                                {move || tr("admin.confirm_yes")}
                             </button>
                             " "
                             <button type="button" class="link-button" data-testid="round-confirm-no" on:click=move |_| confirming.set(false)>
-                                {move || tr("programme.admin.confirm_no")}
+                                {move || tr("admin.confirm_no")}
                             </button>
                         </div>
                     </Show>
                 })}
                 <button type="button" class="link-button" data-testid="round-copy" on:click=move |_| on_copy.run(round.clone())>
-                    {move || tr("programme.admin.copy")}
+                    {move || tr("admin.copy")}
                 </button>
             </div>
         </li>
@@ -260,7 +260,7 @@ fn RoundForm(form: RwSignal<RoundInput>, on_created: Callback<()>) -> impl IntoV
         let input_id = format!("round-{field}");
         let error_id = format!("round-{field}-error");
         let described = error_id.clone();
-        let label = format!("programme.admin.field.{field}");
+        let label = format!("admin.field.{field}");
         let invalid = move || if msg(field.to_owned())().is_some() { "true" } else { "false" };
         view! {
             <div class="field">
@@ -279,7 +279,7 @@ fn RoundForm(form: RwSignal<RoundInput>, on_created: Callback<()>) -> impl IntoV
         let input_id = format!("round-{field}");
         let error_id = format!("round-{field}-error");
         let described = error_id.clone();
-        let label = format!("programme.admin.field.{field}");
+        let label = format!("admin.field.{field}");
         view! {
             <div class="field">
                 <label for=input_id.clone()>{move || tr(&label)}</label>
@@ -293,11 +293,11 @@ fn RoundForm(form: RwSignal<RoundInput>, on_created: Callback<()>) -> impl IntoV
     let pools = move || form.with(|f| f.pools.len());
     view! {
         <form class="panel round-form" on:submit=submit novalidate=true data-testid="round-form" aria-labelledby="round-form-title">
-            <h3 id="round-form-title">{move || tr("programme.admin.new_round")}</h3>
-            <p class="muted">{move || tr("programme.admin.new_round_hint")}</p>
-            <FetchErrorView error=other message=Signal::derive(|| tr("programme.admin.create_failed"))/>
+            <h3 id="round-form-title">{move || tr("admin.new_round")}</h3>
+            <p class="muted">{move || tr("admin.new_round_hint")}</p>
+            <FetchErrorView error=other message=Signal::derive(|| tr("admin.create_failed"))/>
             {move || created.get().map(|id| view! {
-                <p class="notice" role="status" data-testid="round-created">{trf("programme.admin.created", &[("id", id)])}</p>
+                <p class="notice" role="status" data-testid="round-created">{trf("admin.created", &[("id", id)])}</p>
             })}
             {text("id", "text", |f| &f.id, |f, v| f.id = v)}
             {text("title_ko", "text", |f| &f.title_ko, |f, v| f.title_ko = v)}
@@ -312,16 +312,16 @@ fn RoundForm(form: RwSignal<RoundInput>, on_created: Callback<()>) -> impl IntoV
                 {text("period_end", "date", |f| &f.period_end, |f, v| f.period_end = v)}
             </div>
             <fieldset class="field" data-testid="round-pools">
-                <legend>{move || tr("programme.admin.field.pools")}</legend>
+                <legend>{move || tr("admin.field.pools")}</legend>
                 <p class="field-error">{msg("pools".to_owned())}</p>
                 {move || (0..pools()).map(|i| view! { <PoolRow form=form index=i error=error/> }).collect_view()}
                 <button type="button" class="link-button" data-testid="round-add-pool"
                     on:click=move |_| form.update(|f| f.pools.push(PoolCapacityInput { unit: "servers".into(), ..Default::default() }))>
-                    {move || tr("programme.admin.add_pool")}
+                    {move || tr("admin.add_pool")}
                 </button>
             </fieldset>
             <fieldset class="field">
-                <legend>{move || tr("programme.admin.field.sector_targets")}</legend>
+                <legend>{move || tr("admin.field.sector_targets")}</legend>
                 <div class="target-grid">
                 {Sector::ALL.iter().copied().map(|s| {
                     let field = format!("sector_targets.{}", s.as_str());
@@ -352,7 +352,7 @@ fn RoundForm(form: RwSignal<RoundInput>, on_created: Callback<()>) -> impl IntoV
                     |f, v| f.org_cap = v.map(|v| OrgCap::Servers(v as u64)))}
             </div>
             <button type="submit" class="button" data-testid="round-submit" disabled=move || busy.get()>
-                {move || tr("programme.admin.create")}
+                {move || tr("admin.create")}
             </button>
         </form>
     }
@@ -369,13 +369,13 @@ fn PoolRow(form: RwSignal<RoundInput>, index: usize, error: RwSignal<Option<Fetc
     view! {
         <div class="pool-row" data-testid=format!("round-pool-row-{index}")>
             <div class="field">
-                <label for=pool_id.clone()>{move || tr("programme.admin.pool")}</label>
+                <label for=pool_id.clone()>{move || tr("admin.pool")}</label>
                 <input id=pool_id type="text" data-testid=format!("round-pool-{index}") prop:value=get(|p| p.pool.clone())
                     on:input=move |ev| form.update(|r| if let Some(p) = r.pools.get_mut(index) { p.pool = event_target_value(&ev) })/>
                 <p class="field-error">{msg(field("pool"))}</p>
             </div>
             <div class="field">
-                <label for=unit_id.clone()>{move || tr("programme.admin.unit")}</label>
+                <label for=unit_id.clone()>{move || tr("admin.unit")}</label>
                 <select id=unit_id data-testid=format!("round-unit-{index}") prop:value=get(|p| p.unit.clone())
                     on:change=move |ev| form.update(|r| if let Some(p) = r.pools.get_mut(index) { p.unit = event_target_value(&ev) })>
                     {kairr_shared::allocation::PoolUnit::ALL.iter().map(|u| view! {
@@ -385,14 +385,14 @@ fn PoolRow(form: RwSignal<RoundInput>, index: usize, error: RwSignal<Option<Fetc
                 <p class="field-error">{msg(field("unit"))}</p>
             </div>
             <div class="field">
-                <label for=cap_id.clone()>{move || tr("programme.admin.capacity")}</label>
+                <label for=cap_id.clone()>{move || tr("admin.capacity")}</label>
                 <input id=cap_id type="number" min="1" inputmode="numeric" data-testid=format!("round-capacity-{index}")
                     prop:value=get(|p| p.capacity.map(|c| c.to_string()).unwrap_or_default())
                     on:input=move |ev| form.update(|r| if let Some(p) = r.pools.get_mut(index) { p.capacity = event_target_value(&ev).trim().parse().ok() })/>
                 <p class="field-error">{msg(field("capacity"))}</p>
             </div>
             <button type="button" class="link-button" on:click=move |_| form.update(|r| { if index < r.pools.len() { r.pools.remove(index); } })>
-                {move || tr("programme.admin.remove_pool")}
+                {move || tr("admin.remove_pool")}
             </button>
         </div>
     }

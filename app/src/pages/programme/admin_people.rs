@@ -27,8 +27,8 @@ pub fn AdminPeoplePage() -> impl IntoView {
     view! {
         <Shell page=SitePage::Other class="admin">
             <div class="programme-intro">
-                <h2>{move || tr("programme.people.title")}</h2>
-                <p>{move || tr("programme.people.intro")}</p>
+                <h2>{move || tr("admin.people.title")}</h2>
+                <p>{move || tr("admin.people.intro")}</p>
             </div>
             <RequireRole action=Action::Administer>
                 <AdminNav current="people"/>
@@ -54,23 +54,23 @@ fn People() -> impl IntoView {
     view! {
         {move || link.get().map(|i| view! {
             <div class="notice" role="status" data-testid="invitation">
-                <p>{trf("programme.people.link_for", &[("name", i.person.display_name.clone()), ("username", i.person.username.clone())])}</p>
+                <p>{trf("admin.people.link_for", &[("name", i.person.display_name.clone()), ("username", i.person.username.clone())])}</p>
                 <p><code class="invite-link" data-testid="invitation-link">{absolute(&i.link)}</code></p>
-                <p class="muted">{trf("programme.people.link_expires", &[("at", crate::format::kst_minute(i.expires_at))])}</p>
+                <p class="muted">{trf("admin.people.link_expires", &[("at", crate::format::kst_minute(i.expires_at))])}</p>
             </div>
         })}
         <section class="panel" aria-labelledby="people-title">
-            <h3 id="people-title">{move || tr("programme.people.list")}</h3>
-            <FetchErrorView error=people.error message=Signal::derive(|| tr("programme.people.load_failed"))/>
+            <h3 id="people-title">{move || tr("admin.people.list")}</h3>
+            <FetchErrorView error=people.error message=Signal::derive(|| tr("admin.people.load_failed"))/>
             <div class="table-scroll">
                 <table class="data-table" data-testid="people-table">
-                    <caption class="sr-only">{move || tr("programme.people.list")}</caption>
+                    <caption class="sr-only">{move || tr("admin.people.list")}</caption>
                     <thead><tr>
-                        <th scope="col">{move || tr("programme.people.name")}</th>
-                        <th scope="col">{move || tr("programme.people.organisation")}</th>
-                        <th scope="col">{move || tr("programme.people.role")}</th>
-                        <th scope="col">{move || tr("programme.people.state")}</th>
-                        <th scope="col">{move || tr("programme.people.actions")}</th>
+                        <th scope="col">{move || tr("admin.people.name")}</th>
+                        <th scope="col">{move || tr("admin.people.organisation")}</th>
+                        <th scope="col">{move || tr("admin.people.role")}</th>
+                        <th scope="col">{move || tr("admin.people.state")}</th>
+                        <th scope="col">{move || tr("admin.people.actions")}</th>
                     </tr></thead>
                     <tbody>
                         <For each=move || people.data.get().unwrap_or_default()
@@ -92,7 +92,7 @@ fn PersonRow(person: Person, on_changed: Callback<()>, on_link: Callback<Invitat
     let error = RwSignal::new(None::<FetchError>);
     let username = person.username.clone();
     let select_id = format!("role-{username}");
-    let role_label = format!("{} — {}", person.display_name, tr("programme.people.role"));
+    let role_label = format!("{} — {}", person.display_name, tr("admin.people.role"));
     let apply = {
         let username = username.clone();
         move |change: PersonChange| {
@@ -130,11 +130,11 @@ fn PersonRow(person: Person, on_changed: Callback<()>, on_link: Callback<Invitat
         }
     };
     let state = if person.disabled {
-        "programme.people.disabled"
+        "admin.people.disabled"
     } else if person.active {
-        "programme.people.active"
+        "admin.people.active"
     } else {
-        "programme.people.invited"
+        "admin.people.invited"
     };
     let role = person.role;
     view! {
@@ -153,13 +153,13 @@ fn PersonRow(person: Person, on_changed: Callback<()>, on_link: Callback<Invitat
             <td data-testid="person-state">{move || tr(state)}</td>
             <td>
                 <button type="button" class="link-button" data-testid="person-toggle" on:click=toggle>
-                    {move || tr(if disabled { "programme.people.enable" } else { "programme.people.disable" })}
+                    {move || tr(if disabled { "admin.people.enable" } else { "admin.people.disable" })}
                 </button>
                 " "
                 <button type="button" class="link-button" data-testid="person-link" on:click=new_link>
-                    {move || tr("programme.people.new_link")}
+                    {move || tr("admin.people.new_link")}
                 </button>
-                <FetchErrorView error=error message=Signal::derive(|| tr("programme.people.change_failed"))/>
+                <FetchErrorView error=error message=Signal::derive(|| tr("admin.people.change_failed"))/>
             </td>
         </tr>
     }
@@ -196,7 +196,7 @@ fn NewPerson(on_created: Callback<()>, on_link: Callback<Invitation>) -> impl In
         let id = format!("person-{name}");
         let err_id = format!("person-{name}-error");
         let described = err_id.clone();
-        let label = format!("programme.people.field.{name}");
+        let label = format!("admin.people.field.{name}");
         let invalid = move || if msg(name)().is_some() { "true" } else { "false" };
         view! {
             <div class="field">
@@ -209,14 +209,14 @@ fn NewPerson(on_created: Callback<()>, on_link: Callback<Invitation>) -> impl In
     };
     view! {
         <form class="panel round-form" on:submit=submit novalidate=true data-testid="person-form" aria-labelledby="person-form-title">
-            <h3 id="person-form-title">{move || tr("programme.people.new")}</h3>
-            <p class="muted">{move || tr("programme.people.new_hint")}</p>
-            <FetchErrorView error=other message=Signal::derive(|| tr("programme.people.create_failed"))/>
+            <h3 id="person-form-title">{move || tr("admin.people.new")}</h3>
+            <p class="muted">{move || tr("admin.people.new_hint")}</p>
+            <FetchErrorView error=other message=Signal::derive(|| tr("admin.people.create_failed"))/>
             {field("username", |f| f.username.clone(), |f, v| f.username = v)}
             {field("display_name", |f| f.display_name.clone(), |f, v| f.display_name = v)}
             {field("organisation", |f| f.organisation.clone(), |f, v| f.organisation = v)}
             <div class="field">
-                <label for="person-role">{move || tr("programme.people.role")}</label>
+                <label for="person-role">{move || tr("admin.people.role")}</label>
                 <select id="person-role" data-testid="new-person-role" aria-describedby="person-role-error"
                     on:change=move |ev| form.update(|f| f.role = event_target_value(&ev))>
                     {Role::ALL.iter().map(|r| view! {
@@ -226,7 +226,7 @@ fn NewPerson(on_created: Callback<()>, on_link: Callback<Invitation>) -> impl In
                 <p id="person-role-error" class="field-error">{msg("role")}</p>
             </div>
             <button type="submit" class="button" data-testid="new-person-submit" disabled=move || busy.get()>
-                {move || tr("programme.people.create")}
+                {move || tr("admin.people.create")}
             </button>
         </form>
     }

@@ -22,7 +22,7 @@ use crate::i18n::{tr, trf};
 use crate::programme::api::EXPORT_CSV_URL;
 use crate::programme::data::{use_committee_data, use_programme_changes, use_rounds, ProgrammeChanges, SelectedRound};
 use crate::programme::labels::pick as pick_title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// The committee page.
 #[component]
@@ -109,11 +109,12 @@ fn RoundSelect(
     current: Signal<String>,
 ) -> impl IntoView {
     let rounds = use_rounds();
-    let navigate = use_navigate();
+    // A page load of `?round=`: the page's data hooks start over for that round.
     let change = move |ev: leptos::ev::Event| {
-        let id = event_target_value(&ev);
-        let href = format!("/committee?round={}", String::from(js_sys::encode_uri_component(&id)));
-        navigate(&href, Default::default());
+        let search = format!("?round={}", String::from(js_sys::encode_uri_component(&event_target_value(&ev))));
+        if let Err(e) = window().location().set_search(&search) {
+            leptos::logging::warn!("cannot switch rounds: {e:?}");
+        }
     };
     view! {
         <div class="field round-select">

@@ -50,7 +50,7 @@ pub fn InvitePage() -> impl IntoView {
     };
     let password_error = move || {
         if mismatch.get() {
-            return Some(tr("programme.invite.mismatch"));
+            return Some(tr("admin.invite.mismatch"));
         }
         error.with(|e| field_message(e.as_ref(), "password"))
     };
@@ -58,36 +58,36 @@ pub fn InvitePage() -> impl IntoView {
     view! {
         <Shell page=SitePage::Login class="invite">
             <div class="programme-intro">
-                <h2>{move || tr("programme.invite.title")}</h2>
-                <p>{move || tr("programme.invite.intro")}</p>
+                <h2>{move || tr("admin.invite.title")}</h2>
+                <p>{move || tr("admin.invite.intro")}</p>
             </div>
             {move || match done.get() {
                 Some(username) => view! {
                     <div class="panel login-box" data-testid="invite-done">
-                        <p role="status">{tr("programme.invite.done")}" "<strong>{username}</strong></p>
-                        <a class="button" href="/login">{move || tr("programme.invite.sign_in")}</a>
+                        <p role="status">{tr("admin.invite.done")}" "<strong>{username}</strong></p>
+                        <a class="button" href="/login" rel="external">{move || tr("admin.invite.sign_in")}</a>
                     </div>
                 }.into_any(),
                 None => view! {
                     <form class="panel login-box" on:submit=submit novalidate=true data-testid="invite-form" aria-labelledby="invite-form-title">
-                        <h3 id="invite-form-title">{move || tr("programme.invite.form")}</h3>
-                        <FetchErrorView error=other message=Signal::derive(|| tr("programme.invite.failed"))/>
+                        <h3 id="invite-form-title">{move || tr("admin.invite.form")}</h3>
+                        <FetchErrorView error=other message=Signal::derive(|| tr("admin.invite.failed"))/>
                         <div class="field">
-                            <label for="invite-password">{move || tr("programme.invite.password")}</label>
+                            <label for="invite-password">{move || tr("admin.invite.password")}</label>
                             <input id="invite-password" type="password" autocomplete="new-password" data-testid="invite-password"
                                 aria-invalid=move || if password_error().is_some() { "true" } else { "false" }
                                 aria-describedby="invite-password-hint invite-password-error"
                                 prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
-                            <p id="invite-password-hint" class="muted">{move || tr("programme.invite.hint")}</p>
+                            <p id="invite-password-hint" class="muted">{move || tr("admin.invite.hint")}</p>
                             <p id="invite-password-error" class="field-error" data-testid="invite-password-error">{password_error}</p>
                         </div>
                         <div class="field">
-                            <label for="invite-again">{move || tr("programme.invite.again")}</label>
+                            <label for="invite-again">{move || tr("admin.invite.again")}</label>
                             <input id="invite-again" type="password" autocomplete="new-password" data-testid="invite-again"
                                 prop:value=move || again.get() on:input=move |ev| again.set(event_target_value(&ev))/>
                         </div>
                         <button type="submit" class="button" data-testid="invite-submit" disabled=move || busy.get()>
-                            {move || tr("programme.invite.submit")}
+                            {move || tr("admin.invite.submit")}
                         </button>
                     </form>
                 }.into_any(),
