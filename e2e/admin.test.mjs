@@ -42,7 +42,7 @@ describe('administration', () => {
     await server?.stop();
   });
 
-  test('an admin creates a round with two pools and targets; it starts as a draft', { timeout: TEST_TIMEOUT_MS }, async () => {
+  test('an admin creates a round with two pools and targets as a draft and publishes it; the public page shows it without a demo label', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { context, page: p, errors } = await page();
     try {
       await signIn(p, 'demo.admin', '/committee');
@@ -85,6 +85,13 @@ describe('administration', () => {
       const round = rounds.find((r) => r.round.id === '2027-1').round;
       assert.deepEqual(round.pools.map((x) => [x.pool, x.unit, x.capacity]), [['kakao-b200', 'servers', 12], ['kisti6-gh200', 'node_hours', 80000]]);
       assert.deepEqual(round.sector_targets, { university: 0.5, startup: 0.2 });
+      // Through every stage (nothing was submitted, so it can be decided) to publication, each step confirmed.
+      for (const stage of ['접수 중', '심사 중', '결정 완료', '공개']) {
+        await created.locator('[data-testid=round-advance]').click();
+        await created.locator('[data-testid=round-confirm-yes]').click();
+        await eventually(async () => assert.equal(await created.locator('[data-testid=round-stage]').innerText(), stage));
+      }
+      assert.equal(await created.locator('[data-testid=round-advance]').count(), 0, 'published is final');
       // Copying a round fills the form with its settings and an empty id.
       await p.locator('[data-testid=round-2026-2] [data-testid=round-copy]').click();
       assert.equal(await p.locator('[data-testid=round-id]').inputValue(), '');
@@ -92,6 +99,25 @@ describe('administration', () => {
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
+    }
+    // The published real round is the public page's, without any demo label: in the server's first HTML
+    // (JavaScript off) and once the app has taken over.
+    for (const javaScriptEnabled of [false, true]) {
+      const context2 = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled });
+      try {
+        const q = await context2.newPage();
+        await q.goto(`${server.baseUrl}/allocations`, { waitUntil: 'load' });
+        if (javaScriptEnabled) await q.locator('[data-testid=public-round]').waitFor({ timeout: 30_000 });
+        const main = await q.locator('main').innerText();
+        assert.match(main, /2027년 1차 국가 AI 컴퓨팅 자원 지원 사업/, `JS ${javaScriptEnabled}`);
+        assert.equal(await q.locator('[data-testid=demo-badge]').count(), 0, `no demo badge (JS ${javaScriptEnabled})`);
+        assert.equal(await q.locator('[data-testid=demo-note]').count(), 0, `no demo note (JS ${javaScriptEnabled})`);
+        const footer = await q.locator('footer').innerText();
+        assert.match(footer, /포털에 기록된/);
+        assert.doesNotMatch(footer, /데모/);
+      } finally {
+        await context2.close();
+      }
     }
   });
 

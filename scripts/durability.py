@@ -83,7 +83,9 @@ def start(server, env, log):
 
 
 def seed(db_path, count):
-    """Requests under review in the decided round, and room for all of them in its pool."""
+    """Requests under review in the decided round, and room for all of them in its pool; the round is
+    put back under review with its review window closed and no review minimum (the requests are
+    inserted without reviews), so the lifecycle lets the committee decide them."""
     db = sqlite3.connect(db_path, timeout=30)
     template = None
     for (body,) in db.execute("SELECT body FROM requests WHERE round_id = ?", (ROUND,)):
@@ -105,7 +107,10 @@ def seed(db_path, count):
     for p in rnd["pools"]:
         if p["pool"] == POOL:
             p["capacity"] += count
-    db.execute("UPDATE rounds SET body = ? WHERE id = ?", (json.dumps(rnd), ROUND))
+    rnd["stage"] = "under_review"
+    rnd["review_closes"] = "2000-01-01"
+    rnd["policy"]["min_reviews"] = 0
+    db.execute("UPDATE rounds SET stage = 'under_review', body = ? WHERE id = ?", (json.dumps(rnd), ROUND))
     db.commit()
     db.close()
 

@@ -23,9 +23,10 @@ pub struct LocaleContext {
 }
 
 /// Creates the locale signal from `localStorage` (Korean by default), provides
-/// it as context, and keeps storage, `<html lang>` and the document title in sync.
+/// it as context with the status page's strings, and keeps storage, `<html
+/// lang>` and the document title in sync.
 pub fn provide_locale() -> RwSignal<Locale> {
-    provide_locale_with(None, || tr("app.title"))
+    provide_locale_with(Some(kairr_shared::i18n::t_status), || tr("app.title"))
 }
 
 /// Like [`provide_locale`], with the page's `extra` strings and its `title`.

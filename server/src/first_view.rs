@@ -247,7 +247,7 @@ mod tests {
         assert!(ko.contains("&lt;b&gt;KISTI&lt;/b&gt; &amp; co"));
         let en = status::status_page(Locale::En, &summary, None, now).into_string();
         assert!(en.contains(&summary.systems[0].name_en));
-        assert!(en.contains(kairr_shared::i18n::t(Locale::En, "system.section_title").as_str()));
+        assert!(en.contains(kairr_shared::i18n::ts(Locale::En, "system.section_title").as_str()));
     }
 
     #[test]

@@ -152,7 +152,7 @@ async fn the_status_page_arrives_with_the_live_status_in_the_chosen_language() {
     let pools: usize = systems.iter().map(|s| s["pools"].as_array().unwrap().len()).sum();
     assert_eq!(html.matches("data-testid=\"system\"").count(), systems.len());
     assert_eq!(html.matches("data-testid=\"pool-card\"").count(), pools);
-    assert!(html.contains(&kairr_shared::i18n::t(kairr_shared::i18n::Locale::Ko, "system.section_title")));
+    assert!(html.contains(&kairr_shared::i18n::ts(kairr_shared::i18n::Locale::Ko, "system.section_title")));
     // The data the app starts from, the same snapshot the API serves.
     let start = html.find("<script type=\"application/json\" id=\"kairr-initial\">").unwrap();
     let json = &html[start..];
@@ -164,7 +164,7 @@ async fn the_status_page_arrives_with_the_live_status_in_the_chosen_language() {
     let res = app.client.get(format!("{}/", app.base)).header("cookie", "kairr_locale=en").send().await.unwrap();
     let html = res.text().await.unwrap();
     assert!(html.starts_with("<!doctype html><html lang=\"en\">"));
-    assert!(html.contains(&kairr_shared::i18n::t(kairr_shared::i18n::Locale::En, "system.section_title")));
+    assert!(html.contains(&kairr_shared::i18n::ts(kairr_shared::i18n::Locale::En, "system.section_title")));
     // Client routes still get the plain page.
     let plain = app.client.get(format!("{}/no/such/page", app.base)).send().await.unwrap().text().await.unwrap();
     assert_eq!(plain, support::INDEX_HTML);

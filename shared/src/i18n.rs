@@ -22,6 +22,8 @@ const ADVISOR_KO_JSON: &str = include_str!("../locales/advisor/ko.json");
 const ADVISOR_EN_JSON: &str = include_str!("../locales/advisor/en.json");
 const PROGRAMME_KO_JSON: &str = include_str!("../locales/programme/ko.json");
 const PROGRAMME_EN_JSON: &str = include_str!("../locales/programme/en.json");
+const STATUS_KO_JSON: &str = include_str!("../locales/status/ko.json");
+const STATUS_EN_JSON: &str = include_str!("../locales/status/en.json");
 const ADMIN_KO_JSON: &str = include_str!("../locales/admin/ko.json");
 const ADMIN_EN_JSON: &str = include_str!("../locales/admin/en.json");
 
@@ -131,6 +133,33 @@ pub fn t_admin(locale: Locale, key: &str) -> Option<String> {
     admin_table(locale).get(key).cloned().or_else(|| t_programme(locale, key))
 }
 
+fn status_table(locale: Locale) -> &'static Table {
+    static KO: OnceLock<Table> = OnceLock::new();
+    static EN: OnceLock<Table> = OnceLock::new();
+    let (cell, text) = match locale {
+        Locale::Ko => (&KO, STATUS_KO_JSON),
+        Locale::En => (&EN, STATUS_EN_JSON),
+    };
+    cell.get_or_init(|| serde_json::from_str(text).unwrap_or_default())
+}
+
+/// The status page's text for `key` in `locale` (systems, pools, uptime,
+/// incidents, maintenance, start-now answers), if that pair defines it: a
+/// pair of its own keeps them out of the other apps' wasm.
+pub fn t_status(locale: Locale, key: &str) -> Option<String> {
+    status_table(locale).get(key).cloned()
+}
+
+/// [`t_status`], else [`t`]: for the status words of [`crate::display`].
+pub fn ts(locale: Locale, key: &str) -> String {
+    t_status(locale, key).unwrap_or_else(|| t(locale, key))
+}
+
+/// Like [`ts`], replacing each `{name}` with its value.
+pub fn tfs(locale: Locale, key: &str, args: &[(&str, String)]) -> String {
+    fill(ts(locale, key), args)
+}
+
 /// The text for `key` in `locale`; the key itself when it is missing.
 pub fn t(locale: Locale, key: &str) -> String {
     table(locale).get(key).cloned().unwrap_or_else(|| key.to_owned())
@@ -171,6 +200,7 @@ mod tests {
             (ADVISOR_KO_JSON, ADVISOR_EN_JSON),
             (PROGRAMME_KO_JSON, PROGRAMME_EN_JSON),
             (ADMIN_KO_JSON, ADMIN_EN_JSON),
+            (STATUS_KO_JSON, STATUS_EN_JSON),
         ] {
             let ko = keys(ko);
             let en = keys(en);
@@ -197,6 +227,17 @@ mod tests {
     }
 
     #[test]
+    fn the_status_pair_is_apart_from_the_common_strings() {
+        let status = keys(STATUS_KO_JSON);
+        for other in [KO_JSON, ADVISOR_KO_JSON, PROGRAMME_KO_JSON, ADMIN_KO_JSON] {
+            assert!(keys(other).is_disjoint(&status));
+        }
+        assert_eq!(ts(Locale::En, "status.operational"), "Operational");
+        assert_eq!(ts(Locale::Ko, "nav.status"), t(Locale::Ko, "nav.status"), "falls back to the common strings");
+        assert_eq!(t(Locale::En, "status.operational"), "status.operational", "not in the common pair");
+    }
+
+    #[test]
     fn the_admin_pair_holds_exactly_the_admin_keys_and_falls_back_to_the_programme() {
         assert!(keys(ADMIN_KO_JSON).iter().all(|k| k.starts_with("admin.")));
         for other in [KO_JSON, ADVISOR_KO_JSON, PROGRAMME_KO_JSON] {
@@ -218,6 +259,8 @@ mod tests {
             ("programme/en", PROGRAMME_EN_JSON),
             ("admin/ko", ADMIN_KO_JSON),
             ("admin/en", ADMIN_EN_JSON),
+            ("status/ko", STATUS_KO_JSON),
+            ("status/en", STATUS_EN_JSON),
         ];
         for (name, text) in files {
             let t: Table = serde_json::from_str(text).unwrap();
@@ -233,6 +276,7 @@ mod tests {
         defined.extend(keys(ADVISOR_KO_JSON));
         defined.extend(keys(PROGRAMME_KO_JSON));
         defined.extend(keys(ADMIN_KO_JSON));
+        defined.extend(keys(STATUS_KO_JSON));
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");
         let mut missing = Vec::new();
         let mut used = 0;

@@ -12,11 +12,16 @@ pub fn Footer(
     /// The summary's data source.
     #[prop(into)]
     source: Signal<Option<DataSource>>,
+    /// The page shows the programme's records (rounds, requests, awards), not
+    /// the status: without demo data they are the portal's own records.
+    #[prop(optional)]
+    records: bool,
 ) -> impl IntoView {
     let source_text = move || match source.get() {
         Some(DataSource::Demo) => tr("footer.source_demo"),
         Some(DataSource::Slurm) => tr("footer.source_slurm"),
         Some(DataSource::Prometheus) => tr("footer.source_prometheus"),
+        None if records => tr("footer.source_records"),
         None => tr("footer.source_unknown"),
     };
     view! {

@@ -11,7 +11,7 @@ use kairr_shared::allocation::{
 };
 use kairr_shared::allocation::{Round, RoundInput};
 use kairr_shared::api::ApiError;
-pub use kairr_shared::api::{AdjustBody, Adjusted, AdminRound, MyRequest, RoundListing};
+pub use kairr_shared::api::{AdjustBody, Adjusted, AdminRound, MyRequest};
 use kairr_shared::auth::{LoginRequest, SessionInfo};
 use kairr_shared::people::{AcceptInvitation, Invitation, Person, PersonChange, PersonInput};
 use serde::de::DeserializeOwned;
@@ -39,8 +39,6 @@ pub const QUEUE_URL: &str = "/api/v1/committee/requests";
 pub const REQUESTS_URL: &str = "/api/v1/requests";
 /// The signed-in researcher's requests.
 pub const MINE_URL: &str = "/api/v1/requests/mine";
-/// Every round past its draft.
-pub const ROUNDS_URL: &str = "/api/v1/rounds";
 /// The round open for requests.
 pub const OPEN_ROUND_URL: &str = "/api/v1/rounds/open";
 /// What the signed-in reviewer may review.
@@ -170,11 +168,6 @@ pub async fn submit_review(csrf: &str, id: u64, input: &ReviewInput) -> Result<R
 /// `GET /api/v1/requests/mine`.
 pub async fn fetch_mine() -> Result<Vec<MyRequest>, FetchError> {
     get_json(HttpRequest::get(MINE_URL)).await
-}
-
-/// `GET /api/v1/rounds`: every round past its draft, newest first.
-pub async fn fetch_rounds() -> Result<Vec<RoundListing>, FetchError> {
-    get_json(HttpRequest::get(ROUNDS_URL)).await
 }
 
 /// `GET /api/v1/admin/rounds`.

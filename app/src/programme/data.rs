@@ -192,13 +192,6 @@ fn programme_events() -> Result<(EventSource, EventSourceSubscription), FetchErr
 #[derive(Debug, Clone, Copy)]
 pub struct SelectedRound(pub Signal<Option<String>>);
 
-/// Every round past its draft (the committee's round selector).
-pub fn use_rounds() -> Loaded<Vec<api::RoundListing>> {
-    let loaded = Loaded::new();
-    spawn_local(async move { loaded.store(api::fetch_rounds().await) });
-    loaded
-}
-
 /// The programme's changes as context, for components below the page that re-fetch on them.
 #[derive(Debug, Clone, Copy)]
 pub struct ProgrammeChanges(pub Signal<u32>);

@@ -24,8 +24,8 @@ fn pick<'a>(loc: Locale, ko: &'a str, en: &'a str) -> &'a str {
 /// published, its panel; footer.
 pub fn allocations_page(loc: Locale, page: Option<&PublicRound>) -> Markup {
     let tr = |key: &str| tf_programme(loc, key, &[]);
-    // The programme pages label their figures as demo (as the app's `Shell` does).
-    let source = Some(DataSource::Demo);
+    // Demo data is labelled as such; a real round is not (as the app's `Shell` decides from the same round).
+    let source = page.and_then(|r| r.source).filter(|s| *s == DataSource::Demo);
     html! {
         (frame::skip_link(loc))
         (frame::header(loc, NavPage::Allocations, source, html! {}))
@@ -39,7 +39,7 @@ pub fn allocations_page(loc: Locale, page: Option<&PublicRound>) -> Markup {
                 Some(r) => (round_panel(loc, r)),
             }
         }
-        (frame::footer(loc, source))
+        (frame::footer(loc, source, true))
     }
 }
 

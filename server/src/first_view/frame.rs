@@ -90,12 +90,14 @@ pub fn header(loc: Locale, current: NavPage, source: Option<DataSource>, below: 
 }
 
 /// `<footer>`: where the figures come from, that times are KST, the API links.
-pub fn footer(loc: Locale, source: Option<DataSource>) -> Markup {
+/// `records`: a programme page (its records, not the status), as the app's `Footer`.
+pub fn footer(loc: Locale, source: Option<DataSource>, records: bool) -> Markup {
     let tr = |key: &str| t(loc, key);
     let source_text = match source {
         Some(DataSource::Demo) => tr("footer.source_demo"),
         Some(DataSource::Slurm) => tr("footer.source_slurm"),
         Some(DataSource::Prometheus) => tr("footer.source_prometheus"),
+        None if records => tr("footer.source_records"),
         None => tr("footer.source_unknown"),
     };
     html! {

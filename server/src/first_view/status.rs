@@ -12,7 +12,8 @@ use kairr_shared::api::{StatusSummary, SystemStatus};
 use kairr_shared::display::format::{ago, duration, fixed, iso, kilowatts, kst_minute, percent, thousands};
 use kairr_shared::display::icons::status_icon_path;
 use kairr_shared::display::labels;
-use kairr_shared::i18n::{t, tf, Locale};
+// The status page's own strings, then the common ones (header, footer, errors).
+use kairr_shared::i18n::{tfs as tf, ts as t, Locale};
 use kairr_shared::start_now::{start_now, DEFAULT_GPUS};
 use kairr_shared::status::Status;
 use maud::{html, Markup};
@@ -69,7 +70,7 @@ pub fn status_page(
                 }
             }
         }
-        (frame::footer(loc, Some(summary.source)))
+        (frame::footer(loc, Some(summary.source), false))
     }
 }
 

@@ -98,6 +98,12 @@ pub struct RoundOverview {
     /// The idle check of every allocation running in the window (flagged ones first).
     pub idle: Vec<IdleCheck>,
     pub fairness: FairnessFigures,
+    /// `demo` for the seeded demo rounds; absent for real rounds (set by the server, which knows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::api::DataSource>,
+    /// Every round past its draft, newest first, for switching rounds (set by the server).
+    #[serde(default)]
+    pub rounds: Vec<crate::api::RoundListing>,
 }
 
 impl RoundOverview {
@@ -124,6 +130,8 @@ impl RoundOverview {
             timeline: timeline(&allocations, &is_idle),
             idle,
             fairness: fairness(round, &requests, &allocations),
+            source: None,
+            rounds: Vec::new(),
         }
     }
 }

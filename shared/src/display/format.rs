@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Timelike, Utc};
 
-use crate::i18n::{tf, Locale};
+use crate::i18n::{tf, tfs, Locale};
 use crate::time::kst;
 
 /// `1204` → `"1,204"` (both languages group thousands with commas).
@@ -66,11 +66,11 @@ pub fn duration(loc: Locale, seconds: u64) -> String {
 pub fn ago(loc: Locale, seconds: i64) -> String {
     let s = seconds.max(0);
     if s < 60 {
-        tf(loc, "live.updated_seconds_ago", &[("n", s.to_string())])
+        tfs(loc, "live.updated_seconds_ago", &[("n", s.to_string())])
     } else if s < 3600 {
-        tf(loc, "live.updated_minutes_ago", &[("n", (s / 60).to_string())])
+        tfs(loc, "live.updated_minutes_ago", &[("n", (s / 60).to_string())])
     } else {
-        tf(loc, "live.updated_hours_ago", &[("n", (s / 3600).to_string())])
+        tfs(loc, "live.updated_hours_ago", &[("n", (s / 3600).to_string())])
     }
 }
 

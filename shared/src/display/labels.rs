@@ -2,7 +2,7 @@
 //! maintenance states) and the start-now answers in words, in a language.
 
 use crate::api::{ApiError, DataSource, IncidentState, MaintenanceState, PoolStatus, SystemKind, SystemStatus};
-use crate::i18n::{t, tf, Locale};
+use crate::i18n::{t, tfs, ts, Locale};
 use crate::start_now::StartAnswer;
 use crate::status::Status;
 
@@ -11,58 +11,58 @@ use super::format::{duration, thousands};
 /// Short status label for badges ("정상", "점검 중", …).
 pub fn status(loc: Locale, s: Status) -> String {
     match s {
-        Status::Operational => t(loc, "status.operational"),
-        Status::Maintenance => t(loc, "status.maintenance"),
-        Status::Degraded => t(loc, "status.degraded"),
-        Status::PartialOutage => t(loc, "status.partial_outage"),
-        Status::MajorOutage => t(loc, "status.major_outage"),
+        Status::Operational => ts(loc, "status.operational"),
+        Status::Maintenance => ts(loc, "status.maintenance"),
+        Status::Degraded => ts(loc, "status.degraded"),
+        Status::PartialOutage => ts(loc, "status.partial_outage"),
+        Status::MajorOutage => ts(loc, "status.major_outage"),
     }
 }
 
 /// The overall banner sentence ("모든 시스템 정상", …).
 pub fn overall(loc: Locale, s: Status) -> String {
     match s {
-        Status::Operational => t(loc, "overall.operational"),
-        Status::Maintenance => t(loc, "overall.maintenance"),
-        Status::Degraded => t(loc, "overall.degraded"),
-        Status::PartialOutage => t(loc, "overall.partial_outage"),
-        Status::MajorOutage => t(loc, "overall.major_outage"),
+        Status::Operational => ts(loc, "overall.operational"),
+        Status::Maintenance => ts(loc, "overall.maintenance"),
+        Status::Degraded => ts(loc, "overall.degraded"),
+        Status::PartialOutage => ts(loc, "overall.partial_outage"),
+        Status::MajorOutage => ts(loc, "overall.major_outage"),
     }
 }
 
 /// "HPC" / "클라우드".
 pub fn kind(loc: Locale, k: SystemKind) -> String {
     match k {
-        SystemKind::Hpc => t(loc, "system.kind_hpc"),
-        SystemKind::Cloud => t(loc, "system.kind_cloud"),
+        SystemKind::Hpc => ts(loc, "system.kind_hpc"),
+        SystemKind::Cloud => ts(loc, "system.kind_cloud"),
     }
 }
 
 /// Where a system's figures come from: "데이터: 데모" / "Data: Slurm".
 pub fn source(loc: Locale, s: DataSource) -> String {
     match s {
-        DataSource::Demo => t(loc, "system.source_demo"),
-        DataSource::Slurm => t(loc, "system.source_slurm"),
-        DataSource::Prometheus => t(loc, "system.source_prometheus"),
+        DataSource::Demo => ts(loc, "system.source_demo"),
+        DataSource::Slurm => ts(loc, "system.source_slurm"),
+        DataSource::Prometheus => ts(loc, "system.source_prometheus"),
     }
 }
 
 /// "조사 중", "원인 파악", "모니터링", "해결".
 pub fn incident_state(loc: Locale, s: IncidentState) -> String {
     match s {
-        IncidentState::Investigating => t(loc, "incident.state_investigating"),
-        IncidentState::Identified => t(loc, "incident.state_identified"),
-        IncidentState::Monitoring => t(loc, "incident.state_monitoring"),
-        IncidentState::Resolved => t(loc, "incident.state_resolved"),
+        IncidentState::Investigating => ts(loc, "incident.state_investigating"),
+        IncidentState::Identified => ts(loc, "incident.state_identified"),
+        IncidentState::Monitoring => ts(loc, "incident.state_monitoring"),
+        IncidentState::Resolved => ts(loc, "incident.state_resolved"),
     }
 }
 
 /// "진행 중" / "예정" / "완료".
 pub fn maintenance_state(loc: Locale, s: MaintenanceState) -> String {
     match s {
-        MaintenanceState::Scheduled => t(loc, "maintenance.state_scheduled"),
-        MaintenanceState::InProgress => t(loc, "maintenance.state_in_progress"),
-        MaintenanceState::Completed => t(loc, "maintenance.state_completed"),
+        MaintenanceState::Scheduled => ts(loc, "maintenance.state_scheduled"),
+        MaintenanceState::InProgress => ts(loc, "maintenance.state_in_progress"),
+        MaintenanceState::Completed => ts(loc, "maintenance.state_completed"),
     }
 }
 
@@ -81,22 +81,22 @@ pub fn answer_kind(a: &StartAnswer) -> &'static str {
 pub fn answer_text(loc: Locale, a: &StartAnswer) -> String {
     let n = |v: u32| thousands(u64::from(v));
     match *a {
-        StartAnswer::Now { .. } => t(loc, "start.now"),
+        StartAnswer::Now { .. } => ts(loc, "start.now"),
         StartAnswer::IfShorterThan { seconds, .. } => {
             let args = [("duration", duration(loc, seconds))];
-            tf(loc, "start.if_shorter_than", &args)
+            tfs(loc, "start.if_shorter_than", &args)
         }
         StartAnswer::Waits { free_gpus, pending_jobs, .. } => {
             let args = [("free", n(free_gpus)), ("pending", n(pending_jobs))];
-            tf(loc, "start.waits", &args)
+            tfs(loc, "start.waits", &args)
         }
         StartAnswer::TooLarge { max_gpus, .. } => {
             let args = [("max", n(max_gpus))];
-            tf(loc, "start.too_large", &args)
+            tfs(loc, "start.too_large", &args)
         }
         StartAnswer::Unavailable { status: s } => {
             let args = [("status", status(loc, s))];
-            tf(loc, "start.unavailable", &args)
+            tfs(loc, "start.unavailable", &args)
         }
     }
 }
@@ -150,7 +150,7 @@ pub fn pool_line(loc: Locale, sys: &SystemStatus, p: &PoolStatus) -> PoolLine {
                 ("free", thousands(u64::from(g.free))),
                 ("total", thousands(u64::from(g.total))),
             ];
-            tf(loc, "pool.free_gpus", &args)
+            tfs(loc, "pool.free_gpus", &args)
         })
         .collect::<Vec<_>>()
         .join(", ");

@@ -16,16 +16,20 @@ pub fn Shell(
     /// Extra class of `<main>`.
     #[prop(optional)]
     class: &'static str,
+    /// Whether the page shows demo records (header badge, footer line).
+    /// Pages that know their round pass its flag; the others keep the label.
+    #[prop(optional, into)]
+    demo: Option<Signal<bool>>,
     /// The page content.
     children: Children,
 ) -> impl IntoView {
-    let source = Signal::derive(|| Some(DataSource::Demo));
+    let source = Signal::derive(move || demo.is_none_or(|d| d.get()).then_some(DataSource::Demo));
     view! {
         <SkipLink/>
         <Header source=source page=page account=ViewFn::from(move || view! { <AccountNav page=page/> })/>
         <main id=MAIN_ID tabindex="-1" class=format!("programme-main {class}")>
             {children()}
         </main>
-        <Footer source=source/>
+        <Footer source=source records=true/>
     }
 }

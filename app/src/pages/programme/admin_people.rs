@@ -25,7 +25,7 @@ use crate::programme::session::use_session;
 #[component]
 pub fn AdminPeoplePage() -> impl IntoView {
     view! {
-        <Shell page=SitePage::Other class="admin">
+        <Shell page=SitePage::Other class="admin" demo=Signal::stored(false)>
             <div class="programme-intro">
                 <h2>{move || tr("admin.people.title")}</h2>
                 <p>{move || tr("admin.people.intro")}</p>

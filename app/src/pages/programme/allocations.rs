@@ -36,8 +36,10 @@ pub fn AllocationsPage() -> impl IntoView {
         Signal::derive(move || round.data.with(|r| r.as_ref().map(|r| r.by_region.clone()).unwrap_or_default()));
     let projects =
         Signal::derive(move || round.data.with(|r| r.as_ref().map(|r| r.projects.clone()).unwrap_or_default()));
+    let demo =
+        Signal::derive(move || round.data.with(|r| r.as_ref().is_some_and(|r| r.source == Some(DataSource::Demo))));
     view! {
-        <Shell page=SitePage::Allocations class="allocations">
+        <Shell page=SitePage::Allocations class="allocations" demo=demo>
             <div class="programme-intro">
                 <h2>{move || tr("programme.public.title")}</h2>
                 <p>{move || tr("programme.public.intro")}</p>

@@ -4,6 +4,7 @@
 //! Anonymous visitors are asked to sign in; other roles are told they are
 //! not permitted.
 
+use kairr_shared::api::DataSource;
 use kairr_shared::auth::Action;
 use leptos::prelude::*;
 
@@ -20,21 +21,23 @@ use crate::components::programme::timeline::Timeline;
 use crate::format::date;
 use crate::i18n::{tr, trf};
 use crate::programme::api::EXPORT_CSV_URL;
-use crate::programme::data::{use_committee_data, use_programme_changes, use_rounds, ProgrammeChanges, SelectedRound};
+use crate::programme::data::{use_committee_data, use_programme_changes, ProgrammeChanges, SelectedRound};
 use crate::programme::labels::pick as pick_title;
 use leptos_router::hooks::use_query_map;
 
 /// The committee page.
 #[component]
 pub fn CommitteePage() -> impl IntoView {
+    // Demo until the overview says which round it shows.
+    let demo = RwSignal::new(true);
     view! {
-        <Shell page=SitePage::Other class="committee">
+        <Shell page=SitePage::Other class="committee" demo=demo>
             <div class="programme-intro">
                 <h2>{move || tr("programme.committee.title")}</h2>
                 <p>{move || tr("programme.committee.intro")}</p>
             </div>
             <RequireRole action=Action::ViewCommittee>
-                <CommitteeOverview/>
+                <CommitteeOverview demo=demo/>
             </RequireRole>
         </Shell>
     }
@@ -42,7 +45,10 @@ pub fn CommitteePage() -> impl IntoView {
 
 /// Everything the committee sees, once allowed.
 #[component]
-fn CommitteeOverview() -> impl IntoView {
+fn CommitteeOverview(
+    /// Set to whether the round shown is demo data (the frame's label follows).
+    demo: RwSignal<bool>,
+) -> impl IntoView {
     // Another member's decision, a review or a request re-fetches what is shown, without a reload.
     let changes = use_programme_changes();
     provide_context(ProgrammeChanges(changes));
@@ -51,6 +57,11 @@ fn CommitteeOverview() -> impl IntoView {
     provide_context(SelectedRound(selected));
     let data = use_committee_data(changes, selected);
     let overview = data.overview;
+    Effect::new(move |_| {
+        if let Some(d) = overview.data.with(|o| o.as_ref().map(|o| o.source == Some(DataSource::Demo))) {
+            demo.set(d);
+        }
+    });
     let pick = move |f: fn(&kairr_shared::allocation::RoundOverview) -> Vec<_>| {
         Signal::derive(move || overview.data.with(|o| o.as_ref().map(f).unwrap_or_default()))
     };
@@ -70,12 +81,15 @@ fn CommitteeOverview() -> impl IntoView {
         </Show>
         <Show when=move || overview.data.with(Option::is_some)>
             <div class="committee-head" data-testid="committee-overview">
-                <RoundSelect current=Signal::derive(round)/>
+                <RoundSelect current=Signal::derive(round)
+                    rounds=Signal::derive(move || overview.data.with(|o| o.as_ref().map(|o| o.rounds.clone()).unwrap_or_default()))/>
                 <p>{move || trf("programme.committee.round", &[
                     ("round", round()),
                     ("today", today.get().map(date).unwrap_or_default()),
                 ])}</p>
-                <p class="demo-note">{move || tr("programme.public.demo_note")}</p>
+                <Show when=move || demo.get()>
+                    <p class="demo-note">{move || tr("programme.public.demo_note")}</p>
+                </Show>
                 <a class="button secondary" href=csv rel="external" download="kairr-requests.csv" data-testid="export-csv">
                     {move || tr("programme.committee.export_csv")}
                 </a>
@@ -107,8 +121,9 @@ fn CommitteeOverview() -> impl IntoView {
 fn RoundSelect(
     /// The round shown.
     current: Signal<String>,
+    /// Every round past its draft (from the overview).
+    rounds: Signal<Vec<kairr_shared::api::RoundListing>>,
 ) -> impl IntoView {
-    let rounds = use_rounds();
     // A page load of `?round=`: the page's data hooks start over for that round.
     let change = move |ev: leptos::ev::Event| {
         let search = format!("?round={}", String::from(js_sys::encode_uri_component(&event_target_value(&ev))));
@@ -120,7 +135,7 @@ fn RoundSelect(
         <div class="field round-select">
             <label for="committee-round">{move || tr("programme.committee.round_select")}</label>
             <select id="committee-round" data-testid="committee-round" on:change=change>
-                {move || rounds.data.get().unwrap_or_default().into_iter().map(|r| {
+                {move || rounds.get().into_iter().map(|r| {
                     let id = r.id.clone();
                     let selected = move || current.get() == id;
                     let stage = r.stage;

@@ -56,7 +56,7 @@ pub fn InvitePage() -> impl IntoView {
     };
     let other = Signal::derive(move || error.with(|e| general_error(e.as_ref(), &["password"])));
     view! {
-        <Shell page=SitePage::Login class="invite">
+        <Shell page=SitePage::Login class="invite" demo=Signal::stored(false)>
             <div class="programme-intro">
                 <h2>{move || tr("admin.invite.title")}</h2>
                 <p>{move || tr("admin.invite.intro")}</p>

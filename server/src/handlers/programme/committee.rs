@@ -43,7 +43,17 @@ pub async fn get_overview(
         today: today(),
         idle: IdlePolicy::default(),
     };
-    Ok(Json(RoundOverview::build(&input)))
+    let mut overview = RoundOverview::build(&input);
+    let rounds = state.storage.rounds().await?;
+    let demo = rounds.iter().any(|r| r.round.id == round.id && r.demo);
+    overview.source = demo.then_some(kairr_shared::api::DataSource::Demo);
+    overview.rounds = rounds
+        .iter()
+        .rev()
+        .filter(|r| r.round.stage.is_visible())
+        .map(|r| kairr_shared::api::RoundListing::new(&r.round, r.demo))
+        .collect();
+    Ok(Json(overview))
 }
 
 /// The proposed allocation of the round: weighted DRF progressive filling under capacity, gates and caps.
