@@ -15,21 +15,6 @@ async fn accept(app: &support::TestApp, link: &str, password: &str) -> (u16, ser
     app.post_csrf("/api/v1/auth/invite", &serde_json::json!({"token": token, "password": password})).await
 }
 
-async fn sign_in(app: &support::TestApp, username: &str, password: &str) -> (reqwest::Client, u16) {
-    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let s: serde_json::Value =
-        client.get(format!("{}/api/v1/auth/session", app.base)).send().await.unwrap().json().await.unwrap();
-    let res = client
-        .post(format!("{}/api/v1/auth/login", app.base))
-        .header("x-csrf-token", s["csrf_token"].as_str().unwrap())
-        .json(&serde_json::json!({"username": username, "password": password}))
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    (client, status)
-}
-
 #[tokio::test]
 async fn an_admin_invites_a_reviewer_who_sets_a_password_once_and_signs_in() {
     let app = spawn().await;
@@ -52,7 +37,7 @@ async fn an_admin_invites_a_reviewer_who_sets_a_password_once_and_signs_in() {
     let link = invited["link"].as_str().unwrap().to_owned();
     assert!(link.starts_with("/invite?token="), "{link}");
     // No password works before the link is used.
-    assert_eq!(sign_in(&app, "lee.reviewer", "").await.1, 401);
+    assert_eq!(app.sign_in("lee.reviewer", "").await.1, 401);
     // A short password, or one containing the username, is refused and the link still works.
     let (code, err) = accept(&app, &link, "short").await;
     assert_eq!((code, err["field"].as_str()), (400, Some("password")), "{err}");
@@ -62,7 +47,7 @@ async fn an_admin_invites_a_reviewer_who_sets_a_password_once_and_signs_in() {
     // Once only.
     let (code, err) = accept(&app, &link, "another long password").await;
     assert_eq!((code, err["error"].as_str()), (409, Some("invitation_invalid")));
-    let (reviewer, status) = sign_in(&app, "lee.reviewer", "correct horse battery staple").await;
+    let (reviewer, status) = app.sign_in("lee.reviewer", "correct horse battery staple").await;
     assert_eq!(status, 200);
     let s: serde_json::Value =
         reviewer.get(format!("{}/api/v1/auth/session", app.base)).send().await.unwrap().json().await.unwrap();
@@ -86,7 +71,7 @@ async fn an_admin_invites_a_reviewer_who_sets_a_password_once_and_signs_in() {
         .await;
     assert_eq!(code, 200);
     assert_eq!(reviewer.get(format!("{}/api/v1/committee/overview", app.base)).send().await.unwrap().status(), 401);
-    assert_eq!(sign_in(&app, "lee.reviewer", "correct horse battery staple").await.1, 401);
+    assert_eq!(app.sign_in("lee.reviewer", "correct horse battery staple").await.1, 401);
     assert_eq!(
         admin.post("/api/v1/admin/people/lee.reviewer/invite", &serde_json::json!({})).await.1["error"],
         "account_disabled"
@@ -103,7 +88,7 @@ async fn an_admin_invites_a_reviewer_who_sets_a_password_once_and_signs_in() {
     let (_, second) = admin.post("/api/v1/admin/people/lee.reviewer/invite", &serde_json::json!({})).await;
     assert_eq!(accept(&app, first["link"].as_str().unwrap(), "a brand new password").await.0, 409, "replaced");
     assert_eq!(accept(&app, second["link"].as_str().unwrap(), "a brand new password").await.0, 200);
-    assert_eq!(sign_in(&app, "lee.reviewer", "a brand new password").await.1, 200);
+    assert_eq!(app.sign_in("lee.reviewer", "a brand new password").await.1, 200);
     // Everything is audited.
     let db = app.db().await;
     let actions = support::db::texts(
@@ -142,12 +127,9 @@ async fn the_last_active_admin_stays_even_when_two_admins_demote_each_other_at_o
     let token = invited["link"].as_str().unwrap().split_once("token=").unwrap().1.to_owned();
     app.post_csrf("/api/v1/auth/invite", &serde_json::json!({"token": token, "password": "second admin password"}))
         .await;
-    let (c, status) = sign_in(&app, "second.admin", "second admin password").await;
+    let (c, status) = app.sign_in("second.admin", "second admin password").await;
     assert_eq!(status, 200);
-    let s: serde_json::Value =
-        c.get(format!("{}/api/v1/auth/session", app.base)).send().await.unwrap().json().await.unwrap();
-    let second =
-        support::Caller { client: c, token: s["csrf_token"].as_str().unwrap().to_owned(), base: app.base.clone() };
+    let second = app.caller_of(c).await;
     // Both demote the other at the same moment: one wins, one admin is left.
     let demote = serde_json::json!({"role": "committee"});
     let (a, b) = tokio::join!(

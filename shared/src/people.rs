@@ -36,18 +36,6 @@ pub struct Person {
     pub active: bool,
 }
 
-impl Person {
-    /// The person as the rest of the portal knows a signed-in user.
-    pub fn info(&self) -> UserInfo {
-        UserInfo {
-            username: self.username.clone(),
-            display_name: self.display_name.clone(),
-            organisation: self.organisation.clone(),
-            role: self.role,
-        }
-    }
-}
-
 /// `POST /api/v1/admin/people`: a new account.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

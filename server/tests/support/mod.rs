@@ -134,19 +134,27 @@ impl TestApp {
         assert_eq!(code, 200, "{body}");
     }
 
-    /// A fresh client (own cookie jar) signed in as `username`.
-    pub async fn client_as(&self, username: &str) -> reqwest::Client {
+    /// A fresh client (own cookie jar) that tried to sign in as `username`
+    /// with `password`, and the sign-in's status.
+    pub async fn sign_in(&self, username: &str, password: &str) -> (reqwest::Client, u16) {
         let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
         let s: serde_json::Value =
             client.get(format!("{}/api/v1/auth/session", self.base)).send().await.unwrap().json().await.unwrap();
         let res = client
             .post(format!("{}/api/v1/auth/login", self.base))
             .header("x-csrf-token", s["csrf_token"].as_str().unwrap())
-            .json(&serde_json::json!({"username": username, "password": DEMO_PASSWORD}))
+            .json(&serde_json::json!({"username": username, "password": password}))
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status(), 200, "sign-in as {username}");
+        let status = res.status().as_u16();
+        (client, status)
+    }
+
+    /// A fresh client (own cookie jar) signed in as `username`.
+    pub async fn client_as(&self, username: &str) -> reqwest::Client {
+        let (client, status) = self.sign_in(username, DEMO_PASSWORD).await;
+        assert_eq!(status, 200, "sign-in as {username}");
         client
     }
 }
@@ -190,9 +198,13 @@ impl Caller {
 }
 
 impl TestApp {
-    /// A [`Caller`] signed in as `username`.
+    /// A [`Caller`] signed in as the demo account `username`.
     pub async fn caller(&self, username: &str) -> Caller {
-        let client = self.client_as(username).await;
+        self.caller_of(self.client_as(username).await).await
+    }
+
+    /// The [`Caller`] of a signed-in `client` (its session's CSRF token).
+    pub async fn caller_of(&self, client: reqwest::Client) -> Caller {
         let s: serde_json::Value =
             client.get(format!("{}/api/v1/auth/session", self.base)).send().await.unwrap().json().await.unwrap();
         Caller { client, token: s["csrf_token"].as_str().unwrap().to_owned(), base: self.base.clone() }
@@ -212,19 +224,8 @@ impl TestApp {
         let (code, done) =
             self.post_csrf("/api/v1/auth/invite", &serde_json::json!({"token": token, "password": PASSWORD})).await;
         assert_eq!(code, 200, "{done}");
-        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-        let s: serde_json::Value =
-            client.get(format!("{}/api/v1/auth/session", self.base)).send().await.unwrap().json().await.unwrap();
-        let res = client
-            .post(format!("{}/api/v1/auth/login", self.base))
-            .header("x-csrf-token", s["csrf_token"].as_str().unwrap())
-            .json(&serde_json::json!({"username": username, "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200, "sign-in as {username}");
-        let s: serde_json::Value =
-            client.get(format!("{}/api/v1/auth/session", self.base)).send().await.unwrap().json().await.unwrap();
-        Caller { client, token: s["csrf_token"].as_str().unwrap().to_owned(), base: self.base.clone() }
+        let (client, status) = self.sign_in(username, PASSWORD).await;
+        assert_eq!(status, 200, "sign-in as {username}");
+        self.caller_of(client).await
     }
 }

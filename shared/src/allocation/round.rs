@@ -94,11 +94,6 @@ impl Round {
         (self.opens..=self.closes).contains(&day)
     }
 
-    /// Whether requests may be submitted on KST day `day`: the round is open and the day in its window.
-    pub fn accepts_requests_on(&self, day: NaiveDate) -> bool {
-        self.stage.accepts_requests() && self.is_open_on(day)
-    }
-
     /// Last KST day of the review window.
     pub fn review_closes(&self) -> NaiveDate {
         self.review_closes.unwrap_or(self.closes)
