@@ -110,8 +110,19 @@ pub fn can(role: Option<Role>, action: Action) -> bool {
 pub struct UserInfo {
     pub username: String,
     pub display_name: String,
+    /// The organisation's Korean name (as the directory had it).
     pub organisation: String,
+    /// The organisation's directory id (`None`: an account from before the directory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_id: Option<String>,
     pub role: Role,
+}
+
+impl UserInfo {
+    /// The account's organisation, to compare with a request's.
+    pub fn org(&self) -> crate::organisations::OrgRef<'_> {
+        crate::organisations::OrgRef::new(self.organisation_id.as_deref(), &self.organisation)
+    }
 }
 
 /// `GET /api/v1/auth/session`: who is signed in, and the CSRF token to send

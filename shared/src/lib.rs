@@ -14,6 +14,7 @@ pub mod feeds;
 pub mod history;
 pub mod i18n;
 pub mod incidents;
+pub mod organisations;
 pub mod people;
 pub mod sim;
 pub mod slurm;

@@ -16,6 +16,7 @@ use crate::allocation::audit::{AuditAction, AuditSubject};
 use crate::allocation::form::Form;
 use crate::allocation::usecase::{AuditRecord, Refusal};
 use crate::auth::{valid_username, Role, UserInfo};
+use crate::organisations::{Directory, Organisation};
 
 /// How long an invitation or reset link stays usable.
 pub const INVITATION_HOURS: i64 = 72;
@@ -26,7 +27,11 @@ pub const INVITATION_HOURS: i64 = 72;
 pub struct Person {
     pub username: String,
     pub display_name: String,
+    /// The organisation's Korean name.
     pub organisation: String,
+    /// The organisation's directory id (`None`: an account from before the directory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_id: Option<String>,
     pub role: Role,
     /// May not sign in; their sessions end at once.
     pub disabled: bool,
@@ -44,7 +49,8 @@ pub struct PersonInput {
     /// 3-32 characters of `a-z 0-9 . _ -`.
     pub username: String,
     pub display_name: String,
-    /// The organisation requests and conflict-of-interest checks use.
+    /// The organisation (a directory id, name or alias) requests and
+    /// conflict-of-interest checks use.
     pub organisation: String,
     /// A [`Role`] name.
     pub role: String,
@@ -81,7 +87,7 @@ pub struct AcceptInvitation {
     pub password: String,
 }
 
-/// One row to write.
+/// One row to write (people and the organisations directory).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PersonWrite {
     /// A new account without a password; a taken username is a 409.
@@ -90,6 +96,10 @@ pub enum PersonWrite {
     Update { person: Person, expected: (Role, bool) },
     /// Replaces the person's unused links with one whose token hashes to `token_hash`.
     Invite { username: String, token_hash: String, expires_at: DateTime<Utc> },
+    /// A new organisation of the directory; a taken id is a 409.
+    InsertOrganisation(Organisation),
+    /// The organisation changes if it is still `expected`; its members' accounts take its Korean name.
+    UpdateOrganisation { organisation: Organisation, expected: Organisation },
 }
 
 /// What a use case decided.
@@ -118,17 +128,33 @@ fn audit<B: Serialize, A: Serialize>(
     }
 }
 
+/// The directory entry `text` names (an id, name or alias); field `organisation`.
+fn organisation<'d>(f: &mut Form, directory: &'d [Organisation], text: &str) -> Option<&'d Organisation> {
+    f.text("organisation", text, 200)?;
+    let found = Directory(directory).resolve(text);
+    if found.is_none() {
+        f.fail(
+            "organisation",
+            Code::UnknownValue,
+            "기관 목록에 없는 기관입니다. 먼저 관리 > 기관에서 추가하세요.",
+            "Not an organisation of the directory. Add it under Administration > Organisations first.",
+        );
+    }
+    found
+}
+
 fn role(f: &mut Form, value: &str) -> Option<Role> {
     let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
     f.choice("role", value, Role::parse, &names)
 }
 
 /// Creates account `input` (no password yet: its invitation follows) when
-/// `exists` says the username is free; `token_hash` is the hash of the
+/// `exists` says the username is free, in an organisation of `directory`; `token_hash` is the hash of the
 /// invitation's token, which the caller drew at random.
 pub fn create_person(
     input: &PersonInput,
     exists: bool,
+    directory: &[Organisation],
     admin: &UserInfo,
     token_hash: String,
     now: DateTime<Utc>,
@@ -144,13 +170,14 @@ pub fn create_person(
         );
     }
     let display_name = f.text("display_name", &input.display_name, 100);
-    let organisation = f.text("organisation", &input.organisation, 200);
+    let organisation = organisation(&mut f, directory, &input.organisation);
     let role = role(&mut f, &input.role);
     let person = (|| {
         Some(Person {
             username: username.clone(),
             display_name: display_name?,
-            organisation: organisation?,
+            organisation: organisation?.name_ko.clone(),
+            organisation_id: Some(organisation?.id.clone()),
             role: role?,
             disabled: false,
             demo: false,
@@ -192,6 +219,7 @@ pub fn create_person(
 pub fn change_person(
     current: &Person,
     change: &PersonChange,
+    directory: &[Organisation],
     active_admins: usize,
     admin: &UserInfo,
     now: DateTime<Utc>,
@@ -202,7 +230,10 @@ pub fn change_person(
         next.display_name = f.text("display_name", n, 100).unwrap_or_default();
     }
     if let Some(o) = &change.organisation {
-        next.organisation = f.text("organisation", o, 200).unwrap_or_default();
+        if let Some(org) = organisation(&mut f, directory, o) {
+            next.organisation = org.name_ko.clone();
+            next.organisation_id = Some(org.id.clone());
+        }
     }
     if let Some(r) = &change.role {
         next.role = role(&mut f, r).unwrap_or(current.role);
@@ -292,8 +323,13 @@ mod tests {
             username: "boss".into(),
             display_name: "관리자".into(),
             organisation: "KISTI".into(),
+            organisation_id: Some("kisti".into()),
             role: Role::Admin,
         }
+    }
+
+    fn dir() -> Vec<Organisation> {
+        crate::organisations::seed(false).unwrap()
     }
 
     fn at() -> DateTime<Utc> {
@@ -311,13 +347,15 @@ mod tests {
 
     #[test]
     fn a_new_person_has_no_password_and_an_invitation_that_expires() {
-        let plan = create_person(&input(), false, &admin(), "h".into(), at()).unwrap();
+        let plan = create_person(&input(), false, &dir(), &admin(), "h".into(), at()).unwrap();
         assert_eq!((plan.outcome.role, plan.outcome.active), (Role::Reviewer, false));
+        // "부산대학교" is the directory's Pusan National University.
+        assert_eq!(plan.outcome.organisation_id.as_deref(), Some("pnu"));
         let PersonWrite::Invite { expires_at, .. } = &plan.writes[1] else { panic!() };
         assert_eq!(*expires_at - at(), chrono::Duration::hours(INVITATION_HOURS));
         let actions: Vec<AuditAction> = plan.audit.iter().map(|a| a.action).collect();
         assert_eq!(actions, [AuditAction::AccountCreated, AuditAction::InvitationIssued]);
-        let err = create_person(&input(), true, &admin(), "h".into(), at()).unwrap_err();
+        let err = create_person(&input(), true, &dir(), &admin(), "h".into(), at()).unwrap_err();
         assert!(matches!(err, Refusal::Conflict { code: "username_taken", .. }));
     }
 
@@ -329,10 +367,24 @@ mod tests {
             organisation: String::new(),
             role: "king".into(),
         };
-        let Err(Refusal::Invalid(f)) = create_person(&bad, false, &admin(), "h".into(), at()) else { panic!() };
+        let Err(Refusal::Invalid(f)) = create_person(&bad, false, &dir(), &admin(), "h".into(), at()) else { panic!() };
         for field in ["username", "display_name", "organisation", "role"] {
             assert!(f.get(field).is_some(), "{field}: {f}");
         }
+        let unknown = PersonInput { organisation: "Hogwarts".into(), ..input() };
+        let Err(Refusal::Invalid(f)) = create_person(&unknown, false, &dir(), &admin(), "h".into(), at()) else {
+            panic!()
+        };
+        assert_eq!(f.get("organisation").map(|e| e.code), Some(Code::UnknownValue));
+    }
+
+    #[test]
+    fn moving_a_person_takes_the_directory_entry_by_any_of_its_names() {
+        let mut kim = create_person(&input(), false, &dir(), &admin(), "h".into(), at()).unwrap().outcome;
+        kim.active = true;
+        let change = PersonChange { organisation: Some("카이스트".into()), ..Default::default() };
+        let moved = change_person(&kim, &change, &dir(), 2, &admin(), at()).unwrap().outcome;
+        assert_eq!((moved.organisation.as_str(), moved.organisation_id.as_deref()), ("KAIST", Some("kaist")));
     }
 
     #[test]
@@ -341,6 +393,7 @@ mod tests {
             username: "boss".into(),
             display_name: "B".into(),
             organisation: "KISTI".into(),
+            organisation_id: None,
             role: Role::Admin,
             disabled: false,
             demo: false,
@@ -349,13 +402,13 @@ mod tests {
         let demote = PersonChange { role: Some("committee".into()), ..Default::default() };
         let disable = PersonChange { disabled: Some(true), ..Default::default() };
         for change in [&demote, &disable] {
-            let err = change_person(&boss, change, 1, &admin(), at()).unwrap_err();
+            let err = change_person(&boss, change, &dir(), 1, &admin(), at()).unwrap_err();
             assert!(matches!(err, Refusal::Conflict { code: "last_admin", .. }), "{change:?}");
-            assert!(change_person(&boss, change, 2, &admin(), at()).is_ok());
+            assert!(change_person(&boss, change, &dir(), 2, &admin(), at()).is_ok());
         }
         // Renaming the last admin is fine; so is disabling someone else.
         let rename = PersonChange { display_name: Some("새 이름".into()), ..Default::default() };
-        let plan = change_person(&boss, &rename, 1, &admin(), at()).unwrap();
+        let plan = change_person(&boss, &rename, &dir(), 1, &admin(), at()).unwrap();
         assert_eq!(
             plan.writes,
             vec![PersonWrite::Update { person: plan.outcome.clone(), expected: (Role::Admin, false) }]

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::request::Request;
-use super::review::{same_organisation, Review, Reviewer};
+use super::review::{Review, Reviewer};
 use super::round::Round;
 use super::state::RequestState;
 
@@ -43,7 +43,7 @@ impl ReviewAssignments {
             .iter()
             .filter(open)
             .map(|r| ReviewItem {
-                conflict: same_organisation(&r.organisation, &reviewer.organisation),
+                conflict: r.applicant == reviewer.username || r.org().same(reviewer.org()),
                 mine: reviews.iter().find(|v| v.request == r.id && v.reviewer == reviewer.username).cloned(),
                 request: r.clone(),
             })
@@ -60,7 +60,7 @@ mod tests {
     use crate::allocation::review::{Rubric, Score};
 
     fn reviewer(org: &str) -> Reviewer {
-        Reviewer { username: "rev".into(), organisation: org.into() }
+        Reviewer { username: "rev".into(), organisation: org.into(), organisation_id: None }
     }
 
     #[test]
@@ -79,6 +79,7 @@ mod tests {
             request: reviewed.id,
             reviewer: "rev".into(),
             reviewer_organisation: "X".into(),
+            reviewer_organisation_id: None,
             rubric: Rubric { technical_merit: s, impact: s, ecosystem: s, team_readiness: s },
             comment: "c".into(),
             at: reviewed.submitted_at,

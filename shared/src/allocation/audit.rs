@@ -41,6 +41,10 @@ pub enum AuditAction {
     InvitationIssued,
     /// Someone set their password with an invitation link.
     InvitationUsed,
+    /// An admin added an organisation to the directory.
+    OrganisationCreated,
+    /// An admin changed an organisation's names, aliases, sector or province.
+    OrganisationChanged,
 }
 
 /// What it happened to.
@@ -53,6 +57,8 @@ pub enum AuditSubject {
     Allocation(AllocationId),
     /// A person's account, by username.
     Account(String),
+    /// An organisation of the directory, by id.
+    Organisation(String),
 }
 
 /// One entry of the audit log.

@@ -145,6 +145,9 @@ pub fn demo_data(spec: &DemoSpec, seed: u64, today: NaiveDate, cat: &Catalogue) 
     let planned = plan::plan(spec, &pools, &mut rng)?;
     let round = plan::round(spec, &pools, &planned, cat)?;
     let mut requests = plan::requests(spec, &round, &planned, &mut rng)?;
+    for r in &mut requests {
+        r.organisation_id = org_id(&r.organisation);
+    }
     let out = outcomes::decide(spec, &round, &mut requests, &planned, today, &mut rng)?;
     let profiles = profiles::profiles(&out.allocations, today, &mut rng);
     let accounts = accounts(&requests);
@@ -193,6 +196,18 @@ impl DemoData {
     }
 }
 
+/// The directory the demo's organisations come from: the seed with its fictional companies.
+fn directory() -> &'static [crate::organisations::Organisation] {
+    static DIRECTORY: std::sync::OnceLock<Vec<crate::organisations::Organisation>> = std::sync::OnceLock::new();
+    // A seed that does not parse leaves the demo without ids; the seed's own test fails first.
+    DIRECTORY.get_or_init(|| crate::organisations::seed(true).unwrap_or_default())
+}
+
+/// The directory id of a demo organisation name.
+pub(super) fn org_id(name: &str) -> Option<String> {
+    crate::organisations::Directory(directory()).resolve(name).map(|o| o.id.clone())
+}
+
 /// Staff, reviewers, and one researcher per applicant of the first five requests.
 fn accounts(requests: &[Request]) -> Vec<DemoAccount> {
     let account = |username: &str, role: Role, organisation: &str| DemoAccount {
@@ -200,6 +215,7 @@ fn accounts(requests: &[Request]) -> Vec<DemoAccount> {
         role,
         display_name: format!("{} ({})", role.label_ko(), username),
         organisation: organisation.into(),
+        organisation_id: org_id(organisation),
     };
     let staff = names::STAFF.iter().filter_map(|(u, role, org)| Some(account(u, Role::parse(role)?, org)));
     let reviewers = names::REVIEWERS.iter().map(|(u, org)| account(u, Role::Reviewer, org));

@@ -223,12 +223,12 @@ fn fairness(round: &Round, requests: &[&Request], allocations: &[(&Allocation, &
     let mut tally = Tally::new(round);
     for r in requests {
         if let Some(p) = round.pool(&r.pool) {
-            tally.request(r.sector, &r.organisation, r.gpu_hours(p, r.amount));
+            tally.request(r.sector, &r.org().key(), r.gpu_hours(p, r.amount));
         }
     }
     for (a, r) in allocations {
         if let Some(p) = round.pool(&a.pool) {
-            tally.award(r.sector, &r.organisation, &p.gpu_model, a.gpu_hours(p));
+            tally.award(r.sector, &r.org().key(), &p.gpu_model, a.gpu_hours(p));
         }
     }
     tally.figures()

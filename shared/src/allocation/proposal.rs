@@ -44,6 +44,8 @@ pub use moves::{Direction, FigureMove, MovedFigure};
 pub struct Candidate {
     pub request: RequestId,
     pub organisation: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_id: Option<String>,
     pub sector: Sector,
     pub region: Region,
     pub pool: String,
@@ -56,11 +58,17 @@ pub struct Candidate {
 }
 
 impl Candidate {
+    /// The applicant's organisation, to group by for the cap.
+    pub fn org(&self) -> crate::organisations::OrgRef<'_> {
+        crate::organisations::OrgRef::new(self.organisation_id.as_deref(), &self.organisation)
+    }
+
     /// The candidate of `request` with mean review score `score`.
     pub fn new(request: &Request, score: Option<f64>) -> Candidate {
         Candidate {
             request: request.id,
             organisation: request.organisation.clone(),
+            organisation_id: request.organisation_id.clone(),
             sector: request.sector,
             region: request.region,
             pool: request.pool.clone(),
@@ -110,12 +118,21 @@ pub enum Exclusion {
     UnknownPool,
 }
 
+impl ProposalLine {
+    /// The applicant's organisation, to group by for the cap and fairness.
+    pub fn org(&self) -> crate::organisations::OrgRef<'_> {
+        crate::organisations::OrgRef::new(self.organisation_id.as_deref(), &self.organisation)
+    }
+}
+
 /// One request's line in the proposal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProposalLine {
     pub request: RequestId,
     pub organisation: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_id: Option<String>,
     pub sector: Sector,
     pub region: Region,
     pub pool: String,
@@ -195,9 +212,9 @@ impl Proposal {
     fn refresh(&mut self, round: &Round) {
         let mut tally = Tally::new(round);
         for l in &self.lines {
-            tally.request(l.sector, &l.organisation, l.requested as f64 * l.gpu_hours_per_unit);
+            tally.request(l.sector, &l.org().key(), l.requested as f64 * l.gpu_hours_per_unit);
             if let Some(pool) = round.pool(&l.pool) {
-                tally.award(l.sector, &l.organisation, &pool.gpu_model, l.proposed as f64 * l.gpu_hours_per_unit);
+                tally.award(l.sector, &l.org().key(), &pool.gpu_model, l.proposed as f64 * l.gpu_hours_per_unit);
             }
         }
         self.fairness = tally.figures();

@@ -70,7 +70,11 @@ pub struct Request {
     #[serde(rename = "abstract")]
     pub abstract_text: String,
     pub pi: String,
+    /// The applicant's organisation, by its Korean name when submitted.
     pub organisation: String,
+    /// Its directory id (`None`: a request from before the directory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_id: Option<String>,
     pub sector: Sector,
     pub region: Region,
     pub pool: String,
@@ -123,6 +127,7 @@ impl RequestInput {
                 abstract_text: abstract_text?,
                 pi: pi?,
                 organisation: organisation?,
+                organisation_id: None,
                 sector: sector?,
                 region: region?,
                 pool: pool?.pool.clone(),
@@ -192,6 +197,11 @@ fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
 }
 
 impl Request {
+    /// The applicant's organisation, to compare with a reviewer's or group by.
+    pub fn org(&self) -> crate::organisations::OrgRef<'_> {
+        crate::organisations::OrgRef::new(self.organisation_id.as_deref(), &self.organisation)
+    }
+
     /// Days of the requested period (inclusive).
     pub fn days(&self) -> u32 {
         days_between(self.period_start, self.period_end)

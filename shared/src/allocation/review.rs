@@ -90,6 +90,15 @@ pub struct ReviewInput {
 pub struct Reviewer {
     pub username: String,
     pub organisation: String,
+    /// The organisation's directory id, when the account has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_id: Option<String>,
+}
+
+impl Reviewer {
+    pub fn org(&self) -> crate::organisations::OrgRef<'_> {
+        crate::organisations::OrgRef::new(self.organisation_id.as_deref(), &self.organisation)
+    }
 }
 
 /// A review of one request.
@@ -99,6 +108,8 @@ pub struct Review {
     pub request: RequestId,
     pub reviewer: String,
     pub reviewer_organisation: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewer_organisation_id: Option<String>,
     pub rubric: Rubric,
     pub comment: String,
     pub at: DateTime<Utc>,
@@ -132,7 +143,7 @@ impl ReviewInput {
     /// interest is checked first: it is refused whatever the form holds.
     pub fn parse(&self, request: &Request, reviewer: &Reviewer, at: DateTime<Utc>) -> Result<Review, ReviewError> {
         // Reviewing one's own request is a conflict whatever organisation it names.
-        if request.applicant == reviewer.username || same_organisation(&request.organisation, &reviewer.organisation) {
+        if request.applicant == reviewer.username || request.org().same(reviewer.org()) {
             return Err(ReviewError::ConflictOfInterest(CoiRecord {
                 request: request.id,
                 reviewer: reviewer.username.clone(),
@@ -169,6 +180,7 @@ impl ReviewInput {
                 request: request.id,
                 reviewer: reviewer.username.clone(),
                 reviewer_organisation: reviewer.organisation.clone(),
+                reviewer_organisation_id: reviewer.organisation_id.clone(),
                 rubric: rubric?,
                 comment: comment?,
                 at,
@@ -176,21 +188,6 @@ impl ReviewInput {
         })();
         Ok(f.finish(review)?)
     }
-}
-
-/// Whether two organisation names denote the same organisation (case, spaces
-/// and the `(주)`/`주식회사` company markers ignored).
-pub fn same_organisation(a: &str, b: &str) -> bool {
-    let key = |s: &str| -> String {
-        s.replace("(주)", "")
-            .replace("주식회사", "")
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    let (a, b) = (key(a), key(b));
-    !a.is_empty() && a == b
 }
 
 /// Mean rubric score of the reviews of `request` (1.0..=5.0); `None` when it has none.
@@ -218,7 +215,7 @@ mod tests {
     }
 
     fn reviewer(org: &str) -> Reviewer {
-        Reviewer { username: "rev".into(), organisation: org.into() }
+        Reviewer { username: "rev".into(), organisation: org.into(), organisation_id: None }
     }
 
     #[test]
@@ -235,7 +232,7 @@ mod tests {
     #[test]
     fn an_applicant_cannot_review_their_own_request_under_another_organisation_name() {
         let r = request(7);
-        let me = Reviewer { username: r.applicant.clone(), organisation: "KAIST".into() };
+        let me = Reviewer { username: r.applicant.clone(), organisation: "KAIST".into(), organisation_id: None };
         let err = form().parse(&r, &me, crate::time::utc(0)).unwrap_err();
         assert!(matches!(err, ReviewError::ConflictOfInterest(ref c) if c.reviewer == r.applicant), "{err:?}");
     }
@@ -257,14 +254,6 @@ mod tests {
         for field in ["technical_merit", "impact", "comment"] {
             assert!(errors.get(field).is_some(), "{field}");
         }
-    }
-
-    #[test]
-    fn company_markers_and_spacing_do_not_hide_a_conflict() {
-        assert!(same_organisation("(주)한빛 AI", "한빛AI"));
-        assert!(same_organisation("주식회사 한빛AI", "한빛ai"));
-        assert!(!same_organisation("한빛AI", "한빛로보틱스"));
-        assert!(!same_organisation("", " "));
     }
 
     #[test]

@@ -14,4 +14,6 @@ pub struct DemoAccount {
     pub display_name: String,
     /// The organisation, which the conflict-of-interest rule compares.
     pub organisation: String,
+    /// Its directory id.
+    pub organisation_id: Option<String>,
 }

@@ -26,7 +26,9 @@ use super::lifecycle::RoundStage;
 use super::proposal::{propose, Adjustment, AdjustmentError, Candidate, FairnessChange, Proposal, ProposalConfig};
 use super::queue::capacity_left;
 use super::request::{Request, RequestInput, Submission};
-use super::review::{same_organisation, CoiRecord, Review, ReviewError, ReviewInput, Reviewer};
+use crate::organisations::Organisation;
+
+use super::review::{CoiRecord, Review, ReviewError, ReviewInput, Reviewer};
 use super::round::Round;
 use super::state::RequestState;
 use super::{Decision, DecisionKind};
@@ -122,11 +124,13 @@ impl Refusal {
     }
 }
 
-/// Submits `input` to `round` as `applicant`, with the id the storage
+/// Submits `input` to `round` as `applicant` (of directory entry
+/// `applicant_org`, when the account has one), with the id the storage
 /// reserved; `applicant_requests` is how many the applicant already has in it.
 pub fn submit(
     round: &Round,
     applicant: &UserInfo,
+    applicant_org: Option<&Organisation>,
     applicant_requests: usize,
     input: &RequestInput,
     id: RequestId,
@@ -146,12 +150,22 @@ pub fn submit(
             format!("at most {MAX_REQUESTS_PER_APPLICANT} requests per applicant in a round"),
         ));
     }
-    // A request's organisation is its applicant's (the account's), never what the form says:
-    // conflict-of-interest checks and the organisation cap depend on it.
-    let input = RequestInput { organisation: applicant.organisation.clone(), ..input.clone() };
-    let request = input
+    // A request's organisation is its applicant's (the account's directory entry), never what
+    // the form says: conflict-of-interest checks, the organisation cap and the sector targets
+    // depend on it. An account from before the directory keeps its name and the form's sector.
+    let input = match applicant_org {
+        Some(org) => RequestInput {
+            organisation: org.name_ko.clone(),
+            sector: org.sector.as_str().into(),
+            region: org.region().as_str().into(),
+            ..input.clone()
+        },
+        None => RequestInput { organisation: applicant.organisation.clone(), ..input.clone() },
+    };
+    let mut request = input
         .parse(round, Submission { id, applicant: applicant.username.clone(), at: now })
         .map_err(Refusal::Invalid)?;
+    request.organisation_id = applicant_org.map(|o| o.id.clone());
     let audit = AuditRecord::new::<(), _>(
         &applicant.username,
         AuditAction::RequestSubmitted,
@@ -174,13 +188,11 @@ pub enum Outcome<T> {
 /// The conflict of interest of `user` on `request`: they applied, or belong
 /// to the applicant's organisation.
 pub fn conflict_of_interest(request: &Request, user: &UserInfo, at: DateTime<Utc>) -> Option<CoiRecord> {
-    (request.applicant == user.username || same_organisation(&request.organisation, &user.organisation)).then(|| {
-        CoiRecord {
-            request: request.id,
-            reviewer: user.username.clone(),
-            organisation: request.organisation.clone(),
-            at,
-        }
+    (request.applicant == user.username || request.org().same(user.org())).then(|| CoiRecord {
+        request: request.id,
+        reviewer: user.username.clone(),
+        organisation: request.organisation.clone(),
+        at,
     })
 }
 
@@ -215,7 +227,11 @@ pub fn review(
             format!("round {} is {}: reviews are closed", round.id.0, round.stage.as_str()),
         ));
     }
-    let who = Reviewer { username: reviewer.username.clone(), organisation: reviewer.organisation.clone() };
+    let who = Reviewer {
+        username: reviewer.username.clone(),
+        organisation: reviewer.organisation.clone(),
+        organisation_id: reviewer.organisation_id.clone(),
+    };
     let review = match input.parse(request, &who, now) {
         Ok(r) => r,
         Err(ReviewError::ConflictOfInterest(coi)) => return Ok(coi_plan(coi, &reviewer.username, now)),

@@ -117,7 +117,11 @@ fn review(
             break;
         }
         let (username, organisation) = names::REVIEWERS[(start + k) % names::REVIEWERS.len()];
-        let reviewer = Reviewer { username: username.into(), organisation: organisation.into() };
+        let reviewer = Reviewer {
+            username: username.into(),
+            organisation: organisation.into(),
+            organisation_id: super::org_id(organisation),
+        };
         let mut score = || Some((base + rng.gen_range(-0.6..0.6f64)).round().clamp(1.0, 5.0) as u8);
         let input = ReviewInput {
             technical_merit: score(),

@@ -8,8 +8,8 @@ use crate::advisor::Sector;
 use crate::allocation::overview::{OverviewInput, RoundOverview};
 use crate::allocation::proposal::{propose, Candidate, ProposalConfig};
 use crate::allocation::public::PublicRound;
-use crate::allocation::review::same_organisation;
 use crate::allocation::usage::IdlePolicy;
+use crate::organisations::OrgRef;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()
@@ -68,7 +68,8 @@ fn the_demo_records_are_consistent() {
     assert!(!d.conflicts.is_empty(), "some reviewers share an organisation with applicants");
     for r in &d.reviews {
         let req = &d.requests[r.request.0 as usize - 1];
-        assert!(!same_organisation(&req.organisation, &r.reviewer_organisation));
+        assert!(!req.org().same(OrgRef::new(r.reviewer_organisation_id.as_deref(), &r.reviewer_organisation)));
+        assert!(req.organisation_id.is_some() && r.reviewer_organisation_id.is_some(), "the demo names resolve");
     }
     for p in &d.round.pools {
         let held: u64 = d.allocations.iter().filter(|a| a.pool == p.pool).map(|a| a.amount).sum();

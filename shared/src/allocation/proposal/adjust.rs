@@ -84,7 +84,7 @@ impl Proposal {
         self.pools[totals].proposed = total;
         line.proposed = adj.amount;
         if let Some(tally) = self.tally.as_mut() {
-            tally.award(line.sector, &line.organisation, &pool.gpu_model, delta);
+            tally.award(line.sector, &line.org().key(), &pool.gpu_model, delta);
             self.fairness = tally.figures();
         }
         Ok(FairnessChange { before, after: self.fairness.clone() })
@@ -101,10 +101,6 @@ impl Proposal {
                 l.pool == line.pool
             }
         };
-        self.lines
-            .iter()
-            .filter(|l| l.organisation == line.organisation && in_scope(l))
-            .map(|l| l.proposed as f64)
-            .sum()
+        self.lines.iter().filter(|l| l.org().key() == line.org().key() && in_scope(l)).map(|l| l.proposed as f64).sum()
     }
 }

@@ -46,7 +46,7 @@ pub(super) fn fill(
 ) -> Vec<u64> {
     let mut resources: Vec<Resource> =
         round.pools.iter().map(|p| Resource { capacity: p.capacity as f64, shared: true }).collect();
-    let mut limits: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut limits: HashMap<(String, &str), usize> = HashMap::new();
     let per_pool_cap = matches!(round.policy.org_cap, Some(OrgCap::Share(_)));
     let claimants = candidates
         .iter()
@@ -55,7 +55,7 @@ pub(super) fn fill(
             let pool = &round.pools[index];
             let mut uses = vec![Use { resource: index, per_unit: 1.0 }];
             if let Some(cap) = cap_on(round, pool) {
-                let key = (c.organisation.as_str(), if per_pool_cap { pool.pool.as_str() } else { "" });
+                let key = (c.org().key(), if per_pool_cap { pool.pool.as_str() } else { "" });
                 let limit = *limits.entry(key).or_insert_with(|| {
                     resources.push(Resource { capacity: cap, shared: false });
                     resources.len() - 1
@@ -120,6 +120,7 @@ pub(super) fn lines(
         .map(|(c, a)| ProposalLine {
             request: c.request,
             organisation: c.organisation.clone(),
+            organisation_id: c.organisation_id.clone(),
             sector: c.sector,
             region: c.region,
             pool: c.pool.clone(),

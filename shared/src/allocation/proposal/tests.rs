@@ -13,6 +13,7 @@ fn cand(id: u64, org: &str, sector: Sector, region: Region, requested: u64, scor
     Candidate {
         request: RequestId(id),
         organisation: org.into(),
+        organisation_id: None,
         sector,
         region,
         pool: "nhn-b200".into(),
@@ -178,6 +179,7 @@ fn arb_candidates() -> impl Strategy<Value = Vec<Candidate>> {
             .map(|(i, (org, sector, regional, pool, requested, days, score))| Candidate {
                 request: RequestId(i as u64),
                 organisation: format!("org{org}"),
+                organisation_id: None,
                 sector: Sector::ALL[sector],
                 region: if regional { Region::NonCapital } else { Region::Capital },
                 pool: format!("p{pool}"),

@@ -219,6 +219,7 @@ mod tests {
             username: "admin".into(),
             display_name: "관리자".into(),
             organisation: "KISTI".into(),
+            organisation_id: None,
             role: Role::Admin,
         }
     }

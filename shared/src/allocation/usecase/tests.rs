@@ -1,11 +1,12 @@
 use super::*;
+use crate::advisor::{Region, Sector};
 use crate::allocation::decision::{DecisionInput, PeriodInput};
 use crate::allocation::request::tests::{input, request, round};
 use crate::allocation::RoundStage;
 use crate::auth::Role;
 
 fn user(name: &str, org: &str, role: Role) -> UserInfo {
-    UserInfo { username: name.into(), display_name: name.into(), organisation: org.into(), role }
+    UserInfo { username: name.into(), display_name: name.into(), organisation: org.into(), organisation_id: None, role }
 }
 
 fn at() -> DateTime<Utc> {
@@ -62,7 +63,7 @@ fn ctx<'a>(
 #[test]
 fn a_submission_writes_the_request_and_its_audit_entry() {
     let applicant = user("researcher1", "부산대학교", Role::Researcher);
-    let plan = submit(&round(), &applicant, 0, &input(), RequestId(9), at()).unwrap();
+    let plan = submit(&round(), &applicant, None, 0, &input(), RequestId(9), at()).unwrap();
     assert_eq!(plan.outcome.id, RequestId(9));
     assert_eq!(plan.writes, vec![Write::InsertRequest(plan.outcome.clone())]);
     assert_eq!(plan.audit.len(), 1);
@@ -71,14 +72,35 @@ fn a_submission_writes_the_request_and_its_audit_entry() {
     // The organisation is the account's, whatever the form said.
     let mut claimed = input();
     claimed.organisation = "KAIST".into();
-    let plan = submit(&round(), &applicant, 0, &claimed, RequestId(10), at()).unwrap();
+    let plan = submit(&round(), &applicant, None, 0, &claimed, RequestId(10), at()).unwrap();
     assert_eq!(plan.outcome.organisation, "부산대학교");
+}
+
+#[test]
+fn a_directory_account_gives_its_request_the_organisation_id_sector_and_region() {
+    let orgs = crate::organisations::seed(true).unwrap();
+    let kaist = crate::organisations::Directory(&orgs).get("kaist").unwrap();
+    let applicant = UserInfo { organisation_id: Some("kaist".into()), ..user("kim", "KAIST", Role::Researcher) };
+    // The form claims a company in the capital region; the account says KAIST, in Daejeon.
+    let claimed =
+        RequestInput {
+            organisation: "(주)한빛AI".into(), sector: "sme".into(), region: "capital".into(), ..input()
+        };
+    let r = submit(&round(), &applicant, Some(kaist), 0, &claimed, RequestId(11), at()).unwrap().outcome;
+    assert_eq!((r.organisation.as_str(), r.organisation_id.as_deref()), ("KAIST", Some("kaist")));
+    assert_eq!((r.sector, r.region), (Sector::University, Region::NonCapital));
+    // A reviewer of KAIST under another spelling is in conflict; one of POSTECH is not.
+    let same =
+        UserInfo { organisation_id: Some("kaist".into()), ..user("rev", "한국과학기술원", Role::Reviewer) };
+    let other = UserInfo { organisation_id: Some("postech".into()), ..user("rev2", "POSTECH", Role::Reviewer) };
+    assert!(conflict_of_interest(&r, &same, at()).is_some());
+    assert!(conflict_of_interest(&r, &other, at()).is_none());
 }
 
 #[test]
 fn an_applicant_over_the_quota_is_refused_with_a_conflict() {
     let applicant = user("researcher1", "부산대학교", Role::Researcher);
-    let err = submit(&round(), &applicant, MAX_REQUESTS_PER_APPLICANT, &input(), RequestId(9), at()).unwrap_err();
+    let err = submit(&round(), &applicant, None, MAX_REQUESTS_PER_APPLICANT, &input(), RequestId(9), at()).unwrap_err();
     assert!(matches!(err, Refusal::Conflict { code: "request_quota", .. }));
 }
 
@@ -171,7 +193,7 @@ fn requests_are_taken_only_while_the_round_is_open() {
     for stage in RoundStage::ALL {
         let mut r = round();
         r.stage = stage;
-        let result = submit(&r, &applicant, 0, &input(), RequestId(9), at());
+        let result = submit(&r, &applicant, None, 0, &input(), RequestId(9), at());
         match stage {
             RoundStage::Open => assert!(result.is_ok(), "{result:?}"),
             _ => assert!(matches!(result, Err(Refusal::Conflict { code: "round_not_open", .. })), "{stage:?}"),
