@@ -64,6 +64,7 @@ where
             username: row.try_get("username")?,
             display_name: row.try_get("display_name")?,
             organisation: row.try_get("organisation")?,
+            organisation_id: row.try_get("organisation_id")?,
             role: Role::parse(&role).ok_or_else(|| anyhow::anyhow!("unknown role {role:?} in database"))?,
         },
         password_hash: row.try_get("password_hash")?,
@@ -77,14 +78,16 @@ impl Storage {
     /// hash; it is enabled.
     pub async fn upsert_account(&self, info: &UserInfo, password: &str, demo: bool, now: i64) -> anyhow::Result<()> {
         let hash = hash_password(password)?;
-        const SQL: &str = "INSERT INTO users (username, display_name, organisation, role, password_hash, demo, \
-             created_at, disabled) VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE) ON CONFLICT (username) DO UPDATE SET \
-             display_name = excluded.display_name, organisation = excluded.organisation, role = excluded.role, \
+        const SQL: &str = "INSERT INTO users (username, display_name, organisation, organisation_id, role, \
+             password_hash, demo, created_at, disabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE) \
+             ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name, \
+             organisation = excluded.organisation, organisation_id = excluded.organisation_id, role = excluded.role, \
              password_hash = excluded.password_hash, demo = excluded.demo, disabled = FALSE";
         with_db!(self.db(), |p| sqlx::query(SQL)
             .bind(&info.username)
             .bind(&info.display_name)
             .bind(&info.organisation)
+            .bind(&info.organisation_id)
             .bind(info.role.as_str())
             .bind(&hash)
             .bind(demo)

@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 use kairr_shared::allocation::usecase::Refusal;
 use kairr_shared::auth::Role;
+use kairr_shared::organisations::Organisation;
 use kairr_shared::people::{PeoplePlan, Person, PersonWrite};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -25,7 +26,8 @@ pub fn token_hash(token: &str) -> String {
     crate::auth::hex(&Sha256::digest(token.as_bytes()))
 }
 
-const PERSON_COLUMNS: &str = "username, display_name, organisation, role, disabled, demo, password_hash";
+const PERSON_COLUMNS: &str =
+    "username, display_name, organisation, organisation_id, role, disabled, demo, password_hash";
 
 fn row_to_person<R>(row: &R) -> anyhow::Result<Person>
 where
@@ -40,6 +42,7 @@ where
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
         organisation: row.try_get("organisation")?,
+        organisation_id: row.try_get("organisation_id")?,
         role: Role::parse(&role).ok_or_else(|| anyhow::anyhow!("unknown role {role:?} in database"))?,
         disabled: row.try_get("disabled")?,
         demo: row.try_get("demo")?,
@@ -54,32 +57,36 @@ macro_rules! apply_people_plan {
             match w {
                 PersonWrite::Insert(p) => {
                     sqlx::query(
-                        "INSERT INTO users (username, display_name, organisation, role, password_hash, demo, \
-                         created_at, disabled) VALUES ($1, $2, $3, $4, '', FALSE, $5, FALSE)",
+                        "INSERT INTO users (username, display_name, organisation, organisation_id, role, \
+                         password_hash, demo, created_at, disabled) VALUES ($1, $2, $3, $4, $5, '', FALSE, $6, FALSE)",
                     )
                     .bind(&p.username)
                     .bind(&p.display_name)
                     .bind(&p.organisation)
+                    .bind(&p.organisation_id)
                     .bind(p.role.as_str())
                     .bind($now.timestamp())
                     .execute(&mut *$tx)
                     .await
                     .map_err(|e| match WriteError::from(e) {
-                        WriteError::Changed(_) => WriteError::Refused(Refusal::Conflict {
-                            code: "username_taken",
-                            field: Some("username"),
-                            message: format!("the username {} is taken", p.username),
-                        }),
+                        WriteError::Changed(_) => {
+                            WriteError::Refused(kairr_shared::allocation::usecase::Refusal::Conflict {
+                                code: "username_taken",
+                                field: Some("username"),
+                                message: format!("the username {} is taken", p.username),
+                            })
+                        }
                         other => other,
                     })?;
                 }
                 PersonWrite::Update { person, expected } => {
                     let n = sqlx::query(
-                        "UPDATE users SET display_name = $1, organisation = $2, role = $3, disabled = $4 \
-                         WHERE username = $5 AND role = $6 AND disabled = $7",
+                        "UPDATE users SET display_name = $1, organisation = $2, organisation_id = $3, role = $4, \
+                         disabled = $5 WHERE username = $6 AND role = $7 AND disabled = $8",
                     )
                     .bind(&person.display_name)
                     .bind(&person.organisation)
+                    .bind(&person.organisation_id)
                     .bind(person.role.as_str())
                     .bind(person.disabled)
                     .bind(&person.username)
@@ -104,6 +111,41 @@ macro_rules! apply_people_plan {
                         .execute(&mut *$tx)
                         .await?;
                 }
+                PersonWrite::InsertOrganisation(org) => {
+                    sqlx::query("INSERT INTO organisations (id, body, demo) VALUES ($1, $2, $3)")
+                        .bind(&org.id)
+                        .bind(crate::people::directory::body(org)?)
+                        .bind(org.demo)
+                        .execute(&mut *$tx)
+                        .await
+                        .map_err(|e| match WriteError::from(e) {
+                            WriteError::Changed(_) => {
+                                WriteError::Refused(kairr_shared::allocation::usecase::Refusal::Conflict {
+                                    code: "organisation_taken",
+                                    field: Some("id"),
+                                    message: format!("the organisation id {} is taken", org.id),
+                                })
+                            }
+                            other => other,
+                        })?;
+                }
+                PersonWrite::UpdateOrganisation { organisation, expected } => {
+                    let n = sqlx::query("UPDATE organisations SET body = $1 WHERE id = $2 AND body = $3")
+                        .bind(crate::people::directory::body(organisation)?)
+                        .bind(&organisation.id)
+                        .bind(crate::people::directory::body(expected)?)
+                        .execute(&mut *$tx)
+                        .await?
+                        .rows_affected();
+                    if n != 1 {
+                        return Err(WriteError::Changed("organisation"));
+                    }
+                    sqlx::query("UPDATE users SET organisation = $1 WHERE organisation_id = $2")
+                        .bind(&organisation.name_ko)
+                        .bind(&organisation.id)
+                        .execute(&mut *$tx)
+                        .await?;
+                }
             }
         }
         for e in &$plan.audit {
@@ -112,6 +154,8 @@ macro_rules! apply_people_plan {
         }
     }};
 }
+
+pub mod directory;
 
 /// Why an invitation was not redeemed.
 #[derive(Debug, thiserror::Error)]
@@ -136,10 +180,11 @@ impl Storage {
         with_db!(self.db(), |p| sqlx::query(&sql).fetch_all(p).await?.iter().map(row_to_person).collect())
     }
 
-    /// Creates a person: the use case learns whether the username is taken.
+    /// Creates a person: the use case learns whether the username is taken,
+    /// and gets the directory.
     pub async fn create_person<T, F>(&self, username: &str, now: DateTime<Utc>, use_case: F) -> Result<T, WriteError>
     where
-        F: FnOnce(bool) -> Result<PeoplePlan<T>, Refusal>,
+        F: FnOnce(bool, &[Organisation]) -> Result<PeoplePlan<T>, Refusal>,
     {
         with_db!(self.db(), |p| {
             let mut tx = p.begin_new().await?;
@@ -147,19 +192,20 @@ impl Storage {
                 .bind(username)
                 .fetch_one(&mut *tx)
                 .await?;
-            let plan = use_case(n > 0)?;
+            let directory = directory::read_directory!(&mut *tx);
+            let plan = use_case(n > 0, &directory)?;
             apply_people_plan!(tx, plan, now);
             tx.commit().await?;
             Ok(plan.outcome)
         })
     }
 
-    /// Runs a command on person `username`: the use case gets them and the
-    /// number of enabled admins, both read (and, on PostgreSQL, the admins
-    /// locked) inside the transaction.
+    /// Runs a command on person `username`: the use case gets them, the
+    /// directory and the number of enabled admins, all read (and, on
+    /// PostgreSQL, the admins locked) inside the transaction.
     pub async fn on_person<T, F>(&self, username: &str, now: DateTime<Utc>, use_case: F) -> Result<T, WriteError>
     where
-        F: FnOnce(&Person, usize) -> Result<PeoplePlan<T>, Refusal>,
+        F: FnOnce(&Person, &[Organisation], usize) -> Result<PeoplePlan<T>, Refusal>,
     {
         let one = format!("SELECT {PERSON_COLUMNS} FROM users WHERE username = $1");
         with_db!(self.db(), |p| {
@@ -172,7 +218,8 @@ impl Storage {
             .await?;
             let row = sqlx::query(&one).bind(username).fetch_optional(&mut *tx).await?;
             let person = row.as_ref().map(row_to_person).transpose()?.ok_or(WriteError::NotFound("account"))?;
-            let plan = use_case(&person, admins.len())?;
+            let directory = directory::read_directory!(&mut *tx);
+            let plan = use_case(&person, &directory, admins.len())?;
             apply_people_plan!(tx, plan, now);
             tx.commit().await?;
             Ok(plan.outcome)

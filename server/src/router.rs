@@ -20,7 +20,9 @@ use crate::error::AppError;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 
-use crate::handlers::{auth, events, feed, health, history, incidents, people, placement, programme, status};
+use crate::handlers::{
+    auth, events, feed, health, history, incidents, organisations, people, placement, programme, status,
+};
 use crate::metrics;
 use crate::openapi;
 use crate::state::AppState;
@@ -58,6 +60,7 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/v1/committee/export/allocations.csv", get(programme::get_allocations_csv))
         .route("/v1/requests/mine", get(programme::get_mine))
         .route("/v1/rounds", get(programme::get_rounds))
+        .route("/v1/organisations", get(organisations::get_organisations))
         .route("/v1/rounds/open", get(programme::get_open_round))
         .route("/v1/reviews/assigned", get(programme::get_assigned))
         .route("/v1/committee/requests/{id}", get(programme::get_request))
@@ -97,6 +100,8 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/v1/admin/rounds/{id}", put(programme::put_admin_round))
         .route("/v1/admin/rounds/{id}/stage", post(programme::post_round_stage))
         .route("/v1/admin/people", get(people::get_people).post(people::post_person))
+        .route("/v1/admin/organisations", post(organisations::post_organisation))
+        .route("/v1/admin/organisations/{id}", put(organisations::put_organisation))
         .route("/v1/admin/people/{username}", patch(people::patch_person))
         .route("/v1/admin/people/{username}/invite", post(people::post_person_invite))
         .route("/v1/auth/invite", post(people::post_accept_invite))

@@ -67,6 +67,11 @@ impl Application {
             catalogue: catalogue.clone(),
             storage: storage.clone(),
         });
+        if leads {
+            let seed = kairr_shared::organisations::seed(settings.demo.programme)?;
+            let added = storage.seed_organisations(&seed).await?;
+            tracing::info!(added, "organisations directory seeded");
+        }
         let (tx, rx, first) = if leads {
             // Before the simulation: its users run jobs under the demo allocations' accounts,
             // and the usage it reports is stored against those allocations.
@@ -210,7 +215,7 @@ const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 4] = [
     ("demo.researcher", "김연구 (데모)", "부산대학교", Role::Researcher),
     ("demo.reviewer", "이심사 (데모)", "KAIST", Role::Reviewer),
     ("demo.committee", "박위원 (데모)", "정보통신산업진흥원", Role::Committee),
-    ("demo.admin", "최관리 (데모)", "KAIRR 운영팀", Role::Admin),
+    ("demo.admin", "최관리 (데모)", "KAIRR 운영사무국", Role::Admin),
 ];
 
 /// Refuses demo accounts where a real deployment runs (a listen address
@@ -237,8 +242,16 @@ async fn create_demo_accounts(state: &AppState) -> anyhow::Result<()> {
     let configured = state.settings.demo.accounts_password.as_ref().map(|p| p.expose().to_owned());
     let password = configured.clone().unwrap_or_else(random_password);
     let now = chrono::Utc::now().timestamp();
+    let directory = state.storage.organisations().await?;
     for (username, name, org, role) in DEMO_ACCOUNTS {
-        let info = UserInfo { username: username.into(), display_name: name.into(), organisation: org.into(), role };
+        let entry = kairr_shared::organisations::Directory(&directory).resolve(org);
+        let info = UserInfo {
+            username: username.into(),
+            display_name: name.into(),
+            organisation: entry.map_or_else(|| org.to_owned(), |o| o.name_ko.clone()),
+            organisation_id: entry.map(|o| o.id.clone()),
+            role,
+        };
         state.storage.upsert_account(&info, &password, true, now).await?;
     }
     let names = DEMO_ACCOUNTS.iter().map(|a| a.0).collect::<Vec<_>>().join(", ");
@@ -277,10 +290,20 @@ pub async fn create_admin(
         anyhow::bail!("password must be at least {} characters", crate::accounts::MIN_PASSWORD_LEN);
     }
     let storage = Storage::connect(settings).await?;
+    // The directory may be empty if the server never started: seed its real entries.
+    storage.seed_organisations(&kairr_shared::organisations::seed(false)?).await?;
+    let directory = storage.organisations().await?;
+    let Some(org) = kairr_shared::organisations::Directory(&directory).resolve(organisation) else {
+        anyhow::bail!(
+            "organisation {organisation:?} is not in the directory (an id, name or alias of shared/data/organisations.json \
+             or one an admin added), e.g. kairr-office, kisti, kaist"
+        );
+    };
     let info = UserInfo {
         username: username.into(),
         display_name: display_name.into(),
-        organisation: organisation.into(),
+        organisation: org.name_ko.clone(),
+        organisation_id: Some(org.id.clone()),
         role: Role::Admin,
     };
     storage.upsert_account(&info, password, false, chrono::Utc::now().timestamp()).await

@@ -89,7 +89,7 @@ async fn state_changing_requests_without_the_csrf_token_are_refused() {
 /// Endpoints anyone may call. Every other operation in the OpenAPI document
 /// must declare `security` and refuse anonymous callers, so a new endpoint
 /// cannot be left open by accident.
-const PUBLIC: [&str; 21] = [
+const PUBLIC: [&str; 22] = [
     "GET /api/v1/status",
     "GET /api/v1/status/history",
     "GET /api/v1/incidents",
@@ -99,6 +99,7 @@ const PUBLIC: [&str; 21] = [
     "GET /api/v1/allocations/public",
     "GET /api/v1/rounds",
     "GET /api/v1/rounds/open",
+    "GET /api/v1/organisations",
     "POST /api/v1/placement",
     "POST /api/v1/placement/workflow",
     "GET /api/v1/auth/session",

@@ -15,6 +15,7 @@ mod mixed_sources;
 mod openapi_schemas;
 mod ops_api;
 mod ops_hardening;
+mod organisations_api;
 mod people_api;
 mod placement_api;
 mod programme_api;

@@ -35,12 +35,15 @@ async fn insert_request(
     state: &str,
     amount: u64,
     organisation: &str,
+    organisation_id: Option<&str>,
 ) {
     let mut r = t.clone();
     r["id"] = id.into();
     r["state"] = state.into();
     r["amount"] = amount.into();
     r["organisation"] = organisation.into();
+    // The template's directory id is another organisation's: replace it (None: a record by name only).
+    r["organisation_id"] = organisation_id.into();
     r["applicant"] = "someone".into();
     let body = r.to_string();
     execute(
@@ -98,7 +101,7 @@ async fn two_hundred_concurrent_decisions_never_over_allocate_and_each_request_i
     // 50 requests of one server each, under review; the pool has 5 servers left, so most of the
     // 200 calls race for the last servers at once.
     for i in 0..50 {
-        insert_request(&db, &t, 95_000 + i, "under_review", 1, "테스트대학교").await;
+        insert_request(&db, &t, 95_000 + i, "under_review", 1, "테스트대학교", None).await;
     }
     const LEFT: u32 = 5;
     let capacity = add_capacity(&db, pool, u64::from(LEFT)).await;
@@ -174,7 +177,7 @@ async fn a_review_racing_a_decision_never_moves_the_decided_request_back() {
     support::db::open_for_decisions(&db, ROUND).await;
     const RACES: i64 = 30;
     for i in 0..RACES {
-        insert_request(&db, &t, 96_000 + i, "under_review", 1, "테스트대학교").await;
+        insert_request(&db, &t, 96_000 + i, "under_review", 1, "테스트대학교", None).await;
     }
     add_capacity(&db, pool, RACES as u64).await;
     let committee = app.client_as("demo.committee").await;
@@ -268,8 +271,8 @@ async fn a_committee_member_cannot_decide_their_own_organisations_request() {
     let db = app.db().await;
     let t = template(&db, "kakao-b200").await;
     support::db::open_for_decisions(&db, ROUND).await;
-    // demo.committee belongs to 정보통신산업진흥원.
-    insert_request(&db, &t, 97_000, "under_review", 1, "정보통신산업진흥원").await;
+    // demo.committee belongs to 정보통신산업진흥원 (directory id nipa); the request names it by an alias.
+    insert_request(&db, &t, 97_000, "under_review", 1, "NIPA", Some("nipa")).await;
     add_capacity(&db, "kakao-b200", 1).await;
     let committee = app.client_as("demo.committee").await;
     let res = committee

@@ -65,7 +65,9 @@ pub async fn post_person(
     let username = input.username.trim().to_owned();
     let person = state
         .storage
-        .create_person(&username, now, |exists| people::create_person(&input, exists, &admin, token_hash(&token), now))
+        .create_person(&username, now, |exists, directory| {
+            people::create_person(&input, exists, directory, &admin, token_hash(&token), now)
+        })
         .await?;
     tracing::info!(account = person.username, by = admin.username, "account created");
     let expires_at = now + chrono::Duration::hours(people::INVITATION_HOURS);
@@ -100,7 +102,9 @@ pub async fn patch_person(
     let now = chrono::Utc::now();
     let person = state
         .storage
-        .on_person(username, now, |current, admins| people::change_person(current, &change, admins, &admin, now))
+        .on_person(username, now, |current, directory, admins| {
+            people::change_person(current, &change, directory, admins, &admin, now)
+        })
         .await?;
     tracing::info!(account = person.username, by = admin.username, "account changed");
     Ok(Json(person))
@@ -132,7 +136,7 @@ pub async fn post_person_invite(
     let mut found = None;
     let expires_at = state
         .storage
-        .on_person(username, now, |person, _| {
+        .on_person(username, now, |person, _, _| {
             found = Some(person.clone());
             people::invite(person, &admin, token_hash(&token), now)
         })

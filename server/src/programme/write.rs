@@ -19,6 +19,8 @@
 
 use kairr_shared::allocation::usecase::{AuditRecord, Plan, Refusal, RoundFacts, Write};
 use kairr_shared::allocation::{Allocation, AllocationId, Request, RequestId, Round};
+use kairr_shared::auth::UserInfo;
+use kairr_shared::organisations::Organisation;
 use sqlx::{PgPool, SqlitePool};
 
 use super::{decode, json};
@@ -61,6 +63,9 @@ pub(crate) trait BeginWrite {
     /// What a `SELECT` appends to lock the rows it reads until commit (SQLite
     /// needs nothing: its write transactions already exclude each other).
     const FOR_UPDATE: &'static str;
+    /// A statement that makes directory writers queue (PostgreSQL); empty
+    /// for SQLite, whose write transactions exclude each other.
+    const LOCK_DIRECTORY: &'static str;
     async fn begin_write(&self, round: &str) -> Result<sqlx::Transaction<'static, Self::Db>, WriteError>;
     /// A write transaction that creates a round (no row to lock yet: its
     /// primary key settles a race).
@@ -70,6 +75,7 @@ pub(crate) trait BeginWrite {
 impl BeginWrite for SqlitePool {
     type Db = sqlx::Sqlite;
     const FOR_UPDATE: &'static str = "";
+    const LOCK_DIRECTORY: &'static str = "";
     /// SQLite has one writer: `BEGIN IMMEDIATE` takes the write lock before
     /// the first read, so what the transaction reads stays true until commit.
     async fn begin_write(&self, _round: &str) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, WriteError> {
@@ -84,6 +90,7 @@ impl BeginWrite for SqlitePool {
 impl BeginWrite for PgPool {
     type Db = sqlx::Postgres;
     const FOR_UPDATE: &'static str = " FOR UPDATE";
+    const LOCK_DIRECTORY: &'static str = "LOCK TABLE organisations IN SHARE ROW EXCLUSIVE MODE";
     /// Locks the round's row: commands on the same round queue here, and
     /// (READ COMMITTED) every later statement sees what the previous one committed.
     async fn begin_write(&self, round: &str) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, WriteError> {
@@ -271,10 +278,12 @@ impl Storage {
     /// Runs a submission to round `round_id` by `applicant`: the use case gets
     /// the round, how many requests the applicant already has in it, and a
     /// reserved request id.
-    pub async fn submit<F>(&self, round_id: &str, applicant: &str, use_case: F) -> Result<Request, WriteError>
+    pub async fn submit<F>(&self, round_id: &str, applicant: &UserInfo, use_case: F) -> Result<Request, WriteError>
     where
-        F: FnOnce(&Round, usize, RequestId) -> Result<Plan<Request>, Refusal>,
+        F: FnOnce(&Round, Option<&Organisation>, usize, RequestId) -> Result<Plan<Request>, Refusal>,
     {
+        let applicant_org = applicant.organisation_id.as_deref();
+        let applicant = applicant.username.as_str();
         with_db!(self.db(), |p| {
             let mut tx = p.begin_write(round_id).await?;
             let round: Round = read_one!(tx, Round, "SELECT body FROM rounds WHERE id = $1", round_id)
@@ -286,7 +295,11 @@ impl Storage {
                 .await?;
             let id: i64 = sqlx::query_scalar(&reserve_sql("requests")).fetch_one(&mut *tx).await?;
             let id = RequestId(u64::try_from(id).map_err(anyhow::Error::from)?);
-            let plan = use_case(&round, usize::try_from(mine).unwrap_or(usize::MAX), id)?;
+            let org = match applicant_org {
+                Some(org_id) => read_one!(tx, Organisation, "SELECT body FROM organisations WHERE id = $1", org_id),
+                None => None,
+            };
+            let plan = use_case(&round, org.as_ref(), usize::try_from(mine).unwrap_or(usize::MAX), id)?;
             apply_plan!(tx, plan);
             tx.commit().await?;
             Ok(plan.outcome)

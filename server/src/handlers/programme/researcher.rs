@@ -52,7 +52,7 @@ pub async fn post_request(
     let now = chrono::Utc::now();
     let request = state
         .storage
-        .submit(&round_id, &user.username, |round, mine, id| usecase::submit(round, &user, mine, &input, id, now))
+        .submit(&round_id, &user, |round, org, mine, id| usecase::submit(round, &user, org, mine, &input, id, now))
         .await?;
     super::announce(&state, &request.round.0, ProgrammeChange::Request).await;
     tracing::info!(request = request.id.0, by = user.username, "request submitted");
