@@ -129,7 +129,9 @@ describe('administration', () => {
       await p.locator('[data-testid=person-demo-researcher], [data-testid="person-demo.researcher"]').first().waitFor({ timeout: 30_000 });
       await p.locator('[data-testid=new-person-username]').fill('Park Reviewer');
       await p.locator('[data-testid=new-person-display_name]').fill('박심사');
-      await p.locator('[data-testid=new-person-organisation]').fill('경북대학교');
+      // The organisation is chosen from the directory (grouped by sector), not typed.
+      await p.locator('[data-testid=new-person-organisation] option[value=knu]').waitFor({ state: 'attached', timeout: 20_000 });
+      await p.locator('[data-testid=new-person-organisation]').selectOption('knu');
       await p.locator('[data-testid=new-person-role]').selectOption('reviewer');
       await p.locator('[data-testid=new-person-submit]').click();
       await p.locator('#person-username-error:not(:empty)').waitFor({ timeout: 20_000 });
@@ -141,6 +143,9 @@ describe('administration', () => {
       const row = p.locator('[data-testid="person-park.reviewer"]');
       await row.waitFor({ timeout: 20_000 });
       assert.equal(await row.locator('[data-testid=person-state]').innerText(), '초대됨 (비밀번호 미설정)');
+      assert.equal(await row.locator('[data-testid=person-organisation]').inputValue(), 'knu');
+      const account = await p.evaluate(async () => (await (await fetch('/api/v1/admin/people')).json()).find((x) => x.username === 'park.reviewer'));
+      assert.deepEqual([account.organisation, account.organisation_id], ['경북대학교', 'knu']);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -175,12 +180,69 @@ describe('administration', () => {
     }
   });
 
+  test('an admin adds an organisation, finds it by an alias, renames it, and attaches a person to it', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page: p, errors } = await page();
+    try {
+      await signIn(p, 'demo.admin', '/committee');
+      await go(p, '/admin');
+      await p.locator('[data-testid=admin-nav-organisations]').click();
+      await p.waitForURL((u) => u.pathname === '/admin/organisations', { timeout: 20_000 });
+      await p.locator('[data-testid=org-kaist]').waitFor({ timeout: 30_000 });
+      // A name another entry already has is refused next to its field, in Korean.
+      await p.locator('[data-testid=org-field-id]').fill('daegu-robotics');
+      await p.locator('[data-testid=org-field-name_ko]').fill('(주)대구로보틱스');
+      await p.locator('[data-testid=org-field-name_en]').fill('Daegu Robotics Inc.');
+      await p.locator('[data-testid=org-field-aliases]').fill('DRX\n카이스트');
+      await p.locator('[data-testid=org-field-sector]').selectOption('startup');
+      await p.locator('[data-testid=org-field-province]').selectOption('daegu');
+      await p.locator('[data-testid=org-submit]').click();
+      await p.locator('#org-aliases-error:not(:empty)').waitFor({ timeout: 20_000 });
+      assert.match(await p.locator('#org-aliases-error').innerText(), /KAIST/);
+      await p.locator('[data-testid=org-field-aliases]').fill('DRX');
+      await p.locator('[data-testid=org-submit]').click();
+      await p.locator('[data-testid=org-saved]').waitFor({ timeout: 20_000 });
+      // Found by its alias, with its sector and province in words.
+      await p.locator('[data-testid=org-filter]').fill('drx');
+      await eventually(async () => assert.equal(await p.locator('[data-testid=orgs-table] tbody tr').count(), 1));
+      const row = p.locator('[data-testid=org-daegu-robotics]');
+      assert.match(await row.innerText(), /\(주\)대구로보틱스[\s\S]*스타트업[\s\S]*대구/);
+      // Renamed: the id stays (not editable), the list shows the new name.
+      await row.locator('[data-testid=org-edit]').click();
+      assert.equal(await p.locator('[data-testid=org-field-id]').count(), 0);
+      await p.locator('[data-testid=org-field-name_ko]').fill('(주)대구로봇');
+      await p.locator('[data-testid=org-submit]').click();
+      await p.locator('[data-testid=org-saved]').waitFor({ timeout: 20_000 });
+      await eventually(async () => assert.match(await p.locator('[data-testid=org-daegu-robotics]').innerText(), /\(주\)대구로봇/));
+      // A person is moved to it from the people page.
+      await go(p, '/admin/people');
+      const researcher = p.locator('[data-testid="person-demo.researcher"]');
+      await researcher.waitFor({ timeout: 30_000 });
+      await researcher.locator('[data-testid=person-organisation] option[value=daegu-robotics]').waitFor({ state: 'attached', timeout: 20_000 });
+      await researcher.locator('[data-testid=person-organisation]').selectOption('daegu-robotics');
+      await eventually(async () => {
+        const people = await p.evaluate(async () => (await (await fetch('/api/v1/admin/people')).json()));
+        const r = people.find((x) => x.username === 'demo.researcher');
+        assert.deepEqual([r.organisation, r.organisation_id], ['(주)대구로봇', 'daegu-robotics']);
+      });
+      // … and back, so the other tests keep their applicant at 부산대학교.
+      await p.locator('[data-testid="person-demo.researcher"] [data-testid=person-organisation]').selectOption('pnu');
+      await eventually(async () => {
+        const people = await p.evaluate(async () => (await (await fetch('/api/v1/admin/people')).json()));
+        assert.equal(people.find((x) => x.username === 'demo.researcher').organisation_id, 'pnu');
+      });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the administration pages have no serious accessibility violations and fit a phone screen', { timeout: 4 * TEST_TIMEOUT_MS }, async () => {
     const failures = [];
     for (const width of [1280, 375]) {
       for (const { path, ready, user } of [
         { path: '/admin', ready: '[data-testid=round-2026-2]', user: 'demo.admin' },
         { path: '/admin/people', ready: '[data-testid="person-demo.admin"]', user: 'demo.admin' },
+        { path: '/admin/organisations', ready: '[data-testid=org-kaist]', user: 'demo.admin' },
         { path: '/invite?token=unknown', ready: '[data-testid=invite-form]', user: null },
       ]) {
         const { context, page: p } = await page({ width });

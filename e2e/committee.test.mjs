@@ -70,8 +70,9 @@ describe('committee decision journey', () => {
       // The organisation is the account's, shown, not typed.
       assert.equal(await p.locator('#req-organisation').inputValue(), '부산대학교');
       assert.equal(await p.locator('#req-organisation').getAttribute('readonly'), '');
-      await p.locator('[data-testid=req-sector]').selectOption('university');
-      await p.locator('#req-region').selectOption('non_capital');
+      // Its sector and region come from the directory entry, not from the form.
+      await p.locator('[data-testid=req-sector-from-directory]').waitFor();
+      assert.equal(await p.locator('[data-testid=req-sector]').count(), 0);
       await p.locator('[data-testid=req-pool]').selectOption('kakao-b200');
       await p.locator('[data-testid=req-amount]').fill('2');
       await p.locator('[data-testid=request-submit]').click();

@@ -21,7 +21,7 @@ BUNDLES=(
   "/|index.html|265|150"
   "/advisor|advisor/index.html|405|250"
   "/allocations, /committee, /requests/*|programme/index.html|455|300"
-  "/admin, /admin/people, /invite|admin-app/index.html|310|300"
+  "/admin, /admin/people, /admin/organisations, /invite|admin-app/index.html|335|300"
 )
 
 if [ ! -f "$DIST/index.html" ]; then

@@ -13,6 +13,7 @@ use kairr_shared::allocation::{Round, RoundInput};
 use kairr_shared::api::ApiError;
 pub use kairr_shared::api::{AdjustBody, Adjusted, AdminRound, MyRequest};
 use kairr_shared::auth::{LoginRequest, SessionInfo};
+use kairr_shared::organisations::{Organisation, OrganisationInput};
 use kairr_shared::people::{AcceptInvitation, Invitation, Person, PersonChange, PersonInput};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -51,6 +52,10 @@ pub const ADMIN_ROUNDS_URL: &str = "/api/v1/admin/rounds";
 pub const ADMIN_PEOPLE_URL: &str = "/api/v1/admin/people";
 /// Setting one's password with a one-time link.
 pub const INVITE_URL: &str = "/api/v1/auth/invite";
+/// The organisations directory (public).
+pub const ORGANISATIONS_URL: &str = "/api/v1/organisations";
+/// Where admins add organisations (`POST`) and change one (`PUT …/{id}`).
+pub const ADMIN_ORGANISATIONS_URL: &str = "/api/v1/admin/organisations";
 /// Header carrying the CSRF token.
 pub const CSRF_HEADER: &str = "X-CSRF-Token";
 
@@ -202,18 +207,29 @@ fn person_url(username: &str) -> String {
 
 /// `PATCH /api/v1/admin/people/{username}`.
 pub async fn change_person(csrf: &str, username: &str, change: &PersonChange) -> Result<Person, FetchError> {
-    let request = HttpRequest::patch(&person_url(username))
-        .header("Accept", "application/json")
-        .header(CSRF_HEADER, csrf)
-        .json(change)
-        .map_err(|e| FetchError::Decode(e.to_string()))?;
-    let response = request.send().await.map_err(|e| FetchError::Network(e.to_string()))?;
-    decode(response).await
+    send_json(HttpRequest::patch(&person_url(username)), csrf, change).await
 }
 
 /// `POST /api/v1/admin/people/{username}/invite`: a new one-time link.
 pub async fn invite_person(csrf: &str, username: &str) -> Result<Invitation, FetchError> {
     post_json::<(), _>(&format!("{}/invite", person_url(username)), csrf, None).await
+}
+
+/// `GET /api/v1/organisations`: the directory.
+pub async fn fetch_organisations() -> Result<Vec<Organisation>, FetchError> {
+    get_json(HttpRequest::get(ORGANISATIONS_URL)).await
+}
+
+/// `POST /api/v1/admin/organisations` (a new entry, `id` is `None`) or
+/// `PUT /api/v1/admin/organisations/{id}` (a change).
+pub async fn save_organisation(
+    csrf: &str,
+    id: Option<&str>,
+    input: &OrganisationInput,
+) -> Result<Organisation, FetchError> {
+    let Some(id) = id else { return post_json(ADMIN_ORGANISATIONS_URL, csrf, Some(input)).await };
+    let url = format!("{ADMIN_ORGANISATIONS_URL}/{}", String::from(js_sys::encode_uri_component(id)));
+    send_json(HttpRequest::put(&url), csrf, input).await
 }
 
 /// `POST /api/v1/auth/invite`: sets the password with a link's token.
@@ -237,6 +253,21 @@ async fn post_json<B: Serialize, T: DeserializeOwned>(
         Some(b) => builder.json(b).map_err(|e| FetchError::Decode(e.to_string()))?,
         None => builder.build().map_err(|e| FetchError::Network(e.to_string()))?,
     };
+    let response = request.send().await.map_err(|e| FetchError::Network(e.to_string()))?;
+    decode(response).await
+}
+
+/// Sends `body` as JSON with the CSRF token (a `PUT` or `PATCH` builder).
+async fn send_json<B: Serialize, T: DeserializeOwned>(
+    builder: RequestBuilder,
+    csrf: &str,
+    body: &B,
+) -> Result<T, FetchError> {
+    let request = builder
+        .header("Accept", "application/json")
+        .header(CSRF_HEADER, csrf)
+        .json(body)
+        .map_err(|e| FetchError::Decode(e.to_string()))?;
     let response = request.send().await.map_err(|e| FetchError::Network(e.to_string()))?;
     decode(response).await
 }

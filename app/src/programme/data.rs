@@ -273,3 +273,13 @@ pub fn use_people(version: Signal<u32>) -> Loaded<Vec<kairr_shared::people::Pers
     });
     loaded
 }
+
+/// The organisations directory; fetched again whenever `version` changes (after a change).
+pub fn use_organisations(version: Signal<u32>) -> Loaded<Vec<kairr_shared::organisations::Organisation>> {
+    let loaded = Loaded::new();
+    Effect::new(move |_| {
+        version.track();
+        spawn_local(async move { loaded.store(api::fetch_organisations().await) });
+    });
+    loaded
+}

@@ -42,10 +42,10 @@ pub fn AdminPage() -> impl IntoView {
     }
 }
 
-/// The administration's sections: rounds, people.
+/// The administration's sections: rounds, people, organisations.
 #[component]
 pub fn AdminNav(
-    /// `rounds` or `people`.
+    /// `rounds`, `people` or `organisations`.
     current: &'static str,
 ) -> impl IntoView {
     let item = move |key: &'static str, href: &'static str| {
@@ -57,7 +57,11 @@ pub fn AdminNav(
     };
     view! {
         <nav class="admin-nav" aria-label=move || tr("admin.nav.label")>
-            <ul>{item("rounds", "/admin")}{item("people", "/admin/people")}</ul>
+            <ul>
+                {item("rounds", "/admin")}
+                {item("people", "/admin/people")}
+                {item("organisations", "/admin/organisations")}
+            </ul>
         </nav>
     }
 }

@@ -4,6 +4,7 @@
 //! and the form creates an account, showing its invitation link to pass on.
 
 use kairr_shared::auth::{Action, Role};
+use kairr_shared::organisations::Organisation;
 use kairr_shared::people::{Invitation, Person, PersonChange, PersonInput};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,8 +16,9 @@ use crate::components::programme::access::RequireRole;
 use crate::components::programme::shell::Shell;
 use crate::i18n::{tr, trf};
 use crate::pages::programme::admin::AdminNav;
+use crate::pages::programme::admin_orgs::OrgSelect;
 use crate::programme::api;
-use crate::programme::data::use_people;
+use crate::programme::data::{use_organisations, use_people};
 use crate::programme::form_errors::{field_message, general_error};
 use crate::programme::labels;
 use crate::programme::session::use_session;
@@ -51,6 +53,8 @@ fn People() -> impl IntoView {
     let changed = Callback::new(move |_| version.update(|v| *v += 1));
     let link = RwSignal::new(None::<Invitation>);
     let show_link = Callback::new(move |i: Invitation| link.set(Some(i)));
+    let directory = use_organisations(Signal::stored(0));
+    let orgs = Signal::derive(move || directory.data.get().unwrap_or_default());
     view! {
         {move || link.get().map(|i| view! {
             <div class="notice" role="status" data-testid="invitation">
@@ -74,25 +78,37 @@ fn People() -> impl IntoView {
                     </tr></thead>
                     <tbody>
                         <For each=move || people.data.get().unwrap_or_default()
-                            key=|p| (p.username.clone(), p.role, p.disabled, p.active)
+                            key=|p| (p.username.clone(), p.role, p.disabled, p.active, p.organisation_id.clone())
                             let:person>
-                            <PersonRow person=person on_changed=changed on_link=show_link/>
+                            <PersonRow person=person orgs=orgs on_changed=changed on_link=show_link/>
                         </For>
                     </tbody>
                 </table>
             </div>
         </section>
-        <NewPerson on_created=changed on_link=show_link/>
+        <NewPerson orgs=orgs on_created=changed on_link=show_link/>
     }
 }
 
 #[component]
-fn PersonRow(person: Person, on_changed: Callback<()>, on_link: Callback<Invitation>) -> impl IntoView {
+fn PersonRow(
+    person: Person,
+    orgs: Signal<Vec<Organisation>>,
+    on_changed: Callback<()>,
+    on_link: Callback<Invitation>,
+) -> impl IntoView {
     let session = use_session();
     let error = RwSignal::new(None::<FetchError>);
     let username = person.username.clone();
     let select_id = format!("role-{username}");
-    let role_label = format!("{} — {}", person.display_name, tr("admin.people.role"));
+    let role_label = {
+        let name = person.display_name.clone();
+        move || format!("{name} — {}", tr("admin.people.role"))
+    };
+    let org_label = {
+        let name = person.display_name.clone();
+        Signal::derive(move || format!("{name} — {}", tr("admin.people.organisation")))
+    };
     let apply = {
         let username = username.clone();
         move |change: PersonChange| {
@@ -111,6 +127,10 @@ fn PersonRow(person: Person, on_changed: Callback<()>, on_link: Callback<Invitat
     let set_role = {
         let apply = apply.clone();
         move |ev: leptos::ev::Event| apply(PersonChange { role: Some(event_target_value(&ev)), ..Default::default() })
+    };
+    let set_org = {
+        let apply = apply.clone();
+        Callback::new(move |id: String| apply(PersonChange { organisation: Some(id), ..Default::default() }))
     };
     let disabled = person.disabled;
     let toggle = move |_| apply(PersonChange { disabled: Some(!disabled), ..Default::default() });
@@ -142,7 +162,13 @@ fn PersonRow(person: Person, on_changed: Callback<()>, on_link: Callback<Invitat
             <th scope="row">{person.display_name.clone()}<br/><span class="muted">{username.clone()}</span>
                 {person.demo.then(|| view! { " " <span class="badge badge-demo">{move || tr("header.demo_badge")}</span> })}
             </th>
-            <td>{person.organisation.clone()}</td>
+            <td>
+                <OrgSelect id=format!("org-{username}") orgs=orgs value=Signal::stored(person.organisation_id.clone())
+                    on_change=set_org label=org_label testid="person-organisation"/>
+                {person.organisation_id.is_none().then(|| view! {
+                    <br/><span class="muted">{person.organisation.clone()} " (" {move || tr("admin.people.not_in_directory")} ")"</span>
+                })}
+            </td>
             <td>
                 <select id=select_id aria-label=role_label data-testid="person-role" on:change=set_role>
                     {Role::ALL.iter().map(|r| view! {
@@ -168,7 +194,11 @@ fn PersonRow(person: Person, on_changed: Callback<()>, on_link: Callback<Invitat
 const FIELDS: [&str; 4] = ["username", "display_name", "organisation", "role"];
 
 #[component]
-fn NewPerson(on_created: Callback<()>, on_link: Callback<Invitation>) -> impl IntoView {
+fn NewPerson(
+    orgs: Signal<Vec<Organisation>>,
+    on_created: Callback<()>,
+    on_link: Callback<Invitation>,
+) -> impl IntoView {
     let session = use_session();
     let form = RwSignal::new(PersonInput { role: Role::Reviewer.as_str().to_owned(), ..Default::default() });
     let error = RwSignal::new(None::<FetchError>);
@@ -214,7 +244,14 @@ fn NewPerson(on_created: Callback<()>, on_link: Callback<Invitation>) -> impl In
             <FetchErrorView error=other message=Signal::derive(|| tr("admin.people.create_failed"))/>
             {field("username", |f| f.username.clone(), |f, v| f.username = v)}
             {field("display_name", |f| f.display_name.clone(), |f, v| f.display_name = v)}
-            {field("organisation", |f| f.organisation.clone(), |f, v| f.organisation = v)}
+            <div class="field">
+                <label for="person-organisation">{move || tr("admin.people.field.organisation")}</label>
+                <OrgSelect id="person-organisation".to_string() orgs=orgs
+                    value=Signal::derive(move || form.with(|f| (!f.organisation.is_empty()).then(|| f.organisation.clone())))
+                    on_change=Callback::new(move |id| form.update(|f| f.organisation = id))
+                    described_by="person-organisation-error" testid="new-person-organisation"/>
+                <p id="person-organisation-error" class="field-error">{msg("organisation")}</p>
+            </div>
             <div class="field">
                 <label for="person-role">{move || tr("admin.people.role")}</label>
                 <select id="person-role" data-testid="new-person-role" aria-describedby="person-role-error"

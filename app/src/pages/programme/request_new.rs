@@ -160,6 +160,7 @@ fn RequestForm() -> impl IntoView {
     let no_round = move || round.missing();
     let round_error = Signal::derive(move || if round.missing() { None } else { round.error.get() });
     let abstract_err = field_error("abstract");
+    let in_directory = move || session.user().is_some_and(|u| u.organisation_id.is_some());
     let sector_err = field_error("sector");
     let region_err = field_error("region");
     let pool_err = field_error("pool");
@@ -216,28 +217,35 @@ fn RequestForm() -> impl IntoView {
                     prop:value=move || form.with(|f| f.organisation.clone())/>
                 <p id="req-organisation-hint" class="muted">{move || tr("programme.request.organisation_hint")}</p>
             </div>
-            <div class="field">
-                <label for="req-sector">{move || tr("programme.request.sector")}</label>
-                <select id="req-sector" aria-describedby="req-sector-error" data-testid="req-sector"
-                    on:change=move |ev| form.update(|f| f.sector = event_target_value(&ev))>
-                    <option value="">{move || tr("programme.request.choose")}</option>
-                    {move || Sector::ALL.iter().map(|s| view! {
-                        <option value=s.as_str() selected=move || form.with(|f| f.sector == s.as_str())>{labels::sector(*s)}</option>
-                    }).collect_view()}
-                </select>
-                <p id="req-sector-error" class="field-error">{sector_err}</p>
-            </div>
-            <div class="field">
-                <label for="req-region">{move || tr("programme.request.region")}</label>
-                <select id="req-region" aria-describedby="req-region-error"
-                    on:change=move |ev| form.update(|f| f.region = event_target_value(&ev))>
-                    <option value="">{move || tr("programme.request.choose")}</option>
-                    {move || Region::ALL.iter().map(|r| view! {
-                        <option value=r.as_str() selected=move || form.with(|f| f.region == r.as_str())>{labels::region(*r)}</option>
-                    }).collect_view()}
-                </select>
-                <p id="req-region-error" class="field-error">{region_err}</p>
-            </div>
+            // An account of the directory: the entry's sector and region apply (the server sets them).
+            {move || if in_directory() {
+                view! { <p class="muted" data-testid="req-sector-from-directory">{move || tr("programme.request.sector_from_directory")}</p> }.into_any()
+            } else {
+                view! {
+                <div class="field">
+                    <label for="req-sector">{move || tr("programme.request.sector")}</label>
+                    <select id="req-sector" aria-describedby="req-sector-error" data-testid="req-sector"
+                        on:change=move |ev| form.update(|f| f.sector = event_target_value(&ev))>
+                        <option value="">{move || tr("programme.request.choose")}</option>
+                        {move || Sector::ALL.iter().map(|s| view! {
+                            <option value=s.as_str() selected=move || form.with(|f| f.sector == s.as_str())>{labels::sector(*s)}</option>
+                        }).collect_view()}
+                    </select>
+                    <p id="req-sector-error" class="field-error">{sector_err}</p>
+                </div>
+                <div class="field">
+                    <label for="req-region">{move || tr("programme.request.region")}</label>
+                    <select id="req-region" aria-describedby="req-region-error"
+                        on:change=move |ev| form.update(|f| f.region = event_target_value(&ev))>
+                        <option value="">{move || tr("programme.request.choose")}</option>
+                        {move || Region::ALL.iter().map(|r| view! {
+                            <option value=r.as_str() selected=move || form.with(|f| f.region == r.as_str())>{labels::region(*r)}</option>
+                        }).collect_view()}
+                    </select>
+                    <p id="req-region-error" class="field-error">{region_err}</p>
+                </div>
+                }.into_any()
+            }}
             <div class="field">
                 <label for="req-pool">{move || tr("programme.request.pool")}</label>
                 <select id="req-pool" aria-describedby="req-pool-error" data-testid="req-pool"
