@@ -135,6 +135,7 @@ mod tests {
             username: "u".into(),
             display_name: "U".into(),
             organisation: "O".into(),
+            organisation_id: None,
             role,
         });
         SessionInfo { user, csrf_token: "t".into() }
