@@ -27,7 +27,7 @@ pub fn token_hash(token: &str) -> String {
 }
 
 const PERSON_COLUMNS: &str =
-    "username, display_name, organisation, organisation_id, role, disabled, demo, password_hash";
+    "username, display_name, organisation, organisation_id, role, disabled, demo, password_hash, expertise";
 
 fn row_to_person<R>(row: &R) -> anyhow::Result<Person>
 where
@@ -44,6 +44,7 @@ where
         organisation: row.try_get("organisation")?,
         organisation_id: row.try_get("organisation_id")?,
         role: Role::parse(&role).ok_or_else(|| anyhow::anyhow!("unknown role {role:?} in database"))?,
+        expertise: serde_json::from_str(&row.try_get::<String, _>("expertise")?).unwrap_or_default(),
         disabled: row.try_get("disabled")?,
         demo: row.try_get("demo")?,
         active: !hash.is_empty(),
@@ -58,7 +59,8 @@ macro_rules! apply_people_plan {
                 PersonWrite::Insert(p) => {
                     sqlx::query(
                         "INSERT INTO users (username, display_name, organisation, organisation_id, role, \
-                         password_hash, demo, created_at, disabled) VALUES ($1, $2, $3, $4, $5, '', FALSE, $6, FALSE)",
+                         password_hash, demo, created_at, disabled, expertise) \
+                         VALUES ($1, $2, $3, $4, $5, '', FALSE, $6, FALSE, $7)",
                     )
                     .bind(&p.username)
                     .bind(&p.display_name)
@@ -66,6 +68,7 @@ macro_rules! apply_people_plan {
                     .bind(&p.organisation_id)
                     .bind(p.role.as_str())
                     .bind($now.timestamp())
+                    .bind(serde_json::to_string(&p.expertise).unwrap_or_else(|_| "[]".into()))
                     .execute(&mut *$tx)
                     .await
                     .map_err(|e| match WriteError::from(e) {
@@ -82,7 +85,7 @@ macro_rules! apply_people_plan {
                 PersonWrite::Update { person, expected } => {
                     let n = sqlx::query(
                         "UPDATE users SET display_name = $1, organisation = $2, organisation_id = $3, role = $4, \
-                         disabled = $5 WHERE username = $6 AND role = $7 AND disabled = $8",
+                         disabled = $5, expertise = $9 WHERE username = $6 AND role = $7 AND disabled = $8",
                     )
                     .bind(&person.display_name)
                     .bind(&person.organisation)
@@ -92,6 +95,7 @@ macro_rules! apply_people_plan {
                     .bind(&person.username)
                     .bind(expected.0.as_str())
                     .bind(expected.1)
+                    .bind(serde_json::to_string(&person.expertise).unwrap_or_else(|_| "[]".into()))
                     .execute(&mut *$tx)
                     .await?
                     .rows_affected();

@@ -2,6 +2,7 @@
 //! conflicts of interest, decisions, allocations, daily usage and the
 //! append-only audit log (`migrations/0003_allocation.sql`).
 
+use kairr_shared::allocation::assignment::Assignment;
 use kairr_shared::allocation::{
     Allocation, AuditEntry, CoiRecord, DailyUsage, Decision, DemoData, Request, Review, Round,
 };
@@ -11,6 +12,7 @@ use sqlx::{QueryBuilder, Row};
 pub(crate) use crate::storage::decode;
 use crate::storage::{with_db, Storage};
 
+mod assignments;
 mod live;
 mod rounds;
 mod usage;
@@ -25,6 +27,10 @@ pub struct RoundRecords {
     pub round: Option<Round>,
     pub requests: Vec<Request>,
     pub reviews: Vec<Review>,
+    /// Reviewers' places (active and declined).
+    pub assignments: Vec<Assignment>,
+    /// Conflicts of interest, found or declared.
+    pub conflicts: Vec<CoiRecord>,
     pub decisions: Vec<Decision>,
     pub allocations: Vec<Allocation>,
     pub usage: Vec<DailyUsage>,
@@ -42,6 +48,7 @@ const DELETE_DEMO: [&str; 8] = [
     "DELETE FROM requests WHERE source = 'demo' \
      AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.request_id = requests.id) \
      AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.request_id = requests.id) \
+     AND NOT EXISTS (SELECT 1 FROM assignments s WHERE s.request_id = requests.id) \
      AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.request_id = requests.id) \
      AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.request_id = requests.id)",
     "DELETE FROM rounds WHERE source = 'demo' AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.round_id = rounds.id)",
@@ -208,6 +215,13 @@ impl Storage {
     }
 
     /// The id of the newest round, if any (where new requests go by default).
+    /// The round request `id` belongs to, if it exists.
+    pub async fn round_of_request(&self, id: u64) -> anyhow::Result<Option<String>> {
+        let Ok(id) = i64::try_from(id) else { return Ok(None) };
+        const SQL: &str = "SELECT round_id FROM requests WHERE id = $1";
+        Ok(with_db!(self.db(), |p| sqlx::query_scalar(SQL).bind(id).fetch_optional(p).await?))
+    }
+
     pub async fn newest_round_id(&self) -> anyhow::Result<Option<String>> {
         const SQL: &str = "SELECT id FROM rounds ORDER BY id DESC LIMIT 1";
         Ok(with_db!(self.db(), |p| sqlx::query_scalar(SQL).fetch_optional(p).await?))
@@ -227,6 +241,20 @@ impl Storage {
             let reviews = decode(
                 &sqlx::query(
                     "SELECT v.body FROM reviews v JOIN requests r ON r.id = v.request_id WHERE r.round_id = $1",
+                )
+                .bind(id)
+                .fetch_all(p)
+                .await?,
+            )?;
+            let assignments = decode(
+                &sqlx::query("SELECT body FROM assignments WHERE round_id = $1 ORDER BY request_id, reviewer")
+                    .bind(id)
+                    .fetch_all(p)
+                    .await?,
+            )?;
+            let conflicts = decode(
+                &sqlx::query(
+                    "SELECT c.body FROM conflicts c JOIN requests r ON r.id = c.request_id WHERE r.round_id = $1",
                 )
                 .bind(id)
                 .fetch_all(p)
@@ -264,7 +292,16 @@ impl Storage {
                     gpu_hours: r.try_get("gpu_hours")?,
                 });
             }
-            Ok(RoundRecords { round: Some(round), requests, reviews, decisions, allocations, usage })
+            Ok(RoundRecords {
+                round: Some(round),
+                requests,
+                reviews,
+                assignments,
+                conflicts,
+                decisions,
+                allocations,
+                usage,
+            })
         })
     }
 }

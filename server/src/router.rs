@@ -10,7 +10,7 @@ use axum::http::header::{
     CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderValue, Response};
-use axum::routing::{get, patch, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use axum::{middleware, Router};
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -96,6 +96,11 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/v1/requests", post(programme::post_request).layer(DefaultBodyLimit::max(REQUEST_BODY_LIMIT)))
         .route("/v1/committee/proposal/adjust", post(programme::post_adjust))
         .route("/v1/requests/{id}/reviews", post(programme::post_review))
+        .route("/v1/requests/{id}/conflict", post(programme::post_conflict))
+        .route("/v1/committee/assignments", get(programme::get_assignments))
+        .route("/v1/committee/assignments/auto", post(programme::post_auto_assign))
+        .route("/v1/committee/requests/{id}/assignments", post(programme::post_assignment))
+        .route("/v1/committee/requests/{id}/assignments/{reviewer}", delete(programme::delete_assignment))
         .route("/v1/admin/rounds", get(programme::get_admin_rounds).post(programme::post_admin_round))
         .route("/v1/admin/rounds/{id}", put(programme::put_admin_round))
         .route("/v1/admin/rounds/{id}/stage", post(programme::post_round_stage))

@@ -18,6 +18,7 @@
 
 pub mod account;
 pub mod assigned;
+pub mod assignment;
 pub mod audit;
 pub mod decision;
 pub mod demo;
@@ -43,7 +44,7 @@ pub mod usage;
 pub mod usecase;
 
 pub use account::{account_code, AccountMap};
-pub use assigned::{ReviewAssignments, ReviewItem};
+pub use assigned::{ReviewAssignments, ReviewItem, ReviewRecords};
 pub use audit::{AuditAction, AuditEntry, AuditError, AuditLog, AuditSubject};
 pub use decision::{Decision, DecisionError, DecisionInput, DecisionKind, DecisionRequest, PeriodInput};
 pub use demo::{demo_data, open_demo_round, DemoData, DemoError, DemoSpec, FIRST_CALL_2026};

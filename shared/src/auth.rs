@@ -72,18 +72,21 @@ pub enum Action {
     Decide,
     /// Export requests, reviews and allocations as CSV.
     Export,
+    /// Assign reviewers to requests and follow their progress.
+    AssignReviewers,
     /// Manage rounds and accounts, read the audit log and conflicts of interest.
     Administer,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::SubmitRequest,
         Action::Review,
         Action::ViewCommittee,
         Action::Decide,
         Action::Export,
+        Action::AssignReviewers,
         Action::Administer,
     ];
 
@@ -93,7 +96,7 @@ impl Action {
         match self {
             Action::SubmitRequest => &[Researcher, Reviewer, Committee, Admin],
             Action::Review => &[Reviewer, Committee, Admin],
-            Action::ViewCommittee | Action::Decide | Action::Export => &[Committee, Admin],
+            Action::ViewCommittee | Action::Decide | Action::Export | Action::AssignReviewers => &[Committee, Admin],
             Action::Administer => &[Admin],
         }
     }

@@ -33,6 +33,9 @@ pub struct Person {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation_id: Option<String>,
     pub role: Role,
+    /// Declared fields of expertise (reviewers: automatic assignment prefers a match).
+    #[serde(default)]
+    pub expertise: Vec<String>,
     /// May not sign in; their sessions end at once.
     pub disabled: bool,
     /// Created by the demo.
@@ -54,6 +57,8 @@ pub struct PersonInput {
     pub organisation: String,
     /// A [`Role`] name.
     pub role: String,
+    /// Fields of expertise, at most 10 of at most 60 characters.
+    pub expertise: Vec<String>,
 }
 
 /// `PATCH /api/v1/admin/people/{username}`: what changes (absent fields stay).
@@ -66,6 +71,7 @@ pub struct PersonChange {
     /// A [`Role`] name.
     pub role: Option<String>,
     pub disabled: Option<bool>,
+    pub expertise: Option<Vec<String>>,
 }
 
 /// A one-time link to set a password, as the admin receives it to pass on.
@@ -143,6 +149,39 @@ fn organisation<'d>(f: &mut Form, directory: &'d [Organisation], text: &str) -> 
     found
 }
 
+/// Most fields of expertise one person declares.
+pub const MAX_EXPERTISE: usize = 10;
+
+/// Fields of expertise, trimmed, empty ones dropped, duplicates once; field `expertise`.
+fn expertise(f: &mut Form, list: &[String]) -> Option<Vec<String>> {
+    if list.len() > MAX_EXPERTISE * 4 {
+        f.fail(
+            "expertise",
+            Code::OutOfRange,
+            format!("{MAX_EXPERTISE}개까지입니다."),
+            format!("At most {MAX_EXPERTISE}."),
+        );
+        return None;
+    }
+    let mut out: Vec<String> = Vec::new();
+    for e in list.iter().filter(|e| !e.trim().is_empty()) {
+        let e = f.optional_text("expertise", e, 60)?;
+        if !out.iter().any(|o| o.to_lowercase() == e.to_lowercase()) {
+            out.push(e);
+        }
+    }
+    if out.len() > MAX_EXPERTISE {
+        f.fail(
+            "expertise",
+            Code::OutOfRange,
+            format!("{MAX_EXPERTISE}개까지입니다."),
+            format!("At most {MAX_EXPERTISE}."),
+        );
+        return None;
+    }
+    Some(out)
+}
+
 fn role(f: &mut Form, value: &str) -> Option<Role> {
     let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
     f.choice("role", value, Role::parse, &names)
@@ -172,6 +211,7 @@ pub fn create_person(
     let display_name = f.text("display_name", &input.display_name, 100);
     let organisation = organisation(&mut f, directory, &input.organisation);
     let role = role(&mut f, &input.role);
+    let expertise = expertise(&mut f, &input.expertise);
     let person = (|| {
         Some(Person {
             username: username.clone(),
@@ -179,6 +219,7 @@ pub fn create_person(
             organisation: organisation?.name_ko.clone(),
             organisation_id: Some(organisation?.id.clone()),
             role: role?,
+            expertise: expertise?,
             disabled: false,
             demo: false,
             active: false,
@@ -240,6 +281,11 @@ pub fn change_person(
     }
     if let Some(d) = change.disabled {
         next.disabled = d;
+    }
+    if let Some(e) = &change.expertise {
+        if let Some(e) = expertise(&mut f, e) {
+            next.expertise = e;
+        }
     }
     f.finish(Some(())).map_err(Refusal::Invalid)?;
     let was_active_admin = current.role == Role::Admin && !current.disabled;
@@ -342,6 +388,7 @@ mod tests {
             display_name: "김심사".into(),
             organisation: "부산대학교".into(),
             role: "reviewer".into(),
+            expertise: vec!["기상".into(), " ".into(), "기상".into(), "Weather".into()],
         }
     }
 
@@ -351,6 +398,7 @@ mod tests {
         assert_eq!((plan.outcome.role, plan.outcome.active), (Role::Reviewer, false));
         // "부산대학교" is the directory's Pusan National University.
         assert_eq!(plan.outcome.organisation_id.as_deref(), Some("pnu"));
+        assert_eq!(plan.outcome.expertise, ["기상", "Weather"], "trimmed, blanks dropped, once each");
         let PersonWrite::Invite { expires_at, .. } = &plan.writes[1] else { panic!() };
         assert_eq!(*expires_at - at(), chrono::Duration::hours(INVITATION_HOURS));
         let actions: Vec<AuditAction> = plan.audit.iter().map(|a| a.action).collect();
@@ -366,9 +414,10 @@ mod tests {
             display_name: " ".into(),
             organisation: String::new(),
             role: "king".into(),
+            expertise: vec!["x".repeat(61)],
         };
         let Err(Refusal::Invalid(f)) = create_person(&bad, false, &dir(), &admin(), "h".into(), at()) else { panic!() };
-        for field in ["username", "display_name", "organisation", "role"] {
+        for field in ["username", "display_name", "organisation", "role", "expertise"] {
             assert!(f.get(field).is_some(), "{field}: {f}");
         }
         let unknown = PersonInput { organisation: "Hogwarts".into(), ..input() };
@@ -395,6 +444,7 @@ mod tests {
             organisation: "KISTI".into(),
             organisation_id: None,
             role: Role::Admin,
+            expertise: vec![],
             disabled: false,
             demo: false,
             active: true,

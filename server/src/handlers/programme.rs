@@ -4,6 +4,7 @@
 //! through `auth::require`.
 
 mod admin;
+mod assignments;
 mod committee;
 mod detail;
 mod export;
@@ -11,6 +12,7 @@ mod open;
 mod researcher;
 
 pub use admin::*;
+pub use assignments::*;
 pub use committee::*;
 pub use detail::*;
 pub use export::*;

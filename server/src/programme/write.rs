@@ -17,7 +17,7 @@
 //! Nothing else writes rounds, requests, reviews, decisions or allocations
 //! (the demo loader writes only demo rows).
 
-use kairr_shared::allocation::usecase::{AuditRecord, Plan, Refusal, RoundFacts, Write};
+use kairr_shared::allocation::usecase::{AuditRecord, Plan, Refusal, RequestRecords, RoundFacts, Write};
 use kairr_shared::allocation::{Allocation, AllocationId, Request, RequestId, Round};
 use kairr_shared::auth::UserInfo;
 use kairr_shared::organisations::Organisation;
@@ -118,9 +118,9 @@ fn reserve_sql(table: &'static str) -> String {
 }
 
 /// Moves a request to the state its body carries if it is still in `expected`.
-const UPDATE_REQUEST: &str = "UPDATE requests SET state = $1, body = $2 WHERE id = $3 AND state = $4";
+pub(crate) const UPDATE_REQUEST: &str = "UPDATE requests SET state = $1, body = $2 WHERE id = $3 AND state = $4";
 /// Changes a round if it is still in stage `expected` (`$4`).
-const UPDATE_ROUND: &str = "UPDATE rounds SET stage = $1, body = $2 WHERE id = $3 AND stage = $4";
+pub(crate) const UPDATE_ROUND: &str = "UPDATE rounds SET stage = $1, body = $2 WHERE id = $3 AND stage = $4";
 /// Appends one real audit entry: `audit_row`'s four values.
 pub(crate) const INSERT_AUDIT: &str =
     "INSERT INTO audit_log (at, actor, action, source, body) VALUES ($1, $2, $3, 'real', $4)";
@@ -131,7 +131,7 @@ pub(crate) fn audit_row(e: &AuditRecord) -> anyhow::Result<(i64, String, String,
     Ok((e.at.timestamp(), e.actor.clone(), action, serde_json::to_string(e)?))
 }
 
-fn db_id(id: u64) -> Result<i64, WriteError> {
+pub(crate) fn db_id(id: u64) -> Result<i64, WriteError> {
     i64::try_from(id).map_err(|_| WriteError::NotFound("request"))
 }
 
@@ -187,6 +187,56 @@ macro_rules! apply_plan {
                     .bind(db_id(c.request.0)?)
                     .bind(&c.reviewer)
                     .bind(json(c))
+                    .execute(&mut *$tx)
+                    .await?;
+                }
+                Write::InsertAssignment(a) => {
+                    sqlx::query(
+                        "INSERT INTO assignments (request_id, reviewer, round_id, declined, body) \
+                         VALUES ($1, $2, $3, FALSE, $4)",
+                    )
+                    .bind(db_id(a.request.0)?)
+                    .bind(&a.reviewer)
+                    .bind(&a.round.0)
+                    .bind(json(a))
+                    .execute(&mut *$tx)
+                    .await
+                    .map_err(|e| match WriteError::from(e) {
+                        WriteError::Changed(_) => WriteError::Changed("assignment"),
+                        other => other,
+                    })?;
+                }
+                Write::DeleteAssignment { request, reviewer } => {
+                    let n =
+                        sqlx::query("DELETE FROM assignments WHERE request_id = $1 AND reviewer = $2 AND NOT declined")
+                            .bind(db_id(request.0)?)
+                            .bind(reviewer)
+                            .execute(&mut *$tx)
+                            .await?
+                            .rows_affected();
+                    if n != 1 {
+                        return Err(WriteError::Changed("assignment"));
+                    }
+                }
+                Write::DeclineAssignment { request, reviewer, declined } => {
+                    let row = sqlx::query(
+                        "SELECT body FROM assignments WHERE request_id = $1 AND reviewer = $2 AND NOT declined",
+                    )
+                    .bind(db_id(request.0)?)
+                    .bind(reviewer)
+                    .fetch_all(&mut *$tx)
+                    .await?;
+                    let mut a = decode::<_, kairr_shared::allocation::assignment::Assignment>(&row)?
+                        .into_iter()
+                        .next()
+                        .ok_or(WriteError::Changed("assignment"))?;
+                    a.declined = Some(declined.clone());
+                    sqlx::query(
+                        "UPDATE assignments SET declined = TRUE, body = $1 WHERE request_id = $2 AND reviewer = $3",
+                    )
+                    .bind(json(&a))
+                    .bind(db_id(request.0)?)
+                    .bind(reviewer)
                     .execute(&mut *$tx)
                     .await?;
                 }
@@ -260,6 +310,9 @@ macro_rules! read_one {
     }};
 }
 
+// For the other write-path modules (they import the names the macros use).
+pub(crate) use {apply_plan, read_one};
+
 impl Storage {
     /// Appends one audit entry on its own (an export, say: nothing else changes).
     pub async fn append_audit(&self, entry: &AuditRecord) -> anyhow::Result<()> {
@@ -311,7 +364,7 @@ impl Storage {
     /// outcome and the request's round id.
     pub async fn on_request<T, F>(&self, id: u64, use_case: F) -> Result<(T, String), WriteError>
     where
-        F: FnOnce(&Round, &Request) -> Result<Plan<T>, Refusal>,
+        F: FnOnce(&Round, &Request, &RequestRecords) -> Result<Plan<T>, Refusal>,
     {
         let id = db_id(id)?;
         with_db!(self.db(), |p| {
@@ -325,7 +378,16 @@ impl Storage {
                 .ok_or(WriteError::NotFound("round"))?;
             let request: Request = read_one!(tx, Request, "SELECT body FROM requests WHERE id = $1", id)
                 .ok_or(WriteError::NotFound("request"))?;
-            let plan = use_case(&round, &request)?;
+            let rows =
+                sqlx::query("SELECT body FROM assignments WHERE request_id = $1").bind(id).fetch_all(&mut *tx).await?;
+            let assignments = decode(&rows)?;
+            let rows =
+                sqlx::query("SELECT body FROM conflicts WHERE request_id = $1").bind(id).fetch_all(&mut *tx).await?;
+            let conflicts = decode(&rows)?;
+            let rows =
+                sqlx::query("SELECT body FROM reviews WHERE request_id = $1").bind(id).fetch_all(&mut *tx).await?;
+            let reviews = decode(&rows)?;
+            let plan = use_case(&round, &request, &RequestRecords { assignments, conflicts, reviews })?;
             apply_plan!(tx, plan);
             tx.commit().await?;
             Ok((plan.outcome, round_id))

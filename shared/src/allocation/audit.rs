@@ -22,6 +22,10 @@ pub enum AuditAction {
     RequestStateChanged,
     ReviewSubmitted,
     ConflictOfInterestRecorded,
+    /// A reviewer was given a place on a request (by hand or automatically).
+    ReviewerAssigned,
+    /// A reviewer's place on a request was taken away.
+    ReviewerUnassigned,
     DecisionRecorded,
     AllocationCreated,
     AllocationChanged,

@@ -116,8 +116,13 @@ mod tests {
         assert_eq!(page.capacity_left, capacity_left(&d.round, &d.allocations, &request.pool));
         assert!(page.conflicts.is_none() && !page.decidable);
         assert_eq!(page.pool.as_ref().map(|p| p.pool.as_str()), Some(request.pool.as_str()));
-        let coi =
-            CoiRecord { request: request.id, reviewer: "r".into(), organisation: "o".into(), at: request.submitted_at };
+        let coi = CoiRecord {
+            request: request.id,
+            reviewer: "r".into(),
+            organisation: "o".into(),
+            declared: None,
+            at: request.submitted_at,
+        };
         let other = CoiRecord { request: crate::allocation::RequestId(u64::MAX), ..coi.clone() };
         let all = [coi.clone(), other];
         let admin = RequestDetail::build(request, &DetailInput { conflicts: Some(&all), ..input });

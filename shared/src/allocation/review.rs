@@ -122,8 +122,11 @@ pub struct Review {
 pub struct CoiRecord {
     pub request: RequestId,
     pub reviewer: String,
-    /// The organisation reviewer and applicant share.
+    /// The applicant's organisation (the one the reviewer shares, unless declared).
     pub organisation: String,
+    /// The reviewer declared the conflict themselves, with this reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared: Option<String>,
     pub at: DateTime<Utc>,
 }
 
@@ -148,6 +151,7 @@ impl ReviewInput {
                 request: request.id,
                 reviewer: reviewer.username.clone(),
                 organisation: request.organisation.clone(),
+                declared: None,
                 at,
             }));
         }

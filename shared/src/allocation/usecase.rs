@@ -48,7 +48,7 @@ pub struct AuditRecord {
 }
 
 impl AuditRecord {
-    fn new<B: Serialize, A: Serialize>(
+    pub(crate) fn new<B: Serialize, A: Serialize>(
         actor: &str,
         action: AuditAction,
         subject: AuditSubject,
@@ -91,6 +91,19 @@ pub enum Write {
     UpdateRound {
         round: Round,
         expected: RoundStage,
+    },
+    /// A reviewer's place; a second one for the same reviewer and request is a 409.
+    InsertAssignment(super::assignment::Assignment),
+    /// Removes the reviewer's place (it must still be there, not declined).
+    DeleteAssignment {
+        request: RequestId,
+        reviewer: String,
+    },
+    /// The reviewer's place is declined (it must still be active).
+    DeclineAssignment {
+        request: RequestId,
+        reviewer: String,
+        declined: super::assignment::Declined,
     },
 }
 
@@ -192,6 +205,7 @@ pub fn conflict_of_interest(request: &Request, user: &UserInfo, at: DateTime<Utc
         request: request.id,
         reviewer: user.username.clone(),
         organisation: request.organisation.clone(),
+        declared: None,
         at,
     })
 }
@@ -212,10 +226,24 @@ fn coi_plan<T>(coi: CoiRecord, actor: &str, now: DateTime<Utc>) -> Plan<Outcome<
     }
 }
 
-/// `reviewer` scores `request` of `round`; a submitted request moves under review.
+/// A request's reviewing records, read with it inside the transaction.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequestRecords {
+    /// Reviewers' places on it (active and declined).
+    pub assignments: Vec<super::assignment::Assignment>,
+    /// Conflicts of interest recorded on it (found or declared).
+    pub conflicts: Vec<CoiRecord>,
+    /// Its reviews.
+    pub reviews: Vec<Review>,
+}
+
+/// `reviewer` scores `request` of `round`; a submitted request moves under
+/// review. Once a request has reviewers assigned, only they may review it;
+/// a reviewer who declared a conflict on it never may.
 pub fn review(
     round: &Round,
     request: &Request,
+    records: &RequestRecords,
     reviewer: &UserInfo,
     input: &ReviewInput,
     now: DateTime<Utc>,
@@ -225,6 +253,21 @@ pub fn review(
             "round_not_in_review",
             Some("id"),
             format!("round {} is {}: reviews are closed", round.id.0, round.stage.as_str()),
+        ));
+    }
+    if records.conflicts.iter().any(|c| c.reviewer == reviewer.username && c.declared.is_some()) {
+        return Err(Refusal::conflict(
+            "conflict_declared",
+            Some("id"),
+            format!("{} declared a conflict of interest on request {}", reviewer.username, request.id.0),
+        ));
+    }
+    let mut active = records.assignments.iter().filter(|a| a.active()).peekable();
+    if active.peek().is_some() && !active.any(|a| a.reviewer == reviewer.username) {
+        return Err(Refusal::conflict(
+            "not_assigned",
+            Some("id"),
+            format!("request {} has assigned reviewers; {} is not one of them", request.id.0, reviewer.username),
         ));
     }
     let who = Reviewer {

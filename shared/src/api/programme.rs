@@ -53,6 +53,8 @@ pub enum ProgrammeChange {
     Decision,
     /// An admin created a round, changed it or moved it to its next stage.
     Round,
+    /// Reviewers were assigned or unassigned, or one declared a conflict.
+    Assignment,
 }
 
 /// The data of an SSE `programme` event.

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use kairr_shared::allocation::{open_round, OpenRound, ReviewAssignments, Reviewer};
+use kairr_shared::allocation::{open_round, OpenRound, ReviewAssignments, ReviewRecords, Reviewer};
 use kairr_shared::api::DataSource;
 use kairr_shared::auth::Action;
 use tower_sessions::Session;
@@ -76,8 +76,14 @@ pub async fn get_assigned(
     let reviewer =
         Reviewer { username: user.username, organisation: user.organisation, organisation_id: user.organisation_id };
     let Some(stored) = in_review(&state).await? else {
-        return Ok(Json(ReviewAssignments::build(None, &[], &[], &reviewer)));
+        return Ok(Json(ReviewAssignments::build(None, ReviewRecords::default(), &reviewer)));
     };
     let rec = state.storage.round_records(&stored.round.id.0).await?;
-    Ok(Json(ReviewAssignments::build(Some(stored.round), &rec.requests, &rec.reviews, &reviewer)))
+    let records = ReviewRecords {
+        requests: &rec.requests,
+        reviews: &rec.reviews,
+        assignments: &rec.assignments,
+        conflicts: &rec.conflicts,
+    };
+    Ok(Json(ReviewAssignments::build(Some(stored.round), records, &reviewer)))
 }

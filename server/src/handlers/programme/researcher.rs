@@ -95,7 +95,7 @@ pub async fn post_review(
     let now = chrono::Utc::now();
     let (outcome, round) = state
         .storage
-        .on_request(id, |round, request| usecase::review(round, request, &user, &input, now))
+        .on_request(id, |round, request, records| usecase::review(round, request, records, &user, &input, now))
         .await
         .map_err(|e| match e {
             WriteError::Changed("review") => AppError::Clash {

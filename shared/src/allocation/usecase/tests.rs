@@ -115,13 +115,68 @@ fn a_review_of_a_submitted_request_expects_it_still_submitted() {
         team_readiness: Some(5),
         comment: "좋음".into(),
     };
-    let plan = review(&round(), &r, &reviewer, &input, at()).unwrap();
+    let plan = review(&round(), &r, &RequestRecords::default(), &reviewer, &input, at()).unwrap();
     let Write::UpdateRequest { request, expected } = &plan.writes[1] else { panic!("{:?}", plan.writes) };
     assert_eq!((*expected, request.state), (RequestState::Submitted, RequestState::UnderReview));
     // Under review already: the update keeps the state but still expects it (a decision in between wins).
-    let plan = review(&in_review(), &under_review(3), &reviewer, &input, at()).unwrap();
+    let plan = review(&in_review(), &under_review(3), &RequestRecords::default(), &reviewer, &input, at()).unwrap();
     let Write::UpdateRequest { request, expected } = &plan.writes[1] else { panic!() };
     assert_eq!((*expected, request.state), (RequestState::UnderReview, RequestState::UnderReview));
+}
+
+#[test]
+fn once_reviewers_are_assigned_only_they_review_and_a_declared_conflict_bars_for_good() {
+    use crate::allocation::assignment::{Assignment, Declined};
+    let r = under_review(3);
+    let input = ReviewInput {
+        technical_merit: Some(4),
+        impact: Some(4),
+        ecosystem: Some(4),
+        team_readiness: Some(4),
+        comment: "좋음".into(),
+    };
+    let place = |who: &str, declined: bool| Assignment {
+        request: r.id,
+        round: r.round.clone(),
+        reviewer: who.into(),
+        assigned_by: "c1".into(),
+        at: at(),
+        declined: declined.then(|| Declined { reason: "공저자".into(), at: at() }),
+    };
+    let records = RequestRecords {
+        assignments: vec![place("rev", false), place("gone", true)],
+        conflicts: vec![],
+        reviews: vec![],
+    };
+    let code = |who: &str, records: &RequestRecords| match review(
+        &in_review(),
+        &r,
+        records,
+        &user(who, "KAIST", Role::Reviewer),
+        &input,
+        at(),
+    ) {
+        Ok(_) => "ok",
+        Err(Refusal::Conflict { code, .. }) => code,
+        Err(e) => panic!("{e:?}"),
+    };
+    assert_eq!(code("rev", &records), "ok");
+    assert_eq!(code("other", &records), "not_assigned");
+    assert_eq!(code("gone", &records), "not_assigned", "a declined place is no place");
+    // Without assignments anyone without a conflict may review, except who declared one.
+    let declared = RequestRecords {
+        assignments: vec![],
+        reviews: vec![],
+        conflicts: vec![CoiRecord {
+            request: r.id,
+            reviewer: "other".into(),
+            organisation: r.organisation.clone(),
+            declared: Some("공저자".into()),
+            at: at(),
+        }],
+    };
+    assert_eq!(code("other", &declared), "conflict_declared");
+    assert_eq!(code("third", &declared), "ok");
 }
 
 #[test]
@@ -129,7 +184,8 @@ fn a_decided_request_cannot_be_reviewed_or_decided_again() {
     let mut r = under_review(3);
     r.transition(RequestState::Approved).unwrap();
     let reviewer = user("rev", "KAIST", Role::Reviewer);
-    let err = review(&in_review(), &r, &reviewer, &ReviewInput::default(), at()).unwrap_err();
+    let err =
+        review(&in_review(), &r, &RequestRecords::default(), &reviewer, &ReviewInput::default(), at()).unwrap_err();
     assert!(matches!(err, Refusal::Conflict { code: "not_open_for_review", .. }));
     let committee = user("c1", "NIPA", Role::Committee);
     let err = decide(ctx(&in_review(), &r, &[], &committee), &approve(None)).unwrap_err();
@@ -206,7 +262,8 @@ fn reviews_close_when_the_round_is_decided() {
     let reviewer = user("rev", "KAIST", Role::Reviewer);
     let mut r = in_review();
     r.stage = RoundStage::Decided;
-    let err = review(&r, &under_review(3), &reviewer, &ReviewInput::default(), at()).unwrap_err();
+    let err =
+        review(&r, &under_review(3), &RequestRecords::default(), &reviewer, &ReviewInput::default(), at()).unwrap_err();
     assert!(matches!(err, Refusal::Conflict { code: "round_not_in_review", .. }));
 }
 
