@@ -236,6 +236,85 @@ describe('administration', () => {
     }
   });
 
+  test('the committee assigns reviewers automatically; a reviewer sees the place, declares a conflict, and the committee sees it', { timeout: 2 * TEST_TIMEOUT_MS }, async () => {
+    // A request in the open round, submitted by the demo researcher (부산대학교).
+    const { context: rc, page: r } = await page();
+    let id;
+    try {
+      await signIn(r, 'demo.researcher', '/requests/mine');
+      id = await r.evaluate(async () => {
+        const s = await (await fetch('/api/v1/auth/session')).json();
+        const open = await (await fetch('/api/v1/rounds/open')).json();
+        const res = await fetch(`/api/v1/requests?round=${open.round.id}`, {
+          method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrf_token },
+          body: JSON.stringify({ title_ko: '배정 시험 과제', title_en: 'Assignment check', abstract: '기상 모델', pi: '김연구',
+            pool: open.round.pools[0].pool, amount: 1, period_start: open.round.period_start, period_end: open.round.period_end }),
+        });
+        return (await res.json()).id;
+      });
+      assert.ok(Number.isInteger(id), `request id ${id}`);
+    } finally {
+      await rc.close();
+    }
+    const { context, page: p, errors } = await page();
+    try {
+      await signIn(p, 'demo.committee', '/committee');
+      await p.locator('[data-testid=committee-assignments]').waitFor({ timeout: 30_000 });
+      await p.locator('[data-testid=committee-assignments]').click();
+      await p.waitForURL((u) => u.pathname === '/admin/assignments', { timeout: 20_000 });
+      const row = p.locator(`[data-testid=assign-request-${id}]`);
+      await p.locator('[data-testid=assign-only-short]').check();
+      await p.locator('[data-testid=pager-assignments]').waitFor({ timeout: 30_000 });
+      // The newest request is on the last page of those short of reviewers.
+      for (let i = 0; i < 40 && !(await row.count()); i += 1) await p.locator('[data-testid=pager-assignments] button').last().click();
+      await row.waitFor({ timeout: 20_000 });
+      assert.match(await row.locator('[data-testid=assign-progress]').innerText(), /0명 심사/);
+      await p.locator('[data-testid=auto-assign]').click();
+      await p.locator('[data-testid=auto-outcome]').waitFor({ timeout: 20_000 });
+      assert.match(await p.locator('[data-testid=auto-outcome]').innerText(), /자리를 배정했습니다/);
+      await p.locator('[data-testid=assign-only-short]').uncheck();
+      for (let i = 0; i < 40 && !(await row.count()); i += 1) await p.locator('[data-testid=pager-assignments] button').last().click();
+      // demo.reviewer (KAIST) has a place; nobody of 부산대학교 has.
+      await row.locator('[data-testid="place-demo.reviewer"]').waitFor({ timeout: 20_000 });
+      assert.equal(await row.locator('[data-testid="place-demo.reviewer"]').getAttribute('data-state'), 'pending');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+    const { context: vc, page: v, errors: vErrors } = await page();
+    try {
+      await signIn(v, 'demo.reviewer', '/reviews');
+      const item = v.locator(`[data-testid=review-item-${id}]`);
+      await item.waitFor({ timeout: 30_000 });
+      assert.match(await v.locator('[data-testid=reviews-due]').innerText(), /심사 마감 \d{4}-\d{2}-\d{2}/);
+      assert.match(await item.locator('[data-testid=review-progress]').innerText(), /0명 심사 완료/);
+      // The rubric says what a 1, 3 and 5 mean.
+      assert.match(await item.locator('.rubric-anchors').first().innerText(), /1 .*3 .*5 /);
+      await item.locator(`[data-testid=declare-conflict-${id}] summary`).click();
+      await item.locator('[data-testid=conflict-submit]').click();
+      await item.locator(`#conflict-${id}-reason-error:not(:empty)`).waitFor({ timeout: 20_000 });
+      await item.locator('[data-testid=conflict-reason]').fill('신청 책임자와 공동 연구 중');
+      await item.locator('[data-testid=conflict-submit]').click();
+      await v.locator(`[data-testid=review-item-${id}] [data-testid=review-declared]`).waitFor({ timeout: 20_000 });
+      assert.deepEqual(vErrors, []);
+    } finally {
+      await vc.close();
+    }
+    // The committee sees the declared conflict on the place.
+    const { context: cc, page: c } = await page();
+    try {
+      await signIn(c, 'demo.committee', '/committee');
+      await go(c, '/admin/assignments');
+      const row = c.locator(`[data-testid=assign-request-${id}]`);
+      await c.locator('[data-testid=pager-assignments]').waitFor({ timeout: 30_000 });
+      for (let i = 0; i < 40 && !(await row.count()); i += 1) await c.locator('[data-testid=pager-assignments] button').last().click();
+      await eventually(async () => assert.equal(await row.locator('[data-testid="place-demo.reviewer"]').getAttribute('data-state'), 'declined'));
+      assert.match(await row.innerText(), /공동 연구/);
+    } finally {
+      await cc.close();
+    }
+  });
+
   test('the administration pages have no serious accessibility violations and fit a phone screen', { timeout: 4 * TEST_TIMEOUT_MS }, async () => {
     const failures = [];
     for (const width of [1280, 375]) {
@@ -243,6 +322,7 @@ describe('administration', () => {
         { path: '/admin', ready: '[data-testid=round-2026-2]', user: 'demo.admin' },
         { path: '/admin/people', ready: '[data-testid="person-demo.admin"]', user: 'demo.admin' },
         { path: '/admin/organisations', ready: '[data-testid=org-kaist]', user: 'demo.admin' },
+        { path: '/admin/assignments', ready: '[data-testid=assign-requests]', user: 'demo.committee' },
         { path: '/invite?token=unknown', ready: '[data-testid=invite-form]', user: null },
       ]) {
         const { context, page: p } = await page({ width });

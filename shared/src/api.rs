@@ -348,6 +348,13 @@ pub const API_ERROR_CODES: &[&str] = &[
     "last_admin",
     "account_disabled",
     "invitation_invalid",
+    "organisation_taken",
+    "not_a_reviewer",
+    "reviewer_conflict",
+    "already_assigned",
+    "not_in_round",
+    "not_assigned",
+    "conflict_declared",
 ];
 
 /// The data the status page starts from, embedded by the server in the

@@ -1,6 +1,7 @@
 //! The allocation programme's routes, one file each.
 
 pub(crate) mod admin;
+mod admin_assign;
 mod admin_orgs;
 mod admin_people;
 mod allocations;
@@ -13,6 +14,7 @@ mod requests_mine;
 mod reviews;
 
 pub use admin::AdminPage;
+pub use admin_assign::AdminAssignmentsPage;
 pub use admin_orgs::AdminOrganisationsPage;
 pub use admin_people::AdminPeoplePage;
 pub use allocations::AllocationsPage;

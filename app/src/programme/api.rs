@@ -4,7 +4,9 @@
 //! CSRF token in `X-CSRF-Token`. Components never call the network themselves.
 
 use gloo_net::http::{Request as HttpRequest, RequestBuilder, Response};
+use kairr_shared::allocation::assignment::{Assignment, AutoAssigned, ConflictDeclaration, RoundReviewing};
 use kairr_shared::allocation::usecase::StageChange;
+use kairr_shared::allocation::CoiRecord;
 use kairr_shared::allocation::{
     Decision, DecisionRequest, OpenRound, Proposal, PublicRound, Request, RequestDetail, RequestInput, RequestPage,
     Review, ReviewAssignments, ReviewInput, RoundOverview,
@@ -52,6 +54,10 @@ pub const ADMIN_ROUNDS_URL: &str = "/api/v1/admin/rounds";
 pub const ADMIN_PEOPLE_URL: &str = "/api/v1/admin/people";
 /// Setting one's password with a one-time link.
 pub const INVITE_URL: &str = "/api/v1/auth/invite";
+/// Every round that is not a draft (public).
+pub const ROUNDS_URL: &str = "/api/v1/rounds";
+/// Who reviews what in a round (`?round=`); `…/auto` fills the free places.
+pub const ASSIGNMENTS_URL: &str = "/api/v1/committee/assignments";
 /// The organisations directory (public).
 pub const ORGANISATIONS_URL: &str = "/api/v1/organisations";
 /// Where admins add organisations (`POST`) and change one (`PUT …/{id}`).
@@ -213,6 +219,52 @@ pub async fn change_person(csrf: &str, username: &str, change: &PersonChange) ->
 /// `POST /api/v1/admin/people/{username}/invite`: a new one-time link.
 pub async fn invite_person(csrf: &str, username: &str) -> Result<Invitation, FetchError> {
     post_json::<(), _>(&format!("{}/invite", person_url(username)), csrf, None).await
+}
+
+/// `GET /api/v1/rounds`: every round that is not a draft, newest first.
+pub async fn fetch_rounds() -> Result<Vec<kairr_shared::api::RoundListing>, FetchError> {
+    get_json(HttpRequest::get(ROUNDS_URL)).await
+}
+
+/// `GET /api/v1/committee/assignments?round=`.
+pub async fn fetch_assignments(round: &str) -> Result<RoundReviewing, FetchError> {
+    get_json(round_query(HttpRequest::get(ASSIGNMENTS_URL), Some(round))).await
+}
+
+/// `POST /api/v1/committee/assignments/auto?round=`: fills every free place.
+pub async fn auto_assign(csrf: &str, round: &str) -> Result<AutoAssigned, FetchError> {
+    let url = format!("{ASSIGNMENTS_URL}/auto?round={}", String::from(js_sys::encode_uri_component(round)));
+    post_json::<(), _>(&url, csrf, None).await
+}
+
+/// `POST /api/v1/committee/requests/{id}/assignments`: a place by hand.
+pub async fn assign_reviewer(csrf: &str, request: u64, reviewer: &str) -> Result<Assignment, FetchError> {
+    let body = serde_json::json!({ "reviewer": reviewer });
+    post_json(&format!("/api/v1/committee/requests/{request}/assignments"), csrf, Some(&body)).await
+}
+
+/// `DELETE /api/v1/committee/requests/{id}/assignments/{reviewer}`.
+pub async fn unassign_reviewer(csrf: &str, request: u64, reviewer: &str) -> Result<(), FetchError> {
+    let url = format!(
+        "/api/v1/committee/requests/{request}/assignments/{}",
+        String::from(js_sys::encode_uri_component(reviewer))
+    );
+    let request = HttpRequest::delete(&url)
+        .header("Accept", "application/json")
+        .header(CSRF_HEADER, csrf)
+        .build()
+        .map_err(|e| FetchError::Network(e.to_string()))?;
+    let response = request.send().await.map_err(|e| FetchError::Network(e.to_string()))?;
+    if response.ok() {
+        Ok(())
+    } else {
+        decode::<serde_json::Value>(response).await.map(|_| ())
+    }
+}
+
+/// `POST /api/v1/requests/{id}/conflict`: the reviewer declares a conflict of interest.
+pub async fn declare_conflict(csrf: &str, request: u64, body: &ConflictDeclaration) -> Result<CoiRecord, FetchError> {
+    post_json(&format!("{REQUESTS_URL}/{request}/conflict"), csrf, Some(body)).await
 }
 
 /// `GET /api/v1/organisations`: the directory.

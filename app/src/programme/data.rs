@@ -283,3 +283,25 @@ pub fn use_organisations(version: Signal<u32>) -> Loaded<Vec<kairr_shared::organ
     });
     loaded
 }
+
+/// Every round that is not a draft, newest first (fetched once).
+pub fn use_rounds() -> Loaded<Vec<kairr_shared::api::RoundListing>> {
+    let loaded = Loaded::new();
+    spawn_local(async move { loaded.store(api::fetch_rounds().await) });
+    loaded
+}
+
+/// Who reviews what in `round`; fetched again whenever the round or `version` changes.
+pub fn use_assignments(
+    round: Signal<Option<String>>,
+    version: Signal<u32>,
+) -> Loaded<kairr_shared::allocation::assignment::RoundReviewing> {
+    let loaded = Loaded::new();
+    Effect::new(move |_| {
+        version.track();
+        if let Some(round) = round.get() {
+            spawn_local(async move { loaded.store(api::fetch_assignments(&round).await) });
+        }
+    });
+    loaded
+}

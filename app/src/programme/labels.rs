@@ -6,7 +6,7 @@ use kairr_shared::advisor::{Region, Sector};
 use kairr_shared::allocation::{FairnessMetric, PoolUnit, RequestState, Role};
 
 use crate::format::thousands;
-use crate::i18n::current_locale;
+use crate::i18n::{current_locale, tr};
 
 /// A sector's name.
 pub fn sector(s: Sector) -> String {
@@ -34,6 +34,11 @@ pub fn state(s: RequestState) -> String {
 }
 
 /// A role's name.
+/// A round's lifecycle stage.
+pub fn stage(s: kairr_shared::allocation::RoundStage) -> String {
+    tr(&format!("programme.stage.{}", s.as_str()))
+}
+
 pub fn role(r: Role) -> String {
     current_locale().pick(r.label_ko(), r.label_en()).to_owned()
 }

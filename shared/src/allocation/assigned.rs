@@ -75,11 +75,14 @@ impl ReviewAssignments {
         let place = |r: &Request| {
             records.assignments.iter().find(|a| a.request == r.id && a.reviewer == reviewer.username && a.active())
         };
+        // A place the reviewer declined stays on their list, marked declared.
+        let had_place =
+            |r: &Request| records.assignments.iter().any(|a| a.request == r.id && a.reviewer == reviewer.username);
         let open = |r: &Request| matches!(r.state, RequestState::Submitted | RequestState::UnderReview);
         let mut items: Vec<ReviewItem> = records
             .requests
             .iter()
-            .filter(|r| in_round(r) && if assigned_only { place(r).is_some() } else { open(r) })
+            .filter(|r| in_round(r) && if assigned_only { had_place(r) } else { open(r) })
             .map(|r| {
                 let declared = records
                     .conflicts

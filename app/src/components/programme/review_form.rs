@@ -95,11 +95,14 @@ pub fn ReviewForm(
                 {CRITERIA.into_iter().map(|(field, key)| {
                     let input_id = format!("{prefix}-{field}");
                     let err_id = format!("{input_id}-error");
+                    let anchors_id = format!("{input_id}-anchors");
+                    let described = format!("{anchors_id} {err_id}");
                     let msg = move || error.with(|e| field_message(e.as_ref(), field));
                     view! {
                         <div class="field">
                             <label for=input_id.clone()>{move || tr(key)}</label>
-                            <select id=input_id data-testid=format!("review-{field}") aria-describedby=err_id.clone()
+                            <p id=anchors_id class="muted rubric-anchors">{move || tr(&format!("programme.review.anchors.{field}"))}</p>
+                            <select id=input_id data-testid=format!("review-{field}") aria-describedby=described
                                 aria-invalid=move || if msg().is_some() { "true" } else { "false" }
                                 on:change=move |ev| form.update(|f| set_score(f, field, event_target_value(&ev).parse().ok()))>
                                 <option value="" selected=move || form.with(|f| score(f, field).is_none())>{move || tr("programme.request.choose")}</option>

@@ -23,7 +23,7 @@ use crate::programme::api::{self, AdminRound};
 use crate::programme::data::use_admin_rounds;
 use crate::programme::form_errors::field_message;
 use crate::programme::labels::{self, pick};
-use crate::programme::session::use_session;
+use crate::programme::session::{use_session, Access};
 
 /// The page.
 #[component]
@@ -42,25 +42,30 @@ pub fn AdminPage() -> impl IntoView {
     }
 }
 
-/// The administration's sections: rounds, people, organisations.
+/// The administration's sections the signed-in user may use: rounds,
+/// people, organisations (admins); reviewer assignment (committee and admins).
 #[component]
 pub fn AdminNav(
-    /// `rounds`, `people` or `organisations`.
+    /// `rounds`, `people`, `organisations` or `assignments`.
     current: &'static str,
 ) -> impl IntoView {
-    let item = move |key: &'static str, href: &'static str| {
-        view! {
-            <li><a href=href aria-current=(current == key).then_some("page") data-testid=format!("admin-nav-{key}")>
-                {move || tr(&format!("admin.nav.{key}"))}
-            </a></li>
+    let session = use_session();
+    let item = move |key: &'static str, href: &'static str, action: Action| {
+        move || {
+            matches!(session.access(action), Access::Allowed(_)).then(|| view! {
+                <li><a href=href aria-current=(current == key).then_some("page") data-testid=format!("admin-nav-{key}")>
+                    {move || tr(&format!("admin.nav.{key}"))}
+                </a></li>
+            })
         }
     };
     view! {
         <nav class="admin-nav" aria-label=move || tr("admin.nav.label")>
             <ul>
-                {item("rounds", "/admin")}
-                {item("people", "/admin/people")}
-                {item("organisations", "/admin/organisations")}
+                {item("rounds", "/admin", Action::Administer)}
+                {item("people", "/admin/people", Action::Administer)}
+                {item("organisations", "/admin/organisations", Action::Administer)}
+                {item("assignments", "/admin/assignments", Action::AssignReviewers)}
             </ul>
         </nav>
     }
@@ -100,7 +105,7 @@ fn Rounds() -> impl IntoView {
 }
 
 fn stage_label(s: RoundStage) -> String {
-    tr(&format!("programme.stage.{}", s.as_str()))
+    labels::stage(s)
 }
 
 #[component]

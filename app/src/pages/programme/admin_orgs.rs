@@ -62,9 +62,9 @@ fn Directory() -> impl IntoView {
     let orgs = use_organisations(version.into());
     let filter = RwSignal::new(String::new());
     let editing = RwSignal::new(None::<Organisation>);
-    let saved = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(None::<Organisation>);
     let on_saved = Callback::new(move |o: Organisation| {
-        saved.set(Some(name(&o)));
+        saved.set(Some(o));
         editing.set(None);
         version.update(|v| *v += 1);
     });
@@ -85,8 +85,8 @@ fn Directory() -> impl IntoView {
         list
     };
     view! {
-        {move || saved.get().map(|n| view! {
-            <p class="notice" role="status" data-testid="org-saved">{trf("admin.orgs.saved", &[("name", n)])}</p>
+        {move || saved.get().map(|o| view! {
+            <p class="notice" role="status" data-testid="org-saved">{trf("admin.orgs.saved", &[("name", name(&o))])}</p>
         })}
         <section class="panel" aria-labelledby="orgs-title">
             <h3 id="orgs-title">{move || tr("admin.orgs.list")}</h3>

@@ -73,6 +73,7 @@ fn People() -> impl IntoView {
                         <th scope="col">{move || tr("admin.people.name")}</th>
                         <th scope="col">{move || tr("admin.people.organisation")}</th>
                         <th scope="col">{move || tr("admin.people.role")}</th>
+                        <th scope="col">{move || tr("admin.people.expertise")}</th>
                         <th scope="col">{move || tr("admin.people.state")}</th>
                         <th scope="col">{move || tr("admin.people.actions")}</th>
                     </tr></thead>
@@ -132,6 +133,16 @@ fn PersonRow(
         let apply = apply.clone();
         Callback::new(move |id: String| apply(PersonChange { organisation: Some(id), ..Default::default() }))
     };
+    let set_expertise = {
+        let apply = apply.clone();
+        move |ev: leptos::ev::Event| {
+            apply(PersonChange { expertise: Some(split_list(&event_target_value(&ev))), ..Default::default() })
+        }
+    };
+    let expertise_label = {
+        let name = person.display_name.clone();
+        move || format!("{name} — {}", tr("admin.people.expertise"))
+    };
     let disabled = person.disabled;
     let toggle = move |_| apply(PersonChange { disabled: Some(!disabled), ..Default::default() });
     let new_link = {
@@ -176,6 +187,10 @@ fn PersonRow(
                     }).collect_view()}
                 </select>
             </td>
+            <td>
+                <input type="text" class="expertise-input" aria-label=expertise_label data-testid="person-expertise"
+                    prop:value=person.expertise.join(", ") on:change=set_expertise/>
+            </td>
             <td data-testid="person-state">{move || tr(state)}</td>
             <td>
                 <button type="button" class="link-button" data-testid="person-toggle" on:click=toggle>
@@ -191,7 +206,12 @@ fn PersonRow(
     }
 }
 
-const FIELDS: [&str; 4] = ["username", "display_name", "organisation", "role"];
+const FIELDS: [&str; 5] = ["username", "display_name", "organisation", "role", "expertise"];
+
+/// A comma-separated list, trimmed, without empty entries.
+fn split_list(text: &str) -> Vec<String> {
+    text.split([',', '，', '、']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+}
 
 #[component]
 fn NewPerson(
@@ -251,6 +271,13 @@ fn NewPerson(
                     on_change=Callback::new(move |id| form.update(|f| f.organisation = id))
                     described_by="person-organisation-error" testid="new-person-organisation"/>
                 <p id="person-organisation-error" class="field-error">{msg("organisation")}</p>
+            </div>
+            <div class="field">
+                <label for="person-expertise">{move || tr("admin.people.field.expertise")}</label>
+                <input id="person-expertise" type="text" data-testid="new-person-expertise" aria-describedby="person-expertise-error"
+                    prop:value=move || form.with(|f| f.expertise.join(", "))
+                    on:change=move |ev| form.update(|f| f.expertise = split_list(&event_target_value(&ev)))/>
+                <p id="person-expertise-error" class="field-error">{msg("expertise")}</p>
             </div>
             <div class="field">
                 <label for="person-role">{move || tr("admin.people.role")}</label>

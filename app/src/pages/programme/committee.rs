@@ -147,6 +147,11 @@ fn RoundSelect(
                     }
                 }).collect_view()}
             </select>
+            // Reviewer assignment lives in the staff's app (a page load, hence `external`).
+            <a rel="external" data-testid="committee-assignments"
+                href=move || format!("/admin/assignments?round={}", String::from(js_sys::encode_uri_component(&current.get())))>
+                {move || tr("programme.committee.assignments")}
+            </a>
         </div>
     }
 }
