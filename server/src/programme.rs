@@ -12,6 +12,7 @@ use sqlx::{QueryBuilder, Row};
 pub(crate) use crate::storage::decode;
 use crate::storage::{with_db, Storage};
 
+pub(crate) mod adopt;
 mod assignments;
 mod live;
 mod rounds;

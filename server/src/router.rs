@@ -95,6 +95,8 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/v1/committee/requests/{id}/decision", post(programme::post_decision))
         .route("/v1/requests", post(programme::post_request).layer(DefaultBodyLimit::max(REQUEST_BODY_LIMIT)))
         .route("/v1/committee/proposal/adjust", post(programme::post_adjust))
+        .route("/v1/committee/proposal/draft", get(programme::get_draft).put(programme::put_draft))
+        .route("/v1/committee/proposal/adopt", post(programme::post_adopt))
         .route("/v1/requests/{id}/reviews", post(programme::post_review))
         .route("/v1/requests/{id}/conflict", post(programme::post_conflict))
         .route("/v1/committee/assignments", get(programme::get_assignments))

@@ -9,6 +9,7 @@ mod prom_rig;
 mod slurm_cluster;
 mod support;
 
+mod adopt_api;
 mod assignment_api;
 mod auth_api;
 mod lifecycle_api;

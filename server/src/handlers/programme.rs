@@ -4,6 +4,7 @@
 //! through `auth::require`.
 
 mod admin;
+mod adopt;
 mod assignments;
 mod committee;
 mod detail;
@@ -12,6 +13,7 @@ mod open;
 mod researcher;
 
 pub use admin::*;
+pub use adopt::*;
 pub use assignments::*;
 pub use committee::*;
 pub use detail::*;

@@ -110,7 +110,7 @@ impl BeginWrite for PgPool {
 
 /// Reserves the next id of `table` (`requests` or `allocations`) inside the
 /// transaction: never below the largest id present (demo rows have fixed ids).
-fn reserve_sql(table: &'static str) -> String {
+pub(crate) fn reserve_sql(table: &'static str) -> String {
     format!(
         "UPDATE id_counters SET last = CASE WHEN last >= (SELECT COALESCE(MAX(id), 0) FROM {table}) THEN last + 1 \
          ELSE (SELECT COALESCE(MAX(id), 0) FROM {table}) + 1 END WHERE name = '{table}' RETURNING last"
@@ -189,6 +189,22 @@ macro_rules! apply_plan {
                     .bind(json(c))
                     .execute(&mut *$tx)
                     .await?;
+                }
+                Write::SaveDraft { round, draft } => {
+                    sqlx::query(
+                        "INSERT INTO proposal_drafts (round_id, body) VALUES ($1, $2) \
+                         ON CONFLICT (round_id) DO UPDATE SET body = excluded.body",
+                    )
+                    .bind(&round.0)
+                    .bind(json(draft))
+                    .execute(&mut *$tx)
+                    .await?;
+                }
+                Write::DeleteDraft(round) => {
+                    sqlx::query("DELETE FROM proposal_drafts WHERE round_id = $1")
+                        .bind(&round.0)
+                        .execute(&mut *$tx)
+                        .await?;
                 }
                 Write::InsertAssignment(a) => {
                     sqlx::query(

@@ -27,6 +27,8 @@ pub enum AuditAction {
     /// A reviewer's place on a request was taken away.
     ReviewerUnassigned,
     DecisionRecorded,
+    /// The committee adopted the round's proposal as a batch (each decision has its own entry too).
+    ProposalAdopted,
     AllocationCreated,
     AllocationChanged,
     AllocationReclaimed,

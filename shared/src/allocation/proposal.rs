@@ -29,10 +29,12 @@ use serde::{Deserialize, Serialize};
 use crate::advisor::{Region, Sector};
 
 use super::fairness::{FairnessFigures, Tally};
+use super::grant::Allocation;
 use super::ids::{RequestId, RoundId};
 use super::request::Request;
 use super::review::{mean_score, Review};
 use super::round::Round;
+use super::state::RequestState;
 use super::unit::PoolUnit;
 
 pub use adjust::{Adjustment, AdjustmentError, FairnessChange};
@@ -55,6 +57,9 @@ pub struct Candidate {
     pub days: u32,
     /// Mean review score 1..=5; `None` when not reviewed yet.
     pub score: Option<f64>,
+    /// Decided: the amount awarded (0 when rejected), which the proposal keeps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<u64>,
 }
 
 impl Candidate {
@@ -75,17 +80,32 @@ impl Candidate {
             requested: request.amount,
             days: request.days(),
             score,
+            fixed: None,
         }
     }
 
-    /// Candidates of every request, scored from `reviews` (any order; O(requests + reviews)).
-    pub fn all(requests: &[Request], reviews: &[Review]) -> Vec<Candidate> {
+    /// Candidates of every request, scored from `reviews` (any order; O(requests + reviews));
+    /// a decided request is fixed at what `allocations` award it (0 when rejected).
+    pub fn all(requests: &[Request], reviews: &[Review], allocations: &[Allocation]) -> Vec<Candidate> {
         let mut by_request: HashMap<RequestId, Vec<&Review>> = HashMap::new();
         for r in reviews {
             by_request.entry(r.request).or_default().push(r);
         }
+        let mut awarded: HashMap<RequestId, u64> = HashMap::new();
+        for a in allocations {
+            *awarded.entry(a.request).or_default() += a.amount;
+        }
         let score = |id: RequestId| by_request.get(&id).and_then(|rs| mean_score(id, rs.iter().copied()));
-        requests.iter().map(|r| Candidate::new(r, score(r.id))).collect()
+        requests
+            .iter()
+            .map(|r| {
+                let decided = !matches!(r.state, RequestState::Submitted | RequestState::UnderReview);
+                Candidate {
+                    fixed: decided.then(|| awarded.get(&r.id).copied().unwrap_or(0)),
+                    ..Candidate::new(r, score(r.id))
+                }
+            })
+            .collect()
     }
 }
 
@@ -146,6 +166,9 @@ pub struct ProposalLine {
     /// GPU-hours of one unit over the request's period.
     pub gpu_hours_per_unit: f64,
     pub excluded: Option<Exclusion>,
+    /// Decided already: `proposed` is what was awarded (0 when rejected); not adjustable.
+    #[serde(default)]
+    pub decided: bool,
 }
 
 /// One pool's totals in the proposal, in its unit.

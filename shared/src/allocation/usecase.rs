@@ -99,6 +99,13 @@ pub enum Write {
         request: RequestId,
         reviewer: String,
     },
+    /// Saves (replaces) the round's proposal adjustment draft.
+    SaveDraft {
+        round: super::ids::RoundId,
+        draft: ProposalDraft,
+    },
+    /// Removes the round's draft (it was adopted).
+    DeleteDraft(super::ids::RoundId),
     /// The reviewer's place is declined (it must still be active).
     DeclineAssignment {
         request: RequestId,
@@ -420,6 +427,7 @@ pub fn adjust(
     round: &Round,
     requests: &[Request],
     reviews: &[Review],
+    allocations: &[Allocation],
     adjustments: Vec<Adjustment>,
 ) -> Result<(Proposal, Vec<FairnessChange>), Refusal> {
     if adjustments.len() > MAX_ADJUSTMENTS {
@@ -432,7 +440,7 @@ pub fn adjust(
         );
         return Err(Refusal::Invalid(f));
     }
-    let mut proposal = propose(round, &Candidate::all(requests, reviews), &ProposalConfig::default());
+    let mut proposal = propose(round, &Candidate::all(requests, reviews, allocations), &ProposalConfig::default());
     let mut changes = Vec::with_capacity(adjustments.len());
     for (i, adj) in adjustments.into_iter().enumerate() {
         let change = proposal.apply_adjustment(round, adj).map_err(|e| {
@@ -450,6 +458,7 @@ pub fn adjust(
 fn adjustment_ko(e: &AdjustmentError) -> String {
     match e {
         AdjustmentError::UnknownRequest(r) => format!("신청 {r}은(는) 배분안에 없습니다."),
+        AdjustmentError::Decided(r) => format!("신청 {r}은(는) 이미 결정되었습니다."),
         AdjustmentError::Excluded(r) => {
             format!("신청 {r}은(는) 제외되었습니다(미심사, 최저 점수 미달 또는 알 수 없는 풀).")
         }
@@ -465,8 +474,10 @@ fn adjustment_ko(e: &AdjustmentError) -> String {
     }
 }
 
+mod adopt;
 mod gate;
 mod rounds;
+pub use adopt::{adopt, save_draft, AdoptFacts, AdoptInput, Adopted, ProposalDraft, Skipped};
 use gate::decision_gate;
 pub use rounds::{advance_round, create_round, update_round, RoundFacts, StageChange};
 

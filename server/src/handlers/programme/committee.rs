@@ -72,7 +72,7 @@ pub async fn get_proposal(
     require(&session, &state.storage, Action::ViewCommittee).await?;
     let rec = records(&state, &q).await?;
     let Some(round) = rec.round.as_ref() else { return Err(AppError::NotFound("round".into())) };
-    let candidates = Candidate::all(&rec.requests, &rec.reviews);
+    let candidates = Candidate::all(&rec.requests, &rec.reviews, &rec.allocations);
     Ok(Json(propose(round, &candidates, &ProposalConfig::default())))
 }
 
@@ -170,6 +170,6 @@ pub async fn post_adjust(
     let Json(body) = body?;
     let rec = records(&state, &RoundQuery { round: body.round.clone() }).await?;
     let Some(round) = rec.round.as_ref() else { return Err(AppError::NotFound("round".into())) };
-    let (proposal, changes) = usecase::adjust(round, &rec.requests, &rec.reviews, body.adjustments)?;
+    let (proposal, changes) = usecase::adjust(round, &rec.requests, &rec.reviews, &rec.allocations, body.adjustments)?;
     Ok(Json(Adjusted { proposal, changes }))
 }

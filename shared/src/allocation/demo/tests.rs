@@ -129,9 +129,21 @@ fn the_public_page_holds_nothing_from_reviews_or_rejected_requests() {
 #[test]
 fn a_proposal_for_the_demo_round_fills_every_pool_within_capacity() {
     let d = demo();
-    let p = propose(&d.round, &Candidate::all(&d.requests, &d.reviews), &ProposalConfig::default());
+    // As if nothing were decided yet.
+    let mut open = d.requests.clone();
+    for r in &mut open {
+        r.state = crate::allocation::RequestState::UnderReview;
+    }
+    let p = propose(&d.round, &Candidate::all(&open, &d.reviews, &[]), &ProposalConfig::default());
     for t in &p.pools {
         assert!(t.proposed <= t.capacity && t.proposed + 2 >= t.capacity, "{t:?}");
+    }
+    // Decided, the proposal keeps every decision as it was made.
+    let p = propose(&d.round, &Candidate::all(&d.requests, &d.reviews, &d.allocations), &ProposalConfig::default());
+    assert!(p.lines.iter().all(|l| l.decided));
+    for l in &p.lines {
+        let awarded: u64 = d.allocations.iter().filter(|a| a.request == l.request).map(|a| a.amount).sum();
+        assert_eq!(l.proposed, awarded, "request {}", l.request.0);
     }
 }
 

@@ -34,6 +34,8 @@ pub enum AdjustmentError {
     UnknownRequest(RequestId),
     #[error("request {0} is excluded (unreviewed, below the minimum score or an unknown pool)")]
     Excluded(RequestId),
+    #[error("request {0} is decided already")]
+    Decided(RequestId),
     #[error("{amount} is more than the {requested} asked")]
     ExceedsRequest { requested: u64, amount: u64 },
     #[error("pool {pool} would hold {total} of its {capacity}")]
@@ -52,6 +54,9 @@ impl Proposal {
             .binary_search_by_key(&adj.request, |l| l.request)
             .map_err(|_| AdjustmentError::UnknownRequest(adj.request))?;
         let line = &self.lines[index];
+        if line.decided {
+            return Err(AdjustmentError::Decided(adj.request));
+        }
         if line.excluded.is_some() {
             return Err(AdjustmentError::Excluded(adj.request));
         }

@@ -48,18 +48,35 @@ pub(super) fn fill(
         round.pools.iter().map(|p| Resource { capacity: p.capacity as f64, shared: true }).collect();
     let mut limits: HashMap<(String, &str), usize> = HashMap::new();
     let per_pool_cap = matches!(round.policy.org_cap, Some(OrgCap::Share(_)));
+    let mut limit_of = |c: &Candidate, pool: &PoolCapacity, resources: &mut Vec<Resource>| {
+        let cap = cap_on(round, pool)?;
+        let key = (
+            c.org().key(),
+            if per_pool_cap { round.pools.iter().find(|p| p.pool == pool.pool)?.pool.as_str() } else { "" },
+        );
+        Some(*limits.entry(key).or_insert_with(|| {
+            resources.push(Resource { capacity: cap, shared: false });
+            resources.len() - 1
+        }))
+    };
+    // Decided requests hold what they were awarded: taken from their pool and their organisation's cap first.
+    for c in candidates {
+        let (Some(held), Some(index)) = (c.fixed, round.pools.iter().position(|p| p.pool == c.pool)) else { continue };
+        resources[index].capacity = (resources[index].capacity - held as f64).max(0.0);
+        if let Some(limit) = limit_of(c, &round.pools[index], &mut resources) {
+            resources[limit].capacity = (resources[limit].capacity - held as f64).max(0.0);
+        }
+    }
     let claimants = candidates
         .iter()
         .map(|c| {
             let Some(index) = round.pools.iter().position(|p| p.pool == c.pool) else { return idle() };
+            if c.fixed.is_some() {
+                return idle();
+            }
             let pool = &round.pools[index];
             let mut uses = vec![Use { resource: index, per_unit: 1.0 }];
-            if let Some(cap) = cap_on(round, pool) {
-                let key = (c.org().key(), if per_pool_cap { pool.pool.as_str() } else { "" });
-                let limit = *limits.entry(key).or_insert_with(|| {
-                    resources.push(Resource { capacity: cap, shared: false });
-                    resources.len() - 1
-                });
+            if let Some(limit) = limit_of(c, pool, &mut resources) {
                 uses.push(Use { resource: limit, per_unit: 1.0 });
             }
             let whole = pool.unit.is_whole_servers();
@@ -69,7 +86,7 @@ pub(super) fn fill(
         .collect();
     let granted = progressive_fill(&FillProblem { resources, claimants });
     // Whole steps are exact integers; partial steps are rounded down so no capacity is exceeded.
-    granted.iter().map(|g| (g + 1e-9).floor() as u64).collect()
+    granted.iter().zip(candidates).map(|(g, c)| c.fixed.unwrap_or((g + 1e-9).floor() as u64)).collect()
 }
 
 fn idle() -> Claimant {
@@ -129,7 +146,8 @@ pub(super) fn lines(
             requested: c.requested,
             proposed: *a,
             gpu_hours_per_unit: gpu_hours(round, c, 1),
-            excluded: exclusion(round, c),
+            excluded: if c.fixed.is_some() { None } else { exclusion(round, c) },
+            decided: c.fixed.is_some(),
         })
         .collect()
 }

@@ -20,6 +20,7 @@ fn cand(id: u64, org: &str, sector: Sector, region: Region, requested: u64, scor
         requested,
         days: 100,
         score,
+        fixed: None,
     }
 }
 
@@ -186,6 +187,7 @@ fn arb_candidates() -> impl Strategy<Value = Vec<Candidate>> {
                 requested,
                 days,
                 score,
+                fixed: None,
             })
             .collect()
     })
@@ -250,4 +252,22 @@ proptest! {
             prop_assert!(t.proposed <= t.capacity);
         }
     }
+}
+
+#[test]
+fn decided_requests_keep_their_award_take_capacity_first_and_cannot_be_adjusted() {
+    let r = small_round(10);
+    // Request 1 was awarded 6 of the 10 servers; 2 and 3 are open and would split the pool evenly.
+    let mut decided = uni(1, 8, 3.5);
+    decided.fixed = Some(6);
+    let mut rejected = uni(4, 5, 5.0);
+    rejected.fixed = Some(0);
+    let p = propose(&r, &[decided, uni(2, 8, 4.0), uni(3, 8, 4.0), rejected], &ProposalConfig::default());
+    let got: Vec<(u64, u64, bool)> = p.lines.iter().map(|l| (l.request.0, l.proposed, l.decided)).collect();
+    assert_eq!(got, vec![(1, 6, true), (2, 2, false), (3, 2, false), (4, 0, true)]);
+    let mut adjusted = p.clone();
+    assert_eq!(
+        adjusted.apply_adjustment(&r, Adjustment { request: RequestId(1), amount: 3 }),
+        Err(AdjustmentError::Decided(RequestId(1)))
+    );
 }

@@ -236,7 +236,7 @@ fn deciding_ones_own_organisations_request_is_recorded_as_a_conflict() {
 
 #[test]
 fn a_refused_adjustment_names_its_index_in_both_languages() {
-    let err = adjust(&round(), &[], &[], vec![Adjustment { request: RequestId(404), amount: 1 }]).unwrap_err();
+    let err = adjust(&round(), &[], &[], &[], vec![Adjustment { request: RequestId(404), amount: 1 }]).unwrap_err();
     let Refusal::Invalid(f) = err else { panic!() };
     let e = f.get("adjustments").unwrap();
     assert!(e.message_ko.contains("404") && e.message_en.contains("adjustments[0]: request R-404"));
@@ -306,4 +306,78 @@ fn decisions_wait_for_the_review_stage_enough_reviews_and_the_end_of_the_review_
     // After the window no reason is needed and none is audited.
     let plan = decide(ctx(&round, &r, &[], &admin), &approve(None)).unwrap();
     assert!(plan.audit.iter().all(|e| e.action != AuditAction::ReviewWindowOverridden));
+}
+
+/// Two reviews of `request` scoring `score` each criterion.
+fn scored(request: RequestId, score: u8) -> Vec<Review> {
+    let s = crate::allocation::Score::new(score).unwrap();
+    ["r1", "r2"]
+        .iter()
+        .map(|who| Review {
+            request,
+            reviewer: (*who).into(),
+            reviewer_organisation: "X".into(),
+            reviewer_organisation_id: None,
+            rubric: crate::allocation::Rubric { technical_merit: s, impact: s, ecosystem: s, team_readiness: s },
+            comment: "c".into(),
+            at: at(),
+        })
+        .collect()
+}
+
+#[test]
+fn adopting_the_proposal_decides_every_open_line_once_and_skips_what_the_member_may_not_decide() {
+    let round = in_review();
+    // 1 and 2 are well scored, 3 is below the minimum score, 4 has one review, 5 is the member's organisation's.
+    let mut requests: Vec<Request> = (1..=5).map(under_review).collect();
+    requests[4].organisation = "NIPA".into();
+    let mut reviews: Vec<Review> =
+        [(1, 5), (2, 4), (3, 2), (5, 4)].iter().flat_map(|(id, s)| scored(RequestId(*id), *s)).collect();
+    reviews.extend(scored(RequestId(4), 4).into_iter().take(1));
+    let member = user("c1", "NIPA", Role::Committee);
+    let ids: Vec<AllocationId> = (100..110).map(AllocationId).collect();
+    let facts = AdoptFacts {
+        round: &round,
+        requests: &requests,
+        reviews: &reviews,
+        allocations: &[],
+        allocation_ids: &ids,
+        decider: &member,
+        now: after_reviews(),
+    };
+    let no_reason = AdoptInput { rationale: " ".into(), ..Default::default() };
+    assert!(matches!(adopt(facts, &no_reason), Err(Refusal::Invalid(_))));
+    // A decided request's amount cannot be adjusted by the batch either.
+    let input = AdoptInput {
+        rationale: "배분안 채택".into(),
+        adjustments: vec![Adjustment { request: RequestId(2), amount: 1 }],
+        ..Default::default()
+    };
+    let plan = adopt(facts, &input).unwrap();
+    assert_eq!(plan.outcome.awarded, vec![RequestId(1), RequestId(2)]);
+    assert_eq!(plan.outcome.rejected, vec![RequestId(3)]);
+    let skipped: Vec<(u64, &str)> = plan.outcome.skipped.iter().map(|s| (s.request.0, s.code.as_str())).collect();
+    assert_eq!(skipped, vec![(4, "too_few_reviews"), (5, "conflict_of_interest")]);
+    let allocations: Vec<&Allocation> = plan
+        .writes
+        .iter()
+        .filter_map(|w| match w {
+            Write::InsertAllocation(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        allocations.iter().map(|a| (a.request.0, a.amount)).collect::<Vec<_>>(),
+        vec![(1, 4), (2, 1)],
+        "the adjustment holds"
+    );
+    let ids: Vec<u64> = allocations.iter().map(|a| a.id.0).collect();
+    assert_eq!(ids, vec![100, 101], "distinct reserved ids");
+    assert!(plan.writes.iter().any(|w| matches!(w, Write::DeleteDraft(_))));
+    let decisions = plan.audit.iter().filter(|a| a.action == AuditAction::DecisionRecorded).count();
+    assert_eq!(decisions, 3);
+    assert_eq!(plan.audit.last().map(|a| a.action), Some(AuditAction::ProposalAdopted));
+    // Before the review window closes a committee member cannot adopt.
+    let early = AdoptFacts { now: at(), ..facts };
+    assert!(matches!(adopt(early, &input), Err(Refusal::Conflict { code: "review_window_open", .. })));
 }
