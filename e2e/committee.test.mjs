@@ -312,6 +312,22 @@ describe('committee decision journey', () => {
       assert.notDeepEqual(afterDecision.university, before.university, `university row ${before.university} → ${afterDecision.university}`);
       assert.match(afterDecision.university[3], /^1 \/ 2$/, 'one of two university requests awarded');
       assert.notEqual(afterDecision.chart, before.chart, 'the sector chart was redrawn with the award');
+      // The proposal keeps the decision: the line is marked decided and offers no "decide" again.
+      const decidedLine = p.locator('[data-testid=proposal-lines] tbody tr', { hasText: `#${ids.plain}` });
+      await decidedLine.waitFor({ timeout: 20_000 });
+      assert.equal(await decidedLine.locator('[data-testid=proposal-note]').innerText(), '결정됨');
+      assert.equal(await decidedLine.locator('[data-testid=proposal-decide]').count(), 0);
+      assert.equal(await decidedLine.locator('[data-testid=proposal-change]').count(), 0);
+      // The rest is adopted as a batch (rationale, the admin's reason, a confirmation); the KAIST request has
+      // too few reviews and is skipped, named with its reason.
+      await p.locator('[data-testid=adopt-rationale]').fill('위원회 배분안 채택');
+      await p.locator('[data-testid=adopt-override]').fill('재난 대응 연구로 조기 배분');
+      await p.locator('[data-testid=adopt-start]').click();
+      await p.locator('[data-testid=adopt-confirm]').click();
+      await p.locator('[data-testid=adopt-result]').waitFor({ timeout: 20_000 });
+      const adopted = await p.locator('[data-testid=adopt-result]').innerText();
+      assert.match(adopted, /승인 0건, 기각 0건, 건너뜀 1건/);
+      assert.match(adopted, new RegExp(`#${ids.coi} \\(`));
       // The committee can switch rounds: the decided first call's figures, in the URL too.
       const options = await p.locator('[data-testid=committee-round] option').evaluateAll((os) => os.map((o) => o.value));
       assert.deepEqual(options, ['2026-2', '2026-1']);

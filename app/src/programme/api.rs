@@ -6,7 +6,8 @@
 use gloo_net::http::{Request as HttpRequest, RequestBuilder, Response};
 use kairr_shared::allocation::assignment::{Assignment, AutoAssigned, ConflictDeclaration, RoundReviewing};
 use kairr_shared::allocation::usecase::StageChange;
-use kairr_shared::allocation::CoiRecord;
+use kairr_shared::allocation::usecase::{AdoptInput, Adopted, ProposalDraft};
+use kairr_shared::allocation::{Adjustment, CoiRecord};
 use kairr_shared::allocation::{
     Decision, DecisionRequest, OpenRound, Proposal, PublicRound, Request, RequestDetail, RequestInput, RequestPage,
     Review, ReviewAssignments, ReviewInput, RoundOverview,
@@ -164,6 +165,26 @@ pub async fn decide(csrf: &str, id: u64, input: &DecisionRequest) -> Result<Deci
 /// `POST /api/v1/committee/proposal/adjust`.
 pub async fn adjust(csrf: &str, body: &AdjustBody) -> Result<Adjusted, FetchError> {
     post_json(ADJUST_URL, csrf, Some(body)).await
+}
+
+fn proposal_url(what: &str, round: &str) -> String {
+    format!("/api/v1/committee/proposal/{what}?round={}", String::from(js_sys::encode_uri_component(round)))
+}
+
+/// `GET /api/v1/committee/proposal/draft?round=`: the saved adjustments.
+pub async fn fetch_draft(round: &str) -> Result<ProposalDraft, FetchError> {
+    get_json(HttpRequest::get(&proposal_url("draft", round))).await
+}
+
+/// `PUT /api/v1/committee/proposal/draft?round=`: keeps the adjustments.
+pub async fn save_draft(csrf: &str, round: &str, adjustments: Vec<Adjustment>) -> Result<ProposalDraft, FetchError> {
+    let body = serde_json::json!({ "adjustments": adjustments });
+    send_json(HttpRequest::put(&proposal_url("draft", round)), csrf, &body).await
+}
+
+/// `POST /api/v1/committee/proposal/adopt?round=`: one decision per undecided line.
+pub async fn adopt(csrf: &str, round: &str, input: &AdoptInput) -> Result<Adopted, FetchError> {
+    post_json(&proposal_url("adopt", round), csrf, Some(input)).await
 }
 
 /// `GET /api/v1/reviews/assigned`.
