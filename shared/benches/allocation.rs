@@ -6,11 +6,11 @@
 
 use chrono::NaiveDate;
 use divan::{black_box, Bencher};
-use kairr_shared::allocation::DemoSpec;
 use kairr_shared::allocation::{
     demo_data, propose, Adjustment, Candidate, DemoData, IdlePolicy, OverviewInput, ProposalConfig, RoundOverview,
     FIRST_CALL_2026,
 };
+use kairr_shared::allocation::{DemoSpec, Request, RequestState};
 use kairr_shared::catalogue::Catalogue;
 
 fn main() {
@@ -35,17 +35,23 @@ fn big_round() -> DemoData {
     demo_data(&spec, 1, today(), &cat).unwrap_or_else(|e| panic!("bench round: {e}"))
 }
 
+/// The round's requests as if none were decided yet (the proposal fills them all).
+fn undecided(requests: &[Request]) -> Vec<Request> {
+    requests.iter().cloned().map(|r| Request { state: RequestState::UnderReview, ..r }).collect()
+}
+
 #[divan::bench(sample_count = 10)]
 fn proposal_10000_requests(bencher: Bencher) {
     let data = big_round();
-    let candidates = Candidate::all(&data.requests, &data.reviews);
+    let candidates = Candidate::all(&undecided(&data.requests), &data.reviews, &[]);
     bencher.bench(|| propose(black_box(&data.round), black_box(&candidates), &ProposalConfig::default()));
 }
 
 #[divan::bench(sample_count = 20)]
 fn adjustment_of_one_request(bencher: Bencher) {
     let data = big_round();
-    let proposal = propose(&data.round, &Candidate::all(&data.requests, &data.reviews), &ProposalConfig::default());
+    let candidates = Candidate::all(&undecided(&data.requests), &data.reviews, &[]);
+    let proposal = propose(&data.round, &candidates, &ProposalConfig::default());
     let line = proposal.lines.iter().find(|l| l.proposed > 0).map(|l| (l.request, l.proposed - 1));
     let Some((request, amount)) = line else { panic!("nothing proposed") };
     bencher
