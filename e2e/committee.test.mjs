@@ -149,6 +149,17 @@ describe('committee decision journey', () => {
       await plain.locator('[data-testid=review-submit]').click();
       await plain.locator('[data-testid=review-done]').waitFor({ timeout: 20_000 });
       assert.match(await plain.locator('[data-testid=review-done]').innerText(), /4\.00/);
+      // The review stays the reviewer's to change while the window is open: the form starts from it.
+      await plain.locator('[data-testid=review-edit]').click();
+      assert.equal(await plain.locator('[data-testid=review-impact]').inputValue(), '4');
+      await plain.locator('[data-testid=review-comment]').fill('명확한 계획과 공공 데이터 활용이 돋보입니다. 일정도 현실적입니다.');
+      await plain.locator('[data-testid=review-submit]').click();
+      await eventually(async () => {
+        const list = await p.evaluate(async () => (await (await fetch('/api/v1/reviews/assigned')).json()).items);
+        const mine = list.find((i) => i.request.id === ids.plain).mine;
+        assert.match(mine.comment, /일정도 현실적입니다/);
+      });
+      await plain.locator('[data-testid=review-done]').waitFor({ timeout: 20_000 });
       for (const f of ['technical_merit', 'impact', 'ecosystem', 'team_readiness']) {
         await coi.locator(`[data-testid=review-${f}]`).selectOption('5');
       }

@@ -29,6 +29,7 @@ use crate::handlers;
         handlers::programme::post_request,
         handlers::programme::get_mine,
         handlers::programme::post_review,
+        handlers::programme::put_my_review,
         handlers::programme::get_conflicts,
         handlers::programme::post_adjust,
         handlers::programme::get_reviews_csv,

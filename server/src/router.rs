@@ -99,6 +99,7 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/v1/committee/proposal/adopt", post(programme::post_adopt))
         .route("/v1/requests/{id}/reviews", post(programme::post_review))
         .route("/v1/requests/{id}/conflict", post(programme::post_conflict))
+        .route("/v1/requests/{id}/reviews/mine", put(programme::put_my_review))
         .route("/v1/committee/assignments", get(programme::get_assignments))
         .route("/v1/committee/assignments/auto", post(programme::post_auto_assign))
         .route("/v1/committee/requests/{id}/assignments", post(programme::post_assignment))

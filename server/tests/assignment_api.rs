@@ -162,6 +162,12 @@ async fn the_committee_assigns_reviewers_who_see_only_their_places_and_may_decla
     // A reviewer who reviewed keeps their place; one who did not can be taken off.
     let stays = now_on[0].clone();
     assert_eq!(by_name(&stays).post(&format!("/api/v1/requests/{plain}/reviews"), &scores).await.0, 200);
+    // Their review stays theirs to change while the window is open (audited); others have none to change.
+    let mine = format!("/api/v1/requests/{plain}/reviews/mine");
+    let better = serde_json::json!({"technical_merit": 5, "impact": 5, "ecosystem": 4, "team_readiness": 4, "comment": "다시 읽고 고침"});
+    let (code, changed) = by_name(&stays).put(&mine, &better).await;
+    assert_eq!((code, changed["rubric"]["impact"].as_u64()), (200, Some(5)), "{changed}");
+    assert_eq!(by_name(&now_on[1]).put(&mine, &better).await.1["error"], "no_review");
     let off = |who: &str| format!("/api/v1/committee/requests/{plain}/assignments/{who}");
     let (code, err) = committee.send(reqwest::Method::DELETE, &off(&stays), None).await;
     assert_eq!((code, err["error"].as_str()), (409, Some("already_reviewed")));
@@ -171,7 +177,7 @@ async fn the_committee_assigns_reviewers_who_see_only_their_places_and_may_decla
     // Every step is audited.
     let db = app.db().await;
     let audit = support::db::texts(&db, "SELECT action FROM audit_log WHERE source = 'real' ORDER BY seq", &[]).await;
-    for a in ["reviewer_assigned", "reviewer_unassigned", "conflict_of_interest_recorded"] {
+    for a in ["reviewer_assigned", "reviewer_unassigned", "conflict_of_interest_recorded", "review_changed"] {
         assert!(audit.iter().any(|x| x == a), "{a} not in {audit:?}");
     }
 }

@@ -355,6 +355,8 @@ pub const API_ERROR_CODES: &[&str] = &[
     "not_in_round",
     "not_assigned",
     "conflict_declared",
+    "review_window_closed",
+    "no_review",
 ];
 
 /// The data the status page starts from, embedded by the server in the

@@ -197,6 +197,11 @@ pub async fn submit_review(csrf: &str, id: u64, input: &ReviewInput) -> Result<R
     post_json(&format!("{REQUESTS_URL}/{id}/reviews"), csrf, Some(input)).await
 }
 
+/// `PUT /api/v1/requests/{id}/reviews/mine`: changes one's review while the window is open.
+pub async fn edit_review(csrf: &str, id: u64, input: &ReviewInput) -> Result<Review, FetchError> {
+    send_json(HttpRequest::put(&format!("{REQUESTS_URL}/{id}/reviews/mine")), csrf, input).await
+}
+
 /// `GET /api/v1/requests/mine`.
 pub async fn fetch_mine() -> Result<Vec<MyRequest>, FetchError> {
     get_json(HttpRequest::get(MINE_URL)).await

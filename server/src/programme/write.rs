@@ -168,6 +168,21 @@ macro_rules! apply_plan {
                         return Err(WriteError::Changed("request"));
                     }
                 }
+                Write::UpdateReview { review, expected } => {
+                    let n = sqlx::query(
+                        "UPDATE reviews SET body = $1 WHERE request_id = $2 AND reviewer = $3 AND body = $4",
+                    )
+                    .bind(json(review))
+                    .bind(db_id(review.request.0)?)
+                    .bind(&review.reviewer)
+                    .bind(json(expected))
+                    .execute(&mut *$tx)
+                    .await?
+                    .rows_affected();
+                    if n != 1 {
+                        return Err(WriteError::Changed("review"));
+                    }
+                }
                 Write::InsertReview(v) => {
                     sqlx::query("INSERT INTO reviews (request_id, reviewer, source, body) VALUES ($1, $2, 'real', $3)")
                         .bind(db_id(v.request.0)?)

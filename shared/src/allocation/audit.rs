@@ -21,6 +21,8 @@ pub enum AuditAction {
     RequestSubmitted,
     RequestStateChanged,
     ReviewSubmitted,
+    /// A reviewer changed their review while the review window was open.
+    ReviewChanged,
     ConflictOfInterestRecorded,
     /// A reviewer was given a place on a request (by hand or automatically).
     ReviewerAssigned,

@@ -80,6 +80,11 @@ pub enum Write {
     },
     /// A review; a second one by the same reviewer is a 409.
     InsertReview(Review),
+    /// The reviewer's review becomes `review` if it is still `expected`.
+    UpdateReview {
+        review: Review,
+        expected: Review,
+    },
     InsertConflict(CoiRecord),
     /// The decision; a second one on the same request is a 409.
     InsertDecision(Decision),
@@ -231,6 +236,60 @@ fn coi_plan<T>(coi: CoiRecord, actor: &str, now: DateTime<Utc>) -> Plan<Outcome<
         audit: vec![audit],
         outcome: Outcome::ConflictOfInterest(coi),
     }
+}
+
+/// `reviewer` changes their review of `request` while the round takes
+/// reviews and its review window is open (the last day included, KST).
+pub fn edit_review(
+    round: &Round,
+    request: &Request,
+    records: &RequestRecords,
+    reviewer: &UserInfo,
+    input: &ReviewInput,
+    now: DateTime<Utc>,
+) -> Result<Plan<Review>, Refusal> {
+    if !round.stage.accepts_reviews() || crate::time::kst_day(now.timestamp()) > round.review_closes() {
+        return Err(Refusal::conflict(
+            "review_window_closed",
+            Some("id"),
+            format!("reviews of round {} can no longer change", round.id.0),
+        ));
+    }
+    let Some(mine) = records.reviews.iter().find(|r| r.reviewer == reviewer.username) else {
+        return Err(Refusal::conflict("no_review", Some("id"), "there is no review of yours to change"));
+    };
+    let who = Reviewer {
+        username: reviewer.username.clone(),
+        organisation: reviewer.organisation.clone(),
+        organisation_id: reviewer.organisation_id.clone(),
+    };
+    let review = match input.parse(request, &who, now) {
+        Ok(r) => r,
+        Err(ReviewError::Invalid(f)) => return Err(Refusal::Invalid(f)),
+        Err(ReviewError::NotOpenForReview(s)) => {
+            return Err(Refusal::conflict(
+                "not_open_for_review",
+                Some("id"),
+                format!("request is {}, not open for review", s.as_str()),
+            ))
+        }
+        Err(ReviewError::ConflictOfInterest(_)) => {
+            return Err(Refusal::conflict("conflict_of_interest", Some("id"), "a conflict of interest"))
+        }
+    };
+    let audit = AuditRecord::new(
+        &reviewer.username,
+        AuditAction::ReviewChanged,
+        AuditSubject::Request(request.id),
+        Some(mine),
+        Some(&review),
+        now,
+    );
+    Ok(Plan {
+        writes: vec![Write::UpdateReview { review: review.clone(), expected: mine.clone() }],
+        audit: vec![audit],
+        outcome: review,
+    })
 }
 
 /// A request's reviewing records, read with it inside the transaction.

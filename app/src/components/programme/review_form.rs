@@ -49,9 +49,19 @@ pub fn ReviewForm(
     organisation: String,
     /// Called with the stored review.
     on_reviewed: Callback<Review>,
+    /// The reviewer's review to change (the form starts from it and replaces it).
+    #[prop(optional)]
+    initial: Option<Review>,
 ) -> impl IntoView {
     let session = use_session();
-    let form = RwSignal::new(ReviewInput::default());
+    let editing = initial.is_some();
+    let form = RwSignal::new(initial.map_or_else(ReviewInput::default, |r| ReviewInput {
+        technical_merit: Some(r.rubric.technical_merit.get()),
+        impact: Some(r.rubric.impact.get()),
+        ecosystem: Some(r.rubric.ecosystem.get()),
+        team_readiness: Some(r.rubric.team_readiness.get()),
+        comment: r.comment,
+    }));
     let error = RwSignal::new(None::<FetchError>);
     let busy = RwSignal::new(false);
     let conflict = move || error.with(|e| e.as_ref().and_then(http_status) == Some(409));
@@ -71,7 +81,12 @@ pub fn ReviewForm(
         let input = form.get_untracked();
         busy.set(true);
         spawn_local(async move {
-            match api::submit_review(&session.csrf(), id, &input).await {
+            let sent = if editing {
+                api::edit_review(&session.csrf(), id, &input).await
+            } else {
+                api::submit_review(&session.csrf(), id, &input).await
+            };
+            match sent {
                 Ok(r) => {
                     error.set(None);
                     on_reviewed.run(r);
@@ -106,7 +121,9 @@ pub fn ReviewForm(
                                 aria-invalid=move || if msg().is_some() { "true" } else { "false" }
                                 on:change=move |ev| form.update(|f| set_score(f, field, event_target_value(&ev).parse().ok()))>
                                 <option value="" selected=move || form.with(|f| score(f, field).is_none())>{move || tr("programme.request.choose")}</option>
-                                {(1u8..=5).map(|v| view! { <option value=v.to_string()>{v}</option> }).collect_view()}
+                                {(1u8..=5).map(|v| view! {
+                                    <option value=v.to_string() selected=move || form.with(|f| score(f, field) == Some(v))>{v}</option>
+                                }).collect_view()}
                             </select>
                             <p id=err_id class="field-error">{msg}</p>
                         </div>
@@ -122,7 +139,7 @@ pub fn ReviewForm(
                 <p id=format!("{prefix}-comment-error") class="field-error">{move || error.with(|e| field_message(e.as_ref(), "comment"))}</p>
             </div>
             <button type="submit" class="button" data-testid="review-submit" disabled=move || busy.get()>
-                {move || tr("programme.review.submit")}
+                {move || tr(if editing { "programme.review.save" } else { "programme.review.submit" })}
             </button>
         </form>
     }

@@ -70,7 +70,7 @@ fn ReviewList() -> impl IntoView {
             <p data-testid="reviews-empty">{move || tr("programme.reviews.empty")}</p>
         </Show>
         <ul class="review-items" data-testid="review-items">
-            <For each=items key=|i| (i.request.id.0, i.mine.is_some(), i.declared, i.reviews, i.places) let:item>
+            <For each=items key=|i| (i.request.id.0, i.mine.as_ref().map(|m| m.at), i.declared, i.reviews, i.places) let:item>
                 <ReviewCard item=item on_reviewed=reviewed on_changed=changed/>
             </For>
         </ul>
@@ -99,7 +99,10 @@ fn ReviewCard(
             ],
         )
     };
+    let mine = item.mine.clone();
     let mean = item.mine.map(|m| m.rubric.mean());
+    // The list re-renders a card when its review changes (the key has the mean).
+    let edit = RwSignal::new(false);
     let (title_ko, title_en) = (r.title_ko.clone(), r.title_en.clone());
     let (org, sector, region) = (r.organisation.clone(), r.sector, r.region);
     let org_for_form = org.clone();
@@ -116,14 +119,21 @@ fn ReviewCard(
             {(item.conflict && !declared).then(|| view! {
                 <p class="notice notice-warning" data-testid="review-conflict-warning">{move || tr("programme.reviews.conflict_warning")}</p>
             })}
-            {match (mean, declared) {
+            {match (mine, declared) {
                 (_, true) => view! {
                     <p class="notice" role="status" data-testid="review-declared">{move || tr("programme.reviews.declared")}</p>
                 }.into_any(),
-                (Some(m), _) => view! {
+                (Some(review), _) => view! {
                     <p class="notice" role="status" data-testid="review-done">
-                        {move || trf("programme.reviews.mine", &[("mean", fixed(m, 2))])}
+                        {move || trf("programme.reviews.mine", &[("mean", fixed(mean.unwrap_or_default(), 2))])}
                     </p>
+                    <button type="button" class="link-button" data-testid="review-edit" aria-expanded=move || edit.get().to_string()
+                        on:click=move |_| edit.update(|e| *e = !*e)>
+                        {move || tr("programme.reviews.edit")}
+                    </button>
+                    {move || edit.get().then(|| view! {
+                        <ReviewForm id=id organisation=org_for_form.clone() on_reviewed=on_reviewed initial=review.clone()/>
+                    })}
                 }.into_any(),
                 (None, false) => view! {
                     <ReviewForm id=id organisation=org_for_form.clone() on_reviewed=on_reviewed/>

@@ -127,3 +127,36 @@ pub async fn get_conflicts(
     require(&session, &state.storage, Action::Administer).await?;
     Ok(Json(state.storage.conflicts().await?))
 }
+
+/// Changes the signed-in reviewer's own review of a request while the
+/// round's review window is open (audited with the review before and after).
+#[utoipa::path(put, path = "/api/v1/requests/{id}/reviews/mine", tag = "allocation",
+    params(("id" = u64, Path, description = "Request id"),
+           ("X-CSRF-Token" = String, Header, description = "from /api/v1/auth/session")),
+    request_body = ReviewInput,
+    security(("session" = ["reviewer", "committee", "admin"])),
+    responses((status = 200, description = "The changed review", body = Review),
+              (status = 400, description = "Invalid scores or comment (all listed)", body = kairr_shared::api::ApiError),
+              (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
+              (status = 403, description = "Not a reviewer, or no CSRF token", body = kairr_shared::api::ApiError),
+              (status = 404, description = "No such request", body = kairr_shared::api::ApiError),
+              (status = 409, description = "No review of yours, the review window has closed, the request is \
+                decided, or the review changed meanwhile", body = kairr_shared::api::ApiError),
+              (status = 413, description = "Body too large", body = kairr_shared::api::ApiError)))]
+pub async fn put_my_review(
+    State(state): State<AppState>,
+    session: Session,
+    id: Result<Path<u64>, PathRejection>,
+    body: Result<Json<ReviewInput>, JsonRejection>,
+) -> Result<Json<Review>, AppError> {
+    let user = require(&session, &state.storage, Action::Review).await?;
+    let Path(id) = id?;
+    let Json(input) = body?;
+    let now = chrono::Utc::now();
+    let (review, round) = state
+        .storage
+        .on_request(id, |round, request, records| usecase::edit_review(round, request, records, &user, &input, now))
+        .await?;
+    super::announce(&state, &round, ProgrammeChange::Review).await;
+    Ok(Json(review))
+}

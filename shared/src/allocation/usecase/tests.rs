@@ -381,3 +381,33 @@ fn adopting_the_proposal_decides_every_open_line_once_and_skips_what_the_member_
     let early = AdoptFacts { now: at(), ..facts };
     assert!(matches!(adopt(early, &input), Err(Refusal::Conflict { code: "review_window_open", .. })));
 }
+
+#[test]
+fn a_reviewer_changes_their_review_until_the_window_closes() {
+    let r = under_review(3);
+    let reviewer = user("r1", "KAIST", Role::Reviewer);
+    let mine = scored(r.id, 3).remove(0);
+    let records = RequestRecords { reviews: vec![mine.clone()], ..Default::default() };
+    let better = ReviewInput {
+        technical_merit: Some(5),
+        impact: Some(5),
+        ecosystem: Some(4),
+        team_readiness: Some(4),
+        comment: "다시 읽고 고침".into(),
+    };
+    let plan = edit_review(&round(), &r, &records, &reviewer, &better, at()).unwrap();
+    assert_eq!(plan.outcome.rubric.mean(), 4.5);
+    assert_eq!(plan.writes, vec![Write::UpdateReview { review: plan.outcome.clone(), expected: mine.clone() }]);
+    assert_eq!(plan.audit[0].action, AuditAction::ReviewChanged);
+    assert!(plan.audit[0].before.is_some());
+    let code = |e: Result<Plan<Review>, Refusal>| match e {
+        Err(Refusal::Conflict { code, .. }) => code,
+        other => panic!("{other:?}"),
+    };
+    // Someone without a review, or after the window, cannot.
+    assert_eq!(code(edit_review(&round(), &r, &RequestRecords::default(), &reviewer, &better, at())), "no_review");
+    assert_eq!(
+        code(edit_review(&in_review(), &r, &records, &reviewer, &better, after_reviews())),
+        "review_window_closed"
+    );
+}
