@@ -14,18 +14,12 @@ use kairr_shared::auth::{valid_username, Action};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
+use super::RoundQuery;
 use crate::auth::require;
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// `?round=`: the round (default: the newest one taking reviews).
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct AssignmentQuery {
-    /// Round id.
-    pub round: Option<String>,
-}
-
-async fn round_of(state: &AppState, q: Result<Query<AssignmentQuery>, QueryRejection>) -> Result<String, AppError> {
+async fn round_of(state: &AppState, q: Result<Query<RoundQuery>, QueryRejection>) -> Result<String, AppError> {
     let Query(q) = q?;
     match q.round {
         Some(r) => Ok(super::round_param(&r)?.to_owned()),
@@ -36,7 +30,7 @@ async fn round_of(state: &AppState, q: Result<Query<AssignmentQuery>, QueryRejec
 /// Who reviews what in a round: each request's places (reviewed, pending or
 /// declined) against the number the round asks for, and each reviewer's load.
 #[utoipa::path(get, path = "/api/v1/committee/assignments", tag = "allocation",
-    params(AssignmentQuery),
+    params(RoundQuery),
     security(("session" = ["committee", "admin"])),
     responses((status = 200, description = "The round's reviewing", body = RoundReviewing),
               (status = 400, description = "Not a round id", body = kairr_shared::api::ApiError),
@@ -46,7 +40,7 @@ async fn round_of(state: &AppState, q: Result<Query<AssignmentQuery>, QueryRejec
 pub async fn get_assignments(
     State(state): State<AppState>,
     session: Session,
-    q: Result<Query<AssignmentQuery>, QueryRejection>,
+    q: Result<Query<RoundQuery>, QueryRejection>,
 ) -> Result<Json<RoundReviewing>, AppError> {
     require(&session, &state.storage, Action::AssignReviewers).await?;
     let round = round_of(&state, q).await?;
@@ -58,7 +52,7 @@ pub async fn get_assignments(
 /// lightest load; nobody from the applicant's organisation, nobody who
 /// declared a conflict. Requests left short are listed.
 #[utoipa::path(post, path = "/api/v1/committee/assignments/auto", tag = "allocation",
-    params(AssignmentQuery, ("X-CSRF-Token" = String, Header, description = "from /api/v1/auth/session")),
+    params(RoundQuery, ("X-CSRF-Token" = String, Header, description = "from /api/v1/auth/session")),
     security(("session" = ["committee", "admin"])),
     responses((status = 200, description = "Places filled and requests still short", body = AutoAssigned),
               (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
@@ -68,7 +62,7 @@ pub async fn get_assignments(
 pub async fn post_auto_assign(
     State(state): State<AppState>,
     session: Session,
-    q: Result<Query<AssignmentQuery>, QueryRejection>,
+    q: Result<Query<RoundQuery>, QueryRejection>,
 ) -> Result<Json<AutoAssigned>, AppError> {
     let user = require(&session, &state.storage, Action::AssignReviewers).await?;
     let round = round_of(&state, q).await?;
