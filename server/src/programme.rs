@@ -39,7 +39,7 @@ pub struct RoundRecords {
 
 /// Deletes the demo programme's rows in dependency order, except rows that
 /// remaining (real) rows still reference.
-const DELETE_DEMO: [&str; 8] = [
+const DELETE_DEMO: [&str; 9] = [
     "DELETE FROM usage WHERE source = 'demo'",
     "DELETE FROM allocations WHERE source = 'demo' \
      AND NOT EXISTS (SELECT 1 FROM usage u WHERE u.allocation_id = allocations.id)",
@@ -52,6 +52,8 @@ const DELETE_DEMO: [&str; 8] = [
      AND NOT EXISTS (SELECT 1 FROM assignments s WHERE s.request_id = requests.id) \
      AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.request_id = requests.id) \
      AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.request_id = requests.id)",
+    "DELETE FROM proposal_drafts WHERE round_id IN (SELECT id FROM rounds WHERE source = 'demo' \
+     AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.round_id = rounds.id))",
     "DELETE FROM rounds WHERE source = 'demo' AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.round_id = rounds.id)",
     "DELETE FROM audit_log WHERE source = 'demo'",
 ];

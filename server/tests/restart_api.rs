@@ -48,6 +48,15 @@ async fn a_restart_after_a_real_request_review_and_award_keeps_them_and_reloads_
     post(&first, &admin, "/api/v1/admin/rounds/2026-2/stage", close).await;
     let decision = serde_json::json!({"kind": "approve", "rationale": "우수", "override_reason": "시험"});
     post(&first, &admin, &format!("/api/v1/committee/requests/{id}/decision"), decision).await;
+    // A saved proposal draft on the all-demo first round (reloaded at start-up) must not block the reload.
+    let saved = committee
+        .put(format!("{}/api/v1/committee/proposal/draft?round=2026-1", first.base))
+        .header("x-csrf-token", csrf_of(&first, &committee).await)
+        .json(&serde_json::json!({"adjustments": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200);
     first.stop();
 
     // Same database, new process: start-up must not trip over the real rows.
