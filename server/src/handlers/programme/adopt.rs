@@ -60,7 +60,9 @@ pub struct DraftBody {
               (status = 400, description = "An adjustment breaks a rule (names its index)", body = kairr_shared::api::ApiError),
               (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
               (status = 403, description = "Not a committee member, or no CSRF token", body = kairr_shared::api::ApiError),
-              (status = 404, description = "No such round", body = kairr_shared::api::ApiError)))]
+              (status = 404, description = "No such round", body = kairr_shared::api::ApiError),
+              (status = 409, description = "Changed meanwhile", body = kairr_shared::api::ApiError),
+              (status = 413, description = "Body too large", body = kairr_shared::api::ApiError)))]
 pub async fn put_draft(
     State(state): State<AppState>,
     session: Session,
@@ -93,7 +95,8 @@ pub async fn put_draft(
               (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
               (status = 403, description = "Not a committee member, or no CSRF token", body = kairr_shared::api::ApiError),
               (status = 404, description = "No such round", body = kairr_shared::api::ApiError),
-              (status = 409, description = "The round is not under review, or its review window is open", body = kairr_shared::api::ApiError)))]
+              (status = 409, description = "The round is not under review, or its review window is open", body = kairr_shared::api::ApiError),
+              (status = 413, description = "Body too large", body = kairr_shared::api::ApiError)))]
 pub async fn post_adopt(
     State(state): State<AppState>,
     session: Session,

@@ -55,6 +55,7 @@ pub async fn get_assignments(
     params(RoundQuery, ("X-CSRF-Token" = String, Header, description = "from /api/v1/auth/session")),
     security(("session" = ["committee", "admin"])),
     responses((status = 200, description = "Places filled and requests still short", body = AutoAssigned),
+              (status = 400, description = "Not a round id", body = kairr_shared::api::ApiError),
               (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
               (status = 403, description = "Not on the committee, or no CSRF token", body = kairr_shared::api::ApiError),
               (status = 404, description = "No such round", body = kairr_shared::api::ApiError),
@@ -96,7 +97,8 @@ async fn request_round(state: &AppState, id: u64) -> Result<String, AppError> {
               (status = 403, description = "Not on the committee, or no CSRF token", body = kairr_shared::api::ApiError),
               (status = 404, description = "No such request", body = kairr_shared::api::ApiError),
               (status = 409, description = "Not an enabled reviewer, a conflict of interest, already assigned or \
-                reviewed, or the round takes no reviews", body = kairr_shared::api::ApiError)))]
+                reviewed, or the round takes no reviews", body = kairr_shared::api::ApiError),
+              (status = 413, description = "Body too large", body = kairr_shared::api::ApiError)))]
 pub async fn post_assignment(
     State(state): State<AppState>,
     session: Session,
@@ -162,7 +164,8 @@ pub async fn delete_assignment(
               (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
               (status = 403, description = "Not a reviewer, or no CSRF token", body = kairr_shared::api::ApiError),
               (status = 404, description = "No such request", body = kairr_shared::api::ApiError),
-              (status = 409, description = "Reviewed already, or the round takes no reviews", body = kairr_shared::api::ApiError)))]
+              (status = 409, description = "Reviewed already, or the round takes no reviews", body = kairr_shared::api::ApiError),
+              (status = 413, description = "Body too large", body = kairr_shared::api::ApiError)))]
 pub async fn post_conflict(
     State(state): State<AppState>,
     session: Session,
