@@ -96,6 +96,15 @@ pub struct Reviewer {
 }
 
 impl Reviewer {
+    /// The reviewer an account is.
+    pub fn of(user: &crate::auth::UserInfo) -> Reviewer {
+        Reviewer {
+            username: user.username.clone(),
+            organisation: user.organisation.clone(),
+            organisation_id: user.organisation_id.clone(),
+        }
+    }
+
     pub fn org(&self) -> crate::organisations::OrgRef<'_> {
         crate::organisations::OrgRef::new(self.organisation_id.as_deref(), &self.organisation)
     }

@@ -258,11 +258,7 @@ pub fn edit_review(
     let Some(mine) = records.reviews.iter().find(|r| r.reviewer == reviewer.username) else {
         return Err(Refusal::conflict("no_review", Some("id"), "there is no review of yours to change"));
     };
-    let who = Reviewer {
-        username: reviewer.username.clone(),
-        organisation: reviewer.organisation.clone(),
-        organisation_id: reviewer.organisation_id.clone(),
-    };
+    let who = Reviewer::of(reviewer);
     let review = match input.parse(request, &who, now) {
         Ok(r) => r,
         Err(ReviewError::Invalid(f)) => return Err(Refusal::Invalid(f)),
@@ -336,11 +332,7 @@ pub fn review(
             format!("request {} has assigned reviewers; {} is not one of them", request.id.0, reviewer.username),
         ));
     }
-    let who = Reviewer {
-        username: reviewer.username.clone(),
-        organisation: reviewer.organisation.clone(),
-        organisation_id: reviewer.organisation_id.clone(),
-    };
+    let who = Reviewer::of(reviewer);
     let review = match input.parse(request, &who, now) {
         Ok(r) => r,
         Err(ReviewError::ConflictOfInterest(coi)) => return Ok(coi_plan(coi, &reviewer.username, now)),

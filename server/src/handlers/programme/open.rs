@@ -73,8 +73,7 @@ pub async fn get_assigned(
     session: Session,
 ) -> Result<Json<ReviewAssignments>, AppError> {
     let user = require(&session, &state.storage, Action::Review).await?;
-    let reviewer =
-        Reviewer { username: user.username, organisation: user.organisation, organisation_id: user.organisation_id };
+    let reviewer = Reviewer::of(&user);
     let Some(stored) = in_review(&state).await? else {
         return Ok(Json(ReviewAssignments::build(None, ReviewRecords::default(), &reviewer)));
     };
