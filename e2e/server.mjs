@@ -8,7 +8,7 @@
 // password DEMO_PASSWORD.
 
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -37,8 +37,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Spawns the server and resolves once `GET /healthz` answers 200.
  * Returns `{ baseUrl, stop(), log() }`; `stop()` kills it and removes the temp dir.
+ * `port` fixes the port (else a free one); `settingsToml` is written to a
+ * settings file the server reads (`--config`).
  */
-export async function startServer({ healthTimeoutMs = 120_000 } = {}) {
+export async function startServer({ healthTimeoutMs = 120_000, port: fixedPort, settingsToml } = {}) {
   const bin = resolve(REPO_ROOT, process.env.KAIRR_SERVER_BIN ?? 'target/debug/kairr-server');
   if (!existsSync(bin)) {
     throw new Error(`server binary ${bin} not found: build it with 'cargo build -p kairr-server'`);
@@ -47,11 +49,16 @@ export async function startServer({ healthTimeoutMs = 120_000 } = {}) {
   if (!existsSync(join(dist, 'index.html'))) {
     throw new Error(`${dist}/index.html not found: build the front end with 'trunk build --release' in app/`);
   }
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'kairr-e2e-'));
+  const args = [];
+  if (settingsToml) {
+    writeFileSync(join(dir, 'kairr.toml'), settingsToml);
+    args.push('--config', join(dir, 'kairr.toml'));
+  }
   const logPath = join(dir, 'server.log');
   const logFile = createWriteStream(logPath);
-  const child = spawn(bin, [], {
+  const child = spawn(bin, args, {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

@@ -123,15 +123,20 @@ pub fn hex(bytes: &[u8]) -> String {
 /// The anonymous CSRF nonce of the request's `kairr_csrf` cookie, if it has
 /// a well-formed one.
 pub fn csrf_cookie_nonce(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, CSRF_COOKIE)
+        .filter(|v| (16..=64).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// The value of the request's cookie `name`, if it sent one.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == CSRF_COOKIE)
+        .find(|c| c.name() == name)
         .map(|c| c.value().to_owned())
-        .filter(|v| (16..=64).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// The `Set-Cookie` value giving an anonymous caller the CSRF nonce `nonce`.

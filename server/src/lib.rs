@@ -10,6 +10,7 @@ pub mod first_view;
 pub mod handlers;
 pub mod metrics;
 pub mod monitor;
+pub mod oidc;
 pub mod openapi;
 pub mod people;
 pub mod programme;

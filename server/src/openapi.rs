@@ -61,6 +61,8 @@ use crate::handlers;
         handlers::auth::get_session,
         handlers::auth::post_login,
         handlers::auth::post_logout,
+        handlers::auth::get_oidc_start,
+        handlers::auth::get_oidc_callback,
         handlers::health::healthz,
         handlers::health::metrics,
         crate::first_view::index,

@@ -26,8 +26,8 @@ pub fn token_hash(token: &str) -> String {
     crate::auth::hex(&Sha256::digest(token.as_bytes()))
 }
 
-const PERSON_COLUMNS: &str =
-    "username, display_name, organisation, organisation_id, role, disabled, demo, password_hash, expertise";
+const PERSON_COLUMNS: &str = "username, display_name, organisation, organisation_id, role, disabled, demo, \
+     password_hash, expertise, (SELECT MIN(i.provider) FROM identities i WHERE i.username = users.username) AS provider";
 
 fn row_to_person<R>(row: &R) -> anyhow::Result<Person>
 where
@@ -38,6 +38,7 @@ where
 {
     let role: String = row.try_get("role")?;
     let hash: String = row.try_get("password_hash")?;
+    let provider: Option<String> = row.try_get("provider")?;
     Ok(Person {
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
@@ -47,7 +48,8 @@ where
         expertise: serde_json::from_str(&row.try_get::<String, _>("expertise")?).unwrap_or_default(),
         disabled: row.try_get("disabled")?,
         demo: row.try_get("demo")?,
-        active: !hash.is_empty(),
+        active: !hash.is_empty() || provider.is_some(),
+        provider,
     })
 }
 
@@ -150,6 +152,21 @@ macro_rules! apply_people_plan {
                         .execute(&mut *$tx)
                         .await?;
                 }
+                PersonWrite::LinkIdentity(link) => {
+                    sqlx::query(
+                        "INSERT INTO identities (provider, subject, username, created_at) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(&link.provider)
+                    .bind(&link.subject)
+                    .bind(&link.username)
+                    .bind($now.timestamp())
+                    .execute(&mut *$tx)
+                    .await
+                    .map_err(|e| match WriteError::from(e) {
+                        WriteError::Changed(_) => WriteError::Changed("identity"),
+                        other => other,
+                    })?;
+                }
             }
         }
         for e in &$plan.audit {
@@ -160,6 +177,7 @@ macro_rules! apply_people_plan {
 }
 
 pub mod directory;
+mod identities;
 
 /// Why an invitation was not redeemed.
 #[derive(Debug, thiserror::Error)]

@@ -116,6 +116,8 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/v1/auth/session", get(auth::get_session))
         .route("/v1/auth/login", post(auth::post_login))
         .route("/v1/auth/logout", post(auth::post_logout))
+        .route("/v1/auth/oidc/{provider}/start", get(auth::get_oidc_start))
+        .route("/v1/auth/oidc/{provider}/callback", get(auth::get_oidc_callback))
         .route_layer(middleware::from_fn_with_state(state.clone(), crate::auth::csrf_guard));
     let sessions = SessionManagerLayer::new(session_store)
         .with_name("kairr_session")

@@ -240,6 +240,47 @@ pub struct Settings {
     /// System id (catalogue) → its real sources; empty = the demo everywhere.
     #[serde(default)]
     pub sources: BTreeMap<String, SystemSources>,
+    /// The portal's address as people reach it (`https://kairr.example.kr`):
+    /// the OpenID Connect redirect address is made from it. Default:
+    /// `http://` + `listen`.
+    #[serde(default)]
+    pub public_url: Option<String>,
+    /// `[[oidc]]`: institutional sign-in providers (OpenID Connect), beside local accounts.
+    #[serde(default)]
+    pub oidc: Vec<OidcProviderSettings>,
+}
+
+/// One OpenID Connect provider (a research federation's proxy, a university's IdP).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OidcProviderSettings {
+    /// Short id in the portal's paths (`a-z 0-9 -`), e.g. `kafe`.
+    pub id: String,
+    /// The button's label, in Korean and English.
+    pub name_ko: String,
+    pub name_en: String,
+    /// The issuer; its `/.well-known/openid-configuration` is read at start-up.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// Scopes besides `openid` (default `profile`, `email`).
+    #[serde(default = "default_scopes")]
+    pub scopes: Vec<String>,
+    /// The claim (in the ID token or user info) naming the person's
+    /// organisation, matched against the directory's ids, names and aliases;
+    /// unset or unmatched: the account waits for an admin to confirm it.
+    #[serde(default)]
+    pub organisation_claim: Option<String>,
+}
+
+fn default_scopes() -> Vec<String> {
+    vec!["profile".into(), "email".into()]
+}
+
+impl Settings {
+    /// The portal's public address, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen)).trim_end_matches('/').to_owned()
+    }
 }
 
 impl Default for Settings {
@@ -267,6 +308,8 @@ impl Default for Settings {
             },
             sign_in: SignInSettings::default(),
             sources: BTreeMap::new(),
+            public_url: None,
+            oidc: Vec::new(),
         }
     }
 }
@@ -321,6 +364,20 @@ impl Settings {
             || si.concurrent_password_checks == 0
         {
             return Err(SettingsError::Invalid("every sign_in limit must be positive".into()));
+        }
+        for (i, p) in self.oidc.iter().enumerate() {
+            let ok_id = !p.id.is_empty()
+                && p.id.len() <= 32
+                && p.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !ok_id || self.oidc[..i].iter().any(|q| q.id == p.id) {
+                return Err(SettingsError::Invalid(format!(
+                    "oidc[{i}].id must be unique, 1-32 characters of a-z 0-9 -: {:?}",
+                    p.id
+                )));
+            }
+            if p.issuer.is_empty() || p.client_id.is_empty() {
+                return Err(SettingsError::Invalid(format!("oidc.{}: issuer and client_id are required", p.id)));
+            }
         }
         if self.demo.presimulate_days > 365 {
             return Err(SettingsError::Invalid("demo.presimulate_days must be at most 365".into()));

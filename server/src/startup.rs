@@ -87,6 +87,7 @@ impl Application {
         let addr = listener.local_addr()?;
         let sign_in = Arc::new(crate::auth::SignIn::new(settings.sign_in.clone()).await?);
         let csrf = crate::auth::CsrfKey::load(&storage).await?;
+        let oidc = Arc::new(crate::oidc::Oidc::load(&settings, &storage).await?);
         let first_view = Arc::new(crate::first_view::FirstView::load(&settings.static_dir));
         let state = AppState {
             first_view,
@@ -103,6 +104,7 @@ impl Application {
             )),
             sign_in,
             csrf,
+            oidc,
         };
         if leads {
             if state.settings.demo.accounts {

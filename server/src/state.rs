@@ -90,4 +90,6 @@ pub struct AppState {
     pub bus: crate::replica::Bus,
     /// The status page's first HTML, rendered per snapshot and language.
     pub first_view: Arc<crate::first_view::FirstView>,
+    /// Institutional sign-in providers.
+    pub oidc: Arc<crate::oidc::Oidc>,
 }

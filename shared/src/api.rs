@@ -357,6 +357,7 @@ pub const API_ERROR_CODES: &[&str] = &[
     "conflict_declared",
     "review_window_closed",
     "no_review",
+    "organisation_unconfirmed",
 ];
 
 /// The data the status page starts from, embedded by the server in the

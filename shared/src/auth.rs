@@ -135,6 +135,26 @@ impl UserInfo {
 pub struct SessionInfo {
     pub user: Option<UserInfo>,
     pub csrf_token: String,
+    /// The institutional sign-in providers (OpenID Connect) besides local accounts.
+    #[serde(default)]
+    pub providers: Vec<crate::identity::SignInProvider>,
+    /// After signing out of an institutional account: the provider's address
+    /// that ends the session there too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_session_url: Option<String>,
+}
+
+/// Where a user goes after signing in when no page asked for it: the
+/// committee overview for those who may see it, the review list for
+/// reviewers, their own requests for everyone else.
+pub fn home_path(role: Role) -> &'static str {
+    if can(Some(role), Action::ViewCommittee) {
+        "/committee"
+    } else if can(Some(role), Action::Review) {
+        "/reviews"
+    } else {
+        "/requests/mine"
+    }
 }
 
 /// `POST /api/v1/auth/login` body.

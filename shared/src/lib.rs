@@ -13,6 +13,7 @@ pub mod display;
 pub mod feeds;
 pub mod history;
 pub mod i18n;
+pub mod identity;
 pub mod incidents;
 pub mod organisations;
 pub mod people;

@@ -40,8 +40,11 @@ pub struct Person {
     pub disabled: bool,
     /// Created by the demo.
     pub demo: bool,
-    /// Has set a password (an invited person has not yet).
+    /// Has set a password (an invited person has not yet) or signs in through a provider.
     pub active: bool,
+    /// The identity provider the person signs in through (an institutional account).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
 }
 
 /// `POST /api/v1/admin/people`: a new account.
@@ -106,6 +109,8 @@ pub enum PersonWrite {
     InsertOrganisation(Organisation),
     /// The organisation changes if it is still `expected`; its members' accounts take its Korean name.
     UpdateOrganisation { organisation: Organisation, expected: Organisation },
+    /// Links a provider's subject to the account (a first institutional sign-in); a linked subject is a 409.
+    LinkIdentity(crate::identity::IdentityLink),
 }
 
 /// What a use case decided.
@@ -223,6 +228,7 @@ pub fn create_person(
             disabled: false,
             demo: false,
             active: false,
+            provider: None,
         })
     })();
     let person = f.finish(person).map_err(Refusal::Invalid)?;
@@ -448,6 +454,7 @@ mod tests {
             disabled: false,
             demo: false,
             active: true,
+            provider: None,
         };
         let demote = PersonChange { role: Some("committee".into()), ..Default::default() };
         let disable = PersonChange { disabled: Some(true), ..Default::default() };

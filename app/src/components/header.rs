@@ -56,6 +56,19 @@ pub const ALLOCATIONS_PATH: &str = "/allocations";
 /// Path of the sign-in page.
 pub const LOGIN_PATH: &str = "/login";
 
+/// The sign-in page's address that returns to the page shown now.
+pub fn login_returning_here() -> String {
+    let here = window()
+        .location()
+        .pathname()
+        .and_then(|p| window().location().search().map(|q| format!("{p}{q}")))
+        .unwrap_or_default();
+    match kairr_shared::identity::safe_return_path(&here) {
+        Some(p) => format!("{LOGIN_PATH}?return_to={}", String::from(js_sys::encode_uri_component(p))),
+        None => LOGIN_PATH.to_owned(),
+    }
+}
+
 /// `<header>` with the brand row; `children` (the status banner) go below it.
 #[component]
 pub fn Header(

@@ -47,13 +47,7 @@ impl Access {
 /// Where a user goes after signing in: the committee overview for those who
 /// may see it, the review list for reviewers, their own requests for everyone else.
 pub fn home_after_login(user: &UserInfo) -> &'static str {
-    if can(Some(user.role), Action::ViewCommittee) {
-        "/committee"
-    } else if can(Some(user.role), Action::Review) {
-        "/reviews"
-    } else {
-        "/requests/mine"
-    }
+    kairr_shared::auth::home_path(user.role)
 }
 
 impl Session {
@@ -105,10 +99,13 @@ impl Session {
     }
 
     /// Signs out; the session then has no user.
-    pub async fn logout(self) -> Result<(), FetchError> {
+    /// Signs out. After an institutional sign-in, the answer is the
+    /// provider's address that ends the session there too.
+    pub async fn logout(self) -> Result<Option<String>, FetchError> {
         let info = api::logout(&self.csrf()).await?;
+        let provider_logout = info.end_session_url.clone();
         self.info.set(Some(info));
-        Ok(())
+        Ok(provider_logout.filter(|u| u.starts_with("https://") || u.starts_with("http://")))
     }
 }
 
@@ -138,7 +135,7 @@ mod tests {
             organisation_id: None,
             role,
         });
-        SessionInfo { user, csrf_token: "t".into() }
+        SessionInfo { user, csrf_token: "t".into(), providers: vec![], end_session_url: None }
     }
 
     #[test]

@@ -1,8 +1,10 @@
-//! `GET /api/v1/auth/session`, `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`.
-//! Sessions, CSRF and the sign-in limits are described in [`crate::auth`].
+//! `GET /api/v1/auth/session`, `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`,
+//! and institutional sign-in: `GET /api/v1/auth/oidc/{provider}/start` and
+//! `…/callback`. Sessions, CSRF and the sign-in limits are described in
+//! [`crate::auth`], the OpenID Connect flow in [`crate::oidc`].
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::State;
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
@@ -10,19 +12,43 @@ use kairr_shared::allocation::AuditAction;
 use kairr_shared::auth::{LoginRequest, SessionInfo};
 use tower_sessions::Session;
 
+use crate::accounts::Account;
 use crate::auth::{
-    address_bucket, csrf_token, current_account, new_token, set_cookie, shown_username, sign_in_username,
+    address_bucket, cookie_value, csrf_token, current_account, new_token, set_cookie, shown_username, sign_in_username,
     username_bucket, ClientAddr, Verdict, CSRF_KEY, ENDS_KEY, USER_KEY,
 };
 use crate::error::AppError;
+use crate::oidc::{Callback, OidcError, FLOW_COOKIE};
 use crate::state::AppState;
 
 /// The session as the API shows it, with the anonymous CSRF cookie when the
 /// caller needs one. Stores nothing for anonymous callers.
-async fn info(session: &Session, headers: &HeaderMap, state: &AppState) -> Result<Response, AppError> {
+async fn info(
+    session: &Session,
+    headers: &HeaderMap,
+    state: &AppState,
+    end_session_url: Option<String>,
+) -> Result<Response, AppError> {
     let user = current_account(session, &state.storage).await?.map(|a| a.info);
     let (csrf_token, cookie) = csrf_token(session, user.is_some(), headers, state).await?;
-    Ok((AppendHeaders(set_cookie(cookie)), Json(SessionInfo { user, csrf_token })).into_response())
+    let info = SessionInfo { user, csrf_token, providers: state.oidc.list(), end_session_url };
+    Ok((AppendHeaders(set_cookie(cookie)), Json(info)).into_response())
+}
+
+/// Session key of an institutional sign-in: (provider id, ID token), for the provider's logout.
+const OIDC_KEY: &str = "oidc";
+
+/// Makes `session` the signed-in session of `account`: a new session id (no
+/// session fixation), its absolute end, and a new CSRF token (the anonymous
+/// one stops working here), which it returns.
+async fn begin_session(session: &Session, state: &AppState, account: &Account, now: i64) -> Result<String, AppError> {
+    let lifetime = i64::from(state.sign_in.limits().session_lifetime_seconds);
+    session.cycle_id().await.map_err(anyhow::Error::from)?;
+    session.insert(USER_KEY, account.id).await.map_err(anyhow::Error::from)?;
+    session.insert(ENDS_KEY, now + lifetime).await.map_err(anyhow::Error::from)?;
+    let csrf_token = new_token();
+    session.insert(CSRF_KEY, &csrf_token).await.map_err(anyhow::Error::from)?;
+    Ok(csrf_token)
 }
 
 /// Who is signed in, and the CSRF token for state-changing requests.
@@ -33,7 +59,7 @@ pub async fn get_session(
     session: Session,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    info(&session, &headers, &state).await
+    info(&session, &headers, &state, None).await
 }
 
 /// Signs in with a local account (attempts limited per username and per
@@ -105,19 +131,16 @@ pub async fn post_login(
     storage.forget_sign_in_attempts(&user_bucket).await?;
     storage.refund_sign_in_attempt(&address).await?;
 
-    // A new session id (no session fixation), its absolute end, and a new
-    // CSRF token: the anonymous one stops working here.
-    session.cycle_id().await.map_err(anyhow::Error::from)?;
-    session.insert(USER_KEY, account.id).await.map_err(anyhow::Error::from)?;
-    session.insert(ENDS_KEY, now + i64::from(limits.session_lifetime_seconds)).await.map_err(anyhow::Error::from)?;
-    let csrf_token = new_token();
-    session.insert(CSRF_KEY, &csrf_token).await.map_err(anyhow::Error::from)?;
+    let csrf_token = begin_session(&session, &state, &account, now).await?;
     storage.record_sign_in(at, &username, AuditAction::SignIn, client, None).await?;
     tracing::info!(username, role = account.info.role.as_str(), "signed in");
-    Ok(Json(SessionInfo { user: Some(account.info), csrf_token }).into_response())
+    let providers = state.oidc.list();
+    Ok(Json(SessionInfo { user: Some(account.info), csrf_token, providers, end_session_url: None }).into_response())
 }
 
-/// Signs out (the session is deleted).
+/// Signs out (the session is deleted). After an institutional sign-in the
+/// answer carries `end_session_url`, the provider's address that ends the
+/// session there too (when the provider offers one).
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
     params(("X-CSRF-Token" = String, Header, description = "from /api/v1/auth/session")),
     responses(
@@ -128,6 +151,123 @@ pub async fn post_logout(
     session: Session,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    let institutional = session.get::<(String, String)>(OIDC_KEY).await.ok().flatten();
     session.flush().await.map_err(anyhow::Error::from)?;
-    info(&session, &headers, &state).await
+    let end_session_url = match institutional {
+        Some((provider, id_token)) => state.oidc.logout_url(&provider, &id_token).await,
+        None => None,
+    };
+    info(&session, &headers, &state, end_session_url).await
+}
+
+/// `?return_to=`: the portal's page to come back to after signing in.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StartQuery {
+    /// A path of this portal (`/requests/new?…`); anything else is ignored.
+    pub return_to: Option<String>,
+}
+
+/// A redirect (303) to `location`, with the flow cookie cleared or set.
+fn see_other(location: &str, cookie: Option<axum::http::HeaderValue>) -> Response {
+    let location =
+        axum::http::HeaderValue::from_str(location).unwrap_or_else(|_| axum::http::HeaderValue::from_static("/login"));
+    let mut headers = vec![(axum::http::header::LOCATION, location)];
+    headers.extend(set_cookie(cookie));
+    (axum::http::StatusCode::SEE_OTHER, AppendHeaders(headers)).into_response()
+}
+
+/// The sign-in page showing why an institutional sign-in failed (and keeping where to return).
+fn failed(code: &str, return_to: Option<&str>) -> String {
+    let mut url = format!("/login?error={code}");
+    if let Some(r) = return_to.and_then(kairr_shared::identity::safe_return_path) {
+        url.push_str("&return_to=");
+        url.push_str(&percent_encode(r));
+    }
+    url
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Starts an institutional sign-in: sends the browser to the provider
+/// (authorisation code flow with PKCE), with the flow's state in a short,
+/// signed cookie.
+#[utoipa::path(get, path = "/api/v1/auth/oidc/{provider}/start", tag = "auth",
+    params(("provider" = String, Path, description = "a provider id from the session's `providers`"), StartQuery),
+    responses(
+        (status = 303, description = "To the provider's sign-in page (or back to /login?error=oidc_unavailable)"),
+        (status = 400, description = "The query is malformed", body = kairr_shared::api::ApiError),
+        (status = 404, description = "No such provider", body = kairr_shared::api::ApiError)))]
+pub async fn get_oidc_start(
+    State(state): State<AppState>,
+    Path(provider): Path<String>,
+    Query(q): Query<StartQuery>,
+) -> Result<Response, AppError> {
+    match state.oidc.start(&provider, q.return_to.as_deref(), chrono::Utc::now().timestamp()).await {
+        Ok((url, cookie)) => Ok(see_other(&url, Some(cookie))),
+        Err(OidcError::UnknownProvider(p)) => Err(AppError::NotFound(format!("identity provider {p:?}"))),
+        Err(e) => {
+            tracing::warn!(provider, error = %e, "institutional sign-in could not start");
+            Ok(see_other(&failed(e.code(), q.return_to.as_deref()), None))
+        }
+    }
+}
+
+/// Where the provider sends the browser back: the code is exchanged, the ID
+/// token validated, the account found or created (a researcher; roles are
+/// granted in the portal), and the session begins; then on to the page that
+/// asked for the sign-in. Any failure goes back to the sign-in page with
+/// `?error=` (`oidc_state`, `oidc_denied`, `oidc_invalid`,
+/// `oidc_unavailable`, `account_disabled`).
+#[utoipa::path(get, path = "/api/v1/auth/oidc/{provider}/callback", tag = "auth",
+    params(("provider" = String, Path, description = "a provider id"), Callback),
+    responses(
+        (status = 303, description = "Signed in and on to the page that asked, or back to /login?error=…"),
+        (status = 400, description = "The query is malformed", body = kairr_shared::api::ApiError),
+        (status = 404, description = "No such provider", body = kairr_shared::api::ApiError)))]
+pub async fn get_oidc_callback(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    session: Session,
+    headers: HeaderMap,
+    Path(provider): Path<String>,
+    Query(callback): Query<Callback>,
+) -> Result<Response, AppError> {
+    let at = chrono::Utc::now();
+    let now = at.timestamp();
+    let clear = state.oidc.clear_cookie();
+    let cookie = cookie_value(&headers, FLOW_COOKIE);
+    let client = addr.map_or_else(|| "unknown".to_owned(), |a| a.to_string());
+    let signed_in = match state.oidc.finish(&provider, &callback, cookie.as_deref(), now).await {
+        Ok(s) => s,
+        Err(OidcError::UnknownProvider(p)) => return Err(AppError::NotFound(format!("identity provider {p:?}"))),
+        Err(e) => {
+            tracing::warn!(provider, client, error = %e, "institutional sign-in failed");
+            let actor = format!("{provider}:unknown");
+            state.storage.record_sign_in(at, &actor, AuditAction::SignInFailed, &client, Some(e.code())).await?;
+            return Ok(see_other(&failed(e.code(), None), clear));
+        }
+    };
+    let account = state.storage.sign_in_identity(&signed_in.identity, at).await.map_err(AppError::from)?;
+    let return_to = signed_in.return_to.as_deref();
+    if account.disabled {
+        state
+            .storage
+            .record_sign_in(at, &account.info.username, AuditAction::SignInFailed, &client, Some("disabled"))
+            .await?;
+        return Ok(see_other(&failed("account_disabled", return_to), clear));
+    }
+    begin_session(&session, &state, &account, now).await?;
+    session.insert(OIDC_KEY, (&provider, &signed_in.id_token)).await.map_err(anyhow::Error::from)?;
+    state.storage.record_sign_in(at, &account.info.username, AuditAction::SignIn, &client, None).await?;
+    tracing::info!(username = account.info.username, provider, "signed in through an identity provider");
+    let home = return_to.unwrap_or_else(|| kairr_shared::auth::home_path(account.info.role));
+    Ok(see_other(home, clear))
 }

@@ -49,6 +49,8 @@ pub enum AuditAction {
     InvitationIssued,
     /// Someone set their password with an invitation link.
     InvitationUsed,
+    /// A first sign-in through an identity provider linked its subject to the new account.
+    IdentityLinked,
     /// An admin added an organisation to the directory.
     OrganisationCreated,
     /// An admin changed an organisation's names, aliases, sector or province.

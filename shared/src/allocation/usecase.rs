@@ -175,6 +175,13 @@ pub fn submit(
             format!("at most {MAX_REQUESTS_PER_APPLICANT} requests per applicant in a round"),
         ));
     }
+    if applicant_org.is_none() && crate::identity::awaits_organisation(None, &applicant.organisation) {
+        return Err(Refusal::conflict(
+            "organisation_unconfirmed",
+            Some("organisation"),
+            "your account's organisation awaits an administrator's confirmation".to_owned(),
+        ));
+    }
     // A request's organisation is its applicant's (the account's directory entry), never what
     // the form says: conflict-of-interest checks, the organisation cap and the sector targets
     // depend on it. An account from before the directory keeps its name and the form's sector.

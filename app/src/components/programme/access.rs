@@ -5,7 +5,7 @@
 use kairr_shared::auth::Action;
 use leptos::prelude::*;
 
-use crate::components::header::LOGIN_PATH;
+use crate::components::header::login_returning_here;
 use crate::i18n::{tr, trf};
 use crate::programme::labels;
 use crate::programme::session::{use_session, Access};
@@ -24,12 +24,13 @@ pub fn RequireRole(
         Action::Review => "programme.access.not_permitted_review",
         _ => "programme.access.not_permitted",
     };
-    move || match access.get() {
+    move || {
+        match access.get() {
         Access::Loading => view! { <p class="muted" role="status">{move || tr("common.loading")}</p> }.into_any(),
         Access::Anonymous => view! {
             <div class="notice" data-testid="sign-in-prompt">
                 <p>{move || tr("programme.access.sign_in_needed")}</p>
-                <p><a class="button" href=LOGIN_PATH rel="external">{move || tr("programme.access.sign_in")}</a></p>
+                <p><a class="button" href=login_returning_here() rel="external" data-testid="sign-in-link">{move || tr("programme.access.sign_in")}</a></p>
             </div>
         }
         .into_any(),
@@ -43,5 +44,6 @@ pub fn RequireRole(
             .into_any()
         }
         Access::Allowed(_) => children().into_any(),
+    }
     }
 }

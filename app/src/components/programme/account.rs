@@ -21,9 +21,10 @@ pub fn AccountNav(
     let sign_out = move |_| {
         spawn_local(async move {
             match session.logout().await {
-                Ok(()) => {
+                Ok(provider_logout) => {
                     failed.set(false);
-                    if let Err(e) = window().location().set_href("/allocations") {
+                    let next = provider_logout.unwrap_or_else(|| "/allocations".to_owned());
+                    if let Err(e) = window().location().set_href(&next) {
                         leptos::logging::warn!("cannot leave the page after signing out: {e:?}");
                     }
                 }

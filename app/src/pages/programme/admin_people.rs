@@ -176,8 +176,11 @@ fn PersonRow(
             <td>
                 <OrgSelect id=format!("org-{username}") orgs=orgs value=Signal::stored(person.organisation_id.clone())
                     on_change=set_org label=org_label testid="person-organisation"/>
-                {person.organisation_id.is_none().then(|| view! {
+                {(person.organisation_id.is_none() && !person.organisation.trim().is_empty()).then(|| view! {
                     <br/><span class="muted">{person.organisation.clone()} " (" {move || tr("admin.people.not_in_directory")} ")"</span>
+                })}
+                {kairr_shared::identity::awaits_organisation(person.organisation_id.as_deref(), &person.organisation).then(|| view! {
+                    <br/><span class="badge status-degraded" data-testid="person-org-pending">{move || tr("admin.people.org_pending")}</span>
                 })}
             </td>
             <td>
@@ -191,7 +194,9 @@ fn PersonRow(
                 <input type="text" class="expertise-input" aria-label=expertise_label data-testid="person-expertise"
                     prop:value=person.expertise.join(", ") on:change=set_expertise/>
             </td>
-            <td data-testid="person-state">{move || tr(state)}</td>
+            <td data-testid="person-state">{move || tr(state)}
+                {person.provider.clone().map(|p| view! { <br/><span class="muted">{move || trf("admin.people.signs_in_with", &[("provider", p.clone())])}</span> })}
+            </td>
             <td>
                 <button type="button" class="link-button" data-testid="person-toggle" on:click=toggle>
                     {move || tr(if disabled { "admin.people.enable" } else { "admin.people.disable" })}

@@ -1,16 +1,20 @@
-//! `/login`: username and password, errors at the field (wrong password at
-//! the password, too many attempts as a wait message), then on to the
-//! committee overview or the researcher's own requests.
+//! `/login`: the institutional sign-in providers (OpenID Connect), then a
+//! local account's username and password, errors at the field (wrong
+//! password at the password, too many attempts as a wait message). Then
+//! back to the page that asked for the sign-in (`?return_to=`), else on to
+//! the committee overview, the review list or the researcher's requests. A
+//! failed institutional sign-in comes back here with `?error=`.
 
 use kairr_shared::auth::LoginRequest;
+use kairr_shared::identity::safe_return_path;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::FetchError;
 use crate::components::header::SitePage;
 use crate::components::programme::shell::Shell;
-use crate::i18n::{tr, trf};
+use crate::i18n::{current_locale, tr, trf};
 use crate::programme::labels;
 use crate::programme::session::{home_after_login, use_session};
 
@@ -41,6 +45,9 @@ pub fn LoginPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<LoginProblem>);
     let busy = RwSignal::new(false);
+    let query = use_query_map();
+    let return_to = Memo::new(move |_| query.with(|q| q.get("return_to")).filter(|p| safe_return_path(p).is_some()));
+    let oidc_error = move || query.with(|q| q.get("error")).map(|code| institutional_error(&code));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (u, p) = (username.get_untracked().trim().to_owned(), password.get_untracked());
@@ -60,7 +67,15 @@ pub fn LoginPage() -> impl IntoView {
             match session.login(LoginRequest { username: u, password: p }).await {
                 Ok(user) => {
                     error.set(None);
-                    navigate(home_after_login(&user), Default::default());
+                    match return_to.get_untracked() {
+                        // Possibly another app's page (the wizard, the admin pages): a full load.
+                        Some(path) => {
+                            if let Err(e) = window().location().assign(&path) {
+                                leptos::logging::warn!("cannot return to {path}: {e:?}");
+                            }
+                        }
+                        None => navigate(home_after_login(&user), Default::default()),
+                    }
                 }
                 Err(e) => {
                     let pr = problem(&e);
@@ -97,6 +112,12 @@ pub fn LoginPage() -> impl IntoView {
                         ("role", labels::role(u.role)),
                     ])).unwrap_or_default()}</p>
                 </Show>
+                <p role="alert" class="field-error" data-testid="institutional-error">{oidc_error}</p>
+                <Show when=move || return_to.get().is_some()>
+                    <p class="hint">{move || tr("programme.login.return_hint")}</p>
+                </Show>
+                <Institutional return_to=return_to.into()/>
+                <h3 class="login-local">{move || tr("programme.login.local")}</h3>
                 <p class="hint">{move || tr("programme.login.demo_hint")}</p>
                 <form class="login-form" on:submit=submit novalidate=true data-testid="login-form">
                     <div class="field" class:invalid=move || username_error().is_some()>
@@ -124,6 +145,51 @@ pub fn LoginPage() -> impl IntoView {
                 </form>
             </div>
         </Shell>
+    }
+}
+
+/// The translation key of an institutional sign-in's failure `code`.
+fn institutional_error(code: &str) -> String {
+    const KNOWN: [&str; 6] =
+        ["oidc_state", "oidc_denied", "oidc_invalid", "oidc_unavailable", "oidc_unknown", "account_disabled"];
+    let code = KNOWN.iter().find(|k| **k == code).copied().unwrap_or("oidc_invalid");
+    tr(&format!("programme.login.error.{code}"))
+}
+
+/// One button per configured identity provider (nothing when there is none).
+#[component]
+fn Institutional(return_to: Signal<Option<String>>) -> impl IntoView {
+    let session = use_session();
+    let providers = move || session.info.with(|i| i.as_ref().map(|i| i.providers.clone()).unwrap_or_default());
+    view! {
+        <Show when=move || !providers().is_empty()>
+            <section class="institutional" aria-labelledby="institutional-title" data-testid="institutional">
+                <h3 id="institutional-title">{move || tr("programme.login.institutional")}</h3>
+                <ul class="provider-list">
+                    <For each=providers key=|p| p.id.clone() let:p>
+                        {
+                            let id = p.id.clone();
+                            let href = move || {
+                                let start = format!("/api/v1/auth/oidc/{id}/start");
+                                match return_to.get() {
+                                    Some(r) => format!("{start}?return_to={}", js_sys::encode_uri_component(&r)),
+                                    None => start,
+                                }
+                            };
+                            let name = move || current_locale().pick(&p.name_ko, &p.name_en).to_owned();
+                            view! {
+                                <li>
+                                    <a class="button secondary provider" href=href rel="external"
+                                        data-testid=format!("provider-{}", p.id)>
+                                        {move || trf("programme.login.with", &[("name", name())])}
+                                    </a>
+                                </li>
+                            }
+                        }
+                    </For>
+                </ul>
+            </section>
+        </Show>
     }
 }
 

@@ -199,6 +199,9 @@ fn RequestForm() -> impl IntoView {
             }
         })}
         <p class="field-error" role="alert">{round_err}</p>
+        <Show when=move || session.user().is_some_and(|u| kairr_shared::identity::awaits_organisation(u.organisation_id.as_deref(), &u.organisation))>
+            <p class="notice notice-warning" role="status" data-testid="organisation-pending">{move || tr("programme.account.organisation_pending")}</p>
+        </Show>
         <form class="request-form" on:submit=submit novalidate=true data-testid="request-form"
             hidden=move || round.data.with(Option::is_none)>
             {text("title_ko", "programme.request.title_ko", |f| f.title_ko.clone(), |f, v| f.title_ko = v)}
