@@ -6,6 +6,7 @@ pub mod feed;
 pub mod health;
 pub mod history;
 pub mod incidents;
+pub mod notifications;
 pub mod organisations;
 pub mod people;
 pub mod placement;

@@ -63,6 +63,9 @@ use crate::handlers;
         handlers::auth::post_logout,
         handlers::auth::get_oidc_start,
         handlers::auth::get_oidc_callback,
+        handlers::notifications::get_notifications,
+        handlers::notifications::post_read,
+        handlers::notifications::put_preferences,
         handlers::health::healthz,
         handlers::health::metrics,
         crate::first_view::index,
@@ -91,7 +94,7 @@ use crate::handlers;
         crate::replica::ProgrammeEvent,
         crate::replica::ProgrammeChange,
     )),
-    tags((name = "status"), (name = "incidents"), (name = "placement"), (name = "allocation"), (name = "administration"), (name = "auth"), (name = "operations")),
+    tags((name = "status"), (name = "incidents"), (name = "placement"), (name = "allocation"), (name = "administration"), (name = "auth"), (name = "notifications"), (name = "operations")),
     modifiers(&SessionCookie)
 )]
 pub struct ApiDoc;

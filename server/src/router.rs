@@ -21,7 +21,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 
 use crate::handlers::{
-    auth, events, feed, health, history, incidents, organisations, people, placement, programme, status,
+    auth, events, feed, health, history, incidents, notifications, organisations, people, placement, programme, status,
 };
 use crate::metrics;
 use crate::openapi;
@@ -113,6 +113,9 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/v1/admin/people/{username}", patch(people::patch_person))
         .route("/v1/admin/people/{username}/invite", post(people::post_person_invite))
         .route("/v1/auth/invite", post(people::post_accept_invite))
+        .route("/v1/me/notifications", get(notifications::get_notifications))
+        .route("/v1/me/notifications/read", post(notifications::post_read))
+        .route("/v1/me/preferences", put(notifications::put_preferences))
         .route("/v1/auth/session", get(auth::get_session))
         .route("/v1/auth/login", post(auth::post_login))
         .route("/v1/auth/logout", post(auth::post_logout))

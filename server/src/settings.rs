@@ -248,6 +248,9 @@ pub struct Settings {
     /// `[[oidc]]`: institutional sign-in providers (OpenID Connect), beside local accounts.
     #[serde(default)]
     pub oidc: Vec<OidcProviderSettings>,
+    /// `[mail]`: the SMTP server notifications go through; unset: notices stay in the portal.
+    #[serde(default)]
+    pub mail: Option<crate::mail::MailSettings>,
 }
 
 /// One OpenID Connect provider (a research federation's proxy, a university's IdP).
@@ -310,6 +313,7 @@ impl Default for Settings {
             sources: BTreeMap::new(),
             public_url: None,
             oidc: Vec::new(),
+            mail: None,
         }
     }
 }

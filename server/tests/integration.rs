@@ -14,6 +14,7 @@ mod assignment_api;
 mod auth_api;
 mod lifecycle_api;
 mod mixed_sources;
+mod notifications_api;
 mod openapi_schemas;
 mod ops_api;
 mod ops_hardening;

@@ -76,11 +76,13 @@ pub enum Action {
     AssignReviewers,
     /// Manage rounds and accounts, read the audit log and conflicts of interest.
     Administer,
+    /// Read one's notifications and set where and in which language one is told.
+    OwnAccount,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 8] = [
         Action::SubmitRequest,
         Action::Review,
         Action::ViewCommittee,
@@ -88,13 +90,14 @@ impl Action {
         Action::Export,
         Action::AssignReviewers,
         Action::Administer,
+        Action::OwnAccount,
     ];
 
     /// The roles allowed to do it.
     pub fn allowed(self) -> &'static [Role] {
         use Role::*;
         match self {
-            Action::SubmitRequest => &[Researcher, Reviewer, Committee, Admin],
+            Action::SubmitRequest | Action::OwnAccount => &[Researcher, Reviewer, Committee, Admin],
             Action::Review => &[Reviewer, Committee, Admin],
             Action::ViewCommittee | Action::Decide | Action::Export | Action::AssignReviewers => &[Committee, Admin],
             Action::Administer => &[Admin],

@@ -15,6 +15,7 @@ pub mod history;
 pub mod i18n;
 pub mod identity;
 pub mod incidents;
+pub mod notifications;
 pub mod organisations;
 pub mod people;
 pub mod sim;

@@ -51,6 +51,14 @@ impl Storage {
             let directory = directory::read_directory!(&mut *tx);
             let plan = first_sign_in(identity, &taken, &directory, now)?;
             apply_people_plan!(tx, plan, now);
+            // Notifications go to the address the institution vouches for (the person can change it).
+            if let Some(email) = identity.email.as_deref().filter(|e| kairr_shared::notifications::valid_email(e)) {
+                sqlx::query("UPDATE users SET email = $1 WHERE username = $2")
+                    .bind(email)
+                    .bind(&plan.outcome.username)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             tx.commit().await?;
             Ok(plan.outcome.username)
         })

@@ -330,6 +330,9 @@ macro_rules! apply_plan {
             let (at, actor, action, body) = audit_row(e)?;
             sqlx::query(INSERT_AUDIT).bind(at).bind(actor).bind(action).bind(body).execute(&mut *$tx).await?;
         }
+        // The notices the writes imply, in the same transaction (told exactly when it happened).
+        let notices = kairr_shared::notifications::of_plan(&$plan.writes);
+        crate::notify::store_notices!($tx, notices);
     }};
 }
 

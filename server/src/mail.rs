@@ -1,0 +1,169 @@
+//! The mailer: drains the e-mail outbox ([`crate::notify`]) through SMTP
+//! with `lettre`. Every replica runs it; each e-mail is claimed with a lease
+//! before it is sent (a conditional update), so no two replicas send the
+//! same one. A mail server that is down or refuses delays delivery (retried
+//! with backoff from 30 s to an hour, given up after about a day and then
+//! shown as `failed`); nothing is lost. An e-mail is marked sent once the
+//! server accepted it; should a replica die in between, it is sent once
+//! more with the same `Message-ID`, so mail systems can tell.
+//!
+//! The same loop stores the timed notices once an hour (reviews due,
+//! allocations ending or idle).
+
+use std::time::Duration;
+
+use kairr_shared::i18n::Locale;
+use kairr_shared::notifications::render;
+use lettre::message::header::ContentType;
+use lettre::message::Mailbox;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde::{Deserialize, Serialize};
+
+use crate::notify::Outgoing;
+use crate::settings::Secret;
+use crate::state::AppState;
+
+/// How the connection to the mail server is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum MailSecurity {
+    /// Plain SMTP (a relay on the same host or network only).
+    None,
+    /// STARTTLS on the submission port (587), required.
+    #[default]
+    Starttls,
+    /// TLS from the first byte (465).
+    Tls,
+}
+
+/// `[mail]`: where e-mail goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailSettings {
+    pub smtp_host: String,
+    #[serde(default = "default_port")]
+    pub smtp_port: u16,
+    #[serde(default)]
+    pub security: MailSecurity,
+    /// The sender, e.g. `KAIRR <noreply@kairr.example.kr>`.
+    pub from: String,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password: Option<Secret>,
+    /// Seconds between looks at the outbox.
+    #[serde(default = "default_poll")]
+    pub poll_seconds: u32,
+}
+
+fn default_port() -> u16 {
+    587
+}
+
+fn default_poll() -> u32 {
+    5
+}
+
+/// Sends e-mails for one configured mail server.
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    public_url: String,
+    host: String,
+}
+
+impl Mailer {
+    pub fn new(settings: &MailSettings, public_url: &str) -> anyhow::Result<Mailer> {
+        let builder = match settings.security {
+            MailSecurity::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&settings.smtp_host),
+            MailSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&settings.smtp_host)?,
+            MailSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&settings.smtp_host)?,
+        };
+        let mut builder = builder.port(settings.smtp_port).timeout(Some(Duration::from_secs(30)));
+        if let (Some(user), Some(password)) = (&settings.username, &settings.password) {
+            builder = builder.credentials(Credentials::new(user.clone(), password.expose().to_owned()));
+        }
+        let host = public_url.split("://").nth(1).unwrap_or("kairr").split(['/', ':']).next().unwrap_or("kairr");
+        Ok(Mailer {
+            transport: builder.build(),
+            from: settings.from.parse()?,
+            public_url: public_url.to_owned(),
+            host: host.to_owned(),
+        })
+    }
+
+    /// The e-mail of `out`, in the recipient's language.
+    pub fn message(&self, out: &Outgoing, pool_name: &dyn Fn(&str) -> String) -> anyhow::Result<Message> {
+        let text = render(&out.notice, out.locale, pool_name);
+        let footer = match out.locale {
+            Locale::Ko => "이 메일은 국가 AI 연구자원 포털(KAIRR)이 보냈습니다. 알림 설정은 포털의 알림 페이지에서 바꿀 수 있습니다.",
+            Locale::En => "This e-mail was sent by KAIRR, the national AI research compute portal. Change what you receive on the portal's notifications page.",
+        };
+        let body = format!("{}\n\n{}{}\n\n--\n{footer}\n", text.body, self.public_url, text.link);
+        Ok(Message::builder()
+            .from(self.from.clone())
+            .to(out.to.parse()?)
+            .subject(format!("[KAIRR] {}", text.subject))
+            .message_id(Some(format!("<kairr-outbox-{}@{}>", out.id, self.host)))
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)?)
+    }
+
+    async fn send(&self, message: Message) -> anyhow::Result<()> {
+        self.transport.send(message).await?;
+        Ok(())
+    }
+}
+
+/// Delivers the outbox, and stores the timed notices hourly, until the task is aborted.
+pub async fn run(state: AppState, mailer: Option<Mailer>, poll: Duration) {
+    let mut last_scan = None::<std::time::Instant>;
+    loop {
+        if last_scan.is_none_or(|t| t.elapsed() >= Duration::from_secs(3_600)) {
+            match state.storage.store_due_notices(chrono::Utc::now()).await {
+                Ok(n) if n > 0 => tracing::info!(new = n, "timed notices stored"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "timed notices not stored"),
+            }
+            last_scan = Some(std::time::Instant::now());
+        }
+        if let Some(mailer) = &mailer {
+            if let Err(e) = deliver(&state, mailer).await {
+                tracing::warn!(error = %e, "outbox not read");
+            }
+        }
+        tokio::time::sleep(poll).await;
+    }
+}
+
+/// Sends what is due now; each e-mail marked sent or rescheduled.
+pub async fn deliver(state: &AppState, mailer: &Mailer) -> anyhow::Result<usize> {
+    let now = chrono::Utc::now().timestamp();
+    let due = state.storage.claim_outgoing(now, 20).await?;
+    let catalogue = state.catalogue.clone();
+    let mut sent = 0;
+    for out in due {
+        let pool_name = |id: &str| {
+            catalogue
+                .pools()
+                .find(|(_, p)| p.id == id)
+                .map_or_else(|| id.to_owned(), |(_, p)| out.locale.pick(&p.name_ko, &p.name_en).to_owned())
+        };
+        let result = match mailer.message(&out, &pool_name) {
+            Ok(m) => mailer.send(m).await,
+            Err(e) => Err(e),
+        };
+        let now = chrono::Utc::now().timestamp();
+        match result {
+            Ok(()) => {
+                state.storage.outgoing_sent(out.id, now).await?;
+                sent += 1;
+            }
+            Err(e) => {
+                tracing::warn!(outbox = out.id, attempts = out.attempts + 1, error = %e, "e-mail not delivered; will retry");
+                state.storage.outgoing_failed(out.id, out.attempts, &e.to_string(), now).await?;
+            }
+        }
+    }
+    Ok(sent)
+}

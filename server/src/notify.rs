@@ -1,0 +1,281 @@
+//! Notifications' storage (issue 10 §3): notices written in the write
+//! transaction that caused them ([`store_notices!`], called by the
+//! programme's `apply_plan!`), the timed ones found once an hour
+//! ([`Storage::store_due_notices`]), a person's list and preferences, and
+//! the e-mail outbox the mailer ([`crate::mail`]) drains.
+//!
+//! A notice is stored only for an existing account, once per (recipient,
+//! key); its outbox row only when the account has an e-mail address. The
+//! e-mail is rendered when it is sent, in the recipient's language then.
+
+use chrono::{DateTime, Utc};
+use kairr_shared::allocation::usage::IdlePolicy;
+use kairr_shared::i18n::Locale;
+use kairr_shared::notifications::{
+    due_notices, retry_after_seconds, HeldAllocation, Notice, OpenPlace, MAX_DELIVERY_ATTEMPTS,
+};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use crate::storage::{with_db, Storage};
+
+/// Writes `$notices` (a `Vec<Notice>`) and their outbox rows in transaction `$tx`.
+macro_rules! store_notices {
+    ($tx:expr, $notices:expr) => {{
+        for n in $notices.iter() {
+            let body = serde_json::to_string(n).map_err(anyhow::Error::from)?;
+            sqlx::query(
+                "INSERT INTO notifications (username, kind, dedup_key, body, created_at) \
+                 SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM users WHERE username = $1) \
+                 ON CONFLICT (username, dedup_key) DO NOTHING",
+            )
+            .bind(&n.recipient)
+            .bind(n.kind.as_str())
+            .bind(&n.key)
+            .bind(&body)
+            .bind(n.at.timestamp())
+            .execute(&mut *$tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO outbox (notification_id, to_address, next_attempt_at) \
+                 SELECT n.id, u.email, $3 FROM notifications n JOIN users u ON u.username = n.username \
+                 WHERE n.username = $1 AND n.dedup_key = $2 AND u.email IS NOT NULL AND u.email <> '' \
+                 ON CONFLICT (notification_id) DO NOTHING",
+            )
+            .bind(&n.recipient)
+            .bind(&n.key)
+            .bind(n.at.timestamp())
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+pub(crate) use store_notices;
+
+/// One notice of a person's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct StoredNotice {
+    pub id: i64,
+    pub notice: Notice,
+    pub read: bool,
+}
+
+/// `GET /api/v1/me/notifications`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NotificationList {
+    /// Newest first, at most 100.
+    pub items: Vec<StoredNotice>,
+    pub unread: u64,
+    /// Where e-mail goes (none: only in the portal).
+    pub email: Option<String>,
+    /// The language of e-mails (`ko` or `en`).
+    pub locale: String,
+}
+
+/// An e-mail to send, claimed by this replica.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub id: i64,
+    pub to: String,
+    pub locale: Locale,
+    pub notice: Notice,
+    pub attempts: u32,
+}
+
+/// How long a claimed e-mail stays this replica's (longer than a send may take).
+pub const CLAIM_SECONDS: i64 = 120;
+
+impl Storage {
+    /// `username`'s notices, newest first, with the unread count and preferences.
+    pub async fn notifications(&self, username: &str) -> anyhow::Result<NotificationList> {
+        const LIST: &str = "SELECT id, body, read_at FROM notifications WHERE username = $1 ORDER BY id DESC LIMIT 100";
+        const UNREAD: &str = "SELECT COUNT(*) FROM notifications WHERE username = $1 AND read_at IS NULL";
+        const PREFS: &str = "SELECT email, locale FROM users WHERE username = $1";
+        with_db!(self.db(), |p| {
+            let rows = sqlx::query(LIST).bind(username).fetch_all(p).await?;
+            let mut items = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let body: String = r.try_get("body")?;
+                let read_at: Option<i64> = r.try_get("read_at")?;
+                items.push(StoredNotice {
+                    id: r.try_get("id")?,
+                    notice: serde_json::from_str(&body)?,
+                    read: read_at.is_some(),
+                });
+            }
+            let unread: i64 = sqlx::query_scalar(UNREAD).bind(username).fetch_one(p).await?;
+            let prefs = sqlx::query(PREFS).bind(username).fetch_optional(p).await?;
+            let (email, locale) = match prefs {
+                Some(r) => (r.try_get::<Option<String>, _>("email")?, r.try_get::<String, _>("locale")?),
+                None => (None, "ko".to_owned()),
+            };
+            Ok(NotificationList { items, unread: u64::try_from(unread).unwrap_or(0), email, locale })
+        })
+    }
+
+    /// Marks `username`'s notices `ids` (all when `None`) read; how many changed.
+    pub async fn mark_read(&self, username: &str, ids: Option<&[i64]>, now: i64) -> anyhow::Result<u64> {
+        with_db!(self.db(), |p| {
+            let mut n = 0;
+            match ids {
+                None => {
+                    n += sqlx::query("UPDATE notifications SET read_at = $1 WHERE username = $2 AND read_at IS NULL")
+                        .bind(now)
+                        .bind(username)
+                        .execute(p)
+                        .await?
+                        .rows_affected();
+                }
+                Some(ids) => {
+                    for id in ids {
+                        n += sqlx::query(
+                            "UPDATE notifications SET read_at = $1 WHERE username = $2 AND id = $3 AND read_at IS NULL",
+                        )
+                        .bind(now)
+                        .bind(username)
+                        .bind(id)
+                        .execute(p)
+                        .await?
+                        .rows_affected();
+                    }
+                }
+            }
+            Ok(n)
+        })
+    }
+
+    /// Sets where and in which language `username` is told.
+    pub async fn set_notification_preferences(
+        &self,
+        username: &str,
+        email: Option<&str>,
+        locale: Locale,
+    ) -> anyhow::Result<()> {
+        with_db!(self.db(), |p| {
+            sqlx::query("UPDATE users SET email = $1, locale = $2 WHERE username = $3")
+                .bind(email)
+                .bind(locale.tag())
+                .bind(username)
+                .execute(p)
+                .await?;
+            Ok(())
+        })
+    }
+
+    /// Stores the timed notices of `now` (reviews due, allocations ending or
+    /// idle) in one transaction; their keys make each one once. How many are new.
+    pub async fn store_due_notices(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        let today = kairr_shared::time::kst_day(now.timestamp());
+        let mut places = Vec::new();
+        let mut held = Vec::new();
+        for stored in self.rounds().await? {
+            let round = &stored.round;
+            let records = self.round_records(&round.id.0).await?;
+            for a in records.assignments.iter().filter(|a| a.declined.is_none()) {
+                let reviewed = records.reviews.iter().any(|r| r.request == a.request && r.reviewer == a.reviewer);
+                if !reviewed {
+                    places.push(OpenPlace {
+                        reviewer: a.reviewer.clone(),
+                        request: a.request.0,
+                        round: round.id.0.clone(),
+                        review_closes: round.review_closes(),
+                    });
+                }
+            }
+            for a in &records.allocations {
+                let Some(request) = records.requests.iter().find(|r| r.id == a.request) else { continue };
+                let idle = round.pool(&a.pool).is_some_and(|pool| {
+                    kairr_shared::allocation::usage::idle_check(a, pool, &records.usage, today, &IdlePolicy::default())
+                        .is_some_and(|c| c.flagged)
+                });
+                held.push(HeldAllocation {
+                    applicant: request.applicant.clone(),
+                    request: a.request.0,
+                    pool: a.pool.clone(),
+                    end: a.end,
+                    idle,
+                });
+            }
+        }
+        let notices = due_notices(&places, &held, today, now);
+        let before = self.notification_count().await?;
+        with_db!(self.db(), |p| {
+            let mut tx = p.begin().await?;
+            store_notices!(tx, notices);
+            tx.commit().await?;
+            anyhow::Ok(())
+        })?;
+        Ok(usize::try_from(self.notification_count().await? - before).unwrap_or(0))
+    }
+
+    async fn notification_count(&self) -> anyhow::Result<i64> {
+        with_db!(self.db(), |p| Ok(sqlx::query_scalar("SELECT COUNT(*) FROM notifications").fetch_one(p).await?))
+    }
+
+    /// Claims up to `limit` e-mails that are due, for [`CLAIM_SECONDS`]: a
+    /// conditional update per row, so two replicas never claim the same one.
+    pub async fn claim_outgoing(&self, now: i64, limit: i64) -> anyhow::Result<Vec<Outgoing>> {
+        const DUE: &str = "SELECT o.id, o.to_address, o.attempts, n.body, u.locale FROM outbox o \
+             JOIN notifications n ON n.id = o.notification_id JOIN users u ON u.username = n.username \
+             WHERE o.status = 'pending' AND o.next_attempt_at <= $1 AND o.claimed_until < $1 \
+             ORDER BY o.next_attempt_at, o.id LIMIT $2";
+        const CLAIM: &str =
+            "UPDATE outbox SET claimed_until = $1 WHERE id = $2 AND status = 'pending' AND claimed_until < $3";
+        with_db!(self.db(), |p| {
+            let rows = sqlx::query(DUE).bind(now).bind(limit).fetch_all(p).await?;
+            let mut out = Vec::new();
+            for r in &rows {
+                let id: i64 = r.try_get("id")?;
+                let won =
+                    sqlx::query(CLAIM).bind(now + CLAIM_SECONDS).bind(id).bind(now).execute(p).await?.rows_affected();
+                if won != 1 {
+                    continue;
+                }
+                let body: String = r.try_get("body")?;
+                let locale: String = r.try_get("locale")?;
+                out.push(Outgoing {
+                    id,
+                    to: r.try_get("to_address")?,
+                    locale: Locale::from_tag(&locale).unwrap_or_default(),
+                    notice: serde_json::from_str(&body)?,
+                    attempts: u32::try_from(r.try_get::<i64, _>("attempts")?).unwrap_or(0),
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    /// The mail server accepted e-mail `id`.
+    pub async fn outgoing_sent(&self, id: i64, now: i64) -> anyhow::Result<()> {
+        with_db!(self.db(), |p| {
+            sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1 WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(p)
+                .await?;
+            Ok(())
+        })
+    }
+
+    /// E-mail `id` could not be sent (`attempts` before this one): retried
+    /// later with backoff, or given up after [`MAX_DELIVERY_ATTEMPTS`].
+    pub async fn outgoing_failed(&self, id: i64, attempts: u32, error: &str, now: i64) -> anyhow::Result<()> {
+        let tried = attempts + 1;
+        let status = if tried >= MAX_DELIVERY_ATTEMPTS { "failed" } else { "pending" };
+        let error: String = error.chars().take(500).collect();
+        with_db!(self.db(), |p| {
+            sqlx::query(
+                "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, claimed_until = 0, \
+                 last_error = $4 WHERE id = $5",
+            )
+            .bind(status)
+            .bind(i64::from(tried))
+            .bind(now + retry_after_seconds(attempts))
+            .bind(&error)
+            .bind(id)
+            .execute(p)
+            .await?;
+            Ok(())
+        })
+    }
+}
