@@ -135,6 +135,58 @@ organisation_claim = "organisation"
     }
   });
 
+  test('the researcher submits a request, gets its receipt number and is told in the portal, in Korean and English', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page, errors } = await open();
+    try {
+      await page.goto(`${server.baseUrl}/login?return_to=${encodeURIComponent('/requests/new')}`, { waitUntil: 'load' });
+      await page.locator('[data-testid=provider-uni]').click();
+      await atProvider(page, 'minji');
+      await page.waitForURL((u) => u.pathname === '/requests/new', { timeout: 20_000 });
+      await page.locator('#req-title_ko').fill('한국어 기상 예측 모델');
+      await page.locator('#req-title_en').fill('Korean weather forecasting model');
+      await page.locator('#req-abstract').fill('기상 재분석 자료로 예측 모델을 학습합니다.');
+      await page.locator('#req-pi').fill('김민지');
+      await page.locator('[data-testid=req-pool]').selectOption({ index: 1 });
+      await page.locator('[data-testid=req-amount]').fill('2');
+      await page.locator('[data-testid=request-submit]').click();
+      await page.waitForURL((u) => u.pathname === '/requests/mine', { timeout: 20_000 });
+      const id = new URL(page.url()).searchParams.get('submitted');
+      assert.match(id ?? '', /^\d+$/);
+      assert.match(await page.locator('[data-testid=receipt]').innerText(), new RegExp(`#${id}`));
+      // The navigation counts the unread notice; the page shows it and its link.
+      await page.locator('[data-testid=unread-count]').waitFor({ timeout: 20_000 });
+      assert.equal(await page.locator('[data-testid=unread-count]').innerText(), '1');
+      await page.locator('[data-testid=nav-notifications]').click();
+      await page.waitForURL((u) => u.pathname === '/notifications', { timeout: 20_000 });
+      const notice = page.locator('[data-testid=notice][data-kind=submission_received]');
+      await notice.waitFor({ timeout: 20_000 });
+      assert.match(await notice.innerText(), new RegExp(`신청 #${id} 접수 완료`));
+      assert.match(await notice.innerText(), /«한국어 기상 예측 모델»/);
+      // The e-mail address the institution gave is the default.
+      assert.equal(await page.locator('[data-testid=pref-email]').inputValue(), 'minji@example.ac.kr');
+      const failures = [];
+      for (const width of [1280, 375]) {
+        await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
+        for (const lang of ['ko', 'en']) {
+          await useLanguage(page, lang);
+          await checkPage(page, `/notifications ${lang} ${width}`, width, failures);
+          await page.screenshot({ path: join(SHOTS_DIR, `notifications-${lang}-${width}.png`), fullPage: true });
+        }
+      }
+      assert.deepEqual(failures, []);
+      assert.match(await notice.innerText(), new RegExp(`Request #${id} received`));
+      await page.locator('[data-testid=mark-all-read]').click();
+      await page.locator('[data-testid=unread-count]').waitFor({ state: 'detached', timeout: 20_000 });
+      // A bad address is refused at the field.
+      await page.locator('[data-testid=pref-email]').fill('minji@');
+      await page.locator('[data-testid=pref-save]').click();
+      await page.locator('#pref-email-error:not(:empty)').waitFor({ timeout: 20_000 });
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('an organisation the directory does not know leaves the new account waiting for an admin; it cannot submit yet', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { context, page } = await open(375);
     try {

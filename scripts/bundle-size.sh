@@ -20,8 +20,8 @@ DIST="${KAIRR_DIST:-$ROOT/dist}"
 BUNDLES=(
   "/|index.html|265|150"
   "/advisor|advisor/index.html|405|250"
-  "/allocations, /committee, /requests/*|programme/index.html|480|300"
-  "/admin/*, /invite|admin-app/index.html|375|300"
+  "/allocations, /committee, /requests/*|programme/index.html|515|300"
+  "/admin/*, /invite|admin-app/index.html|380|300"
 )
 
 if [ ! -f "$DIST/index.html" ]; then

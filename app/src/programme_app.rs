@@ -9,7 +9,8 @@ use leptos_router::path;
 
 use crate::i18n::{provide_locale_with, tr};
 use crate::pages::programme::{
-    AllocationsPage, CommitteePage, LoginPage, RequestDetailPage, RequestNewPage, RequestsMinePage, ReviewsPage,
+    AllocationsPage, CommitteePage, LoginPage, NotificationsPage, RequestDetailPage, RequestNewPage,
+    RequestsMinePage, ReviewsPage,
 };
 use crate::pages::NotFoundPage;
 use crate::programme::session::provide_session;
@@ -19,6 +20,7 @@ use crate::programme::session::provide_session;
 pub fn ProgrammeApp() -> impl IntoView {
     provide_locale_with(Some(t_programme), || tr("programme.page_title"));
     provide_session();
+    crate::programme::data::provide_notifications();
     view! {
         <Router>
             <Routes fallback=|| view! { <NotFoundPage/> }>
@@ -29,6 +31,7 @@ pub fn ProgrammeApp() -> impl IntoView {
                 <Route path=path!("/requests/mine") view=RequestsMinePage/>
                 <Route path=path!("/committee/requests/:id") view=RequestDetailPage/>
                 <Route path=path!("/reviews") view=ReviewsPage/>
+                <Route path=path!("/notifications") view=NotificationsPage/>
             </Routes>
         </Router>
     }

@@ -12,9 +12,9 @@ use chrono::{DateTime, Utc};
 use kairr_shared::allocation::usage::IdlePolicy;
 use kairr_shared::i18n::Locale;
 use kairr_shared::notifications::{
-    due_notices, retry_after_seconds, HeldAllocation, Notice, OpenPlace, MAX_DELIVERY_ATTEMPTS,
+    due_notices, retry_after_seconds, HeldAllocation, Notice, NotificationList, OpenPlace, StoredNotice,
+    MAX_DELIVERY_ATTEMPTS,
 };
-use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use crate::storage::{with_db, Storage};
@@ -51,26 +51,6 @@ macro_rules! store_notices {
     }};
 }
 pub(crate) use store_notices;
-
-/// One notice of a person's list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct StoredNotice {
-    pub id: i64,
-    pub notice: Notice,
-    pub read: bool,
-}
-
-/// `GET /api/v1/me/notifications`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct NotificationList {
-    /// Newest first, at most 100.
-    pub items: Vec<StoredNotice>,
-    pub unread: u64,
-    /// Where e-mail goes (none: only in the portal).
-    pub email: Option<String>,
-    /// The language of e-mails (`ko` or `en`).
-    pub locale: String,
-}
 
 /// An e-mail to send, claimed by this replica.
 #[derive(Debug, Clone)]

@@ -78,7 +78,7 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
     } else {
         front = front.route_service("/allocations", programme_index.clone());
     }
-    for path in ["/login", "/committee", "/committee/{*rest}", "/requests/{*rest}", "/reviews"] {
+    for path in ["/login", "/committee", "/committee/{*rest}", "/requests/{*rest}", "/reviews", "/notifications"] {
         front = front.route_service(path, programme_index.clone());
     }
     let admin_index = static_files::file(&static_dir.join("admin-app").join("index.html"));

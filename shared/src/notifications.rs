@@ -272,20 +272,22 @@ pub fn render(notice: &Notice, locale: Locale, pool_name: &dyn Fn(&str) -> Strin
     .map(|t| format!(" «{t}»"))
     .unwrap_or_default();
     let pool = f.pool.as_deref().map(pool_name).unwrap_or_default();
-    let date = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    // Not chrono's strftime: its parser would weigh on the app's wasm.
+    let date = |d: Option<NaiveDate>| d.map(crate::display::format::date).unwrap_or_default();
     let amount = match (f.amount, f.unit) {
         (Some(n), Some(u)) => format!("{} {}", thousands(n), if ko { u.label_ko() } else { u.label_en() }),
         (Some(n), None) => thousands(n),
         _ => String::new(),
     };
-    let request_link = f.request.map(|r| format!("/requests/{r}")).unwrap_or_else(|| "/requests/mine".into());
+    let request_link =
+        f.request.map(|r| format!("/requests/mine#request-{r}")).unwrap_or_else(|| "/requests/mine".into());
     let (subject, body, link) = match notice.kind {
         NoticeKind::SubmissionReceived => (
             pick(ko, format!("신청 {id} 접수 완료"), format!("Request {id} received")),
             pick(
                 ko,
-                format!("신청{title}이 접수되었습니다. 접수 번호는 {id}입니다. 심사 진행 상황은 포털의 신청 상세 페이지에서 볼 수 있습니다."),
-                format!("Your request{title} was received. Its receipt number is {id}. Follow its review on the request's page in the portal."),
+                format!("신청{title}이 접수되었습니다. 접수 번호는 {id}입니다. 심사 진행 상황은 포털의 ‘내 신청’에서 볼 수 있습니다."),
+                format!("Your request{title} was received. Its receipt number is {id}. Follow its review under “My requests” in the portal."),
             ),
             request_link,
         ),
@@ -322,8 +324,8 @@ pub fn render(notice: &Notice, locale: Locale, pool_name: &dyn Fn(&str) -> Strin
                     format!("Your request{title} was partly approved: {amount} on {pool}{period}."),
                 ),
                 _ => (
-                    format!("신청{title}은 이번 차수에서 선정되지 않았습니다. 심사 의견은 신청 상세 페이지에서 볼 수 있습니다."),
-                    format!("Your request{title} was not selected in this round. The reviews are on the request's page."),
+                    format!("신청{title}은 이번 차수에서 선정되지 않았습니다. 자세한 내용은 포털의 ‘내 신청’에서 볼 수 있습니다."),
+                    format!("Your request{title} was not selected in this round. See “My requests” in the portal for details."),
                 ),
             };
             (
@@ -360,6 +362,48 @@ fn pick(ko: bool, k: String, e: String) -> String {
     } else {
         e
     }
+}
+
+/// One notice of a person's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoredNotice {
+    pub id: i64,
+    pub notice: Notice,
+    pub read: bool,
+}
+
+/// `GET /api/v1/me/notifications`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotificationList {
+    /// Newest first, at most 100.
+    pub items: Vec<StoredNotice>,
+    pub unread: u64,
+    /// Where e-mail goes (none: only in the portal).
+    pub email: Option<String>,
+    /// The language of e-mails (`ko` or `en`).
+    pub locale: String,
+}
+
+/// `POST /api/v1/me/notifications/read`: which notices were read (none named: all).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct MarkRead {
+    /// At most 100 ids; empty or absent: every notice.
+    pub ids: Vec<i64>,
+}
+
+/// `PUT /api/v1/me/preferences`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct Preferences {
+    /// Where notices are e-mailed; empty: only in the portal.
+    pub email: String,
+    /// `ko` or `en`: the language of e-mails.
+    pub locale: String,
 }
 
 /// Longest e-mail address kept.
@@ -454,7 +498,7 @@ mod tests {
         assert!(ko.body.contains("«기후 모델»") && ko.body.contains("#42"), "{}", ko.body);
         let en = render(n, Locale::En, &name);
         assert!(en.body.contains("«Climate model»"), "{}", en.body);
-        assert_eq!(en.link, "/requests/42");
+        assert_eq!(en.link, "/requests/mine#request-42");
     }
 
     #[test]

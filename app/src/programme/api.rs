@@ -16,6 +16,7 @@ use kairr_shared::allocation::{Round, RoundInput};
 use kairr_shared::api::ApiError;
 pub use kairr_shared::api::{AdjustBody, Adjusted, AdminRound, MyRequest};
 use kairr_shared::auth::{LoginRequest, SessionInfo};
+use kairr_shared::notifications::{MarkRead, NotificationList, Preferences};
 use kairr_shared::organisations::{Organisation, OrganisationInput};
 use kairr_shared::people::{AcceptInvitation, Invitation, Person, PersonChange, PersonInput};
 use serde::de::DeserializeOwned;
@@ -365,4 +366,19 @@ pub fn http_status(error: &FetchError) -> Option<u16> {
         FetchError::Http { status, .. } => Some(*status),
         _ => None,
     }
+}
+
+/// `GET /api/v1/me/notifications`.
+pub async fn fetch_notifications() -> Result<NotificationList, FetchError> {
+    get_json(HttpRequest::get("/api/v1/me/notifications")).await
+}
+
+/// `POST /api/v1/me/notifications/read` (no ids: all).
+pub async fn mark_read(csrf: &str, body: &MarkRead) -> Result<NotificationList, FetchError> {
+    post_json("/api/v1/me/notifications/read", csrf, Some(body)).await
+}
+
+/// `PUT /api/v1/me/preferences`.
+pub async fn save_preferences(csrf: &str, body: &Preferences) -> Result<NotificationList, FetchError> {
+    send_json(HttpRequest::put("/api/v1/me/preferences"), csrf, body).await
 }

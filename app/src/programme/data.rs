@@ -305,3 +305,46 @@ pub fn use_assignments(
     });
     loaded
 }
+
+/// The signed-in person's notices, shared by the navigation's unread count
+/// and the notifications page: fetched whenever the signed-in user changes,
+/// replaced by the answers of marking read and saving preferences.
+#[derive(Debug, Clone, Copy)]
+pub struct Notifications(pub Loaded<kairr_shared::notifications::NotificationList>);
+
+/// Provides [`Notifications`] for the app (after the session).
+pub fn provide_notifications() {
+    let session = crate::programme::session::use_session();
+    let loaded = Loaded::new();
+    Effect::new(move |_| {
+        let user = session.user().map(|u| u.username);
+        loaded.data.set(None);
+        if user.is_some() {
+            spawn_local(async move { loaded.store(api::fetch_notifications().await) });
+        }
+    });
+    provide_context(Notifications(loaded));
+}
+
+/// The app's [`Notifications`] (none outside an app that provides them).
+pub fn use_notifications() -> Option<Notifications> {
+    use_context::<Notifications>()
+}
+
+impl Notifications {
+    /// Unread notices (0 until loaded).
+    pub fn unread(self) -> u64 {
+        self.0.data.with(|d| d.as_ref().map_or(0, |l| l.unread))
+    }
+
+    /// Fetches the list again (after a command that may have told the person something).
+    pub fn refresh(self) {
+        let loaded = self.0;
+        spawn_local(async move { loaded.store(api::fetch_notifications().await) });
+    }
+
+    /// Stores the list a command answered with.
+    pub fn replace(self, result: Result<kairr_shared::notifications::NotificationList, FetchError>) {
+        self.0.store(result);
+    }
+}

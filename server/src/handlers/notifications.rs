@@ -7,32 +7,12 @@ use axum::extract::State;
 use axum::Json;
 use kairr_shared::auth::Action;
 use kairr_shared::i18n::Locale;
-use kairr_shared::notifications::valid_email;
-use serde::{Deserialize, Serialize};
+use kairr_shared::notifications::{valid_email, MarkRead, NotificationList, Preferences};
 use tower_sessions::Session;
 
 use crate::auth::require;
 use crate::error::AppError;
-use crate::notify::NotificationList;
 use crate::state::AppState;
-
-/// `POST /api/v1/me/notifications/read`: which notices were read (none named: all).
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
-pub struct MarkRead {
-    /// At most 100 ids; empty or absent: every notice.
-    pub ids: Vec<i64>,
-}
-
-/// `PUT /api/v1/me/preferences`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
-pub struct Preferences {
-    /// Where notices are e-mailed; empty: only in the portal.
-    pub email: String,
-    /// `ko` or `en`: the language of e-mails.
-    pub locale: String,
-}
 
 /// The signed-in person's notices (newest 100), unread count and preferences.
 #[utoipa::path(get, path = "/api/v1/me/notifications", tag = "notifications",

@@ -17,6 +17,7 @@ pub fn AccountNav(
     page: SitePage,
 ) -> impl IntoView {
     let session = use_session();
+    let notifications = crate::programme::data::use_notifications();
     let failed = RwSignal::new(false);
     let sign_out = move |_| {
         spawn_local(async move {
@@ -53,6 +54,18 @@ pub fn AccountNav(
                 view! {
                     <li><a href=home rel="external" data-testid="nav-home">{move || tr(home_key)}</a></li>
                     {admin.then(|| view! { <li><a href="/admin" rel="external" data-testid="nav-admin">{move || tr("programme.nav.admin")}</a></li> })}
+                    <li>
+                        <a href="/notifications" rel="external" data-testid="nav-notifications">
+                            {move || tr("programme.nav.notifications")}
+                            {move || {
+                                let n = notifications.map_or(0, |n| n.unread());
+                                (n > 0).then(|| view! {
+                                    " " <span class="count-badge" data-testid="unread-count">{n}</span>
+                                    <span class="sr-only">{move || tr("programme.notifications.unread_suffix")}</span>
+                                })
+                            }}
+                        </a>
+                    </li>
                     <li class="account" data-testid="account">
                         <span class="account-name">{who}</span>
                         <button type="button" class="link-button" data-testid="sign-out" on:click=sign_out>

@@ -47,6 +47,8 @@ fn stored_draft() -> Option<String> {
 #[component]
 fn RequestForm() -> impl IntoView {
     let session = use_session();
+    // Read here: a context cannot be read in an event handler or after an await.
+    let notifications = crate::programme::data::use_notifications();
     let navigate = use_navigate();
     let query = use_query_map();
     let round = use_open_round();
@@ -122,11 +124,14 @@ fn RequestForm() -> impl IntoView {
         let round_id = round.data.with_untracked(|r| r.as_ref().map(|r| r.round.id.0.clone()).unwrap_or_default());
         spawn_local(async move {
             match api::submit_request(&session.csrf(), &round_id, &input).await {
-                Ok(_) => {
+                Ok(request) => {
                     if let Ok(Some(s)) = window().local_storage() {
                         let _ = s.remove_item(DRAFT_STORAGE_KEY);
                     }
-                    navigate("/requests/mine", Default::default());
+                    if let Some(n) = notifications {
+                        n.refresh();
+                    }
+                    navigate(&format!("/requests/mine?submitted={}", request.id.0), Default::default());
                 }
                 Err(e) => error.set(Some(e)),
             }

@@ -34,7 +34,15 @@ pub fn RequestsMinePage() -> impl IntoView {
 fn MyRequests() -> impl IntoView {
     let mine = use_my_requests();
     let other_error = Signal::derive(move || if mine.missing() { None } else { mine.error.get() });
+    // Just submitted (`?submitted=<id>`): the receipt number, as the notice and e-mail give it.
+    let query = leptos_router::hooks::use_query_map();
+    let submitted = move || query.with(|q| q.get("submitted")).and_then(|s| s.parse::<u64>().ok());
     view! {
+        {move || submitted().map(|id| view! {
+            <p class="notice" role="status" data-testid="receipt">
+                {trf("programme.mine.receipt", &[("id", format!("#{id}"))])}
+            </p>
+        })}
         <Show when=move || mine.missing()>
             <p class="notice" data-testid="endpoint-missing">{move || tr("programme.mine.unavailable")}</p>
         </Show>
@@ -63,7 +71,7 @@ fn MyRequests() -> impl IntoView {
                 ]));
                 let decision = m.decision.as_ref().map(|d| d.rationale.clone());
                 view! {
-                    <li class="panel">
+                    <li class="panel" id=format!("request-{}", r.id.0)>
                         <h3>{pick(&r.title_ko, &r.title_en)}</h3>
                         <p><span class="state-badge">{labels::state(r.state)}</span>" "
                             {trf("programme.mine.asked", &[
