@@ -9,8 +9,8 @@ use leptos_router::path;
 
 use crate::i18n::{provide_locale_with, tr};
 use crate::pages::programme::{
-    AllocationsPage, CommitteePage, LoginPage, NotificationsPage, RequestDetailPage, RequestNewPage,
-    RequestsMinePage, ReviewsPage,
+    AllocationsPage, CommitteePage, LoginPage, NotificationsPage, RequestDetailPage, RequestNewPage, RequestsMinePage,
+    ReviewsPage,
 };
 use crate::pages::NotFoundPage;
 use crate::programme::session::provide_session;
