@@ -21,7 +21,7 @@ BUNDLES=(
   "/|index.html|265|150"
   "/advisor|advisor/index.html|405|250"
   "/allocations, /committee, /requests/*|programme/index.html|515|300"
-  "/admin/*, /invite|admin-app/index.html|380|300"
+  "/admin/*, /invite|admin-app/index.html|415|300"
 )
 
 if [ ! -f "$DIST/index.html" ]; then

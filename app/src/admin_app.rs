@@ -9,7 +9,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::i18n::{provide_locale_with, tr};
-use crate::pages::programme::{AdminAssignmentsPage, AdminOrganisationsPage, AdminPage, AdminPeoplePage, InvitePage};
+use crate::pages::programme::{
+    AdminAssignmentsPage, AdminOrganisationsPage, AdminPage, AdminPeoplePage, AdminStatusPage, InvitePage,
+};
 use crate::pages::NotFoundPage;
 use crate::programme::session::provide_session;
 
@@ -25,6 +27,7 @@ pub fn AdminApp() -> impl IntoView {
                 <Route path=path!("/admin/people") view=AdminPeoplePage/>
                 <Route path=path!("/admin/organisations") view=AdminOrganisationsPage/>
                 <Route path=path!("/admin/assignments") view=AdminAssignmentsPage/>
+                <Route path=path!("/admin/status") view=AdminStatusPage/>
                 <Route path=path!("/invite") view=InvitePage/>
             </Routes>
         </Router>

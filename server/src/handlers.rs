@@ -12,3 +12,4 @@ pub mod people;
 pub mod placement;
 pub mod programme;
 pub mod status;
+pub mod status_ops;

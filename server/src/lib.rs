@@ -24,5 +24,6 @@ pub mod source;
 pub mod startup;
 pub mod state;
 pub mod static_files;
+pub mod status_ops;
 pub mod storage;
 pub mod telemetry;

@@ -22,6 +22,7 @@ use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 
 use crate::handlers::{
     auth, events, feed, health, history, incidents, notifications, organisations, people, placement, programme, status,
+    status_ops,
 };
 use crate::metrics;
 use crate::openapi;
@@ -116,6 +117,9 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/v1/me/notifications", get(notifications::get_notifications))
         .route("/v1/me/notifications/read", post(notifications::post_read))
         .route("/v1/me/preferences", put(notifications::put_preferences))
+        .route("/v1/ops/incidents", post(status_ops::post_incident))
+        .route("/v1/ops/incidents/{id}/updates", post(status_ops::post_incident_update))
+        .route("/v1/ops/maintenance", post(status_ops::post_maintenance))
         .route("/v1/auth/session", get(auth::get_session))
         .route("/v1/auth/login", post(auth::post_login))
         .route("/v1/auth/logout", post(auth::post_logout))

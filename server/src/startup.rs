@@ -217,8 +217,9 @@ async fn load_demo_programme(
 }
 
 /// The demo accounts: one per role, printed at start-up in demo mode only.
-const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 4] = [
+const DEMO_ACCOUNTS: [(&str, &str, &str, Role); 5] = [
     ("demo.researcher", "김연구 (데모)", "부산대학교", Role::Researcher),
+    ("demo.operator", "정운영 (데모)", "한국과학기술정보연구원(KISTI)", Role::Operator),
     ("demo.reviewer", "이심사 (데모)", "KAIST", Role::Reviewer),
     ("demo.committee", "박위원 (데모)", "정보통신산업진흥원", Role::Committee),
     ("demo.admin", "최관리 (데모)", "KAIRR 운영사무국", Role::Admin),

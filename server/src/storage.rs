@@ -60,6 +60,7 @@ pub(crate) fn source_str(s: DataSource) -> &'static str {
         DataSource::Demo => "demo",
         DataSource::Slurm => "slurm",
         DataSource::Prometheus => "prometheus",
+        DataSource::Operator => "operator",
     }
 }
 

@@ -97,13 +97,28 @@ async fn the_csrf_token_rotates_at_sign_in_and_anonymous_tokens_need_their_cooki
 
 #[tokio::test]
 async fn a_session_ends_after_its_absolute_lifetime_however_active() {
-    let app = spawn_with(|s| s.sign_in.session_lifetime_seconds = 2).await;
+    // Timed against the clock, not by fixed sleeps, so a loaded machine (a slow
+    // sign-in) cannot make it fail: the session starts between `before` and
+    // `after`, and its end is stored in whole seconds.
+    const LIFETIME: u64 = 4;
+    let app = spawn_with(|s| s.sign_in.session_lifetime_seconds = LIFETIME as u32).await;
+    let before = std::time::Instant::now();
     let c = app.client_as("demo.researcher").await;
-    for _ in 0..3 {
-        assert_eq!(c.get(format!("{}/api/v1/requests/mine", app.base)).send().await.unwrap().status(), 200);
-        tokio::time::sleep(Duration::from_millis(500)).await;
+    let after = std::time::Instant::now();
+    // Surely alive while less than LIFETIME - 1 s (the seconds' rounding) has passed since `before`.
+    let alive_until = before + Duration::from_millis(LIFETIME * 1_000 - 1_500);
+    let mut active = 0;
+    while std::time::Instant::now() < alive_until {
+        let status = c.get(format!("{}/api/v1/requests/mine", app.base)).send().await.unwrap().status();
+        if std::time::Instant::now() < alive_until {
+            assert_eq!(status, 200, "request {active} while the session is young");
+            active += 1;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
     }
-    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    assert!(active >= 1, "the session was used while alive");
+    // Surely ended once LIFETIME + 1 s (the rounding) has passed since `after`.
+    tokio::time::sleep_until((after + Duration::from_millis(LIFETIME * 1_000 + 1_200)).into()).await;
     assert_eq!(c.get(format!("{}/api/v1/requests/mine", app.base)).send().await.unwrap().status(), 401);
     assert!(session_of(&app, &c).await["user"].is_null());
     assert_eq!(stored_sessions(&app).await, 0, "the ended session is deleted");

@@ -21,6 +21,8 @@ pub enum DataSource {
     Demo,
     Slurm,
     Prometheus,
+    /// Posted by the centre's status operators (incidents and maintenance).
+    Operator,
 }
 
 /// HPC batch system or GPU cloud.
@@ -226,9 +228,12 @@ impl IncidentState {
         }
     }
 
+    /// Every state, in the order an incident goes through them.
+    pub const ALL: [IncidentState; 4] = [Self::Investigating, Self::Identified, Self::Monitoring, Self::Resolved];
+
     /// Parses [`IncidentState::as_str`] back.
     pub fn parse(s: &str) -> Option<IncidentState> {
-        [Self::Investigating, Self::Identified, Self::Monitoring, Self::Resolved].into_iter().find(|x| x.as_str() == s)
+        Self::ALL.into_iter().find(|x| x.as_str() == s.trim())
     }
 }
 
@@ -358,6 +363,9 @@ pub const API_ERROR_CODES: &[&str] = &[
     "review_window_closed",
     "no_review",
     "organisation_unconfirmed",
+    "incident_detected",
+    "incident_resolved",
+    "too_many_updates",
 ];
 
 /// The data the status page starts from, embedded by the server in the

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub enum Role {
     /// Submits and follows their own requests.
     Researcher,
+    /// Posts and updates incidents and maintenance on the status page (and may apply, as a researcher).
+    Operator,
     /// Scores requests assigned to them (never from their own organisation).
     Reviewer,
     /// Sees the overview, decides, exports.
@@ -20,12 +22,13 @@ pub enum Role {
 
 impl Role {
     /// Every role, least privileged first.
-    pub const ALL: [Role; 4] = [Role::Researcher, Role::Reviewer, Role::Committee, Role::Admin];
+    pub const ALL: [Role; 5] = [Role::Researcher, Role::Operator, Role::Reviewer, Role::Committee, Role::Admin];
 
     /// Stable snake_case name (database and API).
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Researcher => "researcher",
+            Role::Operator => "operator",
             Role::Reviewer => "reviewer",
             Role::Committee => "committee",
             Role::Admin => "admin",
@@ -41,6 +44,7 @@ impl Role {
     pub fn label_ko(self) -> &'static str {
         match self {
             Role::Researcher => "연구자",
+            Role::Operator => "상태 운영자",
             Role::Reviewer => "심사위원",
             Role::Committee => "배분위원",
             Role::Admin => "관리자",
@@ -51,6 +55,7 @@ impl Role {
     pub fn label_en(self) -> &'static str {
         match self {
             Role::Researcher => "researcher",
+            Role::Operator => "status operator",
             Role::Reviewer => "reviewer",
             Role::Committee => "committee member",
             Role::Admin => "administrator",
@@ -78,11 +83,13 @@ pub enum Action {
     Administer,
     /// Read one's notifications and set where and in which language one is told.
     OwnAccount,
+    /// Post and update incidents and maintenance windows on the status page.
+    OperateStatus,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::SubmitRequest,
         Action::Review,
         Action::ViewCommittee,
@@ -91,16 +98,18 @@ impl Action {
         Action::AssignReviewers,
         Action::Administer,
         Action::OwnAccount,
+        Action::OperateStatus,
     ];
 
     /// The roles allowed to do it.
     pub fn allowed(self) -> &'static [Role] {
         use Role::*;
         match self {
-            Action::SubmitRequest | Action::OwnAccount => &[Researcher, Reviewer, Committee, Admin],
+            Action::SubmitRequest | Action::OwnAccount => &[Researcher, Operator, Reviewer, Committee, Admin],
             Action::Review => &[Reviewer, Committee, Admin],
             Action::ViewCommittee | Action::Decide | Action::Export | Action::AssignReviewers => &[Committee, Admin],
             Action::Administer => &[Admin],
+            Action::OperateStatus => &[Operator, Admin],
         }
     }
 }
@@ -151,7 +160,9 @@ pub struct SessionInfo {
 /// committee overview for those who may see it, the review list for
 /// reviewers, their own requests for everyone else.
 pub fn home_path(role: Role) -> &'static str {
-    if can(Some(role), Action::ViewCommittee) {
+    if role == Role::Operator {
+        "/admin/status"
+    } else if can(Some(role), Action::ViewCommittee) {
         "/committee"
     } else if can(Some(role), Action::Review) {
         "/reviews"

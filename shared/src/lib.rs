@@ -22,5 +22,6 @@ pub mod sim;
 pub mod slurm;
 pub mod start_now;
 pub mod status;
+pub mod status_ops;
 pub mod telemetry;
 pub mod time;

@@ -21,6 +21,7 @@ pub fn Footer(
         Some(DataSource::Demo) => tr("footer.source_demo"),
         Some(DataSource::Slurm) => tr("footer.source_slurm"),
         Some(DataSource::Prometheus) => tr("footer.source_prometheus"),
+        Some(DataSource::Operator) => tr("footer.source_operator"),
         None if records => tr("footer.source_records"),
         None => tr("footer.source_unknown"),
     };

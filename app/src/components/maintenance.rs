@@ -57,7 +57,9 @@ fn window_view(m: &Maintenance, system: &str, loc: Locale) -> impl IntoView {
             <p class="window-meta">
                 <span>{system.to_owned()}</span>
                 <span><KstTime at=m.starts_at/>" – "<KstTime at=m.ends_at/></span>
-                <span>{trf("maintenance.nodes", &[("n", thousands(u64::from(m.nodes_affected)))])}</span>
+                {(m.nodes_affected > 0).then(|| view! {
+                    <span>{trf("maintenance.nodes", &[("n", thousands(u64::from(m.nodes_affected)))])}</span>
+                })}
             </p>
         </li>
     }

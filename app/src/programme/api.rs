@@ -13,12 +13,13 @@ use kairr_shared::allocation::{
     Review, ReviewAssignments, ReviewInput, RoundOverview,
 };
 use kairr_shared::allocation::{Round, RoundInput};
-use kairr_shared::api::ApiError;
 pub use kairr_shared::api::{AdjustBody, Adjusted, AdminRound, MyRequest};
+use kairr_shared::api::{ApiError, Incident, IncidentsResponse, Maintenance};
 use kairr_shared::auth::{LoginRequest, SessionInfo};
 use kairr_shared::notifications::{MarkRead, NotificationList, Preferences};
 use kairr_shared::organisations::{Organisation, OrganisationInput};
 use kairr_shared::people::{AcceptInvitation, Invitation, Person, PersonChange, PersonInput};
+use kairr_shared::status_ops::{IncidentInput, IncidentUpdateInput, MaintenanceInput};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -381,4 +382,51 @@ pub async fn mark_read(csrf: &str, body: &MarkRead) -> Result<NotificationList, 
 /// `PUT /api/v1/me/preferences`.
 pub async fn save_preferences(csrf: &str, body: &Preferences) -> Result<NotificationList, FetchError> {
     send_json(HttpRequest::put("/api/v1/me/preferences"), csrf, body).await
+}
+
+/// A system of the catalogue, as the operators' forms need it (the rest of the catalogue is ignored).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct SystemChoice {
+    pub id: String,
+    pub name_ko: String,
+    pub name_en: String,
+    pub pools: Vec<PoolChoice>,
+}
+
+/// A pool of a [`SystemChoice`].
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct PoolChoice {
+    pub id: String,
+    pub name_ko: String,
+    pub name_en: String,
+}
+
+#[derive(serde::Deserialize)]
+struct Systems {
+    systems: Vec<SystemChoice>,
+}
+
+/// `GET /api/v1/catalogue`, reduced to systems and pools.
+pub async fn fetch_system_choices() -> Result<Vec<SystemChoice>, FetchError> {
+    get_json::<Systems>(HttpRequest::get("/api/v1/catalogue")).await.map(|s| s.systems)
+}
+
+/// `GET /api/v1/incidents`.
+pub async fn fetch_incidents() -> Result<IncidentsResponse, FetchError> {
+    get_json(HttpRequest::get("/api/v1/incidents")).await
+}
+
+/// `POST /api/v1/ops/incidents`.
+pub async fn post_incident(csrf: &str, body: &IncidentInput) -> Result<Incident, FetchError> {
+    post_json("/api/v1/ops/incidents", csrf, Some(body)).await
+}
+
+/// `POST /api/v1/ops/incidents/{id}/updates`.
+pub async fn post_incident_update(csrf: &str, id: &str, body: &IncidentUpdateInput) -> Result<Incident, FetchError> {
+    post_json(&format!("/api/v1/ops/incidents/{id}/updates"), csrf, Some(body)).await
+}
+
+/// `POST /api/v1/ops/maintenance`.
+pub async fn post_maintenance(csrf: &str, body: &MaintenanceInput) -> Result<Maintenance, FetchError> {
+    post_json("/api/v1/ops/maintenance", csrf, Some(body)).await
 }

@@ -348,3 +348,19 @@ impl Notifications {
         self.0.store(result);
     }
 }
+
+/// What the status operators' page shows: the systems to choose from and
+/// the incidents and maintenance as the public sees them; fetched again
+/// whenever `version` changes (after a post).
+pub fn use_status_ops(
+    version: Signal<u32>,
+) -> (Loaded<Vec<api::SystemChoice>>, Loaded<kairr_shared::api::IncidentsResponse>) {
+    let systems = Loaded::new();
+    spawn_local(async move { systems.store(api::fetch_system_choices().await) });
+    let incidents = Loaded::new();
+    Effect::new(move |_| {
+        version.track();
+        spawn_local(async move { incidents.store(api::fetch_incidents().await) });
+    });
+    (systems, incidents)
+}

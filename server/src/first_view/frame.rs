@@ -97,6 +97,7 @@ pub fn footer(loc: Locale, source: Option<DataSource>, records: bool) -> Markup 
         Some(DataSource::Demo) => tr("footer.source_demo"),
         Some(DataSource::Slurm) => tr("footer.source_slurm"),
         Some(DataSource::Prometheus) => tr("footer.source_prometheus"),
+        Some(DataSource::Operator) => tr("footer.source_operator"),
         None if records => tr("footer.source_records"),
         None => tr("footer.source_unknown"),
     };

@@ -159,7 +159,9 @@ fn window(loc: Locale, summary: &StatusSummary, m: &Maintenance) -> Markup {
             p.window-meta {
                 span { (system_name(summary, &m.system_id, loc)) }
                 span { (frame::time(m.starts_at)) " – " (frame::time(m.ends_at)) }
-                span { (tf(loc, "maintenance.nodes", &[("n", thousands(u64::from(m.nodes_affected)))])) }
+                @if m.nodes_affected > 0 {
+                    span { (tf(loc, "maintenance.nodes", &[("n", thousands(u64::from(m.nodes_affected)))])) }
+                }
             }
         }
     }

@@ -51,6 +51,12 @@ pub enum AuditAction {
     InvitationUsed,
     /// A first sign-in through an identity provider linked its subject to the new account.
     IdentityLinked,
+    /// A status operator posted an incident by hand.
+    IncidentPosted,
+    /// A status operator added a timed update to their incident (or resolved it).
+    IncidentUpdated,
+    /// A status operator announced a maintenance window.
+    MaintenancePosted,
     /// An admin added an organisation to the directory.
     OrganisationCreated,
     /// An admin changed an organisation's names, aliases, sector or province.
@@ -69,6 +75,10 @@ pub enum AuditSubject {
     Account(String),
     /// An organisation of the directory, by id.
     Organisation(String),
+    /// An incident of the status page, by id.
+    Incident(String),
+    /// A maintenance window of the status page, by id.
+    Maintenance(String),
 }
 
 /// One entry of the audit log.

@@ -44,6 +44,7 @@ pub fn source(loc: Locale, s: DataSource) -> String {
         DataSource::Demo => ts(loc, "system.source_demo"),
         DataSource::Slurm => ts(loc, "system.source_slurm"),
         DataSource::Prometheus => ts(loc, "system.source_prometheus"),
+        DataSource::Operator => ts(loc, "system.source_operator"),
     }
 }
 

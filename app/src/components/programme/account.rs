@@ -48,11 +48,14 @@ pub fn AccountNav(
                 let home_key = match home {
                     "/committee" => "programme.nav.committee",
                     "/reviews" => "programme.nav.reviews",
+                    "/admin/status" => "programme.nav.status_ops",
                     _ => "programme.nav.mine",
                 };
                 let admin = user.role == kairr_shared::auth::Role::Admin;
+                let operator = user.role == kairr_shared::auth::Role::Operator;
                 view! {
                     <li><a href=home rel="external" data-testid="nav-home">{move || tr(home_key)}</a></li>
+                    {operator.then(|| view! { <li><a href="/requests/mine" rel="external" data-testid="nav-mine">{move || tr("programme.nav.mine")}</a></li> })}
                     {admin.then(|| view! { <li><a href="/admin" rel="external" data-testid="nav-admin">{move || tr("programme.nav.admin")}</a></li> })}
                     <li>
                         <a href="/notifications" rel="external" data-testid="nav-notifications">

@@ -46,7 +46,7 @@ pub fn AdminPage() -> impl IntoView {
 /// people, organisations (admins); reviewer assignment (committee and admins).
 #[component]
 pub fn AdminNav(
-    /// `rounds`, `people`, `organisations` or `assignments`.
+    /// `rounds`, `people`, `organisations`, `assignments` or `status`.
     current: &'static str,
 ) -> impl IntoView {
     let session = use_session();
@@ -66,6 +66,7 @@ pub fn AdminNav(
                 {item("people", "/admin/people", Action::Administer)}
                 {item("organisations", "/admin/organisations", Action::Administer)}
                 {item("assignments", "/admin/assignments", Action::AssignReviewers)}
+                {item("status", "/admin/status", Action::OperateStatus)}
             </ul>
         </nav>
     }

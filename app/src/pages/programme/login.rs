@@ -74,6 +74,12 @@ pub fn LoginPage() -> impl IntoView {
                                 leptos::logging::warn!("cannot return to {path}: {e:?}");
                             }
                         }
+                        // The staff's pages are another app: a full load.
+                        None if home_after_login(&user).starts_with("/admin") => {
+                            if let Err(e) = window().location().assign(home_after_login(&user)) {
+                                leptos::logging::warn!("cannot go to the staff's pages: {e:?}");
+                            }
+                        }
                         None => navigate(home_after_login(&user), Default::default()),
                     }
                 }

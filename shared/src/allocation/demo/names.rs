@@ -119,12 +119,13 @@ pub(super) const REVIEWERS: &[(&str, &str)] = &[
     ("reviewer12", "정보통신산업진흥원"),
 ];
 
-/// Demo committee members and the admin: (username, role name, organisation).
+/// Demo committee members, the admin and a status operator: (username, role name, organisation).
 pub(super) const STAFF: &[(&str, &str, &str)] = &[
     ("admin", "admin", "KAIRR 운영사무국"),
     ("committee1", "committee", "연세대학교"),
     ("committee2", "committee", "한국과학기술정보연구원(KISTI)"),
     ("committee3", "committee", "(주)바른비전"),
+    ("ops1", "operator", "한국과학기술정보연구원(KISTI)"),
 ];
 
 /// Every applicant organisation of `sector`.

@@ -1,0 +1,336 @@
+//! Status operators (issue 10 §1): staff with the operator role post
+//! incidents and maintenance windows by hand, beside the automatically
+//! detected ones, in Korean and English, and follow an incident with timed
+//! updates until it is resolved. Pure: each function checks the form and
+//! returns the record to store (the status page, `/api/v1/incidents` and
+//! the Atom feed show it like any other), or every field error.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::advisor::field_error::{FieldErrorCode as Code, FieldErrors};
+use crate::allocation::form::Form;
+use crate::api::{DataSource, Incident, IncidentState, IncidentUpdate, Maintenance, MaintenanceState};
+use crate::catalogue::Catalogue;
+use crate::status::Status;
+
+/// Longest title.
+pub const MAX_TITLE: usize = 120;
+/// Longest update text.
+pub const MAX_BODY: usize = 2_000;
+/// Most updates an incident keeps (a runaway script cannot grow it without end).
+pub const MAX_UPDATES: usize = 100;
+/// Longest maintenance window, in days.
+pub const MAX_MAINTENANCE_DAYS: i64 = 14;
+
+/// `POST /api/v1/ops/incidents`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct IncidentInput {
+    /// A catalogue system id.
+    pub system: String,
+    /// One of its pools; empty: the whole system.
+    pub pool: String,
+    /// `degraded`, `partial_outage` or `major_outage`.
+    pub impact: String,
+    pub title_ko: String,
+    pub title_en: String,
+    /// The first update (what is known, what is being done).
+    pub body_ko: String,
+    pub body_en: String,
+}
+
+/// `POST /api/v1/ops/incidents/{id}/updates`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct IncidentUpdateInput {
+    /// `investigating`, `identified`, `monitoring` or `resolved`.
+    pub state: String,
+    pub body_ko: String,
+    pub body_en: String,
+}
+
+/// `POST /api/v1/ops/maintenance`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct MaintenanceInput {
+    pub system: String,
+    /// One of its pools; empty: the whole system.
+    pub pool: String,
+    pub title_ko: String,
+    pub title_en: String,
+    /// Start and end on the KST clock, `YYYY-MM-DDTHH:MM`.
+    pub starts_at: String,
+    pub ends_at: String,
+    /// Nodes out of service (0: not stated).
+    pub nodes_affected: u32,
+}
+
+const IMPACTS: [Status; 3] = [Status::Degraded, Status::PartialOutage, Status::MajorOutage];
+
+fn text(f: &mut Form, field: &str, value: &str, max: usize) -> Option<String> {
+    f.text(field, value, max)
+}
+
+/// The system and pool the form names (the pool empty for the whole system).
+fn place(f: &mut Form, catalogue: &Catalogue, system: &str, pool: &str) -> Option<(String, String)> {
+    let Some(sys) = catalogue.system(system.trim()) else {
+        let names: Vec<&str> = catalogue.systems.iter().map(|s| s.id.as_str()).collect();
+        f.choice("system", system, |_| None::<()>, &names);
+        return None;
+    };
+    let pool = pool.trim();
+    if !pool.is_empty() && !sys.pools.iter().any(|p| p.id == pool) {
+        let names: Vec<&str> = sys.pools.iter().map(|p| p.id.as_str()).collect();
+        f.choice("pool", pool, |_| None::<()>, &names);
+        return None;
+    }
+    Some((sys.id.clone(), pool.to_owned()))
+}
+
+/// A new incident `id` (drawn by the caller) as the operator's form says, started now.
+pub fn open_incident(
+    input: &IncidentInput,
+    catalogue: &Catalogue,
+    id: String,
+    now: DateTime<Utc>,
+) -> Result<Incident, FieldErrors> {
+    let mut f = Form::default();
+    let place = place(&mut f, catalogue, &input.system, &input.pool);
+    let names: Vec<&str> = IMPACTS.iter().map(|s| s.as_str()).collect();
+    let impact = f.choice("impact", &input.impact, |s| IMPACTS.into_iter().find(|i| i.as_str() == s.trim()), &names);
+    let title_ko = text(&mut f, "title_ko", &input.title_ko, MAX_TITLE);
+    let title_en = text(&mut f, "title_en", &input.title_en, MAX_TITLE);
+    let body_ko = text(&mut f, "body_ko", &input.body_ko, MAX_BODY);
+    let body_en = text(&mut f, "body_en", &input.body_en, MAX_BODY);
+    let incident = (|| {
+        let (system_id, pool_id) = place?;
+        Some(Incident {
+            id,
+            system_id,
+            pool_id,
+            title_ko: title_ko?,
+            title_en: title_en?,
+            impact: impact?,
+            state: IncidentState::Investigating,
+            started_at: now,
+            resolved_at: None,
+            updates: vec![IncidentUpdate {
+                at: now,
+                state: IncidentState::Investigating,
+                body_ko: body_ko?,
+                body_en: body_en?,
+            }],
+            source: DataSource::Operator,
+        })
+    })();
+    f.finish(incident)
+}
+
+/// Why an update was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum UpdateError {
+    #[error("{0}")]
+    Invalid(FieldErrors),
+    /// Only incidents posted by operators are updated by hand; detected ones follow their source.
+    #[error("incident {0} is detected from its source, not posted by an operator")]
+    NotOperators(String),
+    #[error("incident {0} is resolved")]
+    Resolved(String),
+    #[error("incident {0} has {MAX_UPDATES} updates; open a new one")]
+    TooManyUpdates(String),
+}
+
+/// `current` with the operator's timed update; resolving it ends it now.
+pub fn update_incident(
+    current: &Incident,
+    input: &IncidentUpdateInput,
+    now: DateTime<Utc>,
+) -> Result<Incident, UpdateError> {
+    if current.source != DataSource::Operator {
+        return Err(UpdateError::NotOperators(current.id.clone()));
+    }
+    if current.state == IncidentState::Resolved {
+        return Err(UpdateError::Resolved(current.id.clone()));
+    }
+    if current.updates.len() >= MAX_UPDATES {
+        return Err(UpdateError::TooManyUpdates(current.id.clone()));
+    }
+    let mut f = Form::default();
+    let names: Vec<&str> = IncidentState::ALL.iter().map(|s| s.as_str()).collect();
+    let state = f.choice("state", &input.state, IncidentState::parse, &names);
+    let body_ko = text(&mut f, "body_ko", &input.body_ko, MAX_BODY);
+    let body_en = text(&mut f, "body_en", &input.body_en, MAX_BODY);
+    let updated = (|| {
+        let state = state?;
+        let mut next = current.clone();
+        next.state = state;
+        if state == IncidentState::Resolved {
+            next.resolved_at = Some(now);
+        }
+        next.updates.push(IncidentUpdate { at: now, state, body_ko: body_ko?, body_en: body_en? });
+        Some(next)
+    })();
+    f.finish(updated).map_err(UpdateError::Invalid)
+}
+
+/// A KST `YYYY-MM-DDTHH:MM` as an instant.
+fn kst_time(f: &mut Form, field: &str, value: &str) -> Option<DateTime<Utc>> {
+    let t = value.trim();
+    if t.is_empty() {
+        f.fail(field, Code::Required, "날짜와 시각을 입력하세요.", "Enter a date and time.");
+        return None;
+    }
+    let parsed = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
+        .ok()
+        .and_then(|n| n.and_local_timezone(crate::time::kst()).single())
+        .map(|k| k.with_timezone(&Utc));
+    if parsed.is_none() {
+        f.fail(field, Code::UnknownValue, "YYYY-MM-DDTHH:MM (KST) 형식이어야 합니다.", "Use YYYY-MM-DDTHH:MM (KST).");
+    }
+    parsed
+}
+
+/// A maintenance window `id` as the operator's form says; it must end after
+/// it starts, last at most [`MAX_MAINTENANCE_DAYS`], and not have ended yet.
+pub fn plan_maintenance(
+    input: &MaintenanceInput,
+    catalogue: &Catalogue,
+    id: String,
+    now: DateTime<Utc>,
+) -> Result<Maintenance, FieldErrors> {
+    let mut f = Form::default();
+    let place = place(&mut f, catalogue, &input.system, &input.pool);
+    let title_ko = text(&mut f, "title_ko", &input.title_ko, MAX_TITLE);
+    let title_en = text(&mut f, "title_en", &input.title_en, MAX_TITLE);
+    let starts = kst_time(&mut f, "starts_at", &input.starts_at);
+    let ends = kst_time(&mut f, "ends_at", &input.ends_at);
+    if let (Some(s), Some(e)) = (starts, ends) {
+        if e <= s {
+            f.fail(
+                "ends_at",
+                Code::OutOfRange,
+                "끝나는 시각이 시작보다 늦어야 합니다.",
+                "The end must be after the start.",
+            );
+        } else if (e - s).num_days() >= MAX_MAINTENANCE_DAYS {
+            f.fail(
+                "ends_at",
+                Code::OutOfRange,
+                format!("점검은 {MAX_MAINTENANCE_DAYS}일 미만이어야 합니다."),
+                format!("A window lasts less than {MAX_MAINTENANCE_DAYS} days."),
+            );
+        } else if e <= now {
+            f.fail(
+                "ends_at",
+                Code::OutOfRange,
+                "이미 끝난 점검은 등록할 수 없습니다.",
+                "This window has already ended.",
+            );
+        }
+    }
+    let window = (|| {
+        let (system_id, pool_id) = place?;
+        Some(Maintenance {
+            id,
+            system_id,
+            pool_id,
+            title_ko: title_ko?,
+            title_en: title_en?,
+            starts_at: starts?,
+            ends_at: ends?,
+            nodes_affected: input.nodes_affected,
+            state: MaintenanceState::Scheduled,
+            source: DataSource::Operator,
+        })
+    })();
+    f.finish(window)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalogue() -> Catalogue {
+        Catalogue::embedded().unwrap()
+    }
+
+    fn input() -> IncidentInput {
+        let c = catalogue();
+        let sys = &c.systems[0];
+        IncidentInput {
+            system: sys.id.clone(),
+            pool: sys.pools[0].id.clone(),
+            impact: "partial_outage".into(),
+            title_ko: "스토리지 지연".into(),
+            title_en: "Storage latency".into(),
+            body_ko: "원인을 조사하고 있습니다.".into(),
+            body_en: "We are investigating.".into(),
+        }
+    }
+
+    #[test]
+    fn an_operator_opens_an_incident_and_follows_it_to_resolution() {
+        let t0: DateTime<Utc> = "2026-12-05T01:00:00Z".parse().unwrap();
+        let i = open_incident(&input(), &catalogue(), "op-1".into(), t0).unwrap();
+        assert_eq!(
+            (i.state, i.impact, i.source),
+            (IncidentState::Investigating, Status::PartialOutage, DataSource::Operator)
+        );
+        assert_eq!(i.updates.len(), 1);
+        let t1 = t0 + chrono::Duration::minutes(30);
+        let update =
+            IncidentUpdateInput {
+                state: "resolved".into(), body_ko: "복구했습니다.".into(), body_en: "Fixed.".into()
+            };
+        let done = update_incident(&i, &update, t1).unwrap();
+        assert_eq!((done.state, done.resolved_at), (IncidentState::Resolved, Some(t1)));
+        assert_eq!(done.updates.len(), 2);
+        assert_eq!(update_incident(&done, &update, t1), Err(UpdateError::Resolved("op-1".into())));
+        let mut detected = i.clone();
+        detected.source = DataSource::Demo;
+        assert!(matches!(update_incident(&detected, &update, t1), Err(UpdateError::NotOperators(_))));
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let bad = IncidentInput { system: "nope".into(), impact: "operational".into(), ..IncidentInput::default() };
+        let e = open_incident(&bad, &catalogue(), "op-1".into(), Utc::now()).unwrap_err();
+        for field in ["system", "impact", "title_ko", "title_en", "body_ko", "body_en"] {
+            assert!(e.get(field).is_some(), "{field}: {e:?}");
+        }
+        let mut wrong_pool = input();
+        wrong_pool.pool = "other-pool".into();
+        assert!(open_incident(&wrong_pool, &catalogue(), "op-1".into(), Utc::now()).unwrap_err().get("pool").is_some());
+    }
+
+    #[test]
+    fn maintenance_is_read_on_the_kst_clock_and_must_be_a_future_window() {
+        let c = catalogue();
+        let now: DateTime<Utc> = "2026-12-05T00:00:00Z".parse().unwrap();
+        let m = MaintenanceInput {
+            system: c.systems[0].id.clone(),
+            title_ko: "정기 점검".into(),
+            title_en: "Planned maintenance".into(),
+            starts_at: "2026-12-10T09:00".into(),
+            ends_at: "2026-12-10T19:00".into(),
+            ..MaintenanceInput::default()
+        };
+        let w = plan_maintenance(&m, &c, "opm-1".into(), now).unwrap();
+        assert_eq!(w.starts_at, "2026-12-10T00:00:00Z".parse::<DateTime<Utc>>().unwrap());
+        assert_eq!((w.ends_at - w.starts_at).num_hours(), 10);
+        assert_eq!(w.pool_id, "");
+        let backwards = MaintenanceInput { ends_at: "2026-12-10T08:00".into(), ..m.clone() };
+        assert!(plan_maintenance(&backwards, &c, "x".into(), now).unwrap_err().get("ends_at").is_some());
+        let past =
+            MaintenanceInput { starts_at: "2026-12-01T09:00".into(), ends_at: "2026-12-01T10:00".into(), ..m.clone() };
+        assert!(plan_maintenance(&past, &c, "x".into(), now).unwrap_err().get("ends_at").is_some());
+        let long = MaintenanceInput { ends_at: "2026-12-30T09:00".into(), ..m.clone() };
+        assert!(plan_maintenance(&long, &c, "x".into(), now).unwrap_err().get("ends_at").is_some());
+        let garbled = MaintenanceInput { starts_at: "tomorrow".into(), ..m };
+        assert!(plan_maintenance(&garbled, &c, "x".into(), now).unwrap_err().get("starts_at").is_some());
+    }
+}
