@@ -55,6 +55,8 @@ describe('institutional sign-in', () => {
     server = await startServer({
       port: portalPort,
       settingsToml: `
+public_url = "${portalUrl}"
+
 [[oidc]]
 id = "uni"
 name_ko = "한국연구인증"

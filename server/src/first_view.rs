@@ -110,6 +110,12 @@ impl FirstView {
     pub fn allocations_enabled(&self) -> bool {
         self.programme.is_some()
     }
+
+    /// Forgets the rendered pages (an operator posted an incident or a
+    /// window: the next request renders them, rather than at the next snapshot).
+    pub async fn invalidate(&self) {
+        self.pages.lock().await.clear();
+    }
 }
 
 /// The language of the first view: the `kairr_locale` cookie the app sets

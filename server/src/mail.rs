@@ -41,8 +41,9 @@ pub enum MailSecurity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailSettings {
     pub smtp_host: String,
-    #[serde(default = "default_port")]
-    pub smtp_port: u16,
+    /// Default: 587 with STARTTLS, 465 with TLS, 25 without.
+    #[serde(default)]
+    pub smtp_port: Option<u16>,
     #[serde(default)]
     pub security: MailSecurity,
     /// The sender, e.g. `KAIRR <noreply@kairr.example.kr>`.
@@ -54,10 +55,6 @@ pub struct MailSettings {
     /// Seconds between looks at the outbox.
     #[serde(default = "default_poll")]
     pub poll_seconds: u32,
-}
-
-fn default_port() -> u16 {
-    587
 }
 
 fn default_poll() -> u32 {
@@ -79,7 +76,10 @@ impl Mailer {
             MailSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&settings.smtp_host)?,
             MailSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&settings.smtp_host)?,
         };
-        let mut builder = builder.port(settings.smtp_port).timeout(Some(Duration::from_secs(30)));
+        let mut builder = builder.timeout(Some(Duration::from_secs(30)));
+        if let Some(port) = settings.smtp_port {
+            builder = builder.port(port);
+        }
         if let (Some(user), Some(password)) = (&settings.username, &settings.password) {
             builder = builder.credentials(Credentials::new(user.clone(), password.expose().to_owned()));
         }
@@ -108,11 +108,6 @@ impl Mailer {
             .header(ContentType::TEXT_PLAIN)
             .body(body)?)
     }
-
-    async fn send(&self, message: Message) -> anyhow::Result<()> {
-        self.transport.send(message).await?;
-        Ok(())
-    }
 }
 
 /// Delivers the outbox, and stores the timed notices hourly, until the task is aborted.
@@ -136,32 +131,33 @@ pub async fn run(state: AppState, mailer: Option<Mailer>, poll: Duration) {
     }
 }
 
-/// Sends what is due now; each e-mail marked sent or rescheduled.
+/// Sends what is due now (at most 20), claiming each e-mail just before it
+/// is sent; each is marked sent or rescheduled.
 pub async fn deliver(state: &AppState, mailer: &Mailer) -> anyhow::Result<usize> {
-    let now = chrono::Utc::now().timestamp();
-    let due = state.storage.claim_outgoing(now, 20).await?;
     let catalogue = state.catalogue.clone();
     let mut sent = 0;
-    for out in due {
+    for _ in 0..20 {
+        let Some(out) = state.storage.claim_outgoing(chrono::Utc::now().timestamp()).await? else { break };
         let pool_name = |id: &str| {
             catalogue
                 .pools()
                 .find(|(_, p)| p.id == id)
                 .map_or_else(|| id.to_owned(), |(_, p)| out.locale.pick(&p.name_ko, &p.name_en).to_owned())
         };
+        // A message that cannot be built (an address the mail library refuses) never will be.
         let result = match mailer.message(&out, &pool_name) {
-            Ok(m) => mailer.send(m).await,
-            Err(e) => Err(e),
+            Ok(m) => mailer.transport.send(m).await.map_err(|e| (e.is_permanent(), e.to_string())),
+            Err(e) => Err((true, e.to_string())),
         };
         let now = chrono::Utc::now().timestamp();
         match result {
-            Ok(()) => {
-                state.storage.outgoing_sent(out.id, now).await?;
+            Ok(_) => {
+                state.storage.outgoing_sent(&out, now).await?;
                 sent += 1;
             }
-            Err(e) => {
-                tracing::warn!(outbox = out.id, attempts = out.attempts + 1, error = %e, "e-mail not delivered; will retry");
-                state.storage.outgoing_failed(out.id, out.attempts, &e.to_string(), now).await?;
+            Err((permanent, e)) => {
+                tracing::warn!(outbox = out.id, attempts = out.attempts + 1, permanent, error = %e, "e-mail not delivered");
+                state.storage.outgoing_failed(&out, &e, permanent, now).await?;
             }
         }
     }

@@ -60,6 +60,8 @@ pub struct Outgoing {
     pub locale: Locale,
     pub notice: Notice,
     pub attempts: u32,
+    /// The claim's lease (its end), which the final update must still find.
+    pub lease: i64,
 }
 
 /// How long a claimed e-mail stays this replica's (longer than a send may take).
@@ -192,67 +194,83 @@ impl Storage {
         with_db!(self.db(), |p| Ok(sqlx::query_scalar("SELECT COUNT(*) FROM notifications").fetch_one(p).await?))
     }
 
-    /// Claims up to `limit` e-mails that are due, for [`CLAIM_SECONDS`]: a
-    /// conditional update per row, so two replicas never claim the same one.
-    pub async fn claim_outgoing(&self, now: i64, limit: i64) -> anyhow::Result<Vec<Outgoing>> {
-        const DUE: &str = "SELECT o.id, o.to_address, o.attempts, n.body, u.locale FROM outbox o \
+    /// Claims the next e-mail that is due, for [`CLAIM_SECONDS`] (longer
+    /// than one send may take): a conditional update, so two replicas never
+    /// hold the same one. It goes to the recipient's address as it is now;
+    /// one whose recipient removed their address is cancelled.
+    pub async fn claim_outgoing(&self, now: i64) -> anyhow::Result<Option<Outgoing>> {
+        const DUE: &str = "SELECT o.id, u.email, o.attempts, n.body, u.locale FROM outbox o \
              JOIN notifications n ON n.id = o.notification_id JOIN users u ON u.username = n.username \
              WHERE o.status = 'pending' AND o.next_attempt_at <= $1 AND o.claimed_until < $1 \
-             ORDER BY o.next_attempt_at, o.id LIMIT $2";
+             ORDER BY o.next_attempt_at, o.id LIMIT 5";
         const CLAIM: &str =
             "UPDATE outbox SET claimed_until = $1 WHERE id = $2 AND status = 'pending' AND claimed_until < $3";
+        const CANCEL: &str = "UPDATE outbox SET status = 'cancelled', last_error = 'no address' \
+             WHERE id = $1 AND status = 'pending' AND claimed_until < $2";
+        let lease = now + CLAIM_SECONDS;
         with_db!(self.db(), |p| {
-            let rows = sqlx::query(DUE).bind(now).bind(limit).fetch_all(p).await?;
-            let mut out = Vec::new();
+            let rows = sqlx::query(DUE).bind(now).fetch_all(p).await?;
             for r in &rows {
                 let id: i64 = r.try_get("id")?;
-                let won =
-                    sqlx::query(CLAIM).bind(now + CLAIM_SECONDS).bind(id).bind(now).execute(p).await?.rows_affected();
+                let to: Option<String> = r.try_get("email")?;
+                let Some(to) = to.filter(|t| kairr_shared::notifications::valid_email(t)) else {
+                    sqlx::query(CANCEL).bind(id).bind(now).execute(p).await?;
+                    continue;
+                };
+                let won = sqlx::query(CLAIM).bind(lease).bind(id).bind(now).execute(p).await?.rows_affected();
                 if won != 1 {
                     continue;
                 }
                 let body: String = r.try_get("body")?;
                 let locale: String = r.try_get("locale")?;
-                out.push(Outgoing {
+                return Ok(Some(Outgoing {
                     id,
-                    to: r.try_get("to_address")?,
+                    to,
                     locale: Locale::from_tag(&locale).unwrap_or_default(),
                     notice: serde_json::from_str(&body)?,
                     attempts: u32::try_from(r.try_get::<i64, _>("attempts")?).unwrap_or(0),
-                });
+                    lease,
+                }));
             }
-            Ok(out)
+            Ok(None)
         })
     }
 
-    /// The mail server accepted e-mail `id`.
-    pub async fn outgoing_sent(&self, id: i64, now: i64) -> anyhow::Result<()> {
+    /// The mail server accepted `out`; recorded only while this replica still holds its lease.
+    pub async fn outgoing_sent(&self, out: &Outgoing, now: i64) -> anyhow::Result<()> {
         with_db!(self.db(), |p| {
-            sqlx::query("UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1 WHERE id = $2")
-                .bind(now)
-                .bind(id)
-                .execute(p)
-                .await?;
+            sqlx::query(
+                "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1 \
+                 WHERE id = $2 AND status = 'pending' AND claimed_until = $3",
+            )
+            .bind(now)
+            .bind(out.id)
+            .bind(out.lease)
+            .execute(p)
+            .await?;
             Ok(())
         })
     }
 
-    /// E-mail `id` could not be sent (`attempts` before this one): retried
-    /// later with backoff, or given up after [`MAX_DELIVERY_ATTEMPTS`].
-    pub async fn outgoing_failed(&self, id: i64, attempts: u32, error: &str, now: i64) -> anyhow::Result<()> {
-        let tried = attempts + 1;
-        let status = if tried >= MAX_DELIVERY_ATTEMPTS { "failed" } else { "pending" };
+    /// `out` could not be sent: retried later with backoff, or given up
+    /// after [`MAX_DELIVERY_ATTEMPTS`] (at once when `permanent`: the server
+    /// refused the address or the message for good). Recorded only while
+    /// this replica still holds its lease.
+    pub async fn outgoing_failed(&self, out: &Outgoing, error: &str, permanent: bool, now: i64) -> anyhow::Result<()> {
+        let tried = out.attempts + 1;
+        let status = if permanent || tried >= MAX_DELIVERY_ATTEMPTS { "failed" } else { "pending" };
         let error: String = error.chars().take(500).collect();
         with_db!(self.db(), |p| {
             sqlx::query(
                 "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, claimed_until = 0, \
-                 last_error = $4 WHERE id = $5",
+                 last_error = $4 WHERE id = $5 AND status = 'pending' AND claimed_until = $6",
             )
             .bind(status)
             .bind(i64::from(tried))
-            .bind(now + retry_after_seconds(attempts))
+            .bind(now + retry_after_seconds(out.attempts))
             .bind(&error)
-            .bind(id)
+            .bind(out.id)
+            .bind(out.lease)
             .execute(p)
             .await?;
             Ok(())

@@ -23,12 +23,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use kairr_shared::identity::{safe_return_path, Identity, SignInProvider};
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreGenderClaim};
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreTokenResponse};
 use openidconnect::{
-    AccessTokenHash, AdditionalClaims, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndSessionUrl,
-    EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, LogoutRequest, Nonce, OAuth2TokenResponse,
+    AccessTokenHash, AdditionalClaims, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
+    EndSessionUrl, EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, LogoutRequest, Nonce, OAuth2TokenResponse,
     PkceCodeChallenge, PkceCodeVerifier, PostLogoutRedirectUrl, ProviderMetadataWithLogout, RedirectUrl, Scope,
-    TokenResponse, UserInfoClaims,
+    SignatureVerificationError, TokenResponse, UserInfoClaims,
 };
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -297,57 +297,89 @@ impl Oidc {
         }
         let code = callback.code.clone().filter(|c| !c.is_empty() && c.len() <= 2048).ok_or(OidcError::State)?;
         let d = self.discovered(p, false).await?;
-        match self.exchange(p, &d, code.clone(), &flow).await {
-            // The provider may have rotated its keys since they were read: read them again once.
-            Err(OidcError::Invalid(e)) if e.contains("signature") => {
+        // The code is exchanged once (a code works once); if the ID token is signed with a key
+        // the cached set does not have (the provider rotated its keys), the keys are read again
+        // and the same token is checked against them.
+        let token = self.exchange(&d, code, &flow).await?;
+        match self.verify(p, &d, &token, &flow) {
+            Ok(checked) => self.with_user_info(p, &d, &token, checked, &flow).await,
+            Err(Verify::UnknownKey) => {
                 let d = self.discovered(p, true).await?;
-                self.exchange(p, &d, code, &flow).await
+                match self.verify(p, &d, &token, &flow) {
+                    Ok(checked) => self.with_user_info(p, &d, &token, checked, &flow).await,
+                    Err(Verify::UnknownKey) => {
+                        Err(OidcError::Invalid("no key of the provider signed the ID token".into()))
+                    }
+                    Err(Verify::Failed(e)) => Err(e),
+                }
             }
-            other => other,
+            Err(Verify::Failed(e)) => Err(e),
         }
     }
 
-    async fn exchange(&self, p: &Provider, d: &Discovered, code: String, flow: &Flow) -> Result<SignedIn, OidcError> {
-        let invalid = |e: &dyn std::fmt::Display| OidcError::Invalid(e.to_string());
-        let token = d
-            .client
+    async fn exchange(&self, d: &Discovered, code: String, flow: &Flow) -> Result<CoreTokenResponse, OidcError> {
+        d.client
             .exchange_code(AuthorizationCode::new(code))
-            .map_err(|e| invalid(&e))?
+            .map_err(|e| OidcError::Invalid(e.to_string()))?
             .set_pkce_verifier(PkceCodeVerifier::new(flow.v.clone()))
             .request_async(&self.http)
             .await
-            .map_err(|e| invalid(&e))?;
-        let id_token = token.id_token().ok_or_else(|| OidcError::Invalid("no ID token".into()))?;
+            .map_err(|e| OidcError::Invalid(e.to_string()))
+    }
+
+    /// The identity the ID token of `token` vouches for, validated against `d`'s keys.
+    fn verify(&self, p: &Provider, d: &Discovered, token: &CoreTokenResponse, flow: &Flow) -> Result<Checked, Verify> {
+        let failed = |e: &dyn std::fmt::Display| Verify::Failed(OidcError::Invalid(e.to_string()));
+        let id_token = token.id_token().ok_or_else(|| Verify::Failed(OidcError::Invalid("no ID token".into())))?;
         let verifier = d.client.id_token_verifier();
-        let claims = id_token.claims(&verifier, &Nonce::new(flow.n.clone())).map_err(|e| invalid(&e))?;
+        let claims = match id_token.claims(&verifier, &Nonce::new(flow.n.clone())) {
+            Ok(c) => c,
+            Err(ClaimsVerificationError::SignatureVerification(SignatureVerificationError::NoMatchingKey)) => {
+                return Err(Verify::UnknownKey)
+            }
+            Err(e) => return Err(failed(&e)),
+        };
         if let Some(expected) = claims.access_token_hash() {
-            let alg = id_token.signing_alg().map_err(|e| invalid(&e))?;
-            let key = id_token.signing_key(&verifier).map_err(|e| invalid(&e))?;
-            let actual = AccessTokenHash::from_token(token.access_token(), alg, key).map_err(|e| invalid(&e))?;
+            let alg = id_token.signing_alg().map_err(|e| failed(&e))?;
+            let key = id_token.signing_key(&verifier).map_err(|e| failed(&e))?;
+            let actual = AccessTokenHash::from_token(token.access_token(), alg, key).map_err(|e| failed(&e))?;
             if actual != *expected {
-                return Err(OidcError::Invalid("at_hash does not match the access token".into()));
+                return Err(Verify::Failed(OidcError::Invalid("at_hash does not match the access token".into())));
             }
         }
-        let mut identity = Identity {
+        let raw = id_token.to_string();
+        let verified_email = claims.email_verified() != Some(false);
+        let identity = Identity {
             provider: p.settings.id.clone(),
             subject: claims.subject().to_string(),
             preferred_username: claims.preferred_username().map(|u| u.to_string()),
-            email: claims.email().map(|e| e.to_string()),
+            email: claims.email().filter(|_| verified_email).map(|e| e.to_string()),
             name: claims.name().and_then(|n| n.get(None)).map(|n| n.to_string()),
-            organisation: None,
+            organisation: p.settings.organisation_claim.as_deref().and_then(|c| validated_payload_claim(&raw, c)),
         };
-        let raw = id_token.to_string();
-        if let Some(claim) = &p.settings.organisation_claim {
-            identity.organisation = validated_payload_claim(&raw, claim);
-        }
-        // The user info (claims of the `profile`/`email` scopes usually come only from there).
-        let request = d.client.user_info(token.access_token().clone(), Some(claims.subject().clone()));
-        if let Ok(request) = request {
+        Ok(Checked { identity, subject: claims.subject().clone(), raw })
+    }
+
+    /// Completes `checked` with the provider's user info (claims of the
+    /// `profile`/`email` scopes usually come only from there).
+    async fn with_user_info(
+        &self,
+        p: &Provider,
+        d: &Discovered,
+        token: &CoreTokenResponse,
+        checked: Checked,
+        flow: &Flow,
+    ) -> Result<SignedIn, OidcError> {
+        let Checked { mut identity, subject, raw } = checked;
+        if let Ok(request) = d.client.user_info(token.access_token().clone(), Some(subject)) {
             let info: UserInfoClaims<OtherClaims, CoreGenderClaim> =
-                request.request_async(&self.http).await.map_err(|e| invalid(&e))?;
+                request.request_async(&self.http).await.map_err(|e| OidcError::Invalid(e.to_string()))?;
             identity.preferred_username =
                 identity.preferred_username.or_else(|| info.preferred_username().map(|u| u.to_string()));
-            identity.email = identity.email.or_else(|| info.email().map(|e| e.to_string()));
+            // Only an address the provider says it verified becomes where notices go.
+            if info.email_verified() != Some(false) {
+                identity.email = identity.email.or_else(|| info.email().map(|e| e.to_string()));
+            }
             identity.name = identity.name.or_else(|| info.name().and_then(|n| n.get(None)).map(|n| n.to_string()));
             if identity.organisation.is_none() {
                 if let Some(claim) = &p.settings.organisation_claim {
@@ -373,6 +405,19 @@ impl Oidc {
             .http_get_url();
         Some(url.to_string())
     }
+}
+
+/// An ID token's validation: passed, failed, or signed with a key not (yet) known.
+enum Verify {
+    UnknownKey,
+    Failed(OidcError),
+}
+
+/// What a validated ID token says.
+struct Checked {
+    identity: Identity,
+    subject: openidconnect::SubjectIdentifier,
+    raw: String,
 }
 
 /// The callback's query: `code` and `state`, or the provider's `error`.

@@ -369,6 +369,17 @@ impl Settings {
         {
             return Err(SettingsError::Invalid("every sign_in limit must be positive".into()));
         }
+        if (!self.oidc.is_empty() || self.mail.is_some()) && self.public_url.is_none() {
+            return Err(SettingsError::Invalid(
+                "public_url is required with [[oidc]] or [mail]: sign-in redirects and e-mail links are made from it"
+                    .into(),
+            ));
+        }
+        if let Some(url) = &self.public_url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(SettingsError::Invalid(format!("public_url must start with https:// or http://: {url:?}")));
+            }
+        }
         for (i, p) in self.oidc.iter().enumerate() {
             let ok_id = !p.id.is_empty()
                 && p.id.len() <= 32

@@ -102,9 +102,10 @@ fn request_body(title_ko: &str, title_en: &str) -> serde_json::Value {
 
 async fn spawn_mailing(port: u16) -> TestApp {
     spawn_with(|s| {
+        s.public_url = Some("https://kairr.test".into());
         s.mail = Some(MailSettings {
             smtp_host: "127.0.0.1".into(),
-            smtp_port: port,
+            smtp_port: Some(port),
             security: MailSecurity::None,
             from: "KAIRR <noreply@kairr.test>".into(),
             username: None,

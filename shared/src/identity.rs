@@ -52,7 +52,19 @@ const BASE_LEN: usize = 26;
 pub fn username_base(identity: &Identity) -> String {
     let candidates =
         [identity.preferred_username.as_deref(), identity.email.as_deref().and_then(|e| e.split('@').next())];
-    candidates.into_iter().flatten().map(reduce).find(|b| valid_username(b)).unwrap_or_else(|| "researcher".to_owned())
+    candidates
+        .into_iter()
+        .flatten()
+        .map(reduce)
+        .find(|b| valid_username(b) && !reserved(b))
+        .unwrap_or_else(|| "researcher".to_owned())
+}
+
+/// Names no institutional account takes: the demo's accounts (`demo.…`,
+/// re-created at every start) and the staff names of the demo programme.
+fn reserved(name: &str) -> bool {
+    const STAFF: [&str; 3] = ["admin", "root", "system"];
+    name.starts_with("demo.") || STAFF.contains(&name)
 }
 
 fn reduce(text: &str) -> String {
@@ -214,6 +226,8 @@ mod tests {
         assert_eq!(username_base(&id(None, Some("minji+ai@kaist.ac.kr"))), "minji-ai");
         assert_eq!(username_base(&id(Some("김민지"), Some("mjk@snu.ac.kr"))), "mjk");
         assert_eq!(username_base(&id(Some("김민지"), None)), "researcher");
+        assert_eq!(username_base(&id(Some("demo.admin"), Some("kim@x.kr"))), "kim", "demo names are reserved");
+        assert_eq!(username_base(&id(Some("admin"), None)), "researcher");
         assert_eq!(username_base(&id(Some("ab"), Some("x@y"))), "researcher");
         let long = username_base(&id(Some(&"a".repeat(80)), None));
         assert_eq!(long.len(), BASE_LEN);

@@ -225,7 +225,8 @@ pub async fn get_oidc_start(
 /// granted in the portal), and the session begins; then on to the page that
 /// asked for the sign-in. Any failure goes back to the sign-in page with
 /// `?error=` (`oidc_state`, `oidc_denied`, `oidc_invalid`,
-/// `oidc_unavailable`, `account_disabled`).
+/// `oidc_unavailable`, `account_disabled`, `too_many_attempts`). Callbacks
+/// are counted per client address like local sign-ins.
 #[utoipa::path(get, path = "/api/v1/auth/oidc/{provider}/callback", tag = "auth",
     params(("provider" = String, Path, description = "a provider id"), Callback),
     responses(
@@ -245,6 +246,18 @@ pub async fn get_oidc_callback(
     let clear = state.oidc.clear_cookie();
     let cookie = cookie_value(&headers, FLOW_COOKIE);
     let client = addr.map_or_else(|| "unknown".to_owned(), |a| a.to_string());
+    // Counted per client address like local sign-ins (refunded on success), so
+    // forged callbacks can neither hammer the provider nor fill the audit log.
+    let address = address_bucket(addr);
+    let limit = state.sign_in.limits().max_attempts_per_address;
+    if let Verdict::Refused { first, .. } = state.sign_in.count(&state.storage, &address, limit, now).await? {
+        if first {
+            tracing::warn!(client, "institutional sign-in callbacks from one address over the limit");
+            let actor = format!("{provider}:unknown");
+            state.storage.record_sign_in(at, &actor, AuditAction::SignInFailed, &client, Some("address_limit")).await?;
+        }
+        return Ok(see_other(&failed("too_many_attempts", None), clear));
+    }
     let signed_in = match state.oidc.finish(&provider, &callback, cookie.as_deref(), now).await {
         Ok(s) => s,
         Err(OidcError::UnknownProvider(p)) => return Err(AppError::NotFound(format!("identity provider {p:?}"))),
@@ -264,6 +277,7 @@ pub async fn get_oidc_callback(
             .await?;
         return Ok(see_other(&failed("account_disabled", return_to), clear));
     }
+    state.storage.refund_sign_in_attempt(&address).await?;
     begin_session(&session, &state, &account, now).await?;
     session.insert(OIDC_KEY, (&provider, &signed_in.id_token)).await.map_err(anyhow::Error::from)?;
     state.storage.record_sign_in(at, &account.info.username, AuditAction::SignIn, &client, None).await?;

@@ -62,6 +62,7 @@ pub async fn post_incident(
     let now = chrono::Utc::now();
     let incident = open_incident(&input, &state.catalogue, fresh_id("op"), now).map_err(AppError::InvalidInput)?;
     state.storage.post_incident(&incident, &user.username, now).await?;
+    state.first_view.invalidate().await;
     tracing::info!(id = incident.id, by = user.username, "incident posted");
     Ok(Json(incident))
 }
@@ -88,6 +89,7 @@ pub async fn post_incident_update(
     let Json(input) = body?;
     let now = chrono::Utc::now();
     let updated = state.storage.update_incident(&id, &user.username, now, |i| update_incident(i, &input, now)).await?;
+    state.first_view.invalidate().await;
     Ok(Json(updated))
 }
 
@@ -110,5 +112,6 @@ pub async fn post_maintenance(
     let now = chrono::Utc::now();
     let window = plan_maintenance(&input, &state.catalogue, fresh_id("opm"), now).map_err(AppError::InvalidInput)?;
     state.storage.post_maintenance(&window, &user.username, now).await?;
+    state.first_view.invalidate().await;
     Ok(Json(window))
 }

@@ -25,7 +25,7 @@ impl Storage {
             tries += 1;
             match self.link_identity(identity, now).await {
                 Ok(username) => break username,
-                Err(WriteError::Changed(_) | WriteError::Refused(_)) if tries < 3 => continue,
+                Err(WriteError::Changed(_)) if tries < 3 => continue,
                 Err(e) => return Err(e),
             }
         };
@@ -44,10 +44,18 @@ impl Storage {
             if let Some(username) = linked {
                 return Ok(username);
             }
-            let taken: Vec<String> = sqlx::query_scalar("SELECT username FROM users WHERE username LIKE $1")
-                .bind(format!("{base}%"))
-                .fetch_all(&mut *tx)
-                .await?;
+            // Taken: accounts, and names records already carry (the demo's applicants and
+            // reviewers have no account): a new account must not inherit anyone's requests.
+            let taken: Vec<String> = sqlx::query_scalar(
+                "SELECT username FROM users WHERE username LIKE $1 \
+                 UNION SELECT applicant FROM requests WHERE applicant LIKE $1 \
+                 UNION SELECT reviewer FROM reviews WHERE reviewer LIKE $1 \
+                 UNION SELECT reviewer FROM assignments WHERE reviewer LIKE $1 \
+                 UNION SELECT reviewer FROM conflicts WHERE reviewer LIKE $1",
+            )
+            .bind(format!("{base}%"))
+            .fetch_all(&mut *tx)
+            .await?;
             let directory = directory::read_directory!(&mut *tx);
             let plan = first_sign_in(identity, &taken, &directory, now)?;
             apply_people_plan!(tx, plan, now);

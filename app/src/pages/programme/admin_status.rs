@@ -191,7 +191,7 @@ fn NewIncident(systems: Signal<Vec<SystemChoice>>, changed: Callback<()>) -> imp
                     error.set(None);
                     posted.set(Some(i.id));
                     form.set(IncidentInput { impact: "degraded".into(), ..IncidentInput::default() });
-                    changed.run(());
+                    changed.try_run(());
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -236,7 +236,9 @@ fn NewIncident(systems: Signal<Vec<SystemChoice>>, changed: Callback<()>) -> imp
 fn OpenIncident(incident: Incident, systems: Signal<Vec<SystemChoice>>, changed: Callback<()>) -> impl IntoView {
     let session = use_session();
     let id = incident.id.clone();
-    let form = RwSignal::new(IncidentUpdateInput { state: "identified".into(), ..IncidentUpdateInput::default() });
+    // Starts at the incident's state: an untouched form never steps it back.
+    let form =
+        RwSignal::new(IncidentUpdateInput { state: incident.state.as_str().into(), ..IncidentUpdateInput::default() });
     let error = RwSignal::new(None::<FetchError>);
     let busy = RwSignal::new(false);
     let submit = {
@@ -250,7 +252,7 @@ fn OpenIncident(incident: Incident, systems: Signal<Vec<SystemChoice>>, changed:
                 match api::post_incident_update(&session.csrf(), &id, &body).await {
                     Ok(_) => {
                         error.set(None);
-                        changed.run(());
+                        changed.try_run(());
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -304,7 +306,7 @@ fn NewMaintenance(systems: Signal<Vec<SystemChoice>>, changed: Callback<()>) -> 
                     error.set(None);
                     posted.set(true);
                     form.set(MaintenanceInput::default());
-                    changed.run(());
+                    changed.try_run(());
                 }
                 Err(e) => error.set(Some(e)),
             }

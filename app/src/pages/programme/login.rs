@@ -63,11 +63,13 @@ pub fn LoginPage() -> impl IntoView {
         }
         busy.set(true);
         let navigate = navigate.clone();
+        // Read now: the page (and its memo) may be gone when the answer comes.
+        let return_to = return_to.get_untracked();
         spawn_local(async move {
             match session.login(LoginRequest { username: u, password: p }).await {
                 Ok(user) => {
                     error.set(None);
-                    match return_to.get_untracked() {
+                    match return_to {
                         // Possibly another app's page (the wizard, the admin pages): a full load.
                         Some(path) => {
                             if let Err(e) = window().location().assign(&path) {
@@ -123,7 +125,9 @@ pub fn LoginPage() -> impl IntoView {
                     <p class="hint">{move || tr("programme.login.return_hint")}</p>
                 </Show>
                 <Institutional return_to=return_to.into()/>
-                <h3 class="login-local">{move || tr("programme.login.local")}</h3>
+                <Show when=move || session.info.with(|i| i.as_ref().is_some_and(|i| !i.providers.is_empty()))>
+                    <h3>{move || tr("programme.login.local")}</h3>
+                </Show>
                 <p class="hint">{move || tr("programme.login.demo_hint")}</p>
                 <form class="login-form" on:submit=submit novalidate=true data-testid="login-form">
                     <div class="field" class:invalid=move || username_error().is_some()>
@@ -156,6 +160,9 @@ pub fn LoginPage() -> impl IntoView {
 
 /// The translation key of an institutional sign-in's failure `code`.
 fn institutional_error(code: &str) -> String {
+    if code == "too_many_attempts" {
+        return tr("programme.login.too_many_attempts");
+    }
     const KNOWN: [&str; 6] =
         ["oidc_state", "oidc_denied", "oidc_invalid", "oidc_unavailable", "oidc_unknown", "account_disabled"];
     let code = KNOWN.iter().find(|k| **k == code).copied().unwrap_or("oidc_invalid");

@@ -46,8 +46,12 @@ fn NoticeList(notifications: Notifications) -> impl IntoView {
     let error = RwSignal::new(None::<FetchError>);
     let mark_all = move |_| {
         busy.set(true);
+        // The notices shown, not any that arrived since.
+        let ids = loaded.data.with_untracked(|d| {
+            d.as_ref().map(|l| l.items.iter().filter(|n| !n.read).map(|n| n.id).collect()).unwrap_or_default()
+        });
         spawn_local(async move {
-            match api::mark_read(&session.csrf(), &MarkRead::default()).await {
+            match api::mark_read(&session.csrf(), &MarkRead { ids }).await {
                 Ok(list) => {
                     error.set(None);
                     notifications.replace(Ok(list));
