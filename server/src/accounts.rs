@@ -193,7 +193,8 @@ impl Storage {
         client: &str,
         reason: Option<&str>,
     ) -> anyhow::Result<()> {
-        const SQL: &str = "INSERT INTO audit_log (at, actor, action, source, body) VALUES ($1, $2, $3, 'real', $4)";
+        const SQL: &str =
+            "INSERT INTO audit_log (at, actor, action, source, body, subject) VALUES ($1, $2, $3, 'real', $4, $5)";
         let action_name = serde_json::to_value(action)?.as_str().unwrap_or_default().to_owned();
         let body = serde_json::json!({
             "actor": actor, "action": action, "subject": {"kind": "account", "id": actor},
@@ -205,6 +206,7 @@ impl Storage {
             .bind(actor)
             .bind(&action_name)
             .bind(&body)
+            .bind(format!("account:{actor}"))
             .execute(p)
             .await?
             .rows_affected());

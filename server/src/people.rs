@@ -13,7 +13,7 @@ use kairr_shared::people::{PeoplePlan, Person, PersonWrite};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use crate::programme::write::{audit_row, BeginWrite, WriteError, INSERT_AUDIT};
+use crate::programme::write::{insert_audit, BeginWrite, WriteError};
 
 /// The row-lock suffix of `pool`'s database.
 fn for_update<P: BeginWrite>(_pool: &P) -> &'static str {
@@ -170,8 +170,7 @@ macro_rules! apply_people_plan {
             }
         }
         for e in &$plan.audit {
-            let (at, actor, action, body) = audit_row(e)?;
-            sqlx::query(INSERT_AUDIT).bind(at).bind(actor).bind(action).bind(body).execute(&mut *$tx).await?;
+            insert_audit!(&mut *$tx, e);
         }
     }};
 }
@@ -296,8 +295,7 @@ impl Storage {
                 after: None,
                 at: now,
             };
-            let (at, actor, action, body) = audit_row(&entry)?;
-            sqlx::query(INSERT_AUDIT).bind(at).bind(actor).bind(action).bind(body).execute(&mut *tx).await?;
+            insert_audit!(&mut *tx, &entry);
             tx.commit().await?;
             Ok(())
         })

@@ -170,14 +170,15 @@ impl Storage {
             insert_bodies!(
                 DB,
                 tx,
-                "INSERT INTO audit_log (at, actor, action, source, body) ",
+                "INSERT INTO audit_log (at, actor, action, source, body, subject) ",
                 &demo.audit,
                 |mut b, e: &AuditEntry| {
                     b.push_bind(e.at.timestamp())
                         .push_bind(e.actor.clone())
                         .push_bind(json(&e.action).trim_matches('"').to_owned())
                         .push_bind("demo")
-                        .push_bind(json(e));
+                        .push_bind(json(e))
+                        .push_bind(e.subject.key());
                 },
             );
             tx.commit().await?;
@@ -239,7 +240,10 @@ impl Storage {
                 return Ok(RoundRecords::default());
             };
             let requests: Vec<Request> = decode(
-                &sqlx::query("SELECT body FROM requests WHERE round_id = $1 ORDER BY id").bind(id).fetch_all(p).await?,
+                &sqlx::query("SELECT body FROM requests WHERE round_id = $1 AND state <> 'withdrawn' ORDER BY id")
+                    .bind(id)
+                    .fetch_all(p)
+                    .await?,
             )?;
             let reviews = decode(
                 &sqlx::query(

@@ -11,7 +11,7 @@ use kairr_shared::allocation::{AuditAction, AuditSubject};
 use kairr_shared::api::{Incident, Maintenance};
 use kairr_shared::status_ops::UpdateError;
 
-use crate::programme::write::{audit_row, BeginWrite, WriteError, INSERT_AUDIT};
+use crate::programme::write::{insert_audit, BeginWrite, WriteError};
 use crate::storage::{source_str, with_db, Storage};
 
 fn entry(
@@ -73,8 +73,7 @@ impl Storage {
             .bind(&body)
             .execute(&mut *tx)
             .await?;
-            let (at, actor, action, body) = audit_row(&audit)?;
-            sqlx::query(INSERT_AUDIT).bind(at).bind(actor).bind(action).bind(body).execute(&mut *tx).await?;
+            insert_audit!(&mut *tx, &audit);
             tx.commit().await?;
             Ok(())
         })
@@ -115,8 +114,7 @@ impl Storage {
             }
             let last = next.updates.last().map(|u| serde_json::to_value(u).unwrap_or_default()).unwrap_or_default();
             let audit = entry(actor, AuditAction::IncidentUpdated, AuditSubject::Incident(id.to_owned()), last, now);
-            let (at, actor, action, abody) = audit_row(&audit)?;
-            sqlx::query(INSERT_AUDIT).bind(at).bind(actor).bind(action).bind(abody).execute(&mut *tx).await?;
+            insert_audit!(&mut *tx, &audit);
             tx.commit().await?;
             Ok(next)
         })
@@ -150,8 +148,7 @@ impl Storage {
             .bind(&body)
             .execute(&mut *tx)
             .await?;
-            let (at, actor, action, body) = audit_row(&audit)?;
-            sqlx::query(INSERT_AUDIT).bind(at).bind(actor).bind(action).bind(body).execute(&mut *tx).await?;
+            insert_audit!(&mut *tx, &audit);
             tx.commit().await?;
             Ok(())
         })

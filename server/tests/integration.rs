@@ -19,6 +19,7 @@ mod openapi_schemas;
 mod ops_api;
 mod ops_hardening;
 mod organisations_api;
+mod own_request_api;
 mod people_api;
 mod placement_api;
 mod programme_api;

@@ -62,7 +62,8 @@ pub use proposal::{
 };
 pub use public::{AwardedProject, InitialPublicRound, PublicGroup, PublicPoolTotal, PublicRound, PublishedRound};
 pub use queue::{capacity_left, request_page, RequestFilter, RequestPage, RequestQuery, RequestRow, RequestSort};
-pub use request::{Request, RequestInput, Submission};
+pub use request::history::{history, HistoryEvent, HistoryKind};
+pub use request::{Request, RequestInput, Submission, MAX_CO_INVESTIGATORS};
 pub use review::{mean_score, CoiRecord, Review, ReviewError, ReviewInput, Reviewer, Rubric, Score};
 pub use roles::{DemoAccount, Role};
 pub use round::{OrgCap, Round, RoundInput, RoundPolicy};

@@ -9,7 +9,9 @@ use crate::status::{NodeCounts, Status};
 pub mod programme;
 mod queue;
 
-pub use programme::{AdjustBody, Adjusted, AdminRound, MyRequest, ProgrammeChange, ProgrammeEvent, RoundListing};
+pub use programme::{
+    AdjustBody, Adjusted, AdminRound, MyRequest, MyRequestDetail, ProgrammeChange, ProgrammeEvent, RoundListing,
+};
 pub use queue::{PendingJob, PendingReason, QueueSnapshot, RunningJob};
 
 /// Where a figure comes from. Everything is `demo` until a real source is configured.
@@ -366,6 +368,9 @@ pub const API_ERROR_CODES: &[&str] = &[
     "incident_detected",
     "incident_resolved",
     "too_many_updates",
+    "not_applicant",
+    "request_not_editable",
+    "submission_closed",
 ];
 
 /// The data the status page starts from, embedded by the server in the

@@ -105,8 +105,8 @@ fn titled(r: &crate::allocation::Request) -> NoticeFacts {
 }
 
 /// The notices `writes` imply: a new request tells its applicant, a new
-/// review place its reviewer, a decision the applicant (with the award and
-/// the allocation's period when there is one).
+/// review place its reviewer, a decision the applicant and co-investigators
+/// (with the award and the allocation's period when there is one).
 pub fn of_plan(writes: &[Write]) -> Vec<Notice> {
     let mut out = Vec::new();
     for w in writes {
@@ -144,20 +144,24 @@ pub fn of_plan(writes: &[Write]) -> Vec<Notice> {
                     _ => None,
                 });
                 let Some(decision) = decision else { continue };
-                out.push(Notice {
-                    recipient: request.applicant.clone(),
-                    kind: NoticeKind::DecisionMade,
-                    key: format!("decision:{}", request.id.0),
-                    facts: NoticeFacts {
-                        decision: Some(decision.kind),
-                        amount: Some(decision.amount),
-                        unit: allocation.map(|a| a.unit),
-                        start: allocation.map(|a| a.start),
-                        end: allocation.map(|a| a.end),
-                        ..titled(request)
-                    },
-                    at: decision.at,
-                });
+                let facts = NoticeFacts {
+                    decision: Some(decision.kind),
+                    amount: Some(decision.amount),
+                    unit: allocation.map(|a| a.unit),
+                    start: allocation.map(|a| a.start),
+                    end: allocation.map(|a| a.end),
+                    ..titled(request)
+                };
+                // The applicant and every co-investigator hear of the decision.
+                for recipient in std::iter::once(&request.applicant).chain(&request.co_investigators) {
+                    out.push(Notice {
+                        recipient: recipient.clone(),
+                        kind: NoticeKind::DecisionMade,
+                        key: format!("decision:{}", request.id.0),
+                        facts: facts.clone(),
+                        at: decision.at,
+                    });
+                }
             }
             _ => {}
         }

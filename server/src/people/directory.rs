@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use kairr_shared::organisations::{Directory, Organisation};
 use kairr_shared::people::{PeoplePlan, PersonWrite};
 
-use crate::programme::write::{audit_row, BeginWrite, WriteError, INSERT_AUDIT};
+use crate::programme::write::{insert_audit, BeginWrite, WriteError};
 use crate::storage::{with_db, Storage};
 
 /// The stored JSON of an organisation.

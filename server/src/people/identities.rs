@@ -9,7 +9,7 @@ use kairr_shared::people::PersonWrite;
 
 use super::directory;
 use crate::accounts::Account;
-use crate::programme::write::{audit_row, BeginWrite, WriteError, INSERT_AUDIT};
+use crate::programme::write::{insert_audit, BeginWrite, WriteError};
 use crate::storage::{with_db, Storage};
 
 const LINKED: &str = "SELECT username FROM identities WHERE provider = $1 AND subject = $2";

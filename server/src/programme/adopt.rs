@@ -4,11 +4,10 @@
 //! every undecided request, and the batch of decisions written at once.
 
 use kairr_shared::allocation::usecase::{Plan, ProposalDraft, Refusal, Write};
-use kairr_shared::allocation::{Allocation, AllocationId, Request, RequestState, Review, Round};
+use kairr_shared::allocation::{Allocation, AllocationId, Request, Review, Round};
 
 use super::write::{
-    apply_plan, audit_row, db_id, read_one, reserve_sql, BeginWrite, WriteError, INSERT_AUDIT, UPDATE_REQUEST,
-    UPDATE_ROUND,
+    apply_plan, db_id, insert_audit, read_one, reserve_sql, BeginWrite, WriteError, UPDATE_REQUEST, UPDATE_ROUND,
 };
 use super::{decode, json};
 use crate::storage::{with_db, Storage};
@@ -35,7 +34,7 @@ impl Storage {
             let round: Round = read_one!(tx, Round, "SELECT body FROM rounds WHERE id = $1", id)
                 .ok_or(WriteError::NotFound("round"))?;
             let requests: Vec<Request> = decode(
-                &sqlx::query("SELECT body FROM requests WHERE round_id = $1 ORDER BY id")
+                &sqlx::query("SELECT body FROM requests WHERE round_id = $1 AND state <> 'withdrawn' ORDER BY id")
                     .bind(id)
                     .fetch_all(&mut *tx)
                     .await?,
@@ -53,8 +52,7 @@ impl Storage {
             )?;
             let mut ids = Vec::new();
             if reserve {
-                let open =
-                    requests.iter().filter(|r| matches!(r.state, RequestState::Submitted | RequestState::UnderReview));
+                let open = requests.iter().filter(|r| r.state.is_open());
                 for _ in open {
                     let aid: i64 = sqlx::query_scalar(&reserve_sql("allocations")).fetch_one(&mut *tx).await?;
                     ids.push(AllocationId(u64::try_from(aid).map_err(anyhow::Error::from)?));

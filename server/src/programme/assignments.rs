@@ -10,9 +10,7 @@ use kairr_shared::allocation::{Request, Round};
 
 use kairr_shared::allocation::usecase::Write;
 
-use super::write::{
-    apply_plan, audit_row, db_id, read_one, BeginWrite, WriteError, INSERT_AUDIT, UPDATE_REQUEST, UPDATE_ROUND,
-};
+use super::write::{apply_plan, db_id, insert_audit, read_one, BeginWrite, WriteError, UPDATE_REQUEST, UPDATE_ROUND};
 use super::{decode, json};
 use crate::storage::{with_db, Storage};
 
@@ -41,7 +39,7 @@ macro_rules! read_reviewers {
 macro_rules! read_round_reviewing {
     ($conn:expr, $id:expr) => {{
         let requests: Vec<Request> = decode(
-            &sqlx::query("SELECT body FROM requests WHERE round_id = $1 ORDER BY id")
+            &sqlx::query("SELECT body FROM requests WHERE round_id = $1 AND state <> 'withdrawn' ORDER BY id")
                 .bind($id)
                 .fetch_all(&mut *$conn)
                 .await?,

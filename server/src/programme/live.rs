@@ -2,12 +2,44 @@
 //! requests, conflicts of interest) and storing rounds. Commands are written
 //! by `write.rs`, the single write path.
 
-use kairr_shared::allocation::{Allocation, CoiRecord, Decision, Request, Round};
+use kairr_shared::allocation::usecase::AuditRecord;
+use kairr_shared::allocation::{Allocation, AuditSubject, CoiRecord, Decision, Request, Round};
 
 use kairr_shared::api::MyRequest;
 
 use super::{decode, json};
 use crate::storage::{params, upsert, with_db, Storage};
+
+/// `$request` with its decision, allocation and usage, read on pool `$p`.
+macro_rules! with_outcome {
+    ($p:expr, $request:expr) => {{
+        let request: Request = $request;
+        let id = i64::try_from(request.id.0)?;
+        let decision: Option<Decision> =
+            decode(&sqlx::query("SELECT body FROM decisions WHERE request_id = $1").bind(id).fetch_all($p).await?)?
+                .into_iter()
+                .next();
+        let allocation: Option<Allocation> =
+            decode(&sqlx::query("SELECT body FROM allocations WHERE request_id = $1").bind(id).fetch_all($p).await?)?
+                .into_iter()
+                .next();
+        let (used, awarded) = match &allocation {
+            Some(a) => {
+                let used: f64 =
+                    sqlx::query_scalar("SELECT COALESCE(SUM(gpu_hours), 0.0) FROM usage WHERE allocation_id = $1")
+                        .bind(i64::try_from(a.id.0)?)
+                        .fetch_one($p)
+                        .await?;
+                let rounds: Vec<Round> = decode(
+                    &sqlx::query("SELECT body FROM rounds WHERE id = $1").bind(&a.round.0).fetch_all($p).await?,
+                )?;
+                (used, rounds.first().and_then(|r| r.pool(&a.pool)).map_or(0.0, |pool| a.gpu_hours(pool)))
+            }
+            None => (0.0, 0.0),
+        };
+        MyRequest { request, decision, allocation, used_gpu_hours: used, awarded_gpu_hours: awarded }
+    }};
+}
 
 impl Storage {
     /// The request with `id`, if any.
@@ -50,49 +82,45 @@ impl Storage {
         Ok(())
     }
 
-    /// Every request of `applicant`, newest first, with decision, allocation and usage.
-    pub async fn requests_of(&self, applicant: &str) -> anyhow::Result<Vec<MyRequest>> {
+    /// Every request `username` applied for or co-investigates, newest
+    /// first, with decision, allocation and usage.
+    pub async fn requests_of(&self, username: &str) -> anyhow::Result<Vec<MyRequest>> {
+        const SQL: &str = "SELECT body FROM requests WHERE applicant = $1 \
+             OR id IN (SELECT request_id FROM request_members WHERE username = $1) ORDER BY id DESC";
         with_db!(self.db(), |p| {
-            let requests: Vec<Request> = decode(
-                &sqlx::query("SELECT body FROM requests WHERE applicant = $1 ORDER BY id DESC")
-                    .bind(applicant)
+            let requests: Vec<Request> = decode(&sqlx::query(SQL).bind(username).fetch_all(p).await?)?;
+            let mut out = Vec::with_capacity(requests.len());
+            for request in requests {
+                out.push(with_outcome!(p, request));
+            }
+            Ok(out)
+        })
+    }
+
+    /// Request `id` as `username` may see it (they applied or co-investigate):
+    /// with what came of it, its round and the audit entries about it.
+    pub async fn own_request(
+        &self,
+        id: u64,
+        username: &str,
+    ) -> anyhow::Result<Option<(MyRequest, Round, Vec<AuditRecord>)>> {
+        let Some(request) = self.request(id).await?.filter(|r| r.involves(username)) else { return Ok(None) };
+        with_db!(self.db(), |p| {
+            let round: Option<Round> = decode(
+                &sqlx::query("SELECT body FROM rounds WHERE id = $1").bind(&request.round.0).fetch_all(p).await?,
+            )?
+            .into_iter()
+            .next();
+            let Some(round) = round else { return Ok(None) };
+            let subject = AuditSubject::Request(request.id).key();
+            let audit: Vec<AuditRecord> = decode(
+                &sqlx::query("SELECT body FROM audit_log WHERE subject = $1 ORDER BY seq")
+                    .bind(subject)
                     .fetch_all(p)
                     .await?,
             )?;
-            let mut out = Vec::with_capacity(requests.len());
-            for request in requests {
-                let id = i64::try_from(request.id.0)?;
-                let decision: Option<Decision> = decode(
-                    &sqlx::query("SELECT body FROM decisions WHERE request_id = $1").bind(id).fetch_all(p).await?,
-                )?
-                .into_iter()
-                .next();
-                let allocation: Option<Allocation> = decode(
-                    &sqlx::query("SELECT body FROM allocations WHERE request_id = $1").bind(id).fetch_all(p).await?,
-                )?
-                .into_iter()
-                .next();
-                let used: f64 = match &allocation {
-                    Some(a) => {
-                        sqlx::query_scalar("SELECT COALESCE(SUM(gpu_hours), 0.0) FROM usage WHERE allocation_id = $1")
-                            .bind(i64::try_from(a.id.0)?)
-                            .fetch_one(p)
-                            .await?
-                    }
-                    None => 0.0,
-                };
-                let awarded = match &allocation {
-                    Some(a) => {
-                        let rounds: Vec<Round> = decode(
-                            &sqlx::query("SELECT body FROM rounds WHERE id = $1").bind(&a.round.0).fetch_all(p).await?,
-                        )?;
-                        rounds.first().and_then(|r| r.pool(&a.pool)).map_or(0.0, |pool| a.gpu_hours(pool))
-                    }
-                    None => 0.0,
-                };
-                out.push(MyRequest { request, decision, allocation, used_gpu_hours: used, awarded_gpu_hours: awarded });
-            }
-            Ok(out)
+            let mine = with_outcome!(p, request);
+            Ok(Some((mine, round, audit)))
         })
     }
 }

@@ -35,7 +35,9 @@ impl Storage {
     pub async fn admin_rounds(&self) -> anyhow::Result<Vec<AdminRound>> {
         let rounds = self.rounds().await?;
         let (requests, allocations): (Vec<Request>, Vec<Allocation>) = with_db!(self.db(), |p| {
-            let requests = decode(&sqlx::query("SELECT body FROM requests ORDER BY id").fetch_all(p).await?)?;
+            let requests = decode(
+                &sqlx::query("SELECT body FROM requests WHERE state <> 'withdrawn' ORDER BY id").fetch_all(p).await?,
+            )?;
             let allocations = decode(&sqlx::query("SELECT body FROM allocations ORDER BY id").fetch_all(p).await?)?;
             (requests, allocations)
         });

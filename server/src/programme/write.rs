@@ -17,7 +17,9 @@
 //! Nothing else writes rounds, requests, reviews, decisions or allocations
 //! (the demo loader writes only demo rows).
 
-use kairr_shared::allocation::usecase::{AuditRecord, Plan, Refusal, RequestRecords, RoundFacts, Write};
+use kairr_shared::allocation::usecase::{
+    ApplicantFacts, AuditRecord, Plan, Refusal, RequestRecords, RoundFacts, Write,
+};
 use kairr_shared::allocation::{Allocation, AllocationId, Request, RequestId, Round};
 use kairr_shared::auth::UserInfo;
 use kairr_shared::organisations::Organisation;
@@ -121,14 +123,46 @@ pub(crate) fn reserve_sql(table: &'static str) -> String {
 pub(crate) const UPDATE_REQUEST: &str = "UPDATE requests SET state = $1, body = $2 WHERE id = $3 AND state = $4";
 /// Changes a round if it is still in stage `expected` (`$4`).
 pub(crate) const UPDATE_ROUND: &str = "UPDATE rounds SET stage = $1, body = $2 WHERE id = $3 AND stage = $4";
-/// Appends one real audit entry: `audit_row`'s four values.
+/// Appends one real audit entry: `audit_row`'s five values.
 pub(crate) const INSERT_AUDIT: &str =
-    "INSERT INTO audit_log (at, actor, action, source, body) VALUES ($1, $2, $3, 'real', $4)";
+    "INSERT INTO audit_log (at, actor, action, source, body, subject) VALUES ($1, $2, $3, 'real', $4, $5)";
+
+/// Makes request `$r`'s co-investigators the rows of `request_members`.
+macro_rules! set_team {
+    ($tx:expr, $r:expr) => {{
+        let id = $crate::programme::write::db_id($r.id.0)?;
+        sqlx::query("DELETE FROM request_members WHERE request_id = $1").bind(id).execute(&mut *$tx).await?;
+        for member in &$r.co_investigators {
+            sqlx::query("INSERT INTO request_members (request_id, username) VALUES ($1, $2)")
+                .bind(id)
+                .bind(member)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+}
+pub(crate) use set_team;
+
+/// Appends audit record `$entry` in transaction (or pool) `$conn`.
+macro_rules! insert_audit {
+    ($conn:expr, $entry:expr) => {{
+        let (at, actor, action, body, subject) = $crate::programme::write::audit_row($entry)?;
+        sqlx::query($crate::programme::write::INSERT_AUDIT)
+            .bind(at)
+            .bind(actor)
+            .bind(action)
+            .bind(body)
+            .bind(subject)
+            .execute($conn)
+            .await?;
+    }};
+}
+pub(crate) use insert_audit;
 
 /// An audit record as the row it becomes: (at, actor, action, body JSON).
-pub(crate) fn audit_row(e: &AuditRecord) -> anyhow::Result<(i64, String, String, String)> {
+pub(crate) fn audit_row(e: &AuditRecord) -> anyhow::Result<(i64, String, String, String, String)> {
     let action = serde_json::to_value(e.action)?.as_str().unwrap_or_default().to_owned();
-    Ok((e.at.timestamp(), e.actor.clone(), action, serde_json::to_string(e)?))
+    Ok((e.at.timestamp(), e.actor.clone(), action, serde_json::to_string(e)?, e.subject.key()))
 }
 
 pub(crate) fn db_id(id: u64) -> Result<i64, WriteError> {
@@ -154,6 +188,7 @@ macro_rules! apply_plan {
                     .bind(json(r))
                     .execute(&mut *$tx)
                     .await?;
+                    $crate::programme::write::set_team!($tx, r);
                 }
                 Write::UpdateRequest { request, expected } => {
                     let n = sqlx::query(UPDATE_REQUEST)
@@ -167,6 +202,7 @@ macro_rules! apply_plan {
                     if n != 1 {
                         return Err(WriteError::Changed("request"));
                     }
+                    $crate::programme::write::set_team!($tx, request);
                 }
                 Write::UpdateReview { review, expected } => {
                     let n = sqlx::query(
@@ -327,8 +363,7 @@ macro_rules! apply_plan {
             }
         }
         for e in &$plan.audit {
-            let (at, actor, action, body) = audit_row(e)?;
-            sqlx::query(INSERT_AUDIT).bind(at).bind(actor).bind(action).bind(body).execute(&mut *$tx).await?;
+            insert_audit!(&mut *$tx, e);
         }
         // The notices the writes imply, in the same transaction (told exactly when it happened).
         let notices = kairr_shared::notifications::of_plan(&$plan.writes);
@@ -344,30 +379,45 @@ macro_rules! read_one {
     }};
 }
 
+/// Which of `$names` are enabled accounts, read in `$tx`.
+macro_rules! active_accounts {
+    ($tx:expr, $names:expr) => {{
+        let mut found: Vec<String> = Vec::new();
+        for name in $names {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1 AND disabled = FALSE")
+                .bind(name)
+                .fetch_one(&mut *$tx)
+                .await?;
+            if n > 0 {
+                found.push(name.clone());
+            }
+        }
+        found
+    }};
+}
+
 // For the other write-path modules (they import the names the macros use).
 pub(crate) use {apply_plan, read_one};
 
 impl Storage {
     /// Appends one audit entry on its own (an export, say: nothing else changes).
     pub async fn append_audit(&self, entry: &AuditRecord) -> anyhow::Result<()> {
-        let (at, actor, action, body) = audit_row(entry)?;
-        with_db!(self.db(), |p| sqlx::query(INSERT_AUDIT)
-            .bind(at)
-            .bind(actor)
-            .bind(action)
-            .bind(body)
-            .execute(p)
-            .await
-            .map(|_| ())?);
+        with_db!(self.db(), |p| insert_audit!(p, entry));
         Ok(())
     }
 
     /// Runs a submission to round `round_id` by `applicant`: the use case gets
     /// the round, how many requests the applicant already has in it, and a
     /// reserved request id.
-    pub async fn submit<F>(&self, round_id: &str, applicant: &UserInfo, use_case: F) -> Result<Request, WriteError>
+    pub async fn submit<F>(
+        &self,
+        round_id: &str,
+        applicant: &UserInfo,
+        team: &[String],
+        use_case: F,
+    ) -> Result<Request, WriteError>
     where
-        F: FnOnce(&Round, Option<&Organisation>, usize, RequestId) -> Result<Plan<Request>, Refusal>,
+        F: FnOnce(&Round, ApplicantFacts<'_>, RequestId) -> Result<Plan<Request>, Refusal>,
     {
         let applicant_org = applicant.organisation_id.as_deref();
         let applicant = applicant.username.as_str();
@@ -386,7 +436,13 @@ impl Storage {
                 Some(org_id) => read_one!(tx, Organisation, "SELECT body FROM organisations WHERE id = $1", org_id),
                 None => None,
             };
-            let plan = use_case(&round, org.as_ref(), usize::try_from(mine).unwrap_or(usize::MAX), id)?;
+            let accounts = active_accounts!(tx, team);
+            let facts = ApplicantFacts {
+                organisation: org.as_ref(),
+                requests_in_round: usize::try_from(mine).unwrap_or(usize::MAX),
+                accounts: &accounts,
+            };
+            let plan = use_case(&round, facts, id)?;
             apply_plan!(tx, plan);
             tx.commit().await?;
             Ok(plan.outcome)
@@ -399,6 +455,21 @@ impl Storage {
     pub async fn on_request<T, F>(&self, id: u64, use_case: F) -> Result<(T, String), WriteError>
     where
         F: FnOnce(&Round, &Request, &RequestRecords) -> Result<Plan<T>, Refusal>,
+    {
+        self.on_request_naming(id, &[], |round, request, records, _| use_case(round, request, records)).await
+    }
+
+    /// [`Self::on_request`] for a command that names accounts (`team`, the
+    /// co-investigators of an edited request): the use case also gets which
+    /// of them are active accounts, as the transaction reads them.
+    pub async fn on_request_naming<T, F>(
+        &self,
+        id: u64,
+        team: &[String],
+        use_case: F,
+    ) -> Result<(T, String), WriteError>
+    where
+        F: FnOnce(&Round, &Request, &RequestRecords, &[String]) -> Result<Plan<T>, Refusal>,
     {
         let id = db_id(id)?;
         with_db!(self.db(), |p| {
@@ -421,7 +492,8 @@ impl Storage {
             let rows =
                 sqlx::query("SELECT body FROM reviews WHERE request_id = $1").bind(id).fetch_all(&mut *tx).await?;
             let reviews = decode(&rows)?;
-            let plan = use_case(&round, &request, &RequestRecords { assignments, conflicts, reviews })?;
+            let accounts = active_accounts!(tx, team);
+            let plan = use_case(&round, &request, &RequestRecords { assignments, conflicts, reviews }, &accounts)?;
             apply_plan!(tx, plan);
             tx.commit().await?;
             Ok((plan.outcome, round_id))
@@ -496,8 +568,10 @@ impl Storage {
             let mut tx = p.begin_write(id).await?;
             let round: Round = read_one!(tx, Round, "SELECT body FROM rounds WHERE id = $1", id)
                 .ok_or(WriteError::NotFound("round"))?;
-            let rows =
-                sqlx::query("SELECT body FROM requests WHERE round_id = $1").bind(id).fetch_all(&mut *tx).await?;
+            let rows = sqlx::query("SELECT body FROM requests WHERE round_id = $1 AND state <> 'withdrawn'")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
             let requests: Vec<Request> = decode(&rows)?;
             let rows =
                 sqlx::query("SELECT body FROM allocations WHERE round_id = $1").bind(id).fetch_all(&mut *tx).await?;

@@ -12,7 +12,6 @@ use super::assignment::Assignment;
 use super::request::Request;
 use super::review::{CoiRecord, Review, Reviewer};
 use super::round::Round;
-use super::state::RequestState;
 
 /// One request on a reviewer's list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,7 +77,7 @@ impl ReviewAssignments {
         // A place the reviewer declined stays on their list, marked declared.
         let had_place =
             |r: &Request| records.assignments.iter().any(|a| a.request == r.id && a.reviewer == reviewer.username);
-        let open = |r: &Request| matches!(r.state, RequestState::Submitted | RequestState::UnderReview);
+        let open = |r: &Request| r.state.is_open();
         let mut items: Vec<ReviewItem> = records
             .requests
             .iter()
@@ -114,6 +113,7 @@ mod tests {
     use super::*;
     use crate::allocation::request::tests::{request, round};
     use crate::allocation::review::{Rubric, Score};
+    use crate::allocation::RequestState;
 
     fn reviewer(org: &str) -> Reviewer {
         Reviewer { username: "rev".into(), organisation: org.into(), organisation_id: None }

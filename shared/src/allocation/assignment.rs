@@ -114,7 +114,7 @@ impl AssignmentFacts<'_> {
 
     /// Whether `reviewer` may take a place on `request`.
     pub fn eligible(&self, request: &Request, reviewer: &ReviewerProfile) -> Result<(), Ineligible> {
-        if request.applicant == reviewer.username || request.org().same(reviewer.org()) {
+        if request.involves(&reviewer.username) || request.org().same(reviewer.org()) {
             return Err(Ineligible::Conflict);
         }
         if self.conflicts.iter().any(|c| c.request == request.id && c.reviewer == reviewer.username) {
@@ -131,7 +131,7 @@ impl AssignmentFacts<'_> {
 }
 
 fn open_for_review(r: &Request) -> bool {
-    matches!(r.state, RequestState::Submitted | RequestState::UnderReview)
+    r.state.is_open()
 }
 
 fn check_stage(round: &Round) -> Result<(), Refusal> {

@@ -19,6 +19,10 @@ pub enum AuditAction {
     /// An admin decided before the review window closed (with the reason).
     ReviewWindowOverridden,
     RequestSubmitted,
+    /// The applicant changed their request before the submission deadline.
+    RequestEdited,
+    /// The applicant withdrew their request before the submission deadline.
+    RequestWithdrawn,
     RequestStateChanged,
     ReviewSubmitted,
     /// A reviewer changed their review while the review window was open.
@@ -79,6 +83,21 @@ pub enum AuditSubject {
     Incident(String),
     /// A maintenance window of the status page, by id.
     Maintenance(String),
+}
+
+impl AuditSubject {
+    /// `kind:id`, e.g. `request:12`: how the log indexes its entries by subject.
+    pub fn key(&self) -> String {
+        match self {
+            AuditSubject::Round(id) => format!("round:{}", id.0),
+            AuditSubject::Request(id) => format!("request:{}", id.0),
+            AuditSubject::Allocation(id) => format!("allocation:{}", id.0),
+            AuditSubject::Account(name) => format!("account:{name}"),
+            AuditSubject::Organisation(id) => format!("organisation:{id}"),
+            AuditSubject::Incident(id) => format!("incident:{id}"),
+            AuditSubject::Maintenance(id) => format!("maintenance:{id}"),
+        }
+    }
 }
 
 /// One entry of the audit log.

@@ -34,7 +34,6 @@ use super::ids::{RequestId, RoundId};
 use super::request::Request;
 use super::review::{mean_score, Review};
 use super::round::Round;
-use super::state::RequestState;
 use super::unit::PoolUnit;
 
 pub use adjust::{Adjustment, AdjustmentError, FairnessChange};
@@ -99,7 +98,7 @@ impl Candidate {
         requests
             .iter()
             .map(|r| {
-                let decided = !matches!(r.state, RequestState::Submitted | RequestState::UnderReview);
+                let decided = !r.state.is_open();
                 Candidate {
                     fixed: decided.then(|| awarded.get(&r.id).copied().unwrap_or(0)),
                     ..Candidate::new(r, score(r.id))

@@ -18,6 +18,9 @@ use super::unit::PoolCapacity;
 /// Largest attached advisor draft, as JSON bytes (a real export is ~3 KiB).
 pub const MAX_DRAFT_BYTES: usize = 32 * 1024;
 
+/// Most co-investigators a request may name.
+pub const MAX_CO_INVESTIGATORS: usize = 10;
+
 /// The request form as submitted. Dates are `YYYY-MM-DD`; enum fields take snake_case names.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -45,6 +48,10 @@ pub struct RequestInput {
     /// The wizard's export ([`AllocationDraft`] JSON), attached as is.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub advisor_draft: Option<serde_json::Value>,
+    /// Usernames of co-investigators: other active accounts of the portal,
+    /// at most [`MAX_CO_INVESTIGATORS`]. They follow the request and its
+    /// decision, and may not review it.
+    pub co_investigators: Vec<String>,
 }
 
 /// Who submits, with which id, when.
@@ -55,6 +62,26 @@ pub struct Submission {
     /// Username of the submitting researcher.
     pub applicant: String,
     pub at: DateTime<Utc>,
+    /// Which of the named co-investigators are active accounts (as the storage found them).
+    pub accounts: Vec<String>,
+}
+
+impl RequestInput {
+    /// The co-investigators named, trimmed, without blanks or repeats, in
+    /// order; one more than [`MAX_CO_INVESTIGATORS`] at most (enough to
+    /// refuse too many without reading a hostile list to its end).
+    pub fn team(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for name in self.co_investigators.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+            if out.len() > MAX_CO_INVESTIGATORS {
+                break;
+            }
+            if !out.iter().any(|o| o == name) {
+                out.push(name.chars().take(100).collect());
+            }
+        }
+        out
+    }
 }
 
 /// A request that parsed: every field holds and the round accepts it.
@@ -86,6 +113,9 @@ pub struct Request {
     /// The wizard's recommendation, when attached.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub advisor_draft: Option<AllocationDraft>,
+    /// Usernames of the co-investigators (accounts of the portal).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub co_investigators: Vec<String>,
     pub state: RequestState,
     pub submitted_at: DateTime<Utc>,
 }
@@ -117,6 +147,7 @@ impl RequestInput {
             check_period(&mut f, round, s, e);
         }
         let advisor_draft = self.draft(&mut f);
+        let co_investigators = check_team(&mut f, &self.team(), &sub);
         let request = (|| {
             Some(Request {
                 id: sub.id,
@@ -135,6 +166,7 @@ impl RequestInput {
                 period_start: start?,
                 period_end: end?,
                 advisor_draft: advisor_draft?,
+                co_investigators: co_investigators?,
                 state: RequestState::Submitted,
                 submitted_at: sub.at,
             })
@@ -174,6 +206,44 @@ impl RequestInput {
     }
 }
 
+/// The co-investigators, if every one is another active account and there are not too many.
+fn check_team(f: &mut Form, team: &[String], sub: &Submission) -> Option<Vec<String>> {
+    const FIELD: &str = "co_investigators";
+    let mut ok = true;
+    if team.len() > MAX_CO_INVESTIGATORS {
+        ok = false;
+        let n = MAX_CO_INVESTIGATORS;
+        f.fail(
+            FIELD,
+            Code::OutOfRange,
+            format!("공동연구자는 {n}명까지입니다."),
+            format!("At most {n} co-investigators."),
+        );
+    }
+    if team.iter().any(|m| *m == sub.applicant) {
+        ok = false;
+        f.fail(
+            FIELD,
+            Code::Conflict,
+            "신청자 본인은 공동연구자가 될 수 없습니다.",
+            "The applicant cannot be their own co-investigator.",
+        );
+    }
+    let unknown: Vec<&str> =
+        team.iter().filter(|m| **m != sub.applicant && !sub.accounts.contains(m)).map(String::as_str).collect();
+    if !unknown.is_empty() {
+        ok = false;
+        let names = unknown.join(", ");
+        f.fail(
+            FIELD,
+            Code::UnknownValue,
+            format!("포털 계정이 아닙니다: {names}"),
+            format!("Not an account of the portal: {names}"),
+        );
+    }
+    ok.then(|| team.to_vec())
+}
+
 pub(super) fn check_period(f: &mut Form, round: &Round, start: NaiveDate, end: NaiveDate) {
     if end < start {
         f.fail("period_end", Code::Conflict, "시작일보다 앞설 수 없습니다.", "Cannot precede the start date.");
@@ -202,6 +272,11 @@ impl Request {
         crate::organisations::OrgRef::new(self.organisation_id.as_deref(), &self.organisation)
     }
 
+    /// Whether `username` applied or is a co-investigator.
+    pub fn involves(&self, username: &str) -> bool {
+        self.applicant == username || self.co_investigators.iter().any(|c| c == username)
+    }
+
     /// Days of the requested period (inclusive).
     pub fn days(&self) -> u32 {
         days_between(self.period_start, self.period_end)
@@ -228,5 +303,6 @@ impl Request {
     }
 }
 
+pub mod history;
 #[cfg(test)]
 pub(crate) mod tests;

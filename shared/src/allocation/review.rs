@@ -164,7 +164,7 @@ impl ReviewInput {
                 at,
             }));
         }
-        if !matches!(request.state, RequestState::Submitted | RequestState::UnderReview) {
+        if !request.state.is_open() {
             return Err(ReviewError::NotOpenForReview(request.state));
         }
         let mut f = Form::default();

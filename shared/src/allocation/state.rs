@@ -19,6 +19,9 @@ pub enum RequestState {
     Active,
     /// The allocation's period is over.
     Expired,
+    /// The applicant took it back before the submission deadline; it is no
+    /// longer part of the round (kept, with its history, for the record).
+    Withdrawn,
 }
 
 /// A move the state machine does not allow.
@@ -40,17 +43,18 @@ impl RequestState {
         RequestState::Rejected,
         RequestState::Active,
         RequestState::Expired,
+        RequestState::Withdrawn,
     ];
 
     /// The states this one may move to.
     pub fn next_states(self) -> &'static [RequestState] {
         use RequestState::*;
         match self {
-            Submitted => &[UnderReview],
+            Submitted => &[UnderReview, Withdrawn],
             UnderReview => &[Approved, PartiallyApproved, Rejected],
             Approved | PartiallyApproved => &[Active],
             Active => &[Expired],
-            Rejected | Expired => &[],
+            Rejected | Expired | Withdrawn => &[],
         }
     }
 
@@ -76,6 +80,11 @@ impl RequestState {
         self.is_awarded() || self == RequestState::Rejected
     }
 
+    /// Whether the request still awaits its decision (submitted or under review).
+    pub fn is_open(self) -> bool {
+        matches!(self, RequestState::Submitted | RequestState::UnderReview)
+    }
+
     /// The snake_case name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -86,6 +95,7 @@ impl RequestState {
             RequestState::Rejected => "rejected",
             RequestState::Active => "active",
             RequestState::Expired => "expired",
+            RequestState::Withdrawn => "withdrawn",
         }
     }
 
@@ -99,6 +109,7 @@ impl RequestState {
             RequestState::Rejected => "미선정",
             RequestState::Active => "사용 중",
             RequestState::Expired => "종료",
+            RequestState::Withdrawn => "철회",
         }
     }
 
@@ -112,6 +123,7 @@ impl RequestState {
             RequestState::Rejected => "rejected",
             RequestState::Active => "active",
             RequestState::Expired => "expired",
+            RequestState::Withdrawn => "withdrawn",
         }
     }
 }
@@ -134,6 +146,16 @@ mod tests {
         for (from, to) in [(Submitted, Approved), (Rejected, Active), (Expired, Active), (Active, Approved)] {
             assert_eq!(from.transition(to), Err(TransitionError { from, to }));
         }
+    }
+
+    #[test]
+    fn only_a_request_not_yet_reviewed_may_be_withdrawn() {
+        assert_eq!(Submitted.transition(Withdrawn), Ok(Withdrawn));
+        for from in [UnderReview, Approved, Rejected, Active, Expired, Withdrawn] {
+            assert_eq!(from.transition(Withdrawn), Err(TransitionError { from, to: Withdrawn }));
+        }
+        assert!(!Withdrawn.is_open() && !Withdrawn.is_decided() && !Withdrawn.is_awarded());
+        assert!(Submitted.is_open() && UnderReview.is_open() && !Approved.is_open());
     }
 
     #[test]

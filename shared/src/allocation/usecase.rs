@@ -25,8 +25,7 @@ use super::ids::{AllocationId, RequestId};
 use super::lifecycle::RoundStage;
 use super::proposal::{propose, Adjustment, AdjustmentError, Candidate, FairnessChange, Proposal, ProposalConfig};
 use super::queue::capacity_left;
-use super::request::{Request, RequestInput, Submission};
-use crate::organisations::Organisation;
+use super::request::Request;
 
 use super::review::{CoiRecord, Review, ReviewError, ReviewInput, Reviewer};
 use super::round::Round;
@@ -37,7 +36,7 @@ use super::{Decision, DecisionKind};
 pub const MAX_REQUESTS_PER_APPLICANT: usize = 20;
 
 /// One audit entry to append (the log numbers it).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct AuditRecord {
     pub actor: String,
     pub action: AuditAction,
@@ -149,66 +148,6 @@ impl Refusal {
     }
 }
 
-/// Submits `input` to `round` as `applicant` (of directory entry
-/// `applicant_org`, when the account has one), with the id the storage
-/// reserved; `applicant_requests` is how many the applicant already has in it.
-pub fn submit(
-    round: &Round,
-    applicant: &UserInfo,
-    applicant_org: Option<&Organisation>,
-    applicant_requests: usize,
-    input: &RequestInput,
-    id: RequestId,
-    now: DateTime<Utc>,
-) -> Result<Plan<Request>, Refusal> {
-    if !round.stage.accepts_requests() {
-        return Err(Refusal::conflict(
-            "round_not_open",
-            Some("round"),
-            format!("round {} is {}, not open for requests", round.id.0, round.stage.as_str()),
-        ));
-    }
-    if applicant_requests >= MAX_REQUESTS_PER_APPLICANT {
-        return Err(Refusal::conflict(
-            "request_quota",
-            Some("round"),
-            format!("at most {MAX_REQUESTS_PER_APPLICANT} requests per applicant in a round"),
-        ));
-    }
-    if applicant_org.is_none() && crate::identity::awaits_organisation(None, &applicant.organisation) {
-        return Err(Refusal::conflict(
-            "organisation_unconfirmed",
-            Some("organisation"),
-            "your account's organisation awaits an administrator's confirmation".to_owned(),
-        ));
-    }
-    // A request's organisation is its applicant's (the account's directory entry), never what
-    // the form says: conflict-of-interest checks, the organisation cap and the sector targets
-    // depend on it. An account from before the directory keeps its name and the form's sector.
-    let input = match applicant_org {
-        Some(org) => RequestInput {
-            organisation: org.name_ko.clone(),
-            sector: org.sector.as_str().into(),
-            region: org.region().as_str().into(),
-            ..input.clone()
-        },
-        None => RequestInput { organisation: applicant.organisation.clone(), ..input.clone() },
-    };
-    let mut request = input
-        .parse(round, Submission { id, applicant: applicant.username.clone(), at: now })
-        .map_err(Refusal::Invalid)?;
-    request.organisation_id = applicant_org.map(|o| o.id.clone());
-    let audit = AuditRecord::new::<(), _>(
-        &applicant.username,
-        AuditAction::RequestSubmitted,
-        AuditSubject::Request(request.id),
-        None,
-        Some(&request),
-        now,
-    );
-    Ok(Plan { writes: vec![Write::InsertRequest(request.clone())], audit: vec![audit], outcome: request })
-}
-
 /// What became of a review or a decision: done, or refused as a conflict of
 /// interest (recorded, answered 409).
 #[derive(Debug, Clone, PartialEq)]
@@ -220,7 +159,7 @@ pub enum Outcome<T> {
 /// The conflict of interest of `user` on `request`: they applied, or belong
 /// to the applicant's organisation.
 pub fn conflict_of_interest(request: &Request, user: &UserInfo, at: DateTime<Utc>) -> Option<CoiRecord> {
-    (request.applicant == user.username || request.org().same(user.org())).then(|| CoiRecord {
+    (request.involves(&user.username) || request.org().same(user.org())).then(|| CoiRecord {
         request: request.id,
         reviewer: user.username.clone(),
         organisation: request.organisation.clone(),
@@ -534,9 +473,11 @@ fn adjustment_ko(e: &AdjustmentError) -> String {
 
 mod adopt;
 mod gate;
+mod researcher;
 mod rounds;
 pub use adopt::{adopt, save_draft, AdoptFacts, AdoptInput, Adopted, ProposalDraft, Skipped};
 use gate::decision_gate;
+pub use researcher::{edit_request, may_change, submit, withdraw_request, ApplicantFacts};
 pub use rounds::{advance_round, create_round, update_round, RoundFacts, StageChange};
 
 #[cfg(test)]

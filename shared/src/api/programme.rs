@@ -24,6 +24,22 @@ pub struct MyRequest {
     pub awarded_gpu_hours: f64,
 }
 
+/// `GET /api/v1/requests/{id}`: one request as its applicant or a
+/// co-investigator sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyRequestDetail {
+    pub mine: MyRequest,
+    /// The request's round (its pools, windows and policy).
+    pub round: Round,
+    /// What happened to it, oldest first.
+    pub history: Vec<crate::allocation::HistoryEvent>,
+    /// Whether the signed-in user applied (co-investigators follow it only).
+    pub applicant: bool,
+    /// Whether the signed-in user may still change or withdraw it (until the submission deadline).
+    pub editable: bool,
+}
+
 /// `POST /api/v1/committee/proposal/adjust` body: the committee's changes, applied in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

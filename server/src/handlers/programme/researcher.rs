@@ -11,7 +11,8 @@ use tower_sessions::Session;
 
 use crate::auth::require;
 use crate::error::AppError;
-use kairr_shared::api::MyRequest;
+use kairr_shared::api::{MyRequest, MyRequestDetail};
+use kairr_shared::auth::UserInfo;
 
 use crate::programme::WriteError;
 use crate::replica::ProgrammeChange;
@@ -52,7 +53,9 @@ pub async fn post_request(
     let now = chrono::Utc::now();
     let request = state
         .storage
-        .submit(&round_id, &user, |round, org, mine, id| usecase::submit(round, &user, org, mine, &input, id, now))
+        .submit(&round_id, &user, &input.team(), |round, facts, id| {
+            usecase::submit(round, &user, facts, &input, id, now)
+        })
         .await?;
     super::announce(&state, &request.round.0, ProgrammeChange::Request).await;
     tracing::info!(request = request.id.0, by = user.username, "request submitted");
@@ -67,6 +70,117 @@ pub async fn post_request(
 pub async fn get_mine(State(state): State<AppState>, session: Session) -> Result<Json<Vec<MyRequest>>, AppError> {
     let user = require(&session, &state.storage, Action::SubmitRequest).await?;
     Ok(Json(state.storage.requests_of(&user.username).await?))
+}
+
+/// The signed-in user's request `id` (they applied or co-investigate); 404 for anyone else.
+async fn own_request(state: &AppState, user: &UserInfo, id: u64) -> Result<Request, AppError> {
+    state
+        .storage
+        .request(id)
+        .await?
+        .filter(|r| r.involves(&user.username))
+        .ok_or_else(|| AppError::NotFound("request".into()))
+}
+
+/// Only the applicant changes or withdraws a request (co-investigators follow it).
+async fn applicants_request(state: &AppState, user: &UserInfo, id: u64) -> Result<Request, AppError> {
+    let request = own_request(state, user, id).await?;
+    if request.applicant != user.username {
+        return Err(AppError::Forbidden);
+    }
+    Ok(request)
+}
+
+/// One of the signed-in user's requests (they applied or co-investigate):
+/// what came of it, its round and its history.
+#[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "allocation",
+    params(("id" = u64, Path, description = "Request id (its receipt number)")),
+    security(("session" = ["researcher", "reviewer", "committee", "admin"])),
+    responses((status = 200, description = "The request, its outcome and history", body = MyRequestDetail),
+              (status = 400, description = "The id is not a number", body = kairr_shared::api::ApiError),
+              (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
+              (status = 404, description = "No such request of yours", body = kairr_shared::api::ApiError)))]
+pub async fn get_own_request(
+    State(state): State<AppState>,
+    session: Session,
+    id: Result<Path<u64>, PathRejection>,
+) -> Result<Json<MyRequestDetail>, AppError> {
+    let user = require(&session, &state.storage, Action::SubmitRequest).await?;
+    let Path(id) = id?;
+    let (mine, round, audit) =
+        state.storage.own_request(id, &user.username).await?.ok_or_else(|| AppError::NotFound("request".into()))?;
+    let history = kairr_shared::allocation::history(&mine.request, mine.decision.as_ref(), &audit);
+    let applicant = mine.request.applicant == user.username;
+    let editable = usecase::may_change(&round, &mine.request, &user, chrono::Utc::now());
+    Ok(Json(MyRequestDetail { mine, round, history, applicant, editable }))
+}
+
+/// The applicant changes their request before the round's submission
+/// deadline (audited with the request before and after).
+#[utoipa::path(put, path = "/api/v1/requests/{id}", tag = "allocation",
+    params(("id" = u64, Path, description = "Request id"),
+           ("X-CSRF-Token" = String, Header, description = "from /api/v1/auth/session")),
+    request_body = RequestInput,
+    security(("session" = ["researcher", "reviewer", "committee", "admin"])),
+    responses((status = 200, description = "The changed request", body = Request),
+              (status = 400, description = "Invalid fields (all listed)", body = kairr_shared::api::ApiError),
+              (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
+              (status = 403, description = "A co-investigator, not the applicant; or no CSRF token", body = kairr_shared::api::ApiError),
+              (status = 404, description = "No such request of yours", body = kairr_shared::api::ApiError),
+              (status = 409, description = "The submission window has closed, or the request is under review \
+                or withdrawn", body = kairr_shared::api::ApiError),
+              (status = 413, description = "Body too large", body = kairr_shared::api::ApiError)))]
+pub async fn put_own_request(
+    State(state): State<AppState>,
+    session: Session,
+    id: Result<Path<u64>, PathRejection>,
+    body: Result<Json<RequestInput>, JsonRejection>,
+) -> Result<Json<Request>, AppError> {
+    let user = require(&session, &state.storage, Action::SubmitRequest).await?;
+    let Path(id) = id?;
+    let Json(input) = body?;
+    applicants_request(&state, &user, id).await?;
+    let now = chrono::Utc::now();
+    let (request, round) = state
+        .storage
+        .on_request_naming(id, &input.team(), |round, request, _, accounts| {
+            usecase::edit_request(round, request, &user, accounts, &input, now)
+        })
+        .await?;
+    super::announce(&state, &round, ProgrammeChange::Request).await;
+    Ok(Json(request))
+}
+
+/// The applicant withdraws their request before the round's submission
+/// deadline: it leaves the round (kept, with its history) and its
+/// reviewers' places are freed.
+#[utoipa::path(post, path = "/api/v1/requests/{id}/withdraw", tag = "allocation",
+    params(("id" = u64, Path, description = "Request id"),
+           ("X-CSRF-Token" = String, Header, description = "from /api/v1/auth/session")),
+    security(("session" = ["researcher", "reviewer", "committee", "admin"])),
+    responses((status = 200, description = "The withdrawn request", body = Request),
+              (status = 400, description = "The id is not a number", body = kairr_shared::api::ApiError),
+              (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
+              (status = 403, description = "A co-investigator, not the applicant; or no CSRF token", body = kairr_shared::api::ApiError),
+              (status = 404, description = "No such request of yours", body = kairr_shared::api::ApiError),
+              (status = 409, description = "The submission window has closed, or the request is under review \
+                or withdrawn already", body = kairr_shared::api::ApiError)))]
+pub async fn post_withdraw(
+    State(state): State<AppState>,
+    session: Session,
+    id: Result<Path<u64>, PathRejection>,
+) -> Result<Json<Request>, AppError> {
+    let user = require(&session, &state.storage, Action::SubmitRequest).await?;
+    let Path(id) = id?;
+    applicants_request(&state, &user, id).await?;
+    let now = chrono::Utc::now();
+    let (request, round) = state
+        .storage
+        .on_request(id, |round, request, records| usecase::withdraw_request(round, request, records, &user, now))
+        .await?;
+    super::announce(&state, &round, ProgrammeChange::Request).await;
+    tracing::info!(request = id, by = user.username, "request withdrawn");
+    Ok(Json(request))
 }
 
 /// Scores a request on the four-criterion rubric. A reviewer from the

@@ -214,7 +214,7 @@ pub(super) fn requests(
         let id = i as u64 + 1;
         let input = form(round, p, &round.pools[p.pool].pool, rng);
         let at = crate::time::utc(at);
-        let sub = Submission { id: RequestId(id), applicant: format!("researcher{id:03}"), at };
+        let sub = Submission { id: RequestId(id), applicant: format!("researcher{id:03}"), at, accounts: Vec::new() };
         out.push(
             input.parse(round, sub).map_err(|e| DemoError::Invalid(format!("{} request {id}: {e}", spec.round_id)))?,
         );
@@ -246,5 +246,6 @@ fn form(round: &Round, p: &Planned, pool: &str, rng: &mut impl Rng) -> RequestIn
         period_start: start.to_string(),
         period_end: end.to_string(),
         advisor_draft: None,
+        co_investigators: Vec::new(),
     }
 }

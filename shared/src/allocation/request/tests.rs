@@ -58,11 +58,17 @@ pub(crate) fn input() -> RequestInput {
         period_start: "2026-03-01".into(),
         period_end: "2026-05-30".into(),
         advisor_draft: None,
+        co_investigators: Vec::new(),
     }
 }
 
 pub(crate) fn submission(id: u64) -> Submission {
-    Submission { id: RequestId(id), applicant: "researcher1".into(), at: crate::time::utc(1_767_000_000) }
+    Submission {
+        id: RequestId(id),
+        applicant: "researcher1".into(),
+        at: crate::time::utc(1_767_000_000),
+        accounts: vec!["coi1".into(), "coi2".into()],
+    }
 }
 
 pub(crate) fn request(id: u64) -> Request {
@@ -99,4 +105,27 @@ fn more_than_the_pool_offers_or_after_the_close_is_refused() {
     assert!(big.parse(&round(), submission(1)).unwrap_err().get("amount").is_some());
     let late = Submission { at: crate::time::utc(1_790_000_000), ..submission(1) };
     assert!(input().parse(&round(), late).unwrap_err().get("round").is_some());
+}
+
+#[test]
+fn co_investigators_are_other_active_accounts_named_once() {
+    let named =
+        RequestInput { co_investigators: vec![" coi1 ".into(), "coi2".into(), "coi1".into(), "".into()], ..input() };
+    let r = named.parse(&round(), submission(1)).unwrap();
+    assert_eq!(r.co_investigators, vec!["coi1".to_owned(), "coi2".to_owned()]);
+    assert!(r.involves("coi2") && r.involves("researcher1") && !r.involves("coi3"));
+
+    let unknown = RequestInput { co_investigators: vec!["coi1".into(), "nobody".into()], ..input() };
+    let err = unknown.parse(&round(), submission(1)).unwrap_err();
+    let e = err.get("co_investigators").unwrap();
+    assert!(e.message_en.contains("nobody") && !e.message_en.contains("coi1"), "{e:?}");
+
+    let own = RequestInput { co_investigators: vec!["researcher1".into()], ..input() };
+    assert_eq!(own.parse(&round(), submission(1)).unwrap_err().get("co_investigators").unwrap().code, Code::Conflict);
+
+    // A hostile list is cut short and refused, whatever its length.
+    let many = RequestInput { co_investigators: (0..100_000).map(|i| format!("u{i}")).collect(), ..input() };
+    assert_eq!(many.team().len(), super::MAX_CO_INVESTIGATORS + 1);
+    let err = many.parse(&round(), submission(1)).unwrap_err();
+    assert_eq!(err.get("co_investigators").unwrap().code, Code::OutOfRange);
 }

@@ -20,7 +20,6 @@ use crate::allocation::proposal::Adjustment;
 use crate::allocation::request::Request;
 use crate::allocation::review::Review;
 use crate::allocation::round::Round;
-use crate::allocation::state::RequestState;
 use crate::auth::UserInfo;
 
 /// `POST /api/v1/committee/proposal/adopt?round=`.
@@ -111,7 +110,7 @@ pub fn adopt(facts: AdoptFacts<'_>, input: &AdoptInput) -> Result<Plan<Adopted>,
     let (mut writes, mut audit, mut out) = (Vec::new(), Vec::new(), Adopted::default());
     for line in proposal.lines.iter().filter(|l| !l.decided) {
         let Some(request) = requests.iter().find(|r| r.id == line.request) else { continue };
-        if !matches!(request.state, RequestState::Submitted | RequestState::UnderReview) {
+        if !request.state.is_open() {
             continue;
         }
         let Some(allocation_id) = ids.next() else {

@@ -14,7 +14,6 @@ use crate::allocation::grant::Allocation;
 use crate::allocation::lifecycle::RoundStage;
 use crate::allocation::request::Request;
 use crate::allocation::round::{Round, RoundInput};
-use crate::allocation::state::RequestState;
 use crate::auth::UserInfo;
 use crate::catalogue::Catalogue;
 
@@ -40,7 +39,7 @@ pub struct RoundFacts<'a> {
 impl RoundFacts<'_> {
     /// Requests submitted or under review.
     pub fn undecided(&self) -> usize {
-        self.requests.iter().filter(|r| matches!(r.state, RequestState::Submitted | RequestState::UnderReview)).count()
+        self.requests.iter().filter(|r| r.state.is_open()).count()
     }
 
     /// What is awarded per pool, in each pool's unit.
@@ -212,6 +211,7 @@ mod tests {
     use crate::allocation::ids::AllocationId;
     use crate::allocation::request::tests::request;
     use crate::allocation::round::input::tests::input;
+    use crate::allocation::RequestState;
     use crate::auth::Role;
 
     fn admin() -> UserInfo {

@@ -2,8 +2,10 @@ use super::*;
 use crate::advisor::{Region, Sector};
 use crate::allocation::decision::{DecisionInput, PeriodInput};
 use crate::allocation::request::tests::{input, request, round};
+use crate::allocation::RequestInput;
 use crate::allocation::RoundStage;
 use crate::auth::Role;
+use crate::organisations::Organisation;
 
 fn user(name: &str, org: &str, role: Role) -> UserInfo {
     UserInfo { username: name.into(), display_name: name.into(), organisation: org.into(), organisation_id: None, role }
@@ -63,7 +65,7 @@ fn ctx<'a>(
 #[test]
 fn a_submission_writes_the_request_and_its_audit_entry() {
     let applicant = user("researcher1", "부산대학교", Role::Researcher);
-    let plan = submit(&round(), &applicant, None, 0, &input(), RequestId(9), at()).unwrap();
+    let plan = submit(&round(), &applicant, facts(None, 0), &input(), RequestId(9), at()).unwrap();
     assert_eq!(plan.outcome.id, RequestId(9));
     assert_eq!(plan.writes, vec![Write::InsertRequest(plan.outcome.clone())]);
     assert_eq!(plan.audit.len(), 1);
@@ -72,7 +74,7 @@ fn a_submission_writes_the_request_and_its_audit_entry() {
     // The organisation is the account's, whatever the form said.
     let mut claimed = input();
     claimed.organisation = "KAIST".into();
-    let plan = submit(&round(), &applicant, None, 0, &claimed, RequestId(10), at()).unwrap();
+    let plan = submit(&round(), &applicant, facts(None, 0), &claimed, RequestId(10), at()).unwrap();
     assert_eq!(plan.outcome.organisation, "부산대학교");
 }
 
@@ -86,7 +88,7 @@ fn a_directory_account_gives_its_request_the_organisation_id_sector_and_region()
         RequestInput {
             organisation: "(주)한빛AI".into(), sector: "sme".into(), region: "capital".into(), ..input()
         };
-    let r = submit(&round(), &applicant, Some(kaist), 0, &claimed, RequestId(11), at()).unwrap().outcome;
+    let r = submit(&round(), &applicant, facts(Some(kaist), 0), &claimed, RequestId(11), at()).unwrap().outcome;
     assert_eq!((r.organisation.as_str(), r.organisation_id.as_deref()), ("KAIST", Some("kaist")));
     assert_eq!((r.sector, r.region), (Sector::University, Region::NonCapital));
     // A reviewer of KAIST under another spelling is in conflict; one of POSTECH is not.
@@ -100,7 +102,8 @@ fn a_directory_account_gives_its_request_the_organisation_id_sector_and_region()
 #[test]
 fn an_applicant_over_the_quota_is_refused_with_a_conflict() {
     let applicant = user("researcher1", "부산대학교", Role::Researcher);
-    let err = submit(&round(), &applicant, None, MAX_REQUESTS_PER_APPLICANT, &input(), RequestId(9), at()).unwrap_err();
+    let err = submit(&round(), &applicant, facts(None, MAX_REQUESTS_PER_APPLICANT), &input(), RequestId(9), at())
+        .unwrap_err();
     assert!(matches!(err, Refusal::Conflict { code: "request_quota", .. }));
 }
 
@@ -249,7 +252,7 @@ fn requests_are_taken_only_while_the_round_is_open() {
     for stage in RoundStage::ALL {
         let mut r = round();
         r.stage = stage;
-        let result = submit(&r, &applicant, None, 0, &input(), RequestId(9), at());
+        let result = submit(&r, &applicant, facts(None, 0), &input(), RequestId(9), at());
         match stage {
             RoundStage::Open => assert!(result.is_ok(), "{result:?}"),
             _ => assert!(matches!(result, Err(Refusal::Conflict { code: "round_not_open", .. })), "{stage:?}"),
@@ -410,4 +413,93 @@ fn a_reviewer_changes_their_review_until_the_window_closes() {
         code(edit_review(&in_review(), &r, &records, &reviewer, &better, after_reviews())),
         "review_window_closed"
     );
+}
+
+fn facts(organisation: Option<&Organisation>, requests_in_round: usize) -> ApplicantFacts<'_> {
+    ApplicantFacts { organisation, requests_in_round, accounts: &[] }
+}
+
+fn records_with(assignments: Vec<crate::allocation::assignment::Assignment>) -> RequestRecords {
+    RequestRecords { assignments, conflicts: Vec::new(), reviews: Vec::new() }
+}
+
+fn place(reviewer: &str, declined: bool) -> crate::allocation::assignment::Assignment {
+    crate::allocation::assignment::Assignment {
+        request: RequestId(3),
+        round: round().id,
+        reviewer: reviewer.into(),
+        assigned_by: "chair".into(),
+        at: at(),
+        declined: declined.then(|| crate::allocation::assignment::Declined { reason: "same lab".into(), at: at() }),
+    }
+}
+
+#[test]
+fn the_applicant_edits_before_the_deadline_keeping_organisation_id_and_time() {
+    let r = request(3);
+    let applicant = user("researcher1", "KAIST", Role::Researcher);
+    let later = at() + chrono::Duration::days(3);
+    let changed = RequestInput { amount: Some(9), co_investigators: vec!["coi1".into()], ..input() };
+    let plan = edit_request(&round(), &r, &applicant, &["coi1".to_owned()], &changed, later).unwrap();
+    let edited = &plan.outcome;
+    assert_eq!((edited.amount, edited.co_investigators.clone()), (9, vec!["coi1".to_owned()]));
+    assert_eq!((edited.id, edited.submitted_at, &edited.organisation), (r.id, r.submitted_at, &r.organisation));
+    assert_eq!(plan.writes, vec![Write::UpdateRequest { request: edited.clone(), expected: RequestState::Submitted }]);
+    assert_eq!(plan.audit[0].action, AuditAction::RequestEdited);
+    assert!(plan.audit[0].before.is_some() && plan.audit[0].after.is_some());
+    // Sending the same form again writes nothing.
+    let same = edit_request(&round(), edited, &applicant, &["coi1".to_owned()], &changed, later).unwrap();
+    assert!(same.writes.is_empty() && same.audit.is_empty());
+}
+
+#[test]
+fn nobody_else_and_nothing_after_the_deadline_or_review_may_change_a_request() {
+    let r = request(3);
+    let applicant = user("researcher1", "KAIST", Role::Researcher);
+    let code = |res: Result<Plan<Request>, Refusal>| match res {
+        Err(Refusal::Conflict { code, .. }) => code,
+        other => panic!("{other:?}"),
+    };
+    let coi = user("coi1", "KAIST", Role::Researcher);
+    assert_eq!(code(edit_request(&round(), &r, &coi, &[], &input(), at())), "not_applicant");
+    // The last day (KST) is still open; the day after is not.
+    let last_day =
+        crate::time::utc(crate::time::kst_midnight(chrono::NaiveDate::from_ymd_opt(2026, 1, 28).unwrap()) + 86_399);
+    assert!(edit_request(&round(), &r, &applicant, &[], &input(), last_day).is_ok());
+    let closed = last_day + chrono::Duration::seconds(1);
+    assert_eq!(code(edit_request(&round(), &r, &applicant, &[], &input(), closed)), "submission_closed");
+    assert_eq!(code(withdraw_request(&round(), &r, &records_with(vec![]), &applicant, closed)), "submission_closed");
+    let mut reviewed = r.clone();
+    reviewed.transition(RequestState::UnderReview).unwrap();
+    assert_eq!(code(edit_request(&round(), &reviewed, &applicant, &[], &input(), at())), "request_not_editable");
+    assert_eq!(
+        code(withdraw_request(&round(), &reviewed, &records_with(vec![]), &applicant, at())),
+        "request_not_editable"
+    );
+    assert_eq!(code(edit_request(&in_review(), &r, &applicant, &[], &input(), at())), "submission_closed");
+}
+
+#[test]
+fn withdrawing_frees_the_active_review_places_and_is_audited() {
+    let r = request(3);
+    let applicant = user("researcher1", "KAIST", Role::Researcher);
+    let records = records_with(vec![place("rev1", false), place("rev2", true)]);
+    let plan = withdraw_request(&round(), &r, &records, &applicant, at()).unwrap();
+    assert_eq!(plan.outcome.state, RequestState::Withdrawn);
+    assert_eq!(
+        plan.writes,
+        vec![
+            Write::UpdateRequest { request: plan.outcome.clone(), expected: RequestState::Submitted },
+            Write::DeleteAssignment { request: RequestId(3), reviewer: "rev1".into() },
+        ]
+    );
+    assert_eq!(plan.audit[0].action, AuditAction::RequestWithdrawn);
+}
+
+#[test]
+fn a_co_investigator_is_in_conflict_with_the_request() {
+    let mut r = request(3);
+    r.co_investigators = vec!["coi1".into()];
+    let coi = user("coi1", "다른대학교", Role::Reviewer);
+    assert!(conflict_of_interest(&r, &coi, at()).is_some());
 }
