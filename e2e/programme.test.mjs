@@ -237,6 +237,86 @@ describe('allocation programme', () => {
     }
   });
 
+  test('a researcher follows, changes and withdraws their request on its own page, which a co-investigator follows', { timeout: 3 * TEST_TIMEOUT_MS }, async () => {
+    const failures = [];
+    const { context, page } = await open('/login');
+    try {
+      await signIn(page, 'demo.researcher', '/requests/mine');
+      // Submitted through the API with this session (the form itself is covered above and in oidc.test.mjs).
+      const id = await page.evaluate(async () => {
+        const s = await (await fetch('/api/v1/auth/session')).json();
+        const open = await (await fetch('/api/v1/rounds/open')).json();
+        const r = open.round;
+        const pool = r.pools[0].pool;
+        const body = {
+          title_ko: '내 신청서 화면 시험', title_en: 'Own request page test', abstract: '시험', pi: '김연구',
+          organisation: '', sector: 'university', region: 'capital', pool, amount: 2,
+          period_start: r.period_start, period_end: r.period_end, co_investigators: ['demo.reviewer'],
+        };
+        const res = await fetch(`/api/v1/requests?round=${encodeURIComponent(r.id)}`, {
+          method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrf_token }, body: JSON.stringify(body),
+        });
+        if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
+        return (await res.json()).id;
+      });
+      // From the list to the page: receipt number, history, the applicant's actions.
+      await page.goto(`${server.baseUrl}/requests/mine`, { waitUntil: 'load' });
+      await page.locator(`#request-${id} [data-testid=mine-open]`).click();
+      await page.waitForURL((u) => u.pathname === `/requests/${id}`, { timeout: 20_000 });
+      await page.locator('[data-testid=own-request]').waitFor({ timeout: 20_000 });
+      assert.match(await page.locator('[data-testid=own-request]').innerText(), new RegExp(`#${id}[\\s\\S]*demo\\.reviewer`));
+      assert.deepEqual(await page.locator('[data-testid=own-history] li').evaluateAll((ls) => ls.map((l) => l.dataset.kind)), ['submitted']);
+      for (const lang of ['ko', 'en']) {
+        for (const width of [1280, 375]) {
+          await page.setViewportSize({ width, height: 900 });
+          await useLanguage(page, lang);
+          await page.screenshot({ path: join(SHOTS_DIR, `programme-request-own-${lang}-${width}.png`), fullPage: true });
+          await checkPage(page, `/requests/${id} ${lang} ${width}`, width, failures);
+        }
+      }
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await useLanguage(page, 'ko');
+      // A change: an invalid amount is refused at its field, a valid one saved and in the history.
+      await page.locator('[data-testid=own-change]').click();
+      await page.locator('[data-testid=own-form]').waitFor();
+      await checkPage(page, `/requests/${id} change form`, 1280, failures);
+      await page.locator('[data-testid=req-amount]').fill('0');
+      await page.locator('[data-testid=own-save]').click();
+      await page.locator('#req-amount-error:not(:empty)').waitFor({ timeout: 20_000 });
+      await page.locator('[data-testid=req-amount]').fill('3');
+      await page.locator('[data-testid=own-save]').click();
+      await page.locator('[data-testid=own-done]').waitFor({ timeout: 20_000 });
+      await eventually(async () => {
+        const kinds = await page.locator('[data-testid=own-history] li').evaluateAll((ls) => ls.map((l) => l.dataset.kind));
+        assert.deepEqual(kinds, ['submitted', 'edited']);
+      });
+      assert.match(await page.locator('[data-testid=own-history] li[data-kind=edited]').innerText(), /신청량|Amount|수량|amount/i);
+      // Withdrawal asks first; cancelling keeps the request.
+      await page.locator('[data-testid=own-withdraw]').click();
+      await checkPage(page, `/requests/${id} withdrawal confirmation`, 1280, failures);
+      await page.locator('[data-testid=own-withdraw-confirm]').click();
+      await page.locator('[data-testid=own-done]').waitFor({ timeout: 20_000 });
+      await eventually(async () => {
+        assert.match(await page.locator('[data-testid=own-request]').innerText(), /철회/);
+        const kinds = await page.locator('[data-testid=own-history] li').evaluateAll((ls) => ls.map((l) => l.dataset.kind));
+        assert.deepEqual(kinds, ['submitted', 'edited', 'withdrawn']);
+      });
+      assert.equal(await page.locator('[data-testid=own-change]').count(), 0, 'nothing to change once withdrawn');
+      // The co-investigator follows it, without the applicant's actions.
+      await page.locator('[data-testid=sign-out]').click();
+      await page.waitForURL((u) => u.pathname === '/allocations', { timeout: 20_000 });
+      await page.goto(`${server.baseUrl}/login`, { waitUntil: 'load' });
+      await signIn(page, 'demo.reviewer', '/reviews');
+      await page.goto(`${server.baseUrl}/requests/${id}`, { waitUntil: 'load' });
+      await page.locator('[data-testid=own-co-investigator]').waitFor({ timeout: 20_000 });
+      assert.equal(await page.locator('[data-testid=own-actions]').count(), 0);
+    } finally {
+      await context.close();
+    }
+    if (failures.length) console.log(`e2e: accessibility / layout problems:\n  ${failures.join('\n  ')}`);
+    assert.deepEqual(failures, [], 'serious or critical axe violations, or horizontal scroll at 375 px');
+  });
+
   test('the proposal of the decided demo round keeps every decision: no line can be changed or decided again, nothing is left to adopt', { timeout: 2 * TEST_TIMEOUT_MS }, async () => {
     // Adjusting undecided lines in the browser needs an undecided, reviewed round: every demo request is decided
     // (the adjustment rules and their fairness moves are tested in adopt_api.rs and the proposal's unit tests).

@@ -9,8 +9,8 @@ use leptos_router::path;
 
 use crate::i18n::{provide_locale_with, tr};
 use crate::pages::programme::{
-    AllocationsPage, CommitteePage, LoginPage, NotificationsPage, RequestDetailPage, RequestNewPage, RequestsMinePage,
-    ReviewsPage,
+    AllocationsPage, CommitteePage, LoginPage, NotificationsPage, RequestDetailPage, RequestNewPage, RequestOwnPage,
+    RequestsMinePage, ReviewsPage,
 };
 use crate::pages::NotFoundPage;
 use crate::programme::session::provide_session;
@@ -29,6 +29,7 @@ pub fn ProgrammeApp() -> impl IntoView {
                 <Route path=path!("/committee") view=CommitteePage/>
                 <Route path=path!("/requests/new") view=RequestNewPage/>
                 <Route path=path!("/requests/mine") view=RequestsMinePage/>
+                <Route path=path!("/requests/:id") view=RequestOwnPage/>
                 <Route path=path!("/committee/requests/:id") view=RequestDetailPage/>
                 <Route path=path!("/reviews") view=ReviewsPage/>
                 <Route path=path!("/notifications") view=NotificationsPage/>

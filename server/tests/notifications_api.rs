@@ -152,7 +152,7 @@ async fn a_submission_tells_the_applicant_in_the_portal_and_by_mail_and_a_mail_s
     assert_eq!(m["rcpt_tos"], serde_json::json!(["minji@kaist.ac.kr"]));
     assert_eq!(m["subject"], format!("[KAIRR] 신청 #{id} 접수 완료"));
     let body = m["body"].as_str().unwrap();
-    assert!(body.contains("«기후 에뮬레이터»") && body.contains(&format!("/requests/mine#request-{id}")), "{body}");
+    assert!(body.contains("«기후 에뮬레이터»") && body.contains(&format!("/requests/{id}")), "{body}");
     assert!(m["message_id"].as_str().unwrap().starts_with("<kairr-outbox-"), "{m}");
 
     // Read: the count drops.

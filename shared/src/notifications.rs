@@ -283,8 +283,7 @@ pub fn render(notice: &Notice, locale: Locale, pool_name: &dyn Fn(&str) -> Strin
         (Some(n), None) => thousands(n),
         _ => String::new(),
     };
-    let request_link =
-        f.request.map(|r| format!("/requests/mine#request-{r}")).unwrap_or_else(|| "/requests/mine".into());
+    let request_link = f.request.map(|r| format!("/requests/{r}")).unwrap_or_else(|| "/requests/mine".into());
     let (subject, body, link) = match notice.kind {
         NoticeKind::SubmissionReceived => (
             pick(ko, format!("신청 {id} 접수 완료"), format!("Request {id} received")),
@@ -502,7 +501,7 @@ mod tests {
         assert!(ko.body.contains("«기후 모델»") && ko.body.contains("#42"), "{}", ko.body);
         let en = render(n, Locale::En, &name);
         assert!(en.body.contains("«Climate model»"), "{}", en.body);
-        assert_eq!(en.link, "/requests/mine#request-42");
+        assert_eq!(en.link, "/requests/42");
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod projects;
 pub mod proposal;
 pub mod public_groups;
 pub mod queue;
+pub mod request_fields;
 pub mod request_summary;
 pub mod review_form;
 pub mod review_list;

@@ -12,6 +12,7 @@ mod login;
 mod notifications;
 mod request_detail;
 mod request_new;
+mod request_own;
 mod requests_mine;
 mod reviews;
 
@@ -27,5 +28,6 @@ pub use login::LoginPage;
 pub use notifications::NotificationsPage;
 pub use request_detail::RequestDetailPage;
 pub use request_new::RequestNewPage;
+pub use request_own::RequestOwnPage;
 pub use requests_mine::RequestsMinePage;
 pub use reviews::ReviewsPage;

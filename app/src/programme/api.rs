@@ -13,7 +13,7 @@ use kairr_shared::allocation::{
     Review, ReviewAssignments, ReviewInput, RoundOverview,
 };
 use kairr_shared::allocation::{Round, RoundInput};
-pub use kairr_shared::api::{AdjustBody, Adjusted, AdminRound, MyRequest};
+pub use kairr_shared::api::{AdjustBody, Adjusted, AdminRound, MyRequest, MyRequestDetail};
 use kairr_shared::api::{ApiError, Incident, IncidentsResponse, Maintenance};
 use kairr_shared::auth::{LoginRequest, SessionInfo};
 use kairr_shared::notifications::{MarkRead, NotificationList, Preferences};
@@ -207,6 +207,21 @@ pub async fn edit_review(csrf: &str, id: u64, input: &ReviewInput) -> Result<Rev
 /// `GET /api/v1/requests/mine`.
 pub async fn fetch_mine() -> Result<Vec<MyRequest>, FetchError> {
     get_json(HttpRequest::get(MINE_URL)).await
+}
+
+/// `GET /api/v1/requests/{id}`: one's own request, its round and history.
+pub async fn fetch_own_request(id: u64) -> Result<MyRequestDetail, FetchError> {
+    get_json(HttpRequest::get(&format!("{REQUESTS_URL}/{id}"))).await
+}
+
+/// `PUT /api/v1/requests/{id}`: the applicant changes their request before the deadline.
+pub async fn change_request(csrf: &str, id: u64, input: &RequestInput) -> Result<Request, FetchError> {
+    send_json(HttpRequest::put(&format!("{REQUESTS_URL}/{id}")), csrf, input).await
+}
+
+/// `POST /api/v1/requests/{id}/withdraw`.
+pub async fn withdraw_request(csrf: &str, id: u64) -> Result<Request, FetchError> {
+    post_json::<(), _>(&format!("{REQUESTS_URL}/{id}/withdraw"), csrf, None).await
 }
 
 /// `GET /api/v1/admin/rounds`.

@@ -225,6 +225,18 @@ pub fn use_my_requests() -> Loaded<Vec<MyRequest>> {
     loaded
 }
 
+/// One's own request `id` (applicant or co-investigator); fetched again whenever `version` changes.
+pub fn use_own_request(id: Signal<Option<u64>>, version: Signal<u32>) -> Loaded<api::MyRequestDetail> {
+    let loaded = Loaded::new();
+    Effect::new(move |_| {
+        version.track();
+        if let Some(id) = id.get() {
+            spawn_local(async move { loaded.store(api::fetch_own_request(id).await) });
+        }
+    });
+    loaded
+}
+
 /// The round open for requests (a 404 means none is open).
 pub fn use_open_round() -> Loaded<OpenRound> {
     let loaded = Loaded::new();

@@ -72,7 +72,7 @@ fn MyRequests() -> impl IntoView {
                 let decision = m.decision.as_ref().map(|d| d.rationale.clone());
                 view! {
                     <li class="panel" id=format!("request-{}", r.id.0)>
-                        <h3>{pick(&r.title_ko, &r.title_en)}</h3>
+                        <h3><a href=format!("/requests/{}", r.id.0) data-testid="mine-open">{pick(&r.title_ko, &r.title_en)}</a></h3>
                         <p><span class="state-badge">{labels::state(r.state)}</span>" "
                             {trf("programme.mine.asked", &[
                                 ("pool", r.pool.clone()),

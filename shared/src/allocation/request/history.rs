@@ -27,6 +27,19 @@ pub enum HistoryKind {
     Decided,
 }
 
+impl HistoryKind {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HistoryKind::Submitted => "submitted",
+            HistoryKind::Edited => "edited",
+            HistoryKind::Withdrawn => "withdrawn",
+            HistoryKind::ReviewStarted => "review_started",
+            HistoryKind::Decided => "decided",
+        }
+    }
+}
+
 /// One step of a request's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
