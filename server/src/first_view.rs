@@ -5,7 +5,7 @@
 //! the page during an outage costs what `/api/v1/status` costs.
 
 mod allocations;
-mod frame;
+pub mod frame;
 mod status;
 
 use std::path::Path;
@@ -84,6 +84,23 @@ pub struct FirstView {
 }
 
 impl FirstView {
+    /// The built page's stylesheet links (`<link rel=stylesheet …>`), for
+    /// pages the server renders whole.
+    pub fn stylesheets(&self) -> String {
+        let Some(t) = &self.template else { return String::new() };
+        let mut out = String::new();
+        let mut rest = t.head.as_str();
+        while let Some(start) = rest.find("<link") {
+            let Some(len) = rest[start..].find('>') else { break };
+            let tag = &rest[start..=start + len];
+            if tag.contains("stylesheet") {
+                out.push_str(tag);
+            }
+            rest = &rest[start + len + 1..];
+        }
+        out
+    }
+
     /// Reads `static_dir/index.html`; without it (or without `<body>`) the
     /// first view is off and `/` is served as a plain file.
     pub fn load(static_dir: &Path) -> FirstView {
@@ -120,7 +137,7 @@ impl FirstView {
 
 /// The language of the first view: the `kairr_locale` cookie the app sets
 /// when the language is chosen; Korean otherwise.
-fn locale_of(headers: &HeaderMap) -> Locale {
+pub(crate) fn locale_of(headers: &HeaderMap) -> Locale {
     headers
         .get_all(header::COOKIE)
         .iter()

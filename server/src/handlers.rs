@@ -13,3 +13,4 @@ pub mod placement;
 pub mod programme;
 pub mod status;
 pub mod status_ops;
+pub mod subscriptions;

@@ -26,4 +26,6 @@ pub mod state;
 pub mod static_files;
 pub mod status_ops;
 pub mod storage;
+pub mod subscription_pages;
+pub mod subscriptions;
 pub mod telemetry;

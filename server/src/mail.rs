@@ -8,7 +8,9 @@
 //! more with the same `Message-ID`, so mail systems can tell.
 //!
 //! The same loop stores the timed notices once an hour (reviews due,
-//! allocations ending or idle).
+//! allocations ending or idle), and serves the status-page subscriptions
+//! ([`crate::subscriptions`]): new status events become deliveries, which
+//! go out by e-mail or webhook.
 
 use std::time::Duration;
 
@@ -110,9 +112,55 @@ impl Mailer {
     }
 }
 
+impl Mailer {
+    /// The portal's address, as links in e-mails start.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    /// A plain-text e-mail to `to`; with `unsubscribe` (a full address) it
+    /// carries the one-click unsubscribe headers of RFC 8058.
+    pub fn plain(
+        &self,
+        to: &str,
+        text: &kairr_shared::subscriptions::MailText,
+        message_id: &str,
+        unsubscribe: Option<&str>,
+    ) -> anyhow::Result<Message> {
+        use lettre::message::header::{HeaderName, HeaderValue};
+        let mut builder = Message::builder()
+            .from(self.from.clone())
+            .to(to.parse()?)
+            .subject(text.subject.clone())
+            .message_id(Some(format!("<{message_id}@{}>", self.host)))
+            .header(ContentType::TEXT_PLAIN);
+        if let Some(url) = unsubscribe {
+            builder = builder
+                .raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("List-Unsubscribe"), format!("<{url}>")))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        Ok(builder.body(text.body.clone())?)
+    }
+
+    /// Sends `message`; an error says whether the server refused it for good.
+    pub async fn send(&self, message: Message) -> Result<(), (bool, String)> {
+        self.transport.send(message).await.map(|_| ()).map_err(|e| (e.is_permanent(), e.to_string()))
+    }
+}
+
 /// Delivers the outbox, and stores the timed notices hourly, until the task is aborted.
 pub async fn run(state: AppState, mailer: Option<Mailer>, poll: Duration) {
     let mut last_scan = None::<std::time::Instant>;
+    let mut subscriptions = match crate::subscriptions::Courier::new() {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "no HTTP client for webhooks: status subscriptions are not served");
+            return;
+        }
+    };
     loop {
         if last_scan.is_none_or(|t| t.elapsed() >= Duration::from_secs(3_600)) {
             match state.storage.store_due_notices(chrono::Utc::now()).await {
@@ -126,6 +174,9 @@ pub async fn run(state: AppState, mailer: Option<Mailer>, poll: Duration) {
             if let Err(e) = deliver(&state, mailer).await {
                 tracing::warn!(error = %e, "outbox not read");
             }
+        }
+        if let Err(e) = subscriptions.tick(&state, mailer.as_ref()).await {
+            tracing::warn!(error = %e, "status subscriptions not served");
         }
         tokio::time::sleep(poll).await;
     }

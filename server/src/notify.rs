@@ -11,10 +11,7 @@
 use chrono::{DateTime, Utc};
 use kairr_shared::allocation::usage::IdlePolicy;
 use kairr_shared::i18n::Locale;
-use kairr_shared::notifications::{
-    due_notices, retry_after_seconds, HeldAllocation, Notice, NotificationList, OpenPlace, StoredNotice,
-    MAX_DELIVERY_ATTEMPTS,
-};
+use kairr_shared::notifications::{due_notices, HeldAllocation, Notice, NotificationList, OpenPlace, StoredNotice};
 use sqlx::Row;
 
 use crate::storage::{with_db, Storage};
@@ -238,42 +235,14 @@ impl Storage {
 
     /// The mail server accepted `out`; recorded only while this replica still holds its lease.
     pub async fn outgoing_sent(&self, out: &Outgoing, now: i64) -> anyhow::Result<()> {
-        with_db!(self.db(), |p| {
-            sqlx::query(
-                "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1 \
-                 WHERE id = $2 AND status = 'pending' AND claimed_until = $3",
-            )
-            .bind(now)
-            .bind(out.id)
-            .bind(out.lease)
-            .execute(p)
-            .await?;
-            Ok(())
-        })
+        self.mark_sent("outbox", out.id, out.lease, now).await
     }
 
     /// `out` could not be sent: retried later with backoff, or given up
-    /// after [`MAX_DELIVERY_ATTEMPTS`] (at once when `permanent`: the server
+    /// after `MAX_DELIVERY_ATTEMPTS` (at once when `permanent`: the server
     /// refused the address or the message for good). Recorded only while
     /// this replica still holds its lease.
     pub async fn outgoing_failed(&self, out: &Outgoing, error: &str, permanent: bool, now: i64) -> anyhow::Result<()> {
-        let tried = out.attempts + 1;
-        let status = if permanent || tried >= MAX_DELIVERY_ATTEMPTS { "failed" } else { "pending" };
-        let error: String = error.chars().take(500).collect();
-        with_db!(self.db(), |p| {
-            sqlx::query(
-                "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, claimed_until = 0, \
-                 last_error = $4 WHERE id = $5 AND status = 'pending' AND claimed_until = $6",
-            )
-            .bind(status)
-            .bind(i64::from(tried))
-            .bind(now + retry_after_seconds(out.attempts))
-            .bind(&error)
-            .bind(out.id)
-            .bind(out.lease)
-            .execute(p)
-            .await?;
-            Ok(())
-        })
+        self.mark_failed("outbox", (out.id, out.lease, out.attempts), error, permanent, now).await
     }
 }

@@ -31,6 +31,8 @@ use crate::handlers;
         handlers::programme::get_own_request,
         handlers::programme::put_own_request,
         handlers::programme::post_withdraw,
+        handlers::subscriptions::post_subscription,
+        handlers::subscriptions::post_unsubscribe,
         handlers::programme::post_review,
         handlers::programme::put_my_review,
         handlers::programme::get_conflicts,

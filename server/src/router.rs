@@ -22,7 +22,7 @@ use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 
 use crate::handlers::{
     auth, events, feed, health, history, incidents, notifications, organisations, people, placement, programme, status,
-    status_ops,
+    status_ops, subscriptions,
 };
 use crate::metrics;
 use crate::openapi;
@@ -62,6 +62,7 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/v1/requests/mine", get(programme::get_mine))
         .route("/v1/rounds", get(programme::get_rounds))
         .route("/v1/organisations", get(organisations::get_organisations))
+        .route("/v1/subscriptions/unsubscribe", post(subscriptions::post_unsubscribe))
         .route("/v1/rounds/open", get(programme::get_open_round))
         .route("/v1/reviews/assigned", get(programme::get_assigned))
         .route("/v1/committee/requests/{id}", get(programme::get_request))
@@ -78,6 +79,13 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         front = front.route("/allocations", get(crate::first_view::allocations));
     } else {
         front = front.route_service("/allocations", programme_index.clone());
+    }
+    {
+        use crate::subscription_pages as pages;
+        front = front
+            .route("/subscribe", get(pages::get_subscribe).post(pages::post_subscribe))
+            .route("/subscriptions/confirm", get(pages::get_confirm).post(pages::post_confirm))
+            .route("/subscriptions/unsubscribe", get(pages::get_unsubscribe).post(pages::post_unsubscribe_page));
     }
     for path in ["/login", "/committee", "/committee/{*rest}", "/requests/{*rest}", "/reviews", "/notifications"] {
         front = front.route_service(path, programme_index.clone());
@@ -120,6 +128,7 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/v1/me/notifications", get(notifications::get_notifications))
         .route("/v1/me/notifications/read", post(notifications::post_read))
         .route("/v1/me/preferences", put(notifications::put_preferences))
+        .route("/v1/subscriptions", post(subscriptions::post_subscription))
         .route("/v1/ops/incidents", post(status_ops::post_incident))
         .route("/v1/ops/incidents/{id}/updates", post(status_ops::post_incident_update))
         .route("/v1/ops/maintenance", post(status_ops::post_maintenance))

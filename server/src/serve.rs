@@ -161,12 +161,13 @@ async fn json_error_body(res: Response) -> Response {
         StatusCode::UNPROCESSABLE_ENTITY => ("invalid_body", Some("body")),
         _ => return res,
     };
-    let is_json = res
+    // JSON already, or a page the server rendered (the subscription forms answer 400 with the form).
+    let is_json_or_page = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
-    if is_json {
+        .is_some_and(|v| v.starts_with("application/json") || v.contains("+json") || v.starts_with("text/html"));
+    if is_json_or_page {
         return res;
     }
     let (mut parts, body) = res.into_parts();

@@ -251,6 +251,27 @@ pub struct Settings {
     /// `[mail]`: the SMTP server notifications go through; unset: notices stay in the portal.
     #[serde(default)]
     pub mail: Option<crate::mail::MailSettings>,
+    /// `[webhooks]`: where status-page webhooks may point.
+    #[serde(default)]
+    pub webhooks: WebhookSettings,
+}
+
+/// `[webhooks]`: by default only `https://` addresses outside loopback and
+/// private networks (the portal must not be made to call its own network).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookSettings {
+    /// Allow plain `http://` (closed networks, tests).
+    #[serde(default)]
+    pub allow_http: bool,
+    /// Allow loopback and private addresses (tests).
+    #[serde(default)]
+    pub allow_private: bool,
+}
+
+impl WebhookSettings {
+    pub fn policy(self) -> kairr_shared::subscriptions::WebhookPolicy {
+        kairr_shared::subscriptions::WebhookPolicy { allow_http: self.allow_http, allow_private: self.allow_private }
+    }
 }
 
 /// One OpenID Connect provider (a research federation's proxy, a university's IdP).
@@ -314,6 +335,7 @@ impl Default for Settings {
             public_url: None,
             oidc: Vec::new(),
             mail: None,
+            webhooks: WebhookSettings::default(),
         }
     }
 }

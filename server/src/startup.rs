@@ -130,7 +130,7 @@ impl Application {
         replica.spawn(&mut tasks, candidate, first, start.poller(), tx, state.bus.clone());
         let mail = &state.settings.mail;
         let mailer = mail.as_ref().map(|m| crate::mail::Mailer::new(m, &state.settings.public_url())).transpose()?;
-        let poll = Duration::from_secs(u64::from(mail.as_ref().map_or(60, |m| m.poll_seconds.max(1))));
+        let poll = Duration::from_secs(u64::from(mail.as_ref().map_or(5, |m| m.poll_seconds.max(1))));
         tasks.spawn(crate::mail::run(state.clone(), mailer, poll));
         Ok(Application { listener, router, tasks, addr })
     }

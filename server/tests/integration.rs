@@ -33,5 +33,6 @@ mod slurm_source;
 mod source_limits;
 mod status_api;
 mod status_ops_api;
+mod subscriptions_api;
 mod usage_api;
 mod write_path_api;

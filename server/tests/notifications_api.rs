@@ -27,7 +27,7 @@ async fn outbox(app: &TestApp) -> Vec<(String, i64)> {
 }
 
 /// The real SMTP server, killed when dropped.
-struct Sink {
+pub(crate) struct Sink {
     child: Child,
 }
 
@@ -42,7 +42,7 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn start_sink(port: u16, dir: &Path) -> Sink {
+pub(crate) fn start_sink(port: u16, dir: &Path) -> Sink {
     let python = std::env::var("KAIRR_SMTP_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|_| repo().join("target/smtp-venv/bin/python"));
@@ -67,7 +67,7 @@ fn start_sink(port: u16, dir: &Path) -> Sink {
 }
 
 /// The summaries of the e-mails received so far, in order.
-fn received(dir: &Path) -> Vec<serde_json::Value> {
+pub(crate) fn received(dir: &Path) -> Vec<serde_json::Value> {
     let mut names: Vec<_> = std::fs::read_dir(dir)
         .map(|d| {
             d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect()
@@ -77,7 +77,7 @@ fn received(dir: &Path) -> Vec<serde_json::Value> {
     names.iter().map(|p| serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()).collect()
 }
 
-async fn wait_for_mail(dir: &Path, n: usize, within: Duration) -> Vec<serde_json::Value> {
+pub(crate) async fn wait_for_mail(dir: &Path, n: usize, within: Duration) -> Vec<serde_json::Value> {
     let deadline = Instant::now() + within;
     loop {
         let got = received(dir);
@@ -100,7 +100,7 @@ fn request_body(title_ko: &str, title_en: &str) -> serde_json::Value {
     })
 }
 
-async fn spawn_mailing(port: u16) -> TestApp {
+pub(crate) async fn spawn_mailing(port: u16) -> TestApp {
     spawn_with(|s| {
         s.public_url = Some("https://kairr.test".into());
         s.mail = Some(MailSettings {

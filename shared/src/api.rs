@@ -371,6 +371,7 @@ pub const API_ERROR_CODES: &[&str] = &[
     "not_applicant",
     "request_not_editable",
     "submission_closed",
+    "mail_not_configured",
 ];
 
 /// The data the status page starts from, embedded by the server in the

@@ -23,5 +23,6 @@ pub mod slurm;
 pub mod start_now;
 pub mod status;
 pub mod status_ops;
+pub mod subscriptions;
 pub mod telemetry;
 pub mod time;
