@@ -400,40 +400,6 @@ pub async fn post_webhook(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_name_their_subscription_and_purpose_only() {
-        let key = LinkKey(b"test key".to_vec());
-        let t = key.token(Purpose::Confirm, 42);
-        assert_eq!(key.check(Purpose::Confirm, &t), Some(42));
-        assert_eq!(key.check(Purpose::Manage, &t), None, "a confirmation link does not unsubscribe");
-        let forged = t.replacen("42.", "43.", 1);
-        assert_eq!(key.check(Purpose::Confirm, &forged), None);
-        for bad in ["", "42", ".", "0.abc", "-1.abc", "x.y"] {
-            assert_eq!(key.check(Purpose::Confirm, bad), None, "{bad}");
-        }
-        assert_eq!(LinkKey(b"other".to_vec()).check(Purpose::Confirm, &t), None);
-    }
-
-    #[test]
-    fn a_signature_covers_the_time_and_the_body() {
-        let s = signature("secret", 1_767_000_000, "{\"a\":1}");
-        assert!(s.starts_with("t=1767000000,v1=") && s.len() == "t=1767000000,v1=".len() + 64, "{s}");
-        assert_ne!(s, signature("secret", 1_767_000_001, "{\"a\":1}"));
-        assert_ne!(s, signature("secret", 1_767_000_000, "{\"a\":2}"));
-        assert_ne!(s, signature("other", 1_767_000_000, "{\"a\":1}"));
-    }
-
-    #[test]
-    fn pages_show_addresses_partly() {
-        assert_eq!(masked(SubscriptionKind::Email, "kim@example.kr"), "k***@example.kr");
-        assert_eq!(masked(SubscriptionKind::Webhook, "https://hooks.example.kr/x?k=1"), "hooks.example.kr");
-    }
-}
-
 /// Serves the subscriptions from the mail loop: records new status events
 /// and sends what is due (at most 20 a tick).
 pub struct Courier {
@@ -509,4 +475,38 @@ async fn send_mail(mailer: &crate::mail::Mailer, key: &LinkKey, d: &Delivery) ->
         .plain(&d.target, &text, &format!("kairr-subscription-{}", d.id), unsubscribe.as_deref())
         .map_err(|e| (true, e.to_string()))?;
     mailer.send(message).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_name_their_subscription_and_purpose_only() {
+        let key = LinkKey(b"test key".to_vec());
+        let t = key.token(Purpose::Confirm, 42);
+        assert_eq!(key.check(Purpose::Confirm, &t), Some(42));
+        assert_eq!(key.check(Purpose::Manage, &t), None, "a confirmation link does not unsubscribe");
+        let forged = t.replacen("42.", "43.", 1);
+        assert_eq!(key.check(Purpose::Confirm, &forged), None);
+        for bad in ["", "42", ".", "0.abc", "-1.abc", "x.y"] {
+            assert_eq!(key.check(Purpose::Confirm, bad), None, "{bad}");
+        }
+        assert_eq!(LinkKey(b"other".to_vec()).check(Purpose::Confirm, &t), None);
+    }
+
+    #[test]
+    fn a_signature_covers_the_time_and_the_body() {
+        let s = signature("secret", 1_767_000_000, "{\"a\":1}");
+        assert!(s.starts_with("t=1767000000,v1=") && s.len() == "t=1767000000,v1=".len() + 64, "{s}");
+        assert_ne!(s, signature("secret", 1_767_000_001, "{\"a\":1}"));
+        assert_ne!(s, signature("secret", 1_767_000_000, "{\"a\":2}"));
+        assert_ne!(s, signature("other", 1_767_000_000, "{\"a\":1}"));
+    }
+
+    #[test]
+    fn pages_show_addresses_partly() {
+        assert_eq!(masked(SubscriptionKind::Email, "kim@example.kr"), "k***@example.kr");
+        assert_eq!(masked(SubscriptionKind::Webhook, "https://hooks.example.kr/x?k=1"), "hooks.example.kr");
+    }
 }

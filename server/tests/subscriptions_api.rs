@@ -5,6 +5,8 @@
 //! webhooks signed (HMAC-SHA256 checked here independently), retried after a
 //! failure, ended by a 410; webhooks to the portal's own network refused.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: failing fast is the point
+
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -312,7 +312,7 @@ pub fn events_of(incidents: &[Incident], maintenance: &[Maintenance]) -> Vec<Sta
 
 /// Whether a subscription to `systems` (empty: all) hears of `event`.
 pub fn follows(systems: &[String], event: &StatusEvent) -> bool {
-    systems.is_empty() || systems.iter().any(|s| *s == event.system_id)
+    systems.is_empty() || systems.contains(&event.system_id)
 }
 
 /// An e-mail's subject and body (without the unsubscribe footer).

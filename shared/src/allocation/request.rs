@@ -220,7 +220,7 @@ fn check_team(f: &mut Form, team: &[String], sub: &Submission) -> Option<Vec<Str
             format!("At most {n} co-investigators."),
         );
     }
-    if team.iter().any(|m| *m == sub.applicant) {
+    if team.contains(&sub.applicant) {
         ok = false;
         f.fail(
             FIELD,
