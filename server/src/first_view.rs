@@ -87,7 +87,8 @@ impl FirstView {
     /// The built page's stylesheet links (`<link rel=stylesheet …>`), for
     /// pages the server renders whole.
     pub fn stylesheets(&self) -> String {
-        let Some(t) = &self.template else { return String::new() };
+        // The programme's page links the shared sheet and the forms' one.
+        let Some(t) = self.programme.as_ref().or(self.template.as_ref()) else { return String::new() };
         let mut out = String::new();
         let mut rest = t.head.as_str();
         while let Some(start) = rest.find("<link") {

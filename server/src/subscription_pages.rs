@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use crate::auth::{csrf_cookie, csrf_cookie_nonce, same_token, set_cookie, ClientAddr};
 use crate::error::AppError;
-use crate::first_view::frame::{footer, skip_link};
+use crate::first_view::frame::skip_link;
 use crate::state::AppState;
 use crate::subscriptions::{LinkKey, Purpose, SubscriptionView};
 
@@ -76,11 +76,17 @@ fn page(state: &AppState, loc: Locale, title: &str, here: &str, main: Markup) ->
                         }
                     }
                 }
-                main #main .subscription-page {
+                main #main .programme-main.subscription-page {
                     h2 { (title) }
                     (main)
                 }
-                (footer(loc, None, true))
+                footer.site-footer {
+                    p { (kairr_shared::i18n::t(loc, "footer.times_kst")) }
+                    ul.footer-links {
+                        li { a href="/api/v1/incidents" rel="external" { "API (JSON)" } }
+                        li { a href="/feed.atom" rel="external" { (kairr_shared::i18n::t(loc, "footer.feed_link")) } }
+                    }
+                }
             }
         }
     }
@@ -135,10 +141,10 @@ fn form(state: &AppState, loc: Locale, csrf: &str, input: &SubscribeInput, error
         }
         form.subscribe-form method="post" action={ "/subscribe?lang=" (loc.tag()) } data-testid="subscribe-form" novalidate {
             input type="hidden" name="csrf" value=(csrf);
-            fieldset {
+            fieldset.field {
                 legend { (s(loc, "받는 방법", "How")) }
-                label.choice { input type="radio" name="kind" value="email" checked[kind == "email"]; " " (s(loc, "전자우편", "E-mail")) }
-                label.choice { input type="radio" name="kind" value="webhook" checked[kind == "webhook"]; " " (s(loc, "웹훅 (HTTPS)", "Webhook (HTTPS)")) }
+                label.radio { input type="radio" name="kind" value="email" checked[kind == "email"]; " " (s(loc, "전자우편", "E-mail")) }
+                label.radio { input type="radio" name="kind" value="webhook" checked[kind == "webhook"]; " " (s(loc, "웹훅 (HTTPS)", "Webhook (HTTPS)")) }
                 @if let Some(e) = error("kind") { p.field-error { (e) } }
             }
             div.field {
@@ -147,10 +153,10 @@ fn form(state: &AppState, loc: Locale, csrf: &str, input: &SubscribeInput, error
                     aria-invalid=(invalid("target")) aria-describedby="sub-target-error" data-testid="subscribe-target";
                 p #sub-target-error .field-error { @if let Some(e) = error("target") { (e) } }
             }
-            fieldset {
+            fieldset.field {
                 legend { (s(loc, "시스템 (고르지 않으면 전체)", "Systems (none chosen: every system)")) }
                 @for sys in &state.catalogue.systems {
-                    label.choice {
+                    label.radio {
                         input type="checkbox" name="systems" value=(sys.id) checked[input.systems.contains(&sys.id)];
                         " " (loc.pick(&sys.name_ko, &sys.name_en))
                     }

@@ -154,6 +154,11 @@ pub struct SessionInfo {
     /// that ends the session there too.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_session_url: Option<String>,
+    /// Whether this portal shows demo data (the demo programme or demo
+    /// accounts are on): pages that show no round of their own label
+    /// themselves by it.
+    #[serde(default)]
+    pub demo: bool,
 }
 
 /// Where a user goes after signing in when no page asked for it: the

@@ -37,6 +37,9 @@ pub fn Footer(
                     <a href=FEED_URL rel="external">{move || tr("footer.feed_link")}</a>
                 </li>
                 <li>
+                    <a href="/subscribe" rel="external" data-testid="subscribe-link">{move || tr("footer.subscribe_link")}</a>
+                </li>
+                <li>
                     <a href=OPENAPI_URL rel="external">{move || tr("footer.openapi_link")}</a>
                 </li>
             </ul>

@@ -52,6 +52,11 @@ pub fn home_after_login(user: &UserInfo) -> &'static str {
 
 impl Session {
     /// The signed-in user, tracked.
+    /// Whether the portal shows demo data (labelled until the session says otherwise).
+    pub fn demo(self) -> bool {
+        self.info.with(|i| i.as_ref().is_none_or(|i| i.demo))
+    }
+
     pub fn user(self) -> Option<UserInfo> {
         self.info.with(|i| i.as_ref().and_then(|i| i.user.clone()))
     }
@@ -135,7 +140,7 @@ mod tests {
             organisation_id: None,
             role,
         });
-        SessionInfo { user, csrf_token: "t".into(), providers: vec![], end_session_url: None }
+        SessionInfo { user, csrf_token: "t".into(), providers: vec![], end_session_url: None, demo: true }
     }
 
     #[test]

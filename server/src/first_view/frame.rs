@@ -108,6 +108,7 @@ pub fn footer(loc: Locale, source: Option<DataSource>, records: bool) -> Markup 
             ul.footer-links {
                 li { a href="/api/v1/status" rel="external" { (tr("footer.api_link")) } }
                 li { a href="/feed.atom" rel="external" { (tr("footer.feed_link")) } }
+                li { a href="/subscribe" rel="external" data-testid="subscribe-link" { (tr("footer.subscribe_link")) } }
                 li { a href="/api/openapi.json" rel="external" { (tr("footer.openapi_link")) } }
             }
         }

@@ -31,7 +31,8 @@ async fn info(
 ) -> Result<Response, AppError> {
     let user = current_account(session, &state.storage).await?.map(|a| a.info);
     let (csrf_token, cookie) = csrf_token(session, user.is_some(), headers, state).await?;
-    let info = SessionInfo { user, csrf_token, providers: state.oidc.list(), end_session_url };
+    let demo = state.settings.demo.programme || state.settings.demo.accounts;
+    let info = SessionInfo { user, csrf_token, providers: state.oidc.list(), end_session_url, demo };
     Ok((AppendHeaders(set_cookie(cookie)), Json(info)).into_response())
 }
 
@@ -135,7 +136,8 @@ pub async fn post_login(
     storage.record_sign_in(at, &username, AuditAction::SignIn, client, None).await?;
     tracing::info!(username, role = account.info.role.as_str(), "signed in");
     let providers = state.oidc.list();
-    Ok(Json(SessionInfo { user: Some(account.info), csrf_token, providers, end_session_url: None }).into_response())
+    let demo = state.settings.demo.programme || state.settings.demo.accounts;
+    Ok(Json(SessionInfo { user: Some(account.info), csrf_token, providers, end_session_url: None, demo }).into_response())
 }
 
 /// Signs out (the session is deleted). After an institutional sign-in the

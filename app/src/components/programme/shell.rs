@@ -17,13 +17,15 @@ pub fn Shell(
     #[prop(optional)]
     class: &'static str,
     /// Whether the page shows demo records (header badge, footer line).
-    /// Pages that know their round pass its flag; the others keep the label.
+    /// Pages that know their round pass its flag; the others follow the
+    /// portal (the session says whether it runs demo data).
     #[prop(optional, into)]
     demo: Option<Signal<bool>>,
     /// The page content.
     children: Children,
 ) -> impl IntoView {
-    let source = Signal::derive(move || demo.is_none_or(|d| d.get()).then_some(DataSource::Demo));
+    let session = crate::programme::session::use_session();
+    let source = Signal::derive(move || demo.map_or_else(|| session.demo(), |d| d.get()).then_some(DataSource::Demo));
     view! {
         <SkipLink/>
         <Header source=source page=page account=ViewFn::from(move || view! { <AccountNav page=page/> })/>

@@ -29,7 +29,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn CommitteePage() -> impl IntoView {
     // Demo until the overview says which round it shows.
-    let demo = RwSignal::new(true);
+    let demo = RwSignal::new(crate::programme::session::use_session().demo());
     view! {
         <Shell page=SitePage::Other class="committee" demo=demo>
             <div class="programme-intro">

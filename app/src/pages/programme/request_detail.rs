@@ -90,11 +90,17 @@ fn Outcome(detail: RequestDetail) -> impl IntoView {
     };
     let allocation = move || {
         allocation.as_ref().map(|a| {
+            // Servers say how many GPUs they hold; hour pools have no GPU count.
+            let key = if a.gpus.is_some() {
+                "programme.detail.allocation_value"
+            } else {
+                "programme.detail.allocation_value_hours"
+            };
             trf(
-                "programme.detail.allocation_value",
+                key,
                 &[
                     ("amount", labels::amount(a.amount, a.unit)),
-                    ("gpus", a.gpus.map_or_else(|| "—".to_owned(), thousands)),
+                    ("gpus", a.gpus.map_or_else(String::new, thousands)),
                     ("start", date(a.start)),
                     ("end", date(a.end)),
                     ("used", fixed(used, 0)),
