@@ -20,8 +20,8 @@
 //  5. The researcher is told by e-mail (in English, with the award) and in the
 //     portal (unread count, /notifications, /requests/mine).
 //  6. /allocations shows the round, without any demo label.
-//  7. (todo, a known bug) no page of the journey about the real round is
-//     labelled demo, as README promises with the demo off.
+//  7. No page of the journey about the real round is labelled demo, as
+//     README promises with the demo off.
 //
 // axe-core (serious and critical) and the 375 px layout check run on every
 // page visited, at 1280 and 375 px; in Korean and English on the round page,
@@ -795,12 +795,9 @@ poll_seconds = 1
     }
   });
 
-  // Known product bug, kept as an executable record (reported, not yet fixed): README says "With
-  // KAIRR_DEMO__PROGRAMME=false and KAIRR_DEMO__ACCOUNTS=false, nothing is labelled demo", but these
-  // programme pages pass no `demo` to `Shell`, which then defaults to the demo label. Remove `todo` once fixed.
-  test('with the demo off, no page of the journey about the real round carries the demo label', {
-    todo: 'programme pages without a `demo` prop (request form, own requests, reviews, request page, notifications) default to the demo label',
-  }, () => {
+  // README: "With KAIRR_DEMO__PROGRAMME=false and KAIRR_DEMO__ACCOUNTS=false, nothing is labelled demo";
+  // pages without a round of their own follow the portal's flag in the session.
+  test('with the demo off, no page of the journey about the real round carries the demo label', () => {
     assert.ok(journey.award, 'the journey ran to the end');
     assert.deepEqual(journey.demoLabelled, [], 'pages labelled demo with the demo off');
   });
