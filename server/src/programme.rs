@@ -198,10 +198,11 @@ impl Storage {
         Ok(())
     }
 
-    /// The id of the newest round that has requests (else the newest round).
+    /// The id of the newest round that has requests (withdrawn ones not
+    /// counted), else the newest round.
     pub async fn latest_round_id(&self) -> anyhow::Result<Option<String>> {
-        const SQL: &str = "SELECT id FROM rounds \
-             ORDER BY EXISTS (SELECT 1 FROM requests r WHERE r.round_id = rounds.id) DESC, id DESC LIMIT 1";
+        const SQL: &str = "SELECT id FROM rounds ORDER BY EXISTS \
+             (SELECT 1 FROM requests r WHERE r.round_id = rounds.id AND r.state <> 'withdrawn') DESC, id DESC LIMIT 1";
         Ok(with_db!(self.db(), |p| sqlx::query_scalar(SQL).fetch_optional(p).await?))
     }
 

@@ -44,6 +44,12 @@ async fn the_applicant_follows_changes_and_withdraws_a_request_that_co_investiga
     let jisoo = app.person("jisoo", "POSTECH", "researcher").await;
     let outsider = app.person("outsider", "KAIST", "researcher").await;
     let committee = app.caller("demo.committee").await;
+    let shown_round = |c: Caller| async move {
+        let (code, overview) = c.get("/api/v1/committee/overview").await;
+        assert_eq!(code, 200, "{overview}");
+        overview["round"].as_str().unwrap().to_owned()
+    };
+    let shown_before = shown_round(committee.clone()).await;
 
     // Co-investigators must be accounts of the portal; the unknown one is named.
     let (code, err) = minji.post(&format!("/api/v1/requests?round={round}"), &body(&["jisoo", "nobody"])).await;
@@ -103,6 +109,11 @@ async fn the_applicant_follows_changes_and_withdraws_a_request_that_co_investiga
     assert_eq!(kinds(&mine), ["submitted", "edited", "withdrawn"]);
     assert_eq!(mine["editable"].as_bool(), Some(false));
     assert!(!committee_ids(&committee, &round).await.contains(&id));
+    assert_eq!(
+        shown_round(committee.clone()).await,
+        shown_before,
+        "a withdrawn request does not make its round the default"
+    );
 
     // The audit log holds each step under the request's subject.
     let db = app.db().await;

@@ -137,7 +137,8 @@ pub async fn post_login(
     tracing::info!(username, role = account.info.role.as_str(), "signed in");
     let providers = state.oidc.list();
     let demo = state.settings.demo.programme || state.settings.demo.accounts;
-    Ok(Json(SessionInfo { user: Some(account.info), csrf_token, providers, end_session_url: None, demo }).into_response())
+    Ok(Json(SessionInfo { user: Some(account.info), csrf_token, providers, end_session_url: None, demo })
+        .into_response())
 }
 
 /// Signs out (the session is deleted). After an institutional sign-in the
