@@ -85,6 +85,18 @@ describe('administration', () => {
       const round = rounds.find((r) => r.round.id === '2027-1').round;
       assert.deepEqual(round.pools.map((x) => [x.pool, x.unit, x.capacity]), [['kakao-b200', 'servers', 12], ['kisti6-gh200', 'node_hours', 80000]]);
       assert.deepEqual(round.sector_targets, { university: 0.5, startup: 0.2 });
+      // A round not yet published can be changed: its form comes back filled, its id fixed.
+      await created.locator('[data-testid=round-edit]').click();
+      assert.equal(await p.locator('[data-testid=round-id]').inputValue(), '2027-1');
+      assert.equal(await p.locator('[data-testid=round-id]').getAttribute('readonly'), '');
+      await p.locator('[data-testid=round-title_en]').fill('2027 first call (changed)');
+      await p.locator('[data-testid=round-submit]').click();
+      await eventually(async () => assert.match(await p.locator('[data-testid=round-created]').innerText(), /2027-1/));
+      await eventually(async () => {
+        const after = await p.evaluate(async () => (await fetch('/api/v1/admin/rounds')).json());
+        assert.equal(after.find((r) => r.round.id === '2027-1').round.title_en, '2027 first call (changed)');
+      });
+      assert.equal(await p.locator('[data-testid=round-id]').inputValue(), '', 'the form is a new round again');
       // Through every stage (nothing was submitted, so it can be decided) to publication, each step confirmed.
       for (const stage of ['접수 중', '심사 중', '결정 완료', '공개']) {
         await created.locator('[data-testid=round-advance]').click();
@@ -92,6 +104,7 @@ describe('administration', () => {
         await eventually(async () => assert.equal(await created.locator('[data-testid=round-stage]').innerText(), stage));
       }
       assert.equal(await created.locator('[data-testid=round-advance]').count(), 0, 'published is final');
+      assert.equal(await created.locator('[data-testid=round-edit]').count(), 0, 'a published round cannot be changed');
       // Copying a round fills the form with its settings and an empty id.
       await p.locator('[data-testid=round-2026-2] [data-testid=round-copy]').click();
       assert.equal(await p.locator('[data-testid=round-id]').inputValue(), '');

@@ -234,6 +234,12 @@ pub async fn create_round(csrf: &str, input: &RoundInput) -> Result<Round, Fetch
     post_json(ADMIN_ROUNDS_URL, csrf, Some(input)).await
 }
 
+/// `PUT /api/v1/admin/rounds/{id}`: changes a round that is not published.
+pub async fn update_round(csrf: &str, id: &str, input: &RoundInput) -> Result<Round, FetchError> {
+    let url = format!("{ADMIN_ROUNDS_URL}/{}", String::from(js_sys::encode_uri_component(id)));
+    send_json(HttpRequest::put(&url), csrf, input).await
+}
+
 /// `POST /api/v1/admin/rounds/{id}/stage`.
 pub async fn advance_round(csrf: &str, id: &str, change: &StageChange) -> Result<Round, FetchError> {
     let url = format!("{ADMIN_ROUNDS_URL}/{}/stage", String::from(js_sys::encode_uri_component(id)));

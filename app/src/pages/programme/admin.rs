@@ -78,13 +78,24 @@ fn Rounds() -> impl IntoView {
     let rounds = use_admin_rounds(version.into());
     let changed = Callback::new(move |_| version.update(|v| *v += 1));
     let form = RwSignal::new(RoundInput::default());
+    // The round being changed (`None`: the form makes a new one).
+    let editing = RwSignal::new(None::<String>);
+    let to_form = move || {
+        if let Some(el) = document().get_element_by_id("round-form-title") {
+            el.scroll_into_view();
+        }
+    };
     let copy = Callback::new(move |r: AdminRound| {
         let mut input = RoundInput::from_round(&r.round);
         input.id = String::new();
         form.set(input);
-        if let Some(el) = document().get_element_by_id("round-form-title") {
-            el.scroll_into_view();
-        }
+        editing.set(None);
+        to_form();
+    });
+    let edit = Callback::new(move |r: AdminRound| {
+        form.set(RoundInput::from_round(&r.round));
+        editing.set(Some(r.round.id.0.clone()));
+        to_form();
     });
     view! {
         <section class="panel" aria-labelledby="rounds-title">
@@ -97,11 +108,11 @@ fn Rounds() -> impl IntoView {
                 <For each=move || rounds.data.get().unwrap_or_default()
                     key=|r| (r.round.id.0.clone(), r.round.stage, r.requests, r.undecided)
                     let:round>
-                    <RoundItem round=round on_changed=changed on_copy=copy/>
+                    <RoundItem round=round on_changed=changed on_copy=copy on_edit=edit/>
                 </For>
             </ul>
         </section>
-        <RoundForm form=form on_created=changed/>
+        <RoundForm form=form editing=editing on_created=changed/>
     }
 }
 
@@ -110,7 +121,12 @@ fn stage_label(s: RoundStage) -> String {
 }
 
 #[component]
-fn RoundItem(round: AdminRound, on_changed: Callback<()>, on_copy: Callback<AdminRound>) -> impl IntoView {
+fn RoundItem(
+    round: AdminRound,
+    on_changed: Callback<()>,
+    on_copy: Callback<AdminRound>,
+    on_edit: Callback<AdminRound>,
+) -> impl IntoView {
     let session = use_session();
     let r = round.round.clone();
     let id = r.id.0.clone();
@@ -197,6 +213,14 @@ fn RoundItem(round: AdminRound, on_changed: Callback<()>, on_copy: Callback<Admi
                         </div>
                     </Show>
                 })}
+                {(from != RoundStage::Published).then(|| {
+                    let round = round.clone();
+                    view! {
+                        <button type="button" class="link-button" data-testid="round-edit" on:click=move |_| on_edit.run(round.clone())>
+                            {move || tr("admin.edit")}
+                        </button>
+                    }
+                })}
                 <button type="button" class="link-button" data-testid="round-copy" on:click=move |_| on_copy.run(round.clone())>
                     {move || tr("admin.copy")}
                 </button>
@@ -227,11 +251,12 @@ fn is_form_field(f: &str) -> bool {
 }
 
 #[component]
-fn RoundForm(form: RwSignal<RoundInput>, on_created: Callback<()>) -> impl IntoView {
+fn RoundForm(form: RwSignal<RoundInput>, editing: RwSignal<Option<String>>, on_created: Callback<()>) -> impl IntoView {
     let session = use_session();
     let error = RwSignal::new(None::<FetchError>);
     let busy = RwSignal::new(false);
-    let created = RwSignal::new(None::<String>);
+    // The round just saved, and whether it was a change (else a new one).
+    let created = RwSignal::new(None::<(String, bool)>);
     let msg = move |field: String| move || error.with(|e| field_message(e.as_ref(), &field));
     let other = Signal::derive(move || {
         error.with(|e| match e {
@@ -246,13 +271,19 @@ fn RoundForm(form: RwSignal<RoundInput>, on_created: Callback<()>) -> impl IntoV
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = form.get_untracked();
+        let changing = editing.get_untracked();
         busy.set(true);
         spawn_local(async move {
-            match api::create_round(&session.csrf(), &input).await {
+            let result = match &changing {
+                Some(id) => api::update_round(&session.csrf(), id, &input).await,
+                None => api::create_round(&session.csrf(), &input).await,
+            };
+            match result {
                 Ok(round) => {
                     error.set(None);
-                    created.set(Some(round.id.0));
+                    created.set(Some((round.id.0, changing.is_some())));
                     form.set(RoundInput::default());
+                    editing.set(None);
                     on_created.run(());
                 }
                 Err(e) => {
@@ -276,6 +307,7 @@ fn RoundForm(form: RwSignal<RoundInput>, on_created: Callback<()>) -> impl IntoV
             <div class="field">
                 <label for=input_id.clone()>{move || tr(&label)}</label>
                 <input id=input_id type=kind data-testid=format!("round-{field}") aria-invalid=invalid aria-describedby=described
+                    readonly=move || field == "id" && editing.get().is_some()
                     prop:value=move || form.with(|f| get(f).clone())
                     on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))/>
                 <p id=error_id class="field-error">{msg(field.to_owned())}</p>
@@ -303,11 +335,14 @@ fn RoundForm(form: RwSignal<RoundInput>, on_created: Callback<()>) -> impl IntoV
     let pools = move || form.with(|f| f.pools.len());
     view! {
         <form class="panel round-form" on:submit=submit novalidate=true data-testid="round-form" aria-labelledby="round-form-title">
-            <h3 id="round-form-title">{move || tr("admin.new_round")}</h3>
+            <h3 id="round-form-title">{move || match editing.get() {
+                Some(id) => trf("admin.edit_round", &[("id", id)]),
+                None => tr("admin.new_round"),
+            }}</h3>
             <p class="muted">{move || tr("admin.new_round_hint")}</p>
             <FetchErrorView error=other message=Signal::derive(|| tr("admin.create_failed"))/>
-            {move || created.get().map(|id| view! {
-                <p class="notice" role="status" data-testid="round-created">{trf("admin.created", &[("id", id)])}</p>
+            {move || created.get().map(|(id, changed)| view! {
+                <p class="notice" role="status" data-testid="round-created">{trf(if changed { "admin.changed" } else { "admin.created" }, &[("id", id)])}</p>
             })}
             {text("id", "text", |f| &f.id, |f, v| f.id = v)}
             {text("title_ko", "text", |f| &f.title_ko, |f, v| f.title_ko = v)}
@@ -361,9 +396,17 @@ fn RoundForm(form: RwSignal<RoundInput>, on_created: Callback<()>) -> impl IntoV
                 {number("org_cap", "1", |f| match f.org_cap { Some(OrgCap::Servers(n)) => Some(n as f64), _ => None },
                     |f, v| f.org_cap = v.map(|v| OrgCap::Servers(v as u64)))}
             </div>
-            <button type="submit" class="button" data-testid="round-submit" disabled=move || busy.get()>
-                {move || tr("admin.create")}
-            </button>
+            <div class="button-row">
+                <button type="submit" class="button" data-testid="round-submit" disabled=move || busy.get()>
+                    {move || if editing.get().is_some() { tr("admin.save") } else { tr("admin.create") }}
+                </button>
+                <Show when=move || editing.get().is_some()>
+                    <button type="button" class="link-button" data-testid="round-edit-cancel"
+                        on:click=move |_| { editing.set(None); form.set(RoundInput::default()); error.set(None); }>
+                        {move || tr("admin.confirm_no")}
+                    </button>
+                </Show>
+            </div>
         </form>
     }
 }
