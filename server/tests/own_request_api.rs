@@ -71,6 +71,9 @@ async fn the_applicant_follows_changes_and_withdraws_a_request_that_co_investiga
     assert_eq!(mine["history"][0]["by"], "minji");
     assert_eq!(mine["mine"]["request"]["co_investigators"], serde_json::json!(["jisoo"]));
     assert_eq!(mine["round"]["id"], round.as_str());
+    let unit =
+        mine["round"]["pools"].as_array().unwrap().iter().find(|p| p["pool"] == "nhn-b200").unwrap()["unit"].clone();
+    assert_eq!(mine["mine"]["unit"], unit, "the amount's unit is the pool's in the round");
 
     // The co-investigator follows it (also in their list) but may not change it; others do not see it.
     let (code, theirs) = jisoo.get(&path).await;

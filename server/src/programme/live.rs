@@ -23,6 +23,9 @@ macro_rules! with_outcome {
             decode(&sqlx::query("SELECT body FROM allocations WHERE request_id = $1").bind(id).fetch_all($p).await?)?
                 .into_iter()
                 .next();
+        let rounds: Vec<Round> =
+            decode(&sqlx::query("SELECT body FROM rounds WHERE id = $1").bind(&request.round.0).fetch_all($p).await?)?;
+        let pool = rounds.first().and_then(|r| r.pool(&request.pool)).cloned();
         let (used, awarded) = match &allocation {
             Some(a) => {
                 let used: f64 =
@@ -30,14 +33,12 @@ macro_rules! with_outcome {
                         .bind(i64::try_from(a.id.0)?)
                         .fetch_one($p)
                         .await?;
-                let rounds: Vec<Round> = decode(
-                    &sqlx::query("SELECT body FROM rounds WHERE id = $1").bind(&a.round.0).fetch_all($p).await?,
-                )?;
-                (used, rounds.first().and_then(|r| r.pool(&a.pool)).map_or(0.0, |pool| a.gpu_hours(pool)))
+                (used, pool.as_ref().map_or(0.0, |pool| a.gpu_hours(pool)))
             }
             None => (0.0, 0.0),
         };
-        MyRequest { request, decision, allocation, used_gpu_hours: used, awarded_gpu_hours: awarded }
+        let unit = pool.map(|p| p.unit);
+        MyRequest { request, decision, allocation, used_gpu_hours: used, awarded_gpu_hours: awarded, unit }
     }};
 }
 

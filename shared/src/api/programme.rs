@@ -22,6 +22,9 @@ pub struct MyRequest {
     /// GPU-hours the allocation entitles its holder to over its whole period (0 without one).
     #[serde(default)]
     pub awarded_gpu_hours: f64,
+    /// The unit of the request's pool in its round (the amount asked is in it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<crate::allocation::PoolUnit>,
 }
 
 /// `GET /api/v1/requests/{id}`: one request as its applicant or a

@@ -76,7 +76,7 @@ fn MyRequests() -> impl IntoView {
                         <p><span class="state-badge">{labels::state(r.state)}</span>" "
                             {trf("programme.mine.asked", &[
                                 ("pool", r.pool.clone()),
-                                ("amount", thousands(r.amount)),
+                                ("amount", m.unit.map_or_else(|| thousands(r.amount), |u| labels::amount(r.amount, u))),
                                 ("submitted", date(r.submitted_at.date_naive())),
                             ])}</p>
                         {usage.map(|u| view! { <p>{u}</p> })}
