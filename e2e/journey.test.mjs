@@ -15,8 +15,10 @@
 //  3. The call closes; reviewers are assigned automatically; one declares a
 //     conflict, the freed place goes to the third, and the two others review.
 //  4. A committee member adjusts the proposal (kept across a reload) but may
-//     not decide inside the review window; the admin adopts the adjusted
-//     proposal with a reason, then moves the round to decided and published.
+//     not decide inside the review window; once it has closed (the test moves
+//     the round's dates into the past with the admin's Change form) the member
+//     adopts the adjusted proposal; the admin moves the round to decided and
+//     published.
 //  5. The researcher is told by e-mail (in English, with the award) and in the
 //     portal (unread count, /notifications, /requests/mine).
 //  6. /allocations shows the round, without any demo label.
@@ -614,7 +616,7 @@ poll_seconds = 1
     noProblems(failures);
   });
 
-  test('the committee adjusts the proposal (kept across a reload) but may not decide inside the review window; the admin adopts it with a reason, decides and publishes the round', { timeout: TEST_TIMEOUT_MS }, async () => {
+  test('the committee adjusts the proposal (kept across a reload), may not decide inside the review window, adopts it once the window has closed; the round is decided and published', { timeout: TEST_TIMEOUT_MS }, async () => {
     assert.ok(journey.id, 'the request was submitted');
     const { id, asked } = journey;
     const failures = [];
@@ -660,17 +662,33 @@ poll_seconds = 1
     assert.equal(await c.locator('[data-testid=adopt-result]').count(), 0);
     assert.equal((await proposalLine(c)).note, '', 'still undecided');
 
-    // The admin sees the committee's adjusted proposal and adopts it before the window closes, with a reason.
-    const a = await as(ADMIN.username, ADMIN.password, '/committee');
-    await go(a, `/committee?round=${ROUND.id}`);
-    await a.locator('[data-testid=committee-overview]').waitFor({ timeout: 30_000 });
-    await eventually(async () => assert.equal((await proposalLine(a)).proposed, award), { timeoutMs: 30_000 });
-    await a.locator('[data-testid=adopt-rationale]').fill('심사 결과와 위원회 조정안에 따라 배분');
-    await a.locator('[data-testid=adopt-override]').fill('기후 위기 대응 과제로 위원회가 조기 배분을 의결함');
-    await a.locator('[data-testid=adopt-start]').click();
-    await a.locator('[data-testid=adopt-confirm]').click();
-    await a.locator('[data-testid=adopt-result]').waitFor({ timeout: 20_000 });
-    assert.match(await a.locator('[data-testid=adopt-result]').innerText(), /승인 1건, 기각 0건, 건너뜀 0건/);
+    // Weeks pass: the call closed, the review window ended. The test moves the round's windows into the
+    // past with the admin's Change form (a round under review may still change; its dates are the clock).
+    const a = await as(ADMIN.username, ADMIN.password, '/admin');
+    await go(a, '/admin');
+    await a.locator(`[data-testid=round-${ROUND.id}] [data-testid=round-edit]`).click();
+    assert.equal(await a.locator('[data-testid=round-id]').inputValue(), ROUND.id);
+    await a.locator('[data-testid=round-opens]').fill(kstDay(-40));
+    await a.locator('[data-testid=round-closes]').fill(kstDay(-20));
+    await a.locator('[data-testid=round-review_closes]').fill(kstDay(-1));
+    await a.locator('[data-testid=round-submit]').click();
+    await eventually(async () => {
+      const rounds = await a.evaluate(async () => (await fetch('/api/v1/admin/rounds')).json());
+      const r = rounds.find((x) => x.round.id === '2027-1').round;
+      assert.equal(r.review_closes, kstDay(-1));
+      assert.equal(r.stage, 'under_review');
+    });
+
+    // Now the committee member adopts the adjusted proposal: no override needed, none offered.
+    await go(c, `/committee?round=${ROUND.id}`);
+    await c.locator('[data-testid=committee-overview]').waitFor({ timeout: 30_000 });
+    await eventually(async () => assert.equal((await proposalLine(c)).proposed, award), { timeoutMs: 30_000 });
+    assert.equal(await c.locator('[data-testid=adopt-override]').count(), 0);
+    await c.locator('[data-testid=adopt-rationale]').fill('심사 결과와 위원회 조정안에 따라 배분');
+    await c.locator('[data-testid=adopt-start]').click();
+    await c.locator('[data-testid=adopt-confirm]').click();
+    await c.locator('[data-testid=adopt-result]').waitFor({ timeout: 20_000 });
+    assert.match(await c.locator('[data-testid=adopt-result]').innerText(), /승인 1건, 기각 0건, 건너뜀 0건/);
     // The request's page: a partial award of the adjusted amount over the asked period.
     await go(a, `/committee/requests/${id}`);
     await a.locator('[data-testid=request-allocation]').waitFor({ timeout: 20_000 });
