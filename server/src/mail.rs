@@ -154,11 +154,11 @@ impl Mailer {
 /// Delivers the outbox, and stores the timed notices hourly, until the task is aborted.
 pub async fn run(state: AppState, mailer: Option<Mailer>, poll: Duration) {
     let mut last_scan = None::<std::time::Instant>;
-    let mut subscriptions = match crate::subscriptions::Courier::new() {
-        Ok(c) => c,
+    let mut subscriptions = match crate::subscriptions::Courier::new(state.settings.webhooks.policy()) {
+        Ok(c) => Some(c),
         Err(e) => {
             tracing::error!(error = %e, "no HTTP client for webhooks: status subscriptions are not served");
-            return;
+            None
         }
     };
     loop {
@@ -175,8 +175,10 @@ pub async fn run(state: AppState, mailer: Option<Mailer>, poll: Duration) {
                 tracing::warn!(error = %e, "outbox not read");
             }
         }
-        if let Err(e) = subscriptions.tick(&state, mailer.as_ref()).await {
-            tracing::warn!(error = %e, "status subscriptions not served");
+        if let Some(courier) = subscriptions.as_mut() {
+            if let Err(e) = courier.tick(&state, mailer.as_ref()).await {
+                tracing::warn!(error = %e, "status subscriptions not served");
+            }
         }
         tokio::time::sleep(poll).await;
     }

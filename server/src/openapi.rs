@@ -78,6 +78,12 @@ use crate::handlers;
         handlers::health::metrics,
         crate::first_view::index,
         crate::first_view::allocations,
+        crate::subscription_pages::get_subscribe,
+        crate::subscription_pages::post_subscribe,
+        crate::subscription_pages::get_confirm,
+        crate::subscription_pages::post_confirm,
+        crate::subscription_pages::get_unsubscribe,
+        crate::subscription_pages::post_unsubscribe_page,
     ),
     components(schemas(
         kairr_shared::api::StatusSummary,

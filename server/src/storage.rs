@@ -258,6 +258,13 @@ impl Storage {
         with_db!(&self.db, |p| decode(&sqlx::query(SQL).bind(from).fetch_all(p).await?))
     }
 
+    /// Incidents started or resolved since `from`, or still open (the subscriptions' scan).
+    pub async fn incidents_touched_since(&self, from: i64) -> anyhow::Result<Vec<Incident>> {
+        const SQL: &str =
+            "SELECT body FROM incidents WHERE started_at >= $1 OR resolved_at IS NULL OR resolved_at >= $1";
+        with_db!(&self.db, |p| decode(&sqlx::query(SQL).bind(from).fetch_all(p).await?))
+    }
+
     /// Inserts or replaces maintenance windows.
     pub async fn upsert_maintenance(&self, windows: &[Maintenance]) -> anyhow::Result<()> {
         const COLUMNS: [&str; 6] = ["id", "system_id", "starts_at", "ends_at", "source", "body"];

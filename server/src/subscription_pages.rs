@@ -24,12 +24,27 @@ use crate::state::AppState;
 use crate::subscriptions::{LinkKey, Purpose, SubscriptionView};
 
 /// `?lang=` and `?token=` of the pages.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    /// `ko` or `en` (default: the `kairr_locale` cookie, else Korean).
     #[serde(default)]
     pub lang: Option<String>,
+    /// The link's token (confirmation and unsubscribe pages).
     #[serde(default)]
     pub token: Option<String>,
+}
+
+/// The subscription form as posted (`systems` repeated).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct SubscribeForm {
+    /// `email` or `webhook`.
+    pub kind: String,
+    pub target: String,
+    pub systems: Vec<String>,
+    pub locale: String,
+    /// The anonymous CSRF token the form page put in its hidden field.
+    pub csrf: String,
 }
 
 /// Korean or English text.
@@ -188,6 +203,9 @@ fn nonce(state: &AppState, headers: &HeaderMap) -> (String, Option<axum::http::H
 }
 
 /// `GET /subscribe`.
+#[utoipa::path(get, path = "/subscribe", tag = "pages", params(PageQuery),
+    responses((status = 200, description = "The subscription form (plain HTML, no script)", content_type = "text/html"),
+              (status = 400, description = "A query parameter does not parse", body = kairr_shared::api::ApiError)))]
 pub async fn get_subscribe(State(state): State<AppState>, Query(q): Query<PageQuery>, headers: HeaderMap) -> Response {
     let loc = locale(&q, &headers);
     let (nonce, cookie) = nonce(&state, &headers);
@@ -197,6 +215,15 @@ pub async fn get_subscribe(State(state): State<AppState>, Query(q): Query<PageQu
 }
 
 /// `POST /subscribe` (the form).
+#[utoipa::path(post, path = "/subscribe", tag = "pages", params(PageQuery),
+    request_body(content = SubscribeForm, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, description = "Subscribed (pending confirmation, or a webhook's secret shown once)", content_type = "text/html"),
+              (status = 400, description = "The form again, every invalid field named", content_type = "text/html"),
+              (status = 403, description = "The form's CSRF token is missing or stale: the form again", content_type = "text/html"),
+              (status = 409, description = "E-mail asked but no mail server is configured", content_type = "text/html"),
+              (status = 413, description = "Body too large", body = kairr_shared::api::ApiError),
+              (status = 429, description = "Too many requests from this address", content_type = "text/html"),
+              (status = 500, description = "Could not be stored", content_type = "text/html")))]
 pub async fn post_subscribe(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
@@ -382,16 +409,28 @@ async fn link(state: &AppState, q: &PageQuery, headers: &HeaderMap, purpose: Pur
 }
 
 /// `GET /subscriptions/confirm?token=`: the button.
+#[utoipa::path(get, path = "/subscriptions/confirm", tag = "pages", params(PageQuery),
+    responses((status = 200, description = "The subscription and the button that confirms it", content_type = "text/html"),
+              (status = 400, description = "A query parameter does not parse", body = kairr_shared::api::ApiError),
+              (status = 404, description = "The link is not valid", content_type = "text/html")))]
 pub async fn get_confirm(State(state): State<AppState>, Query(q): Query<PageQuery>, headers: HeaderMap) -> Response {
     link(&state, &q, &headers, Purpose::Confirm, false).await
 }
 
 /// `POST /subscriptions/confirm?token=`: confirms.
+#[utoipa::path(post, path = "/subscriptions/confirm", tag = "pages", params(PageQuery),
+    responses((status = 200, description = "Confirmed (again: nothing changes)", content_type = "text/html"),
+              (status = 400, description = "A query parameter does not parse", body = kairr_shared::api::ApiError),
+              (status = 404, description = "The link is not valid", content_type = "text/html")))]
 pub async fn post_confirm(State(state): State<AppState>, Query(q): Query<PageQuery>, headers: HeaderMap) -> Response {
     link(&state, &q, &headers, Purpose::Confirm, true).await
 }
 
 /// `GET /subscriptions/unsubscribe?token=`: the button.
+#[utoipa::path(get, path = "/subscriptions/unsubscribe", tag = "pages", params(PageQuery),
+    responses((status = 200, description = "The subscription and the button that ends it", content_type = "text/html"),
+              (status = 400, description = "A query parameter does not parse", body = kairr_shared::api::ApiError),
+              (status = 404, description = "The link is not valid", content_type = "text/html")))]
 pub async fn get_unsubscribe(
     State(state): State<AppState>,
     Query(q): Query<PageQuery>,
@@ -400,7 +439,12 @@ pub async fn get_unsubscribe(
     link(&state, &q, &headers, Purpose::Manage, false).await
 }
 
-/// `POST /subscriptions/unsubscribe?token=`: ends it.
+/// `POST /subscriptions/unsubscribe?token=`: ends it (also the e-mails'
+/// one-click `List-Unsubscribe-Post`, RFC 8058: no session needed).
+#[utoipa::path(post, path = "/subscriptions/unsubscribe", tag = "pages", params(PageQuery),
+    responses((status = 200, description = "Unsubscribed (again: nothing changes)", content_type = "text/html"),
+              (status = 400, description = "A query parameter does not parse", body = kairr_shared::api::ApiError),
+              (status = 404, description = "The link is not valid", content_type = "text/html")))]
 pub async fn post_unsubscribe_page(
     State(state): State<AppState>,
     Query(q): Query<PageQuery>,

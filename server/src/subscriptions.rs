@@ -132,7 +132,8 @@ impl Storage {
         let email = sub.kind == SubscriptionKind::Email;
         let systems = serde_json::to_string(&sub.systems)?;
         with_db!(self.db(), |p| {
-            let mut tx = p.begin().await?;
+            // A write transaction from the start (SQLite: BEGIN IMMEDIATE), so the count holds for the insert.
+            let mut tx = crate::programme::write::BeginWrite::begin_new(p).await?;
             if email {
                 let n: i64 =
                     sqlx::query_scalar(PENDING).bind(&sub.target).bind(now - 86_400).fetch_one(&mut *tx).await?;
@@ -256,6 +257,8 @@ impl Storage {
         const CLAIM: &str =
             "UPDATE deliveries SET claimed_until = $1 WHERE id = $2 AND status = 'pending' AND claimed_until < $3";
         const CANCEL: &str = "UPDATE deliveries SET status = 'cancelled' WHERE id = $1 AND status = 'pending'";
+        const GIVE_UP: &str =
+            "UPDATE deliveries SET status = 'failed', last_error = $2 WHERE id = $1 AND status = 'pending'";
         let lease = now + CLAIM_SECONDS;
         with_db!(self.db(), |p| {
             for r in sqlx::query(DUE).bind(now).fetch_all(p).await? {
@@ -270,6 +273,15 @@ impl Storage {
                     continue;
                 }
                 let body: Option<String> = r.try_get("body")?;
+                let event = match body.map(|b| serde_json::from_str::<StatusEvent>(&b)).transpose() {
+                    Ok(e) => e,
+                    Err(e) => {
+                        // Never readable (a newer replica's event kind, say): given up, not retried forever.
+                        tracing::warn!(delivery = id, error = %e, "status event unreadable: delivery given up");
+                        sqlx::query(GIVE_UP).bind(id).bind(e.to_string()).execute(p).await?;
+                        continue;
+                    }
+                };
                 return Ok(Some(Delivery {
                     id,
                     subscription: r.try_get("subscription_id")?,
@@ -278,7 +290,7 @@ impl Storage {
                     locale: Locale::from_tag(&r.try_get::<String, _>("locale")?).unwrap_or_default(),
                     secret: r.try_get("secret")?,
                     systems: serde_json::from_str(&r.try_get::<String, _>("systems")?).unwrap_or_default(),
-                    event: body.map(|b| serde_json::from_str(&b)).transpose()?,
+                    event,
                     attempts: u32::try_from(r.try_get::<i64, _>("attempts")?).unwrap_or(0),
                     lease,
                 }));
@@ -344,7 +356,8 @@ impl Storage {
 /// Reads the recent status records and records their new events (`seen`
 /// spares the database the keys this replica already recorded).
 pub async fn scan(storage: &Storage, seen: &mut HashSet<String>, now: i64) -> anyhow::Result<usize> {
-    let incidents = storage.incidents_since(now - 7 * 86_400).await?;
+    // Open ones whatever their age, and those resolved lately (an outage of weeks still ends with a notice).
+    let incidents = storage.incidents_touched_since(now - 7 * 86_400).await?;
     let maintenance = storage.maintenance_between(now - 86_400, now + 366 * 86_400).await?;
     let events: Vec<StatusEvent> = kairr_shared::subscriptions::events_of(&incidents, &maintenance)
         .into_iter()
@@ -362,15 +375,39 @@ pub fn signature(secret: &str, at: i64, body: &str) -> String {
     format!("t={at},v1={}", crate::auth::hex(&mac.finalize().into_bytes()))
 }
 
+/// Resolves host names to their public addresses only: a name that points
+/// into the portal's own network (or is re-pointed there after it was
+/// checked) is not called.
+struct PublicAddresses;
+
+impl reqwest::dns::Resolve for PublicAddresses {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let found = tokio::net::lookup_host((host.as_str(), 0)).await?;
+            let public: Vec<std::net::SocketAddr> =
+                found.filter(|a| !kairr_shared::subscriptions::is_private_ip(a.ip())).collect();
+            if public.is_empty() {
+                return Err(format!("{host} resolves to no public address").into());
+            }
+            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
 /// The HTTP client of webhooks: short timeouts, no redirects (a redirect
-/// could lead into the portal's own network).
-pub fn webhook_client() -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
+/// could lead into the portal's own network), and unless the settings allow
+/// private addresses, a resolver that drops them.
+pub fn webhook_client(policy: kairr_shared::subscriptions::WebhookPolicy) -> anyhow::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .connect_timeout(Duration::from_secs(5))
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent("KAIRR-Webhook/1")
-        .build()?)
+        .user_agent("KAIRR-Webhook/1");
+    if !policy.allow_private {
+        builder = builder.dns_resolver(std::sync::Arc::new(PublicAddresses));
+    }
+    Ok(builder.build()?)
 }
 
 /// Posts `event` to webhook delivery `d`: `Ok` on a 2xx; an error says
@@ -408,8 +445,8 @@ pub struct Courier {
 }
 
 impl Courier {
-    pub fn new() -> anyhow::Result<Courier> {
-        Ok(Courier { http: webhook_client()?, seen: HashSet::new() })
+    pub fn new(policy: kairr_shared::subscriptions::WebhookPolicy) -> anyhow::Result<Courier> {
+        Ok(Courier { http: webhook_client(policy)?, seen: HashSet::new() })
     }
 
     /// One round: scan, then deliver. E-mails wait while no mail server is configured.
@@ -468,7 +505,8 @@ async fn send_mail(mailer: &crate::mail::Mailer, key: &LinkKey, d: &Delivery) ->
                 Locale::En => "To stop these notices:",
             };
             text.body = format!("{}\n\n--\n{footer} {page}\n", text.body);
-            (text, Some(format!("{base}/api/v1/subscriptions/unsubscribe?token={manage}")))
+            // The page's address: a GET shows the button, the one-click POST (RFC 8058) unsubscribes.
+            (text, Some(page))
         }
     };
     let message = mailer

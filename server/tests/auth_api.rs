@@ -89,7 +89,7 @@ async fn state_changing_requests_without_the_csrf_token_are_refused() {
 /// Endpoints anyone may call. Every other operation in the OpenAPI document
 /// must declare `security` and refuse anonymous callers, so a new endpoint
 /// cannot be left open by accident.
-const PUBLIC: [&str; 24] = [
+const PUBLIC: [&str; 32] = [
     "GET /api/v1/status",
     "GET /api/v1/status/history",
     "GET /api/v1/incidents",
@@ -114,6 +114,14 @@ const PUBLIC: [&str; 24] = [
     "GET /api/openapi.json",
     "GET /",
     "GET /allocations",
+    "POST /api/v1/subscriptions",
+    "POST /api/v1/subscriptions/unsubscribe",
+    "GET /subscribe",
+    "POST /subscribe",
+    "GET /subscriptions/confirm",
+    "POST /subscriptions/confirm",
+    "GET /subscriptions/unsubscribe",
+    "POST /subscriptions/unsubscribe",
 ];
 
 #[tokio::test]

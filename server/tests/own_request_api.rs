@@ -54,6 +54,12 @@ async fn the_applicant_follows_changes_and_withdraws_a_request_that_co_investiga
     // Co-investigators must be accounts of the portal; the unknown one is named.
     let (code, err) = minji.post(&format!("/api/v1/requests?round={round}"), &body(&["jisoo", "nobody"])).await;
     assert_eq!(code, 400, "{err}");
+    // Committee members (and admins) cannot be named: it would bar them from deciding.
+    let (code, err) = minji.post(&format!("/api/v1/requests?round={round}"), &body(&["demo.committee"])).await;
+    assert_eq!(code, 400, "{err}");
+    assert!(err["fields"][0]["message_en"].as_str().unwrap().contains("demo.committee"), "{err}");
+    let (code, err) = minji.post(&format!("/api/v1/requests?round={round}"), &body(&["jisoo", "nobody"])).await;
+    assert_eq!(code, 400, "{err}");
     let field = err["fields"].as_array().unwrap().iter().find(|f| f["field"] == "co_investigators").unwrap();
     assert!(field["message_en"].as_str().unwrap().contains("nobody"), "{field}");
 

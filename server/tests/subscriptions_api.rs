@@ -163,7 +163,7 @@ async fn an_email_subscription_starts_only_when_confirmed_follows_its_systems_an
         .find_map(|l| l.strip_prefix("List-Unsubscribe: <"))
         .map(|l| l.trim_end_matches('>').to_owned())
         .unwrap();
-    assert!(unsubscribe.starts_with("https://kairr.test/api/v1/subscriptions/unsubscribe?token="), "{unsubscribe}");
+    assert!(unsubscribe.starts_with("https://kairr.test/subscriptions/unsubscribe?token="), "{unsubscribe}");
     // An update is one more e-mail; the first is not sent twice.
     let (code, _) = operator.post(&format!("/api/v1/ops/incidents/{id}/updates"), &update("identified")).await;
     assert_eq!(code, 200);
@@ -178,12 +178,26 @@ async fn an_email_subscription_starts_only_when_confirmed_follows_its_systems_an
     assert!(mails_about(dir.path(), "Before confirmation").is_empty());
     assert!(mails_about(dir.path(), "Elsewhere outage").is_empty());
 
-    // One click, as a mail client posts it: no session, no CSRF token.
+    // Opening the header's address shows the button; one click, as a mail client posts it (no
+    // session, no CSRF token), ends it.
     let path = unsubscribe.trim_start_matches("https://kairr.test");
+    let page = reqwest::get(format!("{}{path}", app.base)).await.unwrap().text().await.unwrap();
+    assert!(page.contains("link-button") && page.contains("k***@example.kr"), "{page}");
+    assert_eq!(int(&db, IN_STATE, &[Arg::Text("active")]).await, 1, "a GET ends nothing");
     let res = reqwest::Client::new()
         .post(format!("{}{path}", app.base))
         .header("content-type", "application/x-www-form-urlencoded")
         .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.text().await.unwrap().contains("link-done"));
+    assert_eq!(int(&db, IN_STATE, &[Arg::Text("unsubscribed")]).await, 1);
+    // The API's one-click endpoint takes the same token (again: nothing changes).
+    let token = path.split("token=").nth(1).unwrap();
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/subscriptions/unsubscribe?token={token}", app.base))
         .send()
         .await
         .unwrap();

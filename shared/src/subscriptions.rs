@@ -152,30 +152,38 @@ impl SubscribeInput {
     }
 }
 
-/// Why `url` cannot be a webhook address, in Korean and English.
-fn webhook_problem(url: &str, policy: WebhookPolicy) -> Option<(&'static str, &'static str)> {
-    let rest = if let Some(r) = url.strip_prefix("https://") {
-        r
-    } else if let Some(r) = url.strip_prefix("http://").filter(|_| policy.allow_http) {
-        r
-    } else {
-        return Some(("https:// 주소여야 합니다.", "Must be an https:// address."));
-    };
-    if url.len() > MAX_URL_LEN || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+/// Why `url` cannot be a webhook address, in Korean and English. The
+/// address is read as the HTTP client will read it (WHATWG URL parsing:
+/// `127.1`, `0x7f.1`, `2130706433`, percent-encoded or backslashed hosts
+/// are all the loopback address), so the host checked is the host called.
+/// Host names are checked again when they are resolved (the server's
+/// resolver drops private addresses).
+fn webhook_problem(raw: &str, policy: WebhookPolicy) -> Option<(&'static str, &'static str)> {
+    if raw.len() > MAX_URL_LEN || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Some(("주소가 너무 길거나 공백을 담고 있습니다.", "The address is too long or holds spaces."));
     }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.contains('@') {
+    let Ok(url) = url::Url::parse(raw) else {
+        return Some(("올바른 주소가 아닙니다.", "Not a valid address."));
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if policy.allow_http => {}
+        _ => return Some(("https:// 주소여야 합니다.", "Must be an https:// address.")),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
         return Some(("주소에 사용자 정보를 넣을 수 없습니다.", "The address may not carry user information."));
     }
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    let private = match url.host() {
+        None => return Some(("주소에 호스트가 없습니다.", "The address has no host.")),
+        Some(url::Host::Ipv4(ip)) => is_private_ip(std::net::IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => is_private_ip(std::net::IpAddr::V6(ip)),
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            // A name without a dot is resolved through the local search domains.
+            !d.contains('.') || d.ends_with(".localhost") || d.ends_with(".local") || d.ends_with(".internal")
+        }
     };
-    if host.is_empty() {
-        return Some(("주소에 호스트가 없습니다.", "The address has no host."));
-    }
-    if !policy.allow_private && is_private_host(host) {
+    if private && !policy.allow_private {
         return Some((
             "내부망·루프백 주소로는 보낼 수 없습니다.",
             "Loopback and private network addresses are not allowed.",
@@ -184,25 +192,37 @@ fn webhook_problem(url: &str, policy: WebhookPolicy) -> Option<(&'static str, &'
     None
 }
 
-/// `localhost`, or an IP literal that is loopback, private, link-local or unspecified.
-fn is_private_host(host: &str) -> bool {
+/// Loopback, private, shared (CGNAT), link-local, unspecified, multicast,
+/// broadcast, documentation or translated addresses: none a public webhook has.
+pub fn is_private_ip(ip: std::net::IpAddr) -> bool {
     use std::net::IpAddr;
-    if host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost") {
-        return true;
-    }
-    match host.parse::<IpAddr>() {
-        Ok(IpAddr::V4(ip)) => {
-            ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified() || ip.octets()[0] == 0
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || o[0] == 0
+                || (o[0] == 100 && (64..128).contains(&o[1]))
+                || (o[0] == 198 && (o[1] == 18 || o[1] == 19))
+                || o[0] >= 240
         }
-        Ok(IpAddr::V6(ip)) => {
-            let seg = ip.segments();
-            ip.is_loopback()
-                || ip.is_unspecified()
+        IpAddr::V6(v6) => {
+            let seg = v6.segments();
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
                 || (seg[0] & 0xfe00) == 0xfc00
                 || (seg[0] & 0xffc0) == 0xfe80
-                || ip.to_ipv4_mapped().is_some_and(|v4| is_private_host(&v4.to_string()))
+                || (seg[0] == 0x64 && seg[1] == 0xff9b)
+                || (seg[0] == 0x2001 && seg[1] == 0x0db8)
+                || v6.to_ipv4_mapped().is_some_and(|v4| is_private_ip(IpAddr::V4(v4)))
+                || (seg[..6] == [0, 0, 0, 0, 0, 0])
         }
-        Err(_) => false,
     }
 }
 

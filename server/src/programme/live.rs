@@ -15,10 +15,13 @@ macro_rules! with_outcome {
     ($p:expr, $request:expr) => {{
         let request: Request = $request;
         let id = i64::try_from(request.id.0)?;
-        let decision: Option<Decision> =
-            decode(&sqlx::query("SELECT body FROM decisions WHERE request_id = $1").bind(id).fetch_all($p).await?)?
-                .into_iter()
-                .next();
+        // Who decided stays in the committee: the researcher's views show the decision, not the member.
+        let decision: Option<Decision> = decode::<_, Decision>(
+            &sqlx::query("SELECT body FROM decisions WHERE request_id = $1").bind(id).fetch_all($p).await?,
+        )?
+        .into_iter()
+        .next()
+        .map(|d| Decision { decided_by: String::new(), ..d });
         let allocation: Option<Allocation> =
             decode(&sqlx::query("SELECT body FROM allocations WHERE request_id = $1").bind(id).fetch_all($p).await?)?
                 .into_iter()

@@ -379,15 +379,20 @@ macro_rules! read_one {
     }};
 }
 
-/// Which of `$names` are enabled accounts, read in `$tx`.
+/// Which of `$names` are enabled accounts of researchers or reviewers, read
+/// in `$tx` (committee members and admins cannot be named: naming them
+/// would put them in conflict and keep them from deciding).
 macro_rules! active_accounts {
     ($tx:expr, $names:expr) => {{
         let mut found: Vec<String> = Vec::new();
         for name in $names {
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1 AND disabled = FALSE")
-                .bind(name)
-                .fetch_one(&mut *$tx)
-                .await?;
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM users WHERE username = $1 AND disabled = FALSE \
+                 AND role IN ('researcher', 'reviewer')",
+            )
+            .bind(name)
+            .fetch_one(&mut *$tx)
+            .await?;
             if n > 0 {
                 found.push(name.clone());
             }

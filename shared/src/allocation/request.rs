@@ -48,9 +48,9 @@ pub struct RequestInput {
     /// The wizard's export ([`AllocationDraft`] JSON), attached as is.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub advisor_draft: Option<serde_json::Value>,
-    /// Usernames of co-investigators: other active accounts of the portal,
-    /// at most [`MAX_CO_INVESTIGATORS`]. They follow the request and its
-    /// decision, and may not review it.
+    /// Usernames of co-investigators: other active accounts of researchers
+    /// or reviewers, at most [`MAX_CO_INVESTIGATORS`]. They follow the
+    /// request and its decision, and may not review it.
     pub co_investigators: Vec<String>,
 }
 
@@ -237,8 +237,8 @@ fn check_team(f: &mut Form, team: &[String], sub: &Submission) -> Option<Vec<Str
         f.fail(
             FIELD,
             Code::UnknownValue,
-            format!("포털 계정이 아닙니다: {names}"),
-            format!("Not an account of the portal: {names}"),
+            format!("포털의 연구자·심사자 계정이 아닙니다: {names}"),
+            format!("Not a researcher's or reviewer's account of the portal: {names}"),
         );
     }
     ok.then(|| team.to_vec())

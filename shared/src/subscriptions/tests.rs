@@ -47,6 +47,16 @@ fn webhooks_must_be_https_and_not_aim_at_the_portals_own_network() {
         "https://user:pass@hooks.example.kr/",
         "https:///nohost",
         "ftp://example.kr/",
+        "https://127.0.0.1\\x/",
+        "https://2130706433/",
+        "https://127.1/",
+        "https://0x7f.1/",
+        "https://%31%32%37.0.0.1/",
+        "https://localhost./",
+        "https://100.64.0.1/",
+        "https://[64:ff9b::a00:1]/",
+        "https://[::10.0.0.1]/",
+        "https://metadata.internal/",
     ] {
         assert!(!ok(bad, strict), "{bad} should be refused");
     }

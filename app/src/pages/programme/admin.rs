@@ -106,7 +106,7 @@ fn Rounds() -> impl IntoView {
             </Show>
             <ul class="round-list" data-testid="admin-rounds">
                 <For each=move || rounds.data.get().unwrap_or_default()
-                    key=|r| (r.round.id.0.clone(), r.round.stage, r.requests, r.undecided)
+                    key=|r| (serde_json::to_string(&r.round).unwrap_or_default(), r.requests, r.undecided)
                     let:round>
                     <RoundItem round=round on_changed=changed on_copy=copy on_edit=edit/>
                 </For>
@@ -284,7 +284,7 @@ fn RoundForm(form: RwSignal<RoundInput>, editing: RwSignal<Option<String>>, on_c
                     created.set(Some((round.id.0, changing.is_some())));
                     form.set(RoundInput::default());
                     editing.set(None);
-                    on_created.run(());
+                    on_created.try_run(());
                 }
                 Err(e) => {
                     created.set(None);

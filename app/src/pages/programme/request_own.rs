@@ -199,7 +199,9 @@ fn Actions(detail: MyRequestDetail, mode: RwSignal<Mode>, on_done: Callback<Done
         let csrf = session.csrf();
         spawn_local(async move {
             match api::change_request(&csrf, id, &input).await {
-                Ok(_) => on_done.run(Done::Saved),
+                Ok(_) => {
+                    on_done.try_run(Done::Saved);
+                }
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);
@@ -210,7 +212,9 @@ fn Actions(detail: MyRequestDetail, mode: RwSignal<Mode>, on_done: Callback<Done
         let csrf = session.csrf();
         spawn_local(async move {
             match api::withdraw_request(&csrf, id).await {
-                Ok(_) => on_done.run(Done::Withdrawn),
+                Ok(_) => {
+                    on_done.try_run(Done::Withdrawn);
+                }
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);
