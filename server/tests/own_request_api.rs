@@ -62,6 +62,12 @@ async fn the_applicant_follows_changes_and_withdraws_a_request_that_co_investiga
     assert_eq!(code, 400, "{err}");
     let field = err["fields"].as_array().unwrap().iter().find(|f| f["field"] == "co_investigators").unwrap();
     assert!(field["message_en"].as_str().unwrap().contains("nobody"), "{field}");
+    // A name that cannot be a username (NUL, which PostgreSQL refuses in
+    // text; spaces; capitals) is unknown, not a server error.
+    let (code, err) = minji.post(&format!("/api/v1/requests?round={round}"), &body(&["ji\u{0}soo", "Ji Soo"])).await;
+    assert_eq!(code, 400, "{err}");
+    let field = err["fields"].as_array().unwrap().iter().find(|f| f["field"] == "co_investigators").unwrap();
+    assert_eq!(field["message_en"], "Not a researcher's or reviewer's account of the portal: jisoo, Ji Soo", "{field}");
 
     let (code, request) = minji.post(&format!("/api/v1/requests?round={round}"), &body(&["jisoo"])).await;
     assert_eq!(code, 200, "{request}");

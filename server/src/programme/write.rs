@@ -381,11 +381,13 @@ macro_rules! read_one {
 
 /// Which of `$names` are enabled accounts of researchers or reviewers, read
 /// in `$tx` (committee members and admins cannot be named: naming them
-/// would put them in conflict and keep them from deciding).
+/// would put them in conflict and keep them from deciding). A name that is
+/// not a well-formed username is no account and is not looked up (it may
+/// hold anything, NUL included, which PostgreSQL refuses in text).
 macro_rules! active_accounts {
     ($tx:expr, $names:expr) => {{
         let mut found: Vec<String> = Vec::new();
-        for name in $names {
+        for name in $names.iter().filter(|n| kairr_shared::auth::valid_username(n)) {
             let n: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM users WHERE username = $1 AND disabled = FALSE \
                  AND role IN ('researcher', 'reviewer')",

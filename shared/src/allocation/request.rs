@@ -233,7 +233,7 @@ fn check_team(f: &mut Form, team: &[String], sub: &Submission) -> Option<Vec<Str
         team.iter().filter(|m| **m != sub.applicant && !sub.accounts.contains(m)).map(String::as_str).collect();
     if !unknown.is_empty() {
         ok = false;
-        let names = unknown.join(", ");
+        let names: String = unknown.join(", ").chars().filter(|c| !c.is_control()).collect();
         f.fail(
             FIELD,
             Code::UnknownValue,
