@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # A throw-away Slurm 22.05 cluster on loopback, for the Slurm source's tests.
 #
-#   scripts/slurm-cluster.sh up DIR [PORT]    start it under DIR (emptied first)
+#   scripts/slurm-cluster.sh up DIR [PORT] [--accounting]
+#                                             start it under DIR (emptied first)
 #   scripts/slurm-cluster.sh down DIR         stop what `up` started (by recorded PID)
 #   scripts/slurm-cluster.sh ctld-stop DIR    stop only slurmctld (the controller "goes away")
 #   scripts/slurm-cluster.sh ctld-start DIR   start slurmctld again
 #
 # PORT (default 17817) is the controller's port; the cluster uses PORT..PORT+9:
-# PORT+1 slurmd's default, PORT+2..PORT+6 one per node, PORT+9 slurmrestd.
+# PORT+1 slurmd's default, PORT+2..PORT+6 one per node, PORT+7 MariaDB and
+# PORT+8 slurmdbd (with --accounting), PORT+9 slurmrestd.
+#
+# --accounting adds Slurm's accounting: MariaDB (datadir DIR/mariadb) and
+# slurmdbd on loopback, the cluster registered in it, gres/gpu as a tracked
+# TRES and limits enforced (AccountingStorageEnforce=associations,limits,safe):
+# jobs need an association, and a job whose GPU-minutes would pass its
+# account's GrpTRESMins stays pending. Needs Debian's slurmdbd and
+# mariadb-server too (./kairr test installs them).
+#   scripts/slurm-cluster.sh dbd-stop DIR / dbd-start DIR   stop / start slurmdbd only
 #
 # Layout: partition `gpu` = g1, g2 (8 x a100 each), g3 (4 untyped GPUs), g4
 # (8 x a100, no slurmd: it turns NOT_RESPONDING); partition `cpu` = c1. GPUs are
@@ -53,8 +63,37 @@ stop_pids() {
 }
 
 write_config() {
-  local base="$1" port="$2" host
+  local base="$1" port="$2" accounting="$3" host acct
   host="$(hostname -s)"
+  acct="AccountingStorageType=accounting_storage/none"
+  if [ "$accounting" = 1 ]; then
+    # AccountingStoragePass is where clients find munge for slurmdbd (AuthInfo is not used for it).
+    acct="AccountingStorageType=accounting_storage/slurmdbd
+AccountingStorageHost=127.0.0.1
+AccountingStoragePort=$((port + 8))
+AccountingStoragePass=$base/munge/munge.sock
+AccountingStorageTRES=gres/gpu
+AccountingStorageEnforce=associations,limits,safe
+PriorityType=priority/multifactor"
+    cat >"$base/etc/slurmdbd.conf" <<EOF
+AuthType=auth/munge
+AuthInfo=socket=$base/munge/munge.sock
+DbdHost=localhost
+DbdAddr=127.0.0.1
+DbdPort=$((port + 8))
+SlurmUser=root
+StorageType=accounting_storage/mysql
+StorageHost=127.0.0.1
+StoragePort=$((port + 7))
+StorageUser=slurm
+StoragePass=kairr-test
+StorageLoc=slurm_acct_db
+PidFile=$base/state/slurmdbd.pid
+LogFile=$base/log/slurmdbd.log
+DebugLevel=info
+EOF
+    chmod 600 "$base/etc/slurmdbd.conf"
+  fi
   cat >"$base/etc/slurm.conf" <<EOF
 ClusterName=kairrtest
 SlurmctldHost=${host}(127.0.0.1)
@@ -79,7 +118,7 @@ MailProg=/bin/true
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
+$acct
 JobCompType=jobcomp/none
 MpiDefault=none
 SwitchType=switch/none
@@ -111,8 +150,48 @@ NodeName=g3 Name=gpu File=$base/fakedev/nvidia[0-3]
 EOF
 }
 
+# start_accounting BASE PORT: MariaDB and slurmdbd, with the cluster registered.
+start_accounting() {
+  local base="$1" port="$2" i
+  mkdir -p "$base/mariadb"
+  mariadb-install-db --user=root --datadir="$base/mariadb/data" --skip-test-db >"$base/log/mariadb-install.out" 2>&1 ||
+    { cat "$base/log/mariadb-install.out" >&2; die "mariadb-install-db failed"; }
+  setsid mariadbd --user=root --datadir="$base/mariadb/data" --socket="$base/mariadb/mysql.sock" \
+    --port=$((port + 7)) --bind-address=127.0.0.1 --pid-file="$base/mariadb/mariadb.pid" \
+    --log-error="$base/log/mariadb.log" --skip-name-resolve --innodb-buffer-pool-size=64M \
+    >"$base/log/mariadb.out" 2>&1 </dev/null &
+  echo $! >"$base/pids/mariadb.pid"
+  for i in $(seq 100); do
+    mariadb -S "$base/mariadb/mysql.sock" -e 'select 1' >/dev/null 2>&1 && break
+    alive "$(cat "$base/pids/mariadb.pid")" || { cat "$base/log/mariadb.log" >&2; die "mariadbd died"; }
+    sleep 0.1
+  done
+  mariadb -S "$base/mariadb/mysql.sock" -e "create user 'slurm'@'127.0.0.1' identified by 'kairr-test';
+    grant all on slurm_acct_db.* to 'slurm'@'127.0.0.1';" || die "MariaDB did not answer"
+  start_dbd "$base"
+  timeout 10 sacctmgr -i add cluster kairrtest >/dev/null || die "sacctmgr add cluster failed (see $base/log/slurmdbd.log)"
+}
+
+start_dbd() {
+  local base="$1" i
+  SLURM_CONF="$base/etc/slurm.conf" setsid slurmdbd -D >>"$base/log/slurmdbd.out" 2>&1 </dev/null &
+  echo $! >"$base/pids/slurmdbd.pid"
+  for i in $(seq 150); do
+    timeout 3 sacctmgr -n -P show cluster >/dev/null 2>&1 && return 0
+    alive "$(cat "$base/pids/slurmdbd.pid")" || { cat "$base/log/slurmdbd.out" "$base/log/slurmdbd.log" >&2; die "slurmdbd died"; }
+    sleep 0.2
+  done
+  die "slurmdbd does not answer (see $base/log/slurmdbd.log)"
+}
+
 cmd_up() {
-  local base="$1" port="${2:-17817}" n i
+  local base="$1" port="${2:-17817}" accounting=0 n i
+  [ "${3:-}" = "--accounting" ] && accounting=1
+  if [ "$accounting" = 1 ]; then
+    for n in slurmdbd mariadbd mariadb-install-db sacctmgr; do
+      command -v "$n" >/dev/null 2>&1 || die "$n not found: install Debian's slurmdbd and mariadb-server (./kairr test does)"
+    done
+  fi
   for n in munged slurmctld slurmd slurmrestd sinfo squeue sbatch scontrol mungekey; do
     command -v "$n" >/dev/null 2>&1 || die "$n not found: install Debian's slurm-wlm slurmctld slurmd slurmrestd slurm-client munge slurm-wlm-jwt-plugin (./kairr test does)"
   done
@@ -135,9 +214,10 @@ cmd_up() {
   dd if=/dev/urandom of="$base/state/jwt_hs256.key" bs=32 count=1 status=none
   chmod 600 "$base/state/jwt_hs256.key"
   for n in g1 g2 g3 c1; do mkdir -p "$base/spool/$n"; done
-  write_config "$base" "$port"
+  write_config "$base" "$port" "$accounting"
   export SLURM_CONF="$base/etc/slurm.conf"
   printf 'SLURM_CONF=%s\n' "$SLURM_CONF" >"$base/env"
+  if [ "$accounting" = 1 ]; then start_accounting "$base" "$port"; fi
 
   start_ctld "$base"
   for n in g1 g2 g3 c1; do # g4 deliberately has no slurmd
@@ -181,11 +261,19 @@ cmd_down() {
   fi
   stop_pids "$base"/pids/slurmrestd*.pid "$base"/pids/slurmd-*.pid
   stop_pids "$base"/pids/slurmctld.pid
+  stop_pids "$base"/pids/slurmdbd.pid
+  stop_pids "$base"/pids/mariadb.pid
   stop_pids "$base"/pids/munged.pid
 }
 
 case "${1:-}" in
-  up) [ -n "${2:-}" ] || die "usage: $0 up DIR [PORT]"; cmd_up "$2" "${3:-17817}" ;;
+  up) [ -n "${2:-}" ] || die "usage: $0 up DIR [PORT] [--accounting]"; cmd_up "$2" "${3:-17817}" "${4:-}" ;;
+  dbd-stop) [ -n "${2:-}" ] || die "usage: $0 dbd-stop DIR"; stop_pids "$2/pids/slurmdbd.pid" ;;
+  dbd-start)
+    [ -n "${2:-}" ] || die "usage: $0 dbd-start DIR"
+    export SLURM_CONF="$2/etc/slurm.conf"
+    start_dbd "$2"
+    ;;
   down) [ -n "${2:-}" ] || die "usage: $0 down DIR"; cmd_down "$2" ;;
   ctld-stop) [ -n "${2:-}" ] || die "usage: $0 ctld-stop DIR"; stop_pids "$2/pids/slurmctld.pid" ;;
   ctld-start)
@@ -193,5 +281,5 @@ case "${1:-}" in
     export SLURM_CONF="$2/etc/slurm.conf"
     start_ctld "$2"
     ;;
-  *) die "usage: $0 up DIR [PORT] | down DIR | ctld-stop DIR | ctld-start DIR" ;;
+  *) die "usage: $0 up DIR [PORT] [--accounting] | down DIR | ctld-stop DIR | ctld-start DIR | dbd-stop DIR | dbd-start DIR" ;;
 esac

@@ -11,6 +11,7 @@ pub mod organisations;
 pub mod people;
 pub mod placement;
 pub mod programme;
+pub mod provisioning;
 pub mod status;
 pub mod status_ops;
 pub mod subscriptions;

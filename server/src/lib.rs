@@ -16,6 +16,7 @@ pub mod oidc;
 pub mod openapi;
 pub mod people;
 pub mod programme;
+pub mod provision;
 pub mod replica;
 pub mod router;
 pub mod serve;

@@ -55,6 +55,8 @@ use crate::handlers;
         handlers::programme::post_admin_round,
         handlers::programme::put_admin_round,
         handlers::programme::post_round_stage,
+        handlers::provisioning::get_provisioning,
+        handlers::provisioning::post_provisioning_run,
         handlers::organisations::get_organisations,
         handlers::organisations::post_organisation,
         handlers::organisations::put_organisation,

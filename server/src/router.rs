@@ -21,8 +21,8 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 
 use crate::handlers::{
-    auth, events, feed, health, history, incidents, notifications, organisations, people, placement, programme, status,
-    status_ops, subscriptions,
+    auth, events, feed, health, history, incidents, notifications, organisations, people, placement, programme,
+    provisioning, status, status_ops, subscriptions,
 };
 use crate::metrics;
 use crate::openapi;
@@ -119,6 +119,8 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/v1/admin/rounds", get(programme::get_admin_rounds).post(programme::post_admin_round))
         .route("/v1/admin/rounds/{id}", put(programme::put_admin_round))
         .route("/v1/admin/rounds/{id}/stage", post(programme::post_round_stage))
+        .route("/v1/admin/provisioning", get(provisioning::get_provisioning))
+        .route("/v1/admin/provisioning/run", post(provisioning::post_provisioning_run))
         .route("/v1/admin/people", get(people::get_people).post(people::post_person))
         .route("/v1/admin/organisations", post(organisations::post_organisation))
         .route("/v1/admin/organisations/{id}", put(organisations::put_organisation))

@@ -254,6 +254,9 @@ pub struct Settings {
     /// `[webhooks]`: where status-page webhooks may point.
     #[serde(default)]
     pub webhooks: WebhookSettings,
+    /// `[provisioning]`: the schedulers awards become accounts in; unset: none.
+    #[serde(default)]
+    pub provisioning: crate::provision::ProvisioningSettings,
 }
 
 /// `[webhooks]`: by default only `https://` addresses outside loopback and
@@ -336,6 +339,7 @@ impl Default for Settings {
             oidc: Vec::new(),
             mail: None,
             webhooks: WebhookSettings::default(),
+            provisioning: crate::provision::ProvisioningSettings::default(),
         }
     }
 }

@@ -372,6 +372,7 @@ pub const API_ERROR_CODES: &[&str] = &[
     "request_not_editable",
     "submission_closed",
     "mail_not_configured",
+    "provisioning_not_configured",
 ];
 
 /// The data the status page starts from, embedded by the server in the

@@ -18,6 +18,7 @@ pub mod incidents;
 pub mod notifications;
 pub mod organisations;
 pub mod people;
+pub mod provisioning;
 pub mod sim;
 pub mod slurm;
 pub mod start_now;

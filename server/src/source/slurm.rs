@@ -12,7 +12,7 @@ use kairr_shared::slurm::{view, ApiVersion, Cluster, SlurmError, UsageIntegrator
 use super::limit::Failure;
 use super::{SourceError, SourcePoll, StatusSource};
 
-mod cli;
+pub(crate) mod cli;
 mod config;
 mod rest;
 

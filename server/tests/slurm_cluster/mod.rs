@@ -34,12 +34,22 @@ impl Cluster {
     }
 
     pub fn start() -> Cluster {
+        Cluster::start_with(&[])
+    }
+
+    /// With Slurm's accounting: MariaDB and slurmdbd, limits enforced (`--accounting`).
+    pub fn start_accounting() -> Cluster {
+        Cluster::start_with(&["--accounting"])
+    }
+
+    fn start_with(extra: &[&str]) -> Cluster {
         // A test that failed while holding it poisoned it; the cluster itself was stopped.
         let exclusive = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let dir = tempfile::Builder::new().prefix("kairr-slurm-").tempdir().unwrap();
         let port = free_port_range(10);
         let out = Command::new(Cluster::script())
             .args(["up", dir.path().join("c").to_str().unwrap(), &port.to_string()])
+            .args(extra)
             .output()
             .unwrap();
         let cluster = Cluster { dir, url: format!("http://127.0.0.1:{}", port + 9), _exclusive: exclusive };

@@ -65,6 +65,9 @@ pub enum AuditAction {
     OrganisationCreated,
     /// An admin changed an organisation's names, aliases, sector or province.
     OrganisationChanged,
+    /// The provisioning reconciler created an allocation's scheduler account,
+    /// added a user to it or set its limits (the change is the entry's `after`).
+    SchedulerAccountChanged,
 }
 
 /// What it happened to.

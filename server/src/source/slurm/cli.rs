@@ -37,7 +37,7 @@ async fn read_head(r: impl AsyncRead + Unpin, keep: u64) -> Vec<u8> {
 /// child is killed when the `timeout` runs out (a client retries for 10 s or
 /// more while the controller is down) or its output passes `max`. `TZ=UTC`
 /// makes scontrol print times in UTC.
-async fn run(
+pub(crate) async fn run(
     config: &CliConfig,
     program: &std::path::Path,
     args: &[&str],

@@ -1,0 +1,257 @@
+//! Provisioning awards into Slurm (issue 13 §1): the reconciler.
+//!
+//! One pass ([`reconcile_once`]) reads the awards of real rounds in the
+//! configured pools, reads the cluster's associations with `sacctmgr`, makes
+//! the changes [`kairr_shared::provisioning::reconcile`] plans, reads the
+//! cluster again to verify, and records per allocation `pending` /
+//! `provisioned` / `failed` (with the reason) plus one audit entry per change,
+//! in one transaction. A Slurm that does not answer delays provisioning and
+//! loses nothing: the allocations stay pending or become failed with the
+//! reason, and the next pass retries (every 30 s while some fail, else every
+//! `interval_seconds`, and a few seconds after any decision on any replica).
+//! Only the leader reconciles; passes are idempotent, so a failover overlap
+//! is harmless.
+
+mod storage;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use kairr_shared::allocation::usecase::AuditRecord;
+use kairr_shared::allocation::{AllocationId, AuditAction, AuditSubject};
+use kairr_shared::api::ProgrammeChange;
+use kairr_shared::provisioning::{
+    desired, parse_associations, reconcile, AccountSpec, SlurmChange, SlurmSite, SlurmState, ASSOC_FORMAT,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::replica::Replica;
+use crate::source::slurm::CliConfig;
+use crate::state::AppState;
+use crate::storage::Storage;
+
+pub use storage::{Outcome, ProvisioningReport, RunReport};
+
+/// Who the audit log names for the reconciler's changes.
+pub const ACTOR: &str = "system:provisioning";
+/// Longest wait for one `sacctmgr` call (it retries for a while when slurmdbd is down).
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
+/// Most of `sacctmgr`'s output read.
+const MAX_OUTPUT: u64 = 16 * 1024 * 1024;
+/// Between passes while some allocation failed.
+const RETRY: Duration = Duration::from_secs(30);
+
+/// `[provisioning]`: the schedulers awards are made into.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProvisioningSettings {
+    /// `[provisioning.slurm]`: one Slurm cluster (through its slurmdbd).
+    #[serde(default)]
+    pub slurm: Option<SlurmProvisioning>,
+}
+
+/// `[provisioning.slurm]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlurmProvisioning {
+    /// `ClusterName` of the cluster (as registered in slurmdbd).
+    pub cluster: String,
+    /// Catalogue pool ids whose awards become accounts on this cluster.
+    pub pools: Vec<String>,
+    /// Account the project accounts are created under.
+    #[serde(default = "default_parent")]
+    pub parent: String,
+    /// Fair-share weight of every project account (unset: Slurm's default, not managed).
+    #[serde(default)]
+    pub fairshare: Option<u32>,
+    /// The `sacctmgr` program.
+    #[serde(default = "default_sacctmgr")]
+    pub sacctmgr: PathBuf,
+    /// Passed to `sacctmgr` as `SLURM_CONF` when set.
+    #[serde(default)]
+    pub slurm_conf: Option<PathBuf>,
+    /// Seconds between passes when nothing failed.
+    #[serde(default = "default_interval")]
+    pub interval_seconds: u64,
+}
+
+fn default_parent() -> String {
+    "root".into()
+}
+fn default_sacctmgr() -> PathBuf {
+    "sacctmgr".into()
+}
+fn default_interval() -> u64 {
+    300
+}
+
+impl SlurmProvisioning {
+    pub fn site(&self) -> SlurmSite {
+        SlurmSite {
+            cluster: self.cluster.clone(),
+            pools: self.pools.clone(),
+            parent: self.parent.clone(),
+            fairshare: self.fairshare,
+        }
+    }
+
+    async fn sacctmgr(&self, args: &[String]) -> Result<String, String> {
+        let config = CliConfig { slurm_conf: self.slurm_conf.clone(), ..CliConfig::default() };
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        crate::source::slurm::cli::run(&config, &self.sacctmgr, &args, COMMAND_TIMEOUT, MAX_OUTPUT)
+            .await
+            .map_err(|f| f.detail)
+    }
+
+    /// The cluster's associations.
+    async fn read(&self) -> Result<SlurmState, String> {
+        let args = [
+            "-n".to_owned(),
+            "-P".to_owned(),
+            "show".to_owned(),
+            "assoc".to_owned(),
+            format!("cluster={}", self.cluster),
+            format!("format={ASSOC_FORMAT}"),
+        ];
+        parse_associations(&self.sacctmgr(&args).await?)
+    }
+}
+
+/// One reconciliation pass of `slurm` at `now`: what it found and did.
+pub async fn reconcile_once(
+    storage: &Storage,
+    slurm: &SlurmProvisioning,
+    now: DateTime<Utc>,
+) -> anyhow::Result<RunReport> {
+    let site = slurm.site();
+    let awards = storage.provisioning_awards().await?;
+    let want = desired(&site, &awards, kairr_shared::time::kst_day(now.timestamp()));
+    let pools = awards.iter().map(|a| (a.allocation.id, a.allocation.pool.clone())).collect();
+    storage.provisioning_seen(&slurm.cluster, &want, &pools).await?;
+
+    let observed = match slurm.read().await {
+        Ok(s) => s,
+        Err(e) => {
+            let reason = format!("the cluster's accounting could not be read: {e}");
+            let outcomes = want.iter().flat_map(|s| failed(s, &reason)).collect();
+            let report = RunReport {
+                cluster: slurm.cluster.clone(),
+                at: now,
+                ok: false,
+                error: Some(reason),
+                ..RunReport::default()
+            };
+            storage.record_provisioning(&slurm.cluster, outcomes, Vec::new(), &report).await?;
+            return Ok(report);
+        }
+    };
+    let plan = reconcile(&site, want.clone(), &observed);
+    let mut broken: std::collections::BTreeMap<String, String> = Default::default();
+    let mut audits = Vec::new();
+    for (ids, change) in &plan.changes {
+        if broken.contains_key(change.account()) {
+            continue;
+        }
+        match slurm.sacctmgr(&change.sacctmgr_args(&slurm.cluster)).await {
+            Ok(_) => audits.extend(ids.iter().map(|id| audit(*id, change, now))),
+            Err(e) => {
+                broken.insert(change.account().to_owned(), e);
+            }
+        }
+    }
+    // Verify: what still differs after the changes is not provisioned.
+    let after = match slurm.read().await {
+        Ok(s) => reconcile(&site, want.clone(), &s),
+        Err(e) => {
+            let reason = format!("the changes could not be verified: {e}");
+            for spec in &want {
+                broken.entry(spec.account.clone()).or_insert_with(|| reason.clone());
+            }
+            plan.clone()
+        }
+    };
+    let mut outcomes = Vec::new();
+    for spec in &want {
+        let left: Vec<&SlurmChange> =
+            after.changes.iter().filter(|(_, c)| c.account() == spec.account).map(|(_, c)| c).collect();
+        match (broken.get(&spec.account), left.is_empty()) {
+            (Some(reason), _) => outcomes.extend(failed(spec, &format!("sacctmgr refused a change: {reason}"))),
+            (None, true) => outcomes.extend(spec.allocations.iter().map(|id| Outcome::provisioned(*id))),
+            (None, false) => {
+                let reason = format!("the cluster still differs after the changes: {left:?}");
+                outcomes.extend(failed(spec, &reason));
+            }
+        }
+    }
+    let report = RunReport {
+        cluster: slurm.cluster.clone(),
+        at: now,
+        ok: broken.is_empty(),
+        error: None,
+        changes: audits.len(),
+        unmanaged_accounts: after.unmanaged_accounts,
+        unmanaged_users: after.unmanaged_users,
+    };
+    storage.record_provisioning(&slurm.cluster, outcomes, audits, &report).await?;
+    Ok(report)
+}
+
+fn failed(spec: &AccountSpec, reason: &str) -> Vec<Outcome> {
+    spec.allocations.iter().map(|id| Outcome::failed(*id, reason)).collect()
+}
+
+fn audit(id: AllocationId, change: &SlurmChange, at: DateTime<Utc>) -> AuditRecord {
+    let before = match change {
+        SlurmChange::SetLimits { was, .. } => was.as_ref().and_then(|w| serde_json::to_value(w).ok()),
+        _ => None,
+    };
+    AuditRecord {
+        actor: ACTOR.to_owned(),
+        action: AuditAction::SchedulerAccountChanged,
+        subject: AuditSubject::Allocation(id),
+        before,
+        after: serde_json::to_value(change).ok(),
+        at,
+    }
+}
+
+/// The leader's reconciliation loop: a pass at start, after decisions (a
+/// few seconds after the last of a burst), every `interval_seconds`, and
+/// every 30 s while some allocation failed. Followers wait.
+pub async fn run(state: AppState, replica: Arc<Replica>, slurm: SlurmProvisioning) {
+    let mut events = state.bus.subscribe();
+    let interval = Duration::from_secs(slurm.interval_seconds.max(1));
+    let mut wait = Duration::ZERO;
+    loop {
+        let deadline = tokio::time::sleep(wait);
+        tokio::pin!(deadline);
+        loop {
+            tokio::select! {
+                () = &mut deadline => break,
+                event = events.recv() => match event {
+                    Ok(e) if e.change == ProgrammeChange::Decision || e.change == ProgrammeChange::Round => {
+                        // Let a burst (a batch adoption) finish first.
+                        deadline.as_mut().reset(tokio::time::Instant::now() + Duration::from_secs(2));
+                    }
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                },
+            }
+        }
+        if !replica.is_leader() {
+            wait = interval;
+            continue;
+        }
+        wait = match reconcile_once(&state.storage, &slurm, Utc::now()).await {
+            Ok(report) if report.ok => interval,
+            Ok(report) => {
+                tracing::warn!(cluster = %slurm.cluster, error = ?report.error, "provisioning: some accounts failed");
+                RETRY.min(interval)
+            }
+            Err(e) => {
+                tracing::warn!(cluster = %slurm.cluster, error = %e, "provisioning pass failed");
+                RETRY.min(interval)
+            }
+        };
+    }
+}

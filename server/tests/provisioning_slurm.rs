@@ -1,0 +1,246 @@
+//! Awards become enforced Slurm accounts (issue 13 §1), against a real
+//! slurmctld + slurmdbd + MariaDB (`scripts/slurm-cluster.sh --accounting`):
+//! a decision provisions the project's account with its members and its
+//! node-minute limit (`sacctmgr show assoc` is the oracle); a job runs under
+//! it; one that would pass the limit is held by Slurm; a limit changed by
+//! hand is put back; an account the portal does not know is reported and
+//! left; with slurmdbd down the pass fails visibly and loses nothing, and
+//! the next one converges (here: an allocation that ended is closed).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: failing fast is the point
+
+use crate::slurm_cluster::{require_slurm, wait_until, Cluster};
+use crate::support::db::{execute, texts, Arg};
+use crate::support::{self, Caller, TestApp};
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use kairr_server::provision::SlurmProvisioning;
+use serde_json::{json, Value};
+
+const ROUND: &str = "2027-9";
+/// A cluster login the jobs run as (created on this machine when missing).
+const LOGIN: &str = "kairrprov1";
+
+fn require_accounting() {
+    for b in ["slurmdbd", "mariadbd", "sacctmgr", "sacct"] {
+        let found = Command::new("sh").args(["-c", &format!("command -v {b}")]).output().unwrap().status.success();
+        assert!(found, "{b} is missing: run ./kairr test, or apt-get install slurmdbd mariadb-server");
+    }
+}
+
+fn ensure_unix_user(name: &str) {
+    if Command::new("id").arg(name).output().unwrap().status.success() {
+        return;
+    }
+    let out = Command::new("useradd").args(["-M", "-N", "-s", "/usr/sbin/nologin", name]).output().unwrap();
+    assert!(out.status.success(), "useradd {name}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A round on the GH200 batch pool (node-hours) whose allocation period starts today.
+fn round_form() -> Value {
+    let today = chrono::Utc::now().date_naive();
+    let day = |d: u64| (today + chrono::Days::new(d)).to_string();
+    json!({
+        "id": ROUND, "title_ko": "프로비저닝 시험 공모", "title_en": "Provisioning test call",
+        "opens": today.to_string(), "closes": day(30), "review_closes": day(40),
+        "period_start": today.to_string(), "period_end": day(200),
+        "pools": [{"pool": "kisti6-gh200", "unit": "node_hours", "capacity": 100000}],
+        "sector_targets": {}, "min_score": 1.0, "min_reviews": 1, "reviewers_per_request": 1
+    })
+}
+
+/// Submitted, reviewed and decided early by the admin (with a reason): `amount` node-hours.
+async fn award(app: &TestApp, admin: &Caller, amount: u64) -> u64 {
+    let (code, round) = admin.post("/api/v1/admin/rounds", &round_form()).await;
+    assert_eq!(code, 200, "{round}");
+    let stage = format!("/api/v1/admin/rounds/{ROUND}/stage");
+    assert_eq!(admin.post(&stage, &json!({"from": "draft", "to": "open"})).await.0, 200);
+    let researcher = app.person(LOGIN, "부산대학교", "researcher").await;
+    let _co = app.person("jisoo", "부산대학교", "researcher").await;
+    let today = chrono::Utc::now().date_naive();
+    let request = json!({
+        "title_ko": "핵융합 시뮬레이션", "title_en": "Fusion simulation", "abstract": "시험", "pi": "김연구",
+        "organisation": "부산대학교", "sector": "university", "region": "non_capital", "pool": "kisti6-gh200",
+        "amount": amount, "period_start": today.to_string(),
+        "period_end": (today + chrono::Days::new(30)).to_string(), "co_investigators": ["jisoo"]
+    });
+    let (code, req) = researcher.post(&format!("/api/v1/requests?round={ROUND}"), &request).await;
+    assert_eq!(code, 200, "{req}");
+    let id = req["id"].as_u64().unwrap();
+    assert_eq!(admin.post(&stage, &json!({"from": "open", "to": "under_review"})).await.0, 200);
+    let reviewer = app.caller("demo.reviewer").await;
+    let scores = json!({"technical_merit": 5, "impact": 4, "ecosystem": 4, "team_readiness": 4, "comment": "좋음"});
+    let (code, review) = reviewer.post(&format!("/api/v1/requests/{id}/reviews"), &scores).await;
+    assert_eq!(code, 200, "{review}");
+    let decide = json!({"kind": "approve", "rationale": "우수", "override_reason": "프로비저닝 시험"});
+    let (code, decided) = admin.post(&format!("/api/v1/committee/requests/{id}/decision"), &decide).await;
+    assert_eq!(code, 200, "{decided}");
+    id
+}
+
+async fn provisioning(admin: &Caller) -> Value {
+    let (code, report) = admin.get("/api/v1/admin/provisioning").await;
+    assert_eq!(code, 200, "{report}");
+    report
+}
+
+/// Associations of `account` as `account|user|GrpTRESMins|GrpJobs|GrpSubmit` lines.
+fn assoc(c: &Cluster, account: &str) -> Vec<String> {
+    let out = c.slurm(&[
+        "sacctmgr",
+        "-n",
+        "-P",
+        "show",
+        "assoc",
+        "cluster=kairrtest",
+        &format!("account={account}"),
+        "format=account,user,grptresmins,grpjobs,grpsubmit",
+    ]);
+    let mut lines: Vec<String> = out.lines().map(str::to_owned).collect();
+    // The account's own association (no user) first, then its users by name.
+    lines.sort_by_key(|l| (l.split('|').nth(1).is_some_and(|u| !u.is_empty()), l.clone()));
+    lines
+}
+
+async fn run_pass(admin: &Caller) -> Value {
+    let (code, run) = admin.post("/api/v1/admin/provisioning/run", &json!({})).await;
+    assert_eq!(code, 200, "{run}");
+    run
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_provisions_an_enforced_slurm_account_and_the_reconciler_heals_drift() {
+    require_slurm();
+    require_accounting();
+    ensure_unix_user(LOGIN);
+    let c = Cluster::start_accounting();
+    let slurm = SlurmProvisioning {
+        cluster: "kairrtest".into(),
+        pools: vec!["kisti6-gh200".into()],
+        parent: "root".into(),
+        fairshare: None,
+        sacctmgr: "sacctmgr".into(),
+        slurm_conf: Some(c.conf()),
+        interval_seconds: 3_600,
+    };
+    let app = support::spawn_with(move |s| s.provisioning.slurm = Some(slurm)).await;
+    let admin = app.caller("demo.admin").await;
+
+    // Nothing real decided yet: the start-up pass provisions nothing (demo awards never are).
+    let request = award(&app, &admin, 1).await;
+    let account = format!("r{ROUND}-{request:04}");
+
+    // The decision wakes the leader's reconciler: provisioned within seconds, no one typed sacctmgr.
+    let start = Instant::now();
+    let row = loop {
+        let report = provisioning(&admin).await;
+        let rows = report["allocations"].as_array().unwrap().clone();
+        if let Some(row) = rows.iter().find(|r| r["account"] == account.as_str() && r["state"] == "provisioned") {
+            assert_eq!(rows.len(), 1, "only the real award: {report}");
+            break row.clone();
+        }
+        assert!(start.elapsed() < Duration::from_secs(40), "not provisioned: {report}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    assert_eq!((row["cluster"].as_str(), row["pool"].as_str()), (Some("kairrtest"), Some("kisti6-gh200")));
+    // 1 node-hour = 60 node-minutes on the account; applicant and co-investigator are its users; open.
+    assert_eq!(
+        assoc(&c, &account),
+        [format!("{account}||node=60||"), format!("{account}|jisoo|||"), format!("{account}|{LOGIN}|||")]
+    );
+
+    // A job under the account runs; one that would pass the node-minute limit is held by Slurm.
+    let sbatch = |nodes: &str, minutes: &str| {
+        let out = c.slurm(&[
+            "sbatch",
+            "--parsable",
+            "--uid",
+            LOGIN,
+            "-A",
+            &account,
+            "-p",
+            "gpu",
+            "-N",
+            nodes,
+            "--gres",
+            "gpu:1",
+            "-t",
+            minutes,
+            "-o",
+            "/dev/null",
+            "--wrap",
+            "sleep 1",
+        ]);
+        out.trim().to_owned()
+    };
+    let small = sbatch("1", "1");
+    wait_until(30, "the small job to complete", || {
+        c.slurm(&["sacct", "-n", "-X", "-P", "-j", &small, "-o", "state"]).trim() == "COMPLETED"
+    });
+    let big = sbatch("2", "60");
+    wait_until(20, "the big job to be held", || {
+        c.slurm(&["squeue", "-h", "-j", &big, "-o", "%T|%r"]).trim() == "PENDING|AssocGrpNodeMinutes"
+    });
+
+    // Drift by hand: the limit raised, an account the portal does not know added. One pass heals
+    // the limit (audited), reports the stranger and leaves it.
+    c.slurm(&[
+        "sacctmgr",
+        "-i",
+        "modify",
+        "account",
+        "where",
+        &format!("name={account}"),
+        "set",
+        "GrpTRESMins=node=99999",
+    ]);
+    c.slurm(&["sacctmgr", "-i", "add", "account", "lab-x", "cluster=kairrtest"]);
+    let run = run_pass(&admin).await;
+    assert_eq!((run["ok"].as_bool(), run["changes"].as_u64()), (Some(true), Some(1)), "{run}");
+    assert_eq!(run["unmanaged_accounts"], json!(["lab-x"]));
+    assert_eq!(assoc(&c, &account)[0], format!("{account}||node=60||"));
+    assert_eq!(assoc(&c, "lab-x").len(), 1, "never deleted");
+    let db = app.db().await;
+    let audited = texts(
+        &db,
+        "SELECT actor || ' ' || action FROM audit_log WHERE subject LIKE 'allocation:%' \
+         AND action = 'scheduler_account_changed' ORDER BY seq",
+        &[],
+    )
+    .await;
+    // Account, two users, limits at the decision; the limit again after the drift.
+    assert_eq!(audited, ["system:provisioning scheduler_account_changed"; 5]);
+    assert_eq!(run_pass(&admin).await["changes"], 0, "converged: nothing more to do");
+
+    // slurmdbd down: the allocation ends (shortened to yesterday); the pass fails visibly and
+    // loses nothing; with slurmdbd back, the next pass closes the account.
+    c.script_cmd("dbd-stop");
+    let body = texts(&db, "SELECT body FROM allocations WHERE source = 'real'", &[]).await;
+    let mut allocation: Value = serde_json::from_str(&body[0]).unwrap();
+    let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(2);
+    allocation["end"] = yesterday.to_string().into();
+    allocation["start"] = (yesterday - chrono::Days::new(5)).to_string().into();
+    execute(&db, "UPDATE allocations SET body = $1 WHERE source = 'real'", &[Arg::Text(&allocation.to_string())])
+        .await
+        .unwrap();
+    let run = run_pass(&admin).await;
+    assert_eq!(run["ok"], false, "{run}");
+    assert!(run["error"].as_str().unwrap().contains("could not be read"), "{run}");
+    let row = provisioning(&admin).await["allocations"][0].clone();
+    assert_eq!((row["state"].as_str(), row["failures"].as_u64()), (Some("failed"), Some(1)), "{row}");
+    assert!(!row["reason"].as_str().unwrap().is_empty());
+    c.script_cmd("dbd-start");
+    let run = run_pass(&admin).await;
+    assert_eq!(run["ok"], true, "{run}");
+    let row = provisioning(&admin).await["allocations"][0].clone();
+    assert_eq!((row["state"].as_str(), row["failures"].as_u64()), (Some("provisioned"), Some(0)), "{row}");
+    assert_eq!(assoc(&c, &account)[0], format!("{account}||node=60|0|0"), "closed after its period");
+
+    // Without a scheduler configured, a pass on demand is refused with its code.
+    let plain = support::spawn().await;
+    let admin = plain.caller("demo.admin").await;
+    let (code, err) = admin.post("/api/v1/admin/provisioning/run", &json!({})).await;
+    assert_eq!((code, err["error"].as_str()), (409, Some("provisioning_not_configured")), "{err}");
+    assert_eq!(provisioning(&admin).await["configured"], false);
+}
