@@ -336,6 +336,7 @@ describe('administration', () => {
         { path: '/admin/people', ready: '[data-testid="person-demo.admin"]', user: 'demo.admin' },
         { path: '/admin/organisations', ready: '[data-testid=org-kaist]', user: 'demo.admin' },
         { path: '/admin/assignments', ready: '[data-testid=assign-requests]', user: 'demo.committee' },
+        { path: '/admin/provisioning', ready: '[data-testid=prov-unconfigured]', user: 'demo.admin' },
         { path: '/invite?token=unknown', ready: '[data-testid=invite-form]', user: null },
       ]) {
         const { context, page: p } = await page({ width });

@@ -21,7 +21,7 @@ BUNDLES=(
   "/|index.html|265|150"
   "/advisor|advisor/index.html|405|250"
   "/allocations, /committee, /requests/*|programme/index.html|535|300"
-  "/admin/*, /invite|admin-app/index.html|420|300"
+  "/admin/*, /invite|admin-app/index.html|435|300"
 )
 
 if [ ! -f "$DIST/index.html" ]; then

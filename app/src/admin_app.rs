@@ -10,7 +10,8 @@ use leptos_router::path;
 
 use crate::i18n::{provide_locale_with, tr};
 use crate::pages::programme::{
-    AdminAssignmentsPage, AdminOrganisationsPage, AdminPage, AdminPeoplePage, AdminStatusPage, InvitePage,
+    AdminAssignmentsPage, AdminOrganisationsPage, AdminPage, AdminPeoplePage, AdminProvisioningPage, AdminStatusPage,
+    InvitePage,
 };
 use crate::pages::NotFoundPage;
 use crate::programme::session::provide_session;
@@ -28,6 +29,7 @@ pub fn AdminApp() -> impl IntoView {
                 <Route path=path!("/admin/organisations") view=AdminOrganisationsPage/>
                 <Route path=path!("/admin/assignments") view=AdminAssignmentsPage/>
                 <Route path=path!("/admin/status") view=AdminStatusPage/>
+                <Route path=path!("/admin/provisioning") view=AdminProvisioningPage/>
                 <Route path=path!("/invite") view=InvitePage/>
             </Routes>
         </Router>

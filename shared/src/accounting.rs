@@ -8,11 +8,13 @@
 //! covers. Mapping accounts to allocations is `allocation::account`.
 
 mod days;
+mod jobs;
 mod meter;
 
 use serde::{Deserialize, Serialize};
 
 pub use days::split_by_kst_day;
+pub use jobs::{meter_jobs, parse_sacct, AccountedJob, SACCT_FORMAT};
 pub use meter::{UsageDelta, UsageMeter};
 
 /// GPU-seconds one project account's jobs have run in one pool since the

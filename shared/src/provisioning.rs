@@ -320,7 +320,7 @@ fn parse_tres(text: &str) -> Option<BTreeMap<String, u64>> {
 }
 
 /// Where an allocation's scheduler account stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProvisionState {

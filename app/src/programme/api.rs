@@ -246,6 +246,16 @@ pub async fn advance_round(csrf: &str, id: &str, change: &StageChange) -> Result
     post_json(&url, csrf, Some(change)).await
 }
 
+/// `GET /api/v1/admin/provisioning`: every award's scheduler account and the last pass per cluster.
+pub async fn fetch_provisioning() -> Result<kairr_shared::provisioning::ProvisioningReport, FetchError> {
+    get_json(HttpRequest::get("/api/v1/admin/provisioning")).await
+}
+
+/// `POST /api/v1/admin/provisioning/run`: reconciles now.
+pub async fn run_provisioning(csrf: &str) -> Result<kairr_shared::provisioning::ProvisioningRun, FetchError> {
+    post_json("/api/v1/admin/provisioning/run", csrf, None::<&()>).await
+}
+
 /// `GET /api/v1/admin/people`.
 pub async fn fetch_people() -> Result<Vec<Person>, FetchError> {
     get_json(HttpRequest::get(ADMIN_PEOPLE_URL)).await

@@ -276,6 +276,16 @@ pub fn use_admin_rounds(version: Signal<u32>) -> Loaded<Vec<api::AdminRound>> {
     loaded
 }
 
+/// Provisioning of awards into the schedulers; fetched again whenever `version` changes.
+pub fn use_provisioning(version: Signal<u32>) -> Loaded<kairr_shared::provisioning::ProvisioningReport> {
+    let loaded = Loaded::new();
+    Effect::new(move |_| {
+        version.track();
+        spawn_local(async move { loaded.store(api::fetch_provisioning().await) });
+    });
+    loaded
+}
+
 /// Every account for its administrators; fetched again whenever `version` changes (after a change).
 pub fn use_people(version: Signal<u32>) -> Loaded<Vec<kairr_shared::people::Person>> {
     let loaded = Loaded::new();

@@ -46,7 +46,7 @@ pub fn AdminPage() -> impl IntoView {
 /// people, organisations (admins); reviewer assignment (committee and admins).
 #[component]
 pub fn AdminNav(
-    /// `rounds`, `people`, `organisations`, `assignments` or `status`.
+    /// `rounds`, `people`, `organisations`, `assignments`, `status` or `provisioning`.
     current: &'static str,
 ) -> impl IntoView {
     let session = use_session();
@@ -67,6 +67,7 @@ pub fn AdminNav(
                 {item("organisations", "/admin/organisations", Action::Administer)}
                 {item("assignments", "/admin/assignments", Action::AssignReviewers)}
                 {item("status", "/admin/status", Action::OperateStatus)}
+                {item("provisioning", "/admin/provisioning", Action::Administer)}
             </ul>
         </nav>
     }
