@@ -137,12 +137,12 @@ mod tests {
         assert_eq!(marks, [(7, t("00:00:30")), (8, now)]);
 
         // Read again a minute later: job 7 adds nothing; job 8 its next 60 s.
-        let counted: HashMap<u64, i64> = marks.into_iter().collect();
+        let mut counted: HashMap<u64, i64> = marks.into_iter().collect();
         let (deltas, marks) = meter_jobs(&jobs, &counted, t("00:02:00"), gpu_pool);
         assert_eq!(deltas.iter().map(|d| d.gpu_seconds).collect::<Vec<_>>(), [480]);
         assert_eq!(marks, [(8, t("00:02:00"))]);
-        // The same reading again: nothing.
-        let counted: HashMap<u64, i64> = marks.into_iter().collect();
+        // The same reading again (the ledger keeps every job's mark): nothing.
+        counted.extend(marks);
         assert!(meter_jobs(&jobs, &counted, t("00:02:00"), gpu_pool).0.is_empty());
     }
 }
