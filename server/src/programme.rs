@@ -59,7 +59,7 @@ const DELETE_DEMO: [&str; 9] = [
 ];
 
 /// Rows per multi-row INSERT.
-const CHUNK: usize = 400;
+pub(crate) const CHUNK: usize = 400;
 
 pub(crate) fn json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()

@@ -12,6 +12,7 @@
 //! Only the leader reconciles; passes are idempotent, so a failover overlap
 //! is harmless.
 
+mod meter;
 mod storage;
 
 use std::path::PathBuf;
@@ -32,6 +33,7 @@ use crate::source::slurm::CliConfig;
 use crate::state::AppState;
 use crate::storage::Storage;
 
+pub use meter::{meter_once, Metered};
 pub use storage::{Outcome, ProvisioningReport, RunReport};
 
 /// Who the audit log names for the reconciler's changes.
@@ -73,6 +75,19 @@ pub struct SlurmProvisioning {
     /// Seconds between passes when nothing failed.
     #[serde(default = "default_interval")]
     pub interval_seconds: u64,
+    /// Usage of these pools' allocations from the cluster's accounting
+    /// (`sacct`) instead of the running jobs the status source sees.
+    #[serde(default = "default_true")]
+    pub usage_from_accounting: bool,
+    /// The `sacct` program.
+    #[serde(default = "default_sacct")]
+    pub sacct: PathBuf,
+    /// Partition → pool id for jobs' usage (unset: every job in the site's one pool).
+    #[serde(default)]
+    pub partitions: std::collections::BTreeMap<String, String>,
+    /// Seconds between readings of the accounting.
+    #[serde(default = "default_usage_interval")]
+    pub usage_interval_seconds: u64,
 }
 
 fn default_parent() -> String {
@@ -84,8 +99,34 @@ fn default_sacctmgr() -> PathBuf {
 fn default_interval() -> u64 {
     300
 }
+fn default_true() -> bool {
+    true
+}
+fn default_sacct() -> PathBuf {
+    "sacct".into()
+}
+fn default_usage_interval() -> u64 {
+    60
+}
 
 impl SlurmProvisioning {
+    /// `cluster` provisioning `pools`, every other setting at its default.
+    pub fn new(cluster: &str, pools: &[&str]) -> SlurmProvisioning {
+        SlurmProvisioning {
+            cluster: cluster.to_owned(),
+            pools: pools.iter().map(|p| (*p).to_owned()).collect(),
+            parent: default_parent(),
+            fairshare: None,
+            sacctmgr: default_sacctmgr(),
+            slurm_conf: None,
+            interval_seconds: default_interval(),
+            usage_from_accounting: true,
+            sacct: default_sacct(),
+            partitions: Default::default(),
+            usage_interval_seconds: default_usage_interval(),
+        }
+    }
+
     pub fn site(&self) -> SlurmSite {
         SlurmSite {
             cluster: self.cluster.clone(),
@@ -95,12 +136,15 @@ impl SlurmProvisioning {
         }
     }
 
-    async fn sacctmgr(&self, args: &[String]) -> Result<String, String> {
+    /// Runs one of Slurm's commands (bounded in time and output; `TZ=UTC`).
+    async fn run(&self, program: &std::path::Path, args: &[String]) -> Result<String, String> {
         let config = CliConfig { slurm_conf: self.slurm_conf.clone(), ..CliConfig::default() };
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        crate::source::slurm::cli::run(&config, &self.sacctmgr, &args, COMMAND_TIMEOUT, MAX_OUTPUT)
-            .await
-            .map_err(|f| f.detail)
+        crate::source::slurm::cli::run(&config, program, &args, COMMAND_TIMEOUT, MAX_OUTPUT).await.map_err(|f| f.detail)
+    }
+
+    async fn sacctmgr(&self, args: &[String]) -> Result<String, String> {
+        self.run(&self.sacctmgr, args).await
     }
 
     /// The cluster's associations.
@@ -215,43 +259,56 @@ fn audit(id: AllocationId, change: &SlurmChange, at: DateTime<Utc>) -> AuditReco
     }
 }
 
-/// The leader's reconciliation loop: a pass at start, after decisions (a
-/// few seconds after the last of a burst), every `interval_seconds`, and
-/// every 30 s while some allocation failed. Followers wait.
+/// The leader's loop: a reconciliation at start, a few seconds after the
+/// last decision of a burst, every `interval_seconds`, and every 30 s while
+/// some allocation failed; a reading of the accounting every
+/// `usage_interval_seconds` when usage comes from it. Followers wait.
 pub async fn run(state: AppState, replica: Arc<Replica>, slurm: SlurmProvisioning) {
+    use tokio::time::Instant;
     let mut events = state.bus.subscribe();
     let interval = Duration::from_secs(slurm.interval_seconds.max(1));
-    let mut wait = Duration::ZERO;
+    let usage_every = Duration::from_secs(slurm.usage_interval_seconds.max(5));
+    let (mut reconcile_at, mut meter_at) = (Instant::now(), Instant::now());
     loop {
-        let deadline = tokio::time::sleep(wait);
-        tokio::pin!(deadline);
-        loop {
-            tokio::select! {
-                () = &mut deadline => break,
-                event = events.recv() => match event {
+        let next = if slurm.usage_from_accounting { reconcile_at.min(meter_at) } else { reconcile_at };
+        tokio::select! {
+            () = tokio::time::sleep_until(next) => {}
+            event = events.recv() => {
+                match event {
+                    // Let a burst (a batch adoption) finish first.
                     Ok(e) if e.change == ProgrammeChange::Decision || e.change == ProgrammeChange::Round => {
-                        // Let a burst (a batch adoption) finish first.
-                        deadline.as_mut().reset(tokio::time::Instant::now() + Duration::from_secs(2));
+                        reconcile_at = Instant::now() + Duration::from_secs(2);
                     }
                     Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-                },
+                }
+                continue;
             }
         }
+        let now = Instant::now();
         if !replica.is_leader() {
-            wait = interval;
+            (reconcile_at, meter_at) = (now + interval, now + usage_every);
             continue;
         }
-        wait = match reconcile_once(&state.storage, &slurm, Utc::now()).await {
-            Ok(report) if report.ok => interval,
-            Ok(report) => {
-                tracing::warn!(cluster = %slurm.cluster, error = ?report.error, "provisioning: some accounts failed");
-                RETRY.min(interval)
+        if reconcile_at <= now {
+            let wait = match reconcile_once(&state.storage, &slurm, Utc::now()).await {
+                Ok(report) if report.ok => interval,
+                Ok(report) => {
+                    tracing::warn!(cluster = %slurm.cluster, error = ?report.error, "provisioning: some accounts failed");
+                    RETRY.min(interval)
+                }
+                Err(e) => {
+                    tracing::warn!(cluster = %slurm.cluster, error = %e, "provisioning pass failed");
+                    RETRY.min(interval)
+                }
+            };
+            reconcile_at = Instant::now() + wait;
+        }
+        if slurm.usage_from_accounting && meter_at <= now {
+            if let Err(e) = meter_once(&state.storage, &slurm, Utc::now()).await {
+                tracing::warn!(cluster = %slurm.cluster, error = %e, "reading the accounting failed; retried");
             }
-            Err(e) => {
-                tracing::warn!(cluster = %slurm.cluster, error = %e, "provisioning pass failed");
-                RETRY.min(interval)
-            }
-        };
+            meter_at = Instant::now() + usage_every;
+        }
     }
 }

@@ -116,13 +116,10 @@ async fn a_decision_provisions_an_enforced_slurm_account_and_the_reconciler_heal
     ensure_unix_user(LOGIN);
     let c = Cluster::start_accounting();
     let slurm = SlurmProvisioning {
-        cluster: "kairrtest".into(),
-        pools: vec!["kisti6-gh200".into()],
-        parent: "root".into(),
-        fairshare: None,
-        sacctmgr: "sacctmgr".into(),
         slurm_conf: Some(c.conf()),
         interval_seconds: 3_600,
+        usage_from_accounting: false,
+        ..SlurmProvisioning::new("kairrtest", &["kisti6-gh200"])
     };
     let app = support::spawn_with(move |s| s.provisioning.slurm = Some(slurm)).await;
     let admin = app.caller("demo.admin").await;
@@ -243,4 +240,118 @@ async fn a_decision_provisions_an_enforced_slurm_account_and_the_reconciler_heal
     let (code, err) = admin.post("/api/v1/admin/provisioning/run", &json!({})).await;
     assert_eq!((code, err["error"].as_str()), (409, Some("provisioning_not_configured")), "{err}");
     assert_eq!(provisioning(&admin).await["configured"], false);
+}
+
+/// GPU-hours of `account`'s jobs as Slurm's own accounting reports them (the oracle):
+/// Σ ElapsedRaw × allocated GPUs of every job.
+fn sacct_gpu_hours(c: &Cluster, account: &str) -> f64 {
+    let out =
+        c.slurm(&["sacct", "-a", "-X", "-n", "-P", "-A", account, "-S", "now-1days", "-o", "elapsedraw,alloctres"]);
+    out.lines()
+        .filter_map(|l| l.split_once('|'))
+        .map(|(secs, tres)| {
+            let gpus =
+                tres.split(',').find_map(|p| p.strip_prefix("gres/gpu=")).map_or(0.0, |g| g.parse::<f64>().unwrap());
+            secs.parse::<f64>().unwrap() * gpus / 3_600.0
+        })
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn usage_comes_from_accounting_with_short_jobs_counted_exactly_and_once() {
+    require_slurm();
+    require_accounting();
+    ensure_unix_user(LOGIN);
+    let c = Cluster::start_accounting();
+    let slurm = SlurmProvisioning {
+        slurm_conf: Some(c.conf()),
+        interval_seconds: 3_600,
+        usage_interval_seconds: 3_600,
+        ..SlurmProvisioning::new("kairrtest", &["kisti6-gh200"])
+    };
+    let meter = slurm.clone();
+    let app = support::spawn_with(move |s| s.provisioning.slurm = Some(slurm)).await;
+    let admin = app.caller("demo.admin").await;
+    let request = award(&app, &admin, 1).await;
+    let account = format!("r{ROUND}-{request:04}");
+    let start = Instant::now();
+    while provisioning(&admin).await["allocations"][0]["state"] != "provisioned" {
+        assert!(start.elapsed() < Duration::from_secs(40), "not provisioned");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let storage = kairr_server::storage::Storage::connect(&app.settings).await.unwrap();
+    let db = app.db().await;
+    let used = || async {
+        let rows = texts(
+            &db,
+            "SELECT CAST(u.gpu_hours AS TEXT) || '|' || u.source FROM usage u JOIN allocations a \
+             ON a.id = u.allocation_id WHERE a.source = 'real'",
+            &[],
+        )
+        .await;
+        rows.iter()
+            .map(|r| {
+                let (h, source) = r.split_once('|').unwrap();
+                assert_eq!(source, "accounting");
+                h.parse::<f64>().unwrap()
+            })
+            .sum::<f64>()
+    };
+
+    // Three short jobs that start and end between two readings, with 1, 2 and 4 GPUs.
+    let run = |gpus: &str, secs: &str| {
+        c.slurm(&[
+            "sbatch",
+            "--parsable",
+            "--uid",
+            LOGIN,
+            "-A",
+            &account,
+            "-p",
+            "gpu",
+            "-N",
+            "1",
+            "--gres",
+            gpus,
+            "-t",
+            "1",
+            "-o",
+            "/dev/null",
+            "--wrap",
+            &format!("sleep {secs}"),
+        ])
+        .trim()
+        .to_owned()
+    };
+    let ids = [run("gpu:1", "1"), run("gpu:2", "2"), run("gpu:4", "1")];
+    wait_until(60, "the short jobs to complete", || {
+        ids.iter().all(|id| c.slurm(&["sacct", "-n", "-X", "-P", "-j", id, "-o", "state"]).trim() == "COMPLETED")
+    });
+    let read = kairr_server::provision::meter_once(&storage, &meter, chrono::Utc::now()).await.unwrap();
+    assert_eq!(read.jobs, 3, "{read:?}");
+    let oracle = sacct_gpu_hours(&c, &account);
+    assert!(oracle > 0.0);
+    assert!((used().await - oracle).abs() < 1e-9, "portal {} vs sacct {oracle}", used().await);
+
+    // Read again: the same jobs add nothing.
+    kairr_server::provision::meter_once(&storage, &meter, chrono::Utc::now()).await.unwrap();
+    assert!((used().await - oracle).abs() < 1e-9, "re-read changed usage: {} vs {oracle}", used().await);
+
+    // A job read while it runs is counted as it goes, and whole once it ended.
+    let long = run("gpu:2", "5");
+    // (slurmctld tells slurmdbd of a start a moment later: wait until the accounting has it.)
+    wait_until(20, "the accounting to see the long job run", || {
+        c.slurm(&["sacct", "-n", "-X", "-P", "-j", &long, "-o", "state"]).trim() == "RUNNING"
+    });
+    std::thread::sleep(Duration::from_secs(1));
+    let read = kairr_server::provision::meter_once(&storage, &meter, chrono::Utc::now()).await.unwrap();
+    let partial = used().await;
+    assert!(partial > oracle, "a running job adds as it runs: {read:?}, {partial} vs {oracle}");
+    wait_until(30, "the long job to complete", || {
+        c.slurm(&["sacct", "-n", "-X", "-P", "-j", &long, "-o", "state"]).trim() == "COMPLETED"
+    });
+    kairr_server::provision::meter_once(&storage, &meter, chrono::Utc::now()).await.unwrap();
+    let oracle = sacct_gpu_hours(&c, &account);
+    // The running reading used the portal's clock, the end Slurm's: within a second of GPU-time.
+    assert!((used().await - oracle).abs() < 2.0 / 3_600.0 + 1e-9, "portal {} vs sacct {oracle}", used().await);
 }

@@ -29,9 +29,16 @@ pub struct UsageRecorder {
     map: AccountMap,
     /// When the map was loaded (source time), if ever.
     map_loaded_at: Option<i64>,
+    /// Pools whose usage comes from a scheduler's accounting instead.
+    skipped: std::collections::BTreeSet<String>,
 }
 
 impl UsageRecorder {
+    /// Leaves `pools` out: their usage is read from the scheduler's accounting.
+    pub fn skip_pools(&mut self, pools: impl IntoIterator<Item = String>) {
+        self.skipped.extend(pools);
+    }
+
     /// Takes the counters `source` read at `at` and stores what grew.
     pub async fn observe(
         &mut self,
@@ -49,7 +56,9 @@ impl UsageRecorder {
         let unknown = deltas.iter().any(|d| self.map.allocation(&d.pool_id, &d.account).is_none());
         let old = self.map_loaded_at.is_none_or(|t| (at - t).abs() >= MAP_MAX_AGE_S);
         if self.map_loaded_at.is_none() || (unknown && old) {
-            self.map = AccountMap::new(&storage.metered_allocations().await?);
+            let mut allocations = storage.metered_allocations().await?;
+            allocations.retain(|a| !self.skipped.contains(&a.pool));
+            self.map = AccountMap::new(&allocations);
             self.map_loaded_at = Some(at);
         }
         let rows = self.map.daily_usage(&deltas);

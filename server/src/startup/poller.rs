@@ -65,6 +65,10 @@ impl MonitorStart {
             settings.record_interval_seconds,
             settings.stale_after_seconds,
         );
+        // Pools metered from a scheduler's accounting are not metered again from running jobs.
+        if let Some(slurm) = settings.provisioning.slurm.as_ref().filter(|s| s.usage_from_accounting) {
+            monitor.usage.skip_pools(slurm.pools.iter().cloned());
+        }
         if days > 0 {
             tracing::info!(days, "pre-simulating demo history");
             monitor = monitor.presimulate(start, now).await?;

@@ -1,0 +1,159 @@
+//! Usage from Slurm's accounting (issue 13 §2): every job `sacct` reports
+//! for the cluster since a little before the last reading, metered with
+//! [`kairr_shared::accounting::meter_jobs`] (each job counted once, short
+//! jobs whole), mapped to allocations by account and added to `usage` as
+//! GPU-hours per KST day with source `accounting`, together with the jobs'
+//! marks and the reading's end, in one transaction.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use kairr_shared::accounting::{meter_jobs, parse_sacct, SACCT_FORMAT};
+use kairr_shared::allocation::{AccountMap, DailyUsage};
+use sqlx::Row;
+
+use super::SlurmProvisioning;
+use crate::programme::CHUNK;
+use crate::storage::{with_db, Storage};
+
+/// Seconds read again before the last reading's end (jobs that ended just
+/// before it and were recorded late; clocks a little apart).
+const OVERLAP_S: i64 = 600;
+/// How far back the first reading goes.
+const FIRST_READ_S: i64 = 7 * 86_400;
+/// The source recorded on usage rows from accounting.
+pub const SOURCE: &str = "accounting";
+
+/// What one reading found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Metered {
+    pub jobs: usize,
+    /// (allocation, day) rows added.
+    pub rows: usize,
+    pub gpu_hours: f64,
+}
+
+impl SlurmProvisioning {
+    /// The pool of jobs of `partition`: the configured mapping, else the one pool of the site.
+    fn pool_of(&self, partition: &str) -> Option<String> {
+        if let Some(pool) = self.partitions.get(partition) {
+            return Some(pool.clone());
+        }
+        match self.pools.as_slice() {
+            [only] if self.partitions.is_empty() => Some(only.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Reads the cluster's accounting since the last reading and records the usage.
+pub async fn meter_once(storage: &Storage, slurm: &SlurmProvisioning, now: DateTime<Utc>) -> anyhow::Result<Metered> {
+    let now_s = now.timestamp();
+    let since = storage.accounting_read_until(&slurm.cluster).await?.map_or(now_s - FIRST_READ_S, |t| t - OVERLAP_S);
+    let at = |t: i64| DateTime::<Utc>::from_timestamp(t, 0).unwrap_or(now).format("%Y-%m-%dT%H:%M:%S").to_string();
+    let args = [
+        "-a".to_owned(),
+        "-X".to_owned(),
+        "-n".to_owned(),
+        "-P".to_owned(),
+        format!("--clusters={}", slurm.cluster),
+        format!("--format={SACCT_FORMAT}"),
+        format!("--starttime={}", at(since)),
+        format!("--endtime={}", at(now_s)),
+    ];
+    let text = slurm.run(&slurm.sacct, &args).await.map_err(|e| anyhow::anyhow!("sacct: {e}"))?;
+    let jobs = parse_sacct(&text).map_err(|e| anyhow::anyhow!("sacct: {e}"))?;
+    let ids: Vec<u64> = jobs.iter().map(|j| j.id).collect();
+    let counted = storage.counted_jobs(&slurm.cluster, &ids).await?;
+    let (deltas, marks) = meter_jobs(&jobs, &counted, now_s, |p| slurm.pool_of(p));
+    let allocations: Vec<_> =
+        storage.metered_allocations().await?.into_iter().filter(|a| slurm.pools.contains(&a.pool)).collect();
+    let rows = AccountMap::new(&allocations).daily_usage(&deltas);
+    let metered = Metered { jobs: jobs.len(), rows: rows.len(), gpu_hours: rows.iter().map(|r| r.gpu_hours).sum() };
+    storage.record_accounted(&slurm.cluster, &rows, &marks, now_s, since - 86_400).await?;
+    Ok(metered)
+}
+
+impl Storage {
+    /// Up to when `cluster`'s accounting was last read (Unix seconds).
+    pub async fn accounting_read_until(&self, cluster: &str) -> anyhow::Result<Option<i64>> {
+        const SQL: &str = "SELECT read_until FROM accounting_reads WHERE cluster = $1";
+        Ok(with_db!(self.db(), |p| sqlx::query_scalar(SQL).bind(cluster).fetch_optional(p).await?))
+    }
+
+    /// When `cluster`'s accounting was first read (Unix seconds): usage from it is complete from then on.
+    pub async fn accounting_first_read(&self, cluster: &str) -> anyhow::Result<Option<i64>> {
+        const SQL: &str = "SELECT first_read FROM accounting_reads WHERE cluster = $1";
+        Ok(with_db!(self.db(), |p| sqlx::query_scalar(SQL).bind(cluster).fetch_optional(p).await?))
+    }
+
+    /// How far each of `ids` has been counted.
+    async fn counted_jobs(&self, cluster: &str, ids: &[u64]) -> anyhow::Result<HashMap<u64, i64>> {
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(CHUNK) {
+            let rows: Vec<(i64, i64)> = with_db!(self.db(), |p, DB| {
+                let mut q =
+                    sqlx::QueryBuilder::<DB>::new("SELECT job_id, counted_until FROM accounted_jobs WHERE cluster = ");
+                q.push_bind(cluster.to_owned()).push(" AND job_id IN (");
+                let mut sep = q.separated(", ");
+                for id in chunk {
+                    sep.push_bind(i64::try_from(*id).unwrap_or(i64::MAX));
+                }
+                q.push(")");
+                q.build()
+                    .fetch_all(p)
+                    .await?
+                    .iter()
+                    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                    .collect::<Result<_, sqlx::Error>>()?
+            });
+            out.extend(rows.into_iter().map(|(id, t)| (u64::try_from(id).unwrap_or(0), t)));
+        }
+        Ok(out)
+    }
+
+    /// Adds `rows` to the usage (source `accounting`), records each job's
+    /// mark and the reading's end, and forgets marks older than `prune_before`,
+    /// in one transaction: a reading is recorded whole or not at all.
+    async fn record_accounted(
+        &self,
+        cluster: &str,
+        rows: &[DailyUsage],
+        marks: &[(u64, i64)],
+        read_until: i64,
+        prune_before: i64,
+    ) -> anyhow::Result<()> {
+        const USAGE: &str = "INSERT INTO usage (allocation_id, day, gpu_hours, source) VALUES ($1, $2, $3, $4) \
+                             ON CONFLICT (allocation_id, day) DO UPDATE SET gpu_hours = usage.gpu_hours + excluded.gpu_hours, \
+                             source = excluded.source";
+        const MARK: &str = "INSERT INTO accounted_jobs (cluster, job_id, counted_until) VALUES ($1, $2, $3) \
+                            ON CONFLICT (cluster, job_id) DO UPDATE SET counted_until = excluded.counted_until";
+        const READ: &str = "INSERT INTO accounting_reads (cluster, first_read, read_until) VALUES ($1, $2, $2) \
+                            ON CONFLICT (cluster) DO UPDATE SET read_until = excluded.read_until";
+        const PRUNE: &str = "DELETE FROM accounted_jobs WHERE cluster = $1 AND counted_until < $2";
+        with_db!(self.db(), |p| {
+            let mut tx = p.begin().await?;
+            for r in rows {
+                sqlx::query(USAGE)
+                    .bind(r.allocation.0 as i64)
+                    .bind(r.day.to_string())
+                    .bind(r.gpu_hours)
+                    .bind(SOURCE)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for (id, until) in marks {
+                sqlx::query(MARK)
+                    .bind(cluster)
+                    .bind(i64::try_from(*id).unwrap_or(i64::MAX))
+                    .bind(until)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(PRUNE).bind(cluster).bind(prune_before).execute(&mut *tx).await?;
+            sqlx::query(READ).bind(cluster).bind(read_until).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}
