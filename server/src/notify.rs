@@ -164,8 +164,15 @@ impl Storage {
             for a in &records.allocations {
                 let Some(request) = records.requests.iter().find(|r| r.id == a.request) else { continue };
                 let idle = round.pool(&a.pool).is_some_and(|pool| {
-                    kairr_shared::allocation::usage::idle_check(a, pool, &records.usage, today, &IdlePolicy::default())
-                        .is_some_and(|c| c.flagged)
+                    kairr_shared::allocation::usage::idle_check(
+                        a,
+                        pool,
+                        &records.usage,
+                        today,
+                        &IdlePolicy::default(),
+                        Default::default(),
+                    )
+                    .is_some_and(|c| c.flagged)
                 });
                 held.push(HeldAllocation {
                     applicant: request.applicant.clone(),

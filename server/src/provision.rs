@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use kairr_shared::allocation::usecase::AuditRecord;
-use kairr_shared::allocation::{AllocationId, AuditAction, AuditSubject};
+use kairr_shared::allocation::{AllocationId, AuditAction, AuditSubject, Metering, PoolMetering, UsageSource};
 use kairr_shared::api::ProgrammeChange;
 use kairr_shared::provisioning::{
     desired, parse_associations, reconcile, AccountSpec, SlurmChange, SlurmSite, SlurmState, ASSOC_FORMAT,
@@ -159,6 +159,30 @@ impl SlurmProvisioning {
         ];
         parse_associations(&self.sacctmgr(&args).await?)
     }
+}
+
+/// How the pools of a round are metered: a demo round's by the simulator;
+/// a real round's pools read from accounting since the first full KST day
+/// of its first reading (the reading went back `FIRST_READ_S`), the others
+/// from the running jobs of their status source.
+pub async fn metering(storage: &Storage, settings: &crate::settings::Settings, demo: bool) -> anyhow::Result<Metering> {
+    if demo {
+        return Ok(Metering {
+            otherwise: PoolMetering { source: UsageSource::Demo, since: None },
+            ..Metering::default()
+        });
+    }
+    let mut metering = Metering::default();
+    if let Some(slurm) = settings.provisioning.slurm.as_ref().filter(|s| s.usage_from_accounting) {
+        let first = storage.accounting_first_read(&slurm.cluster).await?;
+        // Not read yet: complete from tomorrow at the earliest.
+        let from = first.map_or(Utc::now().timestamp() + 86_400, |t| t - meter::FIRST_READ_S);
+        let since = kairr_shared::time::kst_day(from).succ_opt();
+        for pool in &slurm.pools {
+            metering.by_pool.insert(pool.clone(), PoolMetering { source: UsageSource::Accounting, since });
+        }
+    }
+    Ok(metering)
 }
 
 /// One reconciliation pass of `slurm` at `now`: what it found and did.

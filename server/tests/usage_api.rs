@@ -50,4 +50,19 @@ async fn the_overview_shows_usage_recorded_from_the_simulator_and_flags_idle_all
     assert!(idle > 0 && idle < 40, "{idle} allocations flagged idle");
     let flagged = o["idle"].as_array().unwrap().iter().filter(|c| c["flagged"] == true).count() as u64;
     assert_eq!(flagged, idle);
+    // Each flag shows its evidence: used against the award's pace, the last day used, the source.
+    for c in o["idle"].as_array().unwrap().iter().filter(|c| c["flagged"] == true) {
+        assert_eq!(c["source"], "demo", "{c}");
+        assert!(c["used_gpu_hours"].as_f64().unwrap() < 0.1 * c["entitled_gpu_hours"].as_f64().unwrap(), "{c}");
+        if let Some(last) = c["last_used"].as_str() {
+            assert!(day(last) < day(o["today"].as_str().unwrap()), "{c}");
+        }
+    }
+    // The public page says, per pool and anonymously, how much awarded capacity was used lately.
+    let (code, public) = app.get_json("/api/v1/allocations/public").await;
+    assert_eq!(code, 200, "{public}");
+    for p in public["pools"].as_array().unwrap() {
+        let share = p["used_30d"].as_f64().unwrap_or_else(|| panic!("no recent use: {p}"));
+        assert!(share > 0.0 && share <= 1.0, "{p}");
+    }
 }

@@ -70,6 +70,7 @@ fn overview_10000_requests_5000_allocations(bencher: Bencher) {
             usage: &data.usage,
             today: today(),
             idle: IdlePolicy::default(),
+            metering: &Default::default(),
         })
     });
 }

@@ -69,4 +69,4 @@ pub use roles::{DemoAccount, Role};
 pub use round::{OrgCap, Round, RoundInput, RoundPolicy};
 pub use state::{RequestState, TransitionError};
 pub use unit::{PoolCapacity, PoolUnit};
-pub use usage::{idle_check, DailyUsage, IdleCheck, IdlePolicy};
+pub use usage::{idle_check, DailyUsage, IdleCheck, IdlePolicy, Metering, PoolMetering, UsageSource};

@@ -8,6 +8,7 @@ pub mod adjust;
 pub mod bar_chart;
 pub mod decision_form;
 pub mod fairness;
+pub mod idle;
 pub mod pager;
 pub mod pool_table;
 pub mod projects;

@@ -84,6 +84,9 @@ fn round_panel(loc: Locale, r: &PublicRound) -> Markup {
                             Some(g) => (tf_programme(loc, "programme.pools.awarded_with_gpus", &[("amount", amount), ("gpus", thousands(g))])),
                             None => (amount),
                         }
+                        @if let Some(u) = p.used_30d {
+                            " · " (tf_programme(loc, "programme.pools.used_30d", &[("pct", percent(u, 0))]))
+                        }
                     }
                 }
             }

@@ -125,7 +125,8 @@ async fn build_public(state: &AppState, mut q: RoundQuery) -> Result<PublicRound
         return Err(AppError::NotFound("no published round".into()));
     };
     let demo = state.storage.rounds().await?.iter().any(|r| r.round.id == round.id && r.demo);
-    let mut page = PublicRound::build(round, &rec.requests, &rec.allocations, demo.then_some(DataSource::Demo));
+    let mut page = PublicRound::build(round, &rec.requests, &rec.allocations, demo.then_some(DataSource::Demo))
+        .with_recent_use(round, &rec.allocations, &rec.usage, today());
     page.published = state.storage.published_rounds().await?.iter().map(PublishedRound::from).collect();
     Ok(page)
 }

@@ -20,7 +20,7 @@ use crate::storage::{with_db, Storage};
 /// before it and were recorded late; clocks a little apart).
 const OVERLAP_S: i64 = 600;
 /// How far back the first reading goes.
-const FIRST_READ_S: i64 = 7 * 86_400;
+pub(super) const FIRST_READ_S: i64 = 7 * 86_400;
 /// The source recorded on usage rows from accounting.
 pub const SOURCE: &str = "accounting";
 

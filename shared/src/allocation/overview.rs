@@ -33,6 +33,8 @@ pub struct OverviewInput<'a> {
     /// Today's KST day; the idle window ends yesterday.
     pub today: NaiveDate,
     pub idle: IdlePolicy,
+    /// How each pool's usage is metered (source, complete since).
+    pub metering: &'a super::usage::Metering,
 }
 
 /// One pool of the round.
@@ -146,7 +148,7 @@ fn idle_checks(input: &OverviewInput<'_>, allocations: &[(&Allocation, &Request)
         .filter_map(|(a, _)| {
             let pool = input.round.pool(&a.pool)?;
             let rows = usage.get(&a.id).map_or(&[][..], Vec::as_slice);
-            idle_check(a, pool, rows, input.today, &input.idle)
+            idle_check(a, pool, rows, input.today, &input.idle, input.metering.of(&a.pool))
         })
         .collect();
     checks.sort_by(|a, b| {

@@ -91,6 +91,11 @@ pub struct PublicPoolTotal {
     /// In `unit`.
     pub awarded: u64,
     pub awarded_gpus: Option<u64>,
+    /// Share of the awarded capacity used over the last 30 days (GPU-hours
+    /// used ÷ the awards' pace over the days they ran), from the usage
+    /// records; absent when no award ran then. Anonymous: one figure per pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_30d: Option<f64>,
 }
 
 /// The public page of one round.
@@ -144,6 +149,31 @@ impl From<&Round> for PublishedRound {
 }
 
 impl PublicRound {
+    /// Fills each pool's use of its awarded capacity over the 30 days before
+    /// `today` from `usage` (the round's allocations' daily records).
+    pub fn with_recent_use(
+        mut self,
+        round: &Round,
+        allocations: &[Allocation],
+        usage: &[super::usage::DailyUsage],
+        today: NaiveDate,
+    ) -> PublicRound {
+        let window = super::usage::IdlePolicy { window_days: 30, reclaim_below: 0.0 };
+        for total in &mut self.pools {
+            let Some(pool) = round.pool(&total.pool) else { continue };
+            let (mut used, mut expected) = (0.0, 0.0);
+            for a in allocations.iter().filter(|a| a.round == round.id && a.pool == total.pool) {
+                let check = super::usage::idle_check(a, pool, usage, today, &window, Default::default());
+                if let Some(c) = check {
+                    used += c.used_gpu_hours;
+                    expected += c.entitled_gpu_hours;
+                }
+            }
+            total.used_30d = (expected > 0.0).then(|| (used / expected).min(1.0));
+        }
+        self
+    }
+
     /// Builds the page of `round` from its requests (only counted, unless
     /// awarded) and allocations; `source` labels demo data.
     pub fn build(
@@ -251,7 +281,13 @@ fn pool_totals(round: &Round, projects: &[AwardedProject]) -> Vec<PublicPoolTota
         .iter()
         .map(|p| {
             let awarded: u64 = projects.iter().filter(|a| a.pool == p.pool).map(|a| a.amount).sum();
-            PublicPoolTotal { pool: p.pool.clone(), unit: p.unit, awarded, awarded_gpus: p.gpus(awarded) }
+            PublicPoolTotal {
+                pool: p.pool.clone(),
+                unit: p.unit,
+                awarded,
+                awarded_gpus: p.gpus(awarded),
+                used_30d: None,
+            }
         })
         .collect()
 }

@@ -19,6 +19,43 @@ pub struct DailyUsage {
     pub gpu_hours: f64,
 }
 
+/// Where an allocation's usage figures come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UsageSource {
+    /// The scheduler's accounting (`sacct`): every job, exactly.
+    Accounting,
+    /// The running jobs a status source sees at each poll (jobs shorter than a poll can be missed).
+    #[default]
+    RunningJobs,
+    /// The demo simulator's jobs.
+    Demo,
+}
+
+/// How one pool's usage is metered: its source, and since when it is
+/// complete (an allocation is not judged idle on days before that).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolMetering {
+    pub source: UsageSource,
+    /// First KST day the source metered in full; `None`: as long as the allocation has run.
+    pub since: Option<NaiveDate>,
+}
+
+/// How every pool is metered (pools not named: [`PoolMetering::default`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metering {
+    pub by_pool: std::collections::BTreeMap<String, PoolMetering>,
+    /// For pools not named (demo rounds: [`UsageSource::Demo`]).
+    pub otherwise: PoolMetering,
+}
+
+impl Metering {
+    pub fn of(&self, pool: &str) -> PoolMetering {
+        self.by_pool.get(pool).copied().unwrap_or(self.otherwise)
+    }
+}
+
 /// When an allocation counts as idle.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -50,8 +87,18 @@ pub struct IdleCheck {
     /// Entitled minus used GPU-hours (never negative).
     pub idle_gpu_hours: f64,
     /// Below the threshold over a whole window: a reclaim candidate. An
-    /// allocation younger than the window is never flagged.
+    /// allocation younger than the window, or a window not wholly metered by
+    /// its source, is never flagged.
     pub flagged: bool,
+    /// Where the used figure comes from.
+    #[serde(default)]
+    pub source: UsageSource,
+    /// Last KST day (up to yesterday) with any use: the evidence's "last job seen".
+    #[serde(default)]
+    pub last_used: Option<NaiveDate>,
+    /// First day of full metering, when it began inside the window (no flag until a whole window is metered).
+    #[serde(default)]
+    pub metered_since: Option<NaiveDate>,
 }
 
 /// The idle check of `allocation` on `today` from its `usage` rows (rows of
@@ -62,6 +109,7 @@ pub fn idle_check(
     usage: &[DailyUsage],
     today: NaiveDate,
     policy: &IdlePolicy,
+    metering: PoolMetering,
 ) -> Option<IdleCheck> {
     let last = today.checked_sub_days(Days::new(1))?;
     let first = today.checked_sub_days(Days::new(u64::from(policy.window_days.max(1))))?;
@@ -77,7 +125,13 @@ pub fn idle_check(
         .map(|u| u.gpu_hours)
         .sum();
     let ratio = if entitled > 0.0 { (used / entitled).min(1.0) } else { 1.0 };
-    let full_window = from == first;
+    let metered_since = metering.since.filter(|s| *s > first);
+    let full_window = from == first && metered_since.is_none();
+    let last_used = usage
+        .iter()
+        .filter(|u| u.allocation == allocation.id && u.day <= last && u.gpu_hours > 0.0)
+        .map(|u| u.day)
+        .max();
     Some(IdleCheck {
         allocation: allocation.id,
         pool: allocation.pool.clone(),
@@ -86,6 +140,9 @@ pub fn idle_check(
         usage_ratio: ratio,
         idle_gpu_hours: (entitled - used).max(0.0),
         flagged: full_window && ratio < policy.reclaim_below,
+        source: metering.source,
+        last_used,
+        metered_since,
     })
 }
 
@@ -129,19 +186,56 @@ mod tests {
     #[test]
     fn an_allocation_barely_used_for_a_week_is_flagged() {
         let (a, pool) = fixture(1);
-        let check = idle_check(&a, &pool, &usage(10.0, 1..20), day(20), &IdlePolicy::default()).unwrap();
+        let check =
+            idle_check(&a, &pool, &usage(10.0, 1..20), day(20), &IdlePolicy::default(), PoolMetering::default())
+                .unwrap();
         assert_eq!(check.entitled_gpu_hours, 7.0 * 192.0);
         assert_eq!(check.used_gpu_hours, 70.0);
         assert!(check.flagged);
     }
 
     #[test]
+    fn evidence_names_the_source_and_the_last_day_used_and_a_window_not_wholly_metered_is_not_judged() {
+        let (a, pool) = fixture(1);
+        let accounting = |since: Option<NaiveDate>| PoolMetering { source: UsageSource::Accounting, since };
+        // Used until the 15th, nothing after: idle over the last week, last used on the 15th.
+        let check =
+            idle_check(&a, &pool, &usage(10.0, 1..16), day(20), &IdlePolicy::default(), accounting(None)).unwrap();
+        assert!(check.flagged);
+        assert_eq!(
+            (check.source, check.last_used, check.metered_since),
+            (UsageSource::Accounting, Some(day(15)), None)
+        );
+        // Accounting complete only since the 16th (inside the window 13th..19th): not judged yet.
+        let check =
+            idle_check(&a, &pool, &usage(10.0, 1..16), day(20), &IdlePolicy::default(), accounting(Some(day(16))))
+                .unwrap();
+        assert!(!check.flagged);
+        assert_eq!(check.metered_since, Some(day(16)));
+        // Complete since before the window: judged.
+        let since = Some(day(13));
+        assert!(
+            idle_check(&a, &pool, &usage(10.0, 1..16), day(20), &IdlePolicy::default(), accounting(since))
+                .unwrap()
+                .flagged
+        );
+        // Today's partial use is not yesterday's evidence.
+        let check =
+            idle_check(&a, &pool, &usage(10.0, 20..21), day(20), &IdlePolicy::default(), accounting(None)).unwrap();
+        assert_eq!(check.last_used, None);
+    }
+
+    #[test]
     fn a_busy_or_brand_new_allocation_is_not_flagged() {
         let (a, pool) = fixture(1);
-        assert!(!idle_check(&a, &pool, &usage(150.0, 1..20), day(20), &IdlePolicy::default()).unwrap().flagged);
+        assert!(
+            !idle_check(&a, &pool, &usage(150.0, 1..20), day(20), &IdlePolicy::default(), PoolMetering::default())
+                .unwrap()
+                .flagged
+        );
         let (young, pool) = fixture(17);
-        let check = idle_check(&young, &pool, &[], day(20), &IdlePolicy::default()).unwrap();
+        let check = idle_check(&young, &pool, &[], day(20), &IdlePolicy::default(), PoolMetering::default()).unwrap();
         assert_eq!((check.entitled_gpu_hours, check.flagged), (3.0 * 192.0, false));
-        assert_eq!(idle_check(&young, &pool, &[], day(17), &IdlePolicy::default()), None);
+        assert_eq!(idle_check(&young, &pool, &[], day(17), &IdlePolicy::default(), PoolMetering::default()), None);
     }
 }

@@ -82,7 +82,8 @@ pub fn AllocationsPage() -> impl IntoView {
                                 ]),
                                 None => labels::amount(p.awarded, p.unit),
                             };
-                            view! { <li><strong>{p.pool.clone()}</strong>": "{text}</li> }
+                            let used = p.used_30d.map(|u| format!(" · {}", trf("programme.pools.used_30d", &[("pct", percent(u, 0))])));
+                            view! { <li><strong>{p.pool.clone()}</strong>": "{text}{used}</li> }
                         }).collect_view()}
                     </ul>
                 </section>

@@ -12,6 +12,7 @@ use crate::components::fetch_error::FetchErrorView;
 use crate::components::header::SitePage;
 use crate::components::programme::access::RequireRole;
 use crate::components::programme::fairness::FairnessPanel;
+use crate::components::programme::idle::IdleEvidence;
 use crate::components::programme::pool_table::PoolTable;
 use crate::components::programme::proposal::ProposalView;
 use crate::components::programme::queue::RequestQueue;
@@ -71,6 +72,7 @@ fn CommitteeOverview(
     let timeline =
         Signal::derive(move || overview.data.with(|o| o.as_ref().map(|o| o.timeline.clone()).unwrap_or_default()));
     let today = Signal::derive(move || overview.data.with(|o| o.as_ref().map(|o| o.today)));
+    let idle = Signal::derive(move || overview.data.with(|o| o.as_ref().map(|o| o.idle.clone()).unwrap_or_default()));
     let figures = Signal::derive(move || overview.data.with(|o| o.as_ref().map(|o| o.fairness.clone())));
     let round = move || overview.data.with(|o| o.as_ref().map(|o| o.round.0.clone()).unwrap_or_default());
     let csv = move || format!("{EXPORT_CSV_URL}?round={}", round());
@@ -103,6 +105,7 @@ fn CommitteeOverview(
                 <ShareBreakdown rows=sectors title=Signal::derive(|| tr("programme.shares.by_sector")) id="sector"/>
                 <ShareBreakdown rows=regions title=Signal::derive(|| tr("programme.shares.by_region")) id="region"/>
             </div>
+            <IdleEvidence checks=idle rows=timeline/>
             <Timeline rows=timeline today=today/>
         </Show>
         <FetchErrorView error=data.proposal.error message=Signal::derive(|| tr("programme.proposal.error"))/>

@@ -35,6 +35,9 @@ pub async fn get_overview(
     require(&session, &state.storage, Action::ViewCommittee).await?;
     let rec = records(&state, &q).await?;
     let Some(round) = rec.round.as_ref() else { return Err(AppError::NotFound("round".into())) };
+    let rounds = state.storage.rounds().await?;
+    let demo = rounds.iter().any(|r| r.round.id == round.id && r.demo);
+    let metering = crate::provision::metering(&state.storage, &state.settings, demo).await?;
     let input = OverviewInput {
         round,
         requests: &rec.requests,
@@ -42,10 +45,9 @@ pub async fn get_overview(
         usage: &rec.usage,
         today: today(),
         idle: IdlePolicy::default(),
+        metering: &metering,
     };
     let mut overview = RoundOverview::build(&input);
-    let rounds = state.storage.rounds().await?;
-    let demo = rounds.iter().any(|r| r.round.id == round.id && r.demo);
     overview.source = demo.then_some(kairr_shared::api::DataSource::Demo);
     overview.rounds = rounds
         .iter()

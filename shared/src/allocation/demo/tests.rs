@@ -96,6 +96,7 @@ fn the_demo_overview_flags_idle_allocations() {
         usage: &d.usage,
         today: today(),
         idle: IdlePolicy::default(),
+        metering: &Default::default(),
     };
     let o = RoundOverview::build(&input);
     let idle: u32 = o.pools.iter().map(|p| p.idle_allocations).sum();
@@ -124,6 +125,37 @@ fn the_public_page_holds_nothing_from_reviews_or_rejected_requests() {
         assert!(!json.contains(forbidden), "{forbidden} in public JSON");
     }
     assert_eq!(page.pools.iter().map(|p| p.awarded_gpus.unwrap()).sum::<u64>(), 4_224);
+}
+
+#[test]
+fn the_public_page_says_how_much_of_each_pools_awarded_capacity_was_used_lately() {
+    let d = demo_with_usage();
+    let page = PublicRound::build(&d.round, &d.requests, &d.allocations, Some(DataSource::Demo)).with_recent_use(
+        &d.round,
+        &d.allocations,
+        &d.usage,
+        today(),
+    );
+    for p in &page.pools {
+        let used = p.used_30d.unwrap_or_else(|| panic!("{} has awards running and usage", p.pool));
+        assert!(used > 0.0 && used <= 1.0, "{}: {used}", p.pool);
+    }
+    // Without usage records every running award used nothing.
+    let idle = PublicRound::build(&d.round, &d.requests, &d.allocations, None).with_recent_use(
+        &d.round,
+        &d.allocations,
+        &[],
+        today(),
+    );
+    assert!(idle.pools.iter().all(|p| p.used_30d == Some(0.0)), "{:?}", idle.pools);
+    // Before any award ran there is nothing to say.
+    let before = PublicRound::build(&d.round, &d.requests, &d.allocations, None).with_recent_use(
+        &d.round,
+        &d.allocations,
+        &d.usage,
+        d.round.period_start,
+    );
+    assert!(before.pools.iter().all(|p| p.used_30d.is_none()), "{:?}", before.pools);
 }
 
 #[test]

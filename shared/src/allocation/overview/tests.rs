@@ -45,6 +45,7 @@ fn overview(usage: &[DailyUsage], today: NaiveDate) -> RoundOverview {
         usage,
         today,
         idle: IdlePolicy::default(),
+        metering: &Default::default(),
     })
 }
 
