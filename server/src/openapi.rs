@@ -57,6 +57,7 @@ use crate::handlers;
         handlers::programme::post_round_stage,
         handlers::provisioning::get_provisioning,
         handlers::provisioning::post_provisioning_run,
+        handlers::provisioning::get_kubernetes,
         handlers::organisations::get_organisations,
         handlers::organisations::post_organisation,
         handlers::organisations::put_organisation,

@@ -51,6 +51,46 @@ pub struct ProvisioningSettings {
     /// `[provisioning.slurm]`: one Slurm cluster (through its slurmdbd).
     #[serde(default)]
     pub slurm: Option<SlurmProvisioning>,
+    /// `[provisioning.kubernetes]`: GPU-cloud pools whose awards become namespaces (manifests to apply).
+    #[serde(default)]
+    pub kubernetes: Option<KubeProvisioning>,
+}
+
+/// `[provisioning.kubernetes]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KubeProvisioning {
+    /// Catalogue pool ids whose awards become namespaces.
+    pub pools: Vec<String>,
+    /// Kubeflow `Profile`s instead of plain namespaces.
+    #[serde(default)]
+    pub kubeflow: bool,
+    #[serde(default = "default_namespace_prefix")]
+    pub namespace_prefix: String,
+    /// The GPUs' extended resource name.
+    #[serde(default = "default_gpu_resource")]
+    pub gpu_resource: String,
+    /// Appended to usernames to make the cluster's user names (e.g. `@kairr.kr`).
+    #[serde(default)]
+    pub user_suffix: String,
+}
+
+fn default_namespace_prefix() -> String {
+    "kairr-".into()
+}
+fn default_gpu_resource() -> String {
+    "nvidia.com/gpu".into()
+}
+
+impl KubeProvisioning {
+    pub fn site(&self) -> kairr_shared::provisioning::kubernetes::KubeSite {
+        kairr_shared::provisioning::kubernetes::KubeSite {
+            pools: self.pools.clone(),
+            kubeflow: self.kubeflow,
+            namespace_prefix: self.namespace_prefix.clone(),
+            gpu_resource: self.gpu_resource.clone(),
+            user_suffix: self.user_suffix.clone(),
+        }
+    }
 }
 
 /// `[provisioning.slurm]`.

@@ -121,6 +121,7 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/v1/admin/rounds/{id}/stage", post(programme::post_round_stage))
         .route("/v1/admin/provisioning", get(provisioning::get_provisioning))
         .route("/v1/admin/provisioning/run", post(provisioning::post_provisioning_run))
+        .route("/v1/admin/provisioning/kubernetes", get(provisioning::get_kubernetes))
         .route("/v1/admin/people", get(people::get_people).post(people::post_person))
         .route("/v1/admin/organisations", post(organisations::post_organisation))
         .route("/v1/admin/organisations/{id}", put(organisations::put_organisation))

@@ -24,6 +24,7 @@ mod people_api;
 mod placement_api;
 mod programme_api;
 mod prometheus_source;
+mod provisioning_kube;
 mod provisioning_slurm;
 mod replicas_api;
 mod restart_api;

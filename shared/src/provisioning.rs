@@ -28,6 +28,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::allocation::{Allocation, AllocationId, PoolUnit};
 
+pub mod kubernetes;
+
 /// The TRES name of GPUs in Slurm's accounting.
 pub const GPU_TRES: &str = "gres/gpu";
 /// The TRES name of nodes.
@@ -391,6 +393,9 @@ pub struct ProvisioningRun {
 pub struct ProvisioningReport {
     /// Whether a scheduler is configured (`[provisioning.slurm]`).
     pub configured: bool,
+    /// Whether GPU-cloud pools are configured (`[provisioning.kubernetes]`): their manifests can be downloaded.
+    #[serde(default)]
+    pub kubernetes: bool,
     pub runs: Vec<ProvisioningRun>,
     pub allocations: Vec<Provisioning>,
 }

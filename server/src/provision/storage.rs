@@ -158,6 +158,6 @@ impl Storage {
             (runs, allocations)
         });
         let runs = runs.iter().map(|r| serde_json::from_str::<ProvisioningRun>(r)).collect::<Result<_, _>>()?;
-        Ok(ProvisioningReport { configured, runs, allocations })
+        Ok(ProvisioningReport { configured, kubernetes: false, runs, allocations })
     }
 }

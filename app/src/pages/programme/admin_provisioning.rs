@@ -76,6 +76,14 @@ fn Accounts() -> impl IntoView {
         } else {
             view! { <p class="notice" data-testid="prov-unconfigured">{tr("admin.prov.unconfigured")}</p> }.into_any()
         };
+        let kube = report.kubernetes.then(|| {
+            view! {
+                <p>
+                    <a href="/api/v1/admin/provisioning/kubernetes" download="kairr-kubernetes.json" rel="external"
+                        data-testid="prov-kube">{tr("admin.prov.kubernetes")}</a>
+                </p>
+            }
+        });
         let table = if report.allocations.is_empty() {
             view! { <p class="muted" data-testid="prov-none">{tr("admin.prov.none")}</p> }.into_any()
         } else {
@@ -98,6 +106,7 @@ fn Accounts() -> impl IntoView {
         };
         Some(view! {
             {head}
+            {kube}
             {report.runs.into_iter().map(run_summary).collect_view()}
             {table}
         })

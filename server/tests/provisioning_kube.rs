@@ -1,0 +1,142 @@
+//! Awards on GPU-cloud pools as Kubernetes objects (issue 13 §3), checked
+//! against the published Kubernetes schemas by a real validator (PyPI's
+//! `kubernetes-validate`, strict: unknown fields refused), since no cluster
+//! is available here: a namespace with its GPU quota and the team's role
+//! binding; with Kubeflow, a `Profile` whose quota spec is a valid
+//! `ResourceQuotaSpec`. A broken object is refused by the same validator.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: failing fast is the point
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use kairr_server::provision::KubeProvisioning;
+use serde_json::{json, Value};
+
+use crate::support::{self, Caller, TestApp};
+
+const ROUND: &str = "2027-7";
+
+fn validator() -> PathBuf {
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/tools/kube-validate-venv/bin/kubernetes-validate");
+    assert!(
+        bin.exists(),
+        "{} is missing: ./kairr test installs it (python3 -m venv target/tools/kube-validate-venv && \
+         target/tools/kube-validate-venv/bin/pip install kubernetes-validate==1.37.0)",
+        bin.display()
+    );
+    bin
+}
+
+/// Runs the validator on `objects` (one YAML document each); its exit status and output.
+fn validate(objects: &[Value]) -> (bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("objects.yaml");
+    let text: String = objects.iter().map(|o| format!("---\n{o}\n")).collect();
+    std::fs::write(&file, text).unwrap();
+    let out = Command::new(validator()).args(["--strict", "-k", "1.37.0"]).arg(&file).output().unwrap();
+    let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success() && !printed.contains("did not validate"), printed)
+}
+
+/// A real round on the Kakao B200 pool in whole servers, and a request for 2 decided early by the admin.
+async fn award(app: &TestApp, admin: &Caller) {
+    let today = chrono::Utc::now().date_naive();
+    let day = |d: u64| (today + chrono::Days::new(d)).to_string();
+    let round = json!({
+        "id": ROUND, "title_ko": "클라우드 시험 공모", "title_en": "Cloud test call",
+        "opens": today.to_string(), "closes": day(30), "review_closes": day(40),
+        "period_start": today.to_string(), "period_end": day(200),
+        "pools": [{"pool": "kakao-b200", "unit": "servers", "capacity": 10}],
+        "sector_targets": {}, "min_score": 1.0, "min_reviews": 1, "reviewers_per_request": 1
+    });
+    let (code, body) = admin.post("/api/v1/admin/rounds", &round).await;
+    assert_eq!(code, 200, "{body}");
+    let stage = format!("/api/v1/admin/rounds/{ROUND}/stage");
+    assert_eq!(admin.post(&stage, &json!({"from": "draft", "to": "open"})).await.0, 200);
+    let researcher = app.caller("demo.researcher").await;
+    let request = json!({
+        "title_ko": "클라우드 학습", "title_en": "Cloud training", "abstract": "시험", "pi": "김연구",
+        "organisation": "부산대학교", "sector": "university", "region": "non_capital", "pool": "kakao-b200",
+        "amount": 2, "period_start": today.to_string(), "period_end": day(30), "co_investigators": ["demo.reviewer"]
+    });
+    let (code, req) = researcher.post(&format!("/api/v1/requests?round={ROUND}"), &request).await;
+    assert_eq!(code, 200, "{req}");
+    let id = req["id"].as_u64().unwrap();
+    assert_eq!(admin.post(&stage, &json!({"from": "open", "to": "under_review"})).await.0, 200);
+    let scores = json!({"technical_merit": 5, "impact": 4, "ecosystem": 4, "team_readiness": 4, "comment": "좋음"});
+    let (code, review) =
+        app.caller("demo.committee").await.post(&format!("/api/v1/requests/{id}/reviews"), &scores).await;
+    assert_eq!(code, 200, "{review}");
+    let decide = json!({"kind": "approve", "rationale": "우수", "override_reason": "매니페스트 시험"});
+    let (code, decided) = admin.post(&format!("/api/v1/committee/requests/{id}/decision"), &decide).await;
+    assert_eq!(code, 200, "{decided}");
+}
+
+fn settings(kubeflow: bool) -> KubeProvisioning {
+    KubeProvisioning {
+        pools: vec!["kakao-b200".into()],
+        kubeflow,
+        namespace_prefix: "kairr-".into(),
+        gpu_resource: "nvidia.com/gpu".into(),
+        user_suffix: "@kairr.kr".into(),
+    }
+}
+
+#[tokio::test]
+async fn cloud_awards_become_namespaces_quotas_and_profiles_that_the_kubernetes_schemas_accept() {
+    validator();
+    let app = support::spawn_with(|s| s.provisioning.kubernetes = Some(settings(false))).await;
+    let admin = app.caller("demo.admin").await;
+    award(&app, &admin).await;
+    let (code, list) = admin.get("/api/v1/admin/provisioning/kubernetes").await;
+    assert_eq!(code, 200, "{list}");
+    assert_eq!((list["apiVersion"].as_str(), list["kind"].as_str()), (Some("v1"), Some("List")));
+    let items = list["items"].as_array().unwrap().clone();
+    // Only the real award (the demo's are never provisioned): its namespace, quota and team.
+    let kinds: Vec<&str> = items.iter().map(|o| o["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["Namespace", "ResourceQuota", "RoleBinding"], "{list}");
+    let ns = items[0]["metadata"]["name"].as_str().unwrap();
+    assert!(ns.starts_with("kairr-r2027-7-"), "{ns}");
+    assert_eq!(items[1]["spec"]["hard"]["requests.nvidia.com/gpu"], "16", "2 servers of 8 GPUs");
+    let users: Vec<&str> =
+        items[2]["subjects"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(users, ["demo.researcher@kairr.kr", "demo.reviewer@kairr.kr"]);
+    let (ok, printed) = validate(&items);
+    assert!(ok, "{printed}");
+    assert_eq!(printed.matches("passed for resource").count(), 3, "{printed}");
+
+    // The validator is not lenient: an unknown field in the quota is refused.
+    let mut broken = items[1].clone();
+    broken["spec"]["hardd"] = broken["spec"]["hard"].take();
+    let (ok, printed) = validate(&[broken]);
+    assert!(!ok, "{printed}");
+
+    // The admin's page offers them; the report says so.
+    let (_, report) = admin.get("/api/v1/admin/provisioning").await;
+    assert_eq!((report["kubernetes"].as_bool(), report["configured"].as_bool()), (Some(true), Some(false)));
+
+    // Kubeflow: a Profile owned by the applicant, its quota spec a valid ResourceQuotaSpec.
+    let flow = support::spawn_with(|s| s.provisioning.kubernetes = Some(settings(true))).await;
+    let flow_admin = flow.caller("demo.admin").await;
+    award(&flow, &flow_admin).await;
+    let (_, list) = flow_admin.get("/api/v1/admin/provisioning/kubernetes").await;
+    let items = list["items"].as_array().unwrap().clone();
+    let kinds: Vec<&str> = items.iter().map(|o| o["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["Profile", "RoleBinding"], "{list}");
+    let profile = &items[0];
+    assert_eq!(profile["apiVersion"], "kubeflow.org/v1");
+    assert_eq!(profile["spec"]["owner"], json!({"kind": "User", "name": "demo.researcher@kairr.kr"}));
+    let quota = json!({
+        "apiVersion": "v1", "kind": "ResourceQuota",
+        "metadata": {"name": "kf-resource-quota", "namespace": profile["metadata"]["name"]},
+        "spec": profile["spec"]["resourceQuotaSpec"],
+    });
+    let (ok, printed) = validate(&[quota, items[1].clone()]);
+    assert!(ok, "{printed}");
+    assert_eq!(printed.matches("passed for resource").count(), 2, "{printed}");
+
+    // Without Kubernetes pools configured: refused with its code.
+    let plain = support::spawn().await;
+    let (code, err) = plain.caller("demo.admin").await.get("/api/v1/admin/provisioning/kubernetes").await;
+    assert_eq!((code, err["error"].as_str()), (409, Some("provisioning_not_configured")), "{err}");
+}
