@@ -165,3 +165,67 @@ async fn garbage_from_the_source_marks_the_system_stale_and_leaves_the_others() 
     assert!(metrics.contains("kairr_system_last_good_age_seconds{system=\"nhn\"}"), "{metrics}");
     assert!(!metrics.contains("kairr_system_last_good_age_seconds{system=\"kakao\"}"), "never answered: no age");
 }
+
+/// DCGM exporter text with the exporter's pod labels: two GPUs held by a
+/// project's pod, one by a namespace that is not the portal's, one idle.
+fn dcgm_with_pods(host: &str) -> String {
+    let gpus =
+        [(90, Some("kairr-r2027-1-0042")), (80, Some("kairr-r2027-1-0042")), (50, Some("other-team")), (0, None)];
+    let mut out = String::from("# TYPE DCGM_FI_DEV_GPU_UTIL gauge\n");
+    for (i, (util, ns)) in gpus.iter().enumerate() {
+        let pod = ns.map_or(String::new(), |n| format!(",namespace=\"{n}\",pod=\"p{i}\""));
+        out +=
+            &format!("DCGM_FI_DEV_GPU_UTIL{{gpu=\"{i}\",UUID=\"GPU-{host}-{i}\",Hostname=\"{host}\"{pod}}} {util}\n");
+    }
+    out += "# TYPE DCGM_FI_DEV_POWER_USAGE gauge\n";
+    for i in 0..gpus.len() {
+        out += &format!("DCGM_FI_DEV_POWER_USAGE{{gpu=\"{i}\",UUID=\"GPU-{host}-{i}\",Hostname=\"{host}\"}} 400\n");
+    }
+    out
+}
+
+/// Usage of GPU-cloud pools (issue 13 §3): the GPUs a project's pods hold,
+/// counted by namespace from the DCGM exporter's pod labels through a real
+/// Prometheus, integrate into the project account's GPU-seconds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gpus_held_by_a_projects_pods_become_its_usage() {
+    use kairr_server::source::prometheus::PrometheusSource;
+    use kairr_server::source::StatusSource;
+
+    let g1 = Exporter::start(Some(dcgm_with_pods("g1"))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let _prom = Prometheus::start(dir.path(), port, &[g1.addr]);
+    let queries = PoolQueries {
+        selector: r#"job="dcgm""#.into(),
+        usage: Some(r#"count by (namespace) (DCGM_FI_DEV_GPU_UTIL{$selector,namespace=~"kairr-.+"})"#.into()),
+        ..PoolQueries::default()
+    };
+    let config = PrometheusConfig {
+        url: format!("http://127.0.0.1:{port}"),
+        interval_seconds: 1,
+        timeout_seconds: 2,
+        backoff_max_seconds: 1,
+        bearer_token: None,
+        max_response_bytes: kairr_server::source::prometheus::default_max_response_bytes(),
+        pools: BTreeMap::from([("kakao-b200".to_owned(), queries)]),
+    };
+    let mut source = PrometheusSource::new("kakao", config).unwrap();
+    // Until Prometheus has scraped the exporter (~5 s), no namespace is seen.
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let mut now = 1_000_000;
+    loop {
+        let poll = source.poll(now).await;
+        if poll.as_ref().is_ok_and(|p| p.usage.iter().any(|u| u.account == "r2027-1-0042")) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no namespace usage: {:?}", poll.map(|p| p.usage));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        now += 1;
+    }
+    // A minute later: 2 GPUs × 60 s for the project; the other team's namespace is not the portal's.
+    let poll = source.poll(now + 60).await.unwrap();
+    let usage: Vec<(String, String, u64)> =
+        poll.usage.iter().map(|u| (u.pool_id.clone(), u.account.clone(), u.gpu_seconds_total)).collect();
+    assert_eq!(usage, [("kakao-b200".to_owned(), "r2027-1-0042".to_owned(), 120)]);
+}

@@ -8,12 +8,14 @@
 //! covers. Mapping accounts to allocations is `allocation::account`.
 
 mod days;
+mod gauge;
 mod jobs;
 mod meter;
 
 use serde::{Deserialize, Serialize};
 
 pub use days::split_by_kst_day;
+pub use gauge::{GaugeIntegrator, MAX_GAP_S};
 pub use jobs::{meter_jobs, parse_sacct, AccountedJob, SACCT_FORMAT};
 pub use meter::{UsageDelta, UsageMeter};
 

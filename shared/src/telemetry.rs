@@ -38,6 +38,13 @@ pub struct PoolQueries {
     pub power: String,
     /// One series per node, 1 = up, 0 = not answering.
     pub up: String,
+    /// GPUs held by pods per namespace (one series per namespace, value =
+    /// GPUs), for the allocations' usage, e.g.
+    /// `count by (namespace) (DCGM_FI_DEV_GPU_UTIL{$selector,namespace=~"kairr-.+"})`
+    /// with the DCGM exporter's pod labels; unset: usage is not read.
+    pub usage: Option<String>,
+    /// Prefix of the allocations' namespaces (`kairr-r2027-1-0042` → account `r2027-1-0042`).
+    pub namespace_prefix: String,
 }
 
 impl Default for PoolQueries {
@@ -47,11 +54,33 @@ impl Default for PoolQueries {
             utilisation: DEFAULT_UTILISATION_QUERY.into(),
             power: DEFAULT_POWER_QUERY.into(),
             up: DEFAULT_UP_QUERY.into(),
+            usage: None,
+            namespace_prefix: "kairr-".into(),
         }
     }
 }
 
 impl PoolQueries {
+    /// The usage query with the selector filled in, if one is set.
+    pub fn rendered_usage(&self) -> Option<String> {
+        self.usage.as_ref().map(|q| q.replace(SELECTOR, &self.selector))
+    }
+
+    /// Project accounts and the GPUs their pods hold, from the usage query's
+    /// samples: the `namespace` label without the prefix; namespaces without
+    /// it (not the portal's) and values that are not finite are left out.
+    pub fn namespace_gpus(&self, samples: &[PromSample]) -> Vec<(String, f64)> {
+        samples
+            .iter()
+            .filter(|s| s.value.is_finite() && s.value > 0.0)
+            .filter_map(|s| {
+                let ns = s.labels.get("namespace")?;
+                let account = ns.strip_prefix(self.namespace_prefix.as_str())?;
+                (!account.is_empty()).then(|| (account.to_owned(), s.value))
+            })
+            .collect()
+    }
+
     /// The utilisation, power and liveness queries with the selector filled in.
     pub fn rendered(&self) -> [String; 3] {
         [&self.utilisation, &self.power, &self.up].map(|q| q.replace(SELECTOR, &self.selector))

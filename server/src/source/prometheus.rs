@@ -71,6 +71,8 @@ pub struct PrometheusSource {
     name: String,
     config: PrometheusConfig,
     client: reqwest::Client,
+    /// GPUs held per project namespace, integrated into usage counters.
+    usage: kairr_shared::accounting::GaugeIntegrator,
 }
 
 impl PrometheusSource {
@@ -85,7 +87,7 @@ impl PrometheusSource {
                     Failure::new("Prometheus is misconfigured", e.to_string()),
                 )
             })?;
-        Ok(PrometheusSource { name: format!("prometheus:{system}"), config, client })
+        Ok(PrometheusSource { name: format!("prometheus:{system}"), config, client, usage: Default::default() })
     }
 
     async fn query(&self, promql: &str) -> Result<Vec<PromSample>, Failure> {
@@ -130,6 +132,35 @@ impl PrometheusSource {
     }
 }
 
+impl PrometheusSource {
+    /// The usage counters after this poll's reading of the GPUs each project
+    /// namespace holds (pools with a usage query). A failed usage query skips
+    /// that pool's reading (its status is unaffected; the gap is not counted).
+    async fn usage_now(&mut self, now: i64) -> Vec<kairr_shared::accounting::AccountUsage> {
+        let queries: Vec<(String, PoolQueries, String)> = self
+            .config
+            .pools
+            .iter()
+            .filter_map(|(id, q)| q.rendered_usage().map(|u| (id.clone(), q.clone(), u)))
+            .collect();
+        if queries.is_empty() {
+            return Vec::new();
+        }
+        let mut held = BTreeMap::new();
+        for (pool, q, promql) in &queries {
+            match self.query(promql).await {
+                Ok(samples) => {
+                    for (account, gpus) in q.namespace_gpus(&samples) {
+                        *held.entry((pool.clone(), account)).or_insert(0.0) += gpus;
+                    }
+                }
+                Err(f) => tracing::warn!(source = %self.name, pool = %pool, error = %f.detail, "usage query failed"),
+            }
+        }
+        self.usage.observe(now, held)
+    }
+}
+
 impl StatusSource for PrometheusSource {
     fn name(&self) -> &str {
         &self.name
@@ -144,7 +175,8 @@ impl StatusSource for PrometheusSource {
             let readings = try_join_all(self.config.pools.iter().map(|(id, q)| self.pool(id, q)))
                 .await
                 .map_err(|failure| SourceError::new(&self.name, failure))?;
-            Ok(SourcePoll { at: now, telemetry: readings, ..SourcePoll::default() })
+            let usage = self.usage_now(now).await;
+            Ok(SourcePoll { at: now, telemetry: readings, usage, ..SourcePoll::default() })
         })
     }
 }
