@@ -11,18 +11,21 @@ use super::AccountUsage;
 /// readings is not assumed to have been busy).
 pub const MAX_GAP_S: i64 = 300;
 
+/// GPUs (or GPU-seconds) per (pool id, account).
+pub type PerAccount = BTreeMap<(String, String), f64>;
+
 /// Integrates GPUs held per (pool, account) over successive readings.
 #[derive(Debug, Clone, Default)]
 pub struct GaugeIntegrator {
-    last: Option<(i64, BTreeMap<(String, String), f64>)>,
-    totals: BTreeMap<(String, String), f64>,
+    last: Option<(i64, PerAccount)>,
+    totals: PerAccount,
 }
 
 impl GaugeIntegrator {
     /// Adds what the previous reading held up to `at` (Unix seconds; at
     /// most [`MAX_GAP_S`]) and keeps `held` ((pool, account) → GPUs) for the
     /// next; every counter so far.
-    pub fn observe(&mut self, at: i64, held: BTreeMap<(String, String), f64>) -> Vec<AccountUsage> {
+    pub fn observe(&mut self, at: i64, held: PerAccount) -> Vec<AccountUsage> {
         if let Some((before, previous)) = &self.last {
             let span = (at - before).clamp(0, MAX_GAP_S) as f64;
             for (key, gpus) in previous {
