@@ -97,6 +97,20 @@ impl RoundInput {
     pub fn parse(&self, cat: &Catalogue) -> Result<Round, FieldErrors> {
         let mut f = Form::default();
         let id = f.text("id", &self.id, 40);
+        // The id names the round in addresses and in its projects' scheduler
+        // accounts (`r<id>-0042`), so it is a code, not a title.
+        let id = id.filter(|id| {
+            let ok = id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            if !ok {
+                f.fail(
+                    "id",
+                    Code::UnknownValue,
+                    "회차 id에는 영문자, 숫자, '-', '_', '.'만 쓸 수 있습니다(예: 2027-1).",
+                    "A round id uses letters, digits, '-', '_' and '.' only (e.g. 2027-1).",
+                );
+            }
+            ok
+        });
         let title_ko = f.text("title_ko", &self.title_ko, 200);
         let title_en = f.text("title_en", &self.title_en, 200);
         let opens = f.date("opens", &self.opens);
@@ -276,6 +290,18 @@ pub(crate) mod tests {
         assert_eq!(round.stage, RoundStage::Draft, "a new round starts as a draft");
         assert_eq!(round.review_closes(), NaiveDate::from_ymd_opt(2026, 2, 10).unwrap());
         assert_eq!((round.policy.min_reviews, round.policy.reviewers_per_request), (2, 3));
+    }
+
+    #[test]
+    fn a_round_id_is_a_code_fit_for_addresses_and_scheduler_accounts() {
+        let cat = Catalogue::embedded().unwrap();
+        for ok in ["2027-1", "2027_fall.b", "A1"] {
+            assert!(RoundInput { id: ok.into(), ..input() }.parse(&cat).is_ok(), "{ok}");
+        }
+        for bad in ["2027 1", "2027-1차", "r=1", "a/b", "x,y"] {
+            let err = RoundInput { id: bad.into(), ..input() }.parse(&cat).unwrap_err();
+            assert!(err.get("id").is_some(), "{bad}: {err:?}");
+        }
     }
 
     #[test]
