@@ -74,7 +74,9 @@ AccountingStoragePort=$((port + 8))
 AccountingStoragePass=$base/munge/munge.sock
 AccountingStorageTRES=gres/gpu
 AccountingStorageEnforce=associations,limits,safe
-PriorityType=priority/multifactor"
+PriorityType=priority/multifactor
+PriorityDecayHalfLife=0
+PriorityUsageResetPeriod=NONE"
     cat >"$base/etc/slurmdbd.conf" <<EOF
 AuthType=auth/munge
 AuthInfo=socket=$base/munge/munge.sock

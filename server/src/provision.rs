@@ -150,6 +150,18 @@ fn default_usage_interval() -> u64 {
 }
 
 impl SlurmProvisioning {
+    /// Settings that cannot work, said at start-up: usage from accounting
+    /// for several pools needs each partition's pool.
+    pub fn check(&self) -> anyhow::Result<()> {
+        if self.usage_from_accounting && self.pools.len() > 1 && self.partitions.is_empty() {
+            anyhow::bail!(
+                "[provisioning.slurm] has several pools and reads usage from accounting: set `partitions` \
+                 (partition = pool id) so each job's usage goes to its pool"
+            );
+        }
+        Ok(())
+    }
+
     /// `cluster` provisioning `pools`, every other setting at its default.
     pub fn new(cluster: &str, pools: &[&str]) -> SlurmProvisioning {
         SlurmProvisioning {
@@ -214,10 +226,17 @@ pub async fn metering(storage: &Storage, settings: &crate::settings::Settings, d
     }
     let mut metering = Metering::default();
     if let Some(slurm) = settings.provisioning.slurm.as_ref().filter(|s| s.usage_from_accounting) {
+        let now = Utc::now().timestamp();
         let first = storage.accounting_first_read(&slurm.cluster).await?;
         // Not read yet: complete from tomorrow at the earliest.
-        let from = first.map_or(Utc::now().timestamp() + 86_400, |t| t - meter::FIRST_READ_S);
-        let since = kairr_shared::time::kst_day(from).succ_opt();
+        let from = first.map_or(now + 86_400, |t| t - meter::FIRST_READ_S);
+        let mut since = kairr_shared::time::kst_day(from).succ_opt();
+        // Not read up to today's start (slurmdbd down, say): yesterday is not complete, nothing is judged.
+        let until = storage.accounting_read_until(&slurm.cluster).await?.unwrap_or(0);
+        let today = kairr_shared::time::kst_day(now);
+        if until < kairr_shared::time::kst_midnight(today) {
+            since = since.max(today.succ_opt());
+        }
         for pool in &slurm.pools {
             metering.by_pool.insert(pool.clone(), PoolMetering { source: UsageSource::Accounting, since });
         }
@@ -256,14 +275,20 @@ pub async fn reconcile_once(
     let plan = reconcile(&site, want.clone(), &observed);
     let mut broken: std::collections::BTreeMap<String, String> = Default::default();
     let mut audits = Vec::new();
+    let mut failed_soft = std::collections::BTreeSet::new();
     for (ids, change) in &plan.changes {
-        if broken.contains_key(change.account()) {
+        if broken.contains_key(change.account()) && !failed_soft.contains(change.account()) {
             continue;
         }
         match slurm.sacctmgr(&change.sacctmgr_args(&slurm.cluster)).await {
             Ok(_) => audits.extend(ids.iter().map(|id| audit(*id, change, now))),
-            Err(e) => {
+            // Without its account nothing else can be made; a failed limit or user blocks nothing else.
+            Err(e) if matches!(change, SlurmChange::AddAccount { .. }) => {
                 broken.insert(change.account().to_owned(), e);
+            }
+            Err(e) => {
+                broken.entry(change.account().to_owned()).or_insert(e);
+                failed_soft.insert(change.account().to_owned());
             }
         }
     }

@@ -133,6 +133,7 @@ impl Application {
         let poll = Duration::from_secs(u64::from(mail.as_ref().map_or(5, |m| m.poll_seconds.max(1))));
         tasks.spawn(crate::mail::run(state.clone(), mailer, poll));
         if let Some(slurm) = state.settings.provisioning.slurm.clone() {
+            slurm.check()?;
             tasks.spawn(crate::provision::run(state.clone(), replica.clone(), slurm));
         }
         Ok(Application { listener, router, tasks, addr })

@@ -112,7 +112,9 @@ async fn kakao_follows_a_real_prometheus_goes_stale_when_it_stops_and_recovers()
     let (body, sys) = wait_for(&app, 15, "kakao turns stale", |s| s["stale"] == true).await;
     let reason = sys["stale_reason"].as_str().unwrap();
     assert!(reason.starts_with("prometheus:kakao:"), "{reason}");
-    assert!(reason.to_lowercase().contains("connect"), "names the failure: {reason}");
+    // Refused at once ("connect"), or cut off mid-answer when it stopped during a poll ("network").
+    let lower = reason.to_lowercase();
+    assert!(lower.contains("connect") || lower.contains("network error"), "names the failure: {reason}");
     let p = pool(&sys);
     assert_eq!((p["gpu_utilisation"].clone(), p["power_kw"].clone()), (0.4.into(), 1.9.into()), "last good data stays");
     assert_eq!(p["nodes"]["up"], 3);

@@ -124,7 +124,8 @@ async fn a_decision_provisions_an_enforced_slurm_account_and_the_reconciler_heal
     let app = support::spawn_with(move |s| s.provisioning.slurm = Some(slurm)).await;
     let admin = app.caller("demo.admin").await;
 
-    // Nothing real decided yet: the start-up pass provisions nothing (demo awards never are).
+    // Demo awards are never provisioned: before the real decision, nothing is.
+    assert_eq!(provisioning(&admin).await["allocations"], json!([]));
     let request = award(&app, &admin, 1).await;
     let account = format!("r{ROUND}-{request:04}");
 
@@ -263,13 +264,14 @@ async fn usage_comes_from_accounting_with_short_jobs_counted_exactly_and_once() 
     require_accounting();
     ensure_unix_user(LOGIN);
     let c = Cluster::start_accounting();
-    let slurm = SlurmProvisioning {
+    let meter = SlurmProvisioning {
         slurm_conf: Some(c.conf()),
         interval_seconds: 3_600,
         usage_interval_seconds: 3_600,
         ..SlurmProvisioning::new("kairrtest", &["kisti6-gh200"])
     };
-    let meter = slurm.clone();
+    // The app provisions; the test takes the readings (the leader's loop would read at start).
+    let slurm = SlurmProvisioning { usage_from_accounting: false, ..meter.clone() };
     let app = support::spawn_with(move |s| s.provisioning.slurm = Some(slurm)).await;
     let admin = app.caller("demo.admin").await;
     let request = award(&app, &admin, 1).await;
@@ -292,7 +294,7 @@ async fn usage_comes_from_accounting_with_short_jobs_counted_exactly_and_once() 
         rows.iter()
             .map(|r| {
                 let (h, source) = r.split_once('|').unwrap();
-                assert_eq!(source, "accounting");
+                assert_eq!(source, "accounting", "{rows:?}");
                 h.parse::<f64>().unwrap()
             })
             .sum::<f64>()
@@ -327,8 +329,27 @@ async fn usage_comes_from_accounting_with_short_jobs_counted_exactly_and_once() 
     wait_until(60, "the short jobs to complete", || {
         ids.iter().all(|id| c.slurm(&["sacct", "-n", "-X", "-P", "-j", id, "-o", "state"]).trim() == "COMPLETED")
     });
-    let read = kairr_server::provision::meter_once(&storage, &meter, chrono::Utc::now()).await.unwrap();
-    assert_eq!(read.jobs, 3, "{read:?}");
+    // Before accounting, the running-jobs integration had recorded some of today (source `slurm`):
+    // the first reading takes those days over rather than adding to them.
+    let today = kairr_shared::time::kst_day(chrono::Utc::now().timestamp()).to_string();
+    execute(
+        &db,
+        "INSERT INTO usage (allocation_id, day, gpu_hours, source) SELECT id, $1, 5.0, 'slurm' FROM allocations \
+         WHERE source = 'real'",
+        &[Arg::Text(&today)],
+    )
+    .await
+    .unwrap();
+    // Two readings at once (a failover overlap, say): one is recorded, the other dropped whole.
+    let now = chrono::Utc::now();
+    let (r1, r2) = tokio::join!(
+        kairr_server::provision::meter_once(&storage, &meter, now),
+        kairr_server::provision::meter_once(&storage, &meter, now)
+    );
+    let (r1, r2) = (r1.unwrap(), r2.unwrap());
+    // (Read together, the second finds the first's claim and is dropped; had it started after the
+    // first was recorded, it would have added nothing. Either way nothing is counted twice.)
+    assert!(r1.jobs + r2.jobs >= 3, "{r1:?} {r2:?}");
     let oracle = sacct_gpu_hours(&c, &account);
     assert!(oracle > 0.0);
     assert!((used().await - oracle).abs() < 1e-9, "portal {} vs sacct {oracle}", used().await);

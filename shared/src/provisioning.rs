@@ -204,9 +204,11 @@ pub fn desired(site: &SlurmSite, awards: &[Award], today: NaiveDate) -> Vec<Acco
             PoolUnit::NodeHours => (NODE_TRES, Some(a.amount.saturating_mul(60))),
             PoolUnit::Servers => (GPU_TRES, None),
         };
-        match minutes {
-            Some(m) => *spec.limits.grp_tres_mins.entry(tres.into()).or_default() += m,
-            None => *spec.limits.grp_tres.entry(tres.into()).or_default() += a.gpus.unwrap_or(0),
+        match (minutes, a.gpus) {
+            (Some(m), _) => *spec.limits.grp_tres_mins.entry(tres.into()).or_default() += m,
+            (None, Some(gpus)) => *spec.limits.grp_tres.entry(tres.into()).or_default() += gpus,
+            // A server award without its GPU count (records older than it): no limit rather than a 0 that blocks.
+            (None, None) => {}
         }
         spec.limits.open |= (a.start..=a.end).contains(&today);
     }
@@ -224,7 +226,9 @@ fn slurm_word(text: &str) -> String {
     }
 }
 
-/// The changes that make `observed` hold `want` (accounts, then users, then limits).
+/// The changes that make `observed` hold `want`: per account, the account,
+/// then its limits (so that no account is ever open without its limit, even
+/// when adding a user fails), then its users.
 pub fn reconcile(site: &SlurmSite, want: Vec<AccountSpec>, observed: &SlurmState) -> Reconciliation {
     let mut r = Reconciliation::default();
     for spec in &want {
@@ -241,6 +245,13 @@ pub fn reconcile(site: &SlurmSite, want: Vec<AccountSpec>, observed: &SlurmState
                 },
             ));
         }
+        let was = have.map(|h| h.limits.clone());
+        if !limits_hold(&spec.limits, was.as_ref()) {
+            r.changes.push((
+                ids.clone(),
+                SlurmChange::SetLimits { account: spec.account.clone(), limits: spec.limits.clone(), was },
+            ));
+        }
         let users = have.map(|h| &h.users);
         for user in spec.users.iter().filter(|u| !users.is_some_and(|have| have.contains(*u))) {
             r.changes.push((ids.clone(), SlurmChange::AddUser { account: spec.account.clone(), user: user.clone() }));
@@ -252,13 +263,6 @@ pub fn reconcile(site: &SlurmSite, want: Vec<AccountSpec>, observed: &SlurmState
                     .filter(|u| !spec.users.contains(*u))
                     .map(|u| AccountUser { account: spec.account.clone(), user: u.clone() }),
             );
-        }
-        let was = have.map(|h| h.limits.clone());
-        if !limits_hold(&spec.limits, was.as_ref()) {
-            r.changes.push((
-                ids,
-                SlurmChange::SetLimits { account: spec.account.clone(), limits: spec.limits.clone(), was },
-            ));
         }
     }
     let wanted: BTreeSet<&str> = want.iter().map(|s| s.account.as_str()).collect();

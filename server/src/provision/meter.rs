@@ -49,7 +49,8 @@ impl SlurmProvisioning {
 /// Reads the cluster's accounting since the last reading and records the usage.
 pub async fn meter_once(storage: &Storage, slurm: &SlurmProvisioning, now: DateTime<Utc>) -> anyhow::Result<Metered> {
     let now_s = now.timestamp();
-    let since = storage.accounting_read_until(&slurm.cluster).await?.map_or(now_s - FIRST_READ_S, |t| t - OVERLAP_S);
+    let read_until = storage.accounting_read_until(&slurm.cluster).await?;
+    let since = read_until.map_or(now_s - FIRST_READ_S, |t| t - OVERLAP_S);
     let at = |t: i64| DateTime::<Utc>::from_timestamp(t, 0).unwrap_or(now).format("%Y-%m-%dT%H:%M:%S").to_string();
     let args = [
         "-a".to_owned(),
@@ -70,8 +71,25 @@ pub async fn meter_once(storage: &Storage, slurm: &SlurmProvisioning, now: DateT
         storage.metered_allocations().await?.into_iter().filter(|a| slurm.pools.contains(&a.pool)).collect();
     let rows = AccountMap::new(&allocations).daily_usage(&deltas);
     let metered = Metered { jobs: jobs.len(), rows: rows.len(), gpu_hours: rows.iter().map(|r| r.gpu_hours).sum() };
-    storage.record_accounted(&slurm.cluster, &rows, &marks, now_s, since - 86_400).await?;
+    // The first reading takes over the days it covers from the running-jobs
+    // integration (accounting is complete; adding to those rows would count twice).
+    let replace = read_until
+        .is_none()
+        .then(|| (kairr_shared::time::kst_day(since), allocations.iter().map(|a| a.id).collect::<Vec<_>>()));
+    let reading = Reading { cluster: &slurm.cluster, previous: read_until, until: now_s, prune_before: since - 86_400 };
+    if !storage.record_accounted(&reading, &rows, &marks, replace).await? {
+        tracing::info!(cluster = %slurm.cluster, "another reading of the accounting was recorded first; this one is dropped");
+        return Ok(Metered::default());
+    }
     Ok(metered)
+}
+
+/// One reading's bounds: the cluster, the `read_until` it started from, its end.
+struct Reading<'a> {
+    cluster: &'a str,
+    previous: Option<i64>,
+    until: i64,
+    prune_before: i64,
 }
 
 impl Storage {
@@ -113,26 +131,49 @@ impl Storage {
     }
 
     /// Adds `rows` to the usage (source `accounting`), records each job's
-    /// mark and the reading's end, and forgets marks older than `prune_before`,
-    /// in one transaction: a reading is recorded whole or not at all.
+    /// mark and the reading's end, and forgets marks older than its prune
+    /// bound, in one transaction: a reading is recorded whole or not at all.
+    /// Only if the last reading's end is still the one this reading started
+    /// from (false: another replica recorded first, nothing is written).
+    /// `replace` (first reading): other sources' rows of these allocations
+    /// from that day on are removed first.
     async fn record_accounted(
         &self,
-        cluster: &str,
+        reading: &Reading<'_>,
         rows: &[DailyUsage],
         marks: &[(u64, i64)],
-        read_until: i64,
-        prune_before: i64,
-    ) -> anyhow::Result<()> {
+        replace: Option<(chrono::NaiveDate, Vec<kairr_shared::allocation::AllocationId>)>,
+    ) -> anyhow::Result<bool> {
+        const FIRST: &str = "INSERT INTO accounting_reads (cluster, first_read, read_until) VALUES ($1, $2, $2) \
+                             ON CONFLICT (cluster) DO NOTHING";
+        const NEXT: &str = "UPDATE accounting_reads SET read_until = $1 WHERE cluster = $2 AND read_until = $3";
+        const REPLACE: &str = "DELETE FROM usage WHERE allocation_id = $1 AND day >= $2 AND source <> 'accounting'";
         const USAGE: &str = "INSERT INTO usage (allocation_id, day, gpu_hours, source) VALUES ($1, $2, $3, $4) \
                              ON CONFLICT (allocation_id, day) DO UPDATE SET gpu_hours = usage.gpu_hours + excluded.gpu_hours, \
                              source = excluded.source";
         const MARK: &str = "INSERT INTO accounted_jobs (cluster, job_id, counted_until) VALUES ($1, $2, $3) \
-                            ON CONFLICT (cluster, job_id) DO UPDATE SET counted_until = excluded.counted_until";
-        const READ: &str = "INSERT INTO accounting_reads (cluster, first_read, read_until) VALUES ($1, $2, $2) \
-                            ON CONFLICT (cluster) DO UPDATE SET read_until = excluded.read_until";
+                            ON CONFLICT (cluster, job_id) DO UPDATE SET counted_until = excluded.counted_until \
+                            WHERE accounted_jobs.counted_until < excluded.counted_until";
         const PRUNE: &str = "DELETE FROM accounted_jobs WHERE cluster = $1 AND counted_until < $2";
+        let cluster = reading.cluster;
         with_db!(self.db(), |p| {
             let mut tx = p.begin().await?;
+            // First: the reading's claim (on PostgreSQL a concurrent one waits here, then finds it taken).
+            let claimed = match reading.previous {
+                None => sqlx::query(FIRST).bind(cluster).bind(reading.until).execute(&mut *tx).await?,
+                Some(previous) => {
+                    sqlx::query(NEXT).bind(reading.until).bind(cluster).bind(previous).execute(&mut *tx).await?
+                }
+            };
+            if claimed.rows_affected() == 0 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            if let Some((from, allocations)) = &replace {
+                for id in allocations {
+                    sqlx::query(REPLACE).bind(id.0 as i64).bind(from.to_string()).execute(&mut *tx).await?;
+                }
+            }
             for r in rows {
                 sqlx::query(USAGE)
                     .bind(r.allocation.0 as i64)
@@ -150,10 +191,9 @@ impl Storage {
                     .execute(&mut *tx)
                     .await?;
             }
-            sqlx::query(PRUNE).bind(cluster).bind(prune_before).execute(&mut *tx).await?;
-            sqlx::query(READ).bind(cluster).bind(read_until).execute(&mut *tx).await?;
+            sqlx::query(PRUNE).bind(cluster).bind(reading.prune_before).execute(&mut *tx).await?;
             tx.commit().await?;
         });
-        Ok(())
+        Ok(true)
     }
 }

@@ -54,7 +54,7 @@ impl Storage {
             let request: Request = serde_json::from_str(&request)?;
             let users = std::iter::once(&request.applicant)
                 .chain(&request.co_investigators)
-                .filter(|u| valid_username(u))
+                .filter(|u| valid_username(u) && u.starts_with(|c: char| c.is_ascii_alphanumeric()))
                 .cloned()
                 .collect();
             let organisation = request.organisation_id.clone().unwrap_or_else(|| request.organisation.clone());

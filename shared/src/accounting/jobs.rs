@@ -74,7 +74,9 @@ pub fn meter_jobs(
 ) -> (Vec<UsageDelta>, Vec<(u64, i64)>) {
     let mut deltas = Vec::new();
     let mut marks = Vec::new();
-    for job in jobs.iter().filter(|j| j.gpus > 0) {
+    let mut seen = std::collections::HashSet::new();
+    // A job listed twice (a requeued job's records) is counted once.
+    for job in jobs.iter().filter(|j| j.gpus > 0 && seen.insert(j.id)) {
         let (Some(start), Some(pool)) = (job.start, pool_of(&job.partition)) else { continue };
         let from = counted.get(&job.id).map_or(start, |c| (*c).max(start));
         let to = job.end.unwrap_or(now).min(now);

@@ -148,6 +148,9 @@ impl From<&Round> for PublishedRound {
     }
 }
 
+/// Fewest awards running in a pool for its recent use to be published.
+pub const MIN_AWARDS_FOR_USE: usize = 3;
+
 impl PublicRound {
     /// Fills each pool's use of its awarded capacity over the 30 days before
     /// `today` from `usage` (the round's allocations' daily records).
@@ -161,15 +164,17 @@ impl PublicRound {
         let window = super::usage::IdlePolicy { window_days: 30, reclaim_below: 0.0 };
         for total in &mut self.pools {
             let Some(pool) = round.pool(&total.pool) else { continue };
-            let (mut used, mut expected) = (0.0, 0.0);
+            let (mut used, mut expected, mut running) = (0.0, 0.0, 0);
             for a in allocations.iter().filter(|a| a.round == round.id && a.pool == total.pool) {
                 let check = super::usage::idle_check(a, pool, usage, today, &window, Default::default());
                 if let Some(c) = check {
                     used += c.used_gpu_hours;
                     expected += c.entitled_gpu_hours;
+                    running += 1;
                 }
             }
-            total.used_30d = (expected > 0.0).then(|| (used / expected).min(1.0));
+            // Anonymous only over several awards: with fewer, the figure would be one project's.
+            total.used_30d = (expected > 0.0 && running >= MIN_AWARDS_FOR_USE).then(|| (used / expected).min(1.0));
         }
         self
     }

@@ -53,7 +53,7 @@ fn awards_become_accounts_with_their_unit_as_the_limit_and_open_only_in_their_pe
 }
 
 #[test]
-fn an_empty_cluster_gets_account_users_and_limits_in_that_order() {
+fn an_empty_cluster_gets_the_account_then_its_limits_then_its_users() {
     let want = desired(&site(), &[award(1, "kisti6-gh200", PoolUnit::GpuHours, 10, &["minji"])], day("2027-04-01"));
     let r = reconcile(&site(), want, &SlurmState::default());
     let args: Vec<String> = r.changes.iter().map(|(_, c)| c.sacctmgr_args("kisti6").join(" ")).collect();
@@ -61,9 +61,9 @@ fn an_empty_cluster_gets_account_users_and_limits_in_that_order() {
         args,
         [
             "-i add account r2027-1-0041 cluster=kisti6 parent=root description=kairr 2027-1 request 41 organization=kaist",
-            "-i add user minji account=r2027-1-0041 cluster=kisti6",
             "-i modify account where name=r2027-1-0041 cluster=kisti6 set GrpTRESMins=gres/gpu=600 GrpTRES=gres/gpu=-1 \
              GrpJobs=-1 GrpSubmitJobs=-1",
+            "-i add user minji account=r2027-1-0041 cluster=kisti6",
         ]
     );
     assert!(r.changes.iter().all(|(ids, _)| ids == &[AllocationId(1)]));

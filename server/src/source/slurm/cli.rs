@@ -46,7 +46,12 @@ pub(crate) async fn run(
 ) -> Result<String, Failure> {
     let name = format!("{} {}", program.display(), args.join(" "));
     let mut cmd = tokio::process::Command::new(program);
-    cmd.args(args).env("TZ", "UTC").stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.args(args)
+        .env("TZ", "UTC")
+        .env("SLURM_TIME_FORMAT", "standard")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     cmd.kill_on_drop(true);
     if let Some(conf) = &config.slurm_conf {
         cmd.env("SLURM_CONF", conf);

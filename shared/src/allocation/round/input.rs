@@ -97,16 +97,17 @@ impl RoundInput {
     pub fn parse(&self, cat: &Catalogue) -> Result<Round, FieldErrors> {
         let mut f = Form::default();
         let id = f.text("id", &self.id, 40);
-        // The id names the round in addresses and in its projects' scheduler
-        // accounts (`r<id>-0042`), so it is a code, not a title.
+        // The id names the round in addresses, in its projects' scheduler
+        // accounts (`r<id>-0042`) and namespaces, so it is a code, not a title.
         let id = id.filter(|id| {
-            let ok = id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            // Lower case: Slurm folds account names to it, and namespaces are DNS labels.
+            let ok = id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             if !ok {
                 f.fail(
                     "id",
                     Code::UnknownValue,
-                    "회차 id에는 영문자, 숫자, '-', '_', '.'만 쓸 수 있습니다(예: 2027-1).",
-                    "A round id uses letters, digits, '-', '_' and '.' only (e.g. 2027-1).",
+                    "회차 id에는 영문 소문자, 숫자, '-'만 쓸 수 있습니다(예: 2027-1).",
+                    "A round id uses lower-case letters, digits and '-' only (e.g. 2027-1).",
                 );
             }
             ok
@@ -295,10 +296,10 @@ pub(crate) mod tests {
     #[test]
     fn a_round_id_is_a_code_fit_for_addresses_and_scheduler_accounts() {
         let cat = Catalogue::embedded().unwrap();
-        for ok in ["2027-1", "2027_fall.b", "A1"] {
+        for ok in ["2027-1", "2027-fall", "a1"] {
             assert!(RoundInput { id: ok.into(), ..input() }.parse(&cat).is_ok(), "{ok}");
         }
-        for bad in ["2027 1", "2027-1차", "r=1", "a/b", "x,y"] {
+        for bad in ["2027 1", "2027-1차", "r=1", "a/b", "x,y", "A1", "2027_1", "2027.1"] {
             let err = RoundInput { id: bad.into(), ..input() }.parse(&cat).unwrap_err();
             assert!(err.get("id").is_some(), "{bad}: {err:?}");
         }
