@@ -60,7 +60,8 @@ pub async fn meter_once(storage: &Storage, slurm: &SlurmProvisioning, now: DateT
         format!("--clusters={}", slurm.cluster),
         format!("--format={SACCT_FORMAT}"),
         format!("--starttime={}", at(since)),
-        format!("--endtime={}", at(now_s)),
+        // The next whole second: sacct compares whole seconds, and a job of this very second counts.
+        format!("--endtime={}", at(now_s + 1)),
     ];
     let text = slurm.run(&slurm.sacct, &args).await.map_err(|e| anyhow::anyhow!("sacct: {e}"))?;
     let jobs = parse_sacct(&text).map_err(|e| anyhow::anyhow!("sacct: {e}"))?;
