@@ -162,11 +162,17 @@ impl PublicRound {
         today: NaiveDate,
     ) -> PublicRound {
         let window = super::usage::IdlePolicy { window_days: 30, reclaim_below: 0.0 };
+        // Each allocation's rows once (idle_check would otherwise scan every row per allocation).
+        let mut rows: HashMap<super::ids::AllocationId, Vec<super::usage::DailyUsage>> = HashMap::new();
+        for u in usage {
+            rows.entry(u.allocation).or_default().push(*u);
+        }
         for total in &mut self.pools {
             let Some(pool) = round.pool(&total.pool) else { continue };
             let (mut used, mut expected, mut running) = (0.0, 0.0, 0);
             for a in allocations.iter().filter(|a| a.round == round.id && a.pool == total.pool) {
-                let check = super::usage::idle_check(a, pool, usage, today, &window, Default::default());
+                let own = rows.get(&a.id).map_or(&[][..], Vec::as_slice);
+                let check = super::usage::idle_check(a, pool, own, today, &window, Default::default());
                 if let Some(c) = check {
                     used += c.used_gpu_hours;
                     expected += c.entitled_gpu_hours;
