@@ -19,7 +19,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,8 +50,11 @@ async function freeRange(n) {
     s.once('error', () => ok(false));
     s.listen(port, '127.0.0.1', () => s.close(() => ok(true)));
   });
+  // Below the kernel's ephemeral range: ports it hands out on its own (to
+  // listen(0) and outgoing connections) never collide with this choice.
+  const ephemeralLow = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32_768;
   for (let i = 0; i < 200; i += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    const base = 10_000 + Math.floor(Math.random() * (ephemeralLow - 10_000 - n));
     let all = true;
     for (let p = base; p < base + n && all; p += 1) all = await free(p);
     if (all) return base;

@@ -45,21 +45,27 @@ impl Cluster {
     fn start_with(extra: &[&str]) -> Cluster {
         // A test that failed while holding it poisoned it; the cluster itself was stopped.
         let exclusive = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let dir = tempfile::Builder::new().prefix("kairr-slurm-").tempdir().unwrap();
-        let port = free_port_range(10);
-        let out = Command::new(Cluster::script())
-            .args(["up", dir.path().join("c").to_str().unwrap(), &port.to_string()])
-            .args(extra)
-            .output()
-            .unwrap();
-        let cluster = Cluster { dir, url: format!("http://127.0.0.1:{}", port + 9), _exclusive: exclusive };
-        assert!(
-            out.status.success(),
-            "slurm-cluster.sh up failed:\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        cluster
+        // The ports are free when chosen but not held: another process may still
+        // take one before the daemons bind it, so a start that lost that race is
+        // retried on other ports (anything else fails at once).
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let dir = tempfile::Builder::new().prefix("kairr-slurm-").tempdir().unwrap();
+            let port = free_port_range(10);
+            let out = Command::new(Cluster::script())
+                .args(["up", dir.path().join("c").to_str().unwrap(), &port.to_string()])
+                .args(extra)
+                .output()
+                .unwrap();
+            let log = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            if out.status.success() {
+                return Cluster { dir, url: format!("http://127.0.0.1:{}", port + 9), _exclusive: exclusive };
+            }
+            let _ = Command::new(Cluster::script()).args(["down", dir.path().join("c").to_str().unwrap()]).output();
+            assert!(attempt < 3 && log.contains("Address already in use"), "slurm-cluster.sh up failed:\n{log}");
+            eprintln!("slurm-cluster.sh up: port {port} was taken meanwhile; trying other ports");
+        }
     }
 
     pub fn script_cmd(&self, cmd: &str) {
@@ -91,13 +97,24 @@ impl Drop for Cluster {
     }
 }
 
-/// A first port such that it and the `n - 1` after it are free.
+/// A first port such that it and the `n - 1` after it are free, chosen at
+/// random below the kernel's ephemeral range: ports the kernel hands out on its
+/// own (to `bind(0)` and to outgoing connections of every other test running
+/// meanwhile) are never in it, so only another explicit choice can collide.
 pub fn free_port_range(n: u16) -> u16 {
+    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|p| p.parse::<u16>().ok()))
+        .unwrap_or(32_768);
+    let (low, high) = (10_000u16, ephemeral_low.max(10_000 + 2 * n) - n);
+    let mut seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos()
+        ^ std::process::id().rotate_left(16);
     for _ in 0..200 {
-        let p = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        if p > 65_000 - n {
-            continue;
-        }
+        // xorshift: enough spread that two test processes rarely pick the same.
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        let p = low + (seed % u32::from(high - low)) as u16;
         if (p..p + n).all(|q| std::net::TcpListener::bind(("127.0.0.1", q)).is_ok()) {
             return p;
         }
