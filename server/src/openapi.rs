@@ -55,6 +55,7 @@ use crate::handlers;
         handlers::programme::post_admin_round,
         handlers::programme::put_admin_round,
         handlers::programme::post_round_stage,
+        handlers::programme::post_allocation_period,
         handlers::provisioning::get_provisioning,
         handlers::provisioning::post_provisioning_run,
         handlers::provisioning::get_kubernetes,

@@ -365,7 +365,11 @@ pub async fn run(state: AppState, replica: Arc<Replica>, slurm: SlurmProvisionin
             event = events.recv() => {
                 match event {
                     // Let a burst (a batch adoption) finish first.
-                    Ok(e) if e.change == ProgrammeChange::Decision || e.change == ProgrammeChange::Round => {
+                    Ok(e) if matches!(
+                        e.change,
+                        ProgrammeChange::Decision | ProgrammeChange::Round | ProgrammeChange::Allocation
+                    ) =>
+                    {
                         reconcile_at = Instant::now() + Duration::from_secs(2);
                     }
                     Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}

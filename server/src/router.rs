@@ -119,6 +119,7 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/v1/admin/rounds", get(programme::get_admin_rounds).post(programme::post_admin_round))
         .route("/v1/admin/rounds/{id}", put(programme::put_admin_round))
         .route("/v1/admin/rounds/{id}/stage", post(programme::post_round_stage))
+        .route("/v1/admin/allocations/{id}/period", post(programme::post_allocation_period))
         .route("/v1/admin/provisioning", get(provisioning::get_provisioning))
         .route("/v1/admin/provisioning/run", post(provisioning::post_provisioning_run))
         .route("/v1/admin/provisioning/kubernetes", get(provisioning::get_kubernetes))

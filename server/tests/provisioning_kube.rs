@@ -12,6 +12,7 @@ use std::process::Command;
 use kairr_server::provision::KubeProvisioning;
 use serde_json::{json, Value};
 
+use crate::support::db::texts;
 use crate::support::{self, Caller, TestApp};
 
 const ROUND: &str = "2027-7";
@@ -38,14 +39,16 @@ fn validate(objects: &[Value]) -> (bool, String) {
     (out.status.success() && !printed.contains("did not validate"), printed)
 }
 
-/// A real round on the Kakao B200 pool in whole servers, and a request for 2 decided early by the admin.
-async fn award(app: &TestApp, admin: &Caller) {
+/// A real round on the Kakao B200 pool in whole servers whose allocation period began `back`
+/// days ago, and a request for 2 from then decided early by the admin; the request's id.
+async fn award(app: &TestApp, admin: &Caller, back: u64) -> u64 {
     let today = chrono::Utc::now().date_naive();
     let day = |d: u64| (today + chrono::Days::new(d)).to_string();
+    let first = (today - chrono::Days::new(back)).to_string();
     let round = json!({
         "id": ROUND, "title_ko": "클라우드 시험 공모", "title_en": "Cloud test call",
         "opens": today.to_string(), "closes": day(30), "review_closes": day(40),
-        "period_start": today.to_string(), "period_end": day(200),
+        "period_start": first, "period_end": day(200),
         "pools": [{"pool": "kakao-b200", "unit": "servers", "capacity": 10}],
         "sector_targets": {}, "min_score": 1.0, "min_reviews": 1, "reviewers_per_request": 1
     });
@@ -57,7 +60,7 @@ async fn award(app: &TestApp, admin: &Caller) {
     let request = json!({
         "title_ko": "클라우드 학습", "title_en": "Cloud training", "abstract": "시험", "pi": "김연구",
         "organisation": "부산대학교", "sector": "university", "region": "non_capital", "pool": "kakao-b200",
-        "amount": 2, "period_start": today.to_string(), "period_end": day(30), "co_investigators": ["demo.reviewer"]
+        "amount": 2, "period_start": first, "period_end": day(30), "co_investigators": ["demo.reviewer"]
     });
     let (code, req) = researcher.post(&format!("/api/v1/requests?round={ROUND}"), &request).await;
     assert_eq!(code, 200, "{req}");
@@ -70,6 +73,7 @@ async fn award(app: &TestApp, admin: &Caller) {
     let decide = json!({"kind": "approve", "rationale": "우수", "override_reason": "매니페스트 시험"});
     let (code, decided) = admin.post(&format!("/api/v1/committee/requests/{id}/decision"), &decide).await;
     assert_eq!(code, 200, "{decided}");
+    id
 }
 
 fn settings(kubeflow: bool) -> KubeProvisioning {
@@ -87,7 +91,7 @@ async fn cloud_awards_become_namespaces_quotas_and_profiles_that_the_kubernetes_
     validator();
     let app = support::spawn_with(|s| s.provisioning.kubernetes = Some(settings(false))).await;
     let admin = app.caller("demo.admin").await;
-    award(&app, &admin).await;
+    award(&app, &admin, 0).await;
     let (code, list) = admin.get("/api/v1/admin/provisioning/kubernetes").await;
     assert_eq!(code, 200, "{list}");
     assert_eq!((list["apiVersion"].as_str(), list["kind"].as_str()), (Some("v1"), Some("List")));
@@ -118,7 +122,7 @@ async fn cloud_awards_become_namespaces_quotas_and_profiles_that_the_kubernetes_
     // Kubeflow: a Profile owned by the applicant, its quota spec a valid ResourceQuotaSpec.
     let flow = support::spawn_with(|s| s.provisioning.kubernetes = Some(settings(true))).await;
     let flow_admin = flow.caller("demo.admin").await;
-    award(&flow, &flow_admin).await;
+    award(&flow, &flow_admin, 0).await;
     let (_, list) = flow_admin.get("/api/v1/admin/provisioning/kubernetes").await;
     let items = list["items"].as_array().unwrap().clone();
     let kinds: Vec<&str> = items.iter().map(|o| o["kind"].as_str().unwrap()).collect();
@@ -139,4 +143,75 @@ async fn cloud_awards_become_namespaces_quotas_and_profiles_that_the_kubernetes_
     let plain = support::spawn().await;
     let (code, err) = plain.caller("demo.admin").await.get("/api/v1/admin/provisioning/kubernetes").await;
     assert_eq!((code, err["error"].as_str()), (409, Some("provisioning_not_configured")), "{err}");
+}
+
+/// The GPU quota of the award's namespace, as the manifests give it.
+async fn quota(admin: &Caller) -> String {
+    let (code, list) = admin.get("/api/v1/admin/provisioning/kubernetes").await;
+    assert_eq!(code, 200, "{list}");
+    list["items"][1]["spec"]["hard"]["requests.nvidia.com/gpu"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn an_admin_ends_an_allocation_now_audited_told_to_its_holders_and_followed_by_the_quota() {
+    let app = support::spawn_with(|s| s.provisioning.kubernetes = Some(settings(false))).await;
+    let admin = app.caller("demo.admin").await;
+    let request = award(&app, &admin, 5).await;
+    assert_eq!(quota(&admin).await, "16", "open: 2 servers of 8 GPUs");
+    let (_, detail) = admin.get(&format!("/api/v1/committee/requests/{request}")).await;
+    assert_eq!(detail["period_changeable"], true, "{detail}");
+    let id = detail["allocation"]["id"].as_u64().unwrap();
+    let first = detail["allocation"]["start"].as_str().unwrap().to_owned();
+    let url = format!("/api/v1/admin/allocations/{id}/period");
+    let today = kairr_shared::time::kst_day(chrono::Utc::now().timestamp());
+    let day = |back: u64| (today - chrono::Days::new(back)).to_string();
+
+    // Only admins; the committee sees no form.
+    let committee = app.caller("demo.committee").await;
+    let (_, seen) = committee.get(&format!("/api/v1/committee/requests/{request}")).await;
+    assert_eq!(seen["period_changeable"], false);
+    let body = json!({"period_start": first, "period_end": day(1), "reason": "과제 종료"});
+    assert_eq!(committee.post(&url, &body).await.0, 403);
+
+    // The past stays: a started allocation keeps its first day; two days ago is too early an
+    // end; a reason is required. Every field named at once; nothing changes.
+    let bad = json!({"period_start": day(4), "period_end": day(2), "reason": " "});
+    let (code, err) = admin.post(&url, &bad).await;
+    assert_eq!(code, 400, "{err}");
+    let fields: Vec<&str> = err["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["period_start", "period_end", "reason"], "{err}");
+    assert_eq!(quota(&admin).await, "16");
+
+    // Ended now: yesterday is its last day; the quota is 0 from today.
+    let (code, ended) = admin.post(&url, &body).await;
+    assert_eq!(code, 200, "{ended}");
+    assert_eq!((ended["start"].as_str(), ended["end"].as_str()), (Some(first.as_str()), Some(day(1).as_str())));
+    assert_eq!(ended["amount"], 2, "the award stays");
+    assert_eq!(quota(&admin).await, "0");
+    let (_, detail) = admin.get(&format!("/api/v1/committee/requests/{request}")).await;
+    assert_eq!(detail["allocation"]["end"], day(1).as_str());
+
+    // Audited with the reason; both holders are told, with the reason.
+    let db = app.db().await;
+    let audited = texts(
+        &db,
+        "SELECT actor || ' ' || action || ' ' || subject FROM audit_log WHERE action = 'allocation_period_changed'",
+        &[],
+    )
+    .await;
+    assert_eq!(audited, [format!("demo.admin allocation_period_changed allocation:{id}")]);
+    for holder in ["demo.researcher", "demo.reviewer"] {
+        let (_, list) = app.caller(holder).await.get("/api/v1/me/notifications").await;
+        let told = list["items"].as_array().unwrap().iter().find(|n| n["notice"]["kind"] == "allocation_changed");
+        let told = told.unwrap_or_else(|| panic!("{holder} was not told: {list}"));
+        assert_eq!(told["notice"]["facts"]["reason"], "과제 종료", "{told}");
+    }
+
+    // The same period again is no change; demo allocations and unknown ids are not found.
+    let (code, err) = admin.post(&url, &body).await;
+    assert_eq!((code, err["fields"][0]["field"].as_str()), (400, Some("period_end")), "{err}");
+    let demo = texts(&db, "SELECT CAST(id AS TEXT) FROM allocations WHERE source = 'demo' LIMIT 1", &[]).await;
+    assert_eq!(admin.post(&format!("/api/v1/admin/allocations/{}/period", demo[0]), &body).await.0, 404);
+    assert_eq!(admin.post("/api/v1/admin/allocations/999999/period", &body).await.0, 404);
+    assert_eq!(admin.post("/api/v1/admin/allocations/x/period", &body).await.0, 400);
 }

@@ -5,7 +5,7 @@
 //! it; one that would pass the limit is held by Slurm; a limit changed by
 //! hand is put back; an account the portal does not know is reported and
 //! left; with slurmdbd down the pass fails visibly and loses nothing, and
-//! the next one converges (here: an allocation that ended is closed).
+//! the next one converges (here: an allocation the admin ended is closed).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: failing fast is the point
 
 use crate::slurm_cluster::{require_slurm, wait_until, Cluster};
@@ -37,14 +37,20 @@ fn ensure_unix_user(name: &str) {
     assert!(out.status.success(), "useradd {name}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
-/// A round on the GH200 batch pool (node-hours) whose allocation period starts today.
+/// The first day of the allocation period: three days ago, so that the
+/// allocation can be ended now (yesterday its last day) as well as used.
+fn period_start() -> String {
+    (chrono::Utc::now().date_naive() - chrono::Days::new(3)).to_string()
+}
+
+/// A round on the GH200 batch pool (node-hours) whose allocation period began three days ago.
 fn round_form() -> Value {
     let today = chrono::Utc::now().date_naive();
     let day = |d: u64| (today + chrono::Days::new(d)).to_string();
     json!({
         "id": ROUND, "title_ko": "프로비저닝 시험 공모", "title_en": "Provisioning test call",
         "opens": today.to_string(), "closes": day(30), "review_closes": day(40),
-        "period_start": today.to_string(), "period_end": day(200),
+        "period_start": period_start(), "period_end": day(200),
         "pools": [{"pool": "kisti6-gh200", "unit": "node_hours", "capacity": 100000}],
         "sector_targets": {}, "min_score": 1.0, "min_reviews": 1, "reviewers_per_request": 1
     })
@@ -62,7 +68,7 @@ async fn award(app: &TestApp, admin: &Caller, amount: u64) -> u64 {
     let request = json!({
         "title_ko": "핵융합 시뮬레이션", "title_en": "Fusion simulation", "abstract": "시험", "pi": "김연구",
         "organisation": "부산대학교", "sector": "university", "region": "non_capital", "pool": "kisti6-gh200",
-        "amount": amount, "period_start": today.to_string(),
+        "amount": amount, "period_start": period_start(),
         "period_end": (today + chrono::Days::new(30)).to_string(), "co_investigators": ["jisoo"]
     });
     let (code, req) = researcher.post(&format!("/api/v1/requests?round={ROUND}"), &request).await;
@@ -211,23 +217,33 @@ async fn a_decision_provisions_an_enforced_slurm_account_and_the_reconciler_heal
     assert_eq!(audited, ["system:provisioning scheduler_account_changed"; 5]);
     assert_eq!(run_pass(&admin).await["changes"], 0, "converged: nothing more to do");
 
-    // slurmdbd down: the allocation ends (shortened to yesterday); the pass fails visibly and
-    // loses nothing; with slurmdbd back, the next pass closes the account.
+    // slurmdbd down: the admin ends the allocation now (yesterday its last day, through the
+    // API as the request page does); the pass fails visibly and loses nothing; with slurmdbd
+    // back, the next pass closes the account.
     c.script_cmd("dbd-stop");
-    let body = texts(&db, "SELECT body FROM allocations WHERE source = 'real'", &[]).await;
-    let mut allocation: Value = serde_json::from_str(&body[0]).unwrap();
-    let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(2);
-    allocation["end"] = yesterday.to_string().into();
-    allocation["start"] = (yesterday - chrono::Days::new(5)).to_string().into();
-    execute(&db, "UPDATE allocations SET body = $1 WHERE source = 'real'", &[Arg::Text(&allocation.to_string())])
-        .await
-        .unwrap();
-    let run = run_pass(&admin).await;
-    assert_eq!(run["ok"], false, "{run}");
-    assert!(run["error"].as_str().unwrap().contains("could not be read"), "{run}");
-    let row = provisioning(&admin).await["allocations"][0].clone();
-    assert_eq!((row["state"].as_str(), row["failures"].as_u64()), (Some("failed"), Some(1)), "{row}");
+    let (_, detail) = admin.get(&format!("/api/v1/committee/requests/{request}")).await;
+    assert_eq!(detail["period_changeable"], true, "{detail}");
+    let allocation = detail["allocation"]["id"].as_u64().unwrap();
+    let today = kairr_shared::time::kst_day(chrono::Utc::now().timestamp());
+    let change = json!({"period_start": period_start(), "period_end": (today - chrono::Days::new(1)).to_string(),
+                        "reason": "과제 조기 종료"});
+    let (code, ended) = admin.post(&format!("/api/v1/admin/allocations/{allocation}/period"), &change).await;
+    assert_eq!(code, 200, "{ended}");
+    // The change wakes the leader's reconciler, whose pass fails visibly (no one pressed anything).
+    let start = Instant::now();
+    let report = loop {
+        let report = provisioning(&admin).await;
+        if report["allocations"][0]["state"] == "failed" {
+            break report;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "no failed pass after the change: {report}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    let row = &report["allocations"][0];
+    assert!(row["failures"].as_u64().unwrap() >= 1, "{row}");
     assert!(!row["reason"].as_str().unwrap().is_empty());
+    assert_eq!(report["runs"][0]["ok"], false, "{report}");
+    assert!(report["runs"][0]["error"].as_str().unwrap().contains("could not be read"), "{report}");
     c.script_cmd("dbd-start");
     let run = run_pass(&admin).await;
     assert_eq!(run["ok"], true, "{run}");

@@ -36,16 +36,20 @@ pub enum NoticeKind {
     AllocationExpiring,
     /// To the applicant: their allocation was flagged idle.
     AllocationIdle,
+    /// To the applicant and co-investigators: an admin changed the
+    /// allocation's period (ended, shortened, extended or moved it).
+    AllocationChanged,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 6] = [
+    pub const ALL: [NoticeKind; 7] = [
         NoticeKind::SubmissionReceived,
         NoticeKind::ReviewAssigned,
         NoticeKind::ReviewDue,
         NoticeKind::DecisionMade,
         NoticeKind::AllocationExpiring,
         NoticeKind::AllocationIdle,
+        NoticeKind::AllocationChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +60,7 @@ impl NoticeKind {
             NoticeKind::DecisionMade => "decision_made",
             NoticeKind::AllocationExpiring => "allocation_expiring",
             NoticeKind::AllocationIdle => "allocation_idle",
+            NoticeKind::AllocationChanged => "allocation_changed",
         }
     }
 }
@@ -78,6 +83,9 @@ pub struct NoticeFacts {
     pub end: Option<NaiveDate>,
     /// The review window's last day, or the allocation's.
     pub due: Option<NaiveDate>,
+    /// Why it changed (an allocation's new period).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// One notice for one person.
@@ -106,7 +114,8 @@ fn titled(r: &crate::allocation::Request) -> NoticeFacts {
 
 /// The notices `writes` imply: a new request tells its applicant, a new
 /// review place its reviewer, a decision the applicant and co-investigators
-/// (with the award and the allocation's period when there is one).
+/// (with the award and the allocation's period when there is one), a
+/// changed allocation period its holders (with the reason).
 pub fn of_plan(writes: &[Write]) -> Vec<Notice> {
     let mut out = Vec::new();
     for w in writes {
@@ -160,6 +169,25 @@ pub fn of_plan(writes: &[Write]) -> Vec<Notice> {
                         key: format!("decision:{}", request.id.0),
                         facts: facts.clone(),
                         at: decision.at,
+                    });
+                }
+            }
+            Write::UpdateAllocation { allocation, previous, request, reason, at } => {
+                let facts = NoticeFacts {
+                    pool: Some(allocation.pool.clone()),
+                    start: Some(allocation.start),
+                    end: Some(allocation.end),
+                    reason: Some(reason.clone()),
+                    ..titled(request)
+                };
+                for recipient in std::iter::once(&request.applicant).chain(&request.co_investigators) {
+                    out.push(Notice {
+                        recipient: recipient.clone(),
+                        kind: NoticeKind::AllocationChanged,
+                        // One per change: the same period set twice is two changes.
+                        key: format!("period:{}:{}:{}", allocation.id.0, previous.1, at.timestamp_millis()),
+                        facts: facts.clone(),
+                        at: *at,
                     });
                 }
             }
@@ -346,6 +374,18 @@ pub fn render(notice: &Notice, locale: Locale, pool_name: &dyn Fn(&str) -> Strin
             ),
             request_link,
         ),
+        NoticeKind::AllocationChanged => {
+            let why = f.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+            (
+                pick(ko, format!("배분 기간 변경: 신청 {id}"), format!("Allocation period changed: request {id}")),
+                pick(
+                    ko,
+                    format!("{pool} 배분 기간이 {} ~ {}(KST)로 바뀌었습니다{why}. 기간 밖에는 작업을 제출할 수 없습니다.", date(f.start), date(f.end)),
+                    format!("Your allocation on {pool} now runs {} to {} (KST){why}. Jobs cannot be submitted outside it.", date(f.start), date(f.end)),
+                ),
+                request_link,
+            )
+        }
         NoticeKind::AllocationIdle => (
             pick(ko, format!("배분 미사용 알림: 신청 {id}"), format!("Allocation unused: request {id}")),
             pick(

@@ -10,6 +10,7 @@ pub mod decision_form;
 pub mod fairness;
 pub mod idle;
 pub mod pager;
+pub mod period_form;
 pub mod pool_table;
 pub mod projects;
 pub mod proposal;

@@ -5,8 +5,8 @@
 
 use gloo_net::http::{Request as HttpRequest, RequestBuilder, Response};
 use kairr_shared::allocation::assignment::{Assignment, AutoAssigned, ConflictDeclaration, RoundReviewing};
-use kairr_shared::allocation::usecase::StageChange;
 use kairr_shared::allocation::usecase::{AdoptInput, Adopted, ProposalDraft};
+use kairr_shared::allocation::usecase::{PeriodChange, StageChange};
 use kairr_shared::allocation::{Adjustment, CoiRecord};
 use kairr_shared::allocation::{
     Decision, DecisionRequest, OpenRound, Proposal, PublicRound, Request, RequestDetail, RequestInput, RequestPage,
@@ -162,6 +162,15 @@ pub async fn fetch_request(id: u64) -> Result<RequestDetail, FetchError> {
 /// `POST /api/v1/committee/requests/{id}/decision`.
 pub async fn decide(csrf: &str, id: u64, input: &DecisionRequest) -> Result<Decision, FetchError> {
     post_json(&format!("{QUEUE_URL}/{id}/decision"), csrf, Some(input)).await
+}
+
+/// `POST /api/v1/admin/allocations/{id}/period`.
+pub async fn change_period(
+    csrf: &str,
+    id: u64,
+    input: &PeriodChange,
+) -> Result<kairr_shared::allocation::Allocation, FetchError> {
+    post_json(&format!("/api/v1/admin/allocations/{id}/period"), csrf, Some(input)).await
 }
 
 /// `POST /api/v1/committee/proposal/adjust`.

@@ -347,6 +347,17 @@ macro_rules! apply_plan {
                         return Err(WriteError::Changed("round"));
                     }
                 }
+                Write::UpdateAllocation { allocation: a, .. } => {
+                    let n = sqlx::query("UPDATE allocations SET body = $1 WHERE id = $2 AND source <> 'demo'")
+                        .bind(json(a))
+                        .bind(i64::try_from(a.id.0).map_err(anyhow::Error::from)?)
+                        .execute(&mut *$tx)
+                        .await?
+                        .rows_affected();
+                    if n != 1 {
+                        return Err(WriteError::Changed("allocation"));
+                    }
+                }
                 Write::InsertAllocation(a) => {
                     sqlx::query(
                         "INSERT INTO allocations (id, request_id, round_id, account, source, body) \
@@ -548,6 +559,37 @@ impl Storage {
 }
 
 impl Storage {
+    /// Runs a command on allocation `id` (a new period): the use case gets
+    /// its round, its request and the allocation as they are inside the
+    /// transaction, which holds the round's lock. Demo allocations are not
+    /// found (the demo loader owns them).
+    pub async fn on_allocation<F>(&self, id: u64, use_case: F) -> Result<(Allocation, String), WriteError>
+    where
+        F: FnOnce(&Round, &Request, &Allocation) -> Result<Plan<Allocation>, Refusal>,
+    {
+        let id = db_id(id)?;
+        with_db!(self.db(), |p| {
+            let round_id: String =
+                sqlx::query_scalar("SELECT round_id FROM allocations WHERE id = $1 AND source <> 'demo'")
+                    .bind(id)
+                    .fetch_optional(p)
+                    .await?
+                    .ok_or(WriteError::NotFound("allocation"))?;
+            let mut tx = p.begin_write(&round_id).await?;
+            let round: Round = read_one!(tx, Round, "SELECT body FROM rounds WHERE id = $1", &round_id)
+                .ok_or(WriteError::NotFound("round"))?;
+            let allocation: Allocation = read_one!(tx, Allocation, "SELECT body FROM allocations WHERE id = $1", id)
+                .ok_or(WriteError::NotFound("allocation"))?;
+            let request: Request =
+                read_one!(tx, Request, "SELECT body FROM requests WHERE id = $1", db_id(allocation.request.0)?)
+                    .ok_or(WriteError::NotFound("request"))?;
+            let plan = use_case(&round, &request, &allocation)?;
+            apply_plan!(tx, plan);
+            tx.commit().await?;
+            Ok((plan.outcome, round_id))
+        })
+    }
+
     /// Creates a round: the use case learns whether its id is taken.
     pub async fn create_round<F>(&self, id: &str, use_case: F) -> Result<Round, WriteError>
     where

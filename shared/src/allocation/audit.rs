@@ -68,6 +68,9 @@ pub enum AuditAction {
     /// The provisioning reconciler created an allocation's scheduler account,
     /// added a user to it or set its limits (the change is the entry's `after`).
     SchedulerAccountChanged,
+    /// An admin ended, shortened, extended or moved an allocation's period
+    /// (`before`/`after`: first and last day; `after` also the reason).
+    AllocationPeriodChanged,
 }
 
 /// What it happened to.

@@ -41,6 +41,10 @@ pub struct RequestDetail {
     pub capacity_left: u64,
     /// Whether a decision may be recorded now (the request is under review).
     pub decidable: bool,
+    /// Whether the asker may change the allocation's period (an admin, a
+    /// real allocation: demo allocations are the demo loader's).
+    #[serde(default)]
+    pub period_changeable: bool,
 }
 
 /// The records [`RequestDetail::build`] reads (a round's records and the request's conflicts).
@@ -76,6 +80,7 @@ impl RequestDetail {
             used_gpu_hours,
             capacity_left: capacity_left(input.round, input.allocations, &request.pool),
             decidable: request.state == RequestState::UnderReview,
+            period_changeable: false,
             reviews,
             request,
         }

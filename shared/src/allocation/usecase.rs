@@ -89,6 +89,17 @@ pub enum Write {
     InsertDecision(Decision),
     /// A new allocation (its id was reserved inside the same transaction).
     InsertAllocation(Allocation),
+    /// The allocation's period changes (an admin ended, shortened or moved
+    /// it). Allocations are only written under their round's lock, so the
+    /// record is still the one the use case read; `previous` (first and last
+    /// day), `request` (its holders and title) and `reason` are for the notice.
+    UpdateAllocation {
+        allocation: Allocation,
+        previous: (chrono::NaiveDate, chrono::NaiveDate),
+        request: Box<Request>,
+        reason: String,
+        at: DateTime<Utc>,
+    },
     /// A new round; an existing id is a 409.
     InsertRound(Round),
     /// The round changes if it is still in stage `expected`.
@@ -473,10 +484,12 @@ fn adjustment_ko(e: &AdjustmentError) -> String {
 
 mod adopt;
 mod gate;
+mod period;
 mod researcher;
 mod rounds;
 pub use adopt::{adopt, save_draft, AdoptFacts, AdoptInput, Adopted, ProposalDraft, Skipped};
 use gate::decision_gate;
+pub use period::{change_period, PeriodChange, MAX_PERIOD_REASON_CHARS};
 pub use researcher::{edit_request, may_change, submit, withdraw_request, ApplicantFacts};
 pub use rounds::{advance_round, create_round, update_round, RoundFacts, StageChange};
 

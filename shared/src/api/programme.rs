@@ -74,6 +74,8 @@ pub enum ProgrammeChange {
     Round,
     /// Reviewers were assigned or unassigned, or one declared a conflict.
     Assignment,
+    /// An admin changed an allocation's period.
+    Allocation,
 }
 
 /// The data of an SSE `programme` event.

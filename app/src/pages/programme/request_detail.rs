@@ -1,7 +1,7 @@
 //! `/committee/requests/{id}` (committee members and admins): the request
 //! with its advisor result, reviews, conflicts of interest (admins), the
-//! decision and allocation once made, and the decision form while the request
-//! is under review. `?amount=` (from a proposal line) pre-fills the form.
+//! decision and allocation once made (admins: the allocation's period form),
+//! and the decision form while the request is under review. `?amount=` (from a proposal line) pre-fills the form.
 
 use kairr_shared::allocation::RequestDetail;
 use kairr_shared::auth::Action;
@@ -12,6 +12,7 @@ use crate::components::fetch_error::FetchErrorView;
 use crate::components::header::SitePage;
 use crate::components::programme::access::RequireRole;
 use crate::components::programme::decision_form::DecisionForm;
+use crate::components::programme::period_form::PeriodForm;
 use crate::components::programme::request_summary::RequestSummary;
 use crate::components::programme::review_list::ReviewList;
 use crate::components::programme::shell::Shell;
@@ -46,6 +47,11 @@ fn RequestDetailView() -> impl IntoView {
         decided.set(true);
         version.update(|v| *v += 1);
     });
+    let period_changed = RwSignal::new(false);
+    let on_changed = Callback::new(move |()| {
+        period_changed.set(true);
+        version.update(|v| *v += 1);
+    });
     view! {
         <Show when=move || id.get().is_none()>
             <p class="notice notice-warning" role="alert">{move || tr("programme.detail.bad_id")}</p>
@@ -57,18 +63,25 @@ fn RequestDetailView() -> impl IntoView {
         <Show when=move || decided.get()>
             <p class="notice" role="status" data-testid="decision-saved">{move || tr("programme.decision.saved")}</p>
         </Show>
+        <Show when=move || period_changed.get()>
+            <p class="notice" role="status" data-testid="period-saved">{move || tr("programme.period.saved")}</p>
+        </Show>
         {move || detail.data.get().map(|d| view! {
             <RequestSummary detail=d.clone()/>
             <ReviewList reviews=d.reviews.clone() conflicts=d.conflicts.clone()/>
-            <Outcome detail=d.clone()/>
+            <Outcome detail=d.clone() on_changed=on_changed/>
             {d.decidable.then(|| view! { <DecisionForm detail=d.clone() suggested=suggested on_decided=on_decided/> })}
         })}
     }
 }
 
-/// The decision and allocation once made.
+/// The decision and allocation once made; for admins, the allocation's period form.
 #[component]
-fn Outcome(detail: RequestDetail) -> impl IntoView {
+fn Outcome(detail: RequestDetail, on_changed: Callback<()>) -> impl IntoView {
+    let (round_start, round_end) = (date(detail.round_period_start), date(detail.round_period_end));
+    let form = detail.allocation.clone().filter(|_| detail.period_changeable).map(|a| {
+        view! { <PeriodForm allocation=a round_start=round_start round_end=round_end on_changed=on_changed/> }
+    });
     let unit = detail.pool.as_ref().map(|p| p.unit);
     let used = detail.used_gpu_hours;
     let undecided = detail.decision.is_none();
@@ -116,6 +129,7 @@ fn Outcome(detail: RequestDetail) -> impl IntoView {
             </Show>
             {move || decision().map(|d| view! { <p data-testid="request-decision">{d}</p> })}
             {move || allocation().map(|a| view! { <p data-testid="request-allocation">{a}</p> })}
+            {form}
         </section>
     }
 }

@@ -7,7 +7,7 @@
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::Json;
-use kairr_shared::allocation::usecase::{self, StageChange};
+use kairr_shared::allocation::usecase::{self, PeriodChange, StageChange};
 use kairr_shared::allocation::{Round, RoundInput};
 use kairr_shared::api::{AdminRound, ProgrammeChange};
 use kairr_shared::auth::Action;
@@ -126,4 +126,42 @@ pub async fn post_round_stage(
     super::announce(&state, &round.id.0, ProgrammeChange::Round).await;
     tracing::info!(round = round.id.0, stage = round.stage.as_str(), by = user.username, "round stage changed");
     Ok(Json(round))
+}
+
+/// Ends, shortens, extends or moves an allocation's period (its award stays):
+/// a started allocation keeps its first day, the new last day is not before
+/// yesterday (KST; yesterday ends it now), the period stays inside the
+/// round's. Audited with the reason; its holders are told; the schedulers
+/// follow (the provisioning pass closes, opens or re-limits the account).
+#[utoipa::path(post, path = "/api/v1/admin/allocations/{id}/period", tag = "administration",
+    params(("id" = u64, Path, description = "Allocation id"),
+           ("X-CSRF-Token" = String, Header, description = "from /api/v1/auth/session")),
+    request_body = PeriodChange,
+    security(("session" = ["admin"])),
+    responses((status = 200, description = "The allocation over its new period", body = kairr_shared::allocation::Allocation),
+              (status = 400, description = "Invalid fields (all listed)", body = kairr_shared::api::ApiError),
+              (status = 401, description = "Not signed in", body = kairr_shared::api::ApiError),
+              (status = 403, description = "Not an admin, or no CSRF token", body = kairr_shared::api::ApiError),
+              (status = 404, description = "No such allocation (demo allocations cannot change)", body = kairr_shared::api::ApiError),
+              (status = 409, description = "Changed meanwhile", body = kairr_shared::api::ApiError),
+              (status = 413, description = "Body too large", body = kairr_shared::api::ApiError)))]
+pub async fn post_allocation_period(
+    State(state): State<AppState>,
+    session: Session,
+    id: Result<Path<u64>, PathRejection>,
+    body: Result<Json<PeriodChange>, JsonRejection>,
+) -> Result<Json<kairr_shared::allocation::Allocation>, AppError> {
+    let user = require(&session, &state.storage, Action::Administer).await?;
+    let Path(id) = id?;
+    let Json(input) = body?;
+    let now = chrono::Utc::now();
+    let (allocation, round) = state
+        .storage
+        .on_allocation(id, |round, request, allocation| {
+            usecase::change_period(round, request, allocation, &user, &input, now)
+        })
+        .await?;
+    super::announce(&state, &round, ProgrammeChange::Allocation).await;
+    tracing::info!(allocation = id, start = %allocation.start, end = %allocation.end, by = user.username, "allocation period changed");
+    Ok(Json(allocation))
 }

@@ -37,8 +37,8 @@ pub async fn get_request(
     };
     let rec = records(&state, &RoundQuery { round: Some(request.round.0.clone()) }).await?;
     let Some(round) = rec.round.as_ref() else { return Err(AppError::NotFound("round".into())) };
-    let conflicts =
-        if can(Some(user.role), Action::Administer) { Some(state.storage.conflicts_of(id).await?) } else { None };
+    let admin = can(Some(user.role), Action::Administer);
+    let conflicts = if admin { Some(state.storage.conflicts_of(id).await?) } else { None };
     let input = DetailInput {
         round,
         reviews: &rec.reviews,
@@ -47,5 +47,9 @@ pub async fn get_request(
         usage: &rec.usage,
         conflicts: conflicts.as_deref(),
     };
-    Ok(Json(RequestDetail::build(request, &input)))
+    let mut detail = RequestDetail::build(request, &input);
+    if let (true, Some(a)) = (admin, &detail.allocation) {
+        detail.period_changeable = state.storage.allocation_is_real(a.id).await?;
+    }
+    Ok(Json(detail))
 }
