@@ -127,16 +127,16 @@ usage_interval_seconds = 2
     if (clusterDir) spawnSync(SCRIPT, ['down', clusterDir]);
   });
 
-  test('the admin decides in the browser; the account enforces the award, a job runs under it, accounting meters it, drift is put back', { timeout: TEST_TIMEOUT_MS }, async () => {
+  test('the admin decides in the browser; the account enforces the award, a job runs under it, accounting meters it, drift is put back, ending it closes the account', { timeout: TEST_TIMEOUT_MS }, async () => {
     const admin = await signedIn('demo.admin', '/committee');
     const researcher = await signedIn(APPLICANT, '/requests/mine');
     const reviewer = await signedIn('demo.reviewer', '/reviews');
     const a = admin.page;
     try {
-      // A real round whose allocation period starts today, a request of 1 node-hour, one review.
+      // A real round whose allocation period began three days ago, a request of 1 node-hour from then, one review.
       const round = {
         id: ROUND, title_ko: '스케줄러 계정 시험 공모', title_en: 'Scheduler account test call',
-        opens: kstDay(0), closes: kstDay(30), review_closes: kstDay(40), period_start: kstDay(0), period_end: kstDay(200),
+        opens: kstDay(0), closes: kstDay(30), review_closes: kstDay(40), period_start: kstDay(-3), period_end: kstDay(200),
         pools: [{ pool: 'kisti6-gh200', unit: 'node_hours', capacity: 100_000 }],
         sector_targets: {}, min_score: 1, min_reviews: 1, reviewers_per_request: 1,
       };
@@ -145,7 +145,7 @@ usage_interval_seconds = 2
       const submitted = await api(researcher.page, 'POST', `/api/v1/requests?round=${ROUND}`, {
         title_ko: '기후 에뮬레이터 학습', title_en: 'Climate emulator training', abstract: '시험', pi: '김연구',
         organisation: '부산대학교', sector: 'university', region: 'non_capital', pool: 'kisti6-gh200', amount: 1,
-        period_start: kstDay(0), period_end: kstDay(30),
+        period_start: kstDay(-3), period_end: kstDay(30),
       });
       assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
       const id = submitted.body.id;
@@ -200,7 +200,24 @@ usage_interval_seconds = 2
       }, { timeoutMs: 20_000 });
       assert.equal(assoc(account).own, `${account}||node=60||`);
 
-      // The page at both widths, in both languages.
+      // The admin ends the allocation now from the request page, with a reason: the woken pass closes the account.
+      await a.goto(`${server.baseUrl}/committee/requests/${id}`, { waitUntil: 'load' });
+      await a.locator('[data-testid=period-form]').waitFor({ timeout: 20_000 });
+      await a.locator('[data-testid=period-submit]').click();
+      // Nothing changed and no reason: both named in place, in Korean.
+      await eventually(async () => assert.match(await a.locator('[data-testid=period-reason-error]').innerText(), /필수/));
+      assert.match(await a.locator('[data-testid=period-end-error]').innerText(), /지금의 기간/);
+      await a.locator('[data-testid=period-end-now]').click();
+      assert.equal(await a.locator('[data-testid=period-end]').inputValue(), kstDay(-1));
+      await a.locator('[data-testid=period-reason]').fill('과제 조기 종료');
+      await a.locator('[data-testid=period-submit]').click();
+      await a.locator('[data-testid=period-saved]').waitFor({ timeout: 20_000 });
+      await eventually(async () => assert.match(await a.locator('[data-testid=request-allocation]').innerText(), new RegExp(kstDay(-1))));
+      await eventually(() => assert.equal(assoc(account).own, `${account}||node=60|0|0`), { timeoutMs: 30_000, intervalMs: 500 });
+      const told = await api(researcher.page, 'GET', '/api/v1/me/notifications');
+      assert.ok(told.body.items.some((n) => n.notice.kind === 'allocation_changed'), JSON.stringify(told.body));
+
+      // The pages at both widths, in both languages.
       const failures = [];
       for (const width of [1280, 375]) {
         const { context, page } = await signedIn('demo.admin', '/committee', width);
@@ -211,6 +228,13 @@ usage_interval_seconds = 2
             await useLanguage(page, lang);
             await page.screenshot({ path: join(SHOTS_DIR, `provisioning-${lang}-${width}.png`), fullPage: true });
             await checkPage(page, `/admin/provisioning ${lang} ${width}`, width, failures);
+          }
+          await page.goto(`${server.baseUrl}/committee/requests/${id}`, { waitUntil: 'load' });
+          await page.locator('[data-testid=period-form]').waitFor({ timeout: 20_000 });
+          for (const lang of ['ko', 'en']) {
+            await useLanguage(page, lang);
+            await page.locator('[data-testid=period-form]').screenshot({ path: join(SHOTS_DIR, `period-form-${lang}-${width}.png`) });
+            await checkPage(page, `/committee/requests/${id} ${lang} ${width}`, width, failures);
           }
         } finally {
           await context.close();

@@ -6,6 +6,7 @@ pub mod access;
 pub mod account;
 pub mod adjust;
 pub mod bar_chart;
+pub mod date_field;
 pub mod decision_form;
 pub mod fairness;
 pub mod idle;

@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 
 use crate::api::FetchError;
 use crate::components::fetch_error::FetchErrorView;
+use crate::components::programme::date_field::DateField;
 use crate::format::date;
 use crate::i18n::{tr, trf};
 use crate::programme::api;
@@ -133,20 +134,10 @@ pub fn DecisionForm(
                 <legend>{move || tr("programme.decision.period")}</legend>
                 <p id="decision-period-hint" class="muted" data-testid="decision-period">{period}</p>
                 <div class="field-pair">
-                    <div class="field">
-                        <label for="decision-start">{move || tr("programme.request.period_start")}</label>
-                        <input id="decision-start" type="date" min=round_start.clone() max=round_end.clone() data-testid="decision-start"
-                            aria-invalid=invalid("period_start") aria-describedby="decision-start-error"
-                            prop:value=move || period_start.get() on:input=move |ev| period_start.set(event_target_value(&ev))/>
-                        <p id="decision-start-error" class="field-error">{msg("period_start")}</p>
-                    </div>
-                    <div class="field">
-                        <label for="decision-end">{move || tr("programme.request.period_end")}</label>
-                        <input id="decision-end" type="date" min=round_start max=round_end data-testid="decision-end"
-                            aria-invalid=invalid("period_end") aria-describedby="decision-end-error"
-                            prop:value=move || period_end.get() on:input=move |ev| period_end.set(event_target_value(&ev))/>
-                        <p id="decision-end-error" class="field-error" data-testid="decision-end-error">{msg("period_end")}</p>
-                    </div>
+                    <DateField id="decision-start" label="programme.request.period_start" min=round_start.clone()
+                        max=round_end.clone() value=period_start error=Signal::derive(msg("period_start"))/>
+                    <DateField id="decision-end" label="programme.request.period_end" min=round_start max=round_end
+                        value=period_end error=Signal::derive(msg("period_end"))/>
                 </div>
             </fieldset>
             <div class="field">

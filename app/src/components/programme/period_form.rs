@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 
 use crate::api::FetchError;
 use crate::components::fetch_error::FetchErrorView;
+use crate::components::programme::date_field::DateField;
 use crate::format::date;
 use crate::i18n::tr;
 use crate::programme::api;
@@ -69,20 +70,10 @@ pub fn PeriodForm(
             <p class="muted">{move || tr("programme.period.hint")}</p>
             <FetchErrorView error=other message=Signal::derive(|| tr("programme.period.failed"))/>
             <div class="field-pair">
-                <div class="field">
-                    <label for="period-start">{move || tr("programme.request.period_start")}</label>
-                    <input id="period-start" type="date" min=round_start.clone() max=round_end.clone() data-testid="period-start"
-                        aria-invalid=invalid("period_start") aria-describedby="period-start-error"
-                        prop:value=move || start.get() on:input=move |ev| start.set(event_target_value(&ev))/>
-                    <p id="period-start-error" class="field-error">{msg("period_start")}</p>
-                </div>
-                <div class="field">
-                    <label for="period-end">{move || tr("programme.request.period_end")}</label>
-                    <input id="period-end" type="date" min=round_start max=round_end data-testid="period-end"
-                        aria-invalid=invalid("period_end") aria-describedby="period-end-error"
-                        prop:value=move || end.get() on:input=move |ev| end.set(event_target_value(&ev))/>
-                    <p id="period-end-error" class="field-error" data-testid="period-end-error">{msg("period_end")}</p>
-                </div>
+                <DateField id="period-start" label="programme.request.period_start" min=round_start.clone()
+                    max=round_end.clone() value=start error=Signal::derive(msg("period_start"))/>
+                <DateField id="period-end" label="programme.request.period_end" min=round_start max=round_end
+                    value=end error=Signal::derive(msg("period_end"))/>
             </div>
             <p>
                 <button type="button" class="button secondary" data-testid="period-end-now" on:click=end_now>
