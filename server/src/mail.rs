@@ -163,7 +163,11 @@ pub async fn run(state: AppState, mailer: Option<Mailer>, poll: Duration) {
     };
     loop {
         if last_scan.is_none_or(|t| t.elapsed() >= Duration::from_secs(3_600)) {
-            match state.storage.store_due_notices(chrono::Utc::now()).await {
+            let stored = match crate::provision::metering(&state.storage, &state.settings, false).await {
+                Ok(metering) => state.storage.store_due_notices(chrono::Utc::now(), &metering).await,
+                Err(e) => Err(e),
+            };
+            match stored {
                 Ok(n) if n > 0 => tracing::info!(new = n, "timed notices stored"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "timed notices not stored"),

@@ -9,7 +9,7 @@
 //! e-mail is rendered when it is sent, in the recipient's language then.
 
 use chrono::{DateTime, Utc};
-use kairr_shared::allocation::usage::IdlePolicy;
+use kairr_shared::allocation::usage::{IdlePolicy, Metering};
 use kairr_shared::i18n::Locale;
 use kairr_shared::notifications::{due_notices, HeldAllocation, Notice, NotificationList, OpenPlace, StoredNotice};
 use sqlx::Row;
@@ -142,13 +142,19 @@ impl Storage {
     }
 
     /// Stores the timed notices of `now` (reviews due, allocations ending or
-    /// idle) in one transaction; their keys make each one once. How many are new.
-    pub async fn store_due_notices(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    /// idle) in one transaction; their keys make each one once. How many are
+    /// new. Real rounds' idle flags are judged with `metering` (where each
+    /// pool's usage comes from and since when it is complete), as the
+    /// committee's overview judges them: no one is told "idle" about days
+    /// the accounting has not read.
+    pub async fn store_due_notices(&self, now: DateTime<Utc>, metering: &Metering) -> anyhow::Result<usize> {
         let today = kairr_shared::time::kst_day(now.timestamp());
         let mut places = Vec::new();
         let mut held = Vec::new();
+        let demo = Metering::demo();
         for stored in self.rounds().await? {
             let round = &stored.round;
+            let metering = if stored.demo { &demo } else { metering };
             let records = self.round_records(&round.id.0).await?;
             for a in records.assignments.iter().filter(|a| a.declined.is_none()) {
                 let reviewed = records.reviews.iter().any(|r| r.request == a.request && r.reviewer == a.reviewer);
@@ -170,7 +176,7 @@ impl Storage {
                         &records.usage,
                         today,
                         &IdlePolicy::default(),
-                        Default::default(),
+                        metering.of(&a.pool),
                     )
                     .is_some_and(|c| c.flagged)
                 });

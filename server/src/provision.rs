@@ -219,10 +219,7 @@ impl SlurmProvisioning {
 /// from the running jobs of their status source.
 pub async fn metering(storage: &Storage, settings: &crate::settings::Settings, demo: bool) -> anyhow::Result<Metering> {
     if demo {
-        return Ok(Metering {
-            otherwise: PoolMetering { source: UsageSource::Demo, since: None },
-            ..Metering::default()
-        });
+        return Ok(Metering::demo());
     }
     let mut metering = Metering::default();
     if let Some(slurm) = settings.provisioning.slurm.as_ref().filter(|s| s.usage_from_accounting) {

@@ -12,6 +12,7 @@ use std::process::Command;
 use kairr_server::provision::KubeProvisioning;
 use serde_json::{json, Value};
 
+use crate::support::award::AwardSpec;
 use crate::support::db::texts;
 use crate::support::{self, Caller, TestApp};
 
@@ -39,41 +40,10 @@ fn validate(objects: &[Value]) -> (bool, String) {
     (out.status.success() && !printed.contains("did not validate"), printed)
 }
 
-/// A real round on the Kakao B200 pool in whole servers whose allocation period began `back`
-/// days ago, and a request for 2 from then decided early by the admin; the request's id.
+/// A real award of 2 whole servers on the Kakao B200 pool whose period began `back` days ago.
 async fn award(app: &TestApp, admin: &Caller, back: u64) -> u64 {
-    let today = chrono::Utc::now().date_naive();
-    let day = |d: u64| (today + chrono::Days::new(d)).to_string();
-    let first = (today - chrono::Days::new(back)).to_string();
-    let round = json!({
-        "id": ROUND, "title_ko": "클라우드 시험 공모", "title_en": "Cloud test call",
-        "opens": today.to_string(), "closes": day(30), "review_closes": day(40),
-        "period_start": first, "period_end": day(200),
-        "pools": [{"pool": "kakao-b200", "unit": "servers", "capacity": 10}],
-        "sector_targets": {}, "min_score": 1.0, "min_reviews": 1, "reviewers_per_request": 1
-    });
-    let (code, body) = admin.post("/api/v1/admin/rounds", &round).await;
-    assert_eq!(code, 200, "{body}");
-    let stage = format!("/api/v1/admin/rounds/{ROUND}/stage");
-    assert_eq!(admin.post(&stage, &json!({"from": "draft", "to": "open"})).await.0, 200);
-    let researcher = app.caller("demo.researcher").await;
-    let request = json!({
-        "title_ko": "클라우드 학습", "title_en": "Cloud training", "abstract": "시험", "pi": "김연구",
-        "organisation": "부산대학교", "sector": "university", "region": "non_capital", "pool": "kakao-b200",
-        "amount": 2, "period_start": first, "period_end": day(30), "co_investigators": ["demo.reviewer"]
-    });
-    let (code, req) = researcher.post(&format!("/api/v1/requests?round={ROUND}"), &request).await;
-    assert_eq!(code, 200, "{req}");
-    let id = req["id"].as_u64().unwrap();
-    assert_eq!(admin.post(&stage, &json!({"from": "open", "to": "under_review"})).await.0, 200);
-    let scores = json!({"technical_merit": 5, "impact": 4, "ecosystem": 4, "team_readiness": 4, "comment": "좋음"});
-    let (code, review) =
-        app.caller("demo.committee").await.post(&format!("/api/v1/requests/{id}/reviews"), &scores).await;
-    assert_eq!(code, 200, "{review}");
-    let decide = json!({"kind": "approve", "rationale": "우수", "override_reason": "매니페스트 시험"});
-    let (code, decided) = admin.post(&format!("/api/v1/committee/requests/{id}/decision"), &decide).await;
-    assert_eq!(code, 200, "{decided}");
-    id
+    let spec = AwardSpec { round: ROUND, pool: "kakao-b200", unit: "servers", amount: 2, back };
+    support::award::award(app, admin, &spec).await
 }
 
 fn settings(kubeflow: bool) -> KubeProvisioning {

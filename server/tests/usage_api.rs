@@ -6,7 +6,7 @@
 use crate::support;
 
 use kairr_server::storage::Db;
-use support::db::{float, int, texts};
+use support::db::{float, int, texts, Arg};
 use support::spawn_with;
 
 /// Days pre-simulated: more than the idle window (7 days), so idle flags mean something.
@@ -65,4 +65,49 @@ async fn the_overview_shows_usage_recorded_from_the_simulator_and_flags_idle_all
         let share = p["used_30d"].as_f64().unwrap_or_else(|| panic!("no recent use: {p}"));
         assert!(share > 0.0 && share <= 1.0, "{p}");
     }
+}
+
+/// Idle notices are judged as the committee's flags are: on a pool metered from Slurm's
+/// accounting, days the accounting has not read are not "no use", so no one is told their
+/// allocation is idle before the accounting covers the window; on the same records with
+/// usage complete all along, the unused allocation is flagged and its holder told.
+#[tokio::test]
+async fn idle_notices_wait_for_the_accounting_as_the_committee_flags_do() {
+    use kairr_server::provision::SlurmProvisioning;
+    let slurm = SlurmProvisioning {
+        // No Slurm here: every pass and reading fails at once (the metering is what is tested).
+        sacctmgr: "/bin/false".into(),
+        sacct: "/bin/false".into(),
+        interval_seconds: 3_600,
+        ..SlurmProvisioning::new("kairrtest", &["kisti6-gh200"])
+    };
+    let app = spawn_with(move |s| s.provisioning.slurm = Some(slurm)).await;
+    let admin = app.caller("demo.admin").await;
+    // Began ten days ago, nothing used since: idle by the running-jobs measure.
+    let spec = support::award::AwardSpec {
+        round: "2027-5",
+        pool: "kisti6-gh200",
+        unit: "node_hours",
+        amount: 2_000,
+        back: 10,
+    };
+    let request = support::award::award(&app, &admin, &spec).await;
+    let storage = kairr_server::storage::Storage::connect(&app.settings).await.unwrap();
+    let now = chrono::Utc::now();
+    let db = app.db().await;
+    let key = format!("idle:{request}");
+    let sql = "SELECT username FROM notifications WHERE dedup_key = $1";
+    let metering = kairr_server::provision::metering(&storage, &app.settings, false).await.unwrap();
+    storage.store_due_notices(now, &metering).await.unwrap();
+    assert_eq!(
+        texts(&db, sql, &[Arg::Text(&key)]).await,
+        Vec::<String>::new(),
+        "the accounting has not been read: not judged"
+    );
+    let (_, o) = admin.get("/api/v1/committee/overview?round=2027-5").await;
+    assert!(o["idle"].as_array().unwrap().iter().all(|c| c["flagged"] == false), "{o}");
+
+    let complete = kairr_shared::allocation::usage::Metering::default();
+    storage.store_due_notices(now, &complete).await.unwrap();
+    assert_eq!(texts(&db, sql, &[Arg::Text(&key)]).await, ["demo.researcher"]);
 }

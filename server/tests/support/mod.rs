@@ -10,6 +10,7 @@ use kairr_server::settings::Settings;
 use kairr_server::startup::Application;
 use kairr_server::storage::Db;
 
+pub mod award;
 pub mod db;
 pub mod sse;
 

@@ -51,6 +51,11 @@ pub struct Metering {
 }
 
 impl Metering {
+    /// A demo round's: every figure is the demo's own.
+    pub fn demo() -> Metering {
+        Metering { otherwise: PoolMetering { source: UsageSource::Demo, since: None }, ..Metering::default() }
+    }
+
     pub fn of(&self, pool: &str) -> PoolMetering {
         self.by_pool.get(pool).copied().unwrap_or(self.otherwise)
     }
