@@ -21,6 +21,8 @@ use crate::storage::{with_db, Storage};
 const OVERLAP_S: i64 = 600;
 /// How far back the first reading goes.
 pub(super) const FIRST_READ_S: i64 = 7 * 86_400;
+/// The longest span one `sacct` call covers.
+const SLICE_S: i64 = 6 * 3_600;
 /// The source recorded on usage rows from accounting.
 pub const SOURCE: &str = "accounting";
 
@@ -46,30 +48,69 @@ impl SlurmProvisioning {
     }
 }
 
-/// Reads the cluster's accounting since the last reading and records the usage.
+/// Reads the cluster's accounting since the last reading and records the
+/// usage, in slices of at most [`SLICE_S`] (after a long outage of slurmdbd
+/// or of the portal, a busy cluster's backlog is read a bounded piece at a
+/// time, each piece recorded as it is read, so a failure keeps what was read).
 pub async fn meter_once(storage: &Storage, slurm: &SlurmProvisioning, now: DateTime<Utc>) -> anyhow::Result<Metered> {
     let now_s = now.timestamp();
-    let read_until = storage.accounting_read_until(&slurm.cluster).await?;
-    let since = read_until.map_or(now_s - FIRST_READ_S, |t| t - OVERLAP_S);
-    let at = |t: i64| DateTime::<Utc>::from_timestamp(t, 0).unwrap_or(now).format("%Y-%m-%dT%H:%M:%S").to_string();
-    let args = [
-        "-a".to_owned(),
-        "-X".to_owned(),
-        "-n".to_owned(),
-        "-P".to_owned(),
-        format!("--clusters={}", slurm.cluster),
-        format!("--format={SACCT_FORMAT}"),
-        format!("--starttime={}", at(since)),
-        // The next whole second: sacct compares whole seconds, and a job of this very second counts.
-        format!("--endtime={}", at(now_s + 1)),
-    ];
-    let text = slurm.run(&slurm.sacct, &args).await.map_err(|e| anyhow::anyhow!("sacct: {e}"))?;
-    let jobs = parse_sacct(&text).map_err(|e| anyhow::anyhow!("sacct: {e}"))?;
-    let ids: Vec<u64> = jobs.iter().map(|j| j.id).collect();
-    let counted = storage.counted_jobs(&slurm.cluster, &ids).await?;
-    let (deltas, marks) = meter_jobs(&jobs, &counted, now_s, |p| slurm.pool_of(p));
+    let mut total = Metered::default();
+    loop {
+        let read_until = storage.accounting_read_until(&slurm.cluster).await?;
+        let since = read_until.map_or(now_s - FIRST_READ_S, |t| t - OVERLAP_S);
+        let until = now_s.min(since + SLICE_S);
+        match meter_slice(storage, slurm, read_until, since, until).await? {
+            Some(m) => {
+                total.jobs += m.jobs;
+                total.rows += m.rows;
+                total.gpu_hours += m.gpu_hours;
+            }
+            None => return Ok(total),
+        }
+        if until >= now_s {
+            return Ok(total);
+        }
+    }
+}
+
+/// Reads and records `since..until` (the reading started from `read_until`);
+/// `None` when another reading was recorded first (this one is dropped).
+async fn meter_slice(
+    storage: &Storage,
+    slurm: &SlurmProvisioning,
+    read_until: Option<i64>,
+    since: i64,
+    until: i64,
+) -> anyhow::Result<Option<Metered>> {
     let allocations: Vec<_> =
         storage.metered_allocations().await?.into_iter().filter(|a| slurm.pools.contains(&a.pool)).collect();
+    let at = |t: i64| DateTime::<Utc>::from_timestamp(t, 0).unwrap_or_default().format("%Y-%m-%dT%H:%M:%S").to_string();
+    // Only the portal's accounts: other accounts' jobs would be read to be dropped.
+    let mut accounts: Vec<String> = allocations.iter().map(|a| a.account_code()).collect();
+    accounts.sort();
+    accounts.dedup();
+    let jobs = if accounts.is_empty() {
+        Vec::new()
+    } else {
+        let args = [
+            "-a".to_owned(),
+            "-X".to_owned(),
+            "-n".to_owned(),
+            "-P".to_owned(),
+            format!("--clusters={}", slurm.cluster),
+            format!("--accounts={}", accounts.join(",")),
+            format!("--format={SACCT_FORMAT}"),
+            format!("--starttime={}", at(since)),
+            // The next whole second: sacct compares whole seconds, and a job of this very second counts.
+            format!("--endtime={}", at(until + 1)),
+        ];
+        let text = slurm.run(&slurm.sacct, &args).await.map_err(|e| anyhow::anyhow!("sacct: {e}"))?;
+        parse_sacct(&text).map_err(|e| anyhow::anyhow!("sacct: {e}"))?
+    };
+    let ids: Vec<u64> = jobs.iter().map(|j| j.id).collect();
+    let counted = storage.counted_jobs(&slurm.cluster, &ids).await?;
+    // Jobs still running at the slice's end count up to it (the next slice goes on from there).
+    let (deltas, marks) = meter_jobs(&jobs, &counted, until, |p| slurm.pool_of(p));
     let rows = AccountMap::new(&allocations).daily_usage(&deltas);
     let metered = Metered { jobs: jobs.len(), rows: rows.len(), gpu_hours: rows.iter().map(|r| r.gpu_hours).sum() };
     // The first reading takes over the days it covers from the running-jobs
@@ -77,12 +118,12 @@ pub async fn meter_once(storage: &Storage, slurm: &SlurmProvisioning, now: DateT
     let replace = read_until
         .is_none()
         .then(|| (kairr_shared::time::kst_day(since), allocations.iter().map(|a| a.id).collect::<Vec<_>>()));
-    let reading = Reading { cluster: &slurm.cluster, previous: read_until, until: now_s, prune_before: since - 86_400 };
+    let reading = Reading { cluster: &slurm.cluster, previous: read_until, until, prune_before: since - 86_400 };
     if !storage.record_accounted(&reading, &rows, &marks, replace).await? {
         tracing::info!(cluster = %slurm.cluster, "another reading of the accounting was recorded first; this one is dropped");
-        return Ok(Metered::default());
+        return Ok(None);
     }
-    Ok(metered)
+    Ok(Some(metered))
 }
 
 /// One reading's bounds: the cluster, the `read_until` it started from, its end.

@@ -22,12 +22,14 @@ pub struct AccountedJob {
     pub gpus: u64,
     /// Unix seconds; `None` while it has not started.
     pub start: Option<i64>,
-    /// Unix seconds; `None` while it runs.
+    /// Unix seconds; `None` while it runs (or when Slurm lost its end).
     pub end: Option<i64>,
+    /// Its time limit in seconds (`TimelimitRaw`; `None`: unlimited or not given).
+    pub limit: Option<i64>,
 }
 
 /// The `--format` of [`parse_sacct`]'s input.
-pub const SACCT_FORMAT: &str = "jobidraw,account,partition,alloctres,start,end";
+pub const SACCT_FORMAT: &str = "jobidraw,account,partition,alloctres,start,end,timelimitraw";
 
 /// Jobs from `sacct -a -X -n -P -o `[`SACCT_FORMAT`] text; a line that does
 /// not parse is an error naming it.
@@ -52,6 +54,8 @@ pub fn parse_sacct(text: &str) -> Result<Vec<AccountedJob>, String> {
             gpus,
             start: time(start),
             end: time(end),
+            // Minutes; `UNLIMITED` or `Partition_Limit` are no bound.
+            limit: f.get(6).and_then(|m| m.trim().parse::<i64>().ok()).map(|m| m.saturating_mul(60)),
         });
     }
     Ok(jobs)
@@ -65,7 +69,10 @@ fn time(text: &str) -> Option<i64> {
 /// What a reading at `now` adds: the GPU-seconds of each job since it was
 /// last counted (`counted`: job id → Unix seconds counted up to), as usage
 /// deltas in the pool `pool_of` gives its partition (jobs of no pool or no
-/// GPUs are left out), and each counted job's new `counted_until`.
+/// GPUs are left out), and each counted job's new `counted_until`. A job
+/// without an end counts up to `now`, but never past its start plus its time
+/// limit: Slurm ends it by then, so a job whose end Slurm lost (`Unknown`
+/// after a controller crash) is not counted for ever.
 pub fn meter_jobs(
     jobs: &[AccountedJob],
     counted: &HashMap<u64, i64>,
@@ -79,7 +86,8 @@ pub fn meter_jobs(
     for job in jobs.iter().filter(|j| j.gpus > 0 && seen.insert(j.id)) {
         let (Some(start), Some(pool)) = (job.start, pool_of(&job.partition)) else { continue };
         let from = counted.get(&job.id).map_or(start, |c| (*c).max(start));
-        let to = job.end.unwrap_or(now).min(now);
+        let open_end = job.limit.map_or(now, |limit| start.saturating_add(limit));
+        let to = job.end.unwrap_or(open_end).min(now);
         if to <= from {
             continue;
         }
@@ -101,10 +109,10 @@ mod tests {
     use super::*;
 
     const TEXT: &str = "\
-        7|r2027-1-0041|gpu|billing=1,cpu=1,gres/gpu=2,mem=1000M,node=1|2026-12-06T00:00:00|2026-12-06T00:00:30\n\
-        8|r2027-1-0041|gpu|billing=8,cpu=8,gres/gpu=8,node=1|2026-12-06T00:00:10|Unknown\n\
-        9|r2027-1-0041|gpu||Unknown|Unknown\n\
-        10|lab-x|cpu|cpu=4,node=1|2026-12-06T00:00:00|2026-12-06T00:10:00\n";
+        7|r2027-1-0041|gpu|billing=1,cpu=1,gres/gpu=2,mem=1000M,node=1|2026-12-06T00:00:00|2026-12-06T00:00:30|5\n\
+        8|r2027-1-0041|gpu|billing=8,cpu=8,gres/gpu=8,node=1|2026-12-06T00:00:10|Unknown|UNLIMITED\n\
+        9|r2027-1-0041|gpu||Unknown|Unknown|60\n\
+        10|lab-x|cpu|cpu=4,node=1|2026-12-06T00:00:00|2026-12-06T00:10:00|Partition_Limit\n";
 
     fn t(hms: &str) -> i64 {
         time(&format!("2026-12-06T{hms}")).unwrap()
@@ -122,7 +130,8 @@ mod tests {
             (jobs[0].id, jobs[0].gpus, jobs[0].start, jobs[0].end),
             (7, 2, Some(t("00:00:00")), Some(t("00:00:30")))
         );
-        assert_eq!((jobs[1].gpus, jobs[1].end), (8, None));
+        assert_eq!((jobs[1].gpus, jobs[1].end, jobs[1].limit), (8, None, None));
+        assert_eq!((jobs[0].limit, jobs[2].limit, jobs[3].limit), (Some(300), Some(3_600), None));
         assert_eq!((jobs[2].gpus, jobs[2].start), (0, None), "pending: nothing allocated yet");
         assert!(parse_sacct("x|a|gpu||").is_err());
         assert!(parse_sacct("1|a|gpu|gres/gpu=two|Unknown|Unknown").unwrap_err().contains("gres/gpu=two"));
@@ -146,5 +155,19 @@ mod tests {
         // The same reading again (the ledger keeps every job's mark): nothing.
         counted.extend(marks);
         assert!(meter_jobs(&jobs, &counted, t("00:02:00"), gpu_pool).0.is_empty());
+    }
+
+    #[test]
+    fn a_job_whose_end_slurm_lost_counts_up_to_its_time_limit_and_no_further() {
+        // Started at midnight with a 10-minute limit; its end is `Unknown` (a controller crash).
+        let jobs = parse_sacct("11|r2027-1-0041|gpu|gres/gpu=4,node=1|2026-12-06T00:00:00|Unknown|10").unwrap();
+        let (deltas, marks) = meter_jobs(&jobs, &HashMap::new(), t("00:04:00"), gpu_pool);
+        assert_eq!(deltas[0].gpu_seconds, 240 * 4, "within its limit it counts as it runs");
+        let counted: HashMap<u64, i64> = marks.into_iter().collect();
+        let (deltas, marks) = meter_jobs(&jobs, &counted, t("05:00:00"), gpu_pool);
+        assert_eq!(deltas[0].gpu_seconds, 360 * 4, "the rest of its 10 minutes, not five hours");
+        assert_eq!(marks, [(11, t("00:10:00"))]);
+        let counted: HashMap<u64, i64> = marks.into_iter().collect();
+        assert!(meter_jobs(&jobs, &counted, t("09:00:00"), gpu_pool).0.is_empty(), "and nothing after");
     }
 }

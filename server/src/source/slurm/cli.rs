@@ -88,6 +88,10 @@ pub(crate) async fn run(
         let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message");
         return Err(Failure::new("the Slurm commands failed", format!("{name} failed ({status}): {last}")));
     }
+    if err.iter().any(|b| !b.is_ascii_whitespace()) {
+        // Succeeded with a word on stderr (a warning, or why an answer came back empty): kept in the log.
+        tracing::info!(command = %name, stderr = %String::from_utf8_lossy(&err).trim(), "Slurm command wrote to stderr");
+    }
     String::from_utf8(out)
         .map_err(|_| Failure::new("Slurm's answer could not be read", format!("{name} printed invalid UTF-8")))
 }
