@@ -242,11 +242,20 @@ pub async fn metering(storage: &Storage, settings: &crate::settings::Settings, d
 }
 
 /// One reconciliation pass of `slurm` at `now`: what it found and did.
+/// Passes run one at a time across replicas (one asked for from the admin
+/// page waits for the leader's to finish, then finds nothing left to do).
 pub async fn reconcile_once(
     storage: &Storage,
     slurm: &SlurmProvisioning,
     now: DateTime<Utc>,
 ) -> anyhow::Result<RunReport> {
+    let guard = storage.provisioning_pass().await?;
+    let report = pass(storage, slurm, now).await;
+    guard.release().await;
+    report
+}
+
+async fn pass(storage: &Storage, slurm: &SlurmProvisioning, now: DateTime<Utc>) -> anyhow::Result<RunReport> {
     let site = slurm.site();
     let awards = storage.provisioning_awards().await?;
     let want = desired(&site, &awards, kairr_shared::time::kst_day(now.timestamp()));

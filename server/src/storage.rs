@@ -30,6 +30,8 @@ pub struct PoolSample {
 #[derive(Debug, Clone)]
 pub struct Storage {
     db: Db,
+    /// Held while a provisioning pass runs in this process (see `provisioning_pass`).
+    pub(crate) passes: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Rows per multi-row INSERT (15 columns each, well under both databases' parameter limits).
@@ -107,7 +109,7 @@ impl Storage {
 
     async fn migrated(db: Db) -> anyhow::Result<Storage> {
         db.migrate().await?;
-        Ok(Storage { db })
+        Ok(Storage { db, passes: Default::default() })
     }
 
     /// The connection pool (for stores that manage their own tables, and tests).

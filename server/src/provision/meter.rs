@@ -74,7 +74,8 @@ pub async fn meter_once(storage: &Storage, slurm: &SlurmProvisioning, now: DateT
 }
 
 /// Reads and records `since..until` (the reading started from `read_until`);
-/// `None` when another reading was recorded first (this one is dropped).
+/// `None` when another reading was recorded first (this one is dropped) or
+/// there is nothing to read (no awards on the cluster's pools).
 async fn meter_slice(
     storage: &Storage,
     slurm: &SlurmProvisioning,
@@ -89,24 +90,25 @@ async fn meter_slice(
     let mut accounts: Vec<String> = allocations.iter().map(|a| a.account_code()).collect();
     accounts.sort();
     accounts.dedup();
-    let jobs = if accounts.is_empty() {
-        Vec::new()
-    } else {
-        let args = [
-            "-a".to_owned(),
-            "-X".to_owned(),
-            "-n".to_owned(),
-            "-P".to_owned(),
-            format!("--clusters={}", slurm.cluster),
-            format!("--accounts={}", accounts.join(",")),
-            format!("--format={SACCT_FORMAT}"),
-            format!("--starttime={}", at(since)),
-            // The next whole second: sacct compares whole seconds, and a job of this very second counts.
-            format!("--endtime={}", at(until + 1)),
-        ];
-        let text = slurm.run(&slurm.sacct, &args).await.map_err(|e| anyhow::anyhow!("sacct: {e}"))?;
-        parse_sacct(&text).map_err(|e| anyhow::anyhow!("sacct: {e}"))?
-    };
+    if accounts.is_empty() {
+        // Nothing to read: no reading is recorded (the first one, once there
+        // are awards, goes back `FIRST_READ_S` as usual).
+        return Ok(None);
+    }
+    let args = [
+        "-a".to_owned(),
+        "-X".to_owned(),
+        "-n".to_owned(),
+        "-P".to_owned(),
+        format!("--clusters={}", slurm.cluster),
+        format!("--accounts={}", accounts.join(",")),
+        format!("--format={SACCT_FORMAT}"),
+        format!("--starttime={}", at(since)),
+        // The next whole second: sacct compares whole seconds, and a job of this very second counts.
+        format!("--endtime={}", at(until + 1)),
+    ];
+    let text = slurm.run(&slurm.sacct, &args).await.map_err(|e| anyhow::anyhow!("sacct: {e}"))?;
+    let jobs = parse_sacct(&text).map_err(|e| anyhow::anyhow!("sacct: {e}"))?;
     let ids: Vec<u64> = jobs.iter().map(|j| j.id).collect();
     let counted = storage.counted_jobs(&slurm.cluster, &ids).await?;
     // Jobs still running at the slice's end count up to it (the next slice goes on from there).

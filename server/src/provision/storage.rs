@@ -33,7 +33,44 @@ impl Outcome {
     }
 }
 
+/// Key of the PostgreSQL advisory lock held while a provisioning pass runs ("KAIRRPRV").
+const PASS_LOCK: i64 = 0x4B41_4952_5250_5256;
+
+/// One provisioning pass at a time, across replicas: held from reading the
+/// awards to recording the outcome (two passes at once would both see the
+/// same difference, both change the cluster and both audit the change).
+pub struct PassGuard {
+    _local: tokio::sync::OwnedMutexGuard<()>,
+    /// PostgreSQL: the session holding [`PASS_LOCK`], detached from the pool
+    /// (dropped, even by a cancelled pass, it closes, which releases the lock).
+    session: Option<sqlx::PgConnection>,
+}
+
+impl PassGuard {
+    /// Ends the pass (the lock is released when its session closes).
+    pub async fn release(self) {
+        if let Some(session) = self.session {
+            let _ = sqlx::Connection::close(session).await;
+        }
+    }
+}
+
 impl Storage {
+    /// Waits until no other pass runs, in this process (SQLite: the only
+    /// one) or on any replica (PostgreSQL's advisory lock), and holds that.
+    pub async fn provisioning_pass(&self) -> anyhow::Result<PassGuard> {
+        let local = self.passes.clone().lock_owned().await;
+        let session = match self.db() {
+            crate::storage::Db::Sqlite(_) => None,
+            crate::storage::Db::Postgres(pool) => {
+                let mut session = pool.acquire().await?.detach();
+                sqlx::query("SELECT pg_advisory_lock($1)").bind(PASS_LOCK).execute(&mut session).await?;
+                Some(session)
+            }
+        };
+        Ok(PassGuard { _local: local, session })
+    }
+
     /// Every allocation of a real round (demo awards are never provisioned),
     /// with its applicant and co-investigators as cluster logins and the
     /// applicant's organisation.
