@@ -9,209 +9,33 @@
 //! loses nothing: the allocations stay pending or become failed with the
 //! reason, and the next pass retries (every 30 s while some fail, else every
 //! `interval_seconds`, and a few seconds after any decision on any replica).
-//! Only the leader reconciles; passes are idempotent, so a failover overlap
-//! is harmless.
+//! Only the leader reconciles on its own ([`run`]); a pass asked for from
+//! the admin page may run on any replica, but passes run one at a time
+//! across replicas (see `Storage::provisioning_pass`), and each is
+//! idempotent.
+//!
+//! Modules: `settings` (`[provisioning]`), `run` (the leader's loop),
+//! `meter` (usage from accounting), `storage` (the provisioning tables).
 
 mod meter;
+mod run;
+mod settings;
 mod storage;
-
-use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use kairr_shared::allocation::usecase::AuditRecord;
 use kairr_shared::allocation::{AllocationId, AuditAction, AuditSubject, Metering, PoolMetering, UsageSource};
-use kairr_shared::api::ProgrammeChange;
-use kairr_shared::provisioning::{
-    desired, parse_associations, reconcile, AccountSpec, SlurmChange, SlurmSite, SlurmState, ASSOC_FORMAT,
-};
-use serde::{Deserialize, Serialize};
+use kairr_shared::provisioning::{desired, reconcile, AccountSpec, SlurmChange};
 
-use crate::replica::Replica;
-use crate::source::slurm::CliConfig;
-use crate::state::AppState;
 use crate::storage::Storage;
 
 pub use meter::{meter_once, Metered};
+pub use run::run;
+pub use settings::{KubeProvisioning, ProvisioningSettings, SlurmProvisioning};
 pub use storage::{Outcome, ProvisioningReport, RunReport};
 
 /// Who the audit log names for the reconciler's changes.
 pub const ACTOR: &str = "system:provisioning";
-/// Longest wait for one `sacctmgr` call (it retries for a while when slurmdbd is down).
-const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
-/// Most of `sacctmgr`'s output read.
-const MAX_OUTPUT: u64 = 16 * 1024 * 1024;
-/// Between passes while some allocation failed.
-const RETRY: Duration = Duration::from_secs(30);
-
-/// `[provisioning]`: the schedulers awards are made into.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ProvisioningSettings {
-    /// `[provisioning.slurm]`: one Slurm cluster (through its slurmdbd).
-    #[serde(default)]
-    pub slurm: Option<SlurmProvisioning>,
-    /// `[provisioning.kubernetes]`: GPU-cloud pools whose awards become namespaces (manifests to apply).
-    #[serde(default)]
-    pub kubernetes: Option<KubeProvisioning>,
-}
-
-/// `[provisioning.kubernetes]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KubeProvisioning {
-    /// Catalogue pool ids whose awards become namespaces.
-    pub pools: Vec<String>,
-    /// Kubeflow `Profile`s instead of plain namespaces.
-    #[serde(default)]
-    pub kubeflow: bool,
-    #[serde(default = "default_namespace_prefix")]
-    pub namespace_prefix: String,
-    /// The GPUs' extended resource name.
-    #[serde(default = "default_gpu_resource")]
-    pub gpu_resource: String,
-    /// Appended to usernames to make the cluster's user names (e.g. `@kairr.kr`).
-    #[serde(default)]
-    pub user_suffix: String,
-}
-
-fn default_namespace_prefix() -> String {
-    "kairr-".into()
-}
-fn default_gpu_resource() -> String {
-    "nvidia.com/gpu".into()
-}
-
-impl KubeProvisioning {
-    pub fn site(&self) -> kairr_shared::provisioning::kubernetes::KubeSite {
-        kairr_shared::provisioning::kubernetes::KubeSite {
-            pools: self.pools.clone(),
-            kubeflow: self.kubeflow,
-            namespace_prefix: self.namespace_prefix.clone(),
-            gpu_resource: self.gpu_resource.clone(),
-            user_suffix: self.user_suffix.clone(),
-        }
-    }
-}
-
-/// `[provisioning.slurm]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SlurmProvisioning {
-    /// `ClusterName` of the cluster (as registered in slurmdbd).
-    pub cluster: String,
-    /// Catalogue pool ids whose awards become accounts on this cluster.
-    pub pools: Vec<String>,
-    /// Account the project accounts are created under.
-    #[serde(default = "default_parent")]
-    pub parent: String,
-    /// Fair-share weight of every project account (unset: Slurm's default, not managed).
-    #[serde(default)]
-    pub fairshare: Option<u32>,
-    /// The `sacctmgr` program.
-    #[serde(default = "default_sacctmgr")]
-    pub sacctmgr: PathBuf,
-    /// Passed to `sacctmgr` as `SLURM_CONF` when set.
-    #[serde(default)]
-    pub slurm_conf: Option<PathBuf>,
-    /// Seconds between passes when nothing failed.
-    #[serde(default = "default_interval")]
-    pub interval_seconds: u64,
-    /// Usage of these pools' allocations from the cluster's accounting
-    /// (`sacct`) instead of the running jobs the status source sees.
-    #[serde(default = "default_true")]
-    pub usage_from_accounting: bool,
-    /// The `sacct` program.
-    #[serde(default = "default_sacct")]
-    pub sacct: PathBuf,
-    /// Partition → pool id for jobs' usage (unset: every job in the site's one pool).
-    #[serde(default)]
-    pub partitions: std::collections::BTreeMap<String, String>,
-    /// Seconds between readings of the accounting.
-    #[serde(default = "default_usage_interval")]
-    pub usage_interval_seconds: u64,
-}
-
-fn default_parent() -> String {
-    "root".into()
-}
-fn default_sacctmgr() -> PathBuf {
-    "sacctmgr".into()
-}
-fn default_interval() -> u64 {
-    300
-}
-fn default_true() -> bool {
-    true
-}
-fn default_sacct() -> PathBuf {
-    "sacct".into()
-}
-fn default_usage_interval() -> u64 {
-    60
-}
-
-impl SlurmProvisioning {
-    /// Settings that cannot work, said at start-up: usage from accounting
-    /// for several pools needs each partition's pool.
-    pub fn check(&self) -> anyhow::Result<()> {
-        if self.usage_from_accounting && self.pools.len() > 1 && self.partitions.is_empty() {
-            anyhow::bail!(
-                "[provisioning.slurm] has several pools and reads usage from accounting: set `partitions` \
-                 (partition = pool id) so each job's usage goes to its pool"
-            );
-        }
-        Ok(())
-    }
-
-    /// `cluster` provisioning `pools`, every other setting at its default.
-    pub fn new(cluster: &str, pools: &[&str]) -> SlurmProvisioning {
-        SlurmProvisioning {
-            cluster: cluster.to_owned(),
-            pools: pools.iter().map(|p| (*p).to_owned()).collect(),
-            parent: default_parent(),
-            fairshare: None,
-            sacctmgr: default_sacctmgr(),
-            slurm_conf: None,
-            interval_seconds: default_interval(),
-            usage_from_accounting: true,
-            sacct: default_sacct(),
-            partitions: Default::default(),
-            usage_interval_seconds: default_usage_interval(),
-        }
-    }
-
-    pub fn site(&self) -> SlurmSite {
-        SlurmSite {
-            cluster: self.cluster.clone(),
-            pools: self.pools.clone(),
-            parent: self.parent.clone(),
-            fairshare: self.fairshare,
-        }
-    }
-
-    /// Runs one of Slurm's commands (bounded in time and output; `TZ=UTC`).
-    async fn run(&self, program: &std::path::Path, args: &[String]) -> Result<String, String> {
-        let config = CliConfig { slurm_conf: self.slurm_conf.clone(), ..CliConfig::default() };
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        crate::source::slurm::cli::run(&config, program, &args, COMMAND_TIMEOUT, MAX_OUTPUT).await.map_err(|f| f.detail)
-    }
-
-    async fn sacctmgr(&self, args: &[String]) -> Result<String, String> {
-        self.run(&self.sacctmgr, args).await
-    }
-
-    /// The cluster's associations.
-    async fn read(&self) -> Result<SlurmState, String> {
-        let args = [
-            "-n".to_owned(),
-            "-P".to_owned(),
-            "show".to_owned(),
-            "assoc".to_owned(),
-            format!("cluster={}", self.cluster),
-            format!("format={ASSOC_FORMAT}"),
-        ];
-        parse_associations(&self.sacctmgr(&args).await?)
-    }
-}
 
 /// How the pools of a round are metered: a demo round's by the simulator;
 /// a real round's pools read from accounting since the first full KST day
@@ -224,12 +48,12 @@ pub async fn metering(storage: &Storage, settings: &crate::settings::Settings, d
     let mut metering = Metering::default();
     if let Some(slurm) = settings.provisioning.slurm.as_ref().filter(|s| s.usage_from_accounting) {
         let now = Utc::now().timestamp();
-        let first = storage.accounting_first_read(&slurm.cluster).await?;
+        let reads = storage.accounting_reads(&slurm.cluster).await?;
         // Not read yet: complete from tomorrow at the earliest.
-        let from = first.map_or(now + 86_400, |t| t - meter::FIRST_READ_S);
+        let from = reads.map_or(now + 86_400, |(first, _)| first - meter::FIRST_READ_S);
         let mut since = kairr_shared::time::kst_day(from).succ_opt();
         // Not read up to today's start (slurmdbd down, say): yesterday is not complete, nothing is judged.
-        let until = storage.accounting_read_until(&slurm.cluster).await?.unwrap_or(0);
+        let until = reads.map_or(0, |(_, until)| until);
         let today = kairr_shared::time::kst_day(now);
         if until < kairr_shared::time::kst_midnight(today) {
             since = since.max(today.succ_opt());
@@ -351,63 +175,5 @@ fn audit(id: AllocationId, change: &SlurmChange, at: DateTime<Utc>) -> AuditReco
         before,
         after: serde_json::to_value(change).ok(),
         at,
-    }
-}
-
-/// The leader's loop: a reconciliation at start, a few seconds after the
-/// last decision of a burst, every `interval_seconds`, and every 30 s while
-/// some allocation failed; a reading of the accounting every
-/// `usage_interval_seconds` when usage comes from it. Followers wait.
-pub async fn run(state: AppState, replica: Arc<Replica>, slurm: SlurmProvisioning) {
-    use tokio::time::Instant;
-    let mut events = state.bus.subscribe();
-    let interval = Duration::from_secs(slurm.interval_seconds.max(1));
-    let usage_every = Duration::from_secs(slurm.usage_interval_seconds.max(5));
-    let (mut reconcile_at, mut meter_at) = (Instant::now(), Instant::now());
-    loop {
-        let next = if slurm.usage_from_accounting { reconcile_at.min(meter_at) } else { reconcile_at };
-        tokio::select! {
-            () = tokio::time::sleep_until(next) => {}
-            event = events.recv() => {
-                match event {
-                    // Let a burst (a batch adoption) finish first.
-                    Ok(e) if matches!(
-                        e.change,
-                        ProgrammeChange::Decision | ProgrammeChange::Round | ProgrammeChange::Allocation
-                    ) =>
-                    {
-                        reconcile_at = Instant::now() + Duration::from_secs(2);
-                    }
-                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-                }
-                continue;
-            }
-        }
-        let now = Instant::now();
-        if !replica.is_leader() {
-            (reconcile_at, meter_at) = (now + interval, now + usage_every);
-            continue;
-        }
-        if reconcile_at <= now {
-            let wait = match reconcile_once(&state.storage, &slurm, Utc::now()).await {
-                Ok(report) if report.ok => interval,
-                Ok(report) => {
-                    tracing::warn!(cluster = %slurm.cluster, error = ?report.error, "provisioning: some accounts failed");
-                    RETRY.min(interval)
-                }
-                Err(e) => {
-                    tracing::warn!(cluster = %slurm.cluster, error = %e, "provisioning pass failed");
-                    RETRY.min(interval)
-                }
-            };
-            reconcile_at = Instant::now() + wait;
-        }
-        if slurm.usage_from_accounting && meter_at <= now {
-            if let Err(e) = meter_once(&state.storage, &slurm, Utc::now()).await {
-                tracing::warn!(cluster = %slurm.cluster, error = %e, "reading the accounting failed; retried");
-            }
-            meter_at = Instant::now() + usage_every;
-        }
     }
 }

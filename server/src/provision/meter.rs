@@ -143,10 +143,12 @@ impl Storage {
         Ok(with_db!(self.db(), |p| sqlx::query_scalar(SQL).bind(cluster).fetch_optional(p).await?))
     }
 
-    /// When `cluster`'s accounting was first read (Unix seconds): usage from it is complete from then on.
-    pub async fn accounting_first_read(&self, cluster: &str) -> anyhow::Result<Option<i64>> {
-        const SQL: &str = "SELECT first_read FROM accounting_reads WHERE cluster = $1";
-        Ok(with_db!(self.db(), |p| sqlx::query_scalar(SQL).bind(cluster).fetch_optional(p).await?))
+    /// When `cluster`'s accounting was first read and up to when it was last
+    /// read (Unix seconds): usage from it is complete from the first reading's
+    /// start to the last one's end.
+    pub async fn accounting_reads(&self, cluster: &str) -> anyhow::Result<Option<(i64, i64)>> {
+        const SQL: &str = "SELECT first_read, read_until FROM accounting_reads WHERE cluster = $1";
+        Ok(with_db!(self.db(), |p| sqlx::query_as(SQL).bind(cluster).fetch_optional(p).await?))
     }
 
     /// How far each of `ids` has been counted.

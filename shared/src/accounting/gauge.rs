@@ -11,6 +11,11 @@ use super::AccountUsage;
 /// readings is not assumed to have been busy).
 pub const MAX_GAP_S: i64 = 300;
 
+/// A project that held nothing for this long is forgotten (its counter
+/// stopped growing long ago and was read; should it come back, its counter
+/// starts again from zero, which the usage step takes as a reset).
+pub const FORGET_AFTER_S: i64 = 86_400;
+
 /// GPUs (or GPU-seconds) per (pool id, account).
 pub type PerAccount = BTreeMap<(String, String), f64>;
 
@@ -19,6 +24,8 @@ pub type PerAccount = BTreeMap<(String, String), f64>;
 pub struct GaugeIntegrator {
     last: Option<(i64, PerAccount)>,
     totals: PerAccount,
+    /// When each (pool, account) was last seen holding GPUs.
+    seen: BTreeMap<(String, String), i64>,
 }
 
 impl GaugeIntegrator {
@@ -34,6 +41,13 @@ impl GaugeIntegrator {
         }
         for key in held.keys() {
             self.totals.entry(key.clone()).or_default();
+            self.seen.insert(key.clone(), at);
+        }
+        let gone: Vec<_> =
+            self.seen.iter().filter(|(_, t)| at - **t > FORGET_AFTER_S).map(|(k, _)| k.clone()).collect();
+        for key in gone {
+            self.seen.remove(&key);
+            self.totals.remove(&key);
         }
         self.last = Some((at, held));
         self.totals
@@ -79,11 +93,19 @@ mod tests {
     }
 
     #[test]
-    fn a_gap_in_the_readings_counts_at_most_five_minutes() {
+    fn projects_that_held_nothing_for_a_day_are_forgotten_and_start_again_from_zero() {
         let mut g = GaugeIntegrator::default();
-        g.observe(0, held(&[("a", 2.0)]));
-        assert_eq!(totals(&g.observe(3_600, held(&[("a", 2.0)]))), [("a".to_owned(), 600)]);
-        // Time going backwards counts nothing.
-        assert_eq!(totals(&g.observe(3_000, held(&[("a", 2.0)]))), [("a".to_owned(), 600)]);
+        g.observe(0, held(&[("a", 2.0), ("b", 1.0)]));
+        g.observe(100, held(&[("b", 1.0)]));
+        // a was last seen holding at 0; a day after that it is still counted, then forgotten.
+        // (b's gap of a day counts as MAX_GAP_S: a gap in the readings is not assumed busy.)
+        let day = FORGET_AFTER_S;
+        let u = g.observe(day, held(&[("b", 1.0)]));
+        assert_eq!(totals(&u), [("a".to_owned(), 200), ("b".to_owned(), 400)], "not yet");
+        let u = g.observe(day + 1, held(&[("b", 1.0)]));
+        assert_eq!(totals(&u), [("b".to_owned(), 401)]);
+        // Back again: a new series from zero (the usage step reads it as a reset).
+        let u = g.observe(day + 61, held(&[("a", 4.0), ("b", 1.0)]));
+        assert_eq!(totals(&u), [("a".to_owned(), 0), ("b".to_owned(), 461)]);
     }
 }
