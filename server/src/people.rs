@@ -27,7 +27,7 @@ pub fn token_hash(token: &str) -> String {
 }
 
 const PERSON_COLUMNS: &str = "username, display_name, organisation, organisation_id, role, disabled, demo, \
-     password_hash, expertise, (SELECT MIN(i.provider) FROM identities i WHERE i.username = users.username) AS provider";
+     password_hash, expertise, cluster_login, (SELECT MIN(i.provider) FROM identities i WHERE i.username = users.username) AS provider";
 
 fn row_to_person<R>(row: &R) -> anyhow::Result<Person>
 where
@@ -50,6 +50,7 @@ where
         demo: row.try_get("demo")?,
         active: !hash.is_empty() || provider.is_some(),
         provider,
+        cluster_login: row.try_get("cluster_login")?,
     })
 }
 
@@ -87,7 +88,8 @@ macro_rules! apply_people_plan {
                 PersonWrite::Update { person, expected } => {
                     let n = sqlx::query(
                         "UPDATE users SET display_name = $1, organisation = $2, organisation_id = $3, role = $4, \
-                         disabled = $5, expertise = $9 WHERE username = $6 AND role = $7 AND disabled = $8",
+                         disabled = $5, expertise = $9, cluster_login = $10 \
+                         WHERE username = $6 AND role = $7 AND disabled = $8",
                     )
                     .bind(&person.display_name)
                     .bind(&person.organisation)
@@ -98,6 +100,7 @@ macro_rules! apply_people_plan {
                     .bind(expected.0.as_str())
                     .bind(expected.1)
                     .bind(serde_json::to_string(&person.expertise).unwrap_or_else(|_| "[]".into()))
+                    .bind(&person.cluster_login)
                     .execute(&mut *$tx)
                     .await?
                     .rows_affected();

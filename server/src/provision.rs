@@ -81,7 +81,7 @@ pub async fn reconcile_once(
 
 async fn pass(storage: &Storage, slurm: &SlurmProvisioning, now: DateTime<Utc>) -> anyhow::Result<RunReport> {
     let site = slurm.site();
-    let awards = storage.provisioning_awards().await?;
+    let awards = storage.provisioning_awards(true).await?;
     let want = desired(&site, &awards, kairr_shared::time::kst_day(now.timestamp()));
     let pools = awards.iter().map(|a| (a.allocation.id, a.allocation.pool.clone())).collect();
     storage.provisioning_seen(&slurm.cluster, &want, &pools).await?;

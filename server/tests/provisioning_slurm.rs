@@ -64,6 +64,9 @@ async fn award(app: &TestApp, admin: &Caller, amount: u64) -> u64 {
     assert_eq!(admin.post(&stage, &json!({"from": "draft", "to": "open"})).await.0, 200);
     let researcher = app.person(LOGIN, "부산대학교", "researcher").await;
     let _co = app.person("jisoo", "부산대학교", "researcher").await;
+    // jisoo's login on the cluster is not their portal username.
+    let (code, person) = admin.patch("/api/v1/admin/people/jisoo", &json!({"cluster_login": "kim_js"})).await;
+    assert_eq!((code, person["cluster_login"].as_str()), (200, Some("kim_js")), "{person}");
     let today = chrono::Utc::now().date_naive();
     let request = json!({
         "title_ko": "핵융합 시뮬레이션", "title_en": "Fusion simulation", "abstract": "시험", "pi": "김연구",
@@ -148,10 +151,11 @@ async fn a_decision_provisions_an_enforced_slurm_account_and_the_reconciler_heal
         tokio::time::sleep(Duration::from_millis(300)).await;
     };
     assert_eq!((row["cluster"].as_str(), row["pool"].as_str()), (Some("kairrtest"), Some("kisti6-gh200")));
-    // 1 node-hour = 60 node-minutes on the account; applicant and co-investigator are its users; open.
+    // 1 node-hour = 60 node-minutes on the account; applicant and co-investigator (by the
+    // cluster login an admin set) are its users; open.
     assert_eq!(
         assoc(&c, &account),
-        [format!("{account}||node=60||"), format!("{account}|jisoo|||"), format!("{account}|{LOGIN}|||")]
+        [format!("{account}||node=60||"), format!("{account}|{LOGIN}|||"), format!("{account}|kim_js|||")]
     );
 
     // A job under the account runs; one that would pass the node-minute limit is held by Slurm.

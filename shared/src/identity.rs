@@ -146,6 +146,7 @@ pub fn first_sign_in(
         demo: false,
         active: true,
         provider: Some(identity.provider.clone()),
+        cluster_login: None,
     };
     let link = IdentityLink {
         username: username.clone(),

@@ -45,6 +45,17 @@ pub struct Person {
     /// The identity provider the person signs in through (an institutional account).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// Their login on the schedulers' clusters (Slurm users of their projects'
+    /// accounts), when it is not their portal username.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_login: Option<String>,
+}
+
+impl Person {
+    /// The login the schedulers know them by: the one set, else the portal username.
+    pub fn login(&self) -> &str {
+        self.cluster_login.as_deref().unwrap_or(&self.username)
+    }
 }
 
 /// `POST /api/v1/admin/people`: a new account.
@@ -75,6 +86,9 @@ pub struct PersonChange {
     pub role: Option<String>,
     pub disabled: Option<bool>,
     pub expertise: Option<Vec<String>>,
+    /// Their cluster login (a POSIX user name: a lower-case letter or `_`,
+    /// then up to 31 of `a-z 0-9 _ -`); empty: the portal username.
+    pub cluster_login: Option<String>,
 }
 
 /// A one-time link to set a password, as the admin receives it to pass on.
@@ -187,6 +201,33 @@ fn expertise(f: &mut Form, list: &[String]) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// Whether `login` is a portable POSIX user name, as `useradd` and Slurm take
+/// it: a lower-case letter or `_`, then up to 31 of `a-z 0-9 _ -`.
+pub fn valid_login(login: &str) -> bool {
+    let mut chars = login.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && login.len() <= 32
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
+/// A cluster login as entered: empty is none (the portal username); field `cluster_login`.
+fn cluster_login(f: &mut Form, text: &str) -> Option<Option<String>> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Some(None);
+    }
+    if !valid_login(t) {
+        f.fail(
+            "cluster_login",
+            Code::UnknownValue,
+            "클러스터 계정은 영문 소문자나 _로 시작하고, 영문 소문자·숫자·_·-로 32자 이내여야 합니다.",
+            "A cluster login starts with a lower-case letter or _, then up to 31 of a-z, 0-9, _ and -.",
+        );
+        return None;
+    }
+    Some(Some(t.to_owned()))
+}
+
 fn role(f: &mut Form, value: &str) -> Option<Role> {
     let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
     f.choice("role", value, Role::parse, &names)
@@ -229,6 +270,7 @@ pub fn create_person(
             demo: false,
             active: false,
             provider: None,
+            cluster_login: None,
         })
     })();
     let person = f.finish(person).map_err(Refusal::Invalid)?;
@@ -291,6 +333,11 @@ pub fn change_person(
     if let Some(e) = &change.expertise {
         if let Some(e) = expertise(&mut f, e) {
             next.expertise = e;
+        }
+    }
+    if let Some(l) = &change.cluster_login {
+        if let Some(l) = cluster_login(&mut f, l) {
+            next.cluster_login = l;
         }
     }
     f.finish(Some(())).map_err(Refusal::Invalid)?;
@@ -443,6 +490,24 @@ mod tests {
     }
 
     #[test]
+    fn a_cluster_login_is_a_posix_user_name_and_empty_means_the_username() {
+        let kim = create_person(&input(), false, &dir(), &admin(), "h".into(), at()).unwrap().outcome;
+        assert_eq!(kim.login(), kim.username);
+        let set = |l: &str| PersonChange { cluster_login: Some(l.into()), ..Default::default() };
+        let mapped = change_person(&kim, &set(" kim_js-2 "), &dir(), 2, &admin(), at()).unwrap().outcome;
+        assert_eq!((mapped.cluster_login.as_deref(), mapped.login()), (Some("kim_js-2"), "kim_js-2"));
+        let cleared = change_person(&mapped, &set(""), &dir(), 2, &admin(), at()).unwrap().outcome;
+        assert_eq!(cleared.cluster_login, None);
+        for bad in ["Kim", "-kim", "9kim", "kim.js", "kim js", "김", &"k".repeat(33), "kim\u{0}"] {
+            let Err(Refusal::Invalid(f)) = change_person(&kim, &set(bad), &dir(), 2, &admin(), at()) else {
+                panic!("{bad:?} accepted")
+            };
+            assert!(f.get("cluster_login").is_some(), "{bad:?}: {f}");
+        }
+        assert!(valid_login("_svc") && valid_login(&"k".repeat(32)));
+    }
+
+    #[test]
     fn the_last_active_admin_can_be_neither_demoted_nor_disabled() {
         let boss = Person {
             username: "boss".into(),
@@ -455,6 +520,7 @@ mod tests {
             demo: false,
             active: true,
             provider: None,
+            cluster_login: None,
         };
         let demote = PersonChange { role: Some("committee".into()), ..Default::default() };
         let disable = PersonChange { disabled: Some(true), ..Default::default() };

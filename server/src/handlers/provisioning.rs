@@ -45,7 +45,7 @@ pub async fn get_kubernetes(State(state): State<AppState>, session: Session) -> 
     let Some(kube) = &state.settings.provisioning.kubernetes else {
         return Err(not_configured("no Kubernetes pools are configured for provisioning ([provisioning.kubernetes])"));
     };
-    let awards = state.storage.provisioning_awards().await?;
+    let awards = state.storage.provisioning_awards(false).await?;
     let today = kairr_shared::time::kst_day(chrono::Utc::now().timestamp());
     Ok(Json(KubeList::new(manifests(&kube.site(), &awards, today))))
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use kairr_shared::allocation::usecase::AuditRecord;
 use kairr_shared::allocation::{Allocation, AllocationId, Request};
 use kairr_shared::auth::valid_username;
+use kairr_shared::people::valid_login;
 use kairr_shared::provisioning::{AccountSpec, Award, ProvisionState, Provisioning, ProvisioningRun};
 use sqlx::Row;
 
@@ -72,27 +73,38 @@ impl Storage {
     }
 
     /// Every allocation of a real round (demo awards are never provisioned),
-    /// with its applicant and co-investigators as cluster logins and the
+    /// with its applicant and co-investigators (with `cluster_logins`, for
+    /// Slurm, as the logins admins set for them, else their usernames; else
+    /// as portal usernames, which the Kubernetes objects name) and the
     /// applicant's organisation.
-    pub async fn provisioning_awards(&self) -> anyhow::Result<Vec<Award>> {
+    pub async fn provisioning_awards(&self, cluster_logins: bool) -> anyhow::Result<Vec<Award>> {
         const SQL: &str = "SELECT a.body AS allocation, r.body AS request FROM allocations a \
                            JOIN requests r ON r.id = a.request_id WHERE a.source <> 'demo' ORDER BY a.id";
-        let rows: Vec<(String, String)> = with_db!(self.db(), |p| {
-            sqlx::query(SQL)
+        const LOGINS: &str = "SELECT username, cluster_login FROM users WHERE cluster_login IS NOT NULL";
+        let (rows, logins): (Vec<(String, String)>, Vec<(String, String)>) = with_db!(self.db(), |p| {
+            let rows = sqlx::query(SQL)
                 .fetch_all(p)
                 .await?
                 .iter()
                 .map(|row| Ok((row.try_get("allocation")?, row.try_get("request")?)))
-                .collect::<Result<_, sqlx::Error>>()?
+                .collect::<Result<_, sqlx::Error>>()?;
+            (rows, sqlx::query_as(LOGINS).fetch_all(p).await?)
         });
+        let logins: std::collections::HashMap<String, String> = logins.into_iter().collect();
         let mut awards = Vec::with_capacity(rows.len());
         for (allocation, request) in rows {
             let allocation: Allocation = serde_json::from_str(&allocation)?;
             let request: Request = serde_json::from_str(&request)?;
+            let mut seen = std::collections::HashSet::new();
             let users = std::iter::once(&request.applicant)
                 .chain(&request.co_investigators)
-                .filter(|u| valid_username(u) && u.starts_with(|c: char| c.is_ascii_alphanumeric()))
-                .cloned()
+                .filter_map(|u| match logins.get(u).filter(|_| cluster_logins) {
+                    Some(login) => valid_login(login).then(|| login.clone()),
+                    None => {
+                        (valid_username(u) && u.starts_with(|c: char| c.is_ascii_alphanumeric())).then(|| u.clone())
+                    }
+                })
+                .filter(|u| seen.insert(u.clone()))
                 .collect();
             let organisation = request.organisation_id.clone().unwrap_or_else(|| request.organisation.clone());
             awards.push(Award { allocation, organisation, users });

@@ -196,6 +196,10 @@ impl Caller {
     pub async fn put(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
         self.send(reqwest::Method::PUT, path, Some(body)).await
     }
+
+    pub async fn patch(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        self.send(reqwest::Method::PATCH, path, Some(body)).await
+    }
 }
 
 impl TestApp {

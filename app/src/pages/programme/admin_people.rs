@@ -74,12 +74,13 @@ fn People() -> impl IntoView {
                         <th scope="col">{move || tr("admin.people.organisation")}</th>
                         <th scope="col">{move || tr("admin.people.role")}</th>
                         <th scope="col">{move || tr("admin.people.expertise")}</th>
+                        <th scope="col">{move || tr("admin.people.login")}</th>
                         <th scope="col">{move || tr("admin.people.state")}</th>
                         <th scope="col">{move || tr("admin.people.actions")}</th>
                     </tr></thead>
                     <tbody>
                         <For each=move || people.data.get().unwrap_or_default()
-                            key=|p| (p.username.clone(), p.role, p.disabled, p.active, p.organisation_id.clone())
+                            key=|p| (p.username.clone(), p.role, p.disabled, p.active, p.organisation_id.clone(), p.cluster_login.clone())
                             let:person>
                             <PersonRow person=person orgs=orgs on_changed=changed on_link=show_link/>
                         </For>
@@ -139,6 +140,16 @@ fn PersonRow(
             apply(PersonChange { expertise: Some(split_list(&event_target_value(&ev))), ..Default::default() })
         }
     };
+    let set_login = {
+        let apply = apply.clone();
+        move |ev: leptos::ev::Event| {
+            apply(PersonChange { cluster_login: Some(event_target_value(&ev)), ..Default::default() })
+        }
+    };
+    let login_label = {
+        let name = person.display_name.clone();
+        move || format!("{name} — {}", tr("admin.people.login"))
+    };
     let expertise_label = {
         let name = person.display_name.clone();
         move || format!("{name} — {}", tr("admin.people.expertise"))
@@ -193,6 +204,11 @@ fn PersonRow(
             <td>
                 <input type="text" class="expertise-input" aria-label=expertise_label data-testid="person-expertise"
                     prop:value=person.expertise.join(", ") on:change=set_expertise/>
+            </td>
+            <td>
+                <input type="text" class="login-input" aria-label=login_label data-testid="person-login" autocomplete="off"
+                    spellcheck="false" placeholder=username.clone() prop:value=person.cluster_login.clone().unwrap_or_default()
+                    on:change=set_login/>
             </td>
             <td data-testid="person-state">{move || tr(state)}
                 {person.provider.clone().map(|p| view! { <br/><span class="muted">{move || trf("admin.people.signs_in_with", &[("provider", p.clone())])}</span> })}
