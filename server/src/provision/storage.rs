@@ -34,6 +34,9 @@ impl Outcome {
     }
 }
 
+/// Two texts read together (an allocation and its request; a username and its login).
+type Pair = (String, String);
+
 /// Key of the PostgreSQL advisory lock held while a provisioning pass runs ("KAIRRPRV").
 const PASS_LOCK: i64 = 0x4B41_4952_5250_5256;
 
@@ -81,7 +84,7 @@ impl Storage {
         const SQL: &str = "SELECT a.body AS allocation, r.body AS request FROM allocations a \
                            JOIN requests r ON r.id = a.request_id WHERE a.source <> 'demo' ORDER BY a.id";
         const LOGINS: &str = "SELECT username, cluster_login FROM users WHERE cluster_login IS NOT NULL";
-        let (rows, logins): (Vec<(String, String)>, Vec<(String, String)>) = with_db!(self.db(), |p| {
+        let (rows, logins): (Vec<Pair>, Vec<Pair>) = with_db!(self.db(), |p| {
             let rows = sqlx::query(SQL)
                 .fetch_all(p)
                 .await?
