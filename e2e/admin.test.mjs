@@ -159,6 +159,19 @@ describe('administration', () => {
       assert.equal(await row.locator('[data-testid=person-organisation]').inputValue(), 'knu');
       const account = await p.evaluate(async () => (await (await fetch('/api/v1/admin/people')).json()).find((x) => x.username === 'park.reviewer'));
       assert.deepEqual([account.organisation, account.organisation_id], ['경북대학교', 'knu']);
+      // Their login on the clusters: a user name the schedulers take, else a message in place.
+      const login = row.locator('[data-testid=person-login]');
+      assert.equal(await login.getAttribute('placeholder'), 'park.reviewer');
+      await login.fill('Park');
+      await login.press('Tab');
+      await eventually(async () => assert.match(await row.locator('[data-testid=fetch-error]').innerText(), /클러스터 계정은 영문 소문자/));
+      await login.fill('park_r');
+      await login.press('Tab');
+      await eventually(async () => {
+        const people = await p.evaluate(async () => (await fetch('/api/v1/admin/people')).json());
+        assert.equal(people.find((x) => x.username === 'park.reviewer').cluster_login, 'park_r');
+      });
+      await eventually(async () => assert.equal(await row.locator('[data-testid=fetch-error]').count(), 0));
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
