@@ -7,25 +7,19 @@
 //! `/invite`, binary `kairr-admin`). Each is its own wasm; code only one of them uses
 //! is left out of the others.
 //! Domain rules live in `kairr_shared`; this crate only fetches and renders.
+//!
+//! The crate is organised by feature: [`common`] holds what two or more apps
+//! use; [`status`], [`advisor`] and [`programme`] (with the administration)
+//! each hold their root component, pages, components and plumbing.
+//! [`first_view`] is re-exported for the entry points.
 #![forbid(unsafe_code)]
 
-mod admin_app;
 pub mod advisor;
-mod advisor_app;
-pub mod api;
-mod app;
-pub mod chart;
-pub mod components;
-pub mod first_view;
-pub mod format;
-pub mod i18n;
-pub mod labels;
-pub mod live;
-pub mod pages;
+pub mod common;
 pub mod programme;
-mod programme_app;
+pub mod status;
 
-pub use admin_app::AdminApp;
-pub use advisor_app::AdvisorApp;
-pub use app::App;
-pub use programme_app::ProgrammeApp;
+pub use advisor::AdvisorApp;
+pub use common::first_view;
+pub use programme::{AdminApp, ProgrammeApp};
+pub use status::App;

@@ -21,8 +21,8 @@ use leptos::task::spawn_local;
 
 use super::query::Mode;
 use super::state::Wizard;
-use crate::api::{self, FetchError};
-use crate::live::{use_live_status, use_refresh_tick, LiveStatus, REFRESH_SECONDS};
+use crate::common::api::{self, FetchError};
+use crate::common::live::{use_live_status, use_refresh_tick, LiveStatus, REFRESH_SECONDS};
 
 /// Pause after the last change before waits are simulated, ms.
 pub const WAIT_DEBOUNCE_MS: u32 = 300;

@@ -7,8 +7,8 @@ use kairr_shared::advisor::WaitBand;
 use kairr_shared::catalogue::Catalogue;
 use kairr_shared::i18n::Locale;
 
-use crate::format::{duration, fixed, thousands};
-use crate::i18n::{current_locale, tr, trf};
+use crate::common::format::{duration, fixed, thousands};
+use crate::common::i18n::{current_locale, tr, trf};
 
 /// "System · pool" in the current language (the pool id when unknown).
 pub fn pool_name(cat: Option<&Catalogue>, pool_id: &str) -> String {

@@ -23,7 +23,7 @@ use kairr_shared::status_ops::{IncidentInput, IncidentUpdateInput, MaintenanceIn
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::api::FetchError;
+use crate::common::api::FetchError;
 
 /// Who is signed in, and the CSRF token.
 pub const SESSION_URL: &str = "/api/v1/auth/session";

@@ -11,7 +11,7 @@ use kairr_shared::allocation::{
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::FetchError;
+use crate::common::api::FetchError;
 use kairr_shared::allocation::RequestPage;
 
 use crate::programme::api::{self, MyRequest, QueueQuery};
@@ -59,10 +59,10 @@ impl<T: Send + Sync + 'static> Loaded<T> {
 
 /// The public page of `round` (the newest round with an award when `None`),
 /// fetched again whenever `round` changes; the page the server embedded
-/// (see [`crate::first_view`]) stands in for the first fetch when it is of that round.
+/// (see [`crate::common::first_view`]) stands in for the first fetch when it is of that round.
 pub fn use_public_round(round: Signal<Option<String>>) -> Loaded<PublicRound> {
     let loaded = Loaded::new();
-    let mut initial = crate::first_view::take_initial::<InitialPublicRound>();
+    let mut initial = crate::common::first_view::take_initial::<InitialPublicRound>();
     if let Some(i) = initial.take_if(|i| round.with_untracked(|r| *r == i.requested)) {
         loaded.data.set(Some(i.page));
     }
@@ -146,7 +146,7 @@ impl Latest {
 /// The stream is reopened with a pause when the browser gives up on it.
 pub fn use_programme_changes() -> Signal<u32> {
     let tick = RwSignal::new(0u32);
-    crate::live::spawn_owned(follow_programme(tick));
+    crate::common::live::spawn_owned(follow_programme(tick));
     tick.into()
 }
 
@@ -168,7 +168,7 @@ async fn follow_programme(tick: RwSignal<u32>) {
             }
             while let Some(Ok((_, message))) = events.next().await {
                 pause = REOPEN_MS.0;
-                if crate::api::decode_programme_event(&message).is_err() {
+                if crate::common::api::decode_programme_event(&message).is_err() {
                     continue;
                 }
                 // One re-fetch for the whole burst (a committee deciding many requests).
@@ -184,7 +184,7 @@ async fn follow_programme(tick: RwSignal<u32>) {
 }
 
 fn programme_events() -> Result<(EventSource, EventSourceSubscription), FetchError> {
-    crate::api::subscribe_programme()
+    crate::common::api::subscribe_programme()
 }
 
 /// The round the committee looks at (`?round=`; `None`: the newest with

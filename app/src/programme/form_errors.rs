@@ -3,8 +3,8 @@
 
 use kairr_shared::display::labels::api_error;
 
-use crate::api::FetchError;
-use crate::i18n::current_locale;
+use crate::common::api::FetchError;
+use crate::common::i18n::current_locale;
 
 /// The server's message for `field`: from the per-field list (Korean or
 /// English) or, for single-field answers, what the answer's code means in

@@ -5,8 +5,8 @@
 use kairr_shared::advisor::{Region, Sector};
 use kairr_shared::allocation::{FairnessMetric, PoolUnit, RequestState, Role};
 
-use crate::format::thousands;
-use crate::i18n::{current_locale, tr};
+use crate::common::format::thousands;
+use crate::common::i18n::{current_locale, tr};
 
 /// A sector's name.
 pub fn sector(s: Sector) -> String {

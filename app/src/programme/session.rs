@@ -7,7 +7,7 @@ use kairr_shared::auth::{can, Action, LoginRequest, SessionInfo, UserInfo};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::FetchError;
+use crate::common::api::FetchError;
 use crate::programme::api;
 
 /// The session context.

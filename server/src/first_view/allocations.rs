@@ -1,6 +1,6 @@
 //! The public allocations page (`/allocations`) as HTML: the round, its
 //! totals and what each pool awarded, element for element what the
-//! programme app renders first (`pages/programme/allocations.rs`). The
+//! programme app renders first (`app/src/programme/pages/allocations.rs`). The
 //! groups and projects below come with the app.
 
 use kairr_shared::allocation::PublicRound;

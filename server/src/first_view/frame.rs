@@ -1,5 +1,5 @@
-//! What every first view shares with the app's frame (`components/header.rs`,
-//! `footer.rs`, `status_badge.rs`, `kst_time.rs`): skip link, header with
+//! What every first view shares with the app's frame (`app/src/common/components/header.rs`,
+//! `footer.rs`, `kst_time.rs`, `app/src/status/components/status_badge.rs`): skip link, header with
 //! the navigation, footer, status badges and KST times, element for element.
 
 use chrono::{DateTime, Utc};

@@ -74,7 +74,7 @@ pub fn status_page(
     }
 }
 
-/// One line per pool: name (to its card), idle GPUs, status (`components/component_list.rs`).
+/// One line per pool: name (to its card), idle GPUs, status (`app/src/status/components/component_list.rs`).
 fn component_list(loc: Locale, summary: &StatusSummary) -> Markup {
     html! {
         section.panel.components aria-labelledby="components-title" data-testid="component-list" {

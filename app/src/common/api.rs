@@ -1,0 +1,138 @@
+//! Every request the pages make: the JSON endpoints and the live
+//! `/api/v1/events` stream. Components never call the network themselves.
+
+use gloo_net::eventsource::futures::{EventSource, EventSourceSubscription};
+use gloo_net::http::{Request, Response};
+use kairr_shared::api::{ApiError, IncidentsResponse, ProgrammeEvent, QueuesResponse, StatusHistory, StatusSummary};
+use kairr_shared::catalogue::Catalogue;
+use kairr_shared::display::labels::api_error;
+use kairr_shared::history::HistoryRange;
+use serde::de::DeserializeOwned;
+use web_sys::MessageEvent;
+
+use crate::common::i18n::current_locale;
+
+/// Path of the live summary.
+pub const STATUS_URL: &str = "/api/v1/status";
+/// Path of the per-system history.
+pub const HISTORY_URL: &str = "/api/v1/status/history";
+/// Path of incidents and maintenance.
+pub const INCIDENTS_URL: &str = "/api/v1/incidents";
+/// Path of the Server-Sent Events stream.
+pub const EVENTS_URL: &str = "/api/v1/events";
+/// The Atom feed of incidents and maintenance.
+pub const FEED_URL: &str = "/feed.atom";
+/// The OpenAPI document of the API.
+pub const OPENAPI_URL: &str = "/api/openapi.json";
+/// Path of the catalogue the placement engine uses.
+pub const CATALOGUE_URL: &str = "/api/v1/catalogue";
+/// Path of every pool's queue (input of the wait prediction).
+pub const QUEUES_URL: &str = "/api/v1/queues";
+/// Name of the SSE event that carries a [`StatusSummary`].
+pub const STATUS_EVENT: &str = "status";
+
+/// Why a request failed. Shown to the user once, by the component that needs the data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FetchError {
+    /// No answer: offline, DNS, refused connection, CORS.
+    Network(String),
+    /// The server answered 4xx/5xx; `api` is its JSON error body when it sent one.
+    Http { status: u16, api: Option<ApiError> },
+    /// The body was not the JSON we expect.
+    Decode(String),
+    /// The live stream could not be opened or was closed by the browser.
+    Stream(String),
+}
+
+impl FetchError {
+    /// A short detail to show under the translated message: for an API
+    /// error, what its code means in the current language (never the
+    /// server's English sentence), with the status and code for support.
+    pub fn detail(&self) -> String {
+        match self {
+            FetchError::Network(m) | FetchError::Decode(m) | FetchError::Stream(m) => m.clone(),
+            FetchError::Http { status, api: Some(e) } => {
+                format!("{} (HTTP {status}, {})", api_error(current_locale(), e), e.error)
+            }
+            FetchError::Http { status, api: None } => format!("HTTP {status}"),
+        }
+    }
+}
+
+/// `GET /api/v1/status`.
+pub async fn fetch_status() -> Result<StatusSummary, FetchError> {
+    get_json(Request::get(STATUS_URL)).await
+}
+
+/// `GET /api/v1/status/history?system=<id>&range=<range>`.
+pub async fn fetch_history(system_id: &str, range: HistoryRange) -> Result<StatusHistory, FetchError> {
+    get_json(Request::get(HISTORY_URL).query([("system", system_id), ("range", range.as_str())])).await
+}
+
+/// `GET /api/v1/catalogue`: the fleet, prices and advisor policy as JSON
+/// (the browser never parses the TOML).
+pub async fn fetch_catalogue() -> Result<Catalogue, FetchError> {
+    get_json(Request::get(CATALOGUE_URL)).await
+}
+
+/// `GET /api/v1/queues`.
+pub async fn fetch_queues() -> Result<QueuesResponse, FetchError> {
+    get_json(Request::get(QUEUES_URL)).await
+}
+
+/// `GET /api/v1/incidents`.
+pub async fn fetch_incidents() -> Result<IncidentsResponse, FetchError> {
+    get_json(Request::get(INCIDENTS_URL)).await
+}
+
+/// Opens `/api/v1/events` and subscribes to its `status` events.
+///
+/// Keep the returned [`EventSource`] alive as long as the subscription is read:
+/// dropping it closes the connection. The subscription yields an error only
+/// when the browser gave up reconnecting (the source is then closed).
+pub fn subscribe_status() -> Result<(EventSource, EventSourceSubscription), FetchError> {
+    let mut source = EventSource::new(EVENTS_URL).map_err(|e| FetchError::Stream(e.to_string()))?;
+    let subscription = source.subscribe(STATUS_EVENT).map_err(|e| FetchError::Stream(e.to_string()))?;
+    Ok((source, subscription))
+}
+
+/// Name of the SSE event that says a programme round changed ([`ProgrammeEvent`]).
+pub const PROGRAMME_EVENT: &str = "programme";
+
+/// Opens `/api/v1/events` and subscribes to its `programme` events (see [`subscribe_status`]).
+pub fn subscribe_programme() -> Result<(EventSource, EventSourceSubscription), FetchError> {
+    let mut source = EventSource::new(EVENTS_URL).map_err(|e| FetchError::Stream(e.to_string()))?;
+    let subscription = source.subscribe(PROGRAMME_EVENT).map_err(|e| FetchError::Stream(e.to_string()))?;
+    Ok((source, subscription))
+}
+
+/// Decodes the JSON data of one `programme` event.
+pub fn decode_programme_event(event: &MessageEvent) -> Result<ProgrammeEvent, FetchError> {
+    let Some(text) = event.data().as_string() else {
+        return Err(FetchError::Decode("programme event without text data".to_owned()));
+    };
+    serde_json::from_str(&text).map_err(|e| FetchError::Decode(e.to_string()))
+}
+
+/// Decodes the JSON data of one `status` event.
+pub fn decode_status_event(event: &MessageEvent) -> Result<StatusSummary, FetchError> {
+    let Some(text) = event.data().as_string() else {
+        return Err(FetchError::Decode("status event without text data".to_owned()));
+    };
+    serde_json::from_str(&text).map_err(|e| FetchError::Decode(e.to_string()))
+}
+
+async fn get_json<T: DeserializeOwned>(request: gloo_net::http::RequestBuilder) -> Result<T, FetchError> {
+    let response =
+        request.header("Accept", "application/json").send().await.map_err(|e| FetchError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(http_error(response).await);
+    }
+    response.json::<T>().await.map_err(|e| FetchError::Decode(e.to_string()))
+}
+
+async fn http_error(response: Response) -> FetchError {
+    let status = response.status();
+    let api = response.json::<ApiError>().await.ok();
+    FetchError::Http { status, api }
+}

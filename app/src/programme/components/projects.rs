@@ -1,0 +1,80 @@
+//! The awarded projects of a round (title, organisation, pool, amount,
+//! period), filtered by text and shown one page at a time.
+
+use kairr_shared::allocation::AwardedProject;
+use leptos::prelude::*;
+
+use crate::common::format::{date, thousands};
+use crate::common::i18n::{tr, trf};
+use crate::programme::components::pager::Pager;
+use crate::programme::labels::{self, pick};
+use crate::programme::paging::{matches, page_count, page_range, PER_PAGE};
+
+fn row_text(p: &AwardedProject) -> [&str; 4] {
+    [&p.title_ko, &p.title_en, &p.organisation, &p.pool]
+}
+
+/// The list with its filter box and pager.
+#[component]
+pub fn AwardedProjects(
+    /// Every awarded project of the round.
+    #[prop(into)]
+    projects: Signal<Vec<AwardedProject>>,
+) -> impl IntoView {
+    let filter = RwSignal::new(String::new());
+    let page = RwSignal::new(1usize);
+    let shown = Memo::new(move |_| {
+        let f = filter.get();
+        projects.with(|ps| ps.iter().filter(|p| matches(&f, &row_text(p))).cloned().collect::<Vec<_>>())
+    });
+    let pages = Signal::derive(move || page_count(shown.with(Vec::len), PER_PAGE));
+    let rows = move || {
+        shown.with(|s| {
+            let range = page_range(s.len(), page.get(), PER_PAGE);
+            s[range].to_vec()
+        })
+    };
+    let count = move || {
+        trf(
+            "programme.projects.count",
+            &[("shown", thousands(shown.with(Vec::len) as u64)), ("total", thousands(projects.with(Vec::len) as u64))],
+        )
+    };
+    view! {
+        <section class="panel" aria-labelledby="projects-title">
+            <h3 id="projects-title">{move || tr("programme.projects.title")}</h3>
+            <div class="filter-row">
+                <label for="projects-filter">{move || tr("programme.projects.filter")}</label>
+                <input id="projects-filter" type="search" data-testid="projects-filter" prop:value=move || filter.get()
+                    on:input=move |ev| { filter.set(event_target_value(&ev)); page.set(1); }/>
+            </div>
+            <p role="status" data-testid="projects-count">{count}</p>
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="projects-title">
+                <table class="data-table" data-testid="projects-table">
+                    <caption class="sr-only">{move || tr("programme.projects.title")}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{move || tr("programme.projects.col_title")}</th>
+                            <th scope="col">{move || tr("programme.projects.col_organisation")}</th>
+                            <th scope="col">{move || tr("programme.projects.col_pool")}</th>
+                            <th scope="col" class="num">{move || tr("programme.projects.col_amount")}</th>
+                            <th scope="col">{move || tr("programme.projects.col_period")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || rows().into_iter().map(|p| view! {
+                            <tr>
+                                <th scope="row">{pick(&p.title_ko, &p.title_en)}</th>
+                                <td>{p.organisation.clone()}</td>
+                                <td>{p.pool.clone()}</td>
+                                <td class="num">{labels::amount(p.amount, p.unit)}</td>
+                                <td>{format!("{} ~ {}", date(p.start), date(p.end))}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <Pager page=page pages=pages name="projects"/>
+        </section>
+    }
+}

@@ -1,0 +1,186 @@
+//! The request form's fields (title to period, and co-investigators), shared
+//! by the new-request page and the change form on a request's own page.
+//! Field errors from the server are shown at their field.
+
+use kairr_shared::advisor::{Region, Sector};
+use kairr_shared::allocation::{PoolCapacity, RequestInput};
+use leptos::prelude::*;
+
+use crate::common::api::FetchError;
+use crate::common::i18n::{current_locale, tr, trf};
+use crate::programme::labels;
+
+/// The server's message about `field` in `error`, in the page's language.
+pub fn field_message(error: RwSignal<Option<FetchError>>, field: &'static str) -> impl Fn() -> Option<String> + Copy {
+    move || {
+        let loc = current_locale();
+        error.with(|e| match e {
+            Some(FetchError::Http { api: Some(a), .. }) => {
+                a.fields.iter().find(|f| f.field == field).map(|f| loc.pick(&f.message_ko, &f.message_en).to_owned())
+            }
+            _ => None,
+        })
+    }
+}
+
+/// Co-investigators as typed: usernames separated by commas, spaces or lines.
+fn team_of(text: &str) -> Vec<String> {
+    text.split([',', ' ', '\n', ';']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
+/// The fields of `form`; `pools` are the round's, `in_directory` whether the
+/// account's organisation is a directory entry (its sector and region apply).
+#[component]
+pub fn RequestFields(
+    form: RwSignal<RequestInput>,
+    error: RwSignal<Option<FetchError>>,
+    #[prop(into)] pools: Signal<Vec<PoolCapacity>>,
+    #[prop(into)] in_directory: Signal<bool>,
+) -> impl IntoView {
+    let field_error = move |field: &'static str| field_message(error, field);
+    let text = move |id: &'static str,
+                     key: &'static str,
+                     get: fn(&RequestInput) -> String,
+                     set: fn(&mut RequestInput, String)| {
+        let err = field_error(id);
+        view! {
+            <div class="field">
+                <label for=format!("req-{id}")>{move || tr(key)}</label>
+                <input id=format!("req-{id}") type="text" prop:value=move || form.with(get)
+                    aria-invalid=move || if err().is_some() { "true" } else { "false" }
+                    aria-describedby=format!("req-{id}-error")
+                    on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))/>
+                <p id=format!("req-{id}-error") class="field-error">{err}</p>
+            </div>
+        }
+    };
+    let pools = move || pools.get();
+    let in_directory = move || in_directory.get();
+    let abstract_err = field_error("abstract");
+    let sector_err = field_error("sector");
+    let region_err = field_error("region");
+    let pool_err = field_error("pool");
+    let amount_err = field_error("amount");
+    let start_err = field_error("period_start");
+    let end_err = field_error("period_end");
+    let team_err = field_error("co_investigators");
+    // Typed text is kept as typed; the list is what is sent.
+    let team_text = RwSignal::new(form.with_untracked(|f| f.co_investigators.join(", ")));
+    view! {
+            {text("title_ko", "programme.request.title_ko", |f| f.title_ko.clone(), |f, v| f.title_ko = v)}
+            {text("title_en", "programme.request.title_en", |f| f.title_en.clone(), |f, v| f.title_en = v)}
+            <div class="field">
+                <label for="req-abstract">{move || tr("programme.request.abstract")}</label>
+                <textarea id="req-abstract" rows="5" prop:value=move || form.with(|f| f.abstract_text.clone())
+                    aria-describedby="req-abstract-error"
+                    on:input=move |ev| form.update(|f| f.abstract_text = event_target_value(&ev))></textarea>
+                <p id="req-abstract-error" class="field-error">{abstract_err}</p>
+            </div>
+            {text("pi", "programme.request.pi", |f| f.pi.clone(), |f, v| f.pi = v)}
+            <div class="field">
+                <label for="req-organisation">{move || tr("programme.request.organisation")}</label>
+                <input id="req-organisation" type="text" readonly=true aria-describedby="req-organisation-hint"
+                    prop:value=move || form.with(|f| f.organisation.clone())/>
+                <p id="req-organisation-hint" class="muted">{move || tr("programme.request.organisation_hint")}</p>
+            </div>
+            // An account of the directory: the entry's sector and region apply (the server sets them).
+            {move || if in_directory() {
+                view! { <p class="muted" data-testid="req-sector-from-directory">{move || tr("programme.request.sector_from_directory")}</p> }.into_any()
+            } else {
+                view! {
+                <div class="field">
+                    <label for="req-sector">{move || tr("programme.request.sector")}</label>
+                    <select id="req-sector" aria-describedby="req-sector-error" data-testid="req-sector"
+                        on:change=move |ev| form.update(|f| f.sector = event_target_value(&ev))>
+                        <option value="">{move || tr("programme.request.choose")}</option>
+                        {move || Sector::ALL.iter().map(|s| view! {
+                            <option value=s.as_str() selected=move || form.with(|f| f.sector == s.as_str())>{labels::sector(*s)}</option>
+                        }).collect_view()}
+                    </select>
+                    <p id="req-sector-error" class="field-error">{sector_err}</p>
+                </div>
+                <div class="field">
+                    <label for="req-region">{move || tr("programme.request.region")}</label>
+                    <select id="req-region" aria-describedby="req-region-error"
+                        on:change=move |ev| form.update(|f| f.region = event_target_value(&ev))>
+                        <option value="">{move || tr("programme.request.choose")}</option>
+                        {move || Region::ALL.iter().map(|r| view! {
+                            <option value=r.as_str() selected=move || form.with(|f| f.region == r.as_str())>{labels::region(*r)}</option>
+                        }).collect_view()}
+                    </select>
+                    <p id="req-region-error" class="field-error">{region_err}</p>
+                </div>
+                }.into_any()
+            }}
+            <div class="field">
+                <label for="req-pool">{move || tr("programme.request.pool")}</label>
+                <select id="req-pool" aria-describedby="req-pool-error" data-testid="req-pool"
+                    on:change=move |ev| form.update(|f| f.pool = event_target_value(&ev))>
+                    <option value="">{move || tr("programme.request.choose")}</option>
+                    {move || pools().into_iter().map(|p| {
+                        let name = p.pool.clone();
+                        let text = trf("programme.request.pool_option", &[
+                            ("pool", p.pool.clone()),
+                            ("capacity", labels::amount(p.capacity, p.unit)),
+                        ]);
+                        view! { <option value=name.clone() selected=move || form.with(|f| f.pool == name)>{text}</option> }
+                    }).collect_view()}
+                    // The wizard's pick stays selectable even when the newest published round does not list it.
+                    {move || {
+                        let chosen = form.with(|f| f.pool.clone());
+                        let offered = chosen.is_empty() || pools().iter().any(|p| p.pool == chosen);
+                        (!offered).then(|| {
+                            let text = trf("programme.request.pool_from_draft", &[("pool", chosen.clone())]);
+                            view! { <option value=chosen selected=true>{text}</option> }
+                        })
+                    }}
+                </select>
+                <p id="req-pool-error" class="field-error">{pool_err}</p>
+            </div>
+            <div class="field">
+                <label for="req-amount">{move || tr("programme.request.amount")}</label>
+                <input id="req-amount" type="number" min="1" inputmode="numeric" data-testid="req-amount"
+                    aria-describedby="req-amount-error"
+                    prop:value=move || form.with(|f| f.amount.map(|a| a.to_string()).unwrap_or_default())
+                    on:input=move |ev| form.update(|f| f.amount = event_target_value(&ev).trim().parse().ok())/>
+                <p id="req-amount-error" class="field-error">{amount_err}</p>
+            </div>
+            <div class="field-pair">
+                <div class="field">
+                    <label for="req-start">{move || tr("programme.request.period_start")}</label>
+                    <input id="req-start" type="date" aria-describedby="req-start-error" prop:value=move || form.with(|f| f.period_start.clone())
+                        on:input=move |ev| form.update(|f| f.period_start = event_target_value(&ev))/>
+                    <p id="req-start-error" class="field-error">{start_err}</p>
+                </div>
+                <div class="field">
+                    <label for="req-end">{move || tr("programme.request.period_end")}</label>
+                    <input id="req-end" type="date" aria-describedby="req-end-error" prop:value=move || form.with(|f| f.period_end.clone())
+                        on:input=move |ev| form.update(|f| f.period_end = event_target_value(&ev))/>
+                    <p id="req-end-error" class="field-error">{end_err}</p>
+                </div>
+            </div>
+            <div class="field">
+                <label for="req-co_investigators">{move || tr("programme.request.co_investigators")}</label>
+                <input id="req-co_investigators" type="text" autocomplete="off" data-testid="req-co-investigators"
+                    aria-invalid=move || if team_err().is_some() { "true" } else { "false" }
+                    aria-describedby="req-co_investigators-hint req-co_investigators-error"
+                    prop:value=move || team_text.get()
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        form.update(|f| f.co_investigators = team_of(&text));
+                        team_text.set(text);
+                    }/>
+                <p id="req-co_investigators-hint" class="muted">{move || tr("programme.request.co_investigators_hint")}</p>
+                <p id="req-co_investigators-error" class="field-error">{team_err}</p>
+            </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn co_investigators_are_split_on_commas_spaces_and_lines() {
+        assert_eq!(super::team_of(" kim, lee\npark;; "), vec!["kim", "lee", "park"]);
+        assert!(super::team_of(" , ").is_empty());
+    }
+}

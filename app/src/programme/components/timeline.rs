@@ -1,0 +1,140 @@
+//! The allocation timeline of one pool (who holds what, when): one bar per
+//! allocation coloured by sector (flagged ones in red), a line at today, a
+//! pool picker, and a paged table alternative.
+
+use chrono::NaiveDate;
+use kairr_shared::advisor::Sector;
+use kairr_shared::allocation::TimelineRow;
+use leptos::html::{Canvas, Div};
+use leptos::prelude::*;
+
+use crate::common::format::{date, thousands};
+use crate::common::i18n::{current_locale, tr, trf};
+use crate::programme::charts::{self, CanvasSpec, Span};
+use crate::programme::components::pager::Pager;
+use crate::programme::labels;
+use crate::programme::paging::{page_count, page_range, PER_PAGE};
+
+const HEIGHT_PX: f64 = 320.0;
+
+fn span(r: &TimelineRow) -> Span {
+    let colour = Sector::ALL.iter().position(|s| *s == r.sector).unwrap_or(0);
+    Span { start: r.start, end: r.end, colour, idle: r.idle }
+}
+
+/// The timeline block.
+#[component]
+pub fn Timeline(
+    /// Every allocation of the round, sorted by pool then start.
+    #[prop(into)]
+    rows: Signal<Vec<TimelineRow>>,
+    /// Today (KST), marked on the chart.
+    #[prop(into)]
+    today: Signal<Option<NaiveDate>>,
+) -> impl IntoView {
+    let pools = Memo::new(move |_| {
+        rows.with(|rs| {
+            let mut ps: Vec<String> = rs.iter().map(|r| r.pool.clone()).collect();
+            ps.dedup();
+            ps
+        })
+    });
+    let chosen = RwSignal::new(String::new());
+    let pool = Memo::new(move |_| {
+        let c = chosen.get();
+        pools.with(|ps| if ps.contains(&c) { c } else { ps.first().cloned().unwrap_or_default() })
+    });
+    let of_pool = Memo::new(move |_| {
+        let p = pool.get();
+        rows.with(|rs| rs.iter().filter(|r| r.pool == p).cloned().collect::<Vec<_>>())
+    });
+    let page = RwSignal::new(1usize);
+    let canvas = NodeRef::<Canvas>::new();
+    let container = NodeRef::<Div>::new();
+    let resized = RwSignal::new(0u32);
+    let listener = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n = n.wrapping_add(1)));
+    on_cleanup(move || listener.remove());
+    Effect::new(move |_| {
+        resized.track();
+        let (Some(canvas), Some(container)) = (canvas.get(), container.get()) else { return };
+        let spec = CanvasSpec {
+            css_width: f64::from(container.client_width()).max(1.0),
+            css_height: HEIGHT_PX,
+            dpr: window().device_pixel_ratio(),
+        };
+        let today = today.get();
+        of_pool.with(|rs| {
+            let spans: Vec<Span> = rs.iter().map(span).collect();
+            let Some(range) = charts::span_range(&spans) else { return };
+            let today = today.unwrap_or(range.0);
+            if let Err(e) = charts::draw_timeline(&canvas, &spans, range, today, spec) {
+                leptos::logging::error!("cannot draw the timeline: {e}");
+            }
+        });
+    });
+    let label = move || {
+        current_locale();
+        of_pool.with(|rs| {
+            let idle = rs.iter().filter(|r| r.idle).count();
+            trf(
+                "programme.timeline.chart_label",
+                &[("pool", pool.get()), ("n", thousands(rs.len() as u64)), ("idle", thousands(idle as u64))],
+            )
+        })
+    };
+    let pages = Signal::derive(move || page_count(of_pool.with(Vec::len), PER_PAGE));
+    let table_rows = move || of_pool.with(|rs| rs[page_range(rs.len(), page.get(), PER_PAGE)].to_vec());
+    view! {
+        <section class="panel" aria-labelledby="timeline-title">
+            <h3 id="timeline-title">{move || tr("programme.timeline.title")}</h3>
+            <div class="filter-row">
+                <label for="timeline-pool">{move || tr("programme.timeline.pool")}</label>
+                <select id="timeline-pool" data-testid="timeline-pool"
+                    on:change=move |ev| { chosen.set(event_target_value(&ev)); page.set(1); }>
+                    {move || pools.get().into_iter().map(|p| {
+                        let selected = p == pool.get_untracked();
+                        view! { <option value=p.clone() selected=selected>{p.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="chart-box" node_ref=container>
+                <canvas role="img" data-testid="timeline-chart" aria-label=label node_ref=canvas
+                    style=format!("height: {HEIGHT_PX}px")></canvas>
+            </div>
+            <ul class="legend">
+                {move || Sector::ALL.iter().enumerate().map(|(i, s)| view! {
+                    <li class=format!("legend-sector-{i}")>{labels::sector(*s)}</li>
+                }).collect_view()}
+                <li class="legend-idle">{move || tr("programme.timeline.idle")}</li>
+            </ul>
+            <details class="alt-table">
+                <summary>{move || tr("programme.timeline.table_summary")}</summary>
+                <div class="table-scroll" tabindex="0" role="region" aria-labelledby="timeline-title">
+                    <table class="data-table" data-testid="timeline-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">{move || tr("programme.projects.col_organisation")}</th>
+                                <th scope="col">{move || tr("programme.projects.col_title")}</th>
+                                <th scope="col" class="num">{move || tr("programme.projects.col_amount")}</th>
+                                <th scope="col">{move || tr("programme.projects.col_period")}</th>
+                                <th scope="col">{move || tr("programme.timeline.col_idle")}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {move || table_rows().into_iter().map(|r| view! {
+                                <tr class:flagged=r.idle>
+                                    <th scope="row">{r.organisation.clone()}<br/><span class="muted">{labels::sector(r.sector)}</span></th>
+                                    <td>{r.title.clone()}</td>
+                                    <td class="num">{labels::amount(r.amount, r.unit)}</td>
+                                    <td>{format!("{} ~ {}", date(r.start), date(r.end))}</td>
+                                    <td>{if r.idle { tr("programme.timeline.idle") } else { String::new() }}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <Pager page=page pages=pages name="timeline"/>
+            </details>
+        </section>
+    }
+}
