@@ -129,17 +129,7 @@ mod tests {
     use crate::allocation::ids::AllocationId;
     use crate::allocation::request::tests::{request, round};
     use crate::allocation::unit::PoolUnit;
-    use crate::auth::Role;
-
-    fn admin() -> UserInfo {
-        UserInfo {
-            username: "admin".into(),
-            display_name: "관리자".into(),
-            organisation: "KISTI".into(),
-            organisation_id: None,
-            role: Role::Admin,
-        }
-    }
+    use crate::allocation::usecase::rounds::tests::admin;
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

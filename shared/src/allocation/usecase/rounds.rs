@@ -206,7 +206,7 @@ pub fn advance_round(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::allocation::ids::AllocationId;
     use crate::allocation::request::tests::request;
@@ -214,7 +214,8 @@ mod tests {
     use crate::allocation::RequestState;
     use crate::auth::Role;
 
-    fn admin() -> UserInfo {
+    /// An admin of the centre (KISTI), for the use cases' tests.
+    pub(in crate::allocation::usecase) fn admin() -> UserInfo {
         UserInfo {
             username: "admin".into(),
             display_name: "관리자".into(),
