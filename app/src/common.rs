@@ -1,15 +1,19 @@
 //! What two or more of the apps use (status page, placement wizard,
 //! allocation programme, administration): the requests to the public API,
-//! the event stream and [`api::FetchError`] ([`api`]), the live-status and
+//! the event stream and [`api::FetchError`] ([`api`]), the charts' palette
+//! and canvas set-up ([`chart`]), the live-status and
 //! refresh hooks ([`live`]), the server's first view ([`first_view`]), the UI
 //! language ([`i18n`]), figures and times ([`format`](mod@format)), the wizard's draft
-//! handed to the request form ([`handover`]), and the page parts every app
+//! handed to the request form ([`handover`]), render timings for the
+//! performance checks ([`timing`]), and the page parts every app
 //! shows ([`components`]).
 
 pub mod api;
+pub mod chart;
 pub mod components;
 pub mod first_view;
 pub mod format;
 pub mod handover;
 pub mod i18n;
 pub mod live;
+pub mod timing;

@@ -8,7 +8,6 @@ use std::cell::Cell;
 use std::time::Duration;
 
 use leptos::prelude::{set_timeout, window};
-use wasm_bindgen::{JsCast, JsValue};
 
 /// Global array the browser test reads.
 pub const TIMINGS_GLOBAL: &str = "__kairrRenderTimings";
@@ -32,22 +31,5 @@ pub fn input_started() {
 fn finish() {
     let Some(perf) = window().performance() else { return };
     let Some(start) = STARTED_MS.with(Cell::take) else { return };
-    let duration = perf.now() - start;
-    if perf.mark("kairr:rendered").is_ok() {
-        // Only for the developer tools' timeline; the duration is `duration`.
-        let _ = perf.measure_with_start_mark_and_end_mark("kairr:render", "kairr:input", "kairr:rendered");
-    }
-    let key = JsValue::from_str(TIMINGS_GLOBAL);
-    let global = window();
-    let array = match js_sys::Reflect::get(&global, &key).map(JsCast::dyn_into::<js_sys::Array>) {
-        Ok(Ok(a)) => a,
-        _ => {
-            let a = js_sys::Array::new();
-            if js_sys::Reflect::set(&global, &key, &a).is_err() {
-                return;
-            }
-            a
-        }
-    };
-    array.push(&JsValue::from_f64(duration));
+    crate::common::timing::record(TIMINGS_GLOBAL, "kairr:input", "kairr:rendered", "kairr:render", perf.now() - start);
 }

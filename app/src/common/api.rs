@@ -91,9 +91,7 @@ pub async fn fetch_incidents() -> Result<IncidentsResponse, FetchError> {
 /// dropping it closes the connection. The subscription yields an error only
 /// when the browser gave up reconnecting (the source is then closed).
 pub fn subscribe_status() -> Result<(EventSource, EventSourceSubscription), FetchError> {
-    let mut source = EventSource::new(EVENTS_URL).map_err(|e| FetchError::Stream(e.to_string()))?;
-    let subscription = source.subscribe(STATUS_EVENT).map_err(|e| FetchError::Stream(e.to_string()))?;
-    Ok((source, subscription))
+    subscribe(STATUS_EVENT)
 }
 
 /// Name of the SSE event that says a programme round changed ([`ProgrammeEvent`]).
@@ -101,38 +99,46 @@ pub const PROGRAMME_EVENT: &str = "programme";
 
 /// Opens `/api/v1/events` and subscribes to its `programme` events (see [`subscribe_status`]).
 pub fn subscribe_programme() -> Result<(EventSource, EventSourceSubscription), FetchError> {
+    subscribe(PROGRAMME_EVENT)
+}
+
+fn subscribe(event: &str) -> Result<(EventSource, EventSourceSubscription), FetchError> {
     let mut source = EventSource::new(EVENTS_URL).map_err(|e| FetchError::Stream(e.to_string()))?;
-    let subscription = source.subscribe(PROGRAMME_EVENT).map_err(|e| FetchError::Stream(e.to_string()))?;
+    let subscription = source.subscribe(event).map_err(|e| FetchError::Stream(e.to_string()))?;
     Ok((source, subscription))
 }
 
 /// Decodes the JSON data of one `programme` event.
 pub fn decode_programme_event(event: &MessageEvent) -> Result<ProgrammeEvent, FetchError> {
-    let Some(text) = event.data().as_string() else {
-        return Err(FetchError::Decode("programme event without text data".to_owned()));
-    };
-    serde_json::from_str(&text).map_err(|e| FetchError::Decode(e.to_string()))
+    decode_event(event)
 }
 
 /// Decodes the JSON data of one `status` event.
 pub fn decode_status_event(event: &MessageEvent) -> Result<StatusSummary, FetchError> {
+    decode_event(event)
+}
+
+fn decode_event<T: DeserializeOwned>(event: &MessageEvent) -> Result<T, FetchError> {
     let Some(text) = event.data().as_string() else {
-        return Err(FetchError::Decode("status event without text data".to_owned()));
+        return Err(FetchError::Decode("event without text data".to_owned()));
     };
     serde_json::from_str(&text).map_err(|e| FetchError::Decode(e.to_string()))
 }
 
-async fn get_json<T: DeserializeOwned>(request: gloo_net::http::RequestBuilder) -> Result<T, FetchError> {
+/// `GET`s `request` as JSON (every app's reads go through here).
+pub(crate) async fn get_json<T: DeserializeOwned>(request: gloo_net::http::RequestBuilder) -> Result<T, FetchError> {
     let response =
         request.header("Accept", "application/json").send().await.map_err(|e| FetchError::Network(e.to_string()))?;
-    if !response.ok() {
-        return Err(http_error(response).await);
-    }
-    response.json::<T>().await.map_err(|e| FetchError::Decode(e.to_string()))
+    decode(response).await
 }
 
-async fn http_error(response: Response) -> FetchError {
-    let status = response.status();
-    let api = response.json::<ApiError>().await.ok();
-    FetchError::Http { status, api }
+/// The JSON body of a successful `response`, or the failure: the status
+/// and, when the server said it, its [`ApiError`] (code, field, message).
+pub(crate) async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, FetchError> {
+    if !response.ok() {
+        let status = response.status();
+        let api = response.json::<ApiError>().await.ok();
+        return Err(FetchError::Http { status, api });
+    }
+    response.json::<T>().await.map_err(|e| FetchError::Decode(e.to_string()))
 }

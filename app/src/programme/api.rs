@@ -3,7 +3,7 @@
 //! and researchers' requests. State-changing requests carry the session's
 //! CSRF token in `X-CSRF-Token`. Components never call the network themselves.
 
-use gloo_net::http::{Request as HttpRequest, RequestBuilder, Response};
+use gloo_net::http::{Request as HttpRequest, RequestBuilder};
 use kairr_shared::allocation::assignment::{Assignment, AutoAssigned, ConflictDeclaration, RoundReviewing};
 use kairr_shared::allocation::usecase::{AdoptInput, Adopted, ProposalDraft};
 use kairr_shared::allocation::usecase::{PeriodChange, StageChange};
@@ -14,7 +14,7 @@ use kairr_shared::allocation::{
 };
 use kairr_shared::allocation::{Round, RoundInput};
 pub use kairr_shared::api::{AdjustBody, Adjusted, AdminRound, MyRequest, MyRequestDetail};
-use kairr_shared::api::{ApiError, Incident, IncidentsResponse, Maintenance};
+use kairr_shared::api::{Incident, Maintenance};
 use kairr_shared::auth::{LoginRequest, SessionInfo};
 use kairr_shared::notifications::{MarkRead, NotificationList, Preferences};
 use kairr_shared::organisations::{Organisation, OrganisationInput};
@@ -23,7 +23,7 @@ use kairr_shared::status_ops::{IncidentInput, IncidentUpdateInput, MaintenanceIn
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::common::api::FetchError;
+use crate::common::api::{decode, get_json, FetchError};
 
 /// Who is signed in, and the CSRF token.
 pub const SESSION_URL: &str = "/api/v1/auth/session";
@@ -357,12 +357,6 @@ pub async fn accept_invitation(csrf: &str, body: &AcceptInvitation) -> Result<se
     post_json(INVITE_URL, csrf, Some(body)).await
 }
 
-async fn get_json<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, FetchError> {
-    let response =
-        request.header("Accept", "application/json").send().await.map_err(|e| FetchError::Network(e.to_string()))?;
-    decode(response).await
-}
-
 async fn post_json<B: Serialize, T: DeserializeOwned>(
     url: &str,
     csrf: &str,
@@ -390,15 +384,6 @@ async fn send_json<B: Serialize, T: DeserializeOwned>(
         .map_err(|e| FetchError::Decode(e.to_string()))?;
     let response = request.send().await.map_err(|e| FetchError::Network(e.to_string()))?;
     decode(response).await
-}
-
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, FetchError> {
-    if !response.ok() {
-        let status = response.status();
-        let api = response.json::<ApiError>().await.ok();
-        return Err(FetchError::Http { status, api });
-    }
-    response.json::<T>().await.map_err(|e| FetchError::Decode(e.to_string()))
 }
 
 /// The HTTP status of a failed request, if the server answered.
@@ -448,13 +433,10 @@ struct Systems {
 
 /// `GET /api/v1/catalogue`, reduced to systems and pools.
 pub async fn fetch_system_choices() -> Result<Vec<SystemChoice>, FetchError> {
-    get_json::<Systems>(HttpRequest::get("/api/v1/catalogue")).await.map(|s| s.systems)
+    get_json::<Systems>(HttpRequest::get(crate::common::api::CATALOGUE_URL)).await.map(|s| s.systems)
 }
 
-/// `GET /api/v1/incidents`.
-pub async fn fetch_incidents() -> Result<IncidentsResponse, FetchError> {
-    get_json(HttpRequest::get("/api/v1/incidents")).await
-}
+pub use crate::common::api::fetch_incidents;
 
 /// `POST /api/v1/ops/incidents`.
 pub async fn post_incident(csrf: &str, body: &IncidentInput) -> Result<Incident, FetchError> {

@@ -10,15 +10,14 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
-/// Colours of the bar series, in order (the HTML legends use the same, in CSS).
-pub const SERIES_RGB: [RGBColor; 3] = [RGBColor(29, 78, 216), RGBColor(180, 83, 9), RGBColor(4, 120, 87)];
+use crate::common::chart::{canvas_area, AXIS_RGB, GRID_RGB};
+
+pub use crate::common::chart::SERIES_RGB;
 /// Colours of the sectors on the timeline, in `Sector::ALL` order.
 pub const SECTOR_RGB: [RGBColor; 5] =
     [RGBColor(29, 78, 216), RGBColor(4, 120, 87), RGBColor(180, 83, 9), RGBColor(126, 34, 206), RGBColor(75, 85, 99)];
 /// Colour of allocations flagged for reclaim.
 pub const IDLE_RGB: RGBColor = RGBColor(185, 28, 28);
-const AXIS_RGB: RGBColor = RGBColor(75, 85, 99);
-const GRID_RGB: RGBColor = RGBColor(229, 231, 235);
 const TEXT_RGB: RGBColor = RGBColor(17, 24, 39);
 
 /// Canvas size in CSS pixels and the device pixel ratio.
@@ -48,13 +47,7 @@ pub struct Span {
 }
 
 fn backend(canvas: &HtmlCanvasElement, spec: CanvasSpec) -> Result<DrawingArea<CanvasBackend, Shift>, String> {
-    let dpr = spec.dpr.max(1.0);
-    canvas.set_width((spec.css_width * dpr).round().max(1.0) as u32);
-    canvas.set_height((spec.css_height * dpr).round().max(1.0) as u32);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("the canvas has no 2D context")?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
-    Ok(root)
+    canvas_area(canvas, spec.css_width, spec.css_height, spec.dpr)
 }
 
 /// Height (CSS px) a bar chart of `groups` groups needs.

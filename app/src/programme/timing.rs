@@ -8,7 +8,6 @@
 use std::time::Duration;
 
 use leptos::prelude::{set_timeout, window};
-use wasm_bindgen::{JsCast, JsValue};
 
 /// Global array the browser test reads.
 pub const TIMINGS_GLOBAL: &str = "__kairrCommitteeRender";
@@ -29,22 +28,5 @@ pub fn data_arrived() {
 
 fn finish(start: f64) {
     let Some(perf) = window().performance() else { return };
-    let duration = perf.now() - start;
-    if perf.mark(END).is_ok() {
-        // Only for the developer tools' timeline; the duration is `duration`.
-        let _ = perf.measure_with_start_mark_and_end_mark(MEASURE, START, END);
-    }
-    let key = JsValue::from_str(TIMINGS_GLOBAL);
-    let global = window();
-    let array = match js_sys::Reflect::get(&global, &key).map(JsCast::dyn_into::<js_sys::Array>) {
-        Ok(Ok(a)) => a,
-        _ => {
-            let a = js_sys::Array::new();
-            if js_sys::Reflect::set(&global, &key, &a).is_err() {
-                return;
-            }
-            a
-        }
-    };
-    array.push(&JsValue::from_f64(duration));
+    crate::common::timing::record(TIMINGS_GLOBAL, START, END, MEASURE, perf.now() - start);
 }

@@ -6,17 +6,15 @@ use kairr_shared::api::SeriesPoint;
 use kairr_shared::time::{kst, utc};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
+use crate::common::chart::{canvas_area, AXIS_RGB, GRID_RGB, SERIES_RGB};
 use crate::common::format::{fixed, kst_axis_label, thousands};
 
 /// Colour of the utilisation line (also used by the HTML legend in CSS).
-pub const UTILISATION_RGB: RGBColor = RGBColor(29, 78, 216);
+pub const UTILISATION_RGB: RGBColor = SERIES_RGB[0];
 /// Colour of the pending-jobs line.
-pub const PENDING_RGB: RGBColor = RGBColor(180, 83, 9);
-const AXIS_RGB: RGBColor = RGBColor(75, 85, 99);
-const GRID_RGB: RGBColor = RGBColor(229, 231, 235);
+pub const PENDING_RGB: RGBColor = SERIES_RGB[1];
 
 /// How to draw: canvas size in CSS pixels, device pixel ratio, and whether
 /// the range spans days (axis labels then show dates instead of clock times).
@@ -63,11 +61,7 @@ pub fn draw(
     spec: ChartSpec,
 ) -> Result<(), String> {
     let dpr = spec.dpr.max(1.0);
-    canvas.set_width((spec.css_width * dpr).round().max(1.0) as u32);
-    canvas.set_height((spec.css_height * dpr).round().max(1.0) as u32);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("the canvas has no 2D context")?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let root = canvas_area(canvas, spec.css_width, spec.css_height, dpr)?;
     let (Some(first), Some(last)) = (series.first(), series.last()) else {
         return Ok(());
     };

@@ -7,20 +7,12 @@ use kairr_shared::allocation::{PoolCapacity, RequestInput};
 use leptos::prelude::*;
 
 use crate::common::api::FetchError;
-use crate::common::i18n::{current_locale, tr, trf};
+use crate::common::i18n::{tr, trf};
 use crate::programme::labels;
 
 /// The server's message about `field` in `error`, in the page's language.
 pub fn field_message(error: RwSignal<Option<FetchError>>, field: &'static str) -> impl Fn() -> Option<String> + Copy {
-    move || {
-        let loc = current_locale();
-        error.with(|e| match e {
-            Some(FetchError::Http { api: Some(a), .. }) => {
-                a.fields.iter().find(|f| f.field == field).map(|f| loc.pick(&f.message_ko, &f.message_en).to_owned())
-            }
-            _ => None,
-        })
-    }
+    move || error.with(|e| crate::programme::form_errors::field_message(e.as_ref(), field))
 }
 
 /// Co-investigators as typed: usernames separated by commas, spaces or lines.

@@ -51,9 +51,7 @@ pub fn Timeline(
     let page = RwSignal::new(1usize);
     let canvas = NodeRef::<Canvas>::new();
     let container = NodeRef::<Div>::new();
-    let resized = RwSignal::new(0u32);
-    let listener = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n = n.wrapping_add(1)));
-    on_cleanup(move || listener.remove());
+    let resized = crate::common::chart::use_resize();
     Effect::new(move |_| {
         resized.track();
         let (Some(canvas), Some(container)) = (canvas.get(), container.get()) else { return };
