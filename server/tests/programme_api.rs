@@ -83,6 +83,23 @@ async fn requests_export_as_csv_with_one_row_per_request() {
     let first: serde_json::Value = serde_json::from_str(&exports[0]).unwrap();
     assert_eq!((first["actor"].as_str(), first["after"]["rows"].as_u64()), (Some("demo.committee"), Some(514)));
     assert_eq!(first["subject"]["kind"], "round");
+
+    // For Excel: the same rows after a UTF-8 byte order mark (Korean text then opens as UTF-8);
+    // the plain file has none; a bad flag names its parameter.
+    assert!(!body.starts_with('\u{feff}'));
+    let url = format!("{}/api/v1/committee/export/requests.csv?excel=true", app.base);
+    let bytes = committee.get(url).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(reader.headers().unwrap().get(0), Some("id"));
+    assert_eq!(reader.records().count(), 514);
+    assert!(text.contains("대학교"), "Korean text as it is");
+    let res = committee.get(format!("{}/api/v1/committee/export/requests.csv?excel=maybe", app.base)).send().await;
+    let res = res.unwrap();
+    assert_eq!(res.status(), 400);
+    let err: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(err["field"], "excel", "{err}");
 }
 
 #[tokio::test]

@@ -76,6 +76,7 @@ fn CommitteeOverview(
     let figures = Signal::derive(move || overview.data.with(|o| o.as_ref().map(|o| o.fairness.clone())));
     let round = move || overview.data.with(|o| o.as_ref().map(|o| o.round.0.clone()).unwrap_or_default());
     let csv = move || format!("{EXPORT_CSV_URL}?round={}", round());
+    let excel = move || format!("{EXPORT_CSV_URL}?round={}&excel=true", round());
     view! {
         <FetchErrorView error=overview.error message=Signal::derive(|| tr("programme.committee.error"))/>
         <Show when=move || overview.loading()>
@@ -94,6 +95,9 @@ fn CommitteeOverview(
                 </Show>
                 <a class="button secondary" href=csv rel="external" download="kairr-requests.csv" data-testid="export-csv">
                     {move || tr("programme.committee.export_csv")}
+                </a>
+                <a class="button secondary" href=excel rel="external" download="kairr-requests-excel.csv" data-testid="export-excel">
+                    {move || tr("programme.committee.export_excel")}
                 </a>
             </div>
             <PoolTable pools=pools/>

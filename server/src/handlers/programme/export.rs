@@ -15,8 +15,31 @@ use crate::state::AppState;
 
 use super::{records, RoundQuery};
 
+/// `?round=` (the newest round when absent) and `?excel=true`: the file
+/// starts with a UTF-8 byte order mark, which Excel needs to read Korean
+/// text as UTF-8 (other programs read the plain file).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// Round id, e.g. `2026-1`.
+    pub round: Option<String>,
+    /// `true`: for Excel (a UTF-8 byte order mark first).
+    pub excel: Option<String>,
+}
+
+impl ExportQuery {
+    fn split(&self) -> Result<(RoundQuery, bool), AppError> {
+        let excel = match self.excel.as_deref() {
+            None | Some("false" | "0") => false,
+            Some("true" | "1") => true,
+            Some(_) => return Err(AppError::BadParameter { field: "excel", message: "excel is true or false".into() }),
+        };
+        Ok((RoundQuery { round: self.round.clone() }, excel))
+    }
+}
+
 /// Every request of the round with its mean review score and decision, as CSV.
-#[utoipa::path(get, path = "/api/v1/committee/export/requests.csv", tag = "allocation", params(RoundQuery),
+#[utoipa::path(get, path = "/api/v1/committee/export/requests.csv", tag = "allocation", params(ExportQuery),
     security(("session" = ["committee", "admin"])),
     responses((status = 200, description = "CSV, one row per request", content_type = "text/csv"),
               (status = 400, description = "Unknown round", body = kairr_shared::api::ApiError),
@@ -26,9 +49,10 @@ use super::{records, RoundQuery};
 pub async fn get_requests_csv(
     State(state): State<AppState>,
     session: Session,
-    Query(q): Query<RoundQuery>,
+    Query(q): Query<ExportQuery>,
 ) -> Result<Response, AppError> {
     let user = require(&session, &state.storage, Action::Export).await?;
+    let (q, excel) = q.split()?;
     let rec = records(&state, &q).await?;
     let rows = rec
         .requests
@@ -67,7 +91,7 @@ pub async fn get_requests_csv(
         "decision",
         "awarded",
     ];
-    csv_response(&state, &user, &rec, "kairr-requests.csv", &head, rows).await
+    csv_response(&state, &user, &rec, "kairr-requests.csv", &head, rows, excel).await
 }
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or
@@ -90,6 +114,7 @@ async fn csv_response(
     name: &str,
     header_row: &[&str],
     rows: Vec<Vec<String>>,
+    excel: bool,
 ) -> Result<Response, AppError> {
     if let Some(round) = &rec.round {
         let entry = AuditRecord {
@@ -102,7 +127,8 @@ async fn csv_response(
         };
         state.storage.append_audit(&entry).await?;
     }
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let bom: &[u8] = if excel { "\u{feff}".as_bytes() } else { b"" };
+    let mut w = csv::Writer::from_writer(bom.to_vec());
     w.write_record(header_row).map_err(anyhow::Error::from)?;
     for row in rows {
         w.write_record(row.iter().map(|cell| neutralise_formula(cell).into_owned())).map_err(anyhow::Error::from)?;
@@ -117,7 +143,7 @@ async fn csv_response(
 }
 
 /// Every review of the round (scores and comments) as CSV.
-#[utoipa::path(get, path = "/api/v1/committee/export/reviews.csv", tag = "allocation", params(RoundQuery),
+#[utoipa::path(get, path = "/api/v1/committee/export/reviews.csv", tag = "allocation", params(ExportQuery),
     security(("session" = ["committee", "admin"])),
     responses((status = 200, description = "CSV, one row per review", content_type = "text/csv"),
               (status = 400, description = "Unknown round", body = kairr_shared::api::ApiError),
@@ -127,9 +153,10 @@ async fn csv_response(
 pub async fn get_reviews_csv(
     State(state): State<AppState>,
     session: Session,
-    Query(q): Query<RoundQuery>,
+    Query(q): Query<ExportQuery>,
 ) -> Result<Response, AppError> {
     let user = require(&session, &state.storage, Action::Export).await?;
+    let (q, excel) = q.split()?;
     let rec = records(&state, &q).await?;
     let rows = rec
         .reviews
@@ -160,11 +187,11 @@ pub async fn get_reviews_csv(
         "comment",
         "at",
     ];
-    csv_response(&state, &user, &rec, "kairr-reviews.csv", &head, rows).await
+    csv_response(&state, &user, &rec, "kairr-reviews.csv", &head, rows, excel).await
 }
 
 /// Every allocation of the round as CSV.
-#[utoipa::path(get, path = "/api/v1/committee/export/allocations.csv", tag = "allocation", params(RoundQuery),
+#[utoipa::path(get, path = "/api/v1/committee/export/allocations.csv", tag = "allocation", params(ExportQuery),
     security(("session" = ["committee", "admin"])),
     responses((status = 200, description = "CSV, one row per allocation", content_type = "text/csv"),
               (status = 400, description = "Unknown round", body = kairr_shared::api::ApiError),
@@ -174,9 +201,10 @@ pub async fn get_reviews_csv(
 pub async fn get_allocations_csv(
     State(state): State<AppState>,
     session: Session,
-    Query(q): Query<RoundQuery>,
+    Query(q): Query<ExportQuery>,
 ) -> Result<Response, AppError> {
     let user = require(&session, &state.storage, Action::Export).await?;
+    let (q, excel) = q.split()?;
     let rec = records(&state, &q).await?;
     let rows = rec
         .allocations
@@ -199,7 +227,7 @@ pub async fn get_allocations_csv(
         })
         .collect();
     let head = ["allocation", "request", "organisation", "pool", "unit", "amount", "gpus", "start", "end"];
-    csv_response(&state, &user, &rec, "kairr-allocations.csv", &head, rows).await
+    csv_response(&state, &user, &rec, "kairr-allocations.csv", &head, rows, excel).await
 }
 
 #[cfg(test)]
