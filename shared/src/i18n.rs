@@ -176,11 +176,64 @@ pub fn tf_programme(locale: Locale, key: &str, args: &[(&str, String)]) -> Strin
     fill(t_programme(locale, key).unwrap_or_else(|| t(locale, key)), args)
 }
 
-fn fill(mut s: String, args: &[(&str, String)]) -> String {
+/// `s` with each `{name}` replaced with its value, and each Korean particle
+/// written as a pair after a placeholder (`을(를)`, `은(는)`, `이(가)`,
+/// `와(과)`) settled by the word it follows.
+pub fn fill(mut s: String, args: &[(&str, String)]) -> String {
     for (name, value) in args {
         s = s.replace(&format!("{{{name}}}"), value);
     }
-    s
+    settle_particles(&s)
+}
+
+/// The particle pairs of Korean text settled by the syllable before each:
+/// one with a final consonant (받침) takes the first form (`책을`), one
+/// without the second (`회차를`). Digits and Latin letters are read as
+/// Koreans read them (`1` 일, `3` 삼; `L` 엘, `M` 엠, `N` 엔, `R` 알).
+pub fn settle_particles(s: &str) -> String {
+    const PAIRS: [(&str, &str, &str); 4] =
+        [("을(를)", "을", "를"), ("은(는)", "은", "는"), ("이(가)", "이", "가"), ("와(과)", "과", "와")];
+    if !PAIRS.iter().any(|(pair, _, _)| s.contains(pair)) {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    'scan: while !rest.is_empty() {
+        for (pair, with_final, without) in PAIRS {
+            if let Some(tail) = rest.strip_prefix(pair) {
+                // Past closing quotes and brackets: `'KAIST'은(는)` reads KAIST.
+                let closed = out
+                    .chars()
+                    .rev()
+                    .find(|c| !matches!(c, '\'' | '"' | '’' | '”' | ')' | ']' | '»' | '」' | '』'))
+                    .filter(|c| !c.is_whitespace())
+                    .map(has_final_consonant);
+                out.push_str(match closed {
+                    Some(true) => with_final,
+                    Some(false) => without,
+                    None => pair,
+                });
+                rest = tail;
+                continue 'scan;
+            }
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    out
+}
+
+/// Whether `c`, read aloud in Korean, ends in a consonant (받침).
+fn has_final_consonant(c: char) -> bool {
+    match c {
+        '가'..='힣' => (u32::from(c) - 0xAC00) % 28 != 0,
+        '0' | '1' | '3' | '6' | '7' | '8' => true, // 영 일 삼 육 칠 팔
+        'l' | 'm' | 'n' | 'r' | 'L' | 'M' | 'N' | 'R' => true,
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -191,6 +244,25 @@ mod tests {
     fn keys(text: &str) -> BTreeSet<String> {
         let t: Table = serde_json::from_str(text).expect("locale file is a flat JSON object of strings");
         t.into_keys().collect()
+    }
+
+    #[test]
+    fn korean_particles_follow_the_word_before_them() {
+        let f = |text: &str, v: &str| fill(text.to_owned(), &[("x", v.to_owned())]);
+        assert_eq!(f("{x}을(를) 바꾸었습니다.", "회차"), "회차를 바꾸었습니다.");
+        assert_eq!(f("{x}을(를) 저장했습니다.", "부산대학교"), "부산대학교를 저장했습니다.");
+        assert_eq!(f("{x}을(를) 저장했습니다.", "한국과학기술원"), "한국과학기술원을 저장했습니다.");
+        assert_eq!(f("회차 {x}을(를)", "2026-1"), "회차 2026-1을", "1 is read 일");
+        assert_eq!(f("회차 {x}을(를)", "2026-2"), "회차 2026-2를", "2 is read 이");
+        assert_eq!(f("{x}은(는) 조건을", "KISTI-6"), "KISTI-6은 조건을");
+        assert_eq!(f("{x}은(는) 조건을", "NHN B200"), "NHN B200은 조건을");
+        assert_eq!(f("{x}와(과) 동점", "KAIST"), "KAIST와 동점");
+        assert_eq!(f("{x}와(과) 동점", "네이버 클라우드 H200"), "네이버 클라우드 H200과 동점");
+        assert_eq!(f("{x}이(가) 끝났습니다", "점검"), "점검이 끝났습니다");
+        assert_eq!(fill("을(를) 앞에 말이 없으면 그대로".to_owned(), &[]), "을(를) 앞에 말이 없으면 그대로");
+        assert_eq!(f("'{x}'은(는) 이미", "카이스트"), "'카이스트'는 이미");
+        assert_eq!(f("«{x}»을(를)", "기후 모델"), "«기후 모델»을");
+        assert_eq!(fill("Saved {x}.".to_owned(), &[("x", "KAIST".into())]), "Saved KAIST.");
     }
 
     #[test]

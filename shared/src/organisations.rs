@@ -267,7 +267,7 @@ impl OrganisationInput {
                 f.fail(
                     field,
                     Code::Conflict,
-                    format!("'{name}'은(는) 이미 {}의 이름입니다.", taken.name_ko),
+                    crate::i18n::settle_particles(&format!("'{name}'은(는) 이미 {}의 이름입니다.", taken.name_ko)),
                     format!("'{name}' already names {}.", taken.name_en),
                 );
             }

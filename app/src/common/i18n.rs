@@ -69,12 +69,7 @@ pub fn trf(key: &str, args: &[(&str, String)]) -> String {
     let Some(ctx) = use_context::<LocaleContext>() else { return tf(Locale::default(), key, args) };
     let loc = ctx.locale.get();
     match ctx.extra.and_then(|f| f(loc, key)) {
-        Some(mut s) => {
-            for (name, value) in args {
-                s = s.replace(&format!("{{{name}}}"), value);
-            }
-            s
-        }
+        Some(s) => kairr_shared::i18n::fill(s, args),
         None => tf(loc, key, args),
     }
 }

@@ -258,7 +258,7 @@ impl Reason {
             Reason::PlatformFit { need, fit } => format!("{} 지원 수준 {}", need.label_ko(), pct(fit)),
             Reason::PlatformNeedUnmet { need, other_fit } => {
                 let how = ["거의 지원하지 않음", "일부만 지원", "지원하지만 덜 맞음"][support_level(other_fit)];
-                format!("{}이(가) 필요한데 비교 대상은 {how}", need.label_ko())
+                crate::i18n::settle_particles(&format!("{}이(가) 필요한데 비교 대상은 {how}", need.label_ko()))
             }
             Reason::NoDataset => "옮길 데이터 없음".into(),
             Reason::DataLocal { tb } => format!("데이터 {} TB가 이미 이곳에 있음", h(tb)),
@@ -276,7 +276,9 @@ impl Reason {
             Reason::Cost { krw, market_krw } => {
                 format!("비용 약 {}원 (시장가 약 {}원)", grouped(krw), grouped(market_krw))
             }
-            Reason::NotEligible { sector } => format!("{}은(는) 이 자원을 신청할 수 없음", sector.label_ko()),
+            Reason::NotEligible { sector } => {
+                crate::i18n::settle_particles(&format!("{}은(는) 이 자원을 신청할 수 없음", sector.label_ko()))
+            }
             Reason::NoServices => "배치 노드에서는 상시 서비스를 운영할 수 없음".into(),
             Reason::GpuMemory { need_gb, have_gb } => {
                 format!("GPU당 메모리 {} GB 필요, {} GB뿐", grouped(need_gb), grouped(have_gb))

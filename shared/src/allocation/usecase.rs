@@ -464,6 +464,10 @@ pub fn adjust(
 
 /// A refused adjustment in Korean.
 fn adjustment_ko(e: &AdjustmentError) -> String {
+    crate::i18n::settle_particles(&adjustment_ko_pairs(e))
+}
+
+fn adjustment_ko_pairs(e: &AdjustmentError) -> String {
     match e {
         AdjustmentError::UnknownRequest(r) => format!("신청 {r}은(는) 배분안에 없습니다."),
         AdjustmentError::Decided(r) => format!("신청 {r}은(는) 이미 결정되었습니다."),
