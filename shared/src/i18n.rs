@@ -176,12 +176,22 @@ pub fn tf_programme(locale: Locale, key: &str, args: &[(&str, String)]) -> Strin
     fill(t_programme(locale, key).unwrap_or_else(|| t(locale, key)), args)
 }
 
-/// `s` with each `{name}` replaced with its value, and each Korean particle
+/// `s` with each `{name}` replaced with its value, each `{name|one|other}`
+/// with the word for its count (`one` when the value is 1), and each Korean particle
 /// written as a pair after a placeholder (`을(를)`, `은(는)`, `이(가)`,
 /// `와(과)`) settled by the word it follows.
 pub fn fill(mut s: String, args: &[(&str, String)]) -> String {
     for (name, value) in args {
         s = s.replace(&format!("{{{name}}}"), value);
+        // `{name|one|other}`: the word for the count (English plurals: "1 node", "2 nodes").
+        let open = format!("{{{name}|");
+        while let Some(at) = s.find(&open) {
+            let Some(len) = s[at..].find('}') else { break };
+            let inner = &s[at + open.len()..at + len];
+            let (one, other) = inner.split_once('|').unwrap_or((inner, inner));
+            let word = if value.trim() == "1" { one } else { other }.to_owned();
+            s.replace_range(at..=at + len, &word);
+        }
     }
     settle_particles(&s)
 }
@@ -262,6 +272,15 @@ mod tests {
         assert_eq!(fill("을(를) 앞에 말이 없으면 그대로".to_owned(), &[]), "을(를) 앞에 말이 없으면 그대로");
         assert_eq!(f("'{x}'은(는) 이미", "카이스트"), "'카이스트'는 이미");
         assert_eq!(f("«{x}»을(를)", "기후 모델"), "«기후 모델»을");
+        let nodes = |n: &str| fill("{n} {n|node|nodes}".to_owned(), &[("n", n.to_owned())]);
+        assert_eq!(
+            (nodes("1"), nodes("2"), nodes("1,024"), nodes("0")),
+            ("1 node".into(), "2 nodes".into(), "1,024 nodes".into(), "0 nodes".into())
+        );
+        assert_eq!(
+            fill("{g} {g|GPU|GPUs} ({n} {n|node|nodes})".to_owned(), &[("g", "8".into()), ("n", "1".into())]),
+            "8 GPUs (1 node)"
+        );
         assert_eq!(fill("Saved {x}.".to_owned(), &[("x", "KAIST".into())]), "Saved KAIST.");
     }
 
@@ -422,6 +441,7 @@ mod tests {
     #[test]
     fn placeholders_are_filled() {
         assert_eq!(tf(Locale::En, "test.placeholder", &[("n", "3".into())]), "3 GPUs");
+        assert_eq!(tf(Locale::En, "test.placeholder", &[("n", "1".into())]), "1 GPU");
         assert_eq!(tf(Locale::Ko, "test.placeholder", &[("n", "3".into())]), "GPU 3개");
         assert_eq!(t(Locale::En, "no.such.key"), "no.such.key");
     }
