@@ -20,7 +20,7 @@ DIST="${KAIRR_DIST:-$ROOT/dist}"
 BUNDLES=(
   "/|index.html|265|150"
   "/advisor|advisor/index.html|405|250"
-  "/allocations, /committee, /requests/*|programme/index.html|540|300"
+  "/allocations, /committee, /requests/*|programme/index.html|542|300"
   "/admin/*, /invite|admin-app/index.html|435|300"
 )
 

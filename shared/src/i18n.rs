@@ -180,6 +180,7 @@ pub fn tf_programme(locale: Locale, key: &str, args: &[(&str, String)]) -> Strin
 /// with the word for its count (`one` when the value is 1), and each Korean particle
 /// written as a pair after a placeholder (`을(를)`, `은(는)`, `이(가)`,
 /// `와(과)`) settled by the word it follows.
+#[inline(never)] // one copy in the apps' wasm, not one per caller
 pub fn fill(mut s: String, args: &[(&str, String)]) -> String {
     for (name, value) in args {
         s = s.replace(&format!("{{{name}}}"), value);
@@ -200,6 +201,7 @@ pub fn fill(mut s: String, args: &[(&str, String)]) -> String {
 /// one with a final consonant (받침) takes the first form (`책을`), one
 /// without the second (`회차를`). Digits and Latin letters are read as
 /// Koreans read them (`1` 일, `3` 삼; `L` 엘, `M` 엠, `N` 엔, `R` 알).
+#[inline(never)]
 pub fn settle_particles(s: &str) -> String {
     const PAIRS: [(&str, &str, &str); 4] =
         [("을(를)", "을", "를"), ("은(는)", "은", "는"), ("이(가)", "이", "가"), ("와(과)", "과", "와")];
