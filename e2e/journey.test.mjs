@@ -803,7 +803,7 @@ poll_seconds = 1
         const failures = await audit(p, 'allocations');
         await useLanguage(p, 'en');
         assert.equal(await p.locator('[data-testid=round-title]').innerText(), ROUND.title_en);
-        assert.match(await p.locator('[data-testid=public-totals]').innerText(), /1 of 1 requests awarded/);
+        assert.match(await p.locator('[data-testid=public-totals]').innerText(), /1 of 1 request awarded/, "one request: the singular");
         await checkNoDemo('en');
         noProblems(failures);
         assert.deepEqual(errors, []);

@@ -46,7 +46,6 @@ macro_rules! with_outcome {
 }
 
 impl Storage {
-    /// The request with `id`, if any.
     /// Whether allocation `id` is a real one (not the demo loader's).
     pub async fn allocation_is_real(&self, id: kairr_shared::allocation::AllocationId) -> anyhow::Result<bool> {
         let id = i64::try_from(id.0)?;
@@ -59,6 +58,7 @@ impl Storage {
         Ok(n > 0)
     }
 
+    /// The request with `id`, if any.
     pub async fn request(&self, id: u64) -> anyhow::Result<Option<Request>> {
         // Ids beyond the database's range name nothing.
         let Ok(id) = i64::try_from(id) else { return Ok(None) };

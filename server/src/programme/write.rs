@@ -567,7 +567,7 @@ impl Storage {
     where
         F: FnOnce(&Round, &Request, &Allocation) -> Result<Plan<Allocation>, Refusal>,
     {
-        let id = db_id(id)?;
+        let id = i64::try_from(id).map_err(|_| WriteError::NotFound("allocation"))?;
         with_db!(self.db(), |p| {
             let round_id: String =
                 sqlx::query_scalar("SELECT round_id FROM allocations WHERE id = $1 AND source <> 'demo'")
