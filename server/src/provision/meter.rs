@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use kairr_shared::accounting::{meter_jobs, parse_sacct, SACCT_FORMAT};
-use kairr_shared::allocation::{AccountMap, DailyUsage};
+use kairr_shared::allocation::{AccountMap, Allocation, DailyUsage};
 use sqlx::Row;
 
 use super::SlurmProvisioning;
@@ -54,78 +54,88 @@ impl SlurmProvisioning {
 /// time, each piece recorded as it is read, so a failure keeps what was read).
 pub async fn meter_once(storage: &Storage, slurm: &SlurmProvisioning, now: DateTime<Utc>) -> anyhow::Result<Metered> {
     let now_s = now.timestamp();
-    let mut total = Metered::default();
-    loop {
-        let read_until = storage.accounting_read_until(&slurm.cluster).await?;
-        let since = read_until.map_or(now_s - FIRST_READ_S, |t| t - OVERLAP_S);
-        let until = now_s.min(since + SLICE_S);
-        match meter_slice(storage, slurm, read_until, since, until).await? {
-            Some(m) => {
-                total.jobs += m.jobs;
-                total.rows += m.rows;
-                total.gpu_hours += m.gpu_hours;
-            }
-            None => return Ok(total),
-        }
-        if until >= now_s {
-            return Ok(total);
-        }
-    }
-}
-
-/// Reads and records `since..until` (the reading started from `read_until`);
-/// `None` when another reading was recorded first (this one is dropped) or
-/// there is nothing to read (no awards on the cluster's pools).
-async fn meter_slice(
-    storage: &Storage,
-    slurm: &SlurmProvisioning,
-    read_until: Option<i64>,
-    since: i64,
-    until: i64,
-) -> anyhow::Result<Option<Metered>> {
     let allocations: Vec<_> =
         storage.metered_allocations().await?.into_iter().filter(|a| slurm.pools.contains(&a.pool)).collect();
-    let at = |t: i64| DateTime::<Utc>::from_timestamp(t, 0).unwrap_or_default().format("%Y-%m-%dT%H:%M:%S").to_string();
     // Only the portal's accounts: other accounts' jobs would be read to be dropped.
     let mut accounts: Vec<String> = allocations.iter().map(|a| a.account_code()).collect();
     accounts.sort();
     accounts.dedup();
+    let mut total = Metered::default();
     if accounts.is_empty() {
         // Nothing to read: no reading is recorded (the first one, once there
         // are awards, goes back `FIRST_READ_S` as usual).
-        return Ok(None);
+        return Ok(total);
     }
-    let args = [
-        "-a".to_owned(),
-        "-X".to_owned(),
-        "-n".to_owned(),
-        "-P".to_owned(),
-        format!("--clusters={}", slurm.cluster),
-        format!("--accounts={}", accounts.join(",")),
-        format!("--format={SACCT_FORMAT}"),
-        format!("--starttime={}", at(since)),
-        // The next whole second: sacct compares whole seconds, and a job of this very second counts.
-        format!("--endtime={}", at(until + 1)),
-    ];
-    let text = slurm.run(&slurm.sacct, &args).await.map_err(|e| anyhow::anyhow!("sacct: {e}"))?;
-    let jobs = parse_sacct(&text).map_err(|e| anyhow::anyhow!("sacct: {e}"))?;
-    let ids: Vec<u64> = jobs.iter().map(|j| j.id).collect();
-    let counted = storage.counted_jobs(&slurm.cluster, &ids).await?;
-    // Jobs still running at the slice's end count up to it (the next slice goes on from there).
-    let (deltas, marks) = meter_jobs(&jobs, &counted, until, |p| slurm.pool_of(p));
-    let rows = AccountMap::new(&allocations).daily_usage(&deltas);
-    let metered = Metered { jobs: jobs.len(), rows: rows.len(), gpu_hours: rows.iter().map(|r| r.gpu_hours).sum() };
-    // The first reading takes over the days it covers from the running-jobs
-    // integration (accounting is complete; adding to those rows would count twice).
-    let replace = read_until
-        .is_none()
-        .then(|| (kairr_shared::time::kst_day(since), allocations.iter().map(|a| a.id).collect::<Vec<_>>()));
-    let reading = Reading { cluster: &slurm.cluster, previous: read_until, until, prune_before: since - 86_400 };
-    if !storage.record_accounted(&reading, &rows, &marks, replace).await? {
-        tracing::info!(cluster = %slurm.cluster, "another reading of the accounting was recorded first; this one is dropped");
-        return Ok(None);
+    let slices = Slices { slurm, allocations: &allocations, accounts: &accounts.join(",") };
+    let mut read_until = storage.accounting_read_until(&slurm.cluster).await?;
+    loop {
+        let since = read_until.map_or(now_s - FIRST_READ_S, |t| t - OVERLAP_S);
+        let until = now_s.min(since + SLICE_S);
+        let Some(m) = slices.meter(storage, read_until, since, until).await? else { return Ok(total) };
+        total.jobs += m.jobs;
+        total.rows += m.rows;
+        total.gpu_hours += m.gpu_hours;
+        if until >= now_s {
+            return Ok(total);
+        }
+        read_until = Some(until);
     }
-    Ok(Some(metered))
+}
+
+/// What every slice of one reading shares: the site, its pools' allocations
+/// and their accounts (`sacct --accounts`).
+struct Slices<'a> {
+    slurm: &'a SlurmProvisioning,
+    allocations: &'a [Allocation],
+    accounts: &'a str,
+}
+
+impl Slices<'_> {
+    /// Reads and records `since..until` (the reading started from
+    /// `read_until`); `None` when another reading was recorded first (this
+    /// one is dropped).
+    async fn meter(
+        &self,
+        storage: &Storage,
+        read_until: Option<i64>,
+        since: i64,
+        until: i64,
+    ) -> anyhow::Result<Option<Metered>> {
+        let (slurm, allocations) = (self.slurm, self.allocations);
+        let at =
+            |t: i64| DateTime::<Utc>::from_timestamp(t, 0).unwrap_or_default().format("%Y-%m-%dT%H:%M:%S").to_string();
+        let args = [
+            "-a".to_owned(),
+            "-X".to_owned(),
+            "-n".to_owned(),
+            "-P".to_owned(),
+            format!("--clusters={}", slurm.cluster),
+            format!("--accounts={}", self.accounts),
+            format!("--format={SACCT_FORMAT}"),
+            format!("--starttime={}", at(since)),
+            // The next whole second: sacct compares whole seconds, and a job of this very second counts.
+            format!("--endtime={}", at(until + 1)),
+        ];
+        let text = slurm.run(&slurm.sacct, &args).await.map_err(|e| anyhow::anyhow!("sacct: {e}"))?;
+        let jobs = parse_sacct(&text).map_err(|e| anyhow::anyhow!("sacct: {e}"))?;
+        let ids: Vec<u64> = jobs.iter().map(|j| j.id).collect();
+        let counted = storage.counted_jobs(&slurm.cluster, &ids).await?;
+        // Jobs still running at the slice's end count up to it (the next slice goes on from there).
+        let (deltas, marks) = meter_jobs(&jobs, &counted, until, |p| slurm.pool_of(p));
+        let rows = AccountMap::new(allocations).daily_usage(&deltas);
+        let metered = Metered { jobs: jobs.len(), rows: rows.len(), gpu_hours: rows.iter().map(|r| r.gpu_hours).sum() };
+        // The first reading takes over the days it covers from the running-jobs
+        // integration (accounting is complete; adding to those rows would count twice).
+        let replace = read_until
+            .is_none()
+            .then(|| (kairr_shared::time::kst_day(since), allocations.iter().map(|a| a.id).collect::<Vec<_>>()));
+        let reading = Reading { cluster: &slurm.cluster, previous: read_until, until, prune_before: since - 86_400 };
+        if !storage.record_accounted(&reading, &rows, &marks, replace).await? {
+            tracing::info!(cluster = %slurm.cluster, "another reading of the accounting was recorded first; this one is dropped");
+            return Ok(None);
+        }
+        Ok(Some(metered))
+    }
 }
 
 /// One reading's bounds: the cluster, the `read_until` it started from, its end.
