@@ -4,16 +4,21 @@
 // browser's own Layout Instability API and held to a budget.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { startServer } from './server.mjs';
-import { SHOTS_DIR, checkPage, eventually, launchBrowser, startWatchdog } from './support.mjs';
+import { DEMO_PASSWORD, REPO_ROOT, startServer } from './server.mjs';
+import { SHOTS_DIR, checkPage, eventually, launchBrowser, signIn, startWatchdog } from './support.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
 /** CLS a page may reach while it loads (Google's "good" threshold). */
 const CLS_BUDGET = 0.1;
-/** Per page with a first view: elements whose boxes it and the app must share, and when the app has loaded all it loads. */
+/**
+ * Per page with a first view: elements whose boxes it and the app must share
+ * (`steady`), those whose words must be the same too (`sameText`), who is
+ * signed in (`user`), and when the app has loaded all it loads.
+ */
 const PAGES = {
   '/': {
     steady: ['overall-status', 'component', 'incidents', 'maintenance', 'system', 'pool-card', 'start-answer', 'uptime-bars', 'load-chart', 'past-incidents'],
@@ -30,7 +35,41 @@ const PAGES = {
       assert.ok(await page.locator('[data-testid=account], [data-testid=nav-sign-in]').count() > 0);
     },
   },
+  // Pages whose content the app loads open with their introduction in the HTML.
+  '/advisor': {
+    steady: ['page-intro', 'nav-advisor', 'nav-sign-in'],
+    sameText: ['page-intro', 'nav-advisor'],
+    loaded: async (page) => {
+      assert.ok(await page.locator('[data-testid=top-pick]').count() > 0, 'the recommendation still loading');
+    },
+  },
+  '/committee': {
+    user: 'demo.committee',
+    steady: ['page-intro', 'nav-home', 'account'],
+    sameText: ['page-intro', 'nav-home', 'account'],
+    loaded: async (page) => {
+      assert.ok(await page.locator('[data-testid=committee-overview]').count() > 0, 'the overview still loading');
+    },
+  },
+  '/admin/people': {
+    user: 'demo.admin',
+    steady: ['page-intro', 'nav-admin', 'account'],
+    sameText: ['page-intro', 'nav-admin', 'account'],
+    loaded: async (page) => {
+      assert.ok(await page.locator('[data-testid=people-table] tbody tr').count() > 0, 'the people still loading');
+    },
+  },
 };
+
+// `KAIRR_FV_PAGES=/advisor,/committee node --test first-view.test.mjs` checks only those.
+for (const path of Object.keys(PAGES)) {
+  if (process.env.KAIRR_FV_PAGES && !process.env.KAIRR_FV_PAGES.split(',').includes(path)) delete PAGES[path];
+}
+
+/** Reads a locale pair's JSON (`shared/locales/<app>/<lang>.json`). */
+function locale(app, lang) {
+  return JSON.parse(readFileSync(join(REPO_ROOT, 'shared', 'locales', app, `${lang}.json`), 'utf8'));
+}
 
 startWatchdog(10);
 
@@ -47,14 +86,30 @@ after(async () => {
   await server?.stop();
 });
 
-/** A context in `lang` (the language cookie, as the app sets it) at `width`. */
-async function newContext(width, lang = 'ko') {
+/** A context in `lang` (the language cookie, as the app sets it) at `width`, `user` signed in. */
+async function newContext(width, lang = 'ko', user = undefined) {
   const context = await browser.newContext({ viewport: { width, height: width === 375 ? 812 : 900 } });
   if (lang !== 'ko') {
     await context.addCookies([{ name: 'kairr_locale', value: lang, url: server.baseUrl }]);
     await context.addInitScript((l) => localStorage.setItem('kairr.locale', l), lang);
   }
+  if (user) {
+    const page = await context.newPage();
+    await signIn(page, server.baseUrl, user, DEMO_PASSWORD, '/committee');
+    await page.close();
+  }
   return context;
+}
+
+/** The words of the `ids` elements, by test id and index. */
+function texts(page, ids) {
+  return page.evaluate((ids) => {
+    const out = {};
+    for (const id of ids) {
+      document.querySelectorAll(`[data-testid="${id}"]`).forEach((e, i) => { out[`${id}#${i}`] = e.innerText.trim(); });
+    }
+    return out;
+  }, ids);
 }
 
 /** Boxes of the `steady` elements, by test id and index, rounded to pixels. */
@@ -101,6 +156,15 @@ describe('the status page before its WebAssembly', { timeout: 8 * 60_000 }, () =
         assert.match(await page.locator('[data-testid=public-totals]').innerText(), new RegExp(String(pub.requests)));
         assert.equal(await page.locator('[data-testid=pool-totals] li').count(), pub.pools.length);
         assert.equal(await page.locator('[aria-current=page]').innerText(), lang === 'ko' ? '자원 배분 현황' : 'Allocations');
+        // Pages whose content the app loads: their introduction, in the language asked for.
+        for (const [path, app, key] of [['/advisor', 'advisor', 'advisor'], ['/committee', 'programme', 'programme.committee'],
+          ['/requests/new', 'programme', 'programme.request'], ['/admin/provisioning', 'admin', 'admin.prov']]) {
+          const strings = locale(app, lang);
+          await page.goto(`${server.baseUrl}${path}`, { waitUntil: 'load' });
+          assert.equal(await page.locator('#first-view [data-testid=page-intro] h2').innerText(), strings[`${key}.title`], path);
+          assert.equal(await page.locator('#first-view [data-testid=page-intro] p').innerText(), strings[`${key}.intro`], path);
+          assert.equal(await page.locator('#first-view [data-testid=nav-sign-in]').count(), 1, `${path}: nobody signed in`);
+        }
       } finally {
         await context.close();
       }
@@ -109,16 +173,16 @@ describe('the status page before its WebAssembly', { timeout: 8 * 60_000 }, () =
 
   test('the first view is accessible and fits a phone before the app starts', { timeout: 2 * TEST_TIMEOUT_MS }, async () => {
     const failures = [];
-    for (const path of Object.keys(PAGES)) {
+    for (const [path, { user }] of Object.entries(PAGES)) {
       for (const width of [375, 1280]) {
-        const context = await newContext(width);
+        const context = await newContext(width, 'ko', user);
         const page = await context.newPage();
         // No wasm: what a visitor sees while it downloads.
         await page.route(/_bg\.wasm$/, (route) => route.abort());
         try {
           await page.goto(`${server.baseUrl}${path}`, { waitUntil: 'load' });
           assert.equal(await page.locator('#first-view').count(), 1);
-          const name = path === '/' ? 'status' : path.slice(1);
+          const name = path === '/' ? 'status' : path.slice(1).replaceAll('/', '-');
           await page.screenshot({ path: join(SHOTS_DIR, `first-view-${name}-ko-${width}.png`), fullPage: width === 375 });
           await checkPage(page, `first view of ${path} ${width}px`, width, failures);
         } finally {
@@ -131,9 +195,9 @@ describe('the status page before its WebAssembly', { timeout: 8 * 60_000 }, () =
 
   test('the app takes the first view over without moving it, and the page stays within its layout-shift budget', { timeout: 4 * TEST_TIMEOUT_MS }, async () => {
     const figures = [];
-    for (const [path, { steady, loaded }] of Object.entries(PAGES)) for (const lang of ['ko', 'en']) {
+    for (const [path, { steady, sameText = [], user, loaded }] of Object.entries(PAGES)) for (const lang of ['ko', 'en']) {
       for (const width of [375, 1280]) {
-        const context = await newContext(width, lang);
+        const context = await newContext(width, lang, user);
         await context.addInitScript(() => {
           window.__cls = 0;
           window.__shifts = [];
@@ -156,6 +220,7 @@ describe('the status page before its WebAssembly', { timeout: 8 * 60_000 }, () =
           await page.goto(`${server.baseUrl}${path}`, { waitUntil: 'domcontentloaded' });
           await page.locator(`#first-view [data-testid=${steady[0]}]`).first().waitFor();
           const before = await boxes(page, steady);
+          const wordsBefore = await texts(page, sameText);
           release();
           await page.waitForFunction((id) => !document.getElementById('first-view') && document.querySelector(`[data-testid=${id}]`), steady[0], { timeout: 60_000 });
           // Everything the app loads later.
@@ -167,11 +232,12 @@ describe('the status page before its WebAssembly', { timeout: 8 * 60_000 }, () =
             .map(([k, b]) => `${k}: ${JSON.stringify(b)} → ${JSON.stringify(afterBoxes[k])}`);
           assert.deepEqual(moved, [], `${path} ${lang} ${width}px: the app moved what the first view showed`);
           assert.deepEqual(Object.keys(afterBoxes).sort(), Object.keys(before).sort(), 'the same elements before and after');
+          assert.deepEqual(await texts(page, sameText), wordsBefore, `${path} ${lang} ${width}px: the first view says what the app says`);
           const { cls, shifts } = await page.evaluate(() => ({ cls: window.__cls, shifts: window.__shifts }));
           figures.push(`${path} ${lang} ${width}px ${cls.toFixed(3)}`);
           assert.ok(cls <= CLS_BUDGET, `${path} ${lang} ${width}px: CLS ${cls.toFixed(3)} over ${CLS_BUDGET}: ${JSON.stringify(shifts)}`);
           assert.deepEqual(errors, []);
-          const name = path === '/' ? 'status' : path.slice(1);
+          const name = path === '/' ? 'status' : path.slice(1).replaceAll('/', '-');
           await page.screenshot({ path: join(SHOTS_DIR, `first-view-app-${name}-${lang}-${width}.png`), fullPage: width === 375 });
         } finally {
           release();

@@ -6,6 +6,7 @@
 
 mod allocations;
 pub mod frame;
+pub mod intro;
 mod status;
 
 use std::path::Path;
@@ -16,7 +17,9 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use kairr_shared::allocation::{InitialPublicRound, PublicRound};
-use kairr_shared::api::{InitialStatus, FIRST_VIEW_ID, INITIAL_STATUS_ID, LOCALE_COOKIE};
+use kairr_shared::api::{
+    InitialSession, InitialStatus, FIRST_VIEW_ID, INITIAL_SESSION_ID, INITIAL_STATUS_ID, LOCALE_COOKIE,
+};
 use serde::Serialize;
 
 use crate::handlers::programme::RoundQuery;
@@ -38,26 +41,30 @@ struct Template {
 }
 
 impl Template {
-    /// Splits `html` after its `<body>` tag; `None` if it has none.
+    /// Splits `html` after its `<body>` tag; `None` if it has none. The
+    /// head loses its preload links: a page with its content in the HTML
+    /// fetches its script and wasm after that content is painted (the
+    /// loader in `app/Trunk.toml`), so they must not start earlier and take
+    /// a slow link's bandwidth from the stylesheet.
     fn parse(html: &str) -> Option<Template> {
         let open = html.find("<body")?;
         let body_start = open + html[open..].find('>')? + 1;
-        Some(Template { head: html[..body_start].to_owned(), tail: html[body_start..].to_owned() })
+        Some(Template { head: without_preloads(&html[..body_start]), tail: html[body_start..].to_owned() })
     }
 
-    /// The page in `loc` with `body` and the initial data `json` (already
-    /// safe inside a `<script>` element).
-    fn fill(&self, loc: Locale, body: &str, json: &str) -> String {
+    /// The page in `loc` with `body` and, for each `(id, json)` of `data`,
+    /// a `<script type=application/json>` element (`json` already safe in one).
+    fn fill(&self, loc: Locale, body: &str, data: &[(&str, &str)]) -> String {
         let head = match loc {
             Locale::Ko => self.head.clone(),
             // The built page says `lang=ko` (minified) or `lang="ko"`.
             Locale::En => self.head.replacen("lang=ko", "lang=en", 1).replacen("lang=\"ko\"", "lang=\"en\"", 1),
         };
-        format!(
-            "{head}<div id=\"{FIRST_VIEW_ID}\">{body}</div>\
-             <script type=\"application/json\" id=\"{INITIAL_STATUS_ID}\">{json}</script>{}",
-            self.tail
-        )
+        let scripts: String = data
+            .iter()
+            .map(|(id, json)| format!("<script type=\"application/json\" id=\"{id}\">{json}</script>"))
+            .collect();
+        format!("{head}<div id=\"{FIRST_VIEW_ID}\">{body}</div>{scripts}{}", self.tail)
     }
 }
 
@@ -75,8 +82,13 @@ struct Rendered {
 #[derive(Debug, Default)]
 pub struct FirstView {
     template: Option<Template>,
-    /// The programme app's page, for `/allocations`.
+    /// The programme app's page, for `/allocations` and the programme's
+    /// pages with an introduction.
     programme: Option<Template>,
+    /// The wizard's page.
+    advisor: Option<Template>,
+    /// The administration's page.
+    admin: Option<Template>,
     /// Held while a page renders, so concurrent requests after a new
     /// snapshot wait for one render (one read of the incidents) instead of
     /// each doing it.
@@ -115,6 +127,8 @@ impl FirstView {
         FirstView {
             template: read(static_dir.join("index.html")),
             programme: read(static_dir.join("programme").join("index.html")),
+            advisor: read(static_dir.join("advisor").join("index.html")),
+            admin: read(static_dir.join("admin-app").join("index.html")),
             pages: tokio::sync::Mutex::default(),
         }
     }
@@ -129,11 +143,46 @@ impl FirstView {
         self.programme.is_some()
     }
 
+    /// The built page of `app`, if there is one.
+    fn template_of(&self, app: intro::App) -> Option<&Template> {
+        match app {
+            intro::App::Advisor => self.advisor.as_ref(),
+            intro::App::Programme => self.programme.as_ref(),
+            intro::App::Admin => self.admin.as_ref(),
+        }
+    }
+
+    /// True when the page at `path` is rendered with its introduction.
+    pub fn intro_enabled(&self, path: &str) -> bool {
+        intro::find(path).is_some_and(|p| self.template_of(p.app).is_some())
+    }
+
     /// Forgets the rendered pages (an operator posted an incident or a
     /// window: the next request renders them, rather than at the next snapshot).
     pub async fn invalidate(&self) {
         self.pages.lock().await.clear();
     }
+}
+
+/// `head` without its `<link rel=preload>` and `<link rel=modulepreload>`
+/// elements (written by trunk, minified or not).
+fn without_preloads(head: &str) -> String {
+    let mut out = String::with_capacity(head.len());
+    let mut rest = head;
+    while let Some(start) = rest.find("<link") {
+        let Some(len) = rest[start..].find('>') else { break };
+        let tag = &rest[start..=start + len];
+        out.push_str(&rest[..start]);
+        let preload = ["rel=preload", "rel=\"preload\"", "rel=modulepreload", "rel=\"modulepreload\""]
+            .iter()
+            .any(|r| tag.split(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/').any(|a| a == *r));
+        if !preload {
+            out.push_str(tag);
+        }
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The language of the first view: the `kairr_locale` cookie the app sets
@@ -188,17 +237,27 @@ pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Respons
 #[utoipa::path(get, path = "/allocations", tag = "pages", params(RoundQuery),
     responses((status = 200, description = "The public allocations page, its round's figures already in its HTML", content_type = "text/html"),
               (status = 404, description = "No front end is built on this server (an API-only deployment)")))]
-pub async fn allocations(State(state): State<AppState>, Query(q): Query<RoundQuery>, headers: HeaderMap) -> Response {
+pub async fn allocations(
+    State(state): State<AppState>,
+    Query(q): Query<RoundQuery>,
+    session: tower_sessions::Session,
+    headers: HeaderMap,
+) -> Response {
     let loc = locale_of(&headers);
     let Some(template) = &state.first_view.programme else {
         return (StatusCode::NOT_FOUND, "no front end").into_response();
     };
     let requested = q.round.clone();
-    let page = match tokio::time::timeout(DB_LIMIT, crate::handlers::programme::public_round(&state, q)).await {
-        Ok(page) => page.ok(),
-        Err(_) => None,
-    };
-    let body = allocations::allocations_page(loc, page.as_deref()).into_string();
+    let (page, visitor) = tokio::join!(
+        async {
+            match tokio::time::timeout(DB_LIMIT, crate::handlers::programme::public_round(&state, q)).await {
+                Ok(page) => page.ok(),
+                Err(_) => None,
+            }
+        },
+        PageSession::read(&state, &session, &headers)
+    );
+    let body = allocations::allocations_page(loc, page.as_deref(), visitor.signed_in()).into_string();
     let json = match page {
         Some(page) => {
             let initial = InitialPublicRound { requested, page: PublicRound::clone(&page) };
@@ -206,7 +265,93 @@ pub async fn allocations(State(state): State<AppState>, Query(q): Query<RoundQue
         }
         None => "null".into(),
     };
-    html_response(Bytes::from(template.fill(loc, &body, &json)))
+    let session_json = visitor.json();
+    let mut data = vec![(INITIAL_STATUS_ID, json.as_str())];
+    if let Some(s) = &session_json {
+        data.push((INITIAL_SESSION_ID, s.as_str()));
+    }
+    visitor.respond(html_response(Bytes::from(template.fill(loc, &body, &data))))
+}
+
+/// `GET` of a page that opens with an introduction ([`intro::PAGES`]): the
+/// frame (with the signed-in user's entries where the app shows them) and
+/// the introduction in its HTML; the app brings the rest.
+pub async fn intro_page(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> Response {
+    let (Some(page), loc) = (intro::find(uri.path()), locale_of(&headers)) else {
+        return (StatusCode::NOT_FOUND, "no such page").into_response();
+    };
+    let Some(template) = state.first_view.template_of(page.app) else {
+        return (StatusCode::NOT_FOUND, "no front end").into_response();
+    };
+    let visitor =
+        if page.account { PageSession::read(&state, &session, &headers).await } else { PageSession::default() };
+    let demo = state.settings.demo.programme || state.settings.demo.accounts;
+    let source = match page.badge {
+        intro::Badge::Status => Some(state.live.borrow().summary.source),
+        intro::Badge::Programme => demo.then_some(kairr_shared::api::DataSource::Demo),
+        intro::Badge::Never => None,
+    };
+    let body = intro::intro_page(loc, page, source, visitor.signed_in()).into_string();
+    let session_json = visitor.json();
+    let data: Vec<(&str, &str)> = session_json.iter().map(|s| (INITIAL_SESSION_ID, s.as_str())).collect();
+    visitor.respond(html_response(Bytes::from(template.fill(loc, &body, &data))))
+}
+
+/// The session a programme page is rendered for (what the session endpoint
+/// would answer, with the unread notices), or nothing when it could not be
+/// read in time: the page then shows the sign-in link and the app fetches
+/// the session itself.
+#[derive(Debug, Default)]
+struct PageSession {
+    initial: Option<InitialSession>,
+    /// The anonymous visitor's new CSRF cookie, as the session endpoint sets it.
+    cookie: Option<HeaderValue>,
+}
+
+impl PageSession {
+    async fn read(state: &AppState, session: &tower_sessions::Session, headers: &HeaderMap) -> PageSession {
+        let read = async {
+            let (info, cookie) =
+                crate::handlers::auth::session_info(session, headers, state, None).await.map_err(anyhow::Error::msg)?;
+            let unread = match &info.user {
+                Some(user) => state.storage.unread_notices(&user.username).await?,
+                None => 0,
+            };
+            anyhow::Ok(PageSession { initial: Some(InitialSession { session: info, unread }), cookie })
+        };
+        match tokio::time::timeout(DB_LIMIT, read).await {
+            Ok(Ok(found)) => found,
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "session unreadable for a first view; the app fetches it");
+                PageSession::default()
+            }
+            Err(_) => PageSession::default(),
+        }
+    }
+
+    /// Who is signed in, for the header.
+    fn signed_in(&self) -> Option<frame::SignedIn<'_>> {
+        let initial = self.initial.as_ref()?;
+        Some(frame::SignedIn { user: initial.session.user.as_ref()?, unread: initial.unread })
+    }
+
+    /// The session as JSON for the page (none when it was not read).
+    fn json(&self) -> Option<String> {
+        self.initial.as_ref().and_then(|i| script_safe_json(i).ok())
+    }
+
+    /// `res` with the CSRF cookie, if one is to be set.
+    fn respond(self, mut res: Response) -> Response {
+        if let Some(cookie) = self.cookie {
+            res.headers_mut().append(header::SET_COOKIE, cookie);
+        }
+        res
+    }
 }
 
 async fn page(state: &AppState, loc: Locale) -> anyhow::Result<Bytes> {
@@ -236,7 +381,7 @@ async fn page(state: &AppState, loc: Locale) -> anyhow::Result<Bytes> {
     let body = status::status_page(loc, &summary, incidents.as_ref(), now).into_string();
     let (updated_at, stale) = (summary.updated_at, summary.stale);
     let initial = InitialStatus { status: summary, incidents };
-    let html = Bytes::from(template.fill(loc, &body, &script_safe_json(&initial)?));
+    let html = Bytes::from(template.fill(loc, &body, &[(INITIAL_STATUS_ID, &script_safe_json(&initial)?)]));
     pages.retain(|p| p.locale != loc);
     pages.push(Rendered { locale: loc, updated_at, stale, html: html.clone() });
     Ok(html)
@@ -279,11 +424,37 @@ mod tests {
         let built =
             "<!doctype html><html lang=ko><head><title>x</title></head><body><noscript>n</noscript></body></html>";
         let t = Template::parse(built).unwrap();
-        let ko = t.fill(Locale::Ko, "<p>hi</p>", "{}");
+        let ko = t.fill(Locale::Ko, "<p>hi</p>", &[(INITIAL_STATUS_ID, "{}")]);
         assert!(ko.starts_with("<!doctype html><html lang=ko>"));
         assert!(ko.contains("<body><div id=\"first-view\"><p>hi</p></div><script type=\"application/json\" id=\"kairr-initial\">{}</script><noscript>n</noscript></body></html>"));
-        assert!(t.fill(Locale::En, "", "{}").starts_with("<!doctype html><html lang=en>"));
+        assert!(t.fill(Locale::En, "", &[(INITIAL_STATUS_ID, "{}")]).starts_with("<!doctype html><html lang=en>"));
+        assert!(t.fill(Locale::Ko, "<p>x</p>", &[]).contains("<div id=\"first-view\"><p>x</p></div><noscript>"));
         assert!(Template::parse("<p>no body</p>").is_none());
+    }
+
+    #[test]
+    fn a_first_view_page_has_no_preload_links_and_keeps_its_other_links() {
+        let built = "<!doctype html><html lang=ko><head><script type=module>start()</script>\
+            <link href=/main.css rel=stylesheet><link href=/favicon.svg rel=icon>\
+            <link crossorigin href=/app.js integrity=sha384-x rel=modulepreload>\
+            <link as=fetch crossorigin href=/app_bg.wasm rel=preload type=application/wasm>\
+            <link rel=\"preload\" href=\"/b.wasm\" as=\"fetch\" />\
+            <link href=/preload-notes.css rel=stylesheet></head><body></body></html>";
+        let t = Template::parse(built).unwrap();
+        assert!(
+            !t.head.contains("preload\"") && !t.head.contains("rel=preload") && !t.head.contains("modulepreload"),
+            "{}",
+            t.head
+        );
+        assert!(!t.head.contains(".wasm") && !t.head.contains("app.js"), "{}", t.head);
+        for kept in [
+            "<script type=module>start()</script>",
+            "<link href=/main.css rel=stylesheet>",
+            "<link href=/favicon.svg rel=icon>",
+            "<link href=/preload-notes.css rel=stylesheet></head><body>",
+        ] {
+            assert!(t.head.contains(kept), "{kept} kept: {}", t.head);
+        }
     }
 
     #[test]

@@ -68,9 +68,8 @@ impl Storage {
     /// `username`'s notices, newest first, with the unread count and preferences.
     pub async fn notifications(&self, username: &str) -> anyhow::Result<NotificationList> {
         const LIST: &str = "SELECT id, body, read_at FROM notifications WHERE username = $1 ORDER BY id DESC LIMIT 100";
-        const UNREAD: &str = "SELECT COUNT(*) FROM notifications WHERE username = $1 AND read_at IS NULL";
         const PREFS: &str = "SELECT email, locale FROM users WHERE username = $1";
-        with_db!(self.db(), |p| {
+        let (items, email, locale) = with_db!(self.db(), |p| {
             let rows = sqlx::query(LIST).bind(username).fetch_all(p).await?;
             let mut items = Vec::with_capacity(rows.len());
             for r in &rows {
@@ -82,14 +81,21 @@ impl Storage {
                     read: read_at.is_some(),
                 });
             }
-            let unread: i64 = sqlx::query_scalar(UNREAD).bind(username).fetch_one(p).await?;
             let prefs = sqlx::query(PREFS).bind(username).fetch_optional(p).await?;
             let (email, locale) = match prefs {
                 Some(r) => (r.try_get::<Option<String>, _>("email")?, r.try_get::<String, _>("locale")?),
                 None => (None, "ko".to_owned()),
             };
-            Ok(NotificationList { items, unread: u64::try_from(unread).unwrap_or(0), email, locale })
-        })
+            (items, email, locale)
+        });
+        Ok(NotificationList { items, unread: self.unread_notices(username).await?, email, locale })
+    }
+
+    /// How many of `username`'s notices are unread (the navigation's badge).
+    pub async fn unread_notices(&self, username: &str) -> anyhow::Result<u64> {
+        const UNREAD: &str = "SELECT COUNT(*) FROM notifications WHERE username = $1 AND read_at IS NULL";
+        let unread: i64 = with_db!(self.db(), |p| sqlx::query_scalar(UNREAD).bind(username).fetch_one(p).await?);
+        Ok(u64::try_from(unread).unwrap_or(0))
     }
 
     /// Marks `username`'s notices `ids` (all when `None`) read; how many changed.

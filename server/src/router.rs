@@ -87,17 +87,36 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
             .route("/subscriptions/confirm", get(pages::get_confirm).post(pages::post_confirm))
             .route("/subscriptions/unsubscribe", get(pages::get_unsubscribe).post(pages::post_unsubscribe_page));
     }
-    for path in ["/login", "/committee", "/committee/{*rest}", "/requests/{*rest}", "/reviews", "/notifications"] {
-        front = front.route_service(path, programme_index.clone());
+    // Pages that open with an introduction have it in their first HTML.
+    for page in crate::first_view::intro::PAGES {
+        if state.first_view.intro_enabled(page.path) {
+            front = front.route(page.path, get(crate::first_view::intro_page));
+        }
     }
+    let advisor_index = static_files::file(&static_dir.join("advisor").join("index.html"));
     let admin_index = static_files::file(&static_dir.join("admin-app").join("index.html"));
-    for path in ["/admin", "/admin/{*rest}", "/invite"] {
-        front = front.route_service(path, admin_index.clone());
+    let app_pages = [
+        ("/advisor", &advisor_index),
+        ("/login", &programme_index),
+        ("/committee", &programme_index),
+        ("/committee/{*rest}", &programme_index),
+        ("/requests/{*rest}", &programme_index),
+        ("/reviews", &programme_index),
+        ("/notifications", &programme_index),
+        ("/admin", &admin_index),
+        ("/admin/{*rest}", &admin_index),
+        ("/invite", &admin_index),
+    ];
+    for (path, index) in app_pages {
+        if !state.first_view.intro_enabled(path) {
+            front = front.route_service(path, index.clone());
+        }
     }
     let front = front
         .nest_service("/programme", static_files::service(&static_dir.join("programme")))
         .nest_service("/admin-app", static_files::service(&static_dir.join("admin-app")))
-        .nest_service("/advisor", static_files::service(&static_dir.join("advisor")))
+        // `/advisor` itself is the page above; its files are under `/advisor/`.
+        .nest_service("/advisor/", static_files::service(&static_dir.join("advisor")))
         .fallback_service(static_files::service(&static_dir))
         .layer(middleware::from_fn(static_files::cache_headers));
     let auth_routes = Router::new()

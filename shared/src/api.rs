@@ -389,6 +389,20 @@ pub struct InitialStatus {
 
 /// Id of the element holding [`InitialStatus`] as JSON.
 pub const INITIAL_STATUS_ID: &str = "kairr-initial";
+/// The session a programme page's first view was rendered for, beside it in
+/// the page: what `GET /api/v1/auth/session` would have answered, and the
+/// unread notices the navigation counts. The app starts from it instead of
+/// fetching them, so its header is the first view's from the first frame.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InitialSession {
+    pub session: crate::auth::SessionInfo,
+    /// The signed-in user's unread notices (0 for nobody).
+    #[serde(default)]
+    pub unread: u64,
+}
+
+/// Id of the element holding [`InitialSession`] as JSON.
+pub const INITIAL_SESSION_ID: &str = "kairr-session";
 /// Id of the element wrapping the server-rendered first view, which the app replaces.
 pub const FIRST_VIEW_ID: &str = "first-view";
 /// Cookie mirroring the chosen UI language (`ko`/`en`) for the server's first view.

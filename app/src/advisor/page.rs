@@ -42,7 +42,7 @@ pub fn AdvisorPage() -> impl IntoView {
         <SkipLink/>
         <Header source=source page=SitePage::Advisor/>
         <main id=MAIN_ID tabindex="-1" class="advisor-main">
-            <div class="advisor-intro">
+            <div class="advisor-intro" data-testid="page-intro">
                 <h2>{move || tr("advisor.title")}</h2>
                 <p>{move || tr("advisor.intro")}</p>
             </div>

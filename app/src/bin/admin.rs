@@ -4,5 +4,9 @@
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(kairr_app::AdminApp);
+    // The server's introduction goes and the app comes in one task: no frame shows neither.
+    kairr_app::first_view::mount_after_paint(|| {
+        kairr_app::first_view::remove();
+        leptos::mount::mount_to_body(kairr_app::AdminApp);
+    });
 }

@@ -9,7 +9,12 @@ use serde::de::DeserializeOwned;
 /// The data the server embedded in the page, taken out of the document:
 /// `None` when the page came without it or it does not parse (the console says so).
 pub fn take_initial<T: DeserializeOwned>() -> Option<T> {
-    let element = document().get_element_by_id(INITIAL_STATUS_ID)?;
+    take_initial_at(INITIAL_STATUS_ID)
+}
+
+/// The data the server embedded in the page's element `id` (see [`take_initial`]).
+pub fn take_initial_at<T: DeserializeOwned>(id: &str) -> Option<T> {
+    let element = document().get_element_by_id(id)?;
     element.remove();
     let text = element.text_content()?;
     serde_json::from_str::<Option<T>>(&text)

@@ -332,7 +332,13 @@ pub fn use_assignments(
 /// and the notifications page: fetched whenever the signed-in user changes,
 /// replaced by the answers of marking read and saving preferences.
 #[derive(Debug, Clone, Copy)]
-pub struct Notifications(pub Loaded<kairr_shared::notifications::NotificationList>);
+pub struct Notifications(
+    pub Loaded<kairr_shared::notifications::NotificationList>,
+    StoredValue<FirstUnread>,
+    crate::programme::session::Session,
+);
+
+use crate::programme::session::FirstUnread;
 
 /// Provides [`Notifications`] for the app (after the session).
 pub fn provide_notifications() {
@@ -345,7 +351,8 @@ pub fn provide_notifications() {
             spawn_local(async move { loaded.store(api::fetch_notifications().await) });
         }
     });
-    provide_context(Notifications(loaded));
+    let first = use_context::<FirstUnread>().unwrap_or(FirstUnread(None));
+    provide_context(Notifications(loaded, StoredValue::new(first), session));
 }
 
 /// The app's [`Notifications`] (none outside an app that provides them).
@@ -354,9 +361,16 @@ pub fn use_notifications() -> Option<Notifications> {
 }
 
 impl Notifications {
-    /// Unread notices (0 until loaded).
+    /// Unread notices: until they are loaded, as the page's first view
+    /// counted them for the same user (so the navigation does not change), else 0.
     pub fn unread(self) -> u64 {
-        self.0.data.with(|d| d.as_ref().map_or(0, |l| l.unread))
+        self.0.data.with(|d| d.as_ref().map(|l| l.unread)).unwrap_or_else(|| {
+            let user = self.2.user().map(|u| u.username);
+            self.1.with_value(|FirstUnread(first)| match (first, user) {
+                (Some((who, n)), Some(user)) if *who == user => *n,
+                _ => 0,
+            })
+        })
     }
 
     /// Fetches the list again (after a command that may have told the person something).

@@ -3,6 +3,7 @@
 //! the CSRF token), replaced by the answers of sign-in and sign-out, and read
 //! by the header and every page that needs a role.
 
+use kairr_shared::api::{InitialSession, INITIAL_SESSION_ID};
 use kairr_shared::auth::{can, Action, LoginRequest, SessionInfo, UserInfo};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -114,13 +115,30 @@ impl Session {
     }
 }
 
-/// Provides the session context and starts fetching it.
+/// Provides the session context: the one the page's first view was
+/// rendered for, else fetched. Also provides the first view's unread count
+/// ([`FirstUnread`]) for the navigation until the notices are loaded.
 pub fn provide_session() -> Session {
     let session = Session { info: RwSignal::new(None), error: RwSignal::new(None) };
     provide_context(session);
-    session.refresh();
+    match crate::common::first_view::take_initial_at::<InitialSession>(INITIAL_SESSION_ID) {
+        Some(initial) => {
+            let user = initial.session.user.as_ref().map(|u| u.username.clone());
+            provide_context(FirstUnread(user.map(|u| (u, initial.unread))));
+            session.info.set(Some(initial.session));
+        }
+        None => {
+            provide_context(FirstUnread(None));
+            session.refresh();
+        }
+    }
     session
 }
+
+/// The unread notices of the user the page was rendered for, as the first
+/// view counted them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstUnread(pub Option<(String, u64)>);
 
 /// The session from context (an empty, never-loaded one outside the app).
 pub fn use_session() -> Session {

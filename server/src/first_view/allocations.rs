@@ -9,7 +9,7 @@ use kairr_shared::display::format::{date, percent, thousands};
 use kairr_shared::i18n::{tf_programme, Locale};
 use maud::{html, Markup};
 
-use super::frame::{self, NavPage};
+use super::frame::{self, NavPage, SignedIn};
 
 /// A bilingual pair in `loc`, the other language when that one is empty.
 fn pick<'a>(loc: Locale, ko: &'a str, en: &'a str) -> &'a str {
@@ -22,13 +22,13 @@ fn pick<'a>(loc: Locale, ko: &'a str, en: &'a str) -> &'a str {
 
 /// Skip link, header, the page's introduction and, when a round has been
 /// published, its panel; footer.
-pub fn allocations_page(loc: Locale, page: Option<&PublicRound>) -> Markup {
+pub fn allocations_page(loc: Locale, page: Option<&PublicRound>, signed_in: Option<SignedIn<'_>>) -> Markup {
     let tr = |key: &str| tf_programme(loc, key, &[]);
     // Demo data is labelled as such; a real round is not (as the app's `Shell` decides from the same round).
     let source = page.and_then(|r| r.source).filter(|s| *s == DataSource::Demo);
     html! {
         (frame::skip_link(loc))
-        (frame::header(loc, NavPage::Allocations, source, html! {}))
+        (frame::header_with(loc, NavPage::Allocations, source, signed_in, html! {}))
         main #main tabindex="-1" class="programme-main allocations" {
             div.programme-intro {
                 h2 { (tr("programme.public.title")) }

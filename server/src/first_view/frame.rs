@@ -4,18 +4,31 @@
 
 use chrono::{DateTime, Utc};
 use kairr_shared::api::DataSource;
+use kairr_shared::auth::{home_path, Role, UserInfo};
 use kairr_shared::display::format::{iso, kst_minute};
 use kairr_shared::display::icons::{status_icon_path, GLOBE_ICON_PATH};
 use kairr_shared::display::labels;
-use kairr_shared::i18n::{t, Locale};
+use kairr_shared::i18n::{t, tf_programme, Locale};
 use kairr_shared::status::Status;
 use maud::{html, Markup};
+
+/// Who is signed in, as the navigation shows them.
+#[derive(Debug, Clone, Copy)]
+pub struct SignedIn<'a> {
+    pub user: &'a UserInfo,
+    /// Their unread notices (the badge on "notifications").
+    pub unread: u64,
+}
 
 /// The page of the navigation a first view is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NavPage {
     Status,
+    Advisor,
     Allocations,
+    Login,
+    /// A page the navigation does not list.
+    Other,
 }
 
 /// The decorative 16×16 icon with `path`.
@@ -49,8 +62,23 @@ pub fn skip_link(loc: Locale) -> Markup {
 }
 
 /// `<header>` with brand, demo badge (for demo data), language switch and
-/// navigation (`current` marked); `below` goes under the brand row.
+/// navigation (`current` marked); `below` goes under the brand row. The
+/// navigation ends with the sign-in link, or, given `account` (a programme
+/// page of a signed-in user), with that user's entries.
 pub fn header(loc: Locale, current: NavPage, source: Option<DataSource>, below: Markup) -> Markup {
+    header_with(loc, current, source, None, below)
+}
+
+/// [`header`] with the signed-in user's entries in the navigation, as the
+/// programme's `AccountNav` (`app/src/programme/components/account.rs`)
+/// shows them (the unread count comes with the app).
+pub fn header_with(
+    loc: Locale,
+    current: NavPage,
+    source: Option<DataSource>,
+    account: Option<SignedIn<'_>>,
+    below: Markup,
+) -> Markup {
     let tr = |key: &str| t(loc, key);
     let here = |p: NavPage| (p == current).then_some("page");
     html! {
@@ -75,16 +103,63 @@ pub fn header(loc: Locale, current: NavPage, source: Option<DataSource>, below: 
             nav.site-nav aria-label=(tr("nav.label")) {
                 ul {
                     li { a href="/" rel="external" aria-current=[here(NavPage::Status)] { (tr("nav.status")) } }
-                    li { a href="/advisor" rel="external" data-testid="nav-advisor" { (tr("nav.advisor")) } }
+                    li { a href="/advisor" rel="external" aria-current=[here(NavPage::Advisor)] data-testid="nav-advisor" { (tr("nav.advisor")) } }
                     li {
                         a href="/allocations" rel="external" aria-current=[here(NavPage::Allocations)] data-testid="nav-allocations" {
                             (tr("nav.allocations"))
                         }
                     }
-                    li { a href="/login" rel="external" data-testid="nav-sign-in" { (tr("nav.sign_in")) } }
+                    @match account {
+                        None => li { a href="/login" rel="external" aria-current=[here(NavPage::Login)] data-testid="nav-sign-in" { (tr("nav.sign_in")) } },
+                        Some(signed_in) => (account_entries(loc, signed_in)),
+                    }
                 }
             }
             (below)
+        }
+    }
+}
+
+/// The signed-in user's `<li>` entries: their home page, the operator's own
+/// requests, the admin's administration, notifications, name · role and the
+/// sign-out button.
+fn account_entries(loc: Locale, SignedIn { user, unread }: SignedIn<'_>) -> Markup {
+    let tr = |key: &str| tf_programme(loc, key, &[]);
+    let home = home_path(user.role);
+    let home_key = match home {
+        "/committee" => "programme.nav.committee",
+        "/reviews" => "programme.nav.reviews",
+        "/admin/status" => "programme.nav.status_ops",
+        _ => "programme.nav.mine",
+    };
+    let who = tf_programme(
+        loc,
+        "programme.account.signed_in_as",
+        &[
+            ("name", user.display_name.clone()),
+            ("role", loc.pick(user.role.label_ko(), user.role.label_en()).to_owned()),
+        ],
+    );
+    html! {
+        li { a href=(home) rel="external" data-testid="nav-home" { (tr(home_key)) } }
+        @if user.role == Role::Operator {
+            li { a href="/requests/mine" rel="external" data-testid="nav-mine" { (tr("programme.nav.mine")) } }
+        }
+        @if user.role == Role::Admin {
+            li { a href="/admin" rel="external" data-testid="nav-admin" { (tr("programme.nav.admin")) } }
+        }
+        li {
+            a href="/notifications" rel="external" data-testid="nav-notifications" {
+                (tr("programme.nav.notifications"))
+                @if unread > 0 {
+                    " " span.count-badge data-testid="unread-count" { (unread) }
+                    span.sr-only { (tr("programme.notifications.unread_suffix")) }
+                }
+            }
+        }
+        li.account data-testid="account" {
+            span.account-name { (who) }
+            button.link-button type="button" data-testid="sign-out" { (tr("programme.account.sign_out")) }
         }
     }
 }

@@ -29,11 +29,23 @@ async fn info(
     state: &AppState,
     end_session_url: Option<String>,
 ) -> Result<Response, AppError> {
+    let (info, cookie) = session_info(session, headers, state, end_session_url).await?;
+    Ok((AppendHeaders(set_cookie(cookie)), Json(info)).into_response())
+}
+
+/// The session of this caller and, for an anonymous caller without one yet,
+/// the CSRF cookie to set (the session endpoint's answer; a programme page's
+/// first view carries the same).
+pub(crate) async fn session_info(
+    session: &Session,
+    headers: &HeaderMap,
+    state: &AppState,
+    end_session_url: Option<String>,
+) -> Result<(SessionInfo, Option<axum::http::HeaderValue>), AppError> {
     let user = current_account(session, &state.storage).await?.map(|a| a.info);
     let (csrf_token, cookie) = csrf_token(session, user.is_some(), headers, state).await?;
     let demo = state.settings.demo.programme || state.settings.demo.accounts;
-    let info = SessionInfo { user, csrf_token, providers: state.oidc.list(), end_session_url, demo };
-    Ok((AppendHeaders(set_cookie(cookie)), Json(info)).into_response())
+    Ok((SessionInfo { user, csrf_token, providers: state.oidc.list(), end_session_url, demo }, cookie))
 }
 
 /// Session key of an institutional sign-in: (provider id, ID token), for the provider's logout.

@@ -30,7 +30,7 @@ use crate::programme::session::{use_session, Access};
 pub fn AdminPage() -> impl IntoView {
     view! {
         <Shell page=SitePage::Other class="admin" demo=Signal::stored(false)>
-            <div class="programme-intro">
+            <div class="programme-intro" data-testid="page-intro">
                 <h2>{move || tr("admin.title")}</h2>
                 <p>{move || tr("admin.intro")}</p>
             </div>

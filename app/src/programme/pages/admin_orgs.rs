@@ -28,7 +28,7 @@ use crate::programme::session::use_session;
 pub fn AdminOrganisationsPage() -> impl IntoView {
     view! {
         <Shell page=SitePage::Other class="admin" demo=Signal::stored(false)>
-            <div class="programme-intro">
+            <div class="programme-intro" data-testid="page-intro">
                 <h2>{move || tr("admin.orgs.title")}</h2>
                 <p>{move || tr("admin.orgs.intro")}</p>
             </div>

@@ -28,7 +28,7 @@ use crate::programme::session::use_session;
 pub fn AdminPeoplePage() -> impl IntoView {
     view! {
         <Shell page=SitePage::Other class="admin" demo=Signal::stored(false)>
-            <div class="programme-intro">
+            <div class="programme-intro" data-testid="page-intro">
                 <h2>{move || tr("admin.people.title")}</h2>
                 <p>{move || tr("admin.people.intro")}</p>
             </div>
@@ -88,7 +88,10 @@ fn People() -> impl IntoView {
                 </table>
             </div>
         </section>
-        <NewPerson orgs=orgs on_created=changed on_link=show_link/>
+        // Under the list once it is in, so the list does not push it down as it arrives.
+        <Show when=move || people.data.with(|d| d.is_some())>
+            <NewPerson orgs=orgs on_created=changed on_link=show_link/>
+        </Show>
     }
 }
 

@@ -25,7 +25,7 @@ use crate::programme::session::use_session;
 pub fn AdminProvisioningPage() -> impl IntoView {
     view! {
         <Shell page=SitePage::Other class="admin" demo=Signal::stored(false)>
-            <div class="programme-intro">
+            <div class="programme-intro" data-testid="page-intro">
                 <h2>{move || tr("admin.prov.title")}</h2>
                 <p>{move || tr("admin.prov.intro")}</p>
             </div>

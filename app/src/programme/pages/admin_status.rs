@@ -32,7 +32,7 @@ use kairr_shared::status::Status;
 pub fn AdminStatusPage() -> impl IntoView {
     view! {
         <Shell page=SitePage::Other class="admin" demo=Signal::stored(false)>
-            <div class="programme-intro">
+            <div class="programme-intro" data-testid="page-intro">
                 <h2>{move || tr("admin.ops.title")}</h2>
                 <p>{move || tr("admin.ops.intro")}</p>
             </div>

@@ -33,7 +33,7 @@ pub fn CommitteePage() -> impl IntoView {
     let demo = RwSignal::new(crate::programme::session::use_session().demo());
     view! {
         <Shell page=SitePage::Other class="committee" demo=demo>
-            <div class="programme-intro">
+            <div class="programme-intro" data-testid="page-intro">
                 <h2>{move || tr("programme.committee.title")}</h2>
                 <p>{move || tr("programme.committee.intro")}</p>
             </div>

@@ -27,7 +27,7 @@ use crate::programme::session::use_session;
 pub fn NotificationsPage() -> impl IntoView {
     view! {
         <Shell page=SitePage::Other class="notifications">
-            <div class="programme-intro">
+            <div class="programme-intro" data-testid="page-intro">
                 <h2>{move || tr("programme.notifications.title")}</h2>
                 <p>{move || tr("programme.notifications.intro")}</p>
             </div>

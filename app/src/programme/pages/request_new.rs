@@ -28,7 +28,7 @@ use crate::programme::{api, labels::pick};
 pub fn RequestNewPage() -> impl IntoView {
     view! {
         <Shell page=SitePage::Other class="request-new">
-            <div class="programme-intro">
+            <div class="programme-intro" data-testid="page-intro">
                 <h2>{move || tr("programme.request.title")}</h2>
                 <p>{move || tr("programme.request.intro")}</p>
             </div>

@@ -32,7 +32,7 @@ use crate::programme::labels::{self, pick};
 pub fn ReviewsPage() -> impl IntoView {
     view! {
         <Shell page=SitePage::Other class="reviews">
-            <div class="programme-intro">
+            <div class="programme-intro" data-testid="page-intro">
                 <h2>{move || tr("programme.reviews.title")}</h2>
                 <p>{move || tr("programme.reviews.intro")}</p>
             </div>
