@@ -55,6 +55,13 @@ fn People() -> impl IntoView {
     let show_link = Callback::new(move |i: Invitation| link.set(Some(i)));
     let directory = use_organisations(Signal::stored(0));
     let orgs = Signal::derive(move || directory.data.get().unwrap_or_default());
+    // The rows (whose organisation lists come from the directory) and the form
+    // below them come in once both have arrived (or the directory failed), so
+    // nothing moves as the second answer lands.
+    let ready = move || {
+        people.data.with(|d| d.is_some())
+            && (directory.data.with(|d| d.is_some()) || directory.error.with(|e| e.is_some()))
+    };
     view! {
         {move || link.get().map(|i| view! {
             <div class="notice" role="status" data-testid="invitation">
@@ -79,7 +86,7 @@ fn People() -> impl IntoView {
                         <th scope="col">{move || tr("admin.people.actions")}</th>
                     </tr></thead>
                     <tbody>
-                        <For each=move || people.data.get().unwrap_or_default()
+                        <For each=move || if ready() { people.data.get().unwrap_or_default() } else { Vec::new() }
                             key=|p| (p.username.clone(), p.role, p.disabled, p.active, p.organisation_id.clone(), p.cluster_login.clone())
                             let:person>
                             <PersonRow person=person orgs=orgs on_changed=changed on_link=show_link/>
@@ -88,8 +95,7 @@ fn People() -> impl IntoView {
                 </table>
             </div>
         </section>
-        // Under the list once it is in, so the list does not push it down as it arrives.
-        <Show when=move || people.data.with(|d| d.is_some())>
+        <Show when=ready>
             <NewPerson orgs=orgs on_created=changed on_link=show_link/>
         </Show>
     }
