@@ -144,6 +144,19 @@ pub struct PoolStatus {
     pub gpu_utilisation: Option<f64>,
 }
 
+impl PoolStatus {
+    /// The share of the pool's GPUs that are idle (0 for a pool that reports none).
+    pub fn free_share(&self) -> f64 {
+        let (free, total) =
+            self.gpus.iter().fold((0u64, 0u64), |(f, t), g| (f + u64::from(g.free), t + u64::from(g.total)));
+        if total == 0 {
+            0.0
+        } else {
+            (free as f64 / total as f64).clamp(0.0, 1.0)
+        }
+    }
+}
+
 /// GPU counts of one model in one pool.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -440,4 +453,30 @@ pub struct ApiError {
     /// Every invalid field, with Korean and English messages (placement inputs).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<crate::advisor::FieldError>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_free_share_counts_idle_gpus_of_every_model() {
+        let cat = crate::catalogue::Catalogue::embedded().unwrap();
+        let config = crate::sim::SimConfig { warm_up_seconds: 3600, ..crate::sim::SimConfig::default() };
+        let summary = crate::sim::Simulator::new(cat, config, 1_780_000_000).summary(1);
+        let mut pool = summary.systems[0].pools[0].clone();
+        let counts = |model: &str, free: u32, total: u32| GpuCounts {
+            model: model.into(),
+            total,
+            allocated: total.saturating_sub(free),
+            free,
+            unavailable: 0,
+        };
+        pool.gpus = vec![counts("A", 30, 100), counts("B", 10, 100)];
+        assert!((pool.free_share() - 0.2).abs() < 1e-12);
+        pool.gpus = vec![];
+        assert_eq!(pool.free_share(), 0.0);
+        pool.gpus = vec![counts("A", 120, 100)];
+        assert_eq!(pool.free_share(), 1.0, "a source reporting more free than total is capped");
+    }
 }

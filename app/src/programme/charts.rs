@@ -60,18 +60,50 @@ pub fn bar_chart_height(groups: usize) -> f64 {
 pub fn draw_bars(
     canvas: &HtmlCanvasElement,
     groups: &[BarGroup],
-    max: f64,
+    axis: Axis,
     format: &dyn Fn(f64) -> String,
     spec: CanvasSpec,
 ) -> Result<(), String> {
     let root = backend(canvas, spec)?;
-    bars(&root, groups, max.max(f64::EPSILON), format, spec.dpr.max(1.0)).map_err(|e| e.to_string())
+    bars(&root, groups, axis, format, spec.dpr.max(1.0)).map_err(|e| e.to_string())
+}
+
+/// A bar chart's value axis: where it ends and how many labels it has.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Axis {
+    pub max: f64,
+    pub labels: usize,
+}
+
+impl Axis {
+    /// An axis up to `max` with about five labels where the chart chooses them.
+    pub fn up_to(max: f64) -> Axis {
+        Axis { max: max.max(f64::EPSILON), labels: 5 }
+    }
+
+    /// An axis of whole counts reaching `max`: it ends at a multiple of a
+    /// 1-2-5 step of at least 1 (at most five steps), labelled at 0 and each
+    /// step, so no two labels read the same.
+    pub fn whole(max: f64) -> Axis {
+        let max = if max.is_finite() { max.max(1.0) } else { 1.0 };
+        let mut magnitude = 1.0_f64;
+        loop {
+            for m in [1.0, 2.0, 5.0] {
+                let step = m * magnitude;
+                let steps = (max / step).ceil();
+                if steps <= 5.0 {
+                    return Axis { max: steps * step, labels: steps as usize + 1 };
+                }
+            }
+            magnitude *= 10.0;
+        }
+    }
 }
 
 fn bars<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     groups: &[BarGroup],
-    max: f64,
+    Axis { max, labels }: Axis,
     format: &dyn Fn(f64) -> String,
     dpr: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
@@ -86,7 +118,7 @@ fn bars<DB: DrawingBackend>(
         .configure_mesh()
         .disable_y_mesh()
         .disable_y_axis()
-        .x_labels(5)
+        .x_labels(labels)
         .x_label_formatter(&|x| format(*x))
         .label_style(("sans-serif", 12.0 * dpr).into_font().color(&AXIS_RGB))
         .axis_style(AXIS_RGB.stroke_width(px(1.0)))
@@ -129,6 +161,10 @@ fn day_number(d: NaiveDate) -> f64 {
     f64::from(d.num_days_from_ce())
 }
 
+/// Rows the timeline is drawn for at least, so one allocation is one thin
+/// bar, not the whole height.
+const MIN_TIMELINE_ROWS: f64 = 12.0;
+
 fn timeline<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     spans: &[Span],
@@ -139,33 +175,72 @@ fn timeline<DB: DrawingBackend>(
     let px = |v: f64| (v * dpr).round() as u32;
     let (x0, x1) = (day_number(from), day_number(to) + 1.0);
     let n = spans.len().max(1) as f64;
+    let rows = n.max(MIN_TIMELINE_ROWS);
     let mut chart = ChartBuilder::on(root)
         .margin(px(10.0))
         .margin_right(px(24.0))
         .x_label_area_size(px(24.0))
-        .build_cartesian_2d(x0..x1.max(x0 + 1.0), 0.0..n)?;
+        .build_cartesian_2d(x0..x1.max(x0 + 1.0), 0.0..rows)?;
+    // The month labels and lines are drawn below, one per month, not by the mesh's day numbers.
     chart
         .configure_mesh()
-        .disable_y_mesh()
+        .disable_mesh()
         .disable_y_axis()
-        .x_labels(6)
-        .x_label_formatter(&|x| month_label(*x))
-        .label_style(("sans-serif", 12.0 * dpr).into_font().color(&AXIS_RGB))
+        .x_labels(0)
         .axis_style(AXIS_RGB.stroke_width(px(1.0)))
-        .bold_line_style(GRID_RGB.stroke_width(px(1.0)))
-        .light_line_style(TRANSPARENT)
         .draw()?;
+    let label_style = TextStyle::from(("sans-serif", 12.0 * dpr).into_font()).color(&AXIS_RGB).pos(
+        plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Top,
+        ),
+    );
+    for month in month_ticks(from, to) {
+        let x = day_number(month);
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(x, 0.0), (x, rows)],
+            GRID_RGB.stroke_width(px(1.0)),
+        )))?;
+        let (left, bottom) = chart.backend_coord(&(x, 0.0));
+        let inset = i32::try_from(px(6.0)).unwrap_or(6);
+        root.draw(&Text::new(month_label(x), (left, bottom + inset), label_style.clone()))?;
+    }
     let gap = if n > 200.0 { 0.0 } else { 0.15 };
     chart.draw_series(spans.iter().enumerate().map(|(i, s)| {
         let colour = if s.idle { IDLE_RGB } else { SECTOR_RGB[s.colour % SECTOR_RGB.len()] };
-        let y = n - i as f64;
+        let y = rows - i as f64;
         Rectangle::new([(day_number(s.start), y - gap), (day_number(s.end) + 1.0, y - 1.0 + gap)], colour.filled())
     }))?;
     let t = day_number(today);
     if (x0..x1).contains(&t) {
-        chart.draw_series(std::iter::once(PathElement::new(vec![(t, 0.0), (t, n)], TEXT_RGB.stroke_width(px(2.0)))))?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(t, 0.0), (t, rows)],
+            TEXT_RGB.stroke_width(px(2.0)),
+        )))?;
     }
     root.present()
+}
+
+/// Where the timeline from `from` to `to` is labelled: the first day of each
+/// month inside it (every second, third … month when there are more than
+/// six), or `from` alone when no month starts inside; never one month twice.
+fn month_ticks(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+    let mut starts = Vec::new();
+    let mut m = NaiveDate::from_ymd_opt(from.year(), from.month(), 1);
+    while let Some(d) = m {
+        if d > to {
+            break;
+        }
+        if d >= from {
+            starts.push(d);
+        }
+        m = d.checked_add_months(chrono::Months::new(1));
+    }
+    if starts.is_empty() {
+        return vec![from];
+    }
+    let every = starts.len().div_ceil(6);
+    starts.into_iter().step_by(every.max(1)).collect()
 }
 
 /// `2026-03` for the day number `x` (days from the common era).
@@ -195,6 +270,52 @@ mod tests {
         assert_eq!(span_range(&[]), None);
         assert_eq!(span_range(&[s(day(3, 1), day(5, 1)), s(day(2, 23), day(4, 1))]), Some((day(2, 23), day(5, 1))));
         assert_eq!(month_label(day_number(day(3, 15))), "2026-03");
+    }
+
+    #[test]
+    fn the_timeline_labels_each_month_once_and_at_most_six() {
+        let y = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(
+            month_ticks(y(2026, 3, 5), y(2026, 3, 20)),
+            vec![y(2026, 3, 5)],
+            "inside one month: its first day shown"
+        );
+        assert_eq!(month_ticks(y(2026, 2, 23), y(2026, 5, 1)), vec![y(2026, 3, 1), y(2026, 4, 1), y(2026, 5, 1)]);
+        assert_eq!(month_ticks(y(2026, 3, 1), y(2026, 3, 31)), vec![y(2026, 3, 1)]);
+        let two_years = month_ticks(y(2026, 1, 1), y(2027, 12, 31));
+        assert_eq!(two_years.len(), 6);
+        assert_eq!(two_years[1], y(2026, 5, 1), "every fourth month");
+        for (from, to) in
+            [(y(2025, 12, 15), y(2026, 1, 14)), (y(2026, 1, 1), y(2026, 12, 31)), (y(2026, 6, 2), y(2030, 6, 1))]
+        {
+            let ticks = month_ticks(from, to);
+            let labels: Vec<String> = ticks.iter().map(|d| month_label(day_number(*d))).collect();
+            let mut unique = labels.clone();
+            unique.dedup();
+            assert_eq!(labels, unique, "{from}..{to}");
+            assert!(!ticks.is_empty() && ticks.len() <= 6 && ticks.iter().all(|d| *d >= from && *d <= to));
+        }
+    }
+
+    #[test]
+    fn a_count_axis_ends_on_a_whole_step_and_never_repeats_a_label() {
+        let axis = |max: f64| {
+            let a = Axis::whole(max);
+            (a.max, a.labels)
+        };
+        assert_eq!(axis(2.0), (2.0, 3), "0, 1, 2");
+        assert_eq!(axis(0.0), (1.0, 2));
+        assert_eq!(axis(1.0), (1.0, 2));
+        assert_eq!(axis(7.0), (8.0, 5), "0, 2, 4, 6, 8");
+        assert_eq!(axis(17.0), (20.0, 5));
+        assert_eq!(axis(282.0), (300.0, 4));
+        assert_eq!(axis(f64::NAN), (1.0, 2));
+        for max in 1..2_000 {
+            let a = Axis::whole(f64::from(max));
+            assert!(a.max >= f64::from(max) && a.labels <= 6, "{max}: {a:?}");
+            let step = a.max / (a.labels - 1) as f64;
+            assert!(step >= 1.0 && step.fract() == 0.0, "{max}: whole steps, {a:?}");
+        }
     }
 
     #[test]

@@ -227,7 +227,7 @@ fn pool(loc: Locale, p: &PoolStatus, pue: f64) -> Markup {
                     li { (tf(loc, "pool.free_gpus", &[("model", g.model.clone()), ("free", n(g.free)), ("total", n(g.total))])) }
                 }
             }
-            div.util-bar aria-hidden="true" { span style={ "width:" (percent(p.utilisation.clamp(0.0, 1.0), 1)) } {} }
+            div.free-bar aria-hidden="true" { span style={ "width:" (percent(p.free_share(), 1)) } {} }
             dl.metrics {
                 div.metric data-testid="utilisation" { dt { (tr("pool.utilisation")) } dd { (percent(p.utilisation, 0)) } }
                 div.metric data-testid="jobs" { dt { (tr("pool.jobs")) } dd { (tf(loc, "pool.jobs_value", &jobs)) } }

@@ -6,7 +6,7 @@ use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 
 use crate::common::i18n::current_locale;
-use crate::programme::charts::{self, BarGroup, CanvasSpec};
+use crate::programme::charts::{self, Axis, BarGroup, CanvasSpec};
 
 /// The chart.
 #[component]
@@ -17,6 +17,10 @@ pub fn BarChart(
     /// The x axis end.
     #[prop(into)]
     max: Signal<f64>,
+    /// Whether the values are whole counts (the axis then ends on a whole
+    /// step and labels each one).
+    #[prop(optional)]
+    counts: bool,
     /// x axis label text.
     format: fn(f64) -> String,
     /// The series names, in bar order (legend).
@@ -41,9 +45,9 @@ pub fn BarChart(
             css_height: height(),
             dpr: window().device_pixel_ratio(),
         };
-        let max = max.get();
+        let axis = if counts { Axis::whole(max.get()) } else { Axis::up_to(max.get()) };
         groups.with(|g| {
-            if let Err(e) = charts::draw_bars(&canvas, g, max, &format, spec) {
+            if let Err(e) = charts::draw_bars(&canvas, g, axis, &format, spec) {
                 leptos::logging::error!("cannot draw the chart: {e}");
             }
         });

@@ -46,7 +46,7 @@ pub fn PublicGroups(
     view! {
         <section class="panel" aria-labelledby=labelled_by>
             <h3 id=title_id>{move || title.get()}</h3>
-            <BarChart groups=groups max=max format=count_label legend=legend label=label testid="public-chart"/>
+            <BarChart groups=groups max=max counts=true format=count_label legend=legend label=label testid="public-chart"/>
             <div class="table-scroll" tabindex="0" role="region" aria-labelledby=table_label>
                 <table class="data-table" data-testid=format!("public-{id}-table")>
                     <caption class="sr-only">{move || title.get()}</caption>

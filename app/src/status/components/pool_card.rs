@@ -68,8 +68,9 @@ fn pool_body(p: PoolStatus, title_id: &str, pue: f64, gpus: Signal<Result<u32, G
             <StatusBadge status=status testid="pool-status"/>
         </div>
         <ul class="free-gpus" data-testid="free-gpus">{free}</ul>
-        <div class="util-bar" aria-hidden="true">
-            <span style=format!("width:{}", percent(p.utilisation.clamp(0.0, 1.0), 1))></span>
+        // The idle share, as the line above says (the utilisation is a figure below).
+        <div class="free-bar" aria-hidden="true">
+            <span style=format!("width:{}", percent(p.free_share(), 1))></span>
         </div>
         <dl class="metrics">
             <div class="metric" data-testid="utilisation">
