@@ -160,9 +160,14 @@ describe('the placement wizard', { timeout: 14 * 60_000 }, () => {
       assert.match(await error.innerText(), HANGUL, 'the message is Korean by default');
       await page.locator('[data-testid=no-result]').waitFor({ timeout: 5_000 });
       assert.ok(await page.locator('[data-testid=error-summary]').isVisible(), 'the error summary lists the field');
+      // By its label, not its API name.
+      const summary = page.locator('[data-testid=error-summary] li');
+      assert.match(await summary.first().innerText(), /^GPU 수: /);
+      assert.doesNotMatch(await summary.first().innerText(), /gpus/);
 
       await useLanguage(page, 'en');
       await eventually(async () => assert.match(await error.innerText(), /number/i));
+      await eventually(async () => assert.match(await summary.first().innerText(), /^GPUs: /));
 
       await gpus.fill('16');
       await error.waitFor({ state: 'hidden', timeout: 5_000 });

@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::advisor::engine::Engine;
-use crate::advisor::fields::{input_id, step_of};
+use crate::advisor::fields::{field_label, input_id, step_of};
 use crate::advisor::state::Wizard;
-use crate::common::i18n::{current_locale, tr};
+use crate::common::i18n::{current_locale, tr, trf};
 
 fn focus(id: &str) {
     let Some(el) = document().get_element_by_id(id) else { return };
@@ -29,7 +29,8 @@ pub fn ErrorSummary(wizard: Wizard, engine: Engine) -> impl IntoView {
                     let field = fe.field.clone();
                     let message = loc.pick(&fe.message_ko, &fe.message_en).to_owned();
                     let step = step_of(&field);
-                    let label = format!("{field}: {message}");
+                    let name = field_label(&field, tr, |n| trf("advisor.workflow.stage", &[("n", n.to_string())]));
+                    let label = format!("{name}: {message}");
                     view! {
                         <li>
                             <button
