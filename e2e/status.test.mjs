@@ -291,6 +291,30 @@ describe('the public status page', { timeout: 14 * 60_000 }, () => {
       await input.fill('8');
       await error.waitFor({ state: 'hidden', timeout: 5_000 });
       assert.notEqual(await input.getAttribute('aria-invalid'), 'true', 'aria-invalid must clear once the input is valid');
+      // The count is kept in the address (a bad entry leaves the last good one).
+      assert.equal(new URL(page.url()).search, '?gpus=8');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a link with ?gpus= opens the page asking about that count, in its first HTML and in the app', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const html = await (await fetch(`${server.baseUrl}/?gpus=1024`)).text();
+    assert.match(html, /data-testid="gpu-input"[^>]*value="1024"|value="1024"[^>]*data-testid="gpu-input"/, 'the first view asks about 1,024 GPUs');
+    assert.match(html, /1,024/);
+    const odd = await fetch(`${server.baseUrl}/?gpus=-3`);
+    assert.equal(odd.status, 200, 'a count that is not one opens the default page');
+    assert.match(await odd.text(), /value="64"/);
+    const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.baseUrl}/?gpus=1024`, { waitUntil: 'load' });
+      await appReady(page);
+      const input = page.locator('[data-testid=gpu-input]');
+      assert.equal(await input.inputValue(), '1024');
+      await eventually(async () => assert.match(await page.locator('[data-testid=start-answer]').first().innerText(), /1,024/));
+      await input.fill('64');
+      await eventually(async () => assert.equal(new URL(page.url()).search, '', 'the default count needs no query'));
     } finally {
       await context.close();
     }

@@ -6,8 +6,9 @@
 //! language ([`i18n`]), figures and times ([`format`](mod@format)), the wizard's draft
 //! handed to the request form ([`handover`]), render timings for the
 //! performance checks ([`timing`]), and the page parts every app
-//! shows ([`components`]).
+//! shows ([`components`]), the page's address ([`address`]).
 
+pub mod address;
 pub mod api;
 pub mod chart;
 pub mod components;

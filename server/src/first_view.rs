@@ -24,6 +24,7 @@ use serde::Serialize;
 
 use crate::handlers::programme::RoundQuery;
 use kairr_shared::i18n::Locale;
+use kairr_shared::start_now::{gpus_in_query, DEFAULT_GPUS};
 
 use crate::state::AppState;
 
@@ -75,6 +76,8 @@ struct Rendered {
     updated_at: DateTime<Utc>,
     stale: bool,
     html: Bytes,
+    /// The incidents it shows, for the same page asking about another count.
+    incidents: Option<kairr_shared::api::IncidentsResponse>,
 }
 
 /// The templates (read once at start-up) and the status pages rendered from
@@ -220,9 +223,11 @@ fn html_response(html: Bytes) -> Response {
 #[utoipa::path(get, path = "/", tag = "pages",
     responses((status = 200, description = "The status page, the live status already in its HTML (language from the `kairr_locale` cookie)", content_type = "text/html"),
               (status = 404, description = "No front end is built on this server (an API-only deployment)")))]
-pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn index(State(state): State<AppState>, uri: axum::http::Uri, headers: HeaderMap) -> Response {
     let loc = locale_of(&headers);
-    match page(&state, loc).await {
+    // `?gpus=128` asks about 128 GPUs (a count that is not one: the default).
+    let gpus = gpus_in_query(uri.query().unwrap_or_default()).unwrap_or(DEFAULT_GPUS);
+    match page(&state, loc, gpus).await {
         Ok(html) => html_response(html),
         Err(e) => {
             tracing::error!(error = %e, "cannot render the status page");
@@ -354,37 +359,59 @@ impl PageSession {
     }
 }
 
-async fn page(state: &AppState, loc: Locale) -> anyhow::Result<Bytes> {
+async fn page(state: &AppState, loc: Locale, gpus: u32) -> anyhow::Result<Bytes> {
     let view = &state.first_view;
     let Some(template) = &view.template else { anyhow::bail!("no template") };
     let mut pages = view.pages.lock().await;
     // Read after the lock: a request that waited renders the newest snapshot.
     let now = Utc::now();
     let summary = state.live.borrow().summary_at(now.timestamp());
-    if let Some(p) =
-        pages.iter().find(|p| p.locale == loc && p.updated_at == summary.updated_at && p.stale == summary.stale)
-    {
-        return Ok(p.html.clone());
-    }
-    // A slow database must not hold the page back: past the limit it goes without incidents.
-    let incidents = match tokio::time::timeout(DB_LIMIT, crate::handlers::incidents::load(state)).await {
-        Ok(Ok(i)) => Some(i),
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "incidents unavailable for the first view; the app loads them");
-            None
-        }
-        Err(_) => {
-            tracing::warn!("incidents took too long for the first view; the app loads them");
-            None
+    let cached =
+        pages.iter().position(|p| p.locale == loc && p.updated_at == summary.updated_at && p.stale == summary.stale);
+    let index = match cached {
+        Some(i) => i,
+        None => {
+            // A slow database must not hold the page back: past the limit it goes without incidents.
+            let incidents = match tokio::time::timeout(DB_LIMIT, crate::handlers::incidents::load(state)).await {
+                Ok(Ok(i)) => Some(i),
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "incidents unavailable for the first view; the app loads them");
+                    None
+                }
+                Err(_) => {
+                    tracing::warn!("incidents took too long for the first view; the app loads them");
+                    None
+                }
+            };
+            let html = render(template, loc, &summary, incidents.clone(), now, DEFAULT_GPUS)?;
+            pages.retain(|p| p.locale != loc);
+            pages.push(Rendered { locale: loc, updated_at: summary.updated_at, stale: summary.stale, html, incidents });
+            pages.len() - 1
         }
     };
-    let body = status::status_page(loc, &summary, incidents.as_ref(), now).into_string();
-    let (updated_at, stale) = (summary.updated_at, summary.stale);
-    let initial = InitialStatus { status: summary, incidents };
-    let html = Bytes::from(template.fill(loc, &body, &[(INITIAL_STATUS_ID, &script_safe_json(&initial)?)]));
-    pages.retain(|p| p.locale != loc);
-    pages.push(Rendered { locale: loc, updated_at, stale, html: html.clone() });
-    Ok(html)
+    if gpus == DEFAULT_GPUS {
+        return Ok(pages[index].html.clone());
+    }
+    // Another count (`?gpus=`): the same snapshot and incidents, rendered
+    // for this request outside the lock and not kept, so odd counts cannot
+    // crowd the shared page out or queue behind one another.
+    let incidents = pages[index].incidents.clone();
+    drop(pages);
+    render(template, loc, &summary, incidents, now, gpus)
+}
+
+/// The status page for `summary` and `incidents` asking about `gpus` GPUs.
+fn render(
+    template: &Template,
+    loc: Locale,
+    summary: &kairr_shared::api::StatusSummary,
+    incidents: Option<kairr_shared::api::IncidentsResponse>,
+    now: DateTime<Utc>,
+    gpus: u32,
+) -> anyhow::Result<Bytes> {
+    let body = status::status_page(loc, summary, incidents.as_ref(), now, gpus).into_string();
+    let initial = InitialStatus { status: summary.clone(), incidents };
+    Ok(Bytes::from(template.fill(loc, &body, &[(INITIAL_STATUS_ID, &script_safe_json(&initial)?)])))
 }
 
 #[cfg(test)]
@@ -405,18 +432,28 @@ mod tests {
         let now = summary.updated_at;
         let pools: usize = summary.systems.iter().map(|s| s.pools.len()).sum();
         for loc in [Locale::Ko, Locale::En] {
-            let html = status::status_page(loc, &summary, None, now).into_string();
+            let html = status::status_page(loc, &summary, None, now, DEFAULT_GPUS).into_string();
             assert_eq!(html.matches("data-testid=\"system\"").count(), summary.systems.len());
             assert_eq!(html.matches("data-testid=\"pool-card\"").count(), pools);
             assert_eq!(html.matches("data-testid=\"start-answer\"").count(), pools);
             assert!(html.contains(&format!("data-status=\"{}\"", summary.status.as_str())));
             assert!(!html.contains("<b>KISTI"), "names are escaped");
         }
-        let ko = status::status_page(Locale::Ko, &summary, None, now).into_string();
+        let ko = status::status_page(Locale::Ko, &summary, None, now, DEFAULT_GPUS).into_string();
         assert!(ko.contains("&lt;b&gt;KISTI&lt;/b&gt; &amp; co"));
-        let en = status::status_page(Locale::En, &summary, None, now).into_string();
+        let en = status::status_page(Locale::En, &summary, None, now, DEFAULT_GPUS).into_string();
         assert!(en.contains(&summary.systems[0].name_en));
         assert!(en.contains(kairr_shared::i18n::ts(Locale::En, "system.section_title").as_str()));
+    }
+
+    #[test]
+    fn the_first_view_answers_for_the_gpu_count_asked() {
+        let summary = demo_summary();
+        let now = summary.updated_at;
+        let default = status::status_page(Locale::En, &summary, None, now, DEFAULT_GPUS).into_string();
+        let asked = status::status_page(Locale::En, &summary, None, now, 1024).into_string();
+        assert!(default.contains(&format!("value=\"{DEFAULT_GPUS}\"")) && asked.contains("value=\"1024\""));
+        assert!(asked.contains("1,024 GPUs") && !default.contains("1,024 GPUs"), "the question names the count");
     }
 
     #[test]

@@ -6,7 +6,6 @@ use std::time::Duration;
 use kairr_shared::advisor::presets::{preset, virtuous_cycle, Preset};
 use kairr_shared::advisor::{WorkflowInput, WorkloadInput};
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
 
 use super::query::{self, Mode, UrlState, STEPS};
 use super::timing;
@@ -110,19 +109,10 @@ fn sync_url(wizard: Wizard) {
         set_timeout(
             move || {
                 if generation.try_get_value() == Some(mine) {
-                    replace_url(&url);
+                    crate::common::address::replace_query(&url);
                 }
             },
             Duration::from_millis(URL_DEBOUNCE_MS),
         );
     });
-}
-
-fn replace_url(search: &str) {
-    let Ok(history) = window().history() else { return };
-    let path = window().location().pathname().unwrap_or_else(|_| "/advisor".into());
-    let url = format!("{path}{search}");
-    if let Err(e) = history.replace_state_with_url(&JsValue::NULL, "", Some(&url)) {
-        leptos::logging::warn!("cannot update the URL: {e:?}");
-    }
 }

@@ -2,9 +2,10 @@
 //! and the GPU input to the components, in reading order.
 
 use kairr_shared::api::{InitialStatus, StatusSummary};
-use kairr_shared::start_now::{parse_gpu_count, DEFAULT_GPUS};
+use kairr_shared::start_now::{gpus_in_query, gpus_query, parse_gpu_count, DEFAULT_GPUS};
 use leptos::prelude::*;
 
+use crate::common::address;
 use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::components::footer::Footer;
 use crate::common::components::header::{Header, SkipLink, MAIN_ID};
@@ -32,8 +33,17 @@ pub fn StatusPage() -> impl IntoView {
     let now = use_clock();
     let refresh = use_refresh_tick(REFRESH_SECONDS);
     let incidents = use_incidents(refresh, initial_incidents);
-    let gpu_raw = RwSignal::new(DEFAULT_GPUS.to_string());
+    // The count asked about is kept in the address (`?gpus=128`), so a link shares it.
+    let asked = gpus_in_query(&address::query()).unwrap_or(DEFAULT_GPUS);
+    let gpu_raw = RwSignal::new(asked.to_string());
     let gpus = Memo::new(move |_| gpu_raw.with(|r| parse_gpu_count(r)));
+    Effect::new(move |previous: Option<u32>| {
+        let shown = gpus.get().unwrap_or(previous.unwrap_or(asked));
+        if previous.is_some_and(|p| p != shown) {
+            address::replace_query(&gpus_query(shown));
+        }
+        shown
+    });
     let summary: Signal<Option<StatusSummary>> = live.summary.into();
     let source = Signal::derive(move || live.summary.with(|s| s.as_ref().map(|s| s.source)));
     let system_ids = move || {

@@ -14,7 +14,7 @@ use kairr_shared::display::icons::status_icon_path;
 use kairr_shared::display::labels;
 // The status page's own strings, then the common ones (header, footer, errors).
 use kairr_shared::i18n::{tfs as tf, ts as t, Locale};
-use kairr_shared::start_now::{start_now, DEFAULT_GPUS};
+use kairr_shared::start_now::start_now;
 use kairr_shared::status::Status;
 use maud::{html, Markup};
 
@@ -23,12 +23,14 @@ use super::frame::{self, NavPage};
 /// Everything `<body>` shows before the app starts: skip link, header with
 /// the overall banner, the GPU input, incidents and maintenance, every
 /// system and pool, past incidents, footer. `incidents` is `None` when they
-/// could not be read (the app loads them itself).
+/// could not be read (the app loads them itself). Every pool answers
+/// whether a job of `gpus` GPUs would start now (the page's `?gpus=`).
 pub fn status_page(
     loc: Locale,
     summary: &StatusSummary,
     incidents: Option<&IncidentsResponse>,
     now: DateTime<Utc>,
+    gpus: u32,
 ) -> Markup {
     let tr = |key: &str| t(loc, key);
     html! {
@@ -36,7 +38,7 @@ pub fn status_page(
         (frame::header(loc, NavPage::Status, Some(summary.source), banner(loc, summary, now)))
         main #main tabindex="-1" {
             (component_list(loc, summary))
-            (gpu_panel(loc))
+            (gpu_panel(loc, gpus))
             div.notices {
                 section.panel.incidents data-testid="incidents" aria-labelledby="incidents-title" {
                     h2 #incidents-title { (tr("incident.active_title")) }
@@ -57,7 +59,7 @@ pub fn status_page(
             }
             section.systems aria-labelledby="systems-title" {
                 h2 #systems-title { (tr("system.section_title")) }
-                @for s in &summary.systems { (system(loc, s)) }
+                @for s in &summary.systems { (system(loc, s, gpus)) }
             }
             section.panel.past data-testid="past-incidents" aria-labelledby="past-title" {
                 h2 #past-title { (tr("incident.past_title")) }
@@ -95,7 +97,7 @@ fn component_list(loc: Locale, summary: &StatusSummary) -> Markup {
     }
 }
 
-fn gpu_panel(loc: Locale) -> Markup {
+fn gpu_panel(loc: Locale, gpus: u32) -> Markup {
     let tr = |key: &str| t(loc, key);
     html! {
         section.gpu-panel aria-labelledby="gpu-panel-title" {
@@ -104,7 +106,7 @@ fn gpu_panel(loc: Locale) -> Markup {
                 label for="gpu-input" { (tr("gpu.label")) }
                 div.gpu-input-row {
                     input #gpu-input data-testid="gpu-input" type="text" inputmode="numeric" autocomplete="off"
-                        spellcheck="false" value=(DEFAULT_GPUS) aria-invalid="false" aria-describedby="gpu-input-hint";
+                        spellcheck="false" value=(gpus) aria-invalid="false" aria-describedby="gpu-input-hint";
                     span.gpu-unit aria-hidden="true" { "GPU" }
                 }
                 p #gpu-input-hint .hint { (tr("gpu.hint")) }
@@ -167,7 +169,7 @@ fn window(loc: Locale, summary: &StatusSummary, m: &Maintenance) -> Markup {
     }
 }
 
-fn system(loc: Locale, s: &SystemStatus) -> Markup {
+fn system(loc: Locale, s: &SystemStatus, gpus: u32) -> Markup {
     let tr = |key: &str| t(loc, key);
     let title_id = format!("system-{}-name", s.id);
     let args = [
@@ -193,7 +195,7 @@ fn system(loc: Locale, s: &SystemStatus) -> Markup {
                     }
                 }
             }
-            div.pool-grid { @for p in &s.pools { (pool(loc, p, s.pue)) } }
+            div.pool-grid { @for p in &s.pools { (pool(loc, p, s.pue, gpus)) } }
             div.system-history {
                 (uptime_placeholder(loc, &s.id))
                 (load_placeholder(loc, &s.id))
@@ -202,7 +204,7 @@ fn system(loc: Locale, s: &SystemStatus) -> Markup {
     }
 }
 
-fn pool(loc: Locale, p: &PoolStatus, pue: f64) -> Markup {
+fn pool(loc: Locale, p: &PoolStatus, pue: f64, gpus: u32) -> Markup {
     let tr = |key: &str| t(loc, key);
     let n = |v: u32| thousands(u64::from(v));
     let title_id = format!("pool-{}-name", p.id);
@@ -213,9 +215,9 @@ fn pool(loc: Locale, p: &PoolStatus, pue: f64) -> Markup {
         ("total", n(p.nodes.total)),
     ];
     let jobs = [("running", n(p.running_jobs)), ("pending", n(p.pending_jobs))];
-    let answer = start_now(p, DEFAULT_GPUS);
+    let answer = start_now(p, gpus);
     let kind = labels::answer_kind(&answer);
-    let rounded = labels::answer_gpus(&answer).filter(|g| *g != DEFAULT_GPUS);
+    let rounded = labels::answer_gpus(&answer).filter(|g| *g != gpus);
     html! {
         article.pool-card data-testid="pool-card" data-pool-id=(p.id) aria-labelledby=(title_id) {
             div.pool-head {
@@ -245,7 +247,7 @@ fn pool(loc: Locale, p: &PoolStatus, pue: f64) -> Markup {
                 }
             }
             div class={ "start-answer answer-" (kind) } data-testid="start-answer" data-answer=(kind) {
-                p.start-answer-label { (tf(loc, "start.question", &[("n", thousands(u64::from(DEFAULT_GPUS)))])) }
+                p.start-answer-label { (tf(loc, "start.question", &[("n", thousands(u64::from(gpus)))])) }
                 p.start-answer-text { (labels::answer_text(loc, &answer)) }
                 @if let Some(g) = rounded {
                     p.start-answer-note { (tf(loc, "start.rounded", &[("gpus", thousands(u64::from(g)))])) }

@@ -91,9 +91,7 @@ fn Assignments() -> impl IntoView {
     let pick_round = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
         outcome.set(None);
-        if let Ok(history) = window().history() {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("?round={id}")));
-        }
+        crate::common::address::replace_query(&format!("?round={id}"));
         chosen.set(Some(id));
     };
     view! {
