@@ -328,6 +328,13 @@ describe('the public status page', { timeout: 14 * 60_000 }, () => {
         try {
           await useLanguage(page, lang);
           await waitForUptimeBars(page);
+          // A phone shows the last 30 days of each bar (wide enough to see and tap), a desktop all 90.
+          const shown = await page.$$eval('[data-testid=uptime-bars]', (bars) => bars.map((b) =>
+            [...b.querySelectorAll('[data-testid=uptime-day]')].filter((d) => d.getBoundingClientRect().width > 0).length));
+          assert.ok(shown.length > 0);
+          for (const days of shown) assert.equal(days, width === 375 ? 30 : 90, `${lang} ${width}px: days shown per bar`);
+          const key = await page.locator('[data-testid=uptime-key]').innerText();
+          assert.match(key, lang === 'ko' ? /가동률 = 1 − \(주요 장애 시간 \+ 0\.3 × 부분 장애 시간\)/ : /Uptime = 1 − \(major outage time \+ 0\.3 × partial outage time\)/);
           await page.screenshot({ path: join(SHOTS_DIR, `status-${lang}-${width}.png`), fullPage: true });
 
           await checkPage(page, `${lang} ${width}px`, width, failures);

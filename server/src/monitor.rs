@@ -164,7 +164,7 @@ impl Monitor {
             self.storage.upsert_maintenance(&self.maintenance()).await?;
             self.last_maintenance_write = Some(now);
         }
-        Ok(Live::new(StatusSummary::new(now, systems, self.stale_after), self.queues()))
+        Ok(Live::new(StatusSummary::new(now, systems, self.stale_after).with_policy(&self.policy), self.queues()))
     }
 
     fn assemble(&self, plan: &SystemPlan, now: i64) -> SystemStatus {

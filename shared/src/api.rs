@@ -51,6 +51,11 @@ pub struct StatusSummary {
     /// Worst status over all systems.
     pub status: Status,
     pub systems: Vec<SystemStatus>,
+    /// How much a minute of partial outage counts as down in the uptime
+    /// figures (a major outage's minute counts 1; maintenance and degraded
+    /// minutes count as up), so the page can state its rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial_outage_weight: Option<f64>,
 }
 
 impl StatusSummary {
@@ -69,7 +74,14 @@ impl StatusSummary {
             stale_after_seconds,
             status: crate::status::rollup(systems.iter().map(|s| s.status)),
             systems,
+            partial_outage_weight: None,
         }
+    }
+
+    /// The same summary stating the uptime rule of `policy`.
+    pub fn with_policy(mut self, policy: &crate::catalogue::StatusPolicy) -> StatusSummary {
+        self.partial_outage_weight = Some(policy.partial_outage_downtime_weight);
+        self
     }
 
     /// The same snapshot marked stale when it is older than allowed at `now`.

@@ -303,6 +303,7 @@ mod tests {
                 power_kw: 0.0,
                 pools: vec![pool],
             }],
+            partial_outage_weight: None,
         }
     }
 

@@ -364,7 +364,7 @@ impl Simulator {
 
     /// The status summary at the current simulated time.
     pub fn summary(&self, stale_after_seconds: u32) -> StatusSummary {
-        StatusSummary::new(self.now, self.systems(), stale_after_seconds)
+        StatusSummary::new(self.now, self.systems(), stale_after_seconds).with_policy(&self.catalogue.status_policy)
     }
 }
 

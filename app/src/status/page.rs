@@ -17,6 +17,7 @@ use crate::status::components::incidents::{ActiveIncidents, PastIncidents};
 use crate::status::components::maintenance::MaintenanceList;
 use crate::status::components::status_banner::StatusBanner;
 use crate::status::components::system_section::SystemSection;
+use crate::status::components::uptime_bars::UptimeKey;
 
 /// The public status page.
 #[component]
@@ -66,6 +67,7 @@ pub fn StatusPage() -> impl IntoView {
             </div>
             <section class="systems" aria-labelledby="systems-title">
                 <h2 id="systems-title">{move || tr("system.section_title")}</h2>
+                <UptimeKey partial_outage_weight=Signal::derive(move || live.summary.with(|s| s.as_ref().and_then(|s| s.partial_outage_weight)))/>
                 <Show when=move || live.summary.with(Option::is_none)>
                     <p class="muted">{move || tr("common.loading")}</p>
                 </Show>

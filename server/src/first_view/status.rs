@@ -59,6 +59,7 @@ pub fn status_page(
             }
             section.systems aria-labelledby="systems-title" {
                 h2 #systems-title { (tr("system.section_title")) }
+                (uptime_key(loc, summary.partial_outage_weight))
                 @for s in &summary.systems { (system(loc, s, gpus)) }
             }
             section.panel.past data-testid="past-incidents" aria-labelledby="past-title" {
@@ -257,6 +258,25 @@ fn pool(loc: Locale, p: &PoolStatus, pue: f64, gpus: u32) -> Markup {
     }
 }
 
+/// What the uptime bars' colours mean and how uptime is counted (the rule
+/// when the summary states its partial-outage weight), as the app's `UptimeKey`.
+fn uptime_key(loc: Locale, partial_outage_weight: Option<f64>) -> Markup {
+    let tr = |key: &str| t(loc, key);
+    html! {
+        div.uptime-key data-testid="uptime-key" {
+            ul.uptime-legend aria-label=(tr("uptime.legend_label")) {
+                @for s in Status::ALL {
+                    li { span class={ "uptime-swatch " (s.as_str()) } aria-hidden="true" {} (labels::status(loc, s)) }
+                }
+                li { span.uptime-swatch.nodata aria-hidden="true" {} (tr("uptime.no_data")) }
+            }
+            @if let Some(w) = partial_outage_weight {
+                p.uptime-rule data-testid="uptime-rule" { (tf(loc, "uptime.rule", &[("w", w.to_string())])) }
+            }
+        }
+    }
+}
+
 /// The uptime panel as the app draws it before its history arrives.
 fn uptime_placeholder(loc: Locale, system_id: &str) -> Markup {
     let tr = |key: &str| t(loc, key);
@@ -268,7 +288,11 @@ fn uptime_placeholder(loc: Locale, system_id: &str) -> Markup {
                 p.uptime-percent data-testid="uptime-percent" { (tr("uptime.overall_none")) }
             }
             div.uptime-bars data-testid="uptime-bars" role="group" aria-label=(tr("uptime.group_label")) aria-describedby=(detail_id) {}
-            div.uptime-axis aria-hidden="true" { span { (tr("uptime.axis_past")) } span { (tr("uptime.axis_today")) } }
+            div.uptime-axis aria-hidden="true" {
+                span.axis-90 { (tr("uptime.axis_past")) }
+                span.axis-30 { (tr("uptime.axis_past_30")) }
+                span { (tr("uptime.axis_today")) }
+            }
             p.uptime-detail id=(detail_id) data-testid="uptime-detail" aria-live="polite" { (tr("uptime.hint")) }
             details.alt-table { summary { (tr("uptime.table_summary")) } }
         }

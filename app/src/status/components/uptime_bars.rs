@@ -1,8 +1,10 @@
 //! The 90-day uptime bar of a system: one element per KST day coloured by its
-//! worst status, keyboard-navigable with a roving tabindex, with a live detail
-//! line and a table alternative.
+//! worst status (30 days on a phone), keyboard-navigable with a roving
+//! tabindex, with a live detail line and a table alternative; and the key to
+//! its colours and its rule, shown once above the systems ([`UptimeKey`]).
 
 use kairr_shared::api::DailyUptime;
+use kairr_shared::status::Status;
 use leptos::ev::KeyboardEvent;
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -37,6 +39,8 @@ pub fn UptimeBars(
             return;
         };
         ev.prevent_default();
+        // Days a phone does not show are skipped: Home goes to the first shown.
+        let next = (next..n).find(|i| day_shown(group, *i)).unwrap_or(next);
         focused.set(next);
         focus_day(group, next);
     };
@@ -80,8 +84,10 @@ pub fn UptimeBars(
                     ></span>
                 </For>
             </div>
+            // Phones show the last 30 days (style/main.css), and say so.
             <div class="uptime-axis" aria-hidden="true">
-                <span>{move || tr("uptime.axis_past")}</span>
+                <span class="axis-90">{move || tr("uptime.axis_past")}</span>
+                <span class="axis-30">{move || tr("uptime.axis_past_30")}</span>
                 <span>{move || tr("uptime.axis_today")}</span>
             </div>
             <p id=detail_id class="uptime-detail" data-testid="uptime-detail" aria-live="polite">
@@ -98,6 +104,28 @@ pub fn UptimeBars(
     }
 }
 
+/// What the bars' colours mean and how uptime is counted.
+#[component]
+pub fn UptimeKey(
+    /// The partial-outage weight the summary states (no rule without it).
+    #[prop(into)]
+    partial_outage_weight: Signal<Option<f64>>,
+) -> impl IntoView {
+    view! {
+        <div class="uptime-key" data-testid="uptime-key">
+            <ul class="uptime-legend" aria-label=move || tr("uptime.legend_label")>
+                {Status::ALL.into_iter().map(|s| view! {
+                    <li><span class=format!("uptime-swatch {}", s.as_str()) aria-hidden="true"></span>{move || labels::status(s)}</li>
+                }).collect_view()}
+                <li><span class="uptime-swatch nodata" aria-hidden="true"></span>{move || tr("uptime.no_data")}</li>
+            </ul>
+            {move || partial_outage_weight.get().map(|w| view! {
+                <p class="uptime-rule" data-testid="uptime-rule">{trf("uptime.rule", &[("w", w.to_string())])}</p>
+            })}
+        </div>
+    }
+}
+
 /// Where a key press moves the roving focus among `n` days, `None` for other keys.
 fn next_index(key: &str, current: usize, n: usize) -> Option<usize> {
     if n == 0 {
@@ -109,6 +137,15 @@ fn next_index(key: &str, current: usize, n: usize) -> Option<usize> {
         "Home" => Some(0),
         "End" => Some(n - 1),
         _ => None,
+    }
+}
+
+/// Whether the day `index` is laid out (phones show only the last 30).
+fn day_shown(group: NodeRef<Div>, index: usize) -> bool {
+    let Some(group) = group.get_untracked() else { return true };
+    match group.query_selector(&format!("[data-index=\"{index}\"]")) {
+        Ok(Some(day)) => day.client_width() > 0,
+        _ => true,
     }
 }
 
