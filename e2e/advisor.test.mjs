@@ -309,6 +309,20 @@ describe('the placement wizard', { timeout: 14 * 60_000 }, () => {
           await usePreset(page, 'cfd_mpi_256');
           await page.screenshot({ path: join(SHOTS_DIR, `advisor-${lang}-${width}.png`), fullPage: true });
           await checkPage(page, `${lang} ${width}px`, width, failures);
+          // A phone keeps the top pick in view under the form and jumps to the result; a desktop shows both side by side.
+          const dock = page.locator('[data-testid=result-dock]');
+          assert.equal(await dock.isVisible(), width === 375, `${lang} ${width}px: the result dock`);
+          if (width === 375) {
+            const top = await page.locator('[data-testid=top-pick] .top-pick-name').innerText();
+            await eventually(async () => assert.equal(await dock.locator('.result-dock-text').innerText(), top));
+            const box = await dock.boundingBox();
+            assert.ok(box && box.y + box.height <= 812 + 1 && box.y > 812 - 150, `the dock sits at the bottom of the screen: ${JSON.stringify(box)}`);
+            await dock.locator('[data-testid=result-dock-link]').click();
+            await eventually(async () => {
+              const title = await page.locator('#result-title').boundingBox();
+              assert.ok(title && title.y >= -1 && title.y < 812, `the result is in view: ${JSON.stringify(title)}`);
+            });
+          }
         } finally {
           await context.close();
         }

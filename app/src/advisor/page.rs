@@ -8,7 +8,7 @@ use crate::advisor::components::error_summary::ErrorSummary;
 use crate::advisor::components::export::{ExportActions, WorkflowExport};
 use crate::advisor::components::form::{StepButtons, StepNav, WizardSteps};
 use crate::advisor::components::presets::PresetBar;
-use crate::advisor::components::result::ResultView;
+use crate::advisor::components::result::{ResultDock, ResultView};
 use crate::advisor::components::what_if::WhatIfPanel;
 use crate::advisor::components::workflow::{WorkflowEditor, WorkflowResult};
 use crate::advisor::engine::use_engine;
@@ -71,6 +71,7 @@ pub fn AdvisorPage() -> impl IntoView {
                         <StepNav wizard=wizard engine=engine/>
                         <WizardSteps wizard=wizard engine=engine/>
                         <StepButtons wizard=wizard/>
+                        <ResultDock engine=engine/>
                     </form>
                     <div class="advisor-output">
                         <ErrorSummary wizard=wizard engine=engine/>

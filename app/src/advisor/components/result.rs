@@ -130,3 +130,30 @@ pub fn ResultView(engine: Engine) -> impl IntoView {
         </section>
     }
 }
+
+/// On a phone the result sits under the long form: a bar kept at the
+/// bottom of the screen while the form is in view names the current top
+/// pick (or what is missing) and jumps to the result. Hidden where the
+/// result stands beside the form (`style/advisor.css`).
+#[component]
+pub fn ResultDock(engine: Engine) -> impl IntoView {
+    let text = move || {
+        engine.catalogue.with(|cat| {
+            let cat = cat.as_ref();
+            engine.recommendation.with(|r| match r {
+                None if cat.is_none() => tr("common.loading"),
+                None => tr("advisor.result.fix_errors"),
+                Some(r) => match r.top.as_deref() {
+                    Some(top) => trf("advisor.result.top", &[("pool", pool_name(cat, top))]),
+                    None => tr("advisor.dock.none"),
+                },
+            })
+        })
+    };
+    view! {
+        <div class="result-dock" data-testid="result-dock">
+            <p class="result-dock-text">{text}</p>
+            <a class="button secondary" href="#result-title" data-testid="result-dock-link">{move || tr("advisor.dock.see")}</a>
+        </div>
+    }
+}
