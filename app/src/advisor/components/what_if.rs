@@ -80,7 +80,7 @@ pub fn WhatIfPanel(wizard: Wizard, engine: Engine) -> impl IntoView {
                 <h3 id="what-if-title">{move || tr("advisor.whatif.title")}</h3>
                 <p class="hint" id="what-if-note">{move || tr("advisor.whatif.note")}</p>
                 <div class="table-scroll" role="region" tabindex="0" aria-labelledby="what-if-title">
-                    <table aria-describedby="what-if-note">
+                    <table class="data-table" aria-describedby="what-if-note">
                         <thead>
                             <tr>
                                 <th scope="col">{move || tr("advisor.whatif.col_change")}</th>

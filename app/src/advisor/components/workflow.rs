@@ -218,7 +218,7 @@ pub fn WorkflowResult(engine: Engine) -> impl IntoView {
                     ]);
                     view! {
                         <div class="table-scroll" role="region" tabindex="0" aria-labelledby="workflow-result-title">
-                            <table>
+                            <table class="data-table">
                                 <thead><tr>
                                     <th scope="col">{tr("advisor.workflow.col_stage")}</th>
                                     <th scope="col">{tr("advisor.whatif.col_top")}</th>

@@ -134,6 +134,7 @@ pub fn ReviewForm(
                 <label for=format!("{prefix}-comment")>{move || tr("programme.review.comment")}</label>
                 <textarea id=format!("{prefix}-comment") rows="3" data-testid="review-comment"
                     aria-describedby=format!("{prefix}-comment-error")
+                    aria-invalid=move || if error.with(|e| field_message(e.as_ref(), "comment").is_some()) { "true" } else { "false" }
                     prop:value=move || form.with(|f| f.comment.clone())
                     on:input=move |ev| form.update(|f| f.comment = event_target_value(&ev))></textarea>
                 <p id=format!("{prefix}-comment-error") class="field-error">{move || error.with(|e| field_message(e.as_ref(), "comment"))}</p>

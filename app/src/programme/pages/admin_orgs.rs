@@ -224,6 +224,7 @@ fn OrgForm(editing: RwSignal<Option<Organisation>>, on_saved: Callback<Organisat
             <div class="field">
                 <label for="org-aliases">{move || tr("admin.orgs.field.aliases")}</label>
                 <textarea id="org-aliases" rows="3" data-testid="org-field-aliases" aria-describedby="org-aliases-error"
+                    aria-invalid=move || if msg("aliases")().is_some() { "true" } else { "false" }
                     prop:value=move || aliases.get() on:input=move |ev| aliases.set(event_target_value(&ev))></textarea>
                 <p id="org-aliases-error" class="field-error">{msg("aliases")}</p>
             </div>
