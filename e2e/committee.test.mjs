@@ -63,6 +63,10 @@ describe('committee decision journey', () => {
       const kakao = open.round.pools.find((x) => x.pool === 'kakao-b200');
       assert.match(await p.locator('[data-testid=req-pool] option[value="kakao-b200"]').innerText(), /서버\(8 GPU\)/);
       assert.match(await p.locator('[data-testid=req-pool] option[value="kakao-b200"]').innerText(), new RegExp(`${kakao.capacity}`));
+      const { pools } = await (await fetch(`${server.baseUrl}/api/v1/auth/session`)).json();
+      const kakaoName = pools.find((x) => x.id === 'kakao-b200').name_ko;
+      assert.ok(kakaoName.startsWith('카카오클라우드 GPU · '), `the session names the pools: ${kakaoName}`);
+      assert.ok((await p.locator('[data-testid=req-pool] option[value="kakao-b200"]').innerText()).startsWith(`${kakaoName}: `), 'the pool by its Korean name');
       assert.equal(await p.locator('#req-start').inputValue(), open.round.period_start, 'the period starts with the round');
       await p.locator('#req-title_ko').fill(TITLE);
       await p.locator('#req-abstract').fill('기상 재분석 자료로 한국형 예측 모델을 학습합니다.');

@@ -266,6 +266,14 @@ async function proposalLine(page) {
   return { line, score: cells[2], asked: number(cells[3]), proposed: number(cells[4]), note: cells[5] };
 }
 
+/** Pool `id`'s name for people as the portal writes it in `lang`: its system's name and its own. */
+async function poolName(id, lang = 'ko') {
+  const catalogue = await (await fetch(`${server.baseUrl}/api/v1/catalogue`)).json();
+  const system = catalogue.systems.find((s) => s.pools.some((x) => x.id === id));
+  const pool = system.pools.find((x) => x.id === id);
+  return lang === 'ko' ? `${system.name_ko} · ${pool.name_ko}` : `${system.name_en} · ${pool.name_en}`;
+}
+
 // ---------------------------------------------------------------- the journey
 
 describe('a real allocation call, from the first admin to the public page', () => {
@@ -488,6 +496,7 @@ poll_seconds = 1
     assert.deepEqual(offered, ROUND.pools.map((x) => x.pool), 'exactly the round\'s two pools');
     assert.equal(await p.locator('[data-testid=req-pool]').inputValue(), 'kisti6-gh200', 'the wizard\'s pick');
     assert.match(await p.locator('[data-testid=req-pool] option[value="kisti6-gh200"]').innerText(), /20,000 노드-시간/);
+    assert.match(await p.locator('[data-testid=req-pool] option[value="kisti6-gh200"]').innerText(), new RegExp(`^${escape(await poolName('kisti6-gh200'))}: `), 'the pool by its name');
     assert.equal(await p.locator('#req-organisation').inputValue(), STARTUP.name_ko);
     await p.locator('[data-testid=req-sector-from-directory]').waitFor();
     const asked = Number(await p.locator('[data-testid=req-amount]').inputValue());
@@ -646,7 +655,7 @@ poll_seconds = 1
     await c.locator('[data-testid=committee-overview]').waitFor({ timeout: 30_000 });
     await eventually(async () => assert.equal((await proposalLine(c)).proposed, award), { timeoutMs: 30_000 });
     await c.locator('[data-testid=adjust-changes]').waitFor({ timeout: 10_000 });
-    const kisti = c.locator('[data-testid=proposal-pools] tbody tr', { hasText: 'kisti6-gh200' });
+    const kisti = c.locator('[data-testid=proposal-pools] tbody tr', { hasText: await poolName('kisti6-gh200') });
     assert.equal(number((await kisti.locator('td').allInnerTexts())[2]), award, 'the pool\'s proposed total follows');
     assert.equal(await c.locator('[data-testid=demo-badge]').count(), 0, 'the committee page of a real round is not labelled demo');
     failures.push(...(await audit(c, 'committee')));
@@ -718,15 +727,14 @@ poll_seconds = 1
   test('the researcher is told the decision by e-mail, in English, with the award, and in the portal', { timeout: TEST_TIMEOUT_MS }, async () => {
     assert.ok(journey.award, 'the round was decided');
     const { id, award, start, end } = journey;
-    const catalogue = await (await fetch(`${server.baseUrl}/api/v1/catalogue`)).json();
-    const pool = catalogue.systems.flatMap((s) => s.pools).find((x) => x.id === 'kisti6-gh200');
-    assert.ok(pool?.name_en, 'the pool\'s English name');
+    const poolEn = await poolName('kisti6-gh200', 'en');
+    assert.ok(poolEn, 'the pool\'s English name');
     const all = await mails(2);
     const decision = all[1];
     assert.deepEqual(decision.rcpt_tos, [RESEARCHER_EMAIL]);
     assert.equal(decision.subject, `[KAIRR] Decision on request #${id}`);
     assert.ok(
-      decision.body.includes(`Your request «${REQUEST.title_en}» was partly approved: ${thousands(award)} node-hours on ${pool.name_en} (${start} ~ ${end}).`),
+      decision.body.includes(`Your request «${REQUEST.title_en}» was partly approved: ${thousands(award)} node-hours on ${poolEn} (${start} ~ ${end}).`),
       decision.body,
     );
     assert.match(decision.body, new RegExp(`${escape(journey.portalUrl)}/requests/\\S*\\b${id}\\b`), 'a link to the request in the portal');
@@ -753,12 +761,12 @@ poll_seconds = 1
       await notice.waitFor({ timeout: 20_000 });
       assert.match(await notice.innerText(), new RegExp(`신청 #${id} 심사 결과`));
       assert.match(await notice.innerText(), new RegExp(`«${escape(REQUEST.title_ko)}»이 일부 선정되었습니다`));
-      assert.match(await notice.innerText(), new RegExp(`${escape(thousands(award))} 노드-시간 \\(${start} ~ ${end}\\)`));
+      assert.match(await notice.innerText(), new RegExp(`${escape(await poolName('kisti6-gh200'))} ${escape(thousands(award))} 노드-시간 \\(${start} ~ ${end}\\)`));
       noProblems(await audit(p, 'notifications-decision'));
       await noteDemoLabel(p, '/notifications (a real decision)');
       // The text follows the page's language.
       await useLanguage(p, 'en');
-      assert.match(await notice.innerText(), new RegExp(`partly approved: ${escape(thousands(award))} node-hours`));
+      assert.match(await notice.innerText(), new RegExp(`partly approved: ${escape(thousands(award))} node-hours on ${escape(poolEn)}`));
       await p.locator('[data-testid=mark-all-read]').click();
       await p.locator('[data-testid=unread-count]').waitFor({ state: 'detached', timeout: 20_000 });
       assert.deepEqual(context.errors, []);
@@ -785,7 +793,7 @@ poll_seconds = 1
         const label = `JS ${javaScriptEnabled ? 'on' : 'off'}`;
         assert.equal(await p.locator('[data-testid=round-title]').innerText(), ROUND.title_ko, label);
         assert.match(await p.locator('[data-testid=public-totals]').innerText(), /신청 1건 중 1건 선정 \(선정률 100\.0%\)/, label);
-        assert.match(await p.locator('[data-testid=pool-totals]').innerText(), new RegExp(`kisti6-gh200: ${escape(thousands(award))} 노드-시간`), label);
+        assert.match(await p.locator('[data-testid=pool-totals]').innerText(), new RegExp(`${escape(await poolName('kisti6-gh200'))}: ${escape(thousands(award))} 노드-시간`), label);
         const checkNoDemo = async (lang) => {
           assert.equal(await p.locator('[data-testid=demo-badge]').count(), 0, `no demo badge (${label}, ${lang})`);
           assert.equal(await p.locator('[data-testid=demo-note]').count(), 0, `no demo note (${label}, ${lang})`);
@@ -798,7 +806,7 @@ poll_seconds = 1
         // The awarded project, anonymised to its title, organisation and award.
         const project = p.locator('[data-testid=projects-table] tbody tr', { hasText: REQUEST.title_ko });
         await project.waitFor({ timeout: 20_000 });
-        assert.match(await project.innerText(), new RegExp(`${escape(STARTUP.name_ko)}[\\s\\S]*kisti6-gh200[\\s\\S]*${escape(thousands(award))} 노드-시간[\\s\\S]*${start} ~ ${end}`));
+        assert.match(await project.innerText(), new RegExp(`${escape(STARTUP.name_ko)}[\\s\\S]*${escape(await poolName('kisti6-gh200'))}[\\s\\S]*${escape(thousands(award))} 노드-시간[\\s\\S]*${start} ~ ${end}`));
         assert.doesNotMatch(await p.locator('main').innerText(), new RegExp(escape(REQUEST.abstract)), 'no abstract on the public page');
         const failures = await audit(p, 'allocations');
         await useLanguage(p, 'en');

@@ -262,7 +262,7 @@ pub async fn allocations(
         },
         PageSession::read(&state, &session, &headers)
     );
-    let body = allocations::allocations_page(loc, page.as_deref(), visitor.signed_in()).into_string();
+    let body = allocations::allocations_page(loc, &state.catalogue, page.as_deref(), visitor.signed_in()).into_string();
     let json = match page {
         Some(page) => {
             let initial = InitialPublicRound { requested, page: PublicRound::clone(&page) };

@@ -196,10 +196,8 @@ pub async fn deliver(state: &AppState, mailer: &Mailer) -> anyhow::Result<usize>
     for _ in 0..20 {
         let Some(out) = state.storage.claim_outgoing(chrono::Utc::now().timestamp()).await? else { break };
         let pool_name = |id: &str| {
-            catalogue
-                .pools()
-                .find(|(_, p)| p.id == id)
-                .map_or_else(|| id.to_owned(), |(_, p)| out.locale.pick(&p.name_ko, &p.name_en).to_owned())
+            let (ko, en) = catalogue.pool_names(id).unwrap_or_default();
+            kairr_shared::display::labels::pool_name(out.locale, id, &ko, &en)
         };
         // A message that cannot be built (an address the mail library refuses) never will be.
         let result = match mailer.message(&out, &pool_name) {

@@ -8,15 +8,30 @@ use support::{spawn, DEMO_PASSWORD};
 #[tokio::test]
 async fn signing_in_and_out_with_a_demo_account() {
     let app = spawn().await;
+    // Every answer of the session names the catalogue's pools (the pages show
+    // pools by these names), each by its system's name and its own.
+    let assert_names_pools = |s: &serde_json::Value| {
+        let pools = s["pools"].as_array().unwrap();
+        assert_eq!(pools.len(), 4, "{s}");
+        let kisti = pools.iter().find(|p| p["id"] == "kisti6-gh200").unwrap();
+        assert_eq!(kisti["name_ko"], "국가슈퍼컴퓨터 6호기 (KISTI-6) · GH200 배치 파티션");
+        assert_eq!(kisti["name_en"], "KISTI-6 national supercomputer · GH200 batch partition");
+    };
     let (_, s) = app.get_json("/api/v1/auth/session").await;
     assert!(s["user"].is_null());
-    app.login("demo.committee").await;
+    assert_names_pools(&s);
+    let signed_in = json!({"username": "demo.committee", "password": DEMO_PASSWORD});
+    let (code, s) = app.post_csrf("/api/v1/auth/login", &signed_in).await;
+    assert_eq!(code, 200, "{s}");
+    assert_names_pools(&s);
     let (_, s) = app.get_json("/api/v1/auth/session").await;
     assert_eq!(s["user"]["username"], "demo.committee");
     assert_eq!(s["user"]["role"], "committee");
+    assert_names_pools(&s);
     let (code, s) = app.post_csrf("/api/v1/auth/logout", &json!({})).await;
     assert_eq!(code, 200);
     assert!(s["user"].is_null());
+    assert_names_pools(&s);
 }
 
 #[tokio::test]

@@ -159,6 +159,22 @@ pub struct SessionInfo {
     /// themselves by it.
     #[serde(default)]
     pub demo: bool,
+    /// The catalogue's pools with the names people know them by: the pages
+    /// name pools by these ([`SessionInfo::pool_name`]), as the records they
+    /// show carry only pool ids.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pools: Vec<crate::catalogue::PoolName>,
+}
+
+impl SessionInfo {
+    /// Pool `id`'s name in `loc` (the other language's when `loc`'s is
+    /// missing); its id when the catalogue no longer has it.
+    pub fn pool_name(&self, loc: crate::i18n::Locale, id: &str) -> String {
+        match self.pools.iter().find(|p| p.id == id) {
+            Some(p) => crate::display::labels::pool_name(loc, id, &p.name_ko, &p.name_en),
+            None => id.to_owned(),
+        }
+    }
 }
 
 /// Where a user goes after signing in when no page asked for it: the

@@ -191,6 +191,23 @@ impl Catalogue {
         self.systems.iter().flat_map(|s| s.pools.iter().map(move |p| (s, p)))
     }
 
+    /// Pool `id`'s name for people in Korean and English (see [`pool_names`]);
+    /// `None` for a pool the catalogue does not have.
+    pub fn pool_names(&self, id: &str) -> Option<(String, String)> {
+        self.pools().find(|(_, p)| p.id == id).map(|(s, p)| pool_names(s, p))
+    }
+
+    /// Every pool with its names for people (as [`crate::auth::SessionInfo`]
+    /// gives them to the pages).
+    pub fn pool_name_list(&self) -> Vec<PoolName> {
+        self.pools()
+            .map(|(s, p)| {
+                let (name_ko, name_en) = pool_names(s, p);
+                PoolName { id: p.id.clone(), name_ko, name_en }
+            })
+            .collect()
+    }
+
     fn validate(&self) -> Result<(), CatalogueError> {
         let mut seen = std::collections::BTreeSet::new();
         for s in &self.systems {
@@ -246,6 +263,18 @@ impl Catalogue {
     }
 }
 
+/// A pool's catalogue id and the name people know it by, in Korean and
+/// English ([`pool_names`]: "카카오클라우드 GPU · B200 정부 풀 (Kubeflow)").
+pub type PoolName = crate::i18n::Named;
+
+/// The name people know pool `p` of system `sys` by, in Korean and English:
+/// the system's name and the pool's, as the status page writes them
+/// ("카카오클라우드 GPU · B200 정부 풀 (Kubeflow)"). The pool's own name alone
+/// does not tell two providers' B200 pools apart.
+pub fn pool_names(sys: &System, p: &Pool) -> (String, String) {
+    (format!("{} · {}", sys.name_ko, p.name_ko), format!("{} · {}", sys.name_en, p.name_en))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,6 +293,41 @@ mod tests {
         let kakao = cat.pools().find(|(_, p)| p.id == "kakao-b200").unwrap().1;
         assert_eq!(kakao.nodes_in_service, 255);
         assert_eq!(cat.system("kisti6").unwrap().kind, SystemKind::Hpc);
+    }
+
+    #[test]
+    fn a_pool_is_named_by_its_system_and_itself_in_both_languages_and_a_session_falls_back_to_the_id() {
+        use crate::auth::SessionInfo;
+        use crate::i18n::Locale;
+        let cat = Catalogue::embedded().unwrap();
+        let (ko, en) = cat.pool_names("kakao-b200").unwrap();
+        assert_eq!(ko, "카카오클라우드 GPU · B200 정부 풀 (Kubeflow)");
+        assert_eq!(en, "Kakao Cloud GPU · B200 government pool (Kubeflow)");
+        // The two B200 government pools read apart.
+        assert_eq!(cat.pool_names("nhn-b200").unwrap().0, "NHN클라우드 GPU · B200 정부 풀");
+        assert_eq!(cat.pool_names("retired-a100"), None);
+        let pools = cat.pool_name_list();
+        assert_eq!(pools.len(), cat.pools().count());
+        let session = SessionInfo {
+            user: None,
+            csrf_token: String::new(),
+            providers: Vec::new(),
+            end_session_url: None,
+            demo: false,
+            pools,
+        };
+        assert_eq!(session.pool_name(Locale::Ko, "kisti6-gh200"), "국가슈퍼컴퓨터 6호기 (KISTI-6) · GH200 배치 파티션");
+        assert_eq!(
+            session.pool_name(Locale::En, "kisti6-gh200"),
+            "KISTI-6 national supercomputer · GH200 batch partition"
+        );
+        assert_eq!(session.pool_name(Locale::Ko, "retired-a100"), "retired-a100", "no longer in the catalogue: the id");
+        // A session answer from before names still parses, and names pools by id.
+        let old: SessionInfo = serde_json::from_str(r#"{"user":null,"csrf_token":"t"}"#).unwrap();
+        assert_eq!(old.pool_name(Locale::En, "naver-h200"), "naver-h200");
+        let json = serde_json::to_value(&session).unwrap();
+        let naver = json["pools"].as_array().unwrap().iter().find(|p| p["id"] == "naver-h200").unwrap();
+        assert_eq!(naver["name_en"], "Naver Cloud GPU · H200 government pool");
     }
 
     #[test]

@@ -72,6 +72,20 @@ impl Locale {
     }
 }
 
+/// An id and the name people know it by, in Korean and English: a sign-in
+/// provider ([`crate::identity::SignInProvider`]), a catalogue pool
+/// ([`crate::catalogue::PoolName`]). One type, so the apps decode both with
+/// the same code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Named {
+    /// A sign-in provider's id in its paths (`/api/v1/auth/oidc/{id}/start`),
+    /// a pool's catalogue id (`kakao-b200`).
+    pub id: String,
+    pub name_ko: String,
+    pub name_en: String,
+}
+
 type Table = HashMap<String, String>;
 
 fn table(locale: Locale) -> &'static Table {

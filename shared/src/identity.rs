@@ -8,7 +8,6 @@
 //! in the portal only: a provider never makes anyone a reviewer.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use crate::allocation::audit::{AuditAction, AuditSubject};
 use crate::allocation::usecase::{AuditRecord, Refusal};
@@ -16,15 +15,9 @@ use crate::auth::{valid_username, Role};
 use crate::organisations::{Directory, Organisation};
 use crate::people::{PeoplePlan, Person, PersonWrite};
 
-/// A sign-in provider as the sign-in page lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SignInProvider {
-    /// The id in the provider's paths (`/api/v1/auth/oidc/{id}/start`).
-    pub id: String,
-    pub name_ko: String,
-    pub name_en: String,
-}
+/// A sign-in provider as the sign-in page lists it: the id in its paths
+/// (`/api/v1/auth/oidc/{id}/start`) and its names.
+pub type SignInProvider = crate::i18n::Named;
 
 /// What a validated ID token (and the provider's user info) says.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,9 +1,12 @@
 //! Names of the allocation domain's values in the current language, from the
 //! ko/en labels `kairr_shared` defines (sectors, regions, units, states,
-//! roles, fairness metrics), and amounts with their unit.
+//! roles, fairness metrics), pools by the names the session gives them, and
+//! amounts with their unit.
 
 use kairr_shared::advisor::{Region, Sector};
 use kairr_shared::allocation::{FairnessMetric, PoolUnit, RequestState, Role};
+
+use leptos::prelude::With;
 
 use crate::common::format::thousands;
 use crate::common::i18n::{current_locale, tr};
@@ -21,6 +24,16 @@ pub fn region(r: Region) -> String {
 /// A pool unit's name ("서버(8 GPU)" / "servers (8 GPUs)").
 pub fn unit(u: PoolUnit) -> String {
     current_locale().pick(u.label_ko(), u.label_en()).to_owned()
+}
+
+/// Pool `id`'s name ("카카오클라우드 GPU · B200 정부 풀 (Kubeflow)"), as the
+/// session names the catalogue's pools; its id when the catalogue no longer
+/// has it (or before the session is known).
+pub fn pool(id: &str) -> String {
+    let loc = current_locale();
+    crate::programme::session::use_session()
+        .info
+        .with(|i| i.as_ref().map_or_else(|| id.to_owned(), |i| i.pool_name(loc, id)))
 }
 
 /// `12 servers (8 GPUs)`: an amount with its unit.

@@ -158,7 +158,14 @@ mod tests {
             organisation_id: None,
             role,
         });
-        SessionInfo { user, csrf_token: "t".into(), providers: vec![], end_session_url: None, demo: true }
+        SessionInfo {
+            user,
+            csrf_token: "t".into(),
+            providers: vec![],
+            end_session_url: None,
+            demo: true,
+            pools: vec![],
+        }
     }
 
     #[test]

@@ -45,7 +45,8 @@ pub(crate) async fn session_info(
     let user = current_account(session, &state.storage).await?.map(|a| a.info);
     let (csrf_token, cookie) = csrf_token(session, user.is_some(), headers, state).await?;
     let demo = state.settings.demo.programme || state.settings.demo.accounts;
-    Ok((SessionInfo { user, csrf_token, providers: state.oidc.list(), end_session_url, demo }, cookie))
+    let pools = state.catalogue.pool_name_list();
+    Ok((SessionInfo { user, csrf_token, providers: state.oidc.list(), end_session_url, demo, pools }, cookie))
 }
 
 /// Session key of an institutional sign-in: (provider id, ID token), for the provider's logout.
@@ -149,7 +150,8 @@ pub async fn post_login(
     tracing::info!(username, role = account.info.role.as_str(), "signed in");
     let providers = state.oidc.list();
     let demo = state.settings.demo.programme || state.settings.demo.accounts;
-    Ok(Json(SessionInfo { user: Some(account.info), csrf_token, providers, end_session_url: None, demo })
+    let pools = state.catalogue.pool_name_list();
+    Ok(Json(SessionInfo { user: Some(account.info), csrf_token, providers, end_session_url: None, demo, pools })
         .into_response())
 }
 

@@ -157,3 +157,31 @@ pub fn pool_line(loc: Locale, sys: &SystemStatus, p: &PoolStatus) -> PoolLine {
         .join(", ");
     PoolLine { name, free }
 }
+
+/// A pool's name in `loc` from its names in Korean and English: the other
+/// language's when this one is empty, the id when it has none (a pool the
+/// catalogue no longer has).
+pub fn pool_name(loc: Locale, id: &str, name_ko: &str, name_en: &str) -> String {
+    match loc.pick(name_ko, name_en) {
+        "" if name_ko.is_empty() && name_en.is_empty() => id,
+        "" if name_ko.is_empty() => name_en,
+        "" => name_ko,
+        chosen => chosen,
+    }
+    .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pool_is_named_in_the_language_asked_and_by_its_id_without_names() {
+        let (ko, en) = ("NHN클라우드 GPU · B200 정부 풀", "NHN Cloud GPU · B200 government pool");
+        assert_eq!(pool_name(Locale::Ko, "nhn-b200", ko, en), ko);
+        assert_eq!(pool_name(Locale::En, "nhn-b200", ko, en), en);
+        assert_eq!(pool_name(Locale::Ko, "old-h100", "", ""), "old-h100", "no names: the id");
+        assert_eq!(pool_name(Locale::En, "p", "풀", ""), "풀", "no English name: the Korean one");
+        assert_eq!(pool_name(Locale::Ko, "p", "", "Pool"), "Pool", "no Korean name: the English one");
+    }
+}

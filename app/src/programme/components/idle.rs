@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::common::format::{date, fixed, percent};
 use crate::common::i18n::{tr, trf};
+use crate::programme::labels;
 
 /// Flagged allocations shown at most (the rest are counted).
 const SHOWN: usize = 20;
@@ -57,7 +58,7 @@ pub fn IdleEvidence(
                         ("source", source(c.source)),
                     ],
                 );
-                view! { <li><strong>{title}</strong>" ("{c.pool.clone()}")"<br/><span class="muted">{evidence}</span></li> }
+                view! { <li><strong>{title}</strong>" ("{labels::pool(&c.pool)}")"<br/><span class="muted">{evidence}</span></li> }
             })
             .collect_view();
         let more = (flagged.len() > SHOWN)

@@ -47,7 +47,7 @@ pub fn PoolTable(
                             let flagged = p.idle_allocations > 0;
                             view! {
                                 <tr>
-                                    <th scope="row">{p.pool.clone()}<br/><span class="muted">{labels::unit(p.unit)}</span></th>
+                                    <th scope="row">{labels::pool(&p.pool)}<br/><span class="muted">{labels::unit(p.unit)}</span></th>
                                     <td class="num">{thousands(p.capacity)}</td>
                                     <td class="num">{thousands(p.requested)}</td>
                                     <td class="num">{awarded}</td>

@@ -10,8 +10,9 @@ use crate::programme::components::pager::Pager;
 use crate::programme::labels::{self, pick};
 use crate::programme::paging::{matches, page_count, page_range, PER_PAGE};
 
-fn row_text(p: &AwardedProject) -> [&str; 4] {
-    [&p.title_ko, &p.title_en, &p.organisation, &p.pool]
+/// What the filter searches in a project: its title, organisation and pool (id and name).
+fn project_matches(f: &str, p: &AwardedProject) -> bool {
+    matches(f, &[&p.title_ko, &p.title_en, &p.organisation, &p.pool, &labels::pool(&p.pool)])
 }
 
 /// The list with its filter box and pager.
@@ -25,7 +26,7 @@ pub fn AwardedProjects(
     let page = RwSignal::new(1usize);
     let shown = Memo::new(move |_| {
         let f = filter.get();
-        projects.with(|ps| ps.iter().filter(|p| matches(&f, &row_text(p))).cloned().collect::<Vec<_>>())
+        projects.with(|ps| ps.iter().filter(|p| project_matches(&f, p)).cloned().collect::<Vec<_>>())
     });
     let pages = Signal::derive(move || page_count(shown.with(Vec::len), PER_PAGE));
     let rows = move || {
@@ -66,7 +67,7 @@ pub fn AwardedProjects(
                             <tr>
                                 <th scope="row">{pick(&p.title_ko, &p.title_en)}</th>
                                 <td>{p.organisation.clone()}</td>
-                                <td>{p.pool.clone()}</td>
+                                <td>{labels::pool(&p.pool)}</td>
                                 <td class="num">{labels::amount(p.amount, p.unit)}</td>
                                 <td>{format!("{} ~ {}", date(p.start), date(p.end))}</td>
                             </tr>

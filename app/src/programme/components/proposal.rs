@@ -33,8 +33,9 @@ fn exclusion(e: Option<Exclusion>) -> String {
     }
 }
 
-fn line_text(l: &ProposalLine) -> [&str; 2] {
-    [&l.organisation, &l.pool]
+/// What the filter searches in a line: its organisation and its pool (id and name).
+fn line_matches(f: &str, l: &ProposalLine) -> bool {
+    matches(f, &[&l.organisation, &l.pool, &labels::pool(&l.pool)])
 }
 
 /// The proposal block.
@@ -52,7 +53,7 @@ pub fn ProposalView(
         let f = filter.get();
         proposal.with(|p| {
             p.as_ref()
-                .map(|p| p.lines.iter().filter(|l| matches(&f, &line_text(l))).cloned().collect::<Vec<_>>())
+                .map(|p| p.lines.iter().filter(|l| line_matches(&f, l)).cloned().collect::<Vec<_>>())
                 .unwrap_or_default()
         })
     });
@@ -78,7 +79,7 @@ pub fn ProposalView(
                     <tbody>
                         {move || pools().into_iter().map(|p| view! {
                             <tr>
-                                <th scope="row">{p.pool.clone()}<br/><span class="muted">{labels::unit(p.unit)}</span></th>
+                                <th scope="row">{labels::pool(&p.pool)}<br/><span class="muted">{labels::unit(p.unit)}</span></th>
                                 <td class="num">{thousands(p.capacity)}</td>
                                 <td class="num">{thousands(p.requested)}</td>
                                 <td class="num">{thousands(p.proposed)}</td>
@@ -121,7 +122,7 @@ pub fn ProposalView(
                             <tr>
                                 <th scope="row">{format!("#{}", l.request.0)}</th>
                                 <td>{l.organisation.clone()}<br/><span class="muted">{labels::sector(l.sector)}</span></td>
-                                <td>{l.pool.clone()}</td>
+                                <td>{labels::pool(&l.pool)}</td>
                                 <td class="num">{l.score.map_or_else(|| "—".to_owned(), |s| fixed(s, 2))}</td>
                                 <td class="num">{thousands(l.requested)}</td>
                                 <td class="num">{thousands(l.proposed)}</td>

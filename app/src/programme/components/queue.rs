@@ -103,7 +103,7 @@ pub fn RequestQueue() -> impl IntoView {
                                     <th scope="row"><a href=format!("/committee/requests/{}", i.request.id.0) data-testid="queue-open">{format!("#{}", i.request.id.0)}</a></th>
                                     <td>{pick(&i.request.title_ko, &i.request.title_en)}</td>
                                     <td>{i.request.organisation.clone()}<br/><span class="muted">{labels::sector(i.request.sector)}</span></td>
-                                    <td>{i.request.pool.clone()}</td>
+                                    <td>{labels::pool(&i.request.pool)}</td>
                                     <td class="num">{thousands(i.request.amount)}</td>
                                     <td>{labels::state(i.request.state)}</td>
                                     <td class="num">{i.mean_score.map_or_else(|| "—".to_owned(), |s| fixed(s, 2))}</td>

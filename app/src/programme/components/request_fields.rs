@@ -112,7 +112,7 @@ pub fn RequestFields(
                     {move || pools().into_iter().map(|p| {
                         let name = p.pool.clone();
                         let text = trf("programme.request.pool_option", &[
-                            ("pool", p.pool.clone()),
+                            ("pool", labels::pool(&p.pool)),
                             ("capacity", labels::amount(p.capacity, p.unit)),
                         ]);
                         view! { <option value=name.clone() selected=move || form.with(|f| f.pool == name)>{text}</option> }
@@ -122,7 +122,7 @@ pub fn RequestFields(
                         let chosen = form.with(|f| f.pool.clone());
                         let offered = chosen.is_empty() || pools().iter().any(|p| p.pool == chosen);
                         (!offered).then(|| {
-                            let text = trf("programme.request.pool_from_draft", &[("pool", chosen.clone())]);
+                            let text = trf("programme.request.pool_from_draft", &[("pool", labels::pool(&chosen))]);
                             view! { <option value=chosen selected=true>{text}</option> }
                         })
                     }}

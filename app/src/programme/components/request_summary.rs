@@ -26,7 +26,7 @@ pub fn RequestSummary(
             [
                 ("programme.detail.organisation", org),
                 ("programme.detail.pi", r.pi.clone()),
-                ("programme.detail.pool", r.pool.clone()),
+                ("programme.detail.pool", labels::pool(&r.pool)),
                 ("programme.detail.asked", asked),
                 ("programme.detail.period", format!("{} – {}", date(r.period_start), date(r.period_end))),
                 ("programme.detail.state", labels::state(r.state)),
@@ -67,7 +67,7 @@ fn AdvisorResult(draft: Option<AllocationDraft>) -> impl IntoView {
         trf(
             "programme.detail.advisor_figures",
             &[
-                ("pool", d.recommended_pool.clone().unwrap_or_else(|| "—".to_owned())),
+                ("pool", d.recommended_pool.as_deref().map_or_else(|| "—".to_owned(), labels::pool)),
                 ("gpus", thousands(u64::from(d.gpus))),
                 ("nodes", thousands(u64::from(d.nodes))),
                 ("gpu_hours", fixed(d.gpu_hours, 0)),

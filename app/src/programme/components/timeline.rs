@@ -76,7 +76,11 @@ pub fn Timeline(
             let idle = rs.iter().filter(|r| r.idle).count();
             trf(
                 "programme.timeline.chart_label",
-                &[("pool", pool.get()), ("n", thousands(rs.len() as u64)), ("idle", thousands(idle as u64))],
+                &[
+                    ("pool", labels::pool(&pool.get())),
+                    ("n", thousands(rs.len() as u64)),
+                    ("idle", thousands(idle as u64)),
+                ],
             )
         })
     };
@@ -91,7 +95,8 @@ pub fn Timeline(
                     on:change=move |ev| { chosen.set(event_target_value(&ev)); page.set(1); }>
                     {move || pools.get().into_iter().map(|p| {
                         let selected = p == pool.get_untracked();
-                        view! { <option value=p.clone() selected=selected>{p.clone()}</option> }
+                        let text = labels::pool(&p);
+                        view! { <option value=p selected=selected>{text}</option> }
                     }).collect_view()}
                 </select>
             </div>

@@ -17,6 +17,7 @@ use crate::programme::api;
 use crate::programme::components::access::RequireRole;
 use crate::programme::components::shell::Shell;
 use crate::programme::data::use_provisioning;
+use crate::programme::labels;
 use crate::programme::pages::admin::AdminNav;
 use crate::programme::session::use_session;
 
@@ -128,7 +129,7 @@ fn row(row: Provisioning) -> impl IntoView {
     });
     view! {
         <tr data-testid=format!("prov-row-{}", row.allocation.0)>
-            <td>{row.allocation.0}" · "{row.pool}</td>
+            <td>{row.allocation.0}" · "{labels::pool(&row.pool)}</td>
             <td><code>{row.account}</code></td>
             <td>{row.cluster}</td>
             <td>

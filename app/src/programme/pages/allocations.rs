@@ -83,7 +83,7 @@ pub fn AllocationsPage() -> impl IntoView {
                                 None => labels::amount(p.awarded, p.unit),
                             };
                             let used = p.used_30d.map(|u| format!(" · {}", trf("programme.pools.used_30d", &[("pct", percent(u, 0))])));
-                            view! { <li><strong>{p.pool.clone()}</strong>": "{text}{used}</li> }
+                            view! { <li><strong>{labels::pool(&p.pool)}</strong>": "{text}{used}</li> }
                         }).collect_view()}
                     </ul>
                 </section>

@@ -20,6 +20,7 @@ use crate::programme::components::access::RequireRole;
 use crate::programme::components::shell::Shell;
 use crate::programme::data::{use_notifications, Notifications};
 use crate::programme::form_errors::field_message;
+use crate::programme::labels;
 use crate::programme::session::use_session;
 
 /// The page.
@@ -91,7 +92,7 @@ fn NoticeList(notifications: Notifications) -> impl IntoView {
 #[component]
 fn NoticeItem(stored: StoredNotice) -> impl IntoView {
     let notice = stored.notice.clone();
-    let text = Memo::new(move |_| render(&notice, current_locale(), &|id: &str| id.to_owned()));
+    let text = Memo::new(move |_| render(&notice, current_locale(), &labels::pool));
     let at = kst_minute(stored.notice.at);
     let read = stored.read;
     view! {

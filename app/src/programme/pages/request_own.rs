@@ -103,7 +103,7 @@ fn Facts(detail: MyRequestDetail) -> impl IntoView {
                 ("programme.detail.organisation", r.organisation.clone()),
                 ("programme.own.applicant", r.applicant.clone()),
                 ("programme.own.co_investigators", team.clone()),
-                ("programme.detail.pool", r.pool.clone()),
+                ("programme.detail.pool", labels::pool(&r.pool)),
                 ("programme.detail.asked", asked()),
                 ("programme.detail.period", format!("{} – {}", date(r.period_start), date(r.period_end))),
                 ("programme.own.submitted", kst_minute(r.submitted_at)),

@@ -92,7 +92,7 @@ fn ReviewCard(
         trf(
             "programme.reviews.asked",
             &[
-                ("pool", pool.clone()),
+                ("pool", labels::pool(&pool)),
                 ("amount", crate::common::format::thousands(amount)),
                 ("start", date(start)),
                 ("end", date(end)),
