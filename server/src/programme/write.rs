@@ -17,6 +17,7 @@
 //! Nothing else writes rounds, requests, reviews, decisions or allocations
 //! (the demo loader writes only demo rows).
 
+use chrono::{DateTime, Utc};
 use kairr_shared::allocation::usecase::{
     ApplicantFacts, AuditRecord, Plan, Refusal, RequestRecords, RoundFacts, Write,
 };
@@ -472,9 +473,9 @@ impl Storage {
     /// outcome and the request's round id.
     pub async fn on_request<T, F>(&self, id: u64, use_case: F) -> Result<(T, String), WriteError>
     where
-        F: FnOnce(&Round, &Request, &RequestRecords) -> Result<Plan<T>, Refusal>,
+        F: FnOnce(&Round, &Request, &RequestRecords, DateTime<Utc>) -> Result<Plan<T>, Refusal>,
     {
-        self.on_request_naming(id, &[], |round, request, records, _| use_case(round, request, records)).await
+        self.on_request_naming(id, &[], |round, request, records, _, now| use_case(round, request, records, now)).await
     }
 
     /// [`Self::on_request`] for a command that names accounts (`team`, the
@@ -487,7 +488,7 @@ impl Storage {
         use_case: F,
     ) -> Result<(T, String), WriteError>
     where
-        F: FnOnce(&Round, &Request, &RequestRecords, &[String]) -> Result<Plan<T>, Refusal>,
+        F: FnOnce(&Round, &Request, &RequestRecords, &[String], DateTime<Utc>) -> Result<Plan<T>, Refusal>,
     {
         let id = db_id(id)?;
         with_db!(self.db(), |p| {
@@ -497,6 +498,9 @@ impl Storage {
                 .await?
                 .ok_or(WriteError::NotFound("request"))?;
             let mut tx = p.begin_write(&round_id).await?;
+            // The clock is read under the round's lock, so the times of a
+            // request's history follow the order its commands committed in.
+            let now = Utc::now();
             let round: Round = read_one!(tx, Round, "SELECT body FROM rounds WHERE id = $1", &round_id)
                 .ok_or(WriteError::NotFound("round"))?;
             let request: Request = read_one!(tx, Request, "SELECT body FROM requests WHERE id = $1", id)
@@ -511,7 +515,7 @@ impl Storage {
                 sqlx::query("SELECT body FROM reviews WHERE request_id = $1").bind(id).fetch_all(&mut *tx).await?;
             let reviews = decode(&rows)?;
             let accounts = active_accounts!(tx, team);
-            let plan = use_case(&round, &request, &RequestRecords { assignments, conflicts, reviews }, &accounts)?;
+            let plan = use_case(&round, &request, &RequestRecords { assignments, conflicts, reviews }, &accounts, now)?;
             apply_plan!(tx, plan);
             tx.commit().await?;
             Ok((plan.outcome, round_id))

@@ -175,10 +175,9 @@ pub async fn post_conflict(
     let user = require(&session, &state.storage, Action::Review).await?;
     let Path(id) = id?;
     let Json(input) = body?;
-    let now = chrono::Utc::now();
     let (record, round) = state
         .storage
-        .on_request(id, |round, request, records| {
+        .on_request(id, |round, request, records, now| {
             let place = records.assignments.iter().find(|a| a.reviewer == user.username);
             let reviewed = records.reviews.iter().any(|r| r.reviewer == user.username);
             assignment::declare_conflict(round, request, place, reviewed, &user, &input, now)

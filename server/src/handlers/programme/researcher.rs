@@ -140,10 +140,9 @@ pub async fn put_own_request(
     let Path(id) = id?;
     let Json(input) = body?;
     applicants_request(&state, &user, id).await?;
-    let now = chrono::Utc::now();
     let (request, round) = state
         .storage
-        .on_request_naming(id, &input.team(), |round, request, _, accounts| {
+        .on_request_naming(id, &input.team(), |round, request, _, accounts, now| {
             usecase::edit_request(round, request, &user, accounts, &input, now)
         })
         .await?;
@@ -173,10 +172,9 @@ pub async fn post_withdraw(
     let user = require(&session, &state.storage, Action::SubmitRequest).await?;
     let Path(id) = id?;
     applicants_request(&state, &user, id).await?;
-    let now = chrono::Utc::now();
     let (request, round) = state
         .storage
-        .on_request(id, |round, request, records| usecase::withdraw_request(round, request, records, &user, now))
+        .on_request(id, |round, request, records, now| usecase::withdraw_request(round, request, records, &user, now))
         .await?;
     super::announce(&state, &round, ProgrammeChange::Request).await;
     tracing::info!(request = id, by = user.username, "request withdrawn");
@@ -206,10 +204,9 @@ pub async fn post_review(
     let user = require(&session, &state.storage, Action::Review).await?;
     let Path(id) = id?;
     let Json(input) = body?;
-    let now = chrono::Utc::now();
     let (outcome, round) = state
         .storage
-        .on_request(id, |round, request, records| usecase::review(round, request, records, &user, &input, now))
+        .on_request(id, |round, request, records, now| usecase::review(round, request, records, &user, &input, now))
         .await
         .map_err(|e| match e {
             WriteError::Changed("review") => AppError::Clash {
@@ -266,10 +263,11 @@ pub async fn put_my_review(
     let user = require(&session, &state.storage, Action::Review).await?;
     let Path(id) = id?;
     let Json(input) = body?;
-    let now = chrono::Utc::now();
     let (review, round) = state
         .storage
-        .on_request(id, |round, request, records| usecase::edit_review(round, request, records, &user, &input, now))
+        .on_request(id, |round, request, records, now| {
+            usecase::edit_review(round, request, records, &user, &input, now)
+        })
         .await?;
     super::announce(&state, &round, ProgrammeChange::Review).await;
     Ok(Json(review))
