@@ -82,8 +82,12 @@ pub fn AllocationsPage() -> impl IntoView {
                                 ]),
                                 None => labels::amount(p.awarded, p.unit),
                             };
-                            let used = p.used_30d.map(|u| format!(" · {}", trf("programme.pools.used_30d", &[("pct", percent(u, 0))])));
-                            view! { <li><strong>{labels::pool(&p.pool)}</strong>": "{text}{used}</li> }
+                            let used = p.used_30d.map(|u| format!(" · {}", trf("programme.pools.used_30d", &[("pct", percent(u, 0))]))).unwrap_or_default();
+                            // One text node, as in the server's first view: the
+                            // browser then measures the same paint and records
+                            // no new largest contentful paint when the app takes over.
+                            let line = format!(": {text}{used}");
+                            view! { <li><strong>{labels::pool(&p.pool)}</strong>{line}</li> }
                         }).collect_view()}
                     </ul>
                 </section>
