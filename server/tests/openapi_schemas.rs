@@ -56,3 +56,14 @@ fn every_reference_resolves() {
         assert!(doc["components"]["schemas"].get(name).is_some(), "dangling $ref {r}");
     }
 }
+
+#[test]
+fn a_pool_says_when_its_next_whole_pool_maintenance_starts() {
+    let doc = document();
+    let pool = &doc["components"]["schemas"]["PoolStatus"];
+    let field = &pool["properties"]["maintenance_in_seconds"];
+    assert!(field.is_object(), "PoolStatus.maintenance_in_seconds: {pool}");
+    assert!(field["description"].as_str().is_some_and(|d| d.contains("maintenance")), "{field}");
+    let required = pool["required"].as_array().expect("PoolStatus lists its required fields");
+    assert!(!required.iter().any(|r| r == "maintenance_in_seconds"), "absent when none is scheduled: {required:?}");
+}

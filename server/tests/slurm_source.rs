@@ -169,6 +169,35 @@ async fn the_slurm_source_reads_a_real_cluster_as_sinfo_and_squeue_report_it() {
         assert_eq!(maint, want_maint, "{label}: maintenance reservations (none in v0.0.36)");
         let limit = poll.systems[0].pools.iter().find(|p| p.id == "testhpc-gpu").unwrap().walltime_limit_hours;
         assert_eq!(limit, Some(48), "{label}: the partition's MaxTime");
+        let next = poll.systems[0].pools.iter().map(|p| (p.id.as_str(), p.maintenance_in_seconds)).collect::<Vec<_>>();
+        assert!(next.iter().all(|(_, m)| m.is_none()), "{label}: maint-g2 takes only g2: {next:?}");
+    }
+
+    // A maintenance of the whole gpu partition tomorrow, within its 48 h limit:
+    // every source that reads reservations says when it starts, for that pool only.
+    c.slurm(&[
+        "scontrol",
+        "create",
+        "reservation",
+        "reservationname=maint-all",
+        "starttime=now+1day",
+        "duration=600",
+        "nodes=g[1-4]",
+        "flags=maint,ignore_jobs",
+        "users=root",
+    ]);
+    for (label, source) in &mut sources {
+        let now = chrono::Utc::now().timestamp();
+        let poll = source.poll(now).await.unwrap_or_else(|e| panic!("{label}: {e}"));
+        let pool = |id: &str| poll.systems[0].pools.iter().find(|p| p.id == id).unwrap().maintenance_in_seconds;
+        assert_eq!(pool("cpu"), None, "{label}: c1 is not in maint-all");
+        let gpu = pool("testhpc-gpu");
+        if label.contains("v0.0.36") {
+            assert_eq!(gpu, None, "{label}: no reservations in v0.0.36");
+        } else {
+            // Slurm keeps whole seconds of the time it was asked at; the poll came later.
+            assert!(gpu.is_some_and(|s| (86_400 - 120..=86_400).contains(&s)), "{label}: {gpu:?}");
+        }
     }
     assert_eq!(sources[3].1.api_version(), Some(ApiVersion::V0038), "auto-detection picks the newest version");
     let usage = sources[2].1.usage();

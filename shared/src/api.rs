@@ -145,6 +145,14 @@ pub struct PoolStatus {
     pub backfill_gpus: u32,
     /// Seconds until the head of the queue's reservation; `None` when nothing waits.
     pub backfill_window_seconds: Option<u64>,
+    /// Seconds until the next scheduled maintenance that takes the whole pool
+    /// out of service (every node in service); no job may run past its start.
+    /// `None` when none is scheduled, when only some nodes are taken out, or
+    /// when one is already in progress (the pool's status says so).
+    /// The demo also folds such a maintenance into the backfill figures above
+    /// when it is closer than the walltime limit; Slurm's figures do not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maintenance_in_seconds: Option<u64>,
     /// Largest job a user may submit, in GPUs.
     pub max_job_gpus: u32,
     /// Batch walltime limit in hours (`None` for cloud pools).

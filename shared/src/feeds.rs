@@ -72,6 +72,7 @@ fn skeleton_pool(p: &Pool) -> PoolStatus {
         largest_startable_gpus: 0,
         backfill_gpus: 0,
         backfill_window_seconds: None,
+        maintenance_in_seconds: None,
         max_job_gpus: p.max_job_nodes * p.gpus_per_node,
         walltime_limit_hours: p.walltime_limit_hours,
         power_kw: 0.0,

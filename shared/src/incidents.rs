@@ -277,6 +277,7 @@ mod tests {
             largest_startable_gpus: 0,
             backfill_gpus: 0,
             backfill_window_seconds: None,
+            maintenance_in_seconds: None,
             max_job_gpus: 8,
             walltime_limit_hours: None,
             power_kw: 0.0,

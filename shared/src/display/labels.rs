@@ -72,6 +72,7 @@ pub fn answer_kind(a: &StartAnswer) -> &'static str {
     match a {
         StartAnswer::Now { .. } => "now",
         StartAnswer::IfShorterThan { .. } => "if_shorter_than",
+        StartAnswer::BeforeMaintenance { .. } => "before_maintenance",
         StartAnswer::Waits { .. } => "waits",
         StartAnswer::TooLarge { .. } => "too_large",
         StartAnswer::Unavailable { .. } => "unavailable",
@@ -86,6 +87,10 @@ pub fn answer_text(loc: Locale, a: &StartAnswer) -> String {
         StartAnswer::IfShorterThan { seconds, .. } => {
             let args = [("duration", duration(loc, seconds))];
             tfs(loc, "start.if_shorter_than", &args)
+        }
+        StartAnswer::BeforeMaintenance { seconds, .. } => {
+            let args = [("duration", duration(loc, seconds))];
+            tfs(loc, "start.before_maintenance", &args)
         }
         StartAnswer::Waits { free_gpus, pending_jobs, .. } => {
             let args = [("free", n(free_gpus)), ("pending", n(pending_jobs))];
@@ -107,6 +112,7 @@ pub fn answer_gpus(a: &StartAnswer) -> Option<u32> {
     match *a {
         StartAnswer::Now { gpus }
         | StartAnswer::IfShorterThan { gpus, .. }
+        | StartAnswer::BeforeMaintenance { gpus, .. }
         | StartAnswer::Waits { gpus, .. }
         | StartAnswer::TooLarge { gpus, .. } => Some(gpus),
         StartAnswer::Unavailable { .. } => None,
@@ -183,5 +189,14 @@ mod tests {
         assert_eq!(pool_name(Locale::Ko, "old-h100", "", ""), "old-h100", "no names: the id");
         assert_eq!(pool_name(Locale::En, "p", "풀", ""), "풀", "no English name: the Korean one");
         assert_eq!(pool_name(Locale::Ko, "p", "", "Pool"), "Pool", "no Korean name: the English one");
+    }
+
+    #[test]
+    fn an_answer_bounded_by_a_maintenance_names_it_and_not_backfill() {
+        let a = StartAnswer::BeforeMaintenance { gpus: 8, seconds: 3 * 3_600 + 20 * 60 };
+        assert_eq!(answer_kind(&a), "before_maintenance");
+        assert_eq!(answer_gpus(&a), Some(8));
+        assert_eq!(answer_text(Locale::Ko, &a), "점검(3시간 20분 후 시작) 전에 끝나는 작업이면 지금 시작");
+        assert_eq!(answer_text(Locale::En, &a), "Starts now if it ends before the maintenance in 3 h 20 min");
     }
 }

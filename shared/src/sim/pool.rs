@@ -203,6 +203,7 @@ impl PoolSim {
             largest_startable_gpus: any_length_nodes.min(def.max_job_nodes) * gpn,
             backfill_gpus: idle.min(def.max_job_nodes) * gpn,
             backfill_window_seconds: deadline.map(|d| (d - now).max(0) as u64),
+            maintenance_in_seconds: barrier.and_then(|b| u64::try_from(b - now).ok()),
             max_job_gpus: def.max_job_nodes * gpn,
             walltime_limit_hours: def.walltime_limit_hours,
             power_kw: (power_kw * 10.0).round() / 10.0,

@@ -77,6 +77,36 @@ fn whole_system_maintenance_shows_as_maintenance_with_nodes_drained() {
 }
 
 #[test]
+fn a_whole_system_maintenance_within_the_walltime_bounds_what_starts_now() {
+    use crate::start_now::{start_now, StartAnswer};
+    let cat = Catalogue::embedded().unwrap();
+    let s = cat.system("kisti6").unwrap().clone();
+    let w = maintenance::next_window(&s, 0, &s.pools[0], 1_790_000_000);
+    assert!(w.whole_pool);
+    let config = SimConfig { faults: false, ..SimConfig::default() };
+    // An hour before: no job may run past its start, and the answer says so.
+    let sim = Simulator::new(cat.clone(), config.clone(), w.start - 3_600);
+    let pool = &sim.systems()[0].pools[0];
+    assert_eq!(pool.maintenance_in_seconds, Some(3_600));
+    assert_eq!((pool.largest_startable_gpus, pool.backfill_window_seconds), (0, Some(3_600)));
+    assert!(pool.backfill_gpus >= pool.gpus_per_node, "nodes stand idle before the maintenance: {pool:?}");
+    let gpus = pool.gpus_per_node;
+    assert_eq!(start_now(pool, gpus), StartAnswer::BeforeMaintenance { gpus, seconds: 3_600 });
+    // Three days before, beyond the 48 h limit: reported, but no bound on a job that fits.
+    let sim = Simulator::new(cat.clone(), config.clone(), w.start - 72 * 3_600);
+    let pool = &sim.systems()[0].pools[0];
+    assert_eq!(pool.maintenance_in_seconds, Some(72 * 3_600));
+    assert!(!matches!(start_now(pool, gpus), StartAnswer::BeforeMaintenance { .. }), "{pool:?}");
+    // During it, and for pools whose maintenance takes only some nodes: none.
+    let sim = Simulator::new(cat, config, w.start + 60);
+    let systems = sim.systems();
+    assert_eq!(systems[0].pools[0].maintenance_in_seconds, None);
+    for pool in systems.iter().skip(1).flat_map(|s| &s.pools) {
+        assert_eq!(pool.maintenance_in_seconds, None, "{}", pool.id);
+    }
+}
+
+#[test]
 fn faults_produce_outages_over_a_quarter() {
     let cat = Catalogue::embedded().unwrap();
     let start = 1_790_000_000;

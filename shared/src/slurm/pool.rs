@@ -28,6 +28,9 @@ pub struct PoolInput<'a> {
     pub catalogue: Option<&'a Pool>,
     /// An active maintenance reservation covers some of its nodes.
     pub in_maintenance: bool,
+    /// Seconds until the next maintenance reservation that covers every node
+    /// of the partition in service (see [`PoolStatus::maintenance_in_seconds`]).
+    pub maintenance_in_seconds: Option<u64>,
 }
 
 /// Node counts (nodes in service only).
@@ -179,7 +182,10 @@ pub fn status(
         median_wait_seconds: median_wait(&input.jobs, now),
         largest_startable_gpus: any_length.min(max_job_nodes).saturating_mul(gpn),
         backfill_gpus: idle.min(max_job_nodes).saturating_mul(gpn),
+        // The planner knows no reservation: a maintenance is only reported, and
+        // `start_now` bounds jobs by it.
         backfill_window_seconds: window,
+        maintenance_in_seconds: input.maintenance_in_seconds,
         max_job_gpus: max_job_nodes.saturating_mul(gpn),
         walltime_limit_hours: input
             .partition

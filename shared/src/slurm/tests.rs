@@ -245,6 +245,53 @@ fn maintenance_reservations_become_maintenance_windows() {
 }
 
 #[test]
+fn a_future_maintenance_of_every_node_of_a_partition_bounds_what_starts_now() {
+    use crate::start_now::{start_now, StartAnswer};
+    let (_, nodes, jobs, parts, resv) = sources()[2];
+    let mut c = cluster(nodes, jobs, parts, resv);
+    let resv = |name: &str, start: i64, hours: i64, nodes: &[&str], maintenance: bool| Reservation {
+        name: name.into(),
+        nodes: nodes.iter().map(|n| (*n).to_owned()).collect(),
+        start_time: start,
+        end_time: start + hours * 3_600,
+        maintenance,
+    };
+    let all = ["g1", "g2", "g3", "g4"];
+    // Not maintenance, partial (the fixture's maint-g2 too), later: none of them is the next.
+    c.reservations.push(resv("team-all", NOW + 600, 2, &all, false));
+    c.reservations.push(resv("maint-later", NOW + 100 * 3_600, 10, &all, true));
+    c.reservations.push(resv("maint-g123", NOW + 1_200, 10, &["g1", "g2", "g3"], true));
+    c.reservations.push(resv("maint-all", NOW + 7_200, 10, &all, true));
+    let cat = Catalogue::embedded().unwrap();
+    let in_s = |c: &Cluster, id: &str| {
+        let v = view(c, &mapping(), &cat, NOW);
+        v.system.pools.iter().find(|p| p.id == id).unwrap().maintenance_in_seconds
+    };
+    assert_eq!(in_s(&c, "gpu"), Some(7_200));
+    assert_eq!(in_s(&c, "cpu"), None, "c1 is not in it");
+
+    // Idle nodes (nothing runs, nothing waits): the planner frees them for any
+    // length; the maintenance in 2 h, within the 48 h limit, bounds them.
+    let mut idle = c.clone();
+    idle.jobs.clear();
+    for n in &mut idle.nodes {
+        n.gpus.iter_mut().for_each(|g| g.used = 0);
+    }
+    let v = view(&idle, &mapping(), &cat, NOW);
+    let gpu = v.system.pools.iter().find(|p| p.id == "gpu").unwrap();
+    assert_eq!((gpu.largest_startable_gpus, gpu.backfill_window_seconds), (16, None));
+    assert_eq!(start_now(gpu, 8), StartAnswer::BeforeMaintenance { gpus: 8, seconds: 7_200 });
+    idle.reservations.retain(|r| r.name != "maint-all" && r.name != "maint-later");
+    let v = view(&idle, &mapping(), &cat, NOW);
+    let gpu = v.system.pools.iter().find(|p| p.id == "gpu").unwrap();
+    assert_eq!((gpu.maintenance_in_seconds, start_now(gpu, 8)), (None, StartAnswer::Now { gpus: 8 }));
+
+    // One in progress: the pool is in maintenance, the next one is not announced.
+    c.reservations.push(resv("maint-now", NOW - 60, 1, &all, true));
+    assert_eq!(in_s(&c, "gpu"), None);
+}
+
+#[test]
 fn the_mapping_names_pools_models_and_hides_partitions() {
     let (_, nodes, jobs, parts, resv) = sources()[2];
     let c = cluster(nodes, jobs, parts, resv);

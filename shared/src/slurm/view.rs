@@ -7,7 +7,8 @@ use crate::catalogue::Catalogue;
 use crate::status::rollup;
 use crate::time::utc;
 
-use super::model::{Cluster, Partition, Reservation};
+use super::classify::{classify, NodeClass};
+use super::model::{Cluster, Node, Partition, Reservation};
 use super::pool::{gpus_per_node, status, PoolInput};
 use super::{queue, SlurmMapping};
 
@@ -51,6 +52,26 @@ fn maintenance_state(r: &Reservation, now: i64) -> MaintenanceState {
     }
 }
 
+/// Seconds until the next maintenance reservation that covers every node of
+/// the partition in service, the earliest of those not over at `now`: no job
+/// may run past its start. `None` when there is none, when that one is already
+/// in progress (the pool's status says maintenance), or when the partition has
+/// no node in service. Reservations covering only part of it do not count,
+/// not even several that together cover it.
+fn whole_pool_maintenance_in(resvs: &[&Reservation], nodes: &[&Node], now: i64) -> Option<u64> {
+    let in_service: Vec<&str> =
+        nodes.iter().filter(|n| classify(n) != NodeClass::NotInService).map(|n| n.name.as_str()).collect();
+    if in_service.is_empty() {
+        return None;
+    }
+    let next = resvs
+        .iter()
+        .filter(|r| r.end_time > now && in_service.iter().all(|n| r.nodes.iter().any(|m| m == n)))
+        .map(|r| r.start_time)
+        .min()?;
+    u64::try_from(next - now).ok().filter(|s| *s > 0)
+}
+
 /// Reads the cluster at `now` (Unix seconds) as the portal's system `mapping.system_id`.
 pub fn view(cluster: &Cluster, mapping: &SlurmMapping, catalogue: &Catalogue, now: i64) -> SlurmView {
     let system = catalogue.system(&mapping.system_id);
@@ -81,7 +102,16 @@ pub fn view(cluster: &Cluster, mapping: &SlurmMapping, catalogue: &Catalogue, no
         let cat_pool = system.and_then(|s| s.pools.iter().find(|p| p.id == pool_id));
         let gpn = gpus_per_node(&nodes).or(cat_pool.map(|p| p.gpus_per_node)).unwrap_or(0);
         let snapshot = queue::snapshot(&pool_id, &nodes, &jobs, &partition, mapping, gpn, now);
-        let input = PoolInput { pool_id, partition: &partition, nodes, jobs, catalogue: cat_pool, in_maintenance };
+        let maintenance_in_seconds = whole_pool_maintenance_in(&resvs, &nodes, now);
+        let input = PoolInput {
+            pool_id,
+            partition: &partition,
+            nodes,
+            jobs,
+            catalogue: cat_pool,
+            in_maintenance,
+            maintenance_in_seconds,
+        };
         pools.push(status(&input, &snapshot, mapping, &catalogue.status_policy, now));
         queues.push(snapshot);
     }
