@@ -74,6 +74,11 @@ describe('administration', () => {
       await p.locator('[data-testid=round-submit]').click();
       await p.locator('[data-testid=round-pool-row-1] .field-error:not(:empty)').waitFor({ timeout: 20_000 });
       assert.match(await p.locator('[data-testid=round-pool-row-1]').innerText(), /노드-시간/);
+      // The summary above the form names it as the form does and leads to it.
+      const summary = p.locator('[data-testid=form-error-summary]');
+      assert.match(await summary.innerText(), /풀 2 · 단위: /);
+      await summary.locator('a', { hasText: '풀 2 · 단위' }).click();
+      assert.equal(await p.evaluate(() => document.activeElement?.id), 'round-unit-1');
       await p.locator('[data-testid=round-unit-1]').selectOption('node_hours');
       await p.locator('[data-testid=round-submit]').click();
       await p.locator('[data-testid=round-created]').waitFor({ timeout: 20_000 });

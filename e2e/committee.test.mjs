@@ -68,6 +68,23 @@ describe('committee decision journey', () => {
       assert.ok(kakaoName.startsWith('카카오클라우드 GPU · '), `the session names the pools: ${kakaoName}`);
       assert.ok((await p.locator('[data-testid=req-pool] option[value="kakao-b200"]').innerText()).startsWith(`${kakaoName}: `), 'the pool by its Korean name');
       assert.equal(await p.locator('#req-start').inputValue(), open.round.period_start, 'the period starts with the round');
+      // Sent empty, the form names what to fix above it, without asking the server, and leads to each field.
+      const sent = [];
+      p.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/requests') sent.push(r.url()); });
+      await p.locator('[data-testid=request-submit]').click();
+      const summary = p.locator('[data-testid=form-error-summary]');
+      await summary.waitFor({ timeout: 10_000 });
+      const items = await summary.locator('li').allInnerTexts();
+      assert.deepEqual(items.map((t) => t.split(':')[0]), ['과제명 (국문)', '연구 요약', '자원 풀'], `the summary names the fields by their labels: ${items}`);
+      assert.ok(items.every((t) => !/[a-z]+_[a-z]+/.test(t)), `no API field names: ${items}`);
+      assert.ok(await summary.evaluate((e) => e === document.activeElement), 'the summary takes the focus');
+      await summary.locator('li a').nth(1).click();
+      assert.equal(await p.evaluate(() => document.activeElement?.id), 'req-abstract', 'a summary item focuses its field');
+      assert.equal(await p.locator('#req-abstract-error').innerText(), '필수 항목입니다.');
+      assert.deepEqual(sent, [], 'the form checked itself; nothing was sent');
+      const failures = [];
+      await checkPage(p, '/requests/new with its error summary', 1280, failures);
+      assert.deepEqual(failures, [], 'the form with its error summary is accessible');
       await p.locator('#req-title_ko').fill(TITLE);
       await p.locator('#req-abstract').fill('기상 재분석 자료로 한국형 예측 모델을 학습합니다.');
       await p.locator('#req-pi').fill('김연구');

@@ -10,7 +10,7 @@ import { startServer } from './server.mjs';
 import { SHOTS_DIR, appReady, checkPage, eventually, htmlLang, launchBrowser, startWatchdog, useLanguage } from './support.mjs';
 
 const SYSTEM_IDS = ['kakao', 'kisti6', 'naver', 'nhn'];
-const ANSWERS = ['now', 'if_shorter_than', 'waits', 'too_large', 'unavailable'];
+const ANSWERS = ['now', 'if_shorter_than', 'before_maintenance', 'waits', 'too_large', 'unavailable'];
 const HANGUL = /[\uAC00-\uD7A3]/;
 const ISO_DATE = /\d{4}-\d{2}-\d{2}/;
 const TEST_TIMEOUT_MS = 120_000;
@@ -63,9 +63,15 @@ function expectedStartAnswer(pool, n) {
   const gpus = Math.ceil(n / per) * per; // jobs take whole nodes
   if (gpus > pool.max_job_gpus) return 'too_large';
   if (pool.status === 'major_outage') return 'unavailable';
-  if (gpus <= pool.largest_startable_gpus) return 'now';
-  const window = pool.backfill_window_seconds;
-  if (window != null && window > 0 && gpus <= pool.backfill_gpus) return 'if_shorter_than';
+  // A whole-pool maintenance bounds a job when it comes before the walltime limit (or the pool has none).
+  const m = pool.maintenance_in_seconds > 0 ? pool.maintenance_in_seconds : null;
+  const binds = m != null && (pool.walltime_limit_hours == null || m < pool.walltime_limit_hours * 3600);
+  if (gpus <= pool.largest_startable_gpus) return binds ? 'before_maintenance' : 'now';
+  if (gpus <= pool.backfill_gpus) {
+    const window = pool.backfill_window_seconds > 0 ? pool.backfill_window_seconds : null;
+    if (window != null) return m != null && m <= window ? 'before_maintenance' : 'if_shorter_than';
+    if (binds) return 'before_maintenance';
+  }
   return 'waits';
 }
 

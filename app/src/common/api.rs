@@ -45,6 +45,17 @@ pub enum FetchError {
 }
 
 impl FetchError {
+    /// A form's own problems, found before sending it, in the shape the
+    /// server would answer them (400, `invalid_input`, every field), so one
+    /// path shows both.
+    pub fn invalid(errors: kairr_shared::advisor::FieldErrors) -> FetchError {
+        let field = errors.0.first().map(|e| e.field.clone());
+        FetchError::Http {
+            status: 400,
+            api: Some(ApiError { error: "invalid_input".to_owned(), field, message: String::new(), fields: errors.0 }),
+        }
+    }
+
     /// A short detail to show under the translated message: for an API
     /// error, what its code means in the current language (never the
     /// server's English sentence), with the status and code for support.

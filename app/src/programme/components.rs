@@ -8,6 +8,7 @@ pub mod adjust;
 pub mod bar_chart;
 pub mod date_field;
 pub mod decision_form;
+pub mod error_summary;
 pub mod fairness;
 pub mod idle;
 pub mod pager;

@@ -62,7 +62,8 @@ impl Form {
             self.fail(field, Code::Required, "날짜를 입력하세요.", "Enter a date.");
             return None;
         }
-        let parsed = NaiveDate::parse_from_str(t, "%Y-%m-%d").ok();
+        // `YYYY-MM-DD`, as `NaiveDate`'s `FromStr` reads it (the same reader as its JSON form).
+        let parsed = t.parse::<NaiveDate>().ok();
         if parsed.is_none() {
             self.fail(field, Code::UnknownValue, "YYYY-MM-DD 형식이어야 합니다.", "Use the form YYYY-MM-DD.");
         }

@@ -129,26 +129,23 @@ impl RequestInput {
         if !round.is_open_on(crate::time::kst_day(sub.at.timestamp())) {
             f.fail("round", Code::Conflict, "접수 기간이 아닙니다.", "The round is not open.");
         }
-        let title_ko = f.optional_text("title_ko", &self.title_ko, 200);
-        let title_en = f.optional_text("title_en", &self.title_en, 200);
-        if self.title_ko.trim().is_empty() && self.title_en.trim().is_empty() {
-            f.fail("title_ko", Code::Required, "과제명을 입력하세요.", "Enter a title.");
-        }
-        let abstract_text = f.text("abstract", &self.abstract_text, 4_000);
-        let pi = f.text("pi", &self.pi, 100);
-        let organisation = f.text("organisation", &self.organisation, 200);
-        let sector = f.choice("sector", &self.sector, Sector::parse, &names(Sector::ALL, |s| s.as_str()));
-        let region = f.choice("region", &self.region, Region::parse, &names(Region::ALL, |r| r.as_str()));
-        let pool = self.pool(&mut f, round);
-        let amount = pool.and_then(|p| f.whole("amount", self.amount, 1, p.capacity));
-        let start = f.date("period_start", &self.period_start);
-        let end = f.date("period_end", &self.period_end);
-        if let (Some(s), Some(e)) = (start, end) {
-            check_period(&mut f, round, s, e);
-        }
+        let fields = self.read_fields(&mut f, round);
         let advisor_draft = self.draft(&mut f);
-        let co_investigators = check_team(&mut f, &self.team(), &sub);
+        let co_investigators = check_team(&mut f, &self.team(), &sub.applicant, Some(&sub.accounts));
         let request = (|| {
+            let Fields {
+                title_ko,
+                title_en,
+                abstract_text,
+                pi,
+                organisation,
+                sector,
+                region,
+                pool,
+                amount,
+                start,
+                end,
+            } = fields;
             Some(Request {
                 id: sub.id,
                 round: round.id.clone(),
@@ -161,7 +158,7 @@ impl RequestInput {
                 organisation_id: None,
                 sector: sector?,
                 region: region?,
-                pool: pool?.pool.clone(),
+                pool: pool?,
                 amount: amount?,
                 period_start: start?,
                 period_end: end?,
@@ -172,6 +169,57 @@ impl RequestInput {
             })
         })();
         f.finish(request)
+    }
+
+    /// What is wrong with the form's own fields for `round`, submitted by
+    /// `applicant`: every problem [`Self::parse`] finds without the server's
+    /// records (whether the round is open today, the co-investigators'
+    /// accounts, the attached draft). The app checks a form with it before
+    /// sending, so most mistakes are shown at once and the server, running
+    /// the same rules, finds nothing new. With `from_directory` the
+    /// organisation, sector and region are not the form's: the server takes
+    /// them from the account's directory entry.
+    pub fn field_problems(&self, round: &Round, applicant: &str, from_directory: bool) -> FieldErrors {
+        let mut f = Form::default();
+        self.read_fields(&mut f, round);
+        check_team(&mut f, &self.team(), applicant, None);
+        if from_directory {
+            f.errors.0.retain(|e| !matches!(e.field.as_str(), "organisation" | "sector" | "region"));
+        }
+        f.errors
+    }
+
+    fn read_fields(&self, f: &mut Form, round: &Round) -> Fields {
+        let title_ko = f.optional_text("title_ko", &self.title_ko, 200);
+        let title_en = f.optional_text("title_en", &self.title_en, 200);
+        if self.title_ko.trim().is_empty() && self.title_en.trim().is_empty() {
+            f.fail("title_ko", Code::Required, "과제명을 입력하세요.", "Enter a title.");
+        }
+        let abstract_text = f.text("abstract", &self.abstract_text, 4_000);
+        let pi = f.text("pi", &self.pi, 100);
+        let organisation = f.text("organisation", &self.organisation, 200);
+        let sector = f.choice("sector", &self.sector, Sector::parse, &names(Sector::ALL, |s| s.as_str()));
+        let region = f.choice("region", &self.region, Region::parse, &names(Region::ALL, |r| r.as_str()));
+        let pool = self.pool(f, round);
+        let amount = pool.and_then(|p| f.whole("amount", self.amount, 1, p.capacity));
+        let start = f.date("period_start", &self.period_start);
+        let end = f.date("period_end", &self.period_end);
+        if let (Some(s), Some(e)) = (start, end) {
+            check_period(f, round, s, e);
+        }
+        Fields {
+            title_ko,
+            title_en,
+            abstract_text,
+            pi,
+            organisation,
+            sector,
+            region,
+            pool: pool.map(|p| p.pool.clone()),
+            amount,
+            start,
+            end,
+        }
     }
 
     fn pool<'r>(&self, f: &mut Form, round: &'r Round) -> Option<&'r PoolCapacity> {
@@ -206,8 +254,25 @@ impl RequestInput {
     }
 }
 
-/// The co-investigators, if every one is another active account and there are not too many.
-fn check_team(f: &mut Form, team: &[String], sub: &Submission) -> Option<Vec<String>> {
+/// The form's fields as read, each `None` when it is invalid.
+struct Fields {
+    title_ko: Option<String>,
+    title_en: Option<String>,
+    abstract_text: Option<String>,
+    pi: Option<String>,
+    organisation: Option<String>,
+    sector: Option<Sector>,
+    region: Option<Region>,
+    pool: Option<String>,
+    amount: Option<u64>,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+}
+
+/// The co-investigators, if there are not too many, the applicant is not
+/// one of them and (when the active `accounts` are known) every one is
+/// another active account.
+fn check_team(f: &mut Form, team: &[String], applicant: &str, accounts: Option<&[String]>) -> Option<Vec<String>> {
     const FIELD: &str = "co_investigators";
     let mut ok = true;
     if team.len() > MAX_CO_INVESTIGATORS {
@@ -220,7 +285,7 @@ fn check_team(f: &mut Form, team: &[String], sub: &Submission) -> Option<Vec<Str
             format!("At most {n} co-investigators."),
         );
     }
-    if team.contains(&sub.applicant) {
+    if team.iter().any(|m| m == applicant) {
         ok = false;
         f.fail(
             FIELD,
@@ -229,8 +294,11 @@ fn check_team(f: &mut Form, team: &[String], sub: &Submission) -> Option<Vec<Str
             "The applicant cannot be their own co-investigator.",
         );
     }
-    let unknown: Vec<&str> =
-        team.iter().filter(|m| **m != sub.applicant && !sub.accounts.contains(m)).map(String::as_str).collect();
+    let unknown: Vec<&str> = team
+        .iter()
+        .filter(|m| *m != applicant && accounts.is_some_and(|a| !a.contains(m)))
+        .map(String::as_str)
+        .collect();
     if !unknown.is_empty() {
         ok = false;
         let names: String = unknown.join(", ").chars().filter(|c| !c.is_control()).collect();

@@ -15,6 +15,31 @@ pub fn field_message(error: RwSignal<Option<FetchError>>, field: &'static str) -
     move || error.with(|e| crate::programme::form_errors::field_message(e.as_ref(), field))
 }
 
+/// The element a refusal of `field` points to: its control (the form's
+/// own problems and the server's name fields by their API names).
+pub fn input_id(field: &str) -> String {
+    match field {
+        "period_start" => "req-start".to_owned(),
+        "period_end" => "req-end".to_owned(),
+        other => format!("req-{other}"),
+    }
+}
+
+/// `field` as the form labels it.
+pub fn field_label(field: &str) -> String {
+    let key = match field {
+        "round" => "programme.request.round_field".to_owned(),
+        "advisor_draft" => "programme.request.draft_field".to_owned(),
+        other => format!("programme.request.{other}"),
+    };
+    let text = tr(&key);
+    if text == key {
+        field.to_owned()
+    } else {
+        text
+    }
+}
+
 /// Co-investigators as typed: usernames separated by commas, spaces or lines.
 fn team_of(text: &str) -> Vec<String> {
     text.split([',', ' ', '\n', ';']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
@@ -170,6 +195,14 @@ pub fn RequestFields(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_refused_field_leads_to_its_control() {
+        assert_eq!(super::input_id("period_start"), "req-start");
+        assert_eq!(super::input_id("period_end"), "req-end");
+        assert_eq!(super::input_id("abstract"), "req-abstract");
+        assert_eq!(super::input_id("co_investigators"), "req-co_investigators");
+    }
+
     #[test]
     fn co_investigators_are_split_on_commas_spaces_and_lines() {
         assert_eq!(super::team_of(" kim, lee\npark;; "), vec!["kim", "lee", "park"]);

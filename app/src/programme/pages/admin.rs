@@ -19,6 +19,7 @@ use crate::common::format::date;
 use crate::common::i18n::{tr, trf};
 use crate::programme::api::{self, AdminRound};
 use crate::programme::components::access::RequireRole;
+use crate::programme::components::error_summary::FormErrorSummary;
 use crate::programme::components::shell::Shell;
 use crate::programme::data::use_admin_rounds;
 use crate::programme::form_errors::field_message;
@@ -254,6 +255,50 @@ fn is_form_field(f: &str) -> bool {
     FIELDS.contains(&f) || f.starts_with("pools[") || f.starts_with("sector_targets")
 }
 
+/// The pool row and field a round form field names (`pools[1].capacity`).
+fn pool_field(field: &str) -> Option<(usize, &str)> {
+    let (i, name) = field.strip_prefix("pools[")?.split_once("].")?;
+    Some((i.parse().ok()?, name))
+}
+
+/// A round form field as the form labels it.
+fn round_field_label(field: &str) -> String {
+    if let Some((i, name)) = pool_field(field) {
+        let label = match name {
+            "pool" => tr("admin.pool"),
+            "unit" => tr("admin.unit"),
+            "capacity" => tr("admin.capacity"),
+            other => other.to_owned(),
+        };
+        return trf("admin.pool_field", &[("n", (i + 1).to_string()), ("field", label)]);
+    }
+    if let Some(s) = field.strip_prefix("sector_targets.").and_then(Sector::parse) {
+        return format!("{} · {} (%)", tr("admin.field.sector_targets"), labels::sector(s));
+    }
+    let key = format!("admin.field.{field}");
+    let text = tr(&key);
+    if text == key {
+        field.to_owned()
+    } else {
+        text
+    }
+}
+
+/// The control a round form field's refusal leads to.
+fn round_field_id(field: &str) -> String {
+    if let Some((i, name)) = pool_field(field) {
+        return format!("round-{}-{i}", if name == "pool" || name == "unit" { name } else { "capacity" });
+    }
+    match field.strip_prefix("sector_targets") {
+        Some(rest) => {
+            let sector = rest.strip_prefix('.').and_then(Sector::parse).unwrap_or(Sector::ALL[0]);
+            format!("round-target-{}", sector.as_str())
+        }
+        None if field == "pools" => "round-add-pool".to_owned(),
+        None => format!("round-{field}"),
+    }
+}
+
 #[component]
 fn RoundForm(form: RwSignal<RoundInput>, editing: RwSignal<Option<String>>, on_created: Callback<()>) -> impl IntoView {
     let session = use_session();
@@ -345,6 +390,7 @@ fn RoundForm(form: RwSignal<RoundInput>, editing: RwSignal<Option<String>>, on_c
             }}</h3>
             <p class="muted">{move || tr("admin.new_round_hint")}</p>
             <FetchErrorView error=other message=Signal::derive(|| tr("admin.create_failed"))/>
+            <FormErrorSummary error label=round_field_label id=round_field_id/>
             {move || created.get().map(|(id, changed)| view! {
                 <p class="notice" role="status" data-testid="round-created">{trf(if changed { "admin.changed" } else { "admin.created" }, &[("id", id)])}</p>
             })}
@@ -364,7 +410,7 @@ fn RoundForm(form: RwSignal<RoundInput>, editing: RwSignal<Option<String>>, on_c
                 <legend>{move || tr("admin.field.pools")}</legend>
                 <p class="field-error">{msg("pools".to_owned())}</p>
                 {move || (0..pools()).map(|i| view! { <PoolRow form=form index=i error=error/> }).collect_view()}
-                <button type="button" class="link-button" data-testid="round-add-pool"
+                <button type="button" class="link-button" id="round-add-pool" data-testid="round-add-pool"
                     on:click=move |_| form.update(|f| f.pools.push(PoolCapacityInput { unit: "servers".into(), ..Default::default() }))>
                     {move || tr("admin.add_pool")}
                 </button>
@@ -452,5 +498,23 @@ fn PoolRow(form: RwSignal<RoundInput>, index: usize, error: RwSignal<Option<Fetc
                 {move || tr("admin.remove_pool")}
             </button>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_round_field_leads_to_its_control() {
+        assert_eq!(pool_field("pools[2].capacity"), Some((2, "capacity")));
+        assert_eq!(pool_field("pools"), None);
+        assert_eq!(round_field_id("pools[1].pool"), "round-pool-1");
+        assert_eq!(round_field_id("pools[0].unit"), "round-unit-0");
+        assert_eq!(round_field_id("pools[3].capacity"), "round-capacity-3");
+        assert_eq!(round_field_id("pools"), "round-add-pool");
+        assert_eq!(round_field_id("sector_targets.startup"), "round-target-startup");
+        assert_eq!(round_field_id("sector_targets"), format!("round-target-{}", Sector::ALL[0].as_str()));
+        assert_eq!(round_field_id("min_score"), "round-min_score");
     }
 }

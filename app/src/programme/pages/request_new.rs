@@ -16,7 +16,8 @@ use crate::common::components::header::SitePage;
 use crate::common::handover::{parse_draft_json, parse_draft_param, DRAFT_STORAGE_KEY};
 use crate::common::i18n::{tr, trf};
 use crate::programme::components::access::RequireRole;
-use crate::programme::components::request_fields::{field_message, RequestFields};
+use crate::programme::components::error_summary::FormErrorSummary;
+use crate::programme::components::request_fields::{field_label, field_message, input_id, RequestFields};
 use crate::programme::components::shell::Shell;
 use crate::programme::data::use_open_round;
 use crate::programme::draft::prefill;
@@ -102,13 +103,25 @@ fn RequestForm() -> impl IntoView {
     });
     let error = RwSignal::new(None::<FetchError>);
     let busy = RwSignal::new(false);
+    let in_directory = Signal::derive(move || session.user().is_some_and(|u| u.organisation_id.is_some()));
+
     let missing = move || error.with(|e| e.as_ref().and_then(api::http_status) == Some(404));
     let field_error = move |field: &'static str| field_message(error, field);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let input = form.get_untracked();
+        // The form's own problems are shown at once; the server checks the rest.
+        let applicant = session.user().map(|u| u.username.clone()).unwrap_or_default();
+        let from_directory = in_directory.get_untracked();
+        let problems = round
+            .data
+            .with_untracked(|r| r.as_ref().map(|r| input.field_problems(&r.round, &applicant, from_directory)));
+        if let Some(problems) = problems.filter(|p| !p.is_empty()) {
+            error.set(Some(FetchError::invalid(problems)));
+            return;
+        }
         busy.set(true);
         let navigate = navigate.clone();
-        let input = form.get_untracked();
         let round_id = round.data.with_untracked(|r| r.as_ref().map(|r| r.round.id.0.clone()).unwrap_or_default());
         spawn_local(async move {
             match api::submit_request(&session.csrf(), &round_id, &input).await {
@@ -137,7 +150,6 @@ fn RequestForm() -> impl IntoView {
         Signal::derive(move || round.data.with(|r| r.as_ref().map(|r| r.round.pools.clone()).unwrap_or_default()));
     let no_round = move || round.missing();
     let round_error = Signal::derive(move || if round.missing() { None } else { round.error.get() });
-    let in_directory = Signal::derive(move || session.user().is_some_and(|u| u.organisation_id.is_some()));
     let round_err = field_error("round");
     view! {
         <Show when=move || from_draft.get()>
@@ -169,12 +181,13 @@ fn RequestForm() -> impl IntoView {
                 </div>
             }
         })}
-        <p class="field-error" role="alert">{round_err}</p>
+        <p id="req-round" class="field-error" role="alert">{round_err}</p>
         <Show when=move || session.user().is_some_and(|u| kairr_shared::identity::awaits_organisation(u.organisation_id.as_deref(), &u.organisation))>
             <p class="notice notice-warning" role="status" data-testid="organisation-pending">{move || tr("programme.account.organisation_pending")}</p>
         </Show>
         <form class="request-form" on:submit=submit novalidate=true data-testid="request-form"
             hidden=move || round.data.with(Option::is_none)>
+            <FormErrorSummary error label=field_label id=input_id/>
             <RequestFields form error pools in_directory/>
             <button type="submit" class="button" data-testid="request-submit" disabled=move || busy.get()>
                 {move || tr("programme.request.submit")}

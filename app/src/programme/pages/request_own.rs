@@ -16,7 +16,8 @@ use crate::common::format::{date, fixed, kst_minute, thousands};
 use crate::common::i18n::{tr, trf};
 use crate::programme::api;
 use crate::programme::components::access::RequireRole;
-use crate::programme::components::request_fields::RequestFields;
+use crate::programme::components::error_summary::FormErrorSummary;
+use crate::programme::components::request_fields::{field_label, input_id, RequestFields};
 use crate::programme::components::shell::Shell;
 use crate::programme::data::use_own_request;
 use crate::programme::labels::{self, pick};
@@ -182,6 +183,8 @@ fn Actions(detail: MyRequestDetail, mode: RwSignal<Mode>, on_done: Callback<Done
     let busy = RwSignal::new(false);
     let form = RwSignal::new(input_of(&r));
     let pools = detail.round.pools.clone();
+    // Kept so the submit handler stays `Copy`.
+    let round = StoredValue::new(detail.round.clone());
     let in_directory = r.organisation_id.is_some();
     let id = r.id.0;
     let start_change = {
@@ -194,8 +197,15 @@ fn Actions(detail: MyRequestDetail, mode: RwSignal<Mode>, on_done: Callback<Done
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
         let input = form.get_untracked();
+        // The form's own problems are shown at once; the server checks the rest.
+        let applicant = session.user().map(|u| u.username.clone()).unwrap_or_default();
+        let problems = round.with_value(|r| input.field_problems(r, &applicant, in_directory));
+        if !problems.is_empty() {
+            error.set(Some(FetchError::invalid(problems)));
+            return;
+        }
+        busy.set(true);
         let csrf = session.csrf();
         spawn_local(async move {
             match api::change_request(&csrf, id, &input).await {
@@ -258,6 +268,7 @@ fn Actions(detail: MyRequestDetail, mode: RwSignal<Mode>, on_done: Callback<Done
             </Show>
             <Show when=move || mode.get() == Mode::Changing>
                 <form class="request-form" on:submit=save novalidate=true data-testid="own-form">
+                    <FormErrorSummary error label=field_label id=input_id/>
                     <RequestFields form error pools=pools.clone() in_directory=in_directory/>
                     <div class="button-row">
                         <button type="submit" class="button" data-testid="own-save" disabled=move || busy.get()>

@@ -129,3 +129,38 @@ fn co_investigators_are_other_active_accounts_named_once() {
     let err = many.parse(&round(), submission(1)).unwrap_err();
     assert_eq!(err.get("co_investigators").unwrap().code, Code::OutOfRange);
 }
+
+#[test]
+fn the_apps_check_finds_what_the_server_would_except_what_needs_its_records() {
+    // A complete form has no problems.
+    assert!(input().field_problems(&round(), "researcher1", false).is_empty());
+    let mut bad = input();
+    bad.title_ko.clear();
+    bad.title_en.clear();
+    bad.abstract_text = "  ".into();
+    bad.amount = Some(101);
+    bad.period_end = "2027-01-01".into();
+    bad.co_investigators = vec!["researcher1".into(), "nobody".into()];
+    bad.advisor_draft = Some(serde_json::json!({"version": "x"}));
+    let late = Submission { at: crate::time::utc(1_790_000_000), ..submission(1) };
+    let server = bad.parse(&round(), late).unwrap_err();
+    let app = bad.field_problems(&round(), "researcher1", false);
+    // Every field the app names, the server names, with the same message.
+    for e in &app.0 {
+        assert_eq!(server.get(&e.field), Some(e), "{}", e.field);
+    }
+    let named = |errors: &FieldErrors| errors.0.iter().map(|e| e.field.clone()).collect::<Vec<_>>();
+    assert_eq!(named(&app), ["title_ko", "abstract", "amount", "period_end", "co_investigators"]);
+    // Only the server knows the day, the accounts and reads the draft.
+    for field in ["round", "advisor_draft"] {
+        assert!(server.get(field).is_some() && app.get(field).is_none(), "{field}");
+    }
+    // Accounts unknown to the app are not its problem: the server tells.
+    let unknown = RequestInput { co_investigators: vec!["nobody".into()], ..input() };
+    assert!(unknown.field_problems(&round(), "researcher1", false).is_empty());
+    // An account of the directory: its entry's sector and region apply, whatever the form says.
+    let blank = RequestInput { sector: String::new(), region: String::new(), ..input() };
+    assert_eq!(blank.field_problems(&round(), "researcher1", false).0.len(), 2);
+    assert!(blank.field_problems(&round(), "researcher1", true).is_empty());
+    assert!(unknown.parse(&round(), submission(1)).unwrap_err().get("co_investigators").is_some());
+}
