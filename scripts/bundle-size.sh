@@ -20,8 +20,9 @@ DIST="${KAIRR_DIST:-$ROOT/dist}"
 BUNDLES=(
   "/|index.html|268|150"
   "/advisor|advisor/index.html|405|250"
-  "/allocations, /committee, /requests/*|programme/index.html|546|300"
-  "/admin/*, /invite|admin-app/index.html|438|300"
+  "/allocations|allocations-app/index.html|282|300"
+  "/committee, /requests/*, /reviews, /login|programme/index.html|554|300"
+  "/admin/*, /invite|admin-app/index.html|444|300"
 )
 
 if [ ! -f "$DIST/index.html" ]; then

@@ -21,5 +21,5 @@ pub mod status;
 
 pub use advisor::AdvisorApp;
 pub use common::first_view;
-pub use programme::{AdminApp, ProgrammeApp};
+pub use programme::{AdminApp, AllocationsApp, ProgrammeApp};
 pub use status::App;

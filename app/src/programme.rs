@@ -18,8 +18,10 @@ pub mod form_errors;
 pub mod labels;
 pub mod pages;
 pub mod paging;
+mod public_app;
 pub mod session;
 pub mod timing;
 
 pub use admin_app::AdminApp;
 pub use app::ProgrammeApp;
+pub use public_app::AllocationsApp;

@@ -80,14 +80,19 @@ struct Rendered {
     incidents: Option<kairr_shared::api::IncidentsResponse>,
 }
 
+/// The folder of `dist/` (and the path its assets are served under) of the
+/// transparency page's app, `kairr-allocations`.
+pub const ALLOCATIONS_APP_DIR: &str = "allocations-app";
+
 /// The templates (read once at start-up) and the status pages rendered from
 /// the newest snapshot, one per language.
 #[derive(Debug, Default)]
 pub struct FirstView {
     template: Option<Template>,
-    /// The programme app's page, for `/allocations` and the programme's
-    /// pages with an introduction.
+    /// The programme app's page, for the programme's pages with an introduction.
     programme: Option<Template>,
+    /// The transparency page's own app (`/allocations`).
+    allocations: Option<Template>,
     /// The wizard's page.
     advisor: Option<Template>,
     /// The administration's page.
@@ -130,6 +135,7 @@ impl FirstView {
         FirstView {
             template: read(static_dir.join("index.html")),
             programme: read(static_dir.join("programme").join("index.html")),
+            allocations: read(static_dir.join(ALLOCATIONS_APP_DIR).join("index.html")),
             advisor: read(static_dir.join("advisor").join("index.html")),
             admin: read(static_dir.join("admin-app").join("index.html")),
             pages: tokio::sync::Mutex::default(),
@@ -143,7 +149,7 @@ impl FirstView {
 
     /// True when `/allocations` is rendered with its round in it.
     pub fn allocations_enabled(&self) -> bool {
-        self.programme.is_some()
+        self.allocations.is_some()
     }
 
     /// The built page of `app`, if there is one.
@@ -249,7 +255,7 @@ pub async fn allocations(
     headers: HeaderMap,
 ) -> Response {
     let loc = locale_of(&headers);
-    let Some(template) = &state.first_view.programme else {
+    let Some(template) = &state.first_view.allocations else {
         return (StatusCode::NOT_FOUND, "no front end").into_response();
     };
     let requested = q.round.clone();

@@ -78,7 +78,8 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
     if state.first_view.allocations_enabled() {
         front = front.route("/allocations", get(crate::first_view::allocations));
     } else {
-        front = front.route_service("/allocations", programme_index.clone());
+        let allocations_dir = static_dir.join(crate::first_view::ALLOCATIONS_APP_DIR);
+        front = front.route_service("/allocations", static_files::file(&allocations_dir.join("index.html")));
     }
     {
         use crate::subscription_pages as pages;
@@ -115,6 +116,10 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
     let front = front
         .nest_service("/programme", static_files::service(&static_dir.join("programme")))
         .nest_service("/admin-app", static_files::service(&static_dir.join("admin-app")))
+        .nest_service(
+            "/allocations-app",
+            static_files::service(&static_dir.join(crate::first_view::ALLOCATIONS_APP_DIR)),
+        )
         // `/advisor` itself is the page above; its files are under `/advisor/`.
         .nest_service("/advisor/", static_files::service(&static_dir.join("advisor")))
         .fallback_service(static_files::service(&static_dir))

@@ -181,6 +181,10 @@ async fn the_allocations_page_arrives_with_its_round_in_it() {
     let html = res.text().await.unwrap();
     let title = public["title_ko"].as_str().unwrap();
     assert!(html.contains(&format!("data-testid=\"round-title\">{title}</h3>")), "the round's title as HTML");
+    assert!(
+        html.contains("/allocations-app/kairr-allocations.js"),
+        "the page is the transparency app's, not the programme's"
+    );
     let start = html.find("id=\"kairr-initial\">").unwrap() + "id=\"kairr-initial\">".len();
     let json = &html[start..start + html[start..].find("</script>").unwrap()];
     let initial: kairr_shared::allocation::InitialPublicRound = serde_json::from_str(json).unwrap();

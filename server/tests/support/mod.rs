@@ -55,13 +55,18 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
 pub const INDEX_HTML: &str =
     "<!doctype html><html lang=\"ko\"><head><title>KAIRR</title></head><body><noscript>js</noscript></body></html>";
 
+/// The transparency page's own app's `index.html` (`dist/allocations-app/`).
+pub const ALLOCATIONS_INDEX_HTML: &str = "<!doctype html><html lang=\"ko\"><head><title>KAIRR</title><script type=\"module\" src=\"/allocations-app/kairr-allocations.js\"></script></head><body><noscript>js</noscript></body></html>";
+
 /// Spawns the app with exactly `settings`, owning `dir`.
 pub async fn spawn_in(dir: tempfile::TempDir, settings: Settings) -> TestApp {
     let static_dir = settings.static_dir.clone();
     std::fs::create_dir_all(&static_dir).unwrap();
     std::fs::write(static_dir.join("index.html"), INDEX_HTML).unwrap();
-    std::fs::create_dir_all(static_dir.join("programme")).unwrap();
-    std::fs::write(static_dir.join("programme").join("index.html"), INDEX_HTML).unwrap();
+    for (app, html) in [("programme", INDEX_HTML), ("allocations-app", ALLOCATIONS_INDEX_HTML)] {
+        std::fs::create_dir_all(static_dir.join(app)).unwrap();
+        std::fs::write(static_dir.join(app).join("index.html"), html).unwrap();
+    }
     std::fs::write(static_dir.join("kairr-app-9f86d081884c7d65_bg.wasm"), vec![b'a'; 4096]).unwrap();
     // The build's precompressed sibling (the server sends it as it is).
     std::fs::write(static_dir.join("kairr-app-9f86d081884c7d65_bg.wasm.br"), b"precompressed brotli").unwrap();
