@@ -81,6 +81,12 @@ describe('committee decision journey', () => {
       await summary.locator('li a').nth(1).click();
       assert.equal(await p.evaluate(() => document.activeElement?.id), 'req-abstract', 'a summary item focuses its field');
       assert.equal(await p.locator('#req-abstract-error').innerText(), '필수 항목입니다.');
+      // Each refused control is marked and outlined (the form's own rules beat the base input style).
+      for (const id of ['req-title_ko', 'req-abstract', 'req-pool']) {
+        assert.equal(await p.locator(`#${id}`).getAttribute('aria-invalid'), 'true', id);
+        assert.equal(await p.locator(`#${id}`).evaluate((e) => getComputedStyle(e).borderTopWidth), '2px', `${id} outlined`);
+      }
+      assert.equal(await p.locator('#req-pi').getAttribute('aria-invalid'), 'false');
       assert.deepEqual(sent, [], 'the form checked itself; nothing was sent');
       const failures = [];
       await checkPage(p, '/requests/new with its error summary', 1280, failures);

@@ -176,6 +176,13 @@ describe('allocation programme', () => {
       await chartsDrawn(page);
       await page.locator('[data-testid=proposal-lines] tbody tr').first().waitFor({ timeout: 30_000 });
       assert.match(await page.locator('[data-testid=export-csv]').getAttribute('href'), /requests\.csv\?round=/);
+      // Every export also comes for Korean Excel: UTF-8 with a byte-order mark.
+      for (const what of ['reviews', 'allocations']) {
+        const href = await page.locator(`[data-testid=export-${what}-excel]`).getAttribute('href');
+        assert.match(href, new RegExp(`${what}\\.csv\\?round=.+&excel=true`));
+        const head = await page.evaluate(async (url) => [...new Uint8Array(await (await fetch(url)).arrayBuffer()).slice(0, 3)], href);
+        assert.deepEqual(head, [0xef, 0xbb, 0xbf], `${what} for Excel starts with a BOM`);
+      }
       await page.locator('[data-testid=queue-unavailable], [data-testid=queue-table]').first().waitFor({ timeout: 20_000 });
       const timings = await renderTimings(page, 1);
       console.log(`e2e: committee overview (demo round) rendered ${timings[0].toFixed(1)} ms after its data arrived (kairr:committee-render)`);

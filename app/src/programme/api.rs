@@ -39,6 +39,12 @@ pub const OVERVIEW_URL: &str = "/api/v1/committee/overview";
 pub const PROPOSAL_URL: &str = "/api/v1/committee/proposal";
 /// The CSV export of a round's requests (a download link).
 pub const EXPORT_CSV_URL: &str = "/api/v1/committee/export/requests.csv";
+/// The committee's exports: (file, path), each also `?excel=true` (with a BOM for Korean Excel).
+pub const EXPORTS: [(&str, &str); 3] = [
+    ("requests", EXPORT_CSV_URL),
+    ("reviews", "/api/v1/committee/export/reviews.csv"),
+    ("allocations", "/api/v1/committee/export/allocations.csv"),
+];
 /// The committee's request queue.
 pub const QUEUE_URL: &str = "/api/v1/committee/requests";
 /// Submitting a request.

@@ -40,6 +40,11 @@ pub fn field_label(field: &str) -> String {
     }
 }
 
+/// `aria-invalid` of a control, "true" while its field is refused (`err`).
+fn invalid(err: impl Fn() -> Option<String> + Copy + 'static) -> impl Fn() -> &'static str + Copy + 'static {
+    move || if err().is_some() { "true" } else { "false" }
+}
+
 /// Co-investigators as typed: usernames separated by commas, spaces or lines.
 fn team_of(text: &str) -> Vec<String> {
     text.split([',', ' ', '\n', ';']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
@@ -89,7 +94,7 @@ pub fn RequestFields(
             <div class="field">
                 <label for="req-abstract">{move || tr("programme.request.abstract")}</label>
                 <textarea id="req-abstract" rows="5" prop:value=move || form.with(|f| f.abstract_text.clone())
-                    aria-describedby="req-abstract-error"
+                    aria-invalid=invalid(abstract_err) aria-describedby="req-abstract-error"
                     on:input=move |ev| form.update(|f| f.abstract_text = event_target_value(&ev))></textarea>
                 <p id="req-abstract-error" class="field-error">{abstract_err}</p>
             </div>
@@ -107,7 +112,7 @@ pub fn RequestFields(
                 view! {
                 <div class="field">
                     <label for="req-sector">{move || tr("programme.request.sector")}</label>
-                    <select id="req-sector" aria-describedby="req-sector-error" data-testid="req-sector"
+                    <select id="req-sector" aria-invalid=invalid(sector_err) aria-describedby="req-sector-error" data-testid="req-sector"
                         on:change=move |ev| form.update(|f| f.sector = event_target_value(&ev))>
                         <option value="">{move || tr("programme.request.choose")}</option>
                         {move || Sector::ALL.iter().map(|s| view! {
@@ -118,7 +123,7 @@ pub fn RequestFields(
                 </div>
                 <div class="field">
                     <label for="req-region">{move || tr("programme.request.region")}</label>
-                    <select id="req-region" aria-describedby="req-region-error"
+                    <select id="req-region" aria-invalid=invalid(region_err) aria-describedby="req-region-error"
                         on:change=move |ev| form.update(|f| f.region = event_target_value(&ev))>
                         <option value="">{move || tr("programme.request.choose")}</option>
                         {move || Region::ALL.iter().map(|r| view! {
@@ -131,7 +136,7 @@ pub fn RequestFields(
             }}
             <div class="field">
                 <label for="req-pool">{move || tr("programme.request.pool")}</label>
-                <select id="req-pool" aria-describedby="req-pool-error" data-testid="req-pool"
+                <select id="req-pool" aria-invalid=invalid(pool_err) aria-describedby="req-pool-error" data-testid="req-pool"
                     on:change=move |ev| form.update(|f| f.pool = event_target_value(&ev))>
                     <option value="">{move || tr("programme.request.choose")}</option>
                     {move || pools().into_iter().map(|p| {
@@ -157,7 +162,7 @@ pub fn RequestFields(
             <div class="field">
                 <label for="req-amount">{move || tr("programme.request.amount")}</label>
                 <input id="req-amount" type="number" min="1" inputmode="numeric" data-testid="req-amount"
-                    aria-describedby="req-amount-error"
+                    aria-invalid=invalid(amount_err) aria-describedby="req-amount-error"
                     prop:value=move || form.with(|f| f.amount.map(|a| a.to_string()).unwrap_or_default())
                     on:input=move |ev| form.update(|f| f.amount = event_target_value(&ev).trim().parse().ok())/>
                 <p id="req-amount-error" class="field-error">{amount_err}</p>
@@ -165,13 +170,13 @@ pub fn RequestFields(
             <div class="field-pair">
                 <div class="field">
                     <label for="req-start">{move || tr("programme.request.period_start")}</label>
-                    <input id="req-start" type="date" aria-describedby="req-start-error" prop:value=move || form.with(|f| f.period_start.clone())
+                    <input id="req-start" type="date" aria-invalid=invalid(start_err) aria-describedby="req-start-error" prop:value=move || form.with(|f| f.period_start.clone())
                         on:input=move |ev| form.update(|f| f.period_start = event_target_value(&ev))/>
                     <p id="req-start-error" class="field-error">{start_err}</p>
                 </div>
                 <div class="field">
                     <label for="req-end">{move || tr("programme.request.period_end")}</label>
-                    <input id="req-end" type="date" aria-describedby="req-end-error" prop:value=move || form.with(|f| f.period_end.clone())
+                    <input id="req-end" type="date" aria-invalid=invalid(end_err) aria-describedby="req-end-error" prop:value=move || form.with(|f| f.period_end.clone())
                         on:input=move |ev| form.update(|f| f.period_end = event_target_value(&ev))/>
                     <p id="req-end-error" class="field-error">{end_err}</p>
                 </div>

@@ -12,7 +12,7 @@ use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::components::header::SitePage;
 use crate::common::format::date;
 use crate::common::i18n::{tr, trf};
-use crate::programme::api::EXPORT_CSV_URL;
+use crate::programme::api::EXPORTS;
 use crate::programme::components::access::RequireRole;
 use crate::programme::components::fairness::FairnessPanel;
 use crate::programme::components::idle::IdleEvidence;
@@ -75,8 +75,32 @@ fn CommitteeOverview(
     let idle = Signal::derive(move || overview.data.with(|o| o.as_ref().map(|o| o.idle.clone()).unwrap_or_default()));
     let figures = Signal::derive(move || overview.data.with(|o| o.as_ref().map(|o| o.fairness.clone())));
     let round = move || overview.data.with(|o| o.as_ref().map(|o| o.round.0.clone()).unwrap_or_default());
-    let csv = move || format!("{EXPORT_CSV_URL}?round={}", round());
-    let excel = move || format!("{EXPORT_CSV_URL}?round={}&excel=true", round());
+    // Each export as plain UTF-8 CSV and as CSV with a byte-order mark, which Korean Excel reads as UTF-8.
+    let exports = move || {
+        let round = String::from(js_sys::encode_uri_component(&round()));
+        EXPORTS
+            .iter()
+            .map(|(what, path)| {
+                let csv = format!("{path}?round={round}");
+                let excel = format!("{csv}&excel=true");
+                let (file, file_excel) = (format!("kairr-{what}.csv"), format!("kairr-{what}-excel.csv"));
+                let (id, id_excel) = if *what == "requests" {
+                    ("export-csv".to_owned(), "export-excel".to_owned())
+                } else {
+                    (format!("export-{what}-csv"), format!("export-{what}-excel"))
+                };
+                view! {
+                    <li>
+                        {tr(&format!("programme.committee.export_{what}"))}": "
+                        <a href=csv rel="external" download=file data-testid=id>"CSV"</a>" · "
+                        <a href=excel rel="external" download=file_excel data-testid=id_excel>
+                            {tr("programme.committee.export_for_excel")}
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
     view! {
         <FetchErrorView error=overview.error message=Signal::derive(|| tr("programme.committee.error"))/>
         <Show when=move || overview.loading()>
@@ -93,12 +117,10 @@ fn CommitteeOverview(
                 <Show when=move || demo.get()>
                     <p class="demo-note">{move || tr("programme.public.demo_note")}</p>
                 </Show>
-                <a class="button secondary" href=csv rel="external" download="kairr-requests.csv" data-testid="export-csv">
-                    {move || tr("programme.committee.export_csv")}
-                </a>
-                <a class="button secondary" href=excel rel="external" download="kairr-requests-excel.csv" data-testid="export-excel">
-                    {move || tr("programme.committee.export_excel")}
-                </a>
+                <div class="exports" data-testid="exports">
+                    <h3 id="exports-title">{move || tr("programme.committee.exports")}</h3>
+                    <ul aria-labelledby="exports-title">{exports}</ul>
+                </div>
             </div>
             <PoolTable pools=pools/>
             <section class="panel" aria-labelledby="fairness-title">
