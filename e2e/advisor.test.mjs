@@ -256,6 +256,9 @@ describe('the placement wizard', { timeout: 14 * 60_000 }, () => {
     try {
       await page.locator('[data-testid=mode-workflow]').click();
       await page.locator('[data-testid=workflow-preset]').click();
+      // The preset's stages are named in the page's language (Korean here).
+      const names = await page.locator('[id$="--name"]').evaluateAll((xs) => xs.map((x) => x.value));
+      assert.deepEqual(names, ['시뮬레이션 데이터 생성', '대리모델 학습', '시뮬레이션과 결합']);
       // Each stage is ranked with its simulated waits, as a single workload is;
       // the export lists one request per pool of the same plan.
       const { pools, lines } = await eventually(async () => {

@@ -175,6 +175,9 @@ describe('allocation programme', () => {
       await page.locator('canvas[data-testid=timeline-chart]').waitFor();
       await chartsDrawn(page);
       await page.locator('[data-testid=proposal-lines] tbody tr').first().waitFor({ timeout: 30_000 });
+      // Amounts are bare figures in their columns; the unit stands under each pool's name.
+      const poolCell = await page.locator('[data-testid=proposal-lines] tbody tr').first().locator('td').nth(1).innerText();
+      assert.match(poolCell, /\n(서버\(\d GPU\)|GPU-시간|노드-시간)/, `the pool cell names the unit: ${poolCell}`);
       assert.match(await page.locator('[data-testid=export-csv]').getAttribute('href'), /requests\.csv\?round=/);
       // Every export also comes for Korean Excel: UTF-8 with a byte-order mark.
       for (const what of ['reviews', 'allocations']) {
@@ -366,6 +369,9 @@ describe('allocation programme', () => {
       await page.goto(`${server.baseUrl}/login`, { waitUntil: 'load' });
       await signIn(page, 'demo.committee', '/committee');
       await page.locator('[data-testid=proposal-lines] tbody tr').first().waitFor({ timeout: 30_000 });
+      // Amounts are bare figures in their columns; the unit stands under each pool's name.
+      const poolCell = await page.locator('[data-testid=proposal-lines] tbody tr').first().locator('td').nth(1).innerText();
+      assert.match(poolCell, /\n(서버\(\d GPU\)|GPU-시간|노드-시간)/, `the pool cell names the unit: ${poolCell}`);
       const figures = [`projects ${projects.pages}`];
       for (const name of ['proposal', 'timeline', 'queue']) {
         if ((await page.locator(`[data-testid=pager-${name}]`).count()) === 0) continue;

@@ -99,7 +99,11 @@ pub struct SystemStatus {
     pub name_ko: String,
     pub name_en: String,
     pub kind: SystemKind,
+    /// Who runs it, by its English name.
     pub operator: String,
+    /// Who runs it, by its Korean name (absent: the English one serves).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub operator_ko: String,
     /// Worst status of its pools.
     pub status: Status,
     pub source: DataSource,
@@ -162,6 +166,16 @@ pub struct PoolStatus {
     /// Measured mean GPU utilisation (DCGM `DCGM_FI_DEV_GPU_UTIL`), 0..=1; absent without telemetry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpu_utilisation: Option<f64>,
+}
+
+impl SystemStatus {
+    /// The operator's name in `loc`.
+    pub fn operator_in(&self, loc: crate::i18n::Locale) -> &str {
+        match loc {
+            crate::i18n::Locale::Ko if !self.operator_ko.is_empty() => &self.operator_ko,
+            _ => &self.operator,
+        }
+    }
 }
 
 impl PoolStatus {

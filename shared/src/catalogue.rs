@@ -89,7 +89,11 @@ pub struct System {
     pub name_ko: String,
     pub name_en: String,
     pub kind: SystemKind,
+    /// Who runs it, by its English name.
     pub operator: String,
+    /// Who runs it, by its Korean name (the English one when absent).
+    #[serde(default)]
+    pub operator_ko: String,
     /// Power usage effectiveness of the hosting data centre.
     pub pue: f64,
     /// Days between planned maintenance windows.
@@ -278,6 +282,29 @@ pub fn pool_names(sys: &System, p: &Pool) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::SystemStatus;
+
+    #[test]
+    fn every_system_names_its_operator_in_both_languages() {
+        let cat = Catalogue::embedded().unwrap();
+        let summary = crate::sim::Simulator::new(
+            cat.clone(),
+            crate::sim::SimConfig { warm_up_seconds: 3600, ..crate::sim::SimConfig::default() },
+            1_780_000_000,
+        )
+        .summary(1);
+        for s in &summary.systems {
+            let (ko, en) = (s.operator_in(crate::i18n::Locale::Ko), s.operator_in(crate::i18n::Locale::En));
+            assert!(!ko.is_empty() && !en.is_empty(), "{}", s.id);
+            assert!(en.is_ascii(), "{}: {en}", s.id);
+        }
+        let kakao = summary.systems.iter().find(|s| s.id == "kakao").unwrap();
+        assert_eq!(kakao.operator_in(crate::i18n::Locale::Ko), "카카오클라우드 (안산 데이터센터)");
+        assert_eq!(kakao.operator_in(crate::i18n::Locale::En), "Kakao Cloud (Ansan DC)");
+        // A catalogue without a Korean name shows the English one.
+        let plain = SystemStatus { operator_ko: String::new(), ..kakao.clone() };
+        assert_eq!(plain.operator_in(crate::i18n::Locale::Ko), "Kakao Cloud (Ansan DC)");
+    }
 
     #[test]
     fn the_embedded_catalogue_holds_the_national_fleet() {

@@ -38,6 +38,7 @@ pub fn skeleton(system: &System, source: DataSource) -> SystemStatus {
         name_en: system.name_en.clone(),
         kind: system.kind,
         operator: system.operator.clone(),
+        operator_ko: system.operator_ko.clone(),
         status: Status::Degraded,
         source,
         stale: true,

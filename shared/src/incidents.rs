@@ -295,6 +295,7 @@ mod tests {
                 name_en: "s".into(),
                 kind: SystemKind::Cloud,
                 operator: "o".into(),
+                operator_ko: String::new(),
                 status,
                 source: DataSource::Demo,
                 stale: false,

@@ -349,6 +349,7 @@ impl Simulator {
                     name_en: s.name_en.clone(),
                     kind: s.kind,
                     operator: s.operator.clone(),
+                    operator_ko: s.operator_ko.clone(),
                     status: rollup(pools.iter().map(|p| p.status)),
                     source: DataSource::Demo,
                     stale: false,

@@ -196,11 +196,16 @@ mod tests {
         let only_mode = decode("?mode=workflow").unwrap();
         assert_eq!((only_mode.mode, only_mode.workflow.stages.len()), (Mode::Workflow, 0));
         assert_eq!(decode("?step=2"), None, "no form and no mode: the default preset");
-        let state = UrlState { mode: Mode::Workflow, step: 1, input: PRESETS[0].input(), workflow: virtuous_cycle() };
+        let state = UrlState {
+            mode: Mode::Workflow,
+            step: 1,
+            input: PRESETS[0].input(),
+            workflow: virtuous_cycle(kairr_shared::i18n::Locale::Ko),
+        };
         let back = decode(&encode(&state)).unwrap();
         assert_eq!(back.mode, Mode::Workflow);
         assert_eq!(back.workflow.stages.len(), 3);
-        assert_eq!(back.workflow.stages[2].name.as_deref(), Some("couple"));
+        assert_eq!(back.workflow.stages[2].name.as_deref(), Some("시뮬레이션과 결합"), "Korean names survive the address");
         assert_eq!(encode(&back), encode(&state));
     }
 

@@ -25,6 +25,8 @@ pub struct Wizard {
     pub workflow: RwSignal<WorkflowInput>,
     /// The preset the form still equals, for the pressed state of its button.
     pub preset: RwSignal<Option<&'static str>>,
+    /// The page's language (read in event handlers, where context is not).
+    pub locale: RwSignal<kairr_shared::i18n::Locale>,
 }
 
 impl Wizard {
@@ -33,6 +35,11 @@ impl Wizard {
         timing::input_started();
         self.input.update(f);
         self.preset.set(None);
+    }
+
+    /// Starts the workflow over from the virtuous-cycle preset, its stages named in the page's language.
+    pub fn reset_workflow(self) {
+        self.edit_workflow(|w| *w = virtuous_cycle(self.locale.get_untracked()));
     }
 
     /// Applies `f` to the workflow form (timed).
@@ -57,7 +64,7 @@ impl Wizard {
     /// the virtuous-cycle preset when empty).
     pub fn set_mode(self, mode: Mode) {
         if mode == Mode::Workflow && self.workflow.with_untracked(|w| w.stages.is_empty()) {
-            self.workflow.set(virtuous_cycle());
+            self.workflow.set(virtuous_cycle(self.locale.get_untracked()));
         }
         self.mode.set(mode);
     }
@@ -75,6 +82,7 @@ impl Wizard {
 /// Creates the wizard from the page's URL (the default preset when it holds no
 /// form) and keeps the URL in step with it.
 pub fn use_wizard() -> Wizard {
+    let locale = crate::common::i18n::use_locale();
     let search = window().location().search().unwrap_or_default();
     let initial = query::decode(&search);
     let default_preset = preset(DEFAULT_PRESET);
@@ -87,7 +95,7 @@ pub fn use_wizard() -> Wizard {
         state.input = default_preset.map(Preset::input).unwrap_or_default();
     }
     if state.mode == Mode::Workflow && state.workflow.stages.is_empty() {
-        state.workflow = virtuous_cycle();
+        state.workflow = virtuous_cycle(locale.get_untracked());
     }
     let wizard = Wizard {
         mode: RwSignal::new(state.mode),
@@ -95,6 +103,7 @@ pub fn use_wizard() -> Wizard {
         input: RwSignal::new(state.input),
         workflow: RwSignal::new(state.workflow),
         preset: RwSignal::new(if initial.is_none() { default_preset.map(|p| p.id) } else { None }),
+        locale,
     };
     sync_url(wizard);
     wizard

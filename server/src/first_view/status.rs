@@ -175,7 +175,7 @@ fn system(loc: Locale, s: &SystemStatus, gpus: u32) -> Markup {
     let title_id = format!("system-{}-name", s.id);
     let args = [
         ("kind", labels::kind(loc, s.kind)),
-        ("operator", s.operator.clone()),
+        ("operator", s.operator_in(loc).to_owned()),
         ("source", labels::source(loc, s.source)),
     ];
     html! {

@@ -211,7 +211,7 @@ mod tests {
         use crate::advisor::presets::virtuous_cycle;
         use crate::advisor::workflow::plan_workflow;
         let cat = Catalogue::embedded().unwrap();
-        let input = virtuous_cycle();
+        let input = virtuous_cycle(crate::i18n::Locale::En);
         let plan = plan_workflow(&cat, &input, &Conditions::unknown()).unwrap();
         let at = crate::time::utc(1_790_000_000);
         let drafts = workflow_drafts(&input, &plan, at, DataSource::Demo);

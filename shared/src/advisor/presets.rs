@@ -140,14 +140,19 @@ fn stage(name: &str, workload: WorkloadInput, output_tb: f64) -> StageInput {
 }
 
 /// The virtuous cycle between the pools: generate simulation data on
-/// KISTI-6, train a surrogate on the GPU cloud, run it inside simulations on KISTI-6.
-pub fn virtuous_cycle() -> WorkflowInput {
+/// KISTI-6, train a surrogate on the GPU cloud, run it inside simulations on
+/// KISTI-6. Its stages are named in `loc` (the names are the person's to edit).
+pub fn virtuous_cycle(loc: crate::i18n::Locale) -> WorkflowInput {
     let simulate = WorkloadInput { gpus: n(512.0), run_hours: n(24.0), ..base("hpc_simulation") };
     let train = WorkloadInput { precision: s("fp8"), gpus: n(256.0), run_hours: n(200.0), ..base("llm_pretraining") };
     let couple =
         WorkloadInput { fp64_share: n(0.4), gpus: n(256.0), run_hours: n(24.0), ..base("ai_coupled_simulation") };
     WorkflowInput {
-        stages: vec![stage("simulate", simulate, 20.0), stage("train", train, 0.5), stage("couple", couple, 5.0)],
+        stages: vec![
+            stage(loc.pick("시뮬레이션 데이터 생성", "Generate simulation data"), simulate, 20.0),
+            stage(loc.pick("대리모델 학습", "Train the surrogate"), train, 0.5),
+            stage(loc.pick("시뮬레이션과 결합", "Couple with the simulation"), couple, 5.0),
+        ],
     }
 }
 
@@ -188,7 +193,7 @@ mod tests {
     #[test]
     fn the_virtuous_cycle_alternates_between_kisti6_and_the_cloud() {
         let cat = Catalogue::embedded().unwrap();
-        let plan = plan_workflow(&cat, &virtuous_cycle(), &Conditions::unknown()).unwrap();
+        let plan = plan_workflow(&cat, &virtuous_cycle(crate::i18n::Locale::Ko), &Conditions::unknown()).unwrap();
         let pools: Vec<_> = plan.stages.iter().map(|s| s.pool_id.clone().unwrap_or_default()).collect();
         assert_eq!(pools[0], "kisti6-gh200");
         assert_ne!(pools[1], "kisti6-gh200");

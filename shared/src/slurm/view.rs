@@ -121,6 +121,7 @@ pub fn view(cluster: &Cluster, mapping: &SlurmMapping, catalogue: &Catalogue, no
         name_en: system.map_or_else(|| mapping.system_id.clone(), |s| s.name_en.clone()),
         kind: system.map_or(SystemKind::Hpc, |s| s.kind),
         operator: system.map_or_else(String::new, |s| s.operator.clone()),
+        operator_ko: system.map_or_else(String::new, |s| s.operator_ko.clone()),
         status: rollup(pools.iter().map(|p| p.status)),
         source: DataSource::Slurm,
         stale: false,

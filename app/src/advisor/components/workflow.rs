@@ -2,7 +2,6 @@
 //! train on the GPU cloud → run the model inside simulations on KISTI-6),
 //! each placed by the engine, with the data moves and the time to result.
 
-use kairr_shared::advisor::presets::virtuous_cycle;
 use kairr_shared::advisor::workflow::MAX_STAGES;
 use kairr_shared::advisor::{Compute, Container, NumberText, Precision, Purpose, Sector, StageInput, WorkloadInput};
 use leptos::prelude::*;
@@ -173,7 +172,7 @@ pub fn WorkflowEditor(wizard: Wizard, engine: Engine) -> impl IntoView {
                     {move || tr("advisor.workflow.remove")}
                 </button>
                 <button type="button" class="button secondary" data-testid="workflow-preset"
-                    on:click=move |_| wizard.edit_workflow(|w| *w = virtuous_cycle())>
+                    on:click=move |_| wizard.reset_workflow()>
                     {move || tr("advisor.workflow.preset")}
                 </button>
             </div>

@@ -122,7 +122,7 @@ pub fn ProposalView(
                             <tr>
                                 <th scope="row">{format!("#{}", l.request.0)}</th>
                                 <td>{l.organisation.clone()}<br/><span class="muted">{labels::sector(l.sector)}</span></td>
-                                <td>{labels::pool(&l.pool)}</td>
+                                <td>{labels::pool_with_unit(&l.pool, pools().iter().find(|p| p.pool == l.pool).map(|p| p.unit))}</td>
                                 <td class="num">{l.score.map_or_else(|| "—".to_owned(), |s| fixed(s, 2))}</td>
                                 <td class="num">{thousands(l.requested)}</td>
                                 <td class="num">{thousands(l.proposed)}</td>

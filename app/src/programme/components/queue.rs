@@ -38,6 +38,7 @@ pub fn RequestQueue() -> impl IntoView {
         per_page: QUEUE_PER_PAGE,
     });
     let queue = use_queue(query);
+    let units = use_context::<labels::PoolUnits>();
     let pages = Signal::derive(move || {
         queue.data.with(|d| d.as_ref().map_or(1, |d| page_count(d.total as usize, QUEUE_PER_PAGE as usize)))
     });
@@ -103,7 +104,7 @@ pub fn RequestQueue() -> impl IntoView {
                                     <th scope="row"><a href=format!("/committee/requests/{}", i.request.id.0) data-testid="queue-open">{format!("#{}", i.request.id.0)}</a></th>
                                     <td>{pick(&i.request.title_ko, &i.request.title_en)}</td>
                                     <td>{i.request.organisation.clone()}<br/><span class="muted">{labels::sector(i.request.sector)}</span></td>
-                                    <td>{labels::pool(&i.request.pool)}</td>
+                                    <td>{labels::pool_with_unit(&i.request.pool, units.and_then(|u| u.of(&i.request.pool)))}</td>
                                     <td class="num">{thousands(i.request.amount)}</td>
                                     <td>{labels::state(i.request.state)}</td>
                                     <td class="num">{i.mean_score.map_or_else(|| "—".to_owned(), |s| fixed(s, 2))}</td>

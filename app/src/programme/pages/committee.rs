@@ -67,6 +67,10 @@ fn CommitteeOverview(
         Signal::derive(move || overview.data.with(|o| o.as_ref().map(f).unwrap_or_default()))
     };
     let pools = Signal::derive(move || overview.data.with(|o| o.as_ref().map(|o| o.pools.clone()).unwrap_or_default()));
+    // The queue and the proposal show each amount's unit with its pool.
+    provide_context(crate::programme::labels::PoolUnits(Signal::derive(move || {
+        pools.with(|ps| ps.iter().map(|p| (p.pool.clone(), p.unit)).collect())
+    })));
     let sectors = pick(|o| o.sectors.clone());
     let regions = pick(|o| o.regions.clone());
     let timeline =

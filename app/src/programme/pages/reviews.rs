@@ -47,6 +47,10 @@ pub fn ReviewsPage() -> impl IntoView {
 fn ReviewList() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let list = use_assigned(version.into());
+    // The unit of a pool's amounts in the round being reviewed.
+    let unit_of = move |pool: &str| {
+        list.data.with_untracked(|d| d.as_ref().and_then(|d| d.round.as_ref()?.pool(pool).map(|p| p.unit)))
+    };
     let reviewed = Callback::new(move |_| version.update(|v| *v += 1));
     let changed = Callback::new(move |_| version.update(|v| *v += 1));
     let items = move || list.data.with(|d| d.as_ref().map(|d| d.items.clone()).unwrap_or_default());
@@ -71,7 +75,7 @@ fn ReviewList() -> impl IntoView {
         </Show>
         <ul class="review-items" data-testid="review-items">
             <For each=items key=|i| (i.request.id.0, i.mine.as_ref().map(|m| m.at), i.declared, i.reviews, i.places) let:item>
-                <ReviewCard item=item on_reviewed=reviewed on_changed=changed/>
+                <ReviewCard unit=unit_of(&item.request.pool) item=item on_reviewed=reviewed on_changed=changed/>
             </For>
         </ul>
     }
@@ -79,6 +83,8 @@ fn ReviewList() -> impl IntoView {
 
 #[component]
 fn ReviewCard(
+    /// The unit of the request's amount (its round's pool's).
+    unit: Option<kairr_shared::allocation::PoolUnit>,
     item: ReviewItem,
     on_reviewed: Callback<kairr_shared::allocation::Review>,
     on_changed: Callback<()>,
@@ -93,7 +99,10 @@ fn ReviewCard(
             "programme.reviews.asked",
             &[
                 ("pool", labels::pool(&pool)),
-                ("amount", crate::common::format::thousands(amount)),
+                (
+                    "amount",
+                    unit.map_or_else(|| crate::common::format::thousands(amount), |u| labels::amount(amount, u)),
+                ),
                 ("start", date(start)),
                 ("end", date(end)),
             ],

@@ -75,8 +75,13 @@ pub fn SystemSection(
 }
 
 fn system_head(s: &SystemStatus, title_id: &str) -> impl IntoView {
-    let name = current_locale().pick(&s.name_ko, &s.name_en).to_owned();
-    let args = [("kind", labels::kind(s.kind)), ("operator", s.operator.clone()), ("source", labels::source(s.source))];
+    let loc = current_locale();
+    let name = loc.pick(&s.name_ko, &s.name_en).to_owned();
+    let args = [
+        ("kind", labels::kind(s.kind)),
+        ("operator", s.operator_in(loc).to_owned()),
+        ("source", labels::source(s.source)),
+    ];
     let meta = trf("system.meta", &args);
     view! {
         <div class="system-head">
