@@ -525,10 +525,11 @@ impl Storage {
     /// Runs a decision on request `id`: the use case gets the round, the
     /// request, its number of reviews, every allocation of the round (all as
     /// they are inside the transaction, so the capacity left is exact) and a
-    /// reserved allocation id.
+    /// reserved allocation id, and the time (read under the round's lock,
+    /// like every command's here, so records follow the order they committed in).
     pub async fn decide<T, F>(&self, id: u64, use_case: F) -> Result<(T, String), WriteError>
     where
-        F: FnOnce(&Round, &Request, usize, &[Allocation], AllocationId) -> Result<Plan<T>, Refusal>,
+        F: FnOnce(&Round, &Request, usize, &[Allocation], AllocationId, DateTime<Utc>) -> Result<Plan<T>, Refusal>,
     {
         let id = db_id(id)?;
         with_db!(self.db(), |p| {
@@ -538,6 +539,7 @@ impl Storage {
                 .await?
                 .ok_or(WriteError::NotFound("request"))?;
             let mut tx = p.begin_write(&round_id).await?;
+            let now = Utc::now();
             let round: Round = read_one!(tx, Round, "SELECT body FROM rounds WHERE id = $1", &round_id)
                 .ok_or(WriteError::NotFound("round"))?;
             let request: Request = read_one!(tx, Request, "SELECT body FROM requests WHERE id = $1", id)
@@ -554,7 +556,7 @@ impl Storage {
             let aid: i64 = sqlx::query_scalar(&reserve_sql("allocations")).fetch_one(&mut *tx).await?;
             let aid = AllocationId(u64::try_from(aid).map_err(anyhow::Error::from)?);
             let reviews = usize::try_from(reviews).unwrap_or(0);
-            let plan = use_case(&round, &request, reviews, &allocations, aid)?;
+            let plan = use_case(&round, &request, reviews, &allocations, aid, now)?;
             apply_plan!(tx, plan);
             tx.commit().await?;
             Ok((plan.outcome, round_id))
@@ -566,10 +568,10 @@ impl Storage {
     /// Runs a command on allocation `id` (a new period): the use case gets
     /// its round, its request and the allocation as they are inside the
     /// transaction, which holds the round's lock. Demo allocations are not
-    /// found (the demo loader owns them).
+    /// found (the demo loader owns them). The time is read under the lock.
     pub async fn on_allocation<F>(&self, id: u64, use_case: F) -> Result<(Allocation, String), WriteError>
     where
-        F: FnOnce(&Round, &Request, &Allocation) -> Result<Plan<Allocation>, Refusal>,
+        F: FnOnce(&Round, &Request, &Allocation, DateTime<Utc>) -> Result<Plan<Allocation>, Refusal>,
     {
         let id = i64::try_from(id).map_err(|_| WriteError::NotFound("allocation"))?;
         with_db!(self.db(), |p| {
@@ -580,6 +582,7 @@ impl Storage {
                     .await?
                     .ok_or(WriteError::NotFound("allocation"))?;
             let mut tx = p.begin_write(&round_id).await?;
+            let now = Utc::now();
             let round: Round = read_one!(tx, Round, "SELECT body FROM rounds WHERE id = $1", &round_id)
                 .ok_or(WriteError::NotFound("round"))?;
             let allocation: Allocation = read_one!(tx, Allocation, "SELECT body FROM allocations WHERE id = $1", id)
@@ -587,7 +590,7 @@ impl Storage {
             let request: Request =
                 read_one!(tx, Request, "SELECT body FROM requests WHERE id = $1", db_id(allocation.request.0)?)
                     .ok_or(WriteError::NotFound("request"))?;
-            let plan = use_case(&round, &request, &allocation)?;
+            let plan = use_case(&round, &request, &allocation, now)?;
             apply_plan!(tx, plan);
             tx.commit().await?;
             Ok((plan.outcome, round_id))
@@ -612,13 +615,14 @@ impl Storage {
 
     /// Runs a command on round `id` (a change, a stage): the use case gets
     /// the round, its requests and its allocations as they are inside the
-    /// transaction, which holds the round's lock.
+    /// transaction, which holds the round's lock, and the time read under it.
     pub async fn on_round<F>(&self, id: &str, use_case: F) -> Result<Round, WriteError>
     where
-        F: FnOnce(RoundFacts<'_>) -> Result<Plan<Round>, Refusal>,
+        F: FnOnce(RoundFacts<'_>, DateTime<Utc>) -> Result<Plan<Round>, Refusal>,
     {
         with_db!(self.db(), |p| {
             let mut tx = p.begin_write(id).await?;
+            let now = Utc::now();
             let round: Round = read_one!(tx, Round, "SELECT body FROM rounds WHERE id = $1", id)
                 .ok_or(WriteError::NotFound("round"))?;
             let rows = sqlx::query("SELECT body FROM requests WHERE round_id = $1 AND state <> 'withdrawn'")
@@ -629,7 +633,7 @@ impl Storage {
             let rows =
                 sqlx::query("SELECT body FROM allocations WHERE round_id = $1").bind(id).fetch_all(&mut *tx).await?;
             let allocations: Vec<Allocation> = decode(&rows)?;
-            let plan = use_case(RoundFacts { round: &round, requests: &requests, allocations: &allocations })?;
+            let plan = use_case(RoundFacts { round: &round, requests: &requests, allocations: &allocations }, now)?;
             apply_plan!(tx, plan);
             tx.commit().await?;
             Ok(plan.outcome)

@@ -88,9 +88,10 @@ pub async fn put_admin_round(
     let Path(id) = id?;
     let id = super::round_param(&id)?;
     let Json(input) = body?;
-    let now = chrono::Utc::now();
-    let round =
-        state.storage.on_round(id, |facts| usecase::update_round(facts, &input, &state.catalogue, &user, now)).await?;
+    let round = state
+        .storage
+        .on_round(id, |facts, now| usecase::update_round(facts, &input, &state.catalogue, &user, now))
+        .await?;
     super::announce(&state, &round.id.0, ProgrammeChange::Round).await;
     tracing::info!(round = round.id.0, by = user.username, "round changed");
     Ok(Json(round))
@@ -121,8 +122,7 @@ pub async fn post_round_stage(
     let Path(id) = id?;
     let id = super::round_param(&id)?;
     let Json(change) = body?;
-    let now = chrono::Utc::now();
-    let round = state.storage.on_round(id, |facts| usecase::advance_round(facts, change, &user, now)).await?;
+    let round = state.storage.on_round(id, |facts, now| usecase::advance_round(facts, change, &user, now)).await?;
     super::announce(&state, &round.id.0, ProgrammeChange::Round).await;
     tracing::info!(round = round.id.0, stage = round.stage.as_str(), by = user.username, "round stage changed");
     Ok(Json(round))
@@ -154,10 +154,9 @@ pub async fn post_allocation_period(
     let user = require(&session, &state.storage, Action::Administer).await?;
     let Path(id) = id?;
     let Json(input) = body?;
-    let now = chrono::Utc::now();
     let (allocation, round) = state
         .storage
-        .on_allocation(id, |round, request, allocation| {
+        .on_allocation(id, |round, request, allocation, now| {
             usecase::change_period(round, request, allocation, &user, &input, now)
         })
         .await?;

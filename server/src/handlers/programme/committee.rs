@@ -123,10 +123,9 @@ pub async fn post_decision(
     let user = require(&session, &state.storage, Action::Decide).await?;
     let Path(id) = id?;
     let Json(body) = body?;
-    let now = chrono::Utc::now();
     let outcome = state
         .storage
-        .decide(id, |round, request, reviews, allocations, allocation_id| {
+        .decide(id, |round, request, reviews, allocations, allocation_id, now| {
             let ctx = DecisionContext { round, request, reviews, allocations, decider: &user, allocation_id, now };
             usecase::decide(ctx, &body)
         })
