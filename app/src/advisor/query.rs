@@ -205,7 +205,11 @@ mod tests {
         let back = decode(&encode(&state)).unwrap();
         assert_eq!(back.mode, Mode::Workflow);
         assert_eq!(back.workflow.stages.len(), 3);
-        assert_eq!(back.workflow.stages[2].name.as_deref(), Some("시뮬레이션과 결합"), "Korean names survive the address");
+        assert_eq!(
+            back.workflow.stages[2].name.as_deref(),
+            Some("시뮬레이션과 결합"),
+            "Korean names survive the address"
+        );
         assert_eq!(encode(&back), encode(&state));
     }
 
