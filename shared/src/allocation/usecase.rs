@@ -430,13 +430,16 @@ pub const MAX_ADJUSTMENTS: usize = 2_000;
 
 /// The committee's adjustments applied in order to the round's proposal
 /// (nothing is written: a proposal is a draft until decided). A refused
-/// adjustment is a 400 on `adjustments` whose message names the index, in both languages.
+/// adjustment is a 400 on `adjustments` whose message names the adjustment
+/// by its number, pools by the names people know them by (`cat`) and
+/// amounts with their unit, in both languages.
 pub fn adjust(
     round: &Round,
     requests: &[Request],
     reviews: &[Review],
     allocations: &[Allocation],
     adjustments: Vec<Adjustment>,
+    cat: &crate::catalogue::Catalogue,
 ) -> Result<(Proposal, Vec<FairnessChange>), Refusal> {
     if adjustments.len() > MAX_ADJUSTMENTS {
         let mut f = FieldErrors::default();
@@ -451,9 +454,12 @@ pub fn adjust(
     let mut proposal = propose(round, &Candidate::all(requests, reviews, allocations), &ProposalConfig::default());
     let mut changes = Vec::with_capacity(adjustments.len());
     for (i, adj) in adjustments.into_iter().enumerate() {
+        let pool = requests.iter().find(|r| r.id == adj.request).map(|r| r.pool.clone());
         let change = proposal.apply_adjustment(round, adj).map_err(|e| {
             let mut f = FieldErrors::default();
-            let (ko, en) = (format!("조정 {}번: {}", i + 1, adjustment_ko(&e)), format!("adjustments[{i}]: {e}"));
+            let words = AdjustmentWords { round, cat, pool: pool.as_deref() };
+            let n = i + 1;
+            let (ko, en) = (format!("조정 {n}번: {}", words.ko(&e)), format!("Adjustment {n}: {}", words.en(&e)));
             f.push("adjustments", FieldErrorCode::Conflict, ko, en);
             Refusal::Invalid(f)
         })?;
@@ -462,26 +468,69 @@ pub fn adjust(
     Ok((proposal, changes))
 }
 
-/// A refused adjustment in Korean.
-fn adjustment_ko(e: &AdjustmentError) -> String {
-    crate::i18n::settle_particles(&adjustment_ko_pairs(e))
+/// What a refused adjustment's message needs to name things as people do:
+/// the round's units, the catalogue's pool names and the adjusted request's pool.
+struct AdjustmentWords<'a> {
+    round: &'a Round,
+    cat: &'a crate::catalogue::Catalogue,
+    pool: Option<&'a str>,
 }
 
-fn adjustment_ko_pairs(e: &AdjustmentError) -> String {
-    match e {
-        AdjustmentError::UnknownRequest(r) => format!("신청 {r}은(는) 배분안에 없습니다."),
-        AdjustmentError::Decided(r) => format!("신청 {r}은(는) 이미 결정되었습니다."),
-        AdjustmentError::Excluded(r) => {
-            format!("신청 {r}은(는) 제외되었습니다(미심사, 최저 점수 미달 또는 알 수 없는 풀).")
+impl AdjustmentWords<'_> {
+    /// `n` in `pool`'s unit ("40 서버(8 GPU)"), the bare figure when the round has no such pool.
+    fn amount(&self, n: u64, pool: Option<&str>, loc: crate::i18n::Locale) -> String {
+        let figure = crate::display::format::thousands(n);
+        match pool.and_then(|p| self.round.pool(p)) {
+            Some(p) => format!("{figure} {}", loc.pick(p.unit.label_ko(), p.unit.label_en())),
+            None => figure,
         }
-        AdjustmentError::ExceedsRequest { requested, amount } => {
-            format!("{amount}은(는) 신청량 {requested}보다 많습니다.")
-        }
-        AdjustmentError::ExceedsCapacity { pool, capacity, total } => {
-            format!("{pool} 풀이 용량 {capacity} 중 {total}을(를) 갖게 됩니다.")
-        }
-        AdjustmentError::ExceedsOrgCap { organisation, cap, total } => {
-            format!("{organisation}의 합계 {total}이(가) 기관 상한 {cap}을(를) 넘습니다.")
+    }
+
+    fn pool_name(&self, pool: &str, loc: crate::i18n::Locale) -> String {
+        self.cat.pool_names(pool).map_or_else(|| pool.to_owned(), |(ko, en)| loc.pick(&ko, &en).to_owned())
+    }
+
+    fn ko(&self, e: &AdjustmentError) -> String {
+        use crate::i18n::Locale::Ko;
+        let text = match e {
+            AdjustmentError::UnknownRequest(r) => format!("신청 {r}은(는) 배분안에 없습니다."),
+            AdjustmentError::Decided(r) => format!("신청 {r}은(는) 이미 결정되었습니다."),
+            AdjustmentError::Excluded(r) => {
+                format!("신청 {r}은(는) 제외되었습니다(미심사, 최저 점수 미달 또는 알 수 없는 풀).")
+            }
+            AdjustmentError::ExceedsRequest { requested, amount } => format!(
+                "{}은(는) 신청량 {}보다 많습니다.",
+                self.amount(*amount, self.pool, Ko),
+                self.amount(*requested, self.pool, Ko)
+            ),
+            AdjustmentError::ExceedsCapacity { pool, capacity, total } => format!(
+                "{}에 용량 {} 중 {}이(가) 배분됩니다.",
+                self.pool_name(pool, Ko),
+                self.amount(*capacity, Some(pool), Ko),
+                self.amount(*total, Some(pool), Ko)
+            ),
+            AdjustmentError::ExceedsOrgCap { organisation, cap, total } => {
+                format!("{organisation}의 합계 {total}이(가) 기관 상한 {cap}을(를) 넘습니다.")
+            }
+        };
+        crate::i18n::settle_particles(&text)
+    }
+
+    fn en(&self, e: &AdjustmentError) -> String {
+        use crate::i18n::Locale::En;
+        match e {
+            AdjustmentError::ExceedsRequest { requested, amount } => format!(
+                "{} is more than the {} asked",
+                self.amount(*amount, self.pool, En),
+                self.amount(*requested, self.pool, En)
+            ),
+            AdjustmentError::ExceedsCapacity { pool, capacity, total } => format!(
+                "{} would hold {} of its {}",
+                self.pool_name(pool, En),
+                self.amount(*total, Some(pool), En),
+                self.amount(*capacity, Some(pool), En)
+            ),
+            other => other.to_string(),
         }
     }
 }

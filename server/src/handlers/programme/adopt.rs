@@ -76,7 +76,16 @@ pub async fn put_draft(
     let draft = state
         .storage
         .on_proposal(&round, false, |f| {
-            usecase::save_draft(f.round, f.requests, f.reviews, f.allocations, body.adjustments, &user, now)
+            usecase::save_draft(
+                f.round,
+                f.requests,
+                f.reviews,
+                f.allocations,
+                body.adjustments,
+                &user,
+                now,
+                &state.catalogue,
+            )
         })
         .await?;
     Ok(Json(draft))
@@ -118,6 +127,7 @@ pub async fn post_adopt(
                 allocation_ids: f.allocation_ids,
                 decider: &user,
                 now,
+                catalogue: &state.catalogue,
             };
             usecase::adopt(facts, &input)
         })

@@ -171,6 +171,7 @@ pub async fn post_adjust(
     let Json(body) = body?;
     let rec = records(&state, &RoundQuery { round: body.round.clone() }).await?;
     let Some(round) = rec.round.as_ref() else { return Err(AppError::NotFound("round".into())) };
-    let (proposal, changes) = usecase::adjust(round, &rec.requests, &rec.reviews, &rec.allocations, body.adjustments)?;
+    let (proposal, changes) =
+        usecase::adjust(round, &rec.requests, &rec.reviews, &rec.allocations, body.adjustments, &state.catalogue)?;
     Ok(Json(Adjusted { proposal, changes }))
 }

@@ -75,6 +75,8 @@ pub struct AdoptFacts<'a> {
     pub allocation_ids: &'a [AllocationId],
     pub decider: &'a UserInfo,
     pub now: DateTime<Utc>,
+    /// The catalogue, for the pools' names in a refusal.
+    pub catalogue: &'a crate::catalogue::Catalogue,
 }
 
 /// Saves `adjustments` as the round's draft once they apply to its proposal.
@@ -86,8 +88,9 @@ pub fn save_draft(
     adjustments: Vec<Adjustment>,
     by: &UserInfo,
     now: DateTime<Utc>,
+    cat: &crate::catalogue::Catalogue,
 ) -> Result<Plan<ProposalDraft>, Refusal> {
-    adjust(round, requests, reviews, allocations, adjustments.clone())?;
+    adjust(round, requests, reviews, allocations, adjustments.clone(), cat)?;
     let draft = ProposalDraft { adjustments, saved_by: Some(by.username.clone()), saved_at: Some(now) };
     Ok(Plan {
         writes: vec![Write::SaveDraft { round: round.id.clone(), draft: draft.clone() }],
@@ -98,13 +101,13 @@ pub fn save_draft(
 
 /// Adopts the round's proposal with `input`'s adjustments (see the module documentation).
 pub fn adopt(facts: AdoptFacts<'_>, input: &AdoptInput) -> Result<Plan<Adopted>, Refusal> {
-    let AdoptFacts { round, requests, reviews, allocations, allocation_ids, decider, now } = facts;
+    let AdoptFacts { round, requests, reviews, allocations, allocation_ids, decider, now, catalogue } = facts;
     let mut f = Form::default();
     let rationale = f.text("rationale", &input.rationale, 4_000);
     f.finish(rationale).map_err(Refusal::Invalid)?;
     // The stage, the review window and an admin's override hold for the whole batch.
     decision_gate(round, usize::MAX, decider, &input.override_reason, now)?;
-    let (proposal, _) = adjust(round, requests, reviews, allocations, input.adjustments.clone())?;
+    let (proposal, _) = adjust(round, requests, reviews, allocations, input.adjustments.clone(), catalogue)?;
     let mut held: Vec<Allocation> = allocations.to_vec();
     let mut ids = allocation_ids.iter().copied();
     let (mut writes, mut audit, mut out) = (Vec::new(), Vec::new(), Adopted::default());

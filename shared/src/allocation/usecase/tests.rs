@@ -239,11 +239,29 @@ fn deciding_ones_own_organisations_request_is_recorded_as_a_conflict() {
 
 #[test]
 fn a_refused_adjustment_names_its_index_in_both_languages() {
-    let err = adjust(&round(), &[], &[], &[], vec![Adjustment { request: RequestId(404), amount: 1 }]).unwrap_err();
+    let cat = crate::catalogue::Catalogue::embedded().unwrap();
+    let err =
+        adjust(&round(), &[], &[], &[], vec![Adjustment { request: RequestId(404), amount: 1 }], &cat).unwrap_err();
     let Refusal::Invalid(f) = err else { panic!() };
     let e = f.get("adjustments").unwrap();
-    assert!(e.message_ko.contains("404") && e.message_en.contains("adjustments[0]: request R-404"));
+    assert!(e.message_ko.contains("404") && e.message_en.contains("Adjustment 1: request R-404"));
     assert_ne!(e.message_ko, e.message_en);
+}
+
+#[test]
+fn a_refused_adjustment_names_pools_and_amounts_as_people_read_them() {
+    let cat = crate::catalogue::Catalogue::embedded().unwrap();
+    let r = under_review(3);
+    let reviews = scored(r.id, 5);
+    let too_much = Adjustment { request: r.id, amount: r.amount + 1 };
+    let err = adjust(&in_review(), std::slice::from_ref(&r), &reviews, &[], vec![too_much], &cat).unwrap_err();
+    let Refusal::Invalid(f) = err else { panic!() };
+    let e = f.get("adjustments").unwrap();
+    let unit = in_review().pool(&r.pool).unwrap().unit;
+    let (asked_ko, asked_en) =
+        (format!("{} {}", r.amount, unit.label_ko()), format!("{} {}", r.amount, unit.label_en()));
+    assert!(e.message_ko.starts_with("조정 1번: ") && e.message_ko.contains(&asked_ko), "{}", e.message_ko);
+    assert!(e.message_en.starts_with("Adjustment 1: ") && e.message_en.contains(&asked_en), "{}", e.message_en);
 }
 
 #[test]
@@ -339,6 +357,7 @@ fn adopting_the_proposal_decides_every_open_line_once_and_skips_what_the_member_
     reviews.extend(scored(RequestId(4), 4).into_iter().take(1));
     let member = user("c1", "NIPA", Role::Committee);
     let ids: Vec<AllocationId> = (100..110).map(AllocationId).collect();
+    let cat = crate::catalogue::Catalogue::embedded().unwrap();
     let facts = AdoptFacts {
         round: &round,
         requests: &requests,
@@ -347,6 +366,7 @@ fn adopting_the_proposal_decides_every_open_line_once_and_skips_what_the_member_
         allocation_ids: &ids,
         decider: &member,
         now: after_reviews(),
+        catalogue: &cat,
     };
     let no_reason = AdoptInput { rationale: " ".into(), ..Default::default() };
     assert!(matches!(adopt(facts, &no_reason), Err(Refusal::Invalid(_))));
@@ -502,4 +522,16 @@ fn a_co_investigator_is_in_conflict_with_the_request() {
     r.co_investigators = vec!["coi1".into()];
     let coi = user("coi1", "다른대학교", Role::Reviewer);
     assert!(conflict_of_interest(&r, &coi, at()).is_some());
+}
+
+#[test]
+fn a_pool_over_capacity_is_named_as_people_know_it() {
+    let cat = crate::catalogue::Catalogue::embedded().unwrap();
+    let round = in_review();
+    let words = AdjustmentWords { round: &round, cat: &cat, pool: None };
+    let e = AdjustmentError::ExceedsCapacity { pool: "nhn-b200".into(), capacity: 100, total: 120 };
+    let (name_ko, name_en) = cat.pool_names("nhn-b200").unwrap();
+    let (ko, en) = (words.ko(&e), words.en(&e));
+    assert_eq!(ko, format!("{name_ko}에 용량 100 서버(8 GPU) 중 120 서버(8 GPU)가 배분됩니다."));
+    assert_eq!(en, format!("{name_en} would hold 120 servers (8 GPUs) of its 100 servers (8 GPUs)"));
 }
