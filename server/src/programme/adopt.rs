@@ -3,6 +3,7 @@
 //! transaction (its row locked on PostgreSQL), allocation ids reserved for
 //! every undecided request, and the batch of decisions written at once.
 
+use chrono::{DateTime, Utc};
 use kairr_shared::allocation::usecase::{Plan, ProposalDraft, Refusal, Write};
 use kairr_shared::allocation::{Allocation, AllocationId, Request, Review, Round};
 
@@ -20,6 +21,8 @@ pub struct ProposalFacts<'a> {
     pub allocations: &'a [Allocation],
     /// One reserved allocation id per undecided request (empty unless asked for).
     pub allocation_ids: &'a [AllocationId],
+    /// The time, read under the round's lock.
+    pub now: DateTime<Utc>,
 }
 
 impl Storage {
@@ -31,6 +34,7 @@ impl Storage {
     {
         with_db!(self.db(), |p| {
             let mut tx = p.begin_write(id).await?;
+            let now = Utc::now();
             let round: Round = read_one!(tx, Round, "SELECT body FROM rounds WHERE id = $1", id)
                 .ok_or(WriteError::NotFound("round"))?;
             let requests: Vec<Request> = decode(
@@ -64,6 +68,7 @@ impl Storage {
                 reviews: &reviews,
                 allocations: &allocations,
                 allocation_ids: &ids,
+                now,
             })?;
             apply_plan!(tx, plan);
             tx.commit().await?;

@@ -72,20 +72,20 @@ pub async fn put_draft(
     let user = require(&session, &state.storage, Action::Decide).await?;
     let round = round_id(&state, q).await?;
     let Json(body) = body?;
-    let now = chrono::Utc::now();
     let draft = state
         .storage
         .on_proposal(&round, false, |f| {
-            usecase::save_draft(
-                f.round,
-                f.requests,
-                f.reviews,
-                f.allocations,
-                body.adjustments,
-                &user,
-                now,
-                &state.catalogue,
-            )
+            let facts = AdoptFacts {
+                round: f.round,
+                requests: f.requests,
+                reviews: f.reviews,
+                allocations: f.allocations,
+                allocation_ids: f.allocation_ids,
+                decider: &user,
+                now: f.now,
+                catalogue: &state.catalogue,
+            };
+            usecase::save_draft(facts, body.adjustments)
         })
         .await?;
     Ok(Json(draft))
@@ -115,7 +115,6 @@ pub async fn post_adopt(
     let user = require(&session, &state.storage, Action::Decide).await?;
     let round = round_id(&state, q).await?;
     let Json(input) = body?;
-    let now = chrono::Utc::now();
     let adopted = state
         .storage
         .on_proposal(&round, true, |f| {
@@ -126,7 +125,7 @@ pub async fn post_adopt(
                 allocations: f.allocations,
                 allocation_ids: f.allocation_ids,
                 decider: &user,
-                now,
+                now: f.now,
                 catalogue: &state.catalogue,
             };
             usecase::adopt(facts, &input)

@@ -64,7 +64,7 @@ pub struct ProposalDraft {
     pub saved_at: Option<DateTime<Utc>>,
 }
 
-/// A round's records read inside the adoption's transaction.
+/// A round's records read inside a proposal command's transaction (saving a draft, adopting).
 #[derive(Debug, Clone, Copy)]
 pub struct AdoptFacts<'a> {
     pub round: &'a Round,
@@ -79,17 +79,10 @@ pub struct AdoptFacts<'a> {
     pub catalogue: &'a crate::catalogue::Catalogue,
 }
 
-/// Saves `adjustments` as the round's draft once they apply to its proposal.
-pub fn save_draft(
-    round: &Round,
-    requests: &[Request],
-    reviews: &[Review],
-    allocations: &[Allocation],
-    adjustments: Vec<Adjustment>,
-    by: &UserInfo,
-    now: DateTime<Utc>,
-    cat: &crate::catalogue::Catalogue,
-) -> Result<Plan<ProposalDraft>, Refusal> {
+/// Saves `adjustments` as the round's draft once they apply to its proposal
+/// (`facts` as for an adoption; its allocation ids are not used).
+pub fn save_draft(facts: AdoptFacts<'_>, adjustments: Vec<Adjustment>) -> Result<Plan<ProposalDraft>, Refusal> {
+    let AdoptFacts { round, requests, reviews, allocations, decider: by, now, catalogue: cat, .. } = facts;
     adjust(round, requests, reviews, allocations, adjustments.clone(), cat)?;
     let draft = ProposalDraft { adjustments, saved_by: Some(by.username.clone()), saved_at: Some(now) };
     Ok(Plan {
