@@ -4,8 +4,10 @@
 //! every undecided request, and the batch of decisions written at once.
 
 use chrono::{DateTime, Utc};
-use kairr_shared::allocation::usecase::{Plan, ProposalDraft, Refusal, Write};
+use kairr_shared::allocation::usecase::{AdoptFacts, Plan, ProposalDraft, Refusal, Write};
 use kairr_shared::allocation::{Allocation, AllocationId, Request, Review, Round};
+use kairr_shared::auth::UserInfo;
+use kairr_shared::catalogue::Catalogue;
 
 use super::write::{
     apply_plan, db_id, insert_audit, read_one, reserve_sql, BeginWrite, WriteError, UPDATE_REQUEST, UPDATE_ROUND,
@@ -23,6 +25,22 @@ pub struct ProposalFacts<'a> {
     pub allocation_ids: &'a [AllocationId],
     /// The time, read under the round's lock.
     pub now: DateTime<Utc>,
+}
+
+impl<'a> ProposalFacts<'a> {
+    /// The use case's facts: these records, with who asks and the catalogue.
+    pub fn for_command(&self, decider: &'a UserInfo, catalogue: &'a Catalogue) -> AdoptFacts<'a> {
+        AdoptFacts {
+            round: self.round,
+            requests: self.requests,
+            reviews: self.reviews,
+            allocations: self.allocations,
+            allocation_ids: self.allocation_ids,
+            decider,
+            now: self.now,
+            catalogue,
+        }
+    }
 }
 
 impl Storage {

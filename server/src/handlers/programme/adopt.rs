@@ -7,7 +7,7 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::Json;
 use kairr_shared::allocation::proposal::Adjustment;
-use kairr_shared::allocation::usecase::{self, AdoptFacts, AdoptInput, Adopted, ProposalDraft};
+use kairr_shared::allocation::usecase::{self, AdoptInput, Adopted, ProposalDraft};
 use kairr_shared::api::ProgrammeChange;
 use kairr_shared::auth::Action;
 use serde::{Deserialize, Serialize};
@@ -74,19 +74,7 @@ pub async fn put_draft(
     let Json(body) = body?;
     let draft = state
         .storage
-        .on_proposal(&round, false, |f| {
-            let facts = AdoptFacts {
-                round: f.round,
-                requests: f.requests,
-                reviews: f.reviews,
-                allocations: f.allocations,
-                allocation_ids: f.allocation_ids,
-                decider: &user,
-                now: f.now,
-                catalogue: &state.catalogue,
-            };
-            usecase::save_draft(facts, body.adjustments)
-        })
+        .on_proposal(&round, false, |f| usecase::save_draft(f.for_command(&user, &state.catalogue), body.adjustments))
         .await?;
     Ok(Json(draft))
 }
@@ -117,19 +105,7 @@ pub async fn post_adopt(
     let Json(input) = body?;
     let adopted = state
         .storage
-        .on_proposal(&round, true, |f| {
-            let facts = AdoptFacts {
-                round: f.round,
-                requests: f.requests,
-                reviews: f.reviews,
-                allocations: f.allocations,
-                allocation_ids: f.allocation_ids,
-                decider: &user,
-                now: f.now,
-                catalogue: &state.catalogue,
-            };
-            usecase::adopt(facts, &input)
-        })
+        .on_proposal(&round, true, |f| usecase::adopt(f.for_command(&user, &state.catalogue), &input))
         .await?;
     super::announce(&state, &round, ProgrammeChange::Decision).await;
     tracing::info!(
