@@ -64,6 +64,16 @@ pub fn tr(key: &str) -> String {
     ctx.extra.and_then(|f| f(loc, key)).unwrap_or_else(|| t(loc, key))
 }
 
+/// The UI string for `key`, or `fallback` when no language defines the key.
+pub fn tr_or(key: &str, fallback: &str) -> String {
+    let text = tr(key);
+    if text == key {
+        fallback.to_owned()
+    } else {
+        text
+    }
+}
+
 /// Like [`tr`], filling each `{name}` placeholder with its value.
 pub fn trf(key: &str, args: &[(&str, String)]) -> String {
     let Some(ctx) = use_context::<LocaleContext>() else { return tf(Locale::default(), key, args) };

@@ -7,7 +7,7 @@ use kairr_shared::allocation::{PoolCapacity, RequestInput};
 use leptos::prelude::*;
 
 use crate::common::api::FetchError;
-use crate::common::i18n::{tr, trf};
+use crate::common::i18n::{tr, tr_or, trf};
 use crate::programme::labels;
 
 /// The server's message about `field` in `error`, in the page's language.
@@ -32,12 +32,7 @@ pub fn field_label(field: &str) -> String {
         "advisor_draft" => "programme.request.draft_field".to_owned(),
         other => format!("programme.request.{other}"),
     };
-    let text = tr(&key);
-    if text == key {
-        field.to_owned()
-    } else {
-        text
-    }
+    tr_or(&key, field)
 }
 
 /// `aria-invalid` of a control, "true" while its field is refused (`err`).

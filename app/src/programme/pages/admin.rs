@@ -16,7 +16,7 @@ use crate::common::api::FetchError;
 use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::components::header::SitePage;
 use crate::common::format::date;
-use crate::common::i18n::{tr, trf};
+use crate::common::i18n::{tr, tr_or, trf};
 use crate::programme::api::{self, AdminRound};
 use crate::programme::components::access::RequireRole;
 use crate::programme::components::error_summary::FormErrorSummary;
@@ -275,13 +275,7 @@ fn round_field_label(field: &str) -> String {
     if let Some(s) = field.strip_prefix("sector_targets.").and_then(Sector::parse) {
         return format!("{} · {} (%)", tr("admin.field.sector_targets"), labels::sector(s));
     }
-    let key = format!("admin.field.{field}");
-    let text = tr(&key);
-    if text == key {
-        field.to_owned()
-    } else {
-        text
-    }
+    tr_or(&format!("admin.field.{field}"), field)
 }
 
 /// The control a round form field's refusal leads to.
