@@ -2,14 +2,16 @@
 // lands on /admin/status, posts an incident (missing fields named in place
 // first), sees it on the public status page beside the detected ones,
 // resolves it with a timed update, and announces a maintenance window on
-// the KST clock. axe-core at 1280 and 375 px, Korean and English.
+// the KST clock; the status page's history links the incident and the
+// completed maintenance to their own pages. axe-core at 1280 and 375 px,
+// Korean and English.
 
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { DEMO_PASSWORD, startServer } from './server.mjs';
-import { SHOTS_DIR, checkPage, launchBrowser, signIn, startWatchdog, useLanguage } from './support.mjs';
+import { SHOTS_DIR, appReady, checkPage, launchBrowser, signIn, startWatchdog, useLanguage } from './support.mjs';
 
 const TEST_TIMEOUT_MS = 150_000;
 
@@ -98,6 +100,41 @@ describe('status operators', () => {
       await window.waitFor({ timeout: 30_000 });
       assert.match(await window.innerText(), /09:00/);
       await status.screenshot({ path: join(SHOTS_DIR, 'status-with-operator-posts-ko-1280.png'), fullPage: false });
+
+      // The history: the resolved incident and the completed maintenance, each a link to its own page.
+      const past = status.locator('[data-testid=past-incidents]');
+      await appReady(status);
+      await past.locator('summary').click();
+      const completed = past.locator('[data-testid=maintenance-window][data-state=completed]');
+      assert.ok((await completed.count()) > 0, 'completed maintenance is history');
+      assert.match(await past.locator('summary').innerText(), new RegExp(`완료된 점검 ${await completed.count()}건`));
+      const windowId = await completed.first().getAttribute('data-maintenance-id');
+      await past.locator(`[data-incident-id="${id}"] h3 a`).click();
+      await status.waitForURL((u) => u.pathname === `/incidents/${id}`, { timeout: 20_000 });
+      const incidentPage = status.locator('[data-testid=incident-page]');
+      assert.match(await incidentPage.innerText(), /공유 스토리지 지연|스토리지를 복구했습니다/);
+      const updates = await status.locator('[data-testid=incident-update]').allInnerTexts();
+      assert.equal(updates.length, 2);
+      assert.match(updates[0], /스토리지를 복구했습니다/, 'newest update first');
+      const pageFailures = [];
+      for (const width of [1280, 375]) {
+        await status.setViewportSize({ width, height: width === 375 ? 812 : 900 });
+        for (const lang of ['ko', 'en']) {
+          await status.goto(`${server.baseUrl}/incidents/${id}?lang=${lang}`, { waitUntil: 'load' });
+          await checkPage(status, `/incidents/{id} ${lang} ${width}`, width, pageFailures);
+          await status.screenshot({ path: join(SHOTS_DIR, `incident-page-${lang}-${width}.png`), fullPage: true });
+          await status.goto(`${server.baseUrl}/maintenance/${windowId}?lang=${lang}`, { waitUntil: 'load' });
+          await status.locator('[data-testid=maintenance-page][data-state=completed]').waitFor();
+          await checkPage(status, `/maintenance/{id} ${lang} ${width}`, width, pageFailures);
+          await status.screenshot({ path: join(SHOTS_DIR, `maintenance-page-${lang}-${width}.png`), fullPage: true });
+        }
+      }
+      assert.deepEqual(pageFailures, []);
+      // The language link keeps the page.
+      await status.goto(`${server.baseUrl}/incidents/${id}?lang=ko`, { waitUntil: 'load' });
+      await status.locator('[data-testid=lang-link]').click();
+      await status.waitForURL((u) => u.pathname === `/incidents/${id}` && u.search === '?lang=en');
+      assert.match(await status.locator('h2').first().innerText(), /Shared storage latency/);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

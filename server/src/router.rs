@@ -44,6 +44,8 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/v1/status", get(status::get_status))
         .route("/v1/status/history", get(history::get_history))
         .route("/v1/incidents", get(incidents::get_incidents))
+        .route("/v1/incidents/{id}", get(incidents::get_incident))
+        .route("/v1/maintenance/{id}", get(incidents::get_maintenance))
         .route("/v1/events", get(events::get_events))
         .route("/v1/queues", get(status::get_queues))
         .route("/v1/catalogue", get(placement::get_catalogue))
@@ -86,7 +88,9 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         front = front
             .route("/subscribe", get(pages::get_subscribe).post(pages::post_subscribe))
             .route("/subscriptions/confirm", get(pages::get_confirm).post(pages::post_confirm))
-            .route("/subscriptions/unsubscribe", get(pages::get_unsubscribe).post(pages::post_unsubscribe_page));
+            .route("/subscriptions/unsubscribe", get(pages::get_unsubscribe).post(pages::post_unsubscribe_page))
+            .route("/incidents/{id}", get(crate::history_pages::incident_page))
+            .route("/maintenance/{id}", get(crate::history_pages::maintenance_page));
     }
     // Pages that open with an introduction have it in their first HTML.
     for page in crate::first_view::intro::PAGES {

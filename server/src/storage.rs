@@ -260,6 +260,12 @@ impl Storage {
         with_db!(&self.db, |p| decode(&sqlx::query(SQL).bind(from).fetch_all(p).await?))
     }
 
+    /// The incident `id`, if it was ever recorded.
+    pub async fn incident(&self, id: &str) -> anyhow::Result<Option<Incident>> {
+        const SQL: &str = "SELECT body FROM incidents WHERE id = $1";
+        with_db!(&self.db, |p| Ok(decode(&sqlx::query(SQL).bind(id).fetch_all(p).await?)?.into_iter().next()))
+    }
+
     /// Incidents started or resolved since `from`, or still open (the subscriptions' scan).
     pub async fn incidents_touched_since(&self, from: i64) -> anyhow::Result<Vec<Incident>> {
         const SQL: &str =
@@ -292,6 +298,12 @@ impl Storage {
             tx.commit().await?;
         });
         Ok(())
+    }
+
+    /// The maintenance window `id`, if it was ever recorded (its stored state may be old).
+    pub async fn maintenance_window(&self, id: &str) -> anyhow::Result<Option<Maintenance>> {
+        const SQL: &str = "SELECT body FROM maintenance WHERE id = $1";
+        with_db!(&self.db, |p| Ok(decode(&sqlx::query(SQL).bind(id).fetch_all(p).await?)?.into_iter().next()))
     }
 
     /// Maintenance windows ending after `from` and starting before `to`, soonest first.

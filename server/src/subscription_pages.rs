@@ -14,14 +14,17 @@ use axum::Form;
 use kairr_shared::advisor::field_error::FieldErrors;
 use kairr_shared::i18n::Locale;
 use kairr_shared::subscriptions::{SubscribeInput, Subscribed, SubscriptionKind};
-use maud::{html, Markup, DOCTYPE};
+use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::auth::{csrf_cookie, csrf_cookie_nonce, same_token, set_cookie, ClientAddr};
 use crate::error::AppError;
-use crate::first_view::frame::skip_link;
 use crate::state::AppState;
 use crate::subscriptions::{LinkKey, Purpose, SubscriptionView};
+use crate::whole_page::page;
+
+/// The class of these pages' `<main>`.
+const SUBSCRIPTION: &str = "subscription-page";
 
 /// `?lang=` and `?token=` of the pages.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -48,63 +51,10 @@ pub struct SubscribeForm {
 }
 
 /// Korean or English text.
-fn s(loc: Locale, ko: &'static str, en: &'static str) -> &'static str {
-    loc.pick(ko, en)
-}
+use crate::whole_page::pick as s;
 
 fn locale(q: &PageQuery, headers: &HeaderMap) -> Locale {
-    q.lang.as_deref().and_then(Locale::from_tag).unwrap_or_else(|| crate::first_view::locale_of(headers))
-}
-
-/// The whole page around `main`.
-fn page(state: &AppState, loc: Locale, title: &str, here: &str, main: Markup) -> Markup {
-    let other = loc.other();
-    html! {
-        (DOCTYPE)
-        html lang=(loc.tag()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · KAIRR" }
-                (maud::PreEscaped(state.first_view.stylesheets()))
-            }
-            body {
-                (skip_link(loc))
-                header.site-header {
-                    div.brand-row {
-                        p.brand {
-                            a href="/" rel="external" { span.brand-mark { "KAIRR" } }
-                            " "
-                            span.brand-name { (s(loc, "국가 AI 연구자원 현황", "National AI Research Resources Status")) }
-                        }
-                        div.header-tools {
-                            a.lang-toggle href={ (here) (if here.contains('?') { "&" } else { "?" }) "lang=" (other.tag()) }
-                                lang=(other.tag()) data-testid="lang-link" {
-                                (s(loc, "English", "한국어"))
-                            }
-                        }
-                    }
-                    nav.site-nav aria-label=(s(loc, "주 메뉴", "Main")) {
-                        ul {
-                            li { a href="/" rel="external" { (s(loc, "현황", "Status")) } }
-                            li { a href="/feed.atom" rel="external" { (s(loc, "알림 피드 (Atom)", "Notice feed (Atom)")) } }
-                        }
-                    }
-                }
-                main #main .programme-main.subscription-page {
-                    h2 { (title) }
-                    (main)
-                }
-                footer.site-footer {
-                    p { (kairr_shared::i18n::t(loc, "footer.times_kst")) }
-                    ul.footer-links {
-                        li { a href="/api/v1/incidents" rel="external" { "API (JSON)" } }
-                        li { a href="/feed.atom" rel="external" { (kairr_shared::i18n::t(loc, "footer.feed_link")) } }
-                    }
-                }
-            }
-        }
-    }
+    crate::whole_page::locale(q.lang.as_deref(), headers)
 }
 
 fn respond(status: StatusCode, markup: Markup, cookie: Option<axum::http::HeaderValue>) -> Response {
@@ -211,7 +161,7 @@ pub async fn get_subscribe(State(state): State<AppState>, Query(q): Query<PageQu
     let (nonce, cookie) = nonce(&state, &headers);
     let title = s(loc, "장애·점검 알림 구독", "Subscribe to incident and maintenance notices");
     let body = form(&state, loc, &state.csrf.token_for(&nonce), &SubscribeInput::default(), &FieldErrors::default());
-    respond(StatusCode::OK, page(&state, loc, title, "/subscribe", body), cookie)
+    respond(StatusCode::OK, page(&state, loc, title, "/subscribe", SUBSCRIPTION, body), cookie)
 }
 
 /// `POST /subscribe` (the form).
@@ -246,15 +196,15 @@ pub async fn post_subscribe(
             p.notice.notice-warning role="alert" { (s(loc, "양식이 만료되었습니다. 다시 보내 주세요.", "The form expired. Please send it again.")) }
             (form(&state, loc, &token, &input, &FieldErrors::default()))
         };
-        return respond(StatusCode::FORBIDDEN, page(&state, loc, title, "/subscribe", main), cookie);
+        return respond(StatusCode::FORBIDDEN, page(&state, loc, title, "/subscribe", SUBSCRIPTION, main), cookie);
     }
     match crate::handlers::subscriptions::subscribe(&state, addr, &input).await {
         Ok(done) => {
-            respond(StatusCode::OK, page(&state, loc, title, "/subscribe", subscribed(loc, &input, &done)), cookie)
+            respond(StatusCode::OK, page(&state, loc, title, "/subscribe", SUBSCRIPTION, subscribed(loc, &input, &done)), cookie)
         }
         Err(AppError::InvalidInput(errors)) => respond(
             StatusCode::BAD_REQUEST,
-            page(&state, loc, title, "/subscribe", form(&state, loc, &token, &input, &errors)),
+            page(&state, loc, title, "/subscribe", SUBSCRIPTION, form(&state, loc, &token, &input, &errors)),
             cookie,
         ),
         Err(e) => {
@@ -291,7 +241,7 @@ pub async fn post_subscribe(
                 p.notice.notice-warning role="alert" { (message) }
                 (form(&state, loc, &token, &input, &FieldErrors::default()))
             };
-            respond(status, page(&state, loc, title, "/subscribe", main), cookie)
+            respond(status, page(&state, loc, title, "/subscribe", SUBSCRIPTION, main), cookie)
         }
     }
 }
@@ -340,7 +290,7 @@ fn link_page(
                 (s(loc, "이 링크는 올바르지 않습니다. 메일에 있는 주소 전체를 열어 주세요.", "This link is not valid. Please open the whole address from the e-mail."))
             }
         };
-        return (StatusCode::NOT_FOUND, page(state, loc, title, &here, main));
+        return (StatusCode::NOT_FOUND, page(state, loc, title, &here, SUBSCRIPTION, main));
     };
     let systems = if view.systems.is_empty() {
         s(loc, "모든 시스템", "every system").to_owned()
@@ -381,7 +331,7 @@ fn link_page(
             }
         }
     };
-    (StatusCode::OK, page(state, loc, title, &here, main))
+    (StatusCode::OK, page(state, loc, title, &here, SUBSCRIPTION, main))
 }
 
 async fn link(state: &AppState, q: &PageQuery, headers: &HeaderMap, purpose: Purpose, act: bool) -> Response {

@@ -12,6 +12,7 @@ mod support;
 mod adopt_api;
 mod assignment_api;
 mod auth_api;
+mod history_api;
 mod lifecycle_api;
 mod mixed_sources;
 mod notifications_api;

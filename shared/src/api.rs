@@ -351,6 +351,9 @@ pub struct IncidentsResponse {
     pub past: Vec<Incident>,
     /// In-progress and upcoming maintenance, soonest first.
     pub maintenance: Vec<Maintenance>,
+    /// Maintenance completed in the last 90 days, the most recently ended first.
+    #[serde(default)]
+    pub past_maintenance: Vec<Maintenance>,
     pub source: DataSource,
 }
 

@@ -1,10 +1,12 @@
 //! The programme's charts, drawn once per data change on a `<canvas>` with
 //! plotters: grouped horizontal bars (requests and awards by sector or
 //! region; awarded, requested and target shares) and the allocation timeline
-//! (one thin bar per allocation, coloured by sector). Each chart has a table
+//! (what a pool's allocations hold at once, stacked by sector, against the
+//! round's offer). Each chart has a table
 //! alternative next to it; these functions only draw.
 
 use chrono::{Datelike, Days, NaiveDate};
+use kairr_shared::allocation::overview::HeldSeries;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -33,17 +35,6 @@ pub struct CanvasSpec {
 pub struct BarGroup {
     pub label: String,
     pub values: Vec<Option<f64>>,
-}
-
-/// One allocation on the timeline.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Span {
-    pub start: NaiveDate,
-    /// Inclusive.
-    pub end: NaiveDate,
-    /// Index into [`SECTOR_RGB`].
-    pub colour: usize,
-    pub idle: bool,
 }
 
 fn backend(canvas: &HtmlCanvasElement, spec: CanvasSpec) -> Result<DrawingArea<CanvasBackend, Shift>, String> {
@@ -144,50 +135,63 @@ fn bars<DB: DrawingBackend>(
     root.present()
 }
 
-/// Draws `spans` between `from` and `to` (inclusive days), one row each in
-/// order, with a line at `today`; x labels are months.
-pub fn draw_timeline(
+/// The capacity line's colour and dash (drawn in segments).
+const CAPACITY_RGB: RGBColor = RGBColor(17, 24, 39);
+
+/// Draws what a pool's allocations hold at once: one stacked step per change
+/// (sectors in [`SECTOR_RGB`], flagged ones in [`IDLE_RGB`] on top), the
+/// round's offer as a dashed line, a line at `today`; x labels are months,
+/// y labels from `format` on a whole axis reaching the peak or the offer.
+pub fn draw_held(
     canvas: &HtmlCanvasElement,
-    spans: &[Span],
-    (from, to): (NaiveDate, NaiveDate),
+    series: &HeldSeries,
     today: NaiveDate,
+    format: &dyn Fn(f64) -> String,
     spec: CanvasSpec,
 ) -> Result<(), String> {
     let root = backend(canvas, spec)?;
-    timeline(&root, spans, (from, to), today, spec.dpr.max(1.0)).map_err(|e| e.to_string())
+    held(&root, series, today, format, spec.dpr.max(1.0)).map_err(|e| e.to_string())
 }
 
 fn day_number(d: NaiveDate) -> f64 {
     f64::from(d.num_days_from_ce())
 }
 
-/// Rows the timeline is drawn for at least, so one allocation is one thin
-/// bar, not the whole height.
-const MIN_TIMELINE_ROWS: f64 = 12.0;
+/// The days the chart of `series` spans: the round's period and every step.
+pub fn held_range(series: &HeldSeries) -> (NaiveDate, NaiveDate) {
+    let from = series.steps.iter().map(|s| s.from).fold(series.period_start, NaiveDate::min);
+    let to = series.steps.iter().map(|s| s.to).fold(series.period_end, NaiveDate::max);
+    (from, to.max(from.checked_add_days(Days::new(1)).unwrap_or(from)))
+}
 
-fn timeline<DB: DrawingBackend>(
+fn held<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    spans: &[Span],
-    (from, to): (NaiveDate, NaiveDate),
+    series: &HeldSeries,
     today: NaiveDate,
+    format: &dyn Fn(f64) -> String,
     dpr: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |v: f64| (v * dpr).round() as u32;
+    let (from, to) = held_range(series);
     let (x0, x1) = (day_number(from), day_number(to) + 1.0);
-    let n = spans.len().max(1) as f64;
-    let rows = n.max(MIN_TIMELINE_ROWS);
+    let axis = Axis::whole(series.peak().max(series.capacity) * 1.05);
     let mut chart = ChartBuilder::on(root)
         .margin(px(10.0))
         .margin_right(px(24.0))
         .x_label_area_size(px(24.0))
-        .build_cartesian_2d(x0..x1.max(x0 + 1.0), 0.0..rows)?;
+        .y_label_area_size(px(52.0))
+        .build_cartesian_2d(x0..x1, 0.0..axis.max)?;
     // The month labels and lines are drawn below, one per month, not by the mesh's day numbers.
     chart
         .configure_mesh()
-        .disable_mesh()
-        .disable_y_axis()
+        .disable_x_mesh()
         .x_labels(0)
+        .y_labels(axis.labels)
+        .y_label_formatter(&|y| format(*y))
+        .label_style(("sans-serif", 12.0 * dpr).into_font().color(&AXIS_RGB))
         .axis_style(AXIS_RGB.stroke_width(px(1.0)))
+        .bold_line_style(GRID_RGB.stroke_width(px(1.0)))
+        .light_line_style(TRANSPARENT)
         .draw()?;
     let label_style = TextStyle::from(("sans-serif", 12.0 * dpr).into_font()).color(&AXIS_RGB).pos(
         plotters::style::text_anchor::Pos::new(
@@ -198,23 +202,42 @@ fn timeline<DB: DrawingBackend>(
     for month in month_ticks(from, to) {
         let x = day_number(month);
         chart.draw_series(std::iter::once(PathElement::new(
-            vec![(x, 0.0), (x, rows)],
+            vec![(x, 0.0), (x, axis.max)],
             GRID_RGB.stroke_width(px(1.0)),
         )))?;
         let (left, bottom) = chart.backend_coord(&(x, 0.0));
         let inset = i32::try_from(px(6.0)).unwrap_or(6);
         root.draw(&Text::new(month_label(x), (left, bottom + inset), label_style.clone()))?;
     }
-    let gap = if n > 200.0 { 0.0 } else { 0.15 };
-    chart.draw_series(spans.iter().enumerate().map(|(i, s)| {
-        let colour = if s.idle { IDLE_RGB } else { SECTOR_RGB[s.colour % SECTOR_RGB.len()] };
-        let y = rows - i as f64;
-        Rectangle::new([(day_number(s.start), y - gap), (day_number(s.end) + 1.0, y - 1.0 + gap)], colour.filled())
-    }))?;
+    for step in &series.steps {
+        let (left, right) = (day_number(step.from), day_number(step.to) + 1.0);
+        let mut base = 0.0;
+        let layers = step.sectors.iter().enumerate().map(|(i, v)| (*v, SECTOR_RGB[i % SECTOR_RGB.len()]));
+        for (value, colour) in layers.chain(std::iter::once((step.idle, IDLE_RGB))) {
+            if value > 0.0 {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(left, base), (right, base + value)],
+                    colour.filled(),
+                )))?;
+                base += value;
+            }
+        }
+    }
+    // The offer, dashed: ten-day dashes with five-day gaps at any zoom would
+    // vanish on a long period, so the dash is a fixed share of the width.
+    let dash = ((x1 - x0) / 60.0).max(0.5);
+    let mut x = x0;
+    while x < x1 {
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(x, series.capacity), ((x + dash).min(x1), series.capacity)],
+            CAPACITY_RGB.stroke_width(px(2.0)),
+        )))?;
+        x += dash * 1.6;
+    }
     let t = day_number(today);
     if (x0..x1).contains(&t) {
         chart.draw_series(std::iter::once(PathElement::new(
-            vec![(t, 0.0), (t, rows)],
+            vec![(t, 0.0), (t, axis.max)],
             TEXT_RGB.stroke_width(px(2.0)),
         )))?;
     }
@@ -249,13 +272,6 @@ fn month_label(x: f64) -> String {
     format!("{:04}-{:02}", d.year(), d.month())
 }
 
-/// The first and last day of `spans` (`None` when empty).
-pub fn span_range(spans: &[Span]) -> Option<(NaiveDate, NaiveDate)> {
-    let from = spans.iter().map(|s| s.start).min()?;
-    let to = spans.iter().map(|s| s.end).max()?;
-    Some((from, to.max(from.checked_add_days(Days::new(1)).unwrap_or(from))))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,10 +281,14 @@ mod tests {
     }
 
     #[test]
-    fn the_timeline_spans_the_earliest_start_to_the_latest_end() {
-        let s = |a, b| Span { start: a, end: b, colour: 0, idle: false };
-        assert_eq!(span_range(&[]), None);
-        assert_eq!(span_range(&[s(day(3, 1), day(5, 1)), s(day(2, 23), day(4, 1))]), Some((day(2, 23), day(5, 1))));
+    fn the_timeline_spans_the_round_and_any_allocation_outside_it() {
+        use kairr_shared::allocation::overview::{HeldStep, HeldUnit};
+        let step = |a, b| HeldStep { from: a, to: b, sectors: vec![1.0], idle: 0.0 };
+        let mut s =
+            HeldSeries { unit: HeldUnit::Servers, capacity: 4.0, period_start: day(3, 1), period_end: day(8, 31), steps: vec![] };
+        assert_eq!(held_range(&s), (day(3, 1), day(8, 31)));
+        s.steps = vec![step(day(2, 23), day(4, 1)), step(day(4, 2), day(9, 15))];
+        assert_eq!(held_range(&s), (day(2, 23), day(9, 15)));
         assert_eq!(month_label(day_number(day(3, 15))), "2026-03");
     }
 

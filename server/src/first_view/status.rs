@@ -64,10 +64,13 @@ pub fn status_page(
             }
             section.panel.past data-testid="past-incidents" aria-labelledby="past-title" {
                 h2 #past-title { (tr("incident.past_title")) }
-                @match incidents.map(|d| &d.past) {
-                    Some(past) if !past.is_empty() => details.past-list {
-                        summary { (tf(loc, "incident.past_summary", &[("n", past.len().to_string())])) }
-                        @for i in past { (incident(loc, summary, i, false)) }
+                @match incidents {
+                    Some(d) if !d.past.is_empty() || !d.past_maintenance.is_empty() => details.past-list {
+                        summary { (tf(loc, "incident.past_summary", &[("n", d.past.len().to_string()), ("m", d.past_maintenance.len().to_string())])) }
+                        @for i in &d.past { (incident(loc, summary, i, false)) }
+                        @if !d.past_maintenance.is_empty() {
+                            ul.windows.past-windows { @for m in &d.past_maintenance { (window(loc, summary, m)) } }
+                        }
                     },
                     _ => p.none { (tr("incident.none_past")) },
                 }
@@ -128,7 +131,7 @@ fn incident(loc: Locale, summary: &StatusSummary, i: &Incident, active: bool) ->
     html! {
         article class={ "incident impact-" (i.impact.as_str()) } data-testid=(if active { "incident" } else { "past-incident" })
             data-incident-id=(i.id) data-state=(i.state.as_str()) {
-            h3 { (loc.pick(&i.title_ko, &i.title_en)) }
+            h3 { a href={ "/incidents/" (i.id) } { (loc.pick(&i.title_ko, &i.title_en)) } }
             p.incident-meta {
                 (frame::badge(loc, i.impact, "incident-impact"))
                 span { (system_name(summary, &i.system_id, loc)) }
@@ -136,7 +139,8 @@ fn incident(loc: Locale, summary: &StatusSummary, i: &Incident, active: bool) ->
                 @if let Some(r) = i.resolved_at { span { (t(loc, "incident.resolved")) " " (frame::time(r)) } }
             }
             ol.updates {
-                @for u in i.updates.iter().rev() {
+                // A past incident shows its last word; its page has every update.
+                @for u in i.updates.iter().rev().take(if active { usize::MAX } else { 1 }) {
                     li.update data-testid="incident-update" data-state=(u.state.as_str()) {
                         p.update-head { strong { (labels::incident_state(loc, u.state)) } " · " (frame::time(u.at)) }
                         p { (loc.pick(&u.body_ko, &u.body_en)) }
@@ -157,7 +161,7 @@ fn window(loc: Locale, summary: &StatusSummary, m: &Maintenance) -> Markup {
         li class={ "window window-" (state) } data-testid="maintenance-window" data-state=(state) data-maintenance-id=(m.id) {
             p.window-head {
                 span class={ "pill pill-" (state) } { (labels::maintenance_state(loc, m.state)) }
-                strong { (loc.pick(&m.title_ko, &m.title_en)) }
+                strong { a href={ "/maintenance/" (m.id) } { (loc.pick(&m.title_ko, &m.title_en)) } }
             }
             p.window-meta {
                 span { (system_name(summary, &m.system_id, loc)) }

@@ -22,7 +22,7 @@ fn fixed(t: chrono::DateTime<chrono::Utc>) -> FixedDateTime {
     t.with_timezone(&kst())
 }
 
-fn incident_entry(i: &Incident) -> Entry {
+fn incident_entry(base: &str, i: &Incident) -> Entry {
     let updated = i.updates.last().map_or(i.started_at, |u| u.at);
     let body: String = i
         .updates
@@ -35,7 +35,7 @@ fn incident_entry(i: &Incident) -> Entry {
         title: Text::plain(format!("{} / {}", i.title_ko, i.title_en)),
         updated: fixed(updated),
         published: Some(fixed(i.started_at)),
-        links: vec![Link { href: "/".into(), ..Default::default() }],
+        links: vec![Link { href: format!("{base}/incidents/{}", i.id), ..Default::default() }],
         content: Some(Content { value: Some(body), content_type: Some("text".into()), ..Default::default() }),
         ..Default::default()
     }
@@ -54,14 +54,14 @@ fn maintenance_updated(m: &Maintenance, now: chrono::DateTime<chrono::Utc>) -> c
     }
 }
 
-fn maintenance_entry(m: &Maintenance, now: chrono::DateTime<chrono::Utc>) -> Entry {
+fn maintenance_entry(base: &str, m: &Maintenance, now: chrono::DateTime<chrono::Utc>) -> Entry {
     let announced = m.starts_at - chrono::Duration::seconds(ANNOUNCE_AHEAD_S);
     Entry {
         id: format!("urn:kairr:maintenance:{}", m.id),
         title: Text::plain(format!("{} / {}", m.title_ko, m.title_en)),
         updated: fixed(maintenance_updated(m, now)),
         published: Some(fixed(announced)),
-        links: vec![Link { href: "/".into(), ..Default::default() }],
+        links: vec![Link { href: format!("{base}/maintenance/{}", m.id), ..Default::default() }],
         content: Some(Content {
             value: Some(format!(
                 "{} – {} ({} nodes)",
@@ -86,8 +86,14 @@ pub async fn feed(State(state): State<AppState>) -> Result<Response, AppError> {
     let incidents = state.storage.incidents_since(now - 30 * 86_400).await?;
     let maintenance = current_maintenance(&state, now - 7 * 86_400, now + ANNOUNCE_AHEAD_S).await?;
     let now_utc = kairr_shared::time::utc(now);
-    let mut entries: Vec<Entry> =
-        incidents.iter().map(incident_entry).chain(maintenance.iter().map(|m| maintenance_entry(m, now_utc))).collect();
+    // Each entry links to its permalink page: on the portal's public address
+    // when one is configured, else relative to the feed's own address.
+    let base = state.settings.public_url.as_deref().map_or("", |u| u.trim_end_matches('/')).to_owned();
+    let mut entries: Vec<Entry> = incidents
+        .iter()
+        .map(|i| incident_entry(&base, i))
+        .chain(maintenance.iter().map(|m| maintenance_entry(&base, m, now_utc)))
+        .collect();
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
     entries.truncate(MAX_ENTRIES);
     // An empty feed has not changed since the epoch: a constant, not the time of the fetch.

@@ -3,6 +3,7 @@
 //! ratio; awarded against target shares by sector and by region; the
 //! allocation timeline (who holds what, when); and the fairness figures.
 
+mod held;
 mod shares;
 
 use std::collections::HashMap;
@@ -20,6 +21,7 @@ use super::round::Round;
 use super::unit::PoolUnit;
 use super::usage::{idle_check, DailyUsage, IdleCheck, IdlePolicy};
 
+pub use held::{held_series, HeldSeries, HeldStep, HeldUnit};
 pub use shares::ShareRow;
 
 /// What the overview is built from. Requests and allocations of other rounds are ignored.
@@ -63,6 +65,8 @@ pub struct PoolOverview {
     pub idle_gpu_hours: f64,
     /// requested ÷ capacity (above 1 = oversubscribed).
     pub oversubscription: f64,
+    /// What the allocations hold at once over the round's period, against the offer.
+    pub held: HeldSeries,
 }
 
 /// One allocation on the timeline.
@@ -123,13 +127,14 @@ impl RoundOverview {
         let idle = idle_checks(input, &allocations);
         let flagged: HashMap<AllocationId, bool> = idle.iter().map(|c| (c.allocation, c.flagged)).collect();
         let is_idle = |id: AllocationId| flagged.get(&id).copied().unwrap_or(false);
+        let timeline = timeline(&allocations, &is_idle);
         RoundOverview {
             round: round.id.clone(),
             today: input.today,
-            pools: pools(input, &requests, &allocations, &idle, &is_idle),
+            pools: pools(input, &requests, &allocations, &idle, &is_idle, &timeline),
             sectors: shares::by_sector(round, &requests, &allocations),
             regions: shares::by_region(round, &requests, &allocations),
-            timeline: timeline(&allocations, &is_idle),
+            timeline,
             idle,
             fairness: fairness(round, &requests, &allocations),
             source: None,
@@ -163,6 +168,7 @@ fn pools(
     allocations: &[(&Allocation, &Request)],
     idle: &[IdleCheck],
     is_idle: &dyn Fn(AllocationId) -> bool,
+    timeline: &[TimelineRow],
 ) -> Vec<PoolOverview> {
     let used = used_by_allocation(input.usage);
     input
@@ -173,6 +179,8 @@ fn pools(
             let requested: u64 = requests.iter().filter(|r| r.pool == p.pool).map(|r| r.amount).sum();
             let mine: Vec<&Allocation> = allocations.iter().map(|(a, _)| *a).filter(|a| a.pool == p.pool).collect();
             let awarded: u64 = mine.iter().map(|a| a.amount).sum();
+            let rows: Vec<&TimelineRow> = timeline.iter().filter(|r| r.pool == p.pool).collect();
+            let period = (input.round.period_start, input.round.period_end);
             PoolOverview {
                 pool: p.pool.clone(),
                 unit: p.unit,
@@ -186,6 +194,7 @@ fn pools(
                 idle_allocated: mine.iter().filter(|a| is_idle(a.id)).map(|a| a.amount).sum(),
                 idle_gpu_hours: idle.iter().filter(|c| c.pool == p.pool).map(|c| c.idle_gpu_hours).sum(),
                 oversubscription: if p.capacity > 0 { requested as f64 / p.capacity as f64 } else { 0.0 },
+                held: held_series(p.unit, p.capacity, period, &rows),
             }
         })
         .collect()

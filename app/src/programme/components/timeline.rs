@@ -1,25 +1,40 @@
-//! The allocation timeline of one pool (who holds what, when): one bar per
-//! allocation coloured by sector (flagged ones in red), a line at today, a
-//! pool picker, and a paged table alternative.
+//! The allocation timeline of one pool (who holds what, when): what its
+//! allocations hold at once, stacked by sector (flagged ones in red on top),
+//! on a y-axis in the pool's held unit, against the round's offer (a dashed
+//! line), with a line at today, a pool picker, and a paged table alternative.
 
 use chrono::NaiveDate;
 use kairr_shared::advisor::Sector;
+use kairr_shared::allocation::overview::{HeldUnit, PoolOverview};
 use kairr_shared::allocation::TimelineRow;
 use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 
 use crate::common::format::{date, thousands};
 use crate::common::i18n::{current_locale, tr, trf};
-use crate::programme::charts::{self, CanvasSpec, Span};
+use crate::programme::charts::{self, CanvasSpec};
 use crate::programme::components::pager::Pager;
 use crate::programme::labels;
 use crate::programme::paging::{page_count, page_range, PER_PAGE};
 
 const HEIGHT_PX: f64 = 320.0;
 
-fn span(r: &TimelineRow) -> Span {
-    let colour = Sector::ALL.iter().position(|s| *s == r.sector).unwrap_or(0);
-    Span { start: r.start, end: r.end, colour, idle: r.idle }
+/// A held figure as the axis and the legend write it: whole numbers with
+/// thousands separators, one decimal below 10 (an average of GPUs or nodes).
+fn held_figure(v: f64) -> String {
+    if v > 0.0 && v < 10.0 && v.fract().abs() > f64::EPSILON {
+        format!("{v:.1}")
+    } else {
+        thousands(v.round().max(0.0) as u64)
+    }
+}
+
+fn axis_key(unit: HeldUnit) -> &'static str {
+    match unit {
+        HeldUnit::Servers => "programme.timeline.axis_servers",
+        HeldUnit::Gpus => "programme.timeline.axis_gpus",
+        HeldUnit::Nodes => "programme.timeline.axis_nodes",
+    }
 }
 
 /// The timeline block.
@@ -28,6 +43,9 @@ pub fn Timeline(
     /// Every allocation of the round, sorted by pool then start.
     #[prop(into)]
     rows: Signal<Vec<TimelineRow>>,
+    /// The round's pools, with what their allocations hold at once.
+    #[prop(into)]
+    pools_overview: Signal<Vec<PoolOverview>>,
     /// Today (KST), marked on the chart.
     #[prop(into)]
     today: Signal<Option<NaiveDate>>,
@@ -48,6 +66,10 @@ pub fn Timeline(
         let p = pool.get();
         rows.with(|rs| rs.iter().filter(|r| r.pool == p).cloned().collect::<Vec<_>>())
     });
+    let held = Memo::new(move |_| {
+        let p = pool.get();
+        pools_overview.with(|ps| ps.iter().find(|o| o.pool == p).map(|o| o.held.clone()))
+    });
     let page = RwSignal::new(1usize);
     let canvas = NodeRef::<Canvas>::new();
     let container = NodeRef::<Div>::new();
@@ -61,15 +83,22 @@ pub fn Timeline(
             dpr: window().device_pixel_ratio(),
         };
         let today = today.get();
-        of_pool.with(|rs| {
-            let spans: Vec<Span> = rs.iter().map(span).collect();
-            let Some(range) = charts::span_range(&spans) else { return };
-            let today = today.unwrap_or(range.0);
-            if let Err(e) = charts::draw_timeline(&canvas, &spans, range, today, spec) {
+        held.with(|h| {
+            let Some(h) = h else { return };
+            let today = today.unwrap_or(h.period_start);
+            if let Err(e) = charts::draw_held(&canvas, h, today, &held_figure, spec) {
                 leptos::logging::error!("cannot draw the timeline: {e}");
             }
         });
     });
+    let axis_note = move || held.with(|h| h.as_ref().map(|h| tr(axis_key(h.unit))).unwrap_or_default());
+    let capacity_note = move || {
+        held.with(|h| {
+            h.as_ref()
+                .map(|h| trf("programme.timeline.capacity", &[("n", held_figure(h.capacity))]))
+                .unwrap_or_default()
+        })
+    };
     let label = move || {
         current_locale();
         of_pool.with(|rs| {
@@ -80,6 +109,9 @@ pub fn Timeline(
                     ("pool", labels::pool(&pool.get())),
                     ("n", thousands(rs.len() as u64)),
                     ("idle", thousands(idle as u64)),
+                    ("peak", held.with(|h| h.as_ref().map(|h| held_figure(h.peak())).unwrap_or_default())),
+                    ("capacity", held.with(|h| h.as_ref().map(|h| held_figure(h.capacity)).unwrap_or_default())),
+                    ("unit", held.with(|h| h.as_ref().map(|h| tr(axis_key(h.unit))).unwrap_or_default())),
                 ],
             )
         })
@@ -100,6 +132,7 @@ pub fn Timeline(
                     }).collect_view()}
                 </select>
             </div>
+            <p class="muted chart-note" data-testid="timeline-axis">{axis_note}</p>
             <div class="chart-box" node_ref=container>
                 <canvas role="img" data-testid="timeline-chart" aria-label=label node_ref=canvas
                     style=format!("height: {HEIGHT_PX}px")></canvas>
@@ -109,6 +142,7 @@ pub fn Timeline(
                     <li class=format!("legend-sector-{i}")>{labels::sector(*s)}</li>
                 }).collect_view()}
                 <li class="legend-idle">{move || tr("programme.timeline.idle")}</li>
+                <li class="legend-capacity" data-testid="timeline-capacity">{capacity_note}</li>
             </ul>
             <details class="alt-table">
                 <summary>{move || tr("programme.timeline.table_summary")}</summary>

@@ -136,7 +136,7 @@ fn CommitteeOverview(
                 <ShareBreakdown rows=regions title=Signal::derive(|| tr("programme.shares.by_region")) id="region"/>
             </div>
             <IdleEvidence checks=idle rows=timeline/>
-            <Timeline rows=timeline today=today/>
+            <Timeline rows=timeline pools_overview=pools today=today/>
         </Show>
         <FetchErrorView error=data.proposal.error message=Signal::derive(|| tr("programme.proposal.error"))/>
         <Show when=move || data.proposal.data.with(Option::is_some)>

@@ -1,5 +1,6 @@
 //! Active incidents with their timed updates, and the collapsible list of
-//! resolved incidents of the last 90 days.
+//! resolved incidents and completed maintenance of the last 90 days, each
+//! linking to its permalink page (`/incidents/{id}`, `/maintenance/{id}`).
 
 use kairr_shared::api::{Incident, StatusSummary};
 use kairr_shared::i18n::Locale;
@@ -9,6 +10,7 @@ use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::components::kst_time::KstTime;
 use crate::common::i18n::{current_locale, tr, trf};
 use crate::common::live::Incidents;
+use crate::status::components::maintenance::window_view;
 use crate::status::components::status_badge::StatusBadge;
 use crate::status::labels;
 
@@ -61,27 +63,41 @@ pub fn PastIncidents(
     #[prop(into)]
     summary: Signal<Option<StatusSummary>>,
 ) -> impl IntoView {
-    let count = move || incidents.data.with(|d| d.as_ref().map_or(0, |d| d.past.len()));
+    let counts = move || incidents.data.with(|d| d.as_ref().map_or((0, 0), |d| (d.past.len(), d.past_maintenance.len())));
     view! {
         <section class="panel past" data-testid="past-incidents" aria-labelledby="past-title">
             <h2 id="past-title">{move || tr("incident.past_title")}</h2>
             <Show
-                when=move || { count() > 0 }
+                when=move || counts() != (0, 0)
                 fallback=|| view! { <p class="none">{move || tr("incident.none_past")}</p> }
             >
                 <details class="past-list">
-                    <summary>{move || trf("incident.past_summary", &[("n", count().to_string())])}</summary>
+                    <summary>
+                        {move || {
+                            let (n, m) = counts();
+                            trf("incident.past_summary", &[("n", n.to_string()), ("m", m.to_string())])
+                        }}
+                    </summary>
                     {move || {
                         let loc = current_locale();
                         incidents.data.with(|d| {
                             summary.with(|s| {
-                                d.as_ref()
-                                    .map(|d| {
-                                        d.past
+                                d.as_ref().map(|d| {
+                                    let incidents = d
+                                        .past
+                                        .iter()
+                                        .map(|i| incident_view(i, &system_name(s, &i.system_id, loc), loc, false))
+                                        .collect_view();
+                                    let windows = (!d.past_maintenance.is_empty()).then(|| {
+                                        let items = d
+                                            .past_maintenance
                                             .iter()
-                                            .map(|i| incident_view(i, &system_name(s, &i.system_id, loc), loc, false))
-                                            .collect_view()
-                                    })
+                                            .map(|m| window_view(m, &system_name(s, &m.system_id, loc), loc))
+                                            .collect_view();
+                                        view! { <ul class="windows past-windows">{items}</ul> }
+                                    });
+                                    (incidents, windows)
+                                })
                             })
                         })
                     }}
@@ -97,6 +113,8 @@ fn incident_view(i: &Incident, system: &str, loc: Locale, active: bool) -> impl 
         .updates
         .iter()
         .rev()
+        // A past incident shows its last word; its page (`/incidents/{id}`) has every update.
+        .take(if active { usize::MAX } else { 1 })
         .map(|u| {
             view! {
                 <li class="update" data-testid="incident-update" data-state=u.state.as_str()>
@@ -117,7 +135,7 @@ fn incident_view(i: &Incident, system: &str, loc: Locale, active: bool) -> impl 
             data-incident-id=i.id.clone()
             data-state=i.state.as_str()
         >
-            <h3>{loc.pick(&i.title_ko, &i.title_en).to_owned()}</h3>
+            <h3><a href=format!("/incidents/{}", i.id)>{loc.pick(&i.title_ko, &i.title_en).to_owned()}</a></h3>
             <p class="incident-meta">
                 <StatusBadge status=i.impact testid="incident-impact"/>
                 <span>{system.to_owned()}</span>

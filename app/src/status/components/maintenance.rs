@@ -42,7 +42,8 @@ pub fn MaintenanceList(
     }
 }
 
-fn window_view(m: &Maintenance, system: &str, loc: Locale) -> impl IntoView {
+/// One window: state, title (linking to its page), system, times and nodes.
+pub fn window_view(m: &Maintenance, system: &str, loc: Locale) -> impl IntoView {
     let state = match m.state {
         MaintenanceState::InProgress => "in_progress",
         MaintenanceState::Scheduled => "scheduled",
@@ -52,7 +53,7 @@ fn window_view(m: &Maintenance, system: &str, loc: Locale) -> impl IntoView {
         <li class=format!("window window-{state}") data-testid="maintenance-window" data-state=state data-maintenance-id=m.id.clone()>
             <p class="window-head">
                 <span class=format!("pill pill-{state}")>{labels::maintenance_state(m.state)}</span>
-                <strong>{loc.pick(&m.title_ko, &m.title_en).to_owned()}</strong>
+                <strong><a href=format!("/maintenance/{}", m.id)>{loc.pick(&m.title_ko, &m.title_en).to_owned()}</a></strong>
             </p>
             <p class="window-meta">
                 <span>{system.to_owned()}</span>

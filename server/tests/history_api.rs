@@ -1,0 +1,156 @@
+//! The status history (issue 11 §4): completed maintenance is listed with
+//! the past incidents, and every incident and maintenance window has a
+//! permalink, as JSON (`/api/v1/incidents/{id}`, `/api/v1/maintenance/{id}`)
+//! and as a page that needs no app (`/incidents/{id}`, `/maintenance/{id}`),
+//! which the Atom feed links to.
+
+use serde_json::json;
+
+use crate::support::spawn;
+
+async fn page(app: &crate::support::TestApp, path: &str) -> (u16, String, String) {
+    let res = app.client.get(format!("{}{path}", app.base)).send().await.unwrap();
+    let code = res.status().as_u16();
+    let kind = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    (code, kind, res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn completed_maintenance_of_the_last_ninety_days_is_history_newest_first() {
+    let app = spawn().await;
+    let (code, body) = app.get_json("/api/v1/incidents").await;
+    assert_eq!(code, 200);
+    let now = chrono::Utc::now();
+    let past = body["past_maintenance"].as_array().unwrap();
+    // The demo fleet's planned windows recur every few weeks: 90 days hold several.
+    assert!(past.len() >= 2, "{past:?}");
+    let ends: Vec<chrono::DateTime<chrono::Utc>> =
+        past.iter().map(|m| m["ends_at"].as_str().unwrap().parse().unwrap()).collect();
+    for (m, end) in past.iter().zip(&ends) {
+        assert_eq!(m["state"], "completed", "{m}");
+        assert!(*end <= now, "{m} has not ended");
+        assert!(now - *end <= chrono::Duration::days(90) + chrono::Duration::minutes(5), "{m} is older than 90 days");
+    }
+    assert!(ends.windows(2).all(|w| w[0] >= w[1]), "most recently ended first: {ends:?}");
+    // Upcoming and running windows stay in `maintenance`, and only there.
+    let upcoming: Vec<&str> =
+        body["maintenance"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+    assert!(past.iter().all(|m| !upcoming.contains(&m["id"].as_str().unwrap())));
+}
+
+#[tokio::test]
+async fn every_incident_and_window_has_a_json_permalink_and_unknown_ids_are_json_404s() {
+    let app = spawn().await;
+    let operator = app.caller("demo.operator").await;
+    let (_, catalogue) = app.get_json("/api/v1/catalogue").await;
+    let system = catalogue["systems"][0]["id"].as_str().unwrap().to_owned();
+    let (code, posted) = operator
+        .post(
+            "/api/v1/ops/incidents",
+            &json!({"system": system, "pool": "", "impact": "degraded",
+                "title_ko": "로그인 노드 응답 지연", "title_en": "Login node slow",
+                "body_ko": "로그인 노드가 느립니다.", "body_en": "The login node is slow."}),
+        )
+        .await;
+    assert_eq!(code, 200, "{posted}");
+    let id = posted["id"].as_str().unwrap();
+    let (code, one) = app.get_json(&format!("/api/v1/incidents/{id}")).await;
+    assert_eq!(code, 200, "{one}");
+    assert_eq!(one, posted, "the permalink gives the incident as it was recorded");
+
+    let (_, list) = app.get_json("/api/v1/incidents").await;
+    let window = list["past_maintenance"][0].clone();
+    let wid = window["id"].as_str().unwrap();
+    let (code, one) = app.get_json(&format!("/api/v1/maintenance/{wid}")).await;
+    assert_eq!(code, 200, "{one}");
+    assert_eq!(one, window);
+    let upcoming = list["maintenance"][0].clone();
+    let (_, one) = app.get_json(&format!("/api/v1/maintenance/{}", upcoming["id"].as_str().unwrap())).await;
+    assert_eq!(one["state"], upcoming["state"], "the state is as of now");
+
+    for path in ["/api/v1/incidents/no-such-incident", "/api/v1/maintenance/no-such-window"] {
+        let (code, err) = app.get_json(path).await;
+        assert_eq!((code, err["error"].as_str()), (404, Some("not_found")), "{path}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn the_permalink_pages_show_the_record_in_either_language_without_the_app() {
+    let app = spawn().await;
+    let operator = app.caller("demo.operator").await;
+    let (_, catalogue) = app.get_json("/api/v1/catalogue").await;
+    let system = catalogue["systems"][0]["id"].as_str().unwrap().to_owned();
+    let system_ko = catalogue["systems"][0]["name_ko"].as_str().unwrap().to_owned();
+    let (_, posted) = operator
+        .post(
+            "/api/v1/ops/incidents",
+            &json!({"system": system, "pool": "", "impact": "partial_outage",
+                "title_ko": "스토리지 <지연>", "title_en": "Storage <latency>",
+                "body_ko": "원인을 조사하고 있습니다.", "body_en": "We are investigating."}),
+        )
+        .await;
+    let id = posted["id"].as_str().unwrap().to_owned();
+    let update = json!({"state": "resolved", "body_ko": "복구했습니다.", "body_en": "Recovered."});
+    let (code, _) = operator.post(&format!("/api/v1/ops/incidents/{id}/updates"), &update).await;
+    assert_eq!(code, 200);
+
+    let (code, kind, html) = page(&app, &format!("/incidents/{id}")).await;
+    assert_eq!(code, 200);
+    assert!(kind.starts_with("text/html"), "{kind}");
+    assert!(html.contains("<html lang=\"ko\""), "Korean by default");
+    assert!(html.contains("스토리지 &lt;지연&gt;"), "the title, escaped: {html}");
+    assert!(!html.contains("<지연>"));
+    assert!(html.contains(&system_ko), "the system's name");
+    // Both updates, newest first, and how long it lasted.
+    let (resolved, investigating) = (html.find("복구했습니다.").unwrap(), html.find("원인을 조사하고 있습니다.").unwrap());
+    assert!(resolved < investigating, "newest update first");
+    assert!(html.contains("data-testid=\"incident-duration\""));
+    assert!(html.contains(&format!("href=\"/api/v1/incidents/{id}\"")), "links its JSON");
+    assert!(html.contains(&format!("href=\"/incidents/{id}?lang=en\"")), "the language link stays on the page");
+
+    let (code, _, en) = page(&app, &format!("/incidents/{id}?lang=en")).await;
+    assert_eq!(code, 200);
+    assert!(en.contains("<html lang=\"en\"") && en.contains("Storage &lt;latency&gt;") && en.contains("Recovered."));
+
+    let (_, list) = app.get_json("/api/v1/incidents").await;
+    let window = &list["past_maintenance"][0];
+    let (code, _, html) = page(&app, &format!("/maintenance/{}", window["id"].as_str().unwrap())).await;
+    assert_eq!(code, 200);
+    assert!(html.contains(window["title_ko"].as_str().unwrap()));
+    assert!(html.contains("data-state=\"completed\""));
+
+    // An unknown id is a page that says so, with the status code to match; what it echoes is escaped.
+    let (code, kind, html) = page(&app, "/incidents/%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    assert_eq!(code, 404);
+    assert!(kind.starts_with("text/html"));
+    assert!(html.contains("장애 기록을 찾을 수 없습니다"));
+    assert!(!html.contains("<script>alert(1)"), "{html}");
+    let (code, _, html) = page(&app, "/maintenance/nope?lang=en").await;
+    assert_eq!(code, 404);
+    assert!(html.contains("Maintenance window not found"));
+}
+
+#[tokio::test]
+async fn the_feed_links_each_entry_to_its_permalink() {
+    for public_url in [None, Some("https://status.kairr.example/")] {
+        let app = crate::support::spawn_with(|s| s.public_url = public_url.map(str::to_owned)).await;
+        let operator = app.caller("demo.operator").await;
+        let (_, catalogue) = app.get_json("/api/v1/catalogue").await;
+        let system = catalogue["systems"][0]["id"].as_str().unwrap().to_owned();
+        let (_, posted) = operator
+            .post(
+                "/api/v1/ops/incidents",
+                &json!({"system": system, "pool": "", "impact": "degraded",
+                    "title_ko": "피드 확인", "title_en": "Feed check", "body_ko": "확인 중", "body_en": "Checking"}),
+            )
+            .await;
+        let id = posted["id"].as_str().unwrap();
+        let feed = app.client.get(format!("{}/feed.atom", app.base)).send().await.unwrap().text().await.unwrap();
+        // On the configured public address, else relative to the feed.
+        let base = public_url.map_or("", |u| u.trim_end_matches('/'));
+        let link = format!("href=\"{base}/incidents/{id}\"");
+        assert!(feed.contains(&link), "{link} in {feed}");
+        assert!(feed.contains(&format!("href=\"{base}/maintenance/")), "maintenance entries link theirs");
+        assert!(!feed.contains("href=\"/\""), "no entry links only the front page");
+    }
+}
