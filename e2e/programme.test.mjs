@@ -174,6 +174,18 @@ describe('allocation programme', () => {
       assert.equal(await page.locator('canvas[data-testid=share-chart]').count(), 2);
       await page.locator('canvas[data-testid=timeline-chart]').waitFor();
       await chartsDrawn(page);
+      // The timeline counts what is held at once against the round's offer, and says so.
+      assert.match(await page.locator('[data-testid=timeline-axis]').innerText(), /세로축: 동시에 (보유한 서버|쓸 수 있는 (GPU|노드))/);
+      const overview = await page.evaluate(async () => (await fetch('/api/v1/committee/overview')).json());
+      const chosen = await page.locator('[data-testid=timeline-pool]').inputValue();
+      const offer = overview.pools.find((p) => p.pool === chosen);
+      assert.ok(offer, 'the chosen pool is one of the round');
+      const label = await page.locator('canvas[data-testid=timeline-chart]').getAttribute('aria-label');
+      if (offer.unit === 'servers') {
+        assert.match(await page.locator('[data-testid=timeline-capacity]').innerText(), new RegExp(`제공량 \\(${offer.capacity.toLocaleString('en-US')}\\)`));
+        assert.match(label, new RegExp(`제공량 ${offer.capacity.toLocaleString('en-US')}`));
+      }
+      assert.match(label, /최대 [\d,.]+/);
       await page.locator('[data-testid=proposal-lines] tbody tr').first().waitFor({ timeout: 30_000 });
       // Amounts are bare figures in their columns; the unit stands under each pool's name.
       const poolCell = await page.locator('[data-testid=proposal-lines] tbody tr').first().locator('td').nth(1).innerText();

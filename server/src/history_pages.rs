@@ -76,7 +76,12 @@ pub async fn maintenance_page(
             let here = format!("/maintenance/{}", m.id);
             respond(StatusCode::OK, page(&state, loc, &title, &here, CLASS, maintenance(&state, loc, &m)))
         }
-        Ok(None) => not_found(&state, loc, uri.path(), pick(loc, "점검 기록을 찾을 수 없습니다", "Maintenance window not found")),
+        Ok(None) => not_found(
+            &state,
+            loc,
+            uri.path(),
+            pick(loc, "점검 기록을 찾을 수 없습니다", "Maintenance window not found"),
+        ),
         Err(e) => unavailable(&state, loc, e),
     }
 }
@@ -86,7 +91,10 @@ fn where_(state: &AppState, loc: Locale, system_id: &str, pool_id: &str) -> Stri
     if let Some((ko, en)) = state.catalogue.pool_names(pool_id) {
         return loc.pick(&ko, &en).to_owned();
     }
-    state.catalogue.system(system_id).map_or_else(|| system_id.to_owned(), |s| loc.pick(&s.name_ko, &s.name_en).to_owned())
+    state
+        .catalogue
+        .system(system_id)
+        .map_or_else(|| system_id.to_owned(), |s| loc.pick(&s.name_ko, &s.name_en).to_owned())
 }
 
 /// Seconds from `from` to `to` (0 if `to` is earlier).

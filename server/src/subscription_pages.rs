@@ -199,9 +199,11 @@ pub async fn post_subscribe(
         return respond(StatusCode::FORBIDDEN, page(&state, loc, title, "/subscribe", SUBSCRIPTION, main), cookie);
     }
     match crate::handlers::subscriptions::subscribe(&state, addr, &input).await {
-        Ok(done) => {
-            respond(StatusCode::OK, page(&state, loc, title, "/subscribe", SUBSCRIPTION, subscribed(loc, &input, &done)), cookie)
-        }
+        Ok(done) => respond(
+            StatusCode::OK,
+            page(&state, loc, title, "/subscribe", SUBSCRIPTION, subscribed(loc, &input, &done)),
+            cookie,
+        ),
         Err(AppError::InvalidInput(errors)) => respond(
             StatusCode::BAD_REQUEST,
             page(&state, loc, title, "/subscribe", SUBSCRIPTION, form(&state, loc, &token, &input, &errors)),

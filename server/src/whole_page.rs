@@ -74,4 +74,3 @@ pub fn page(state: &AppState, loc: Locale, title: &str, here: &str, class: &str,
         }
     }
 }
-

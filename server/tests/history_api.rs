@@ -3,6 +3,7 @@
 //! permalink, as JSON (`/api/v1/incidents/{id}`, `/api/v1/maintenance/{id}`)
 //! and as a page that needs no app (`/incidents/{id}`, `/maintenance/{id}`),
 //! which the Atom feed links to.
+#![allow(clippy::unwrap_used)] // test code that fails fast
 
 use serde_json::json;
 
@@ -102,7 +103,8 @@ async fn the_permalink_pages_show_the_record_in_either_language_without_the_app(
     assert!(!html.contains("<지연>"));
     assert!(html.contains(&system_ko), "the system's name");
     // Both updates, newest first, and how long it lasted.
-    let (resolved, investigating) = (html.find("복구했습니다.").unwrap(), html.find("원인을 조사하고 있습니다.").unwrap());
+    let (resolved, investigating) =
+        (html.find("복구했습니다.").unwrap(), html.find("원인을 조사하고 있습니다.").unwrap());
     assert!(resolved < investigating, "newest update first");
     assert!(html.contains("data-testid=\"incident-duration\""));
     assert!(html.contains(&format!("href=\"/api/v1/incidents/{id}\"")), "links its JSON");

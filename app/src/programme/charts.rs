@@ -199,7 +199,10 @@ fn held<DB: DrawingBackend>(
             plotters::style::text_anchor::VPos::Top,
         ),
     );
-    for month in month_ticks(from, to) {
+    // A month label is "2026-03": about 72 CSS px with its gap, so a phone shows fewer.
+    let plot_css_px = f64::from(root.dim_in_pixel().0) / dpr - 86.0;
+    let most = ((plot_css_px / 72.0).floor() as usize).clamp(2, 6);
+    for month in month_ticks(from, to, most) {
         let x = day_number(month);
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(x, 0.0), (x, axis.max)],
@@ -246,8 +249,8 @@ fn held<DB: DrawingBackend>(
 
 /// Where the timeline from `from` to `to` is labelled: the first day of each
 /// month inside it (every second, third … month when there are more than
-/// six), or `from` alone when no month starts inside; never one month twice.
-fn month_ticks(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+/// `most`), or `from` alone when no month starts inside; never one month twice.
+fn month_ticks(from: NaiveDate, to: NaiveDate, most: usize) -> Vec<NaiveDate> {
     let mut starts = Vec::new();
     let mut m = NaiveDate::from_ymd_opt(from.year(), from.month(), 1);
     while let Some(d) = m {
@@ -262,7 +265,7 @@ fn month_ticks(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
     if starts.is_empty() {
         return vec![from];
     }
-    let every = starts.len().div_ceil(6);
+    let every = starts.len().div_ceil(most.max(1));
     starts.into_iter().step_by(every.max(1)).collect()
 }
 
@@ -284,8 +287,13 @@ mod tests {
     fn the_timeline_spans_the_round_and_any_allocation_outside_it() {
         use kairr_shared::allocation::overview::{HeldStep, HeldUnit};
         let step = |a, b| HeldStep { from: a, to: b, sectors: vec![1.0], idle: 0.0 };
-        let mut s =
-            HeldSeries { unit: HeldUnit::Servers, capacity: 4.0, period_start: day(3, 1), period_end: day(8, 31), steps: vec![] };
+        let mut s = HeldSeries {
+            unit: HeldUnit::Servers,
+            capacity: 4.0,
+            period_start: day(3, 1),
+            period_end: day(8, 31),
+            steps: vec![],
+        };
         assert_eq!(held_range(&s), (day(3, 1), day(8, 31)));
         s.steps = vec![step(day(2, 23), day(4, 1)), step(day(4, 2), day(9, 15))];
         assert_eq!(held_range(&s), (day(2, 23), day(9, 15)));
@@ -296,19 +304,21 @@ mod tests {
     fn the_timeline_labels_each_month_once_and_at_most_six() {
         let y = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         assert_eq!(
-            month_ticks(y(2026, 3, 5), y(2026, 3, 20)),
+            month_ticks(y(2026, 3, 5), y(2026, 3, 20), 6),
             vec![y(2026, 3, 5)],
             "inside one month: its first day shown"
         );
-        assert_eq!(month_ticks(y(2026, 2, 23), y(2026, 5, 1)), vec![y(2026, 3, 1), y(2026, 4, 1), y(2026, 5, 1)]);
-        assert_eq!(month_ticks(y(2026, 3, 1), y(2026, 3, 31)), vec![y(2026, 3, 1)]);
-        let two_years = month_ticks(y(2026, 1, 1), y(2027, 12, 31));
+        assert_eq!(month_ticks(y(2026, 2, 23), y(2026, 5, 1), 6), vec![y(2026, 3, 1), y(2026, 4, 1), y(2026, 5, 1)]);
+        assert_eq!(month_ticks(y(2026, 3, 1), y(2026, 3, 31), 6), vec![y(2026, 3, 1)]);
+        let two_years = month_ticks(y(2026, 1, 1), y(2027, 12, 31), 6);
         assert_eq!(two_years.len(), 6);
         assert_eq!(two_years[1], y(2026, 5, 1), "every fourth month");
+        let on_a_phone = month_ticks(y(2026, 3, 1), y(2026, 12, 31), 3);
+        assert_eq!(on_a_phone, vec![y(2026, 3, 1), y(2026, 7, 1), y(2026, 11, 1)], "every fourth month of ten");
         for (from, to) in
             [(y(2025, 12, 15), y(2026, 1, 14)), (y(2026, 1, 1), y(2026, 12, 31)), (y(2026, 6, 2), y(2030, 6, 1))]
         {
-            let ticks = month_ticks(from, to);
+            let ticks = month_ticks(from, to, 6);
             let labels: Vec<String> = ticks.iter().map(|d| month_label(day_number(*d))).collect();
             let mut unique = labels.clone();
             unique.dedup();

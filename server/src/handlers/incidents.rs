@@ -79,10 +79,11 @@ pub async fn incident(state: &AppState, id: &str) -> Result<Option<Incident>, Ap
 /// The maintenance window `id`, if recorded, with its state as of now.
 pub async fn maintenance(state: &AppState, id: &str) -> Result<Option<Maintenance>, AppError> {
     let now = chrono::Utc::now().timestamp();
-    Ok(state.storage.maintenance_window(id).await?.map(|m| Maintenance {
-        state: maintenance_state(m.starts_at.timestamp(), m.ends_at.timestamp(), now),
-        ..m
-    }))
+    Ok(state
+        .storage
+        .maintenance_window(id)
+        .await?
+        .map(|m| Maintenance { state: maintenance_state(m.starts_at.timestamp(), m.ends_at.timestamp(), now), ..m }))
 }
 
 /// Maintenance overlapping `[from, to)` with its state as of `now`.

@@ -65,8 +65,6 @@ pub struct PoolOverview {
     pub idle_gpu_hours: f64,
     /// requested ÷ capacity (above 1 = oversubscribed).
     pub oversubscription: f64,
-    /// What the allocations hold at once over the round's period, against the offer.
-    pub held: HeldSeries,
 }
 
 /// One allocation on the timeline.
@@ -95,6 +93,9 @@ pub struct TimelineRow {
 pub struct RoundOverview {
     pub round: RoundId,
     pub today: NaiveDate,
+    /// The round's allocation period (its first and last day).
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
     pub pools: Vec<PoolOverview>,
     /// By sector, with the round's targets.
     pub sectors: Vec<ShareRow>,
@@ -113,6 +114,14 @@ pub struct RoundOverview {
 }
 
 impl RoundOverview {
+    /// What the allocations of `pool` hold at once over the round's period,
+    /// against its offer (the timeline's chart); `None` for a pool not in the round.
+    pub fn held(&self, pool: &str) -> Option<HeldSeries> {
+        let p = self.pools.iter().find(|p| p.pool == pool)?;
+        let rows: Vec<&TimelineRow> = self.timeline.iter().filter(|r| r.pool == pool).collect();
+        Some(held_series(p.unit, p.capacity, (self.period_start, self.period_end), &rows))
+    }
+
     /// Builds the overview. Cost O(requests + allocations + usage rows).
     pub fn build(input: &OverviewInput<'_>) -> RoundOverview {
         let round = input.round;
@@ -131,7 +140,9 @@ impl RoundOverview {
         RoundOverview {
             round: round.id.clone(),
             today: input.today,
-            pools: pools(input, &requests, &allocations, &idle, &is_idle, &timeline),
+            period_start: round.period_start,
+            period_end: round.period_end,
+            pools: pools(input, &requests, &allocations, &idle, &is_idle),
             sectors: shares::by_sector(round, &requests, &allocations),
             regions: shares::by_region(round, &requests, &allocations),
             timeline,
@@ -168,7 +179,6 @@ fn pools(
     allocations: &[(&Allocation, &Request)],
     idle: &[IdleCheck],
     is_idle: &dyn Fn(AllocationId) -> bool,
-    timeline: &[TimelineRow],
 ) -> Vec<PoolOverview> {
     let used = used_by_allocation(input.usage);
     input
@@ -179,8 +189,6 @@ fn pools(
             let requested: u64 = requests.iter().filter(|r| r.pool == p.pool).map(|r| r.amount).sum();
             let mine: Vec<&Allocation> = allocations.iter().map(|(a, _)| *a).filter(|a| a.pool == p.pool).collect();
             let awarded: u64 = mine.iter().map(|a| a.amount).sum();
-            let rows: Vec<&TimelineRow> = timeline.iter().filter(|r| r.pool == p.pool).collect();
-            let period = (input.round.period_start, input.round.period_end);
             PoolOverview {
                 pool: p.pool.clone(),
                 unit: p.unit,
@@ -194,7 +202,6 @@ fn pools(
                 idle_allocated: mine.iter().filter(|a| is_idle(a.id)).map(|a| a.amount).sum(),
                 idle_gpu_hours: idle.iter().filter(|c| c.pool == p.pool).map(|c| c.idle_gpu_hours).sum(),
                 oversubscription: if p.capacity > 0 { requested as f64 / p.capacity as f64 } else { 0.0 },
-                held: held_series(p.unit, p.capacity, period, &rows),
             }
         })
         .collect()

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use kairr_shared::advisor::Sector;
-use kairr_shared::allocation::overview::{HeldUnit, PoolOverview};
+use kairr_shared::allocation::overview::{HeldSeries, HeldUnit};
 use kairr_shared::allocation::TimelineRow;
 use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
@@ -23,7 +23,9 @@ const HEIGHT_PX: f64 = 320.0;
 /// thousands separators, one decimal below 10 (an average of GPUs or nodes).
 fn held_figure(v: f64) -> String {
     if v > 0.0 && v < 10.0 && v.fract().abs() > f64::EPSILON {
-        format!("{v:.1}")
+        // Integer formatting only: `{:.1}` would link the float formatter.
+        let tenths = (v * 10.0).round() as u64;
+        format!("{}.{}", tenths / 10, tenths % 10)
     } else {
         thousands(v.round().max(0.0) as u64)
     }
@@ -43,9 +45,8 @@ pub fn Timeline(
     /// Every allocation of the round, sorted by pool then start.
     #[prop(into)]
     rows: Signal<Vec<TimelineRow>>,
-    /// The round's pools, with what their allocations hold at once.
-    #[prop(into)]
-    pools_overview: Signal<Vec<PoolOverview>>,
+    /// What the allocations of a pool hold at once (from the round's overview).
+    held_of: Callback<String, Option<HeldSeries>>,
     /// Today (KST), marked on the chart.
     #[prop(into)]
     today: Signal<Option<NaiveDate>>,
@@ -66,10 +67,8 @@ pub fn Timeline(
         let p = pool.get();
         rows.with(|rs| rs.iter().filter(|r| r.pool == p).cloned().collect::<Vec<_>>())
     });
-    let held = Memo::new(move |_| {
-        let p = pool.get();
-        pools_overview.with(|ps| ps.iter().find(|o| o.pool == p).map(|o| o.held.clone()))
-    });
+    // Computed where read (the chart and three texts): cheap, and no memo of its own type.
+    let held = move || held_of.run(pool.get());
     let page = RwSignal::new(1usize);
     let canvas = NodeRef::<Canvas>::new();
     let container = NodeRef::<Div>::new();
@@ -83,24 +82,20 @@ pub fn Timeline(
             dpr: window().device_pixel_ratio(),
         };
         let today = today.get();
-        held.with(|h| {
-            let Some(h) = h else { return };
+        if let Some(h) = held() {
             let today = today.unwrap_or(h.period_start);
-            if let Err(e) = charts::draw_held(&canvas, h, today, &held_figure, spec) {
+            if let Err(e) = charts::draw_held(&canvas, &h, today, &held_figure, spec) {
                 leptos::logging::error!("cannot draw the timeline: {e}");
             }
-        });
+        }
     });
-    let axis_note = move || held.with(|h| h.as_ref().map(|h| tr(axis_key(h.unit))).unwrap_or_default());
+    let axis_note = move || held().map(|h| tr(axis_key(h.unit))).unwrap_or_default();
     let capacity_note = move || {
-        held.with(|h| {
-            h.as_ref()
-                .map(|h| trf("programme.timeline.capacity", &[("n", held_figure(h.capacity))]))
-                .unwrap_or_default()
-        })
+        held().map(|h| trf("programme.timeline.capacity", &[("n", held_figure(h.capacity))])).unwrap_or_default()
     };
     let label = move || {
         current_locale();
+        let held = held();
         of_pool.with(|rs| {
             let idle = rs.iter().filter(|r| r.idle).count();
             trf(
@@ -109,9 +104,9 @@ pub fn Timeline(
                     ("pool", labels::pool(&pool.get())),
                     ("n", thousands(rs.len() as u64)),
                     ("idle", thousands(idle as u64)),
-                    ("peak", held.with(|h| h.as_ref().map(|h| held_figure(h.peak())).unwrap_or_default())),
-                    ("capacity", held.with(|h| h.as_ref().map(|h| held_figure(h.capacity)).unwrap_or_default())),
-                    ("unit", held.with(|h| h.as_ref().map(|h| tr(axis_key(h.unit))).unwrap_or_default())),
+                    ("peak", held.as_ref().map(|h| held_figure(h.peak())).unwrap_or_default()),
+                    ("capacity", held.as_ref().map(|h| held_figure(h.capacity)).unwrap_or_default()),
+                    ("unit", held.as_ref().map(|h| tr(axis_key(h.unit))).unwrap_or_default()),
                 ],
             )
         })

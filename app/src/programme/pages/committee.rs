@@ -76,6 +76,7 @@ fn CommitteeOverview(
     let timeline =
         Signal::derive(move || overview.data.with(|o| o.as_ref().map(|o| o.timeline.clone()).unwrap_or_default()));
     let today = Signal::derive(move || overview.data.with(|o| o.as_ref().map(|o| o.today)));
+    let held_of = Callback::new(move |pool: String| overview.data.with(|o| o.as_ref().and_then(|o| o.held(&pool))));
     let idle = Signal::derive(move || overview.data.with(|o| o.as_ref().map(|o| o.idle.clone()).unwrap_or_default()));
     let figures = Signal::derive(move || overview.data.with(|o| o.as_ref().map(|o| o.fairness.clone())));
     let round = move || overview.data.with(|o| o.as_ref().map(|o| o.round.0.clone()).unwrap_or_default());
@@ -136,7 +137,7 @@ fn CommitteeOverview(
                 <ShareBreakdown rows=regions title=Signal::derive(|| tr("programme.shares.by_region")) id="region"/>
             </div>
             <IdleEvidence checks=idle rows=timeline/>
-            <Timeline rows=timeline pools_overview=pools today=today/>
+            <Timeline rows=timeline held_of=held_of today=today/>
         </Show>
         <FetchErrorView error=data.proposal.error message=Signal::derive(|| tr("programme.proposal.error"))/>
         <Show when=move || data.proposal.data.with(Option::is_some)>

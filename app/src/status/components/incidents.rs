@@ -63,7 +63,8 @@ pub fn PastIncidents(
     #[prop(into)]
     summary: Signal<Option<StatusSummary>>,
 ) -> impl IntoView {
-    let counts = move || incidents.data.with(|d| d.as_ref().map_or((0, 0), |d| (d.past.len(), d.past_maintenance.len())));
+    let counts =
+        move || incidents.data.with(|d| d.as_ref().map_or((0, 0), |d| (d.past.len(), d.past_maintenance.len())));
     view! {
         <section class="panel past" data-testid="past-incidents" aria-labelledby="past-title">
             <h2 id="past-title">{move || tr("incident.past_title")}</h2>

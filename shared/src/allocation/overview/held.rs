@@ -8,7 +8,6 @@
 //! offer as the round's hours spread evenly over the round's period.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use crate::advisor::Sector;
 use crate::allocation::unit::PoolUnit;
@@ -16,9 +15,7 @@ use crate::allocation::unit::PoolUnit;
 use super::TimelineRow;
 
 /// What the held figures count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HeldUnit {
     /// Whole servers held.
     Servers,
@@ -40,8 +37,7 @@ impl HeldUnit {
 }
 
 /// The days `from..=to`, during which the same allocations hold the same amounts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HeldStep {
     pub from: NaiveDate,
     /// The step's last day.
@@ -60,8 +56,7 @@ impl HeldStep {
 }
 
 /// One pool's holdings over time.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HeldSeries {
     pub unit: HeldUnit,
     /// What the round offers at once, in `unit`.
@@ -107,14 +102,14 @@ pub fn held_series(
         PoolUnit::GpuHours | PoolUnit::NodeHours => capacity as f64 / (days(period_start, period_end) * 24.0),
     };
     // Every day on which what is held may change: a start, or the day after an end.
-    let mut bounds: Vec<NaiveDate> =
-        rows.iter().flat_map(|r| [Some(r.start), r.end.succ_opt()]).flatten().collect();
+    let mut bounds: Vec<NaiveDate> = rows.iter().flat_map(|r| [Some(r.start), r.end.succ_opt()]).flatten().collect();
     bounds.sort_unstable();
     bounds.dedup();
     let mut steps = Vec::new();
     for pair in bounds.windows(2) {
         let (from, next) = (pair[0], pair[1]);
-        let mut step = HeldStep { from, to: next.pred_opt().unwrap_or(from), sectors: vec![0.0; Sector::ALL.len()], idle: 0.0 };
+        let mut step =
+            HeldStep { from, to: next.pred_opt().unwrap_or(from), sectors: vec![0.0; Sector::ALL.len()], idle: 0.0 };
         for r in rows.iter().filter(|r| r.start <= from && from <= r.end) {
             let held = at_once(unit, r);
             if r.idle {
