@@ -166,10 +166,23 @@ describe('committee decision journey', () => {
       await plain.waitFor({ timeout: 20_000 });
       assert.equal(await plain.locator('[data-testid=review-conflict-warning]').count(), 0);
       assert.equal(await coi.locator('[data-testid=review-conflict-warning]').count(), 1);
-      // A missing score is named at its field by the server.
+      // Missing scores are named before anything is sent: at each field, and
+      // above the form by their labels, each link leading to its control.
+      const posted = [];
+      p.on('request', (r) => { if (r.method() !== 'GET' && r.url().includes('/review')) posted.push(r.url()); });
       await plain.locator('[data-testid=review-comment]').fill('명확한 계획과 공공 데이터 활용이 돋보입니다.');
       await plain.locator('[data-testid=review-submit]').click();
       await plain.locator('#review-' + ids.plain + '-impact-error:not(:empty)').waitFor({ timeout: 20_000 });
+      const summary = plain.locator('[data-testid=form-error-summary]');
+      assert.match(await summary.innerText(), /사회·경제적 파급효과: 1~5점 중 하나를 고르세요/);
+      assert.equal(await summary.locator('li').count(), 4, 'the four scores, not the comment');
+      // The summary takes the focus (after it is drawn).
+      await p.waitForFunction(() => document.activeElement?.dataset.testid === 'form-error-summary', null, { timeout: 5_000 });
+      await summary.locator(`a[href="#review-${ids.plain}-impact"]`).click();
+      assert.equal(await p.evaluate(() => document.activeElement?.id), `review-${ids.plain}-impact`);
+      assert.equal(await plain.locator('[data-testid=review-impact]').getAttribute('aria-invalid'), 'true');
+      assert.deepEqual(posted, [], 'nothing was sent');
+      await plain.screenshot({ path: join(SHOTS_DIR, 'review-form-errors-ko-1280.png') });
       for (const f of ['technical_merit', 'impact', 'ecosystem', 'team_readiness']) {
         await plain.locator(`[data-testid=review-${f}]`).selectOption('4');
       }

@@ -168,6 +168,32 @@ impl ReviewInput {
             return Err(ReviewError::NotOpenForReview(request.state));
         }
         let mut f = Form::default();
+        let (rubric, comment) = self.read_fields(&mut f);
+        let review = (|| {
+            Some(Review {
+                request: request.id,
+                reviewer: reviewer.username.clone(),
+                reviewer_organisation: reviewer.organisation.clone(),
+                reviewer_organisation_id: reviewer.organisation_id.clone(),
+                rubric: rubric?,
+                comment: comment?,
+                at,
+            })
+        })();
+        Ok(f.finish(review)?)
+    }
+
+    /// What [`ReviewInput::parse`] would refuse in the form itself (scores
+    /// and comment), without the request and the reviewer: the review form
+    /// runs it before sending, and the server, running the same rules, finds
+    /// nothing new there.
+    pub fn field_problems(&self) -> FieldErrors {
+        let mut f = Form::default();
+        self.read_fields(&mut f);
+        f.errors
+    }
+
+    fn read_fields(&self, f: &mut Form) -> (Option<Rubric>, Option<String>) {
         let mut score = |field: &str, v: Option<u8>| {
             let s = v.and_then(Score::new);
             if s.is_none() {
@@ -188,18 +214,7 @@ impl ReviewInput {
             _ => None,
         };
         let comment = f.text("comment", &self.comment, 4_000);
-        let review = (|| {
-            Some(Review {
-                request: request.id,
-                reviewer: reviewer.username.clone(),
-                reviewer_organisation: reviewer.organisation.clone(),
-                reviewer_organisation_id: reviewer.organisation_id.clone(),
-                rubric: rubric?,
-                comment: comment?,
-                at,
-            })
-        })();
-        Ok(f.finish(review)?)
+        (rubric, comment)
     }
 }
 
@@ -267,6 +282,9 @@ mod tests {
         for field in ["technical_merit", "impact", "comment"] {
             assert!(errors.get(field).is_some(), "{field}");
         }
+        // The form finds the same problems before sending, with the same words.
+        assert_eq!(bad.field_problems(), errors);
+        assert!(form().field_problems().is_empty());
     }
 
     #[test]

@@ -22,12 +22,14 @@ fn focus(id: &str) {
 }
 
 /// The summary of `error`'s field problems (nothing when it names no field).
-/// `label` names a field as its form shows it, `id` is its control's element id.
+/// `label` names a field as its form shows it, `id` is its control's element
+/// id, after `scope` and a dash when the form is one of several on the page.
 #[component]
 pub fn FormErrorSummary(
     error: RwSignal<Option<FetchError>>,
     label: fn(&str) -> String,
     id: fn(&str) -> String,
+    #[prop(optional, into)] scope: String,
 ) -> impl IntoView {
     let fields = Memo::new(move |_| {
         error.with(|e| match e {
@@ -36,6 +38,10 @@ pub fn FormErrorSummary(
         })
     });
     let node = NodeRef::<Div>::new();
+    // One id per summary, for forms repeated on a page.
+    let title_id =
+        if scope.is_empty() { "form-error-summary-title".to_owned() } else { format!("{scope}-error-summary-title") };
+    let labelled_by = title_id.clone();
     // A new refusal moves the focus here (after it is drawn).
     Effect::new(move |_| {
         if !fields.with(Vec::is_empty) {
@@ -54,7 +60,7 @@ pub fn FormErrorSummary(
             .get()
             .into_iter()
             .map(|fe| {
-                let target = id(&fe.field);
+                let target = if scope.is_empty() { id(&fe.field) } else { format!("{scope}-{}", id(&fe.field)) };
                 let text = format!("{}: {}", label(&fe.field), loc.pick(&fe.message_ko, &fe.message_en));
                 let href = format!("#{target}");
                 view! {
@@ -70,8 +76,8 @@ pub fn FormErrorSummary(
     };
     view! {
         <div class="error-summary" tabindex="-1" node_ref=node data-testid="form-error-summary"
-            aria-labelledby="form-error-summary-title" hidden=move || fields.with(Vec::is_empty)>
-            <h3 id="form-error-summary-title">
+            aria-labelledby=labelled_by hidden=move || fields.with(Vec::is_empty)>
+            <h3 id=title_id>
                 {move || trf("programme.form.errors_title", &[("n", fields.with(Vec::len).to_string())])}
             </h3>
             <ul>{items}</ul>

@@ -11,6 +11,7 @@ use crate::common::api::FetchError;
 use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::i18n::{current_locale, tr, trf};
 use crate::programme::api::{self, http_status};
+use crate::programme::components::error_summary::FormErrorSummary;
 use crate::programme::form_errors::{field_message, general_error};
 use crate::programme::session::use_session;
 
@@ -21,6 +22,17 @@ const CRITERIA: [(&str, &str); 4] = [
     ("team_readiness", "programme.review.team_readiness"),
 ];
 const FIELDS: [&str; 5] = ["technical_merit", "impact", "ecosystem", "team_readiness", "comment"];
+
+/// A field as the form labels it (the error summary's words).
+fn field_label(field: &str) -> String {
+    let key = CRITERIA.iter().find(|(f, _)| *f == field).map_or("programme.review.comment", |(_, k)| *k);
+    tr(key)
+}
+
+/// A field's control id after the form's `review-{id}` scope.
+fn field_id(field: &str) -> String {
+    field.to_owned()
+}
 
 fn set_score(input: &mut ReviewInput, field: &str, v: Option<u8>) {
     match field {
@@ -79,6 +91,12 @@ pub fn ReviewForm(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = form.get_untracked();
+        // What the form itself can tell is said before sending, as the server would.
+        let problems = input.field_problems();
+        if !problems.is_empty() {
+            error.set(Some(FetchError::invalid(problems)));
+            return;
+        }
         busy.set(true);
         spawn_local(async move {
             let sent = if editing {
@@ -106,6 +124,7 @@ pub fn ReviewForm(
                 </div>
             </Show>
             <FetchErrorView error=other message=Signal::derive(|| tr("programme.review.failed"))/>
+            <FormErrorSummary error label=field_label id=field_id scope=prefix.clone()/>
             <div class="rubric">
                 {CRITERIA.into_iter().map(|(field, key)| {
                     let input_id = format!("{prefix}-{field}");
