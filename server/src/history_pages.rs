@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use kairr_shared::api::{Incident, Maintenance, MaintenanceState};
+use kairr_shared::api::{Incident, Maintenance};
 use kairr_shared::display::format::{duration, thousands};
 use kairr_shared::display::labels;
 use kairr_shared::i18n::{tfs, ts, Locale};
@@ -46,15 +46,10 @@ pub async fn incident_page(
     headers: HeaderMap,
 ) -> Response {
     let loc = crate::whole_page::locale(q.lang.as_deref(), &headers);
-    match incidents::incident(&state, &id).await {
-        Ok(Some(i)) => {
-            let title = loc.pick(&i.title_ko, &i.title_en).to_owned();
-            let here = format!("/incidents/{}", i.id);
-            respond(StatusCode::OK, page(&state, loc, &title, &here, CLASS, incident(&state, loc, &i)))
-        }
-        Ok(None) => not_found(&state, loc, uri.path(), pick(loc, "장애 기록을 찾을 수 없습니다", "Incident not found")),
-        Err(e) => unavailable(&state, loc, e),
-    }
+    let found = incidents::incident(&state, &id)
+        .await
+        .map(|found| found.map(|i| (loc.pick(&i.title_ko, &i.title_en).to_owned(), incident(&state, loc, &i))));
+    answer(&state, loc, uri.path(), found, pick(loc, "장애 기록을 찾을 수 없습니다", "Incident not found"))
 }
 
 /// `GET /maintenance/{id}`: one maintenance window, its state as of now.
@@ -70,19 +65,25 @@ pub async fn maintenance_page(
     headers: HeaderMap,
 ) -> Response {
     let loc = crate::whole_page::locale(q.lang.as_deref(), &headers);
-    match incidents::maintenance(&state, &id).await {
-        Ok(Some(m)) => {
-            let title = loc.pick(&m.title_ko, &m.title_en).to_owned();
-            let here = format!("/maintenance/{}", m.id);
-            respond(StatusCode::OK, page(&state, loc, &title, &here, CLASS, maintenance(&state, loc, &m)))
-        }
-        Ok(None) => not_found(
-            &state,
-            loc,
-            uri.path(),
-            pick(loc, "점검 기록을 찾을 수 없습니다", "Maintenance window not found"),
-        ),
-        Err(e) => unavailable(&state, loc, e),
+    let found = incidents::maintenance(&state, &id)
+        .await
+        .map(|found| found.map(|m| (loc.pick(&m.title_ko, &m.title_en).to_owned(), maintenance(&state, loc, &m))));
+    answer(&state, loc, uri.path(), found, pick(loc, "점검 기록을 찾을 수 없습니다", "Maintenance window not found"))
+}
+
+/// The page at `here`: the record's title and body when `found`, else a 404
+/// page titled `missing`, or a 503 page when the record could not be read.
+fn answer(
+    state: &AppState,
+    loc: Locale,
+    here: &str,
+    found: Result<Option<(String, Markup)>, crate::error::AppError>,
+    missing: &str,
+) -> Response {
+    match found {
+        Ok(Some((title, body))) => respond(StatusCode::OK, page(state, loc, &title, here, CLASS, body)),
+        Ok(None) => not_found(state, loc, here, missing),
+        Err(e) => unavailable(state, loc, e),
     }
 }
 
@@ -138,11 +139,7 @@ fn incident(state: &AppState, loc: Locale, i: &Incident) -> Markup {
 }
 
 fn maintenance(state: &AppState, loc: Locale, m: &Maintenance) -> Markup {
-    let state_class = match m.state {
-        MaintenanceState::InProgress => "in_progress",
-        MaintenanceState::Scheduled => "scheduled",
-        MaintenanceState::Completed => "completed",
-    };
+    let state_class = m.state.as_str();
     html! {
         article class={ "window history-item window-" (state_class) } data-testid="maintenance-page"
             data-maintenance-id=(m.id) data-state=(state_class) {

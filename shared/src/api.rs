@@ -324,6 +324,17 @@ pub enum MaintenanceState {
     Completed,
 }
 
+impl MaintenanceState {
+    /// Stable snake_case name (as in JSON, and the pages' `data-state` and classes).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MaintenanceState::Scheduled => "scheduled",
+            MaintenanceState::InProgress => "in_progress",
+            MaintenanceState::Completed => "completed",
+        }
+    }
+}
+
 /// A scheduled maintenance window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

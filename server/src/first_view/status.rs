@@ -7,7 +7,7 @@
 //! the boxes of both.
 
 use chrono::{DateTime, Utc};
-use kairr_shared::api::{Incident, IncidentsResponse, Maintenance, MaintenanceState, PoolStatus};
+use kairr_shared::api::{Incident, IncidentsResponse, Maintenance, PoolStatus};
 use kairr_shared::api::{StatusSummary, SystemStatus};
 use kairr_shared::display::format::{ago, duration, fixed, iso, kilowatts, kst_minute, percent, thousands};
 use kairr_shared::display::icons::status_icon_path;
@@ -152,11 +152,7 @@ fn incident(loc: Locale, summary: &StatusSummary, i: &Incident, active: bool) ->
 }
 
 fn window(loc: Locale, summary: &StatusSummary, m: &Maintenance) -> Markup {
-    let state = match m.state {
-        MaintenanceState::InProgress => "in_progress",
-        MaintenanceState::Scheduled => "scheduled",
-        MaintenanceState::Completed => "completed",
-    };
+    let state = m.state.as_str();
     html! {
         li class={ "window window-" (state) } data-testid="maintenance-window" data-state=(state) data-maintenance-id=(m.id) {
             p.window-head {

@@ -1,6 +1,6 @@
 //! Maintenance windows in progress and upcoming, with start and end in KST.
 
-use kairr_shared::api::{Maintenance, MaintenanceState, StatusSummary};
+use kairr_shared::api::{Maintenance, StatusSummary};
 use kairr_shared::i18n::Locale;
 use leptos::prelude::*;
 
@@ -44,11 +44,7 @@ pub fn MaintenanceList(
 
 /// One window: state, title (linking to its page), system, times and nodes.
 pub fn window_view(m: &Maintenance, system: &str, loc: Locale) -> impl IntoView {
-    let state = match m.state {
-        MaintenanceState::InProgress => "in_progress",
-        MaintenanceState::Scheduled => "scheduled",
-        MaintenanceState::Completed => "completed",
-    };
+    let state = m.state.as_str();
     view! {
         <li class=format!("window window-{state}") data-testid="maintenance-window" data-state=state data-maintenance-id=m.id.clone()>
             <p class="window-head">
