@@ -331,7 +331,11 @@ describe('committee decision journey', () => {
       assert.equal(await p.locator('[data-testid=decision-amount]').inputValue(), String(proposed));
       assert.ok(await p.locator('[data-testid=decision-approve]').isChecked());
       // Without a rationale, with an end past the round's period and without a reason for deciding inside the
-      // review window, the server names all three fields, shown next to them.
+      // review window, the form names all three fields before sending anything (the server's own rules, from
+      // `kairr-shared`): next to each field, and above the form by their labels.
+      const decisionPosts = [];
+      p.on('request', (r) => { if (r.method() !== 'GET' && r.url().includes('/decision')) decisionPosts.push(r.url()); });
+      assert.match(await p.locator('#decision-override-hint').innerText(), /\d{4}-\d{2}-\d{2}까지만 필요/);
       const asked = await p.locator('[data-testid=decision-end]').inputValue();
       await p.locator('[data-testid=decision-end]').fill('2099-12-31');
       await p.locator('[data-testid=decision-submit]').click();
@@ -341,6 +345,15 @@ describe('committee decision journey', () => {
       assert.match(await p.locator('[data-testid=decision-override-error]').innerText(), /심사 기간/);
       assert.equal(await p.locator('[data-testid=decision-rationale]').getAttribute('aria-invalid'), 'true');
       assert.equal(await p.locator('[data-testid=decision-end]').getAttribute('aria-invalid'), 'true');
+      const decisionSummary = p.locator('[data-testid=decision-form] [data-testid=form-error-summary]');
+      assert.equal(await decisionSummary.locator('li').count(), 3);
+      assert.match(await decisionSummary.innerText(), /결정 사유: /);
+      assert.match(await decisionSummary.innerText(), /종료일: 배분 기간\(/);
+      await p.waitForFunction(() => document.activeElement?.dataset.testid === 'form-error-summary', null, { timeout: 5_000 });
+      await decisionSummary.locator('a[href="#decision-end"]').click();
+      assert.equal(await p.evaluate(() => document.activeElement?.id), 'decision-end');
+      assert.deepEqual(decisionPosts, [], 'nothing was sent');
+      await p.locator('[data-testid=decision-form]').screenshot({ path: join(SHOTS_DIR, 'decision-form-errors-ko-1280.png') });
       await p.locator('[data-testid=decision-end]').fill(asked);
       await p.locator('[data-testid=decision-rationale]').fill('공공 데이터 활용과 비수도권 연구 역량 강화에 기여');
       await p.locator('[data-testid=decision-override]').fill('재난 대응 연구로 위원회가 조기 배분을 의결함');

@@ -106,13 +106,10 @@ impl DecisionInput {
     /// Parses a decision on `request` by `decided_by` at `at`.
     pub fn parse(&self, request: &Request, decided_by: &str, at: DateTime<Utc>) -> Result<Decision, DecisionError> {
         let mut f = Form::default();
-        let names: Vec<&str> = DecisionKind::ALL.iter().map(|k| k.as_str()).collect();
-        let kind = f.choice("kind", &self.kind, DecisionKind::parse, &names);
+        let (kind, amount, rationale) = self.read_fields(&mut f, request.amount);
         if let Some(k) = kind {
             request.state.transition(k.state())?;
         }
-        let amount = kind.and_then(|k| self.amount(&mut f, k, request.amount));
-        let rationale = f.text("rationale", &self.rationale, 4_000);
         let decision = (|| {
             Some(Decision {
                 request: request.id,
@@ -124,6 +121,22 @@ impl DecisionInput {
             })
         })();
         Ok(f.finish(decision)?)
+    }
+
+    /// What [`DecisionInput::parse`] would refuse in the fields themselves,
+    /// for a request of `asked` units: the form checks this before sending.
+    pub fn field_problems(&self, asked: u64) -> FieldErrors {
+        let mut f = Form::default();
+        self.read_fields(&mut f, asked);
+        f.errors
+    }
+
+    fn read_fields(&self, f: &mut Form, asked: u64) -> (Option<DecisionKind>, Option<u64>, Option<String>) {
+        let names: Vec<&str> = DecisionKind::ALL.iter().map(|k| k.as_str()).collect();
+        let kind = f.choice("kind", &self.kind, DecisionKind::parse, &names);
+        let amount = kind.and_then(|k| self.amount(f, k, asked));
+        let rationale = f.text("rationale", &self.rationale, 4_000);
+        (kind, amount, rationale)
     }
 
     fn amount(&self, f: &mut Form, kind: DecisionKind, asked: u64) -> Option<u64> {
@@ -189,6 +202,29 @@ mod tests {
         assert!(e.get("amount").is_some() && e.get("rationale").is_some());
         assert!(matches!(decide("approve", Some(3), "x"), Err(DecisionError::Invalid(_))));
         assert!(matches!(decide("reject", Some(1), "x"), Err(DecisionError::Invalid(_))));
+    }
+
+    #[test]
+    fn the_forms_own_check_finds_what_parsing_refuses_in_the_fields() {
+        let input = |kind: &str, amount, rationale: &str| DecisionInput {
+            kind: kind.into(),
+            amount,
+            rationale: rationale.into(),
+        };
+        for bad in [
+            input("approve_partially", Some(4), ""),
+            input("approve_partially", None, "x"),
+            input("approve", Some(3), "x"),
+            input("reject", Some(1), "x"),
+            input("maybe", None, "x"),
+        ] {
+            let Err(DecisionError::Invalid(e)) = bad.parse(&under_review(), "committee1", crate::time::utc(0)) else {
+                panic!("{bad:?} parsed")
+            };
+            assert_eq!(bad.field_problems(4), e, "{bad:?}");
+        }
+        assert!(input("approve_partially", Some(3), "x").field_problems(4).is_empty());
+        assert!(input("approve_partially", Some(1), "x").field_problems(1).get("kind").is_some());
     }
 
     #[test]

@@ -3,9 +3,12 @@
 //! conflicts of interest (admins only), the decision and allocation if any,
 //! the allocation's use so far, and what the pool still has in the round.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::decision::Decision;
+use crate::advisor::field_error::FieldErrors;
+
+use super::decision::{Decision, DecisionRequest};
 use super::grant::Allocation;
 use super::queue::capacity_left;
 use super::request::Request;
@@ -26,6 +29,9 @@ pub struct RequestDetail {
     /// The round's allocation period (first and last day, inclusive).
     pub round_period_start: chrono::NaiveDate,
     pub round_period_end: chrono::NaiveDate,
+    /// The last day of the round's review window (KST): until it has passed,
+    /// only an admin decides, with a reason.
+    pub review_closes: chrono::NaiveDate,
     /// Every review of the request, oldest first.
     pub reviews: Vec<Review>,
     /// Mean rubric score over the reviews, 1..=5.
@@ -73,6 +79,7 @@ impl RequestDetail {
             pool: input.round.pool(&request.pool).cloned(),
             round_period_start: input.round.period_start,
             round_period_end: input.round.period_end,
+            review_closes: input.round.review_closes(),
             mean_score: mean_score(id, &reviews),
             conflicts: input.conflicts.map(|c| c.iter().filter(|c| c.request == id).cloned().collect()),
             decision: input.decisions.iter().find(|d| d.request == id).cloned(),
@@ -84,6 +91,20 @@ impl RequestDetail {
             reviews,
             request,
         }
+    }
+}
+
+impl RequestDetail {
+    /// What the decision form can tell is wrong before sending `body`, as
+    /// the server would: the fields of the decision and its period, and the
+    /// override reason when an `admin` decides at `now` within the review window.
+    pub fn decision_problems(&self, body: &DecisionRequest, admin: bool, now: DateTime<Utc>) -> FieldErrors {
+        body.field_problems(
+            self.request.amount,
+            (self.request.period_start, self.request.period_end),
+            (self.round_period_start, self.round_period_end),
+            (admin && super::round::review_window_open(self.review_closes, now)).then_some(self.review_closes),
+        )
     }
 }
 
@@ -132,5 +153,40 @@ mod tests {
         let all = [coi.clone(), other];
         let admin = RequestDetail::build(request, &DetailInput { conflicts: Some(&all), ..input });
         assert_eq!(admin.conflicts, Some(vec![coi]));
+    }
+
+    #[test]
+    fn the_decision_forms_own_check_asks_an_admin_for_a_reason_only_within_the_review_window() {
+        use crate::allocation::decision::{DecisionInput, PeriodInput};
+        let cat = Catalogue::embedded().unwrap();
+        let d = demo_data(&FIRST_CALL_2026, 7, "2026-11-21".parse().unwrap(), &cat).unwrap();
+        let request = d.requests[0].clone();
+        let input = DetailInput {
+            round: &d.round,
+            reviews: &d.reviews,
+            decisions: &d.decisions,
+            allocations: &d.allocations,
+            usage: &d.usage,
+            conflicts: None,
+        };
+        let page = RequestDetail::build(request.clone(), &input);
+        assert_eq!(page.review_closes, d.round.review_closes());
+        let body = |rationale: &str, end: &str| DecisionRequest {
+            decision: DecisionInput { kind: "approve".into(), amount: None, rationale: rationale.into() },
+            period: PeriodInput { period_start: String::new(), period_end: end.into() },
+            override_reason: String::new(),
+        };
+        // The last day of the window, late in the evening in Korea, and the day after.
+        let within = crate::time::utc(crate::time::kst_midnight(page.review_closes) + 23 * 3600);
+        let after = within + chrono::Duration::hours(2);
+        let fields = |e: FieldErrors| e.0.into_iter().map(|e| e.field).collect::<Vec<_>>();
+        assert_eq!(fields(page.decision_problems(&body("ok", ""), true, within)), ["override_reason"]);
+        assert!(page.decision_problems(&body("ok", ""), true, after).is_empty());
+        assert!(page.decision_problems(&body("ok", ""), false, within).is_empty());
+        let late = (page.round_period_end + chrono::Duration::days(1)).to_string();
+        assert_eq!(fields(page.decision_problems(&body("", &late), false, after)), ["rationale", "period_end"]);
+        let mut with_reason = body("ok", "");
+        with_reason.override_reason = "재난 대응".into();
+        assert!(page.decision_problems(&with_reason, true, within).is_empty());
     }
 }

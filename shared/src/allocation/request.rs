@@ -205,7 +205,7 @@ impl RequestInput {
         let start = f.date("period_start", &self.period_start);
         let end = f.date("period_end", &self.period_end);
         if let (Some(s), Some(e)) = (start, end) {
-            check_period(f, round, s, e);
+            check_period(f, (round.period_start, round.period_end), s, e);
         }
         Fields {
             title_ko,
@@ -312,14 +312,15 @@ fn check_team(f: &mut Form, team: &[String], applicant: &str, accounts: Option<&
     ok.then(|| team.to_vec())
 }
 
-pub(super) fn check_period(f: &mut Form, round: &Round, start: NaiveDate, end: NaiveDate) {
+/// Checks `start..=end`: not reversed, and both days within the round's
+/// allocation period `within` (its first and last day).
+pub(super) fn check_period(f: &mut Form, within: (NaiveDate, NaiveDate), start: NaiveDate, end: NaiveDate) {
     if end < start {
         f.fail("period_end", Code::Conflict, "시작일보다 앞설 수 없습니다.", "Cannot precede the start date.");
     }
-    let inside = |d: NaiveDate| (round.period_start..=round.period_end).contains(&d);
+    let (s, e) = within;
     for (field, day) in [("period_start", start), ("period_end", end)] {
-        if !inside(day) {
-            let (s, e) = (round.period_start, round.period_end);
+        if !(s..=e).contains(&day) {
             f.fail(
                 field,
                 Code::OutOfRange,

@@ -83,6 +83,11 @@ pub struct Round {
     pub policy: RoundPolicy,
 }
 
+/// Whether a review window whose last day (KST) is `closes` is still open at `now`.
+pub fn review_window_open(closes: NaiveDate, now: chrono::DateTime<chrono::Utc>) -> bool {
+    crate::time::kst_day(now.timestamp()) <= closes
+}
+
 impl Round {
     /// The capacity offered in `pool`, if the round offers it.
     pub fn pool(&self, pool: &str) -> Option<&PoolCapacity> {
@@ -97,6 +102,11 @@ impl Round {
     /// Last KST day of the review window.
     pub fn review_closes(&self) -> NaiveDate {
         self.review_closes.unwrap_or(self.closes)
+    }
+
+    /// Whether the review window is still open at `now` (its last day, in KST, not past).
+    pub fn review_window_open(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        review_window_open(self.review_closes(), now)
     }
 
     /// Days in the allocation period (inclusive of both ends).

@@ -3,6 +3,7 @@
 //! asked unless shortened or moved inside the round's period) and a written rationale. Posted with the
 //! session's CSRF token; the server's field errors appear next to their field.
 
+use kairr_shared::allocation::round::review_window_open;
 use kairr_shared::allocation::{DecisionInput, DecisionKind, DecisionRequest, PeriodInput, RequestDetail};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,13 +12,45 @@ use crate::common::api::FetchError;
 use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::format::date;
 use crate::common::i18n::{tr, trf};
+use crate::common::live::now_ms;
 use crate::programme::api;
 use crate::programme::components::date_field::DateField;
+use crate::programme::components::error_summary::FormErrorSummary;
 use crate::programme::form_errors::{field_message, general_error};
 use crate::programme::labels;
 use crate::programme::session::use_session;
 
+/// The time now, for the review window.
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(now_ms() as i64).unwrap_or_default()
+}
+
 const FIELDS: [&str; 6] = ["kind", "amount", "rationale", "period_start", "period_end", "override_reason"];
+
+/// A field as the form labels it (the error summary's words).
+fn field_label(field: &str) -> String {
+    tr(match field {
+        "kind" => "programme.decision.kind",
+        "amount" => "programme.decision.amount_short",
+        "period_start" => "programme.request.period_start",
+        "period_end" => "programme.request.period_end",
+        "override_reason" => "programme.decision.override",
+        _ => "programme.decision.rationale",
+    })
+}
+
+/// A field's control id (the kind's is its first choice).
+fn field_id(field: &str) -> String {
+    match field {
+        "kind" => "decision-kind-approve",
+        "amount" => "decision-amount",
+        "period_start" => "decision-start",
+        "period_end" => "decision-end",
+        "override_reason" => "decision-override",
+        _ => "decision-rationale",
+    }
+    .to_owned()
+}
 
 fn kind_key(k: DecisionKind) -> &'static str {
     match k {
@@ -39,6 +72,7 @@ pub fn DecisionForm(
 ) -> impl IntoView {
     let session = use_session();
     let id = detail.request.id.0;
+    let checked = detail.clone();
     let asked = detail.request.amount;
     let unit = detail.pool.as_ref().map(|p| p.unit);
     let start = suggested.unwrap_or(asked).min(asked);
@@ -47,6 +81,10 @@ pub fn DecisionForm(
     let rationale = RwSignal::new(String::new());
     let override_reason = RwSignal::new(String::new());
     let admin = move || session.user().is_some_and(|u| u.role == kairr_shared::auth::Role::Admin);
+    // Until the review window has closed only an admin decides, giving a reason.
+    let review_closes = detail.review_closes;
+    let window_open = review_window_open(review_closes, now());
+    let needs_reason = move || admin() && window_open;
     let period_start = RwSignal::new(date(detail.request.period_start));
     let period_end = RwSignal::new(date(detail.request.period_end));
     let error = RwSignal::new(None::<FetchError>);
@@ -68,6 +106,12 @@ pub fn DecisionForm(
             period: PeriodInput { period_start: period_start.get_untracked(), period_end: period_end.get_untracked() },
             override_reason: override_reason.get_untracked(),
         };
+        // What the form itself can tell is said before sending, as the server would.
+        let problems = checked.decision_problems(&input, admin(), now());
+        if !problems.is_empty() {
+            error.set(Some(FetchError::invalid(problems)));
+            return;
+        }
         busy.set(true);
         spawn_local(async move {
             match api::decide(&session.csrf(), id, &input).await {
@@ -104,11 +148,13 @@ pub fn DecisionForm(
         <form class="decision-form panel" on:submit=submit novalidate=true data-testid="decision-form" aria-labelledby="decision-title">
             <h3 id="decision-title">{move || tr("programme.decision.title")}</h3>
             <FetchErrorView error=other message=Signal::derive(|| tr("programme.decision.failed"))/>
+            <FormErrorSummary error label=field_label id=field_id/>
             <fieldset class="field" aria-describedby="decision-kind-error">
                 <legend>{move || tr("programme.decision.kind")}</legend>
                 {DecisionKind::ALL.iter().copied().map(|k| view! {
                     <label class="radio">
-                        <input type="radio" name="decision-kind" value=k.as_str() data-testid=format!("decision-{}", k.as_str())
+                        <input type="radio" name="decision-kind" value=k.as_str() id=format!("decision-kind-{}", k.as_str())
+                            data-testid=format!("decision-{}", k.as_str())
                             prop:checked=move || kind.get() == k on:change=move |_| set_kind(k)/>
                         {move || tr(kind_key(k))}
                     </label>
@@ -148,14 +194,14 @@ pub fn DecisionForm(
                     on:input=move |ev| rationale.set(event_target_value(&ev))></textarea>
                 <p id="decision-rationale-error" class="field-error" data-testid="decision-rationale-error">{msg("rationale")}</p>
             </div>
-            <Show when=admin>
+            <Show when=needs_reason>
                 <div class="field">
                     <label for="decision-override">{move || tr("programme.decision.override")}</label>
                     <textarea id="decision-override" rows="2" data-testid="decision-override"
                         aria-invalid=invalid("override_reason") aria-describedby="decision-override-hint decision-override-error"
                         prop:value=move || override_reason.get()
                         on:input=move |ev| override_reason.set(event_target_value(&ev))></textarea>
-                    <p id="decision-override-hint" class="muted">{move || tr("programme.decision.override_hint")}</p>
+                    <p id="decision-override-hint" class="muted">{move || trf("programme.decision.override_hint", &[("date", date(review_closes))])}</p>
                     <p id="decision-override-error" class="field-error" data-testid="decision-override-error">{msg("override_reason")}</p>
                 </div>
             </Show>

@@ -3,14 +3,11 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::advisor::field_error::{FieldErrorCode, FieldErrors};
+use crate::allocation::decision::DecisionRequest;
 use crate::allocation::round::Round;
 use crate::auth::UserInfo;
 
 use super::Refusal;
-
-/// Longest override reason accepted.
-const MAX_REASON_CHARS: usize = 1_000;
 
 /// What the round's lifecycle allows a decision: the round under review, the
 /// request reviewed enough, and the review window closed, unless an admin
@@ -37,8 +34,7 @@ pub(super) fn decision_gate(
             format!("the request has {reviews} of the {needed} reviews the round requires"),
         ));
     }
-    let reason = reason.trim();
-    if crate::time::kst_day(now.timestamp()) > round.review_closes() {
+    if !round.review_window_open(now) {
         return Ok(None);
     }
     if decider.role != crate::auth::Role::Admin {
@@ -48,21 +44,5 @@ pub(super) fn decision_gate(
             format!("the review window is open until {}; an administrator may override it", round.review_closes()),
         ));
     }
-    if reason.is_empty()
-        || reason.chars().count() > MAX_REASON_CHARS
-        || reason.chars().any(crate::allocation::form::forbidden_char)
-    {
-        let mut f = FieldErrors::default();
-        f.push(
-            "override_reason",
-            FieldErrorCode::Required,
-            format!("심사 기간({}까지) 중 결정하려면 사유를 {MAX_REASON_CHARS}자 이내로 적으세요.", round.review_closes()),
-            format!(
-                "Deciding before the review window closes ({}) needs a reason of at most {MAX_REASON_CHARS} characters.",
-                round.review_closes()
-            ),
-        );
-        return Err(Refusal::Invalid(f));
-    }
-    Ok(Some(reason.to_owned()))
+    DecisionRequest::check_override_reason(reason, round.review_closes()).map(Some).map_err(Refusal::Invalid)
 }

@@ -60,7 +60,7 @@ pub fn change_period(
     let start = f.date("period_start", &input.period_start);
     let end = f.date("period_end", &input.period_end);
     if let (Some(s), Some(e)) = (start, end) {
-        check_period(&mut f, round, s, e);
+        check_period(&mut f, (round.period_start, round.period_end), s, e);
         rules(&mut f, allocation, s, e, today, yesterday);
     }
     let reason = f.text("reason", &input.reason, MAX_PERIOD_REASON_CHARS);
