@@ -203,10 +203,17 @@ usage_interval_seconds = 2
       // The admin ends the allocation now from the request page, with a reason: the woken pass closes the account.
       await a.goto(`${server.baseUrl}/committee/requests/${id}`, { waitUntil: 'load' });
       await a.locator('[data-testid=period-form]').waitFor({ timeout: 20_000 });
+      const periodPosts = [];
+      a.on('request', (r) => { if (r.method() !== 'GET' && r.url().includes('/period')) periodPosts.push(r.url()); });
       await a.locator('[data-testid=period-submit]').click();
-      // Nothing changed and no reason: both named in place, in Korean.
+      // Nothing changed and no reason: both named in place and above the form, in Korean, before anything is sent.
       await eventually(async () => assert.match(await a.locator('[data-testid=period-reason-error]').innerText(), /필수/));
       assert.match(await a.locator('[data-testid=period-end-error]').innerText(), /지금의 기간/);
+      const periodSummary = a.locator('[data-testid=period-form] [data-testid=form-error-summary]');
+      assert.deepEqual(await periodSummary.locator('li').allInnerTexts(), ['종료일: 지금의 기간과 같습니다.', '변경 사유(감사 기록, 신청자에게 전달): 필수 항목입니다.']);
+      await periodSummary.locator('a[href="#period-reason"]').click();
+      assert.equal(await a.evaluate(() => document.activeElement?.id), 'period-reason');
+      assert.deepEqual(periodPosts, [], 'nothing was sent');
       await a.locator('[data-testid=period-end-now]').click();
       assert.equal(await a.locator('[data-testid=period-end]').inputValue(), kstDay(-1));
       await a.locator('[data-testid=period-reason]').fill('과제 조기 종료');

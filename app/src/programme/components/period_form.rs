@@ -1,9 +1,10 @@
 //! An admin changes an allocation's period after the decision: ends it now
 //! (yesterday as its last day: the scheduler account closes from today),
 //! shortens, extends or moves it inside the round's period, with a reason
-//! (audited, told to its holders). The server's field errors appear next to
-//! their field.
+//! (audited, told to its holders). What the form can check is checked
+//! before sending; every field error appears next to its field and above the form.
 
+use chrono::NaiveDate;
 use kairr_shared::allocation::usecase::PeriodChange;
 use kairr_shared::allocation::Allocation;
 use leptos::prelude::*;
@@ -15,20 +16,42 @@ use crate::common::format::date;
 use crate::common::i18n::tr;
 use crate::programme::api;
 use crate::programme::components::date_field::DateField;
+use crate::programme::components::error_summary::FormErrorSummary;
 use crate::programme::form_errors::{field_message, general_error};
 use crate::programme::session::use_session;
 
 const FIELDS: [&str; 3] = ["period_start", "period_end", "reason"];
 
+/// A field as the form labels it (the error summary's words).
+fn field_label(field: &str) -> String {
+    tr(match field {
+        "period_start" => "programme.request.period_start",
+        "period_end" => "programme.request.period_end",
+        _ => "programme.period.reason",
+    })
+}
+
+/// A field's control id after the form's `period` scope.
+fn field_id(field: &str) -> String {
+    match field {
+        "period_start" => "start",
+        "period_end" => "end",
+        _ => "reason",
+    }
+    .to_owned()
+}
+
 /// The form; `on_changed` runs after the server stored the new period.
 #[component]
 pub fn PeriodForm(
     allocation: Allocation,
-    round_start: String,
-    round_end: String,
+    /// The round's allocation period (first and last day).
+    round_period: (NaiveDate, NaiveDate),
     on_changed: Callback<()>,
 ) -> impl IntoView {
     let session = use_session();
+    let (round_start, round_end) = (date(round_period.0), date(round_period.1));
+    let current = allocation.clone();
     let id = allocation.id.0;
     let start = RwSignal::new(date(allocation.start));
     let end = RwSignal::new(date(allocation.end));
@@ -52,6 +75,13 @@ pub fn PeriodForm(
             period_end: end.get_untracked(),
             reason: reason.get_untracked(),
         };
+        // What the form itself can tell is said before sending, as the server would.
+        let now = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
+        let problems = input.field_problems(round_period, &current, now);
+        if !problems.is_empty() {
+            error.set(Some(FetchError::invalid(problems)));
+            return;
+        }
         busy.set(true);
         spawn_local(async move {
             match api::change_period(&session.csrf(), id, &input).await {
@@ -69,6 +99,7 @@ pub fn PeriodForm(
             <h4 id="period-title">{move || tr("programme.period.title")}</h4>
             <p class="muted">{move || tr("programme.period.hint")}</p>
             <FetchErrorView error=other message=Signal::derive(|| tr("programme.period.failed"))/>
+            <FormErrorSummary error label=field_label id=field_id scope="period"/>
             <div class="field-pair">
                 <DateField id="period-start" label="programme.request.period_start" min=round_start.clone()
                     max=round_end.clone() value=start error=Signal::derive(msg("period_start"))/>

@@ -78,9 +78,9 @@ fn RequestDetailView() -> impl IntoView {
 /// The decision and allocation once made; for admins, the allocation's period form.
 #[component]
 fn Outcome(detail: RequestDetail, on_changed: Callback<()>) -> impl IntoView {
-    let (round_start, round_end) = (date(detail.round_period_start), date(detail.round_period_end));
+    let round_period = (detail.round_period_start, detail.round_period_end);
     let form = detail.allocation.clone().filter(|_| detail.period_changeable).map(|a| {
-        view! { <PeriodForm allocation=a round_start=round_start round_end=round_end on_changed=on_changed/> }
+        view! { <PeriodForm allocation=a round_period=round_period on_changed=on_changed/> }
     });
     let unit = detail.pool.as_ref().map(|p| p.unit);
     let used = detail.used_gpu_hours;

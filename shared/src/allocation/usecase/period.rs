@@ -11,7 +11,7 @@
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::advisor::field_error::FieldErrorCode as Code;
+use crate::advisor::field_error::{FieldErrorCode as Code, FieldErrors};
 use crate::allocation::audit::{AuditAction, AuditSubject};
 use crate::allocation::form::Form;
 use crate::allocation::grant::Allocation;
@@ -36,6 +36,41 @@ pub struct PeriodChange {
     pub reason: String,
 }
 
+impl PeriodChange {
+    /// What [`change_period`] would refuse in this form for `allocation`, in
+    /// a round whose allocation period is `round_period`, at `now`: the form
+    /// checks it before sending.
+    pub fn field_problems(
+        &self,
+        round_period: (NaiveDate, NaiveDate),
+        allocation: &Allocation,
+        now: DateTime<Utc>,
+    ) -> FieldErrors {
+        let mut f = Form::default();
+        self.read(&mut f, round_period, allocation, now);
+        f.errors
+    }
+
+    fn read(
+        &self,
+        f: &mut Form,
+        round_period: (NaiveDate, NaiveDate),
+        allocation: &Allocation,
+        now: DateTime<Utc>,
+    ) -> Option<(NaiveDate, NaiveDate, String)> {
+        let today = crate::time::kst_day(now.timestamp());
+        let yesterday = today.checked_sub_days(Days::new(1)).unwrap_or(today);
+        let start = f.date("period_start", &self.period_start);
+        let end = f.date("period_end", &self.period_end);
+        if let (Some(s), Some(e)) = (start, end) {
+            check_period(f, round_period, s, e);
+            rules(f, allocation, s, e, today, yesterday);
+        }
+        let reason = f.text("reason", &self.reason, MAX_PERIOD_REASON_CHARS);
+        Some((start?, end?, reason?))
+    }
+}
+
 /// What the audit entry records before and after.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct PeriodRecord {
@@ -54,20 +89,9 @@ pub fn change_period(
     input: &PeriodChange,
     now: DateTime<Utc>,
 ) -> Result<Plan<Allocation>, Refusal> {
-    let today = crate::time::kst_day(now.timestamp());
-    let yesterday = today.checked_sub_days(Days::new(1)).unwrap_or(today);
     let mut f = Form::default();
-    let start = f.date("period_start", &input.period_start);
-    let end = f.date("period_end", &input.period_end);
-    if let (Some(s), Some(e)) = (start, end) {
-        check_period(&mut f, (round.period_start, round.period_end), s, e);
-        rules(&mut f, allocation, s, e, today, yesterday);
-    }
-    let reason = f.text("reason", &input.reason, MAX_PERIOD_REASON_CHARS);
-    let (start, end, reason) = match f.finish(start.zip(end).zip(reason)) {
-        Ok(((s, e), r)) => (s, e, r),
-        Err(errors) => return Err(Refusal::Invalid(errors)),
-    };
+    let read = input.read(&mut f, (round.period_start, round.period_end), allocation, now);
+    let (start, end, reason) = f.finish(read).map_err(Refusal::Invalid)?;
     let changed = allocation.clone().over(start, end);
     let before = PeriodRecord { start: allocation.start, end: allocation.end, reason: None };
     let after = PeriodRecord { start, end, reason: Some(reason.clone()) };
@@ -228,5 +252,22 @@ mod tests {
         assert_eq!(fields(r), ["period_end"]);
         let r = change_period(&rd, &rq, &a, &admin(), &change("soon", "", " \u{0}"), now);
         assert_eq!(fields(r), ["period_start", "period_end", "reason"]);
+    }
+
+    #[test]
+    fn the_forms_own_check_finds_what_the_change_refuses() {
+        let (rd, rq, a) = (round(), request(1), allocation("2026-03-01", "2026-08-31"));
+        let now = on("2026-05-10");
+        let within = (rd.period_start, rd.period_end);
+        for bad in [
+            change("2026-04-01", "2026-08-31", "x"),
+            change("2026-03-01", "2026-05-08", ""),
+            change("2026-03-01", "2026-08-31", "x"),
+            change("soon", "", " \u{0}"),
+        ] {
+            let Err(Refusal::Invalid(e)) = change_period(&rd, &rq, &a, &admin(), &bad, now) else { panic!("{bad:?}") };
+            assert_eq!(bad.field_problems(within, &a, now), e, "{bad:?}");
+        }
+        assert!(change("2026-03-01", "2026-05-09", "종료").field_problems(within, &a, now).is_empty());
     }
 }
