@@ -641,6 +641,16 @@ poll_seconds = 1
     journey.award = award;
     await before.line.locator('[data-testid=proposal-change]').click();
     await c.locator('[data-testid=line-editor]').waitFor({ timeout: 10_000 });
+    // More than asked is named at the field, in Korean, and nothing is asked of the server.
+    const adjustPosts = [];
+    const onAdjust = (r) => { if (r.method() !== 'GET' && r.url().includes('/proposal')) adjustPosts.push(r.url()); };
+    c.on('request', onAdjust);
+    await c.locator('[data-testid=adjust-amount]').fill(String(asked + 1));
+    await c.locator('[data-testid=adjust-apply]').click();
+    assert.equal(await c.locator('[data-testid=adjust-amount-error]').innerText(), `0~${asked} 범위여야 합니다.`);
+    assert.equal(await c.locator('[data-testid=adjust-amount]').getAttribute('aria-invalid'), 'true');
+    assert.deepEqual(adjustPosts, [], 'nothing was sent');
+    c.off('request', onAdjust);
     await c.locator('[data-testid=adjust-amount]').fill(String(award));
     await c.locator('[data-testid=adjust-apply]').click();
     await eventually(async () => assert.equal((await proposalLine(c)).proposed, award));

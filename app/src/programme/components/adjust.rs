@@ -3,11 +3,11 @@
 //! moved the fairness figures (Jain, Gini, dominant shares: before → after,
 //! with the direction of the move).
 
-use kairr_shared::allocation::{Direction, FairnessChange, FairnessMetric, MovedFigure, ProposalLine};
+use kairr_shared::allocation::{Adjustment, Direction, FairnessChange, FairnessMetric, MovedFigure, ProposalLine};
 use leptos::prelude::*;
 
 use crate::common::format::{fixed, thousands};
-use crate::common::i18n::{tr, trf};
+use crate::common::i18n::{current_locale, tr, trf};
 use crate::programme::labels;
 
 /// One change the committee made: the request, its amount before and after.
@@ -62,9 +62,14 @@ pub fn LineEditor(
 ) -> impl IntoView {
     let amount = RwSignal::new(Some(line.proposed));
     let asked = line.requested;
+    // An amount the adjustment would refuse (none, or more than asked) is named here, before asking.
+    let problem = RwSignal::new(None::<String>);
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if let Some(a) = amount.get_untracked() {
+        let value = amount.get_untracked();
+        let problems = Adjustment::amount_problems(value, asked);
+        problem.set(problems.0.first().map(|e| current_locale().pick(&e.message_ko, &e.message_en).to_owned()));
+        if let (Some(a), true) = (value, problems.is_empty()) {
             on_apply.run(a);
         }
     };
@@ -86,8 +91,11 @@ pub fn LineEditor(
             <div class="field">
                 <label for="adjust-amount">{move || tr("programme.adjust.new_amount")}</label>
                 <input id="adjust-amount" type="number" min="0" max=asked inputmode="numeric" data-testid="adjust-amount"
+                    aria-invalid=move || if problem.with(Option::is_some) { "true" } else { "false" }
+                    aria-describedby="adjust-amount-error"
                     prop:value=move || amount.get().map(|a| a.to_string()).unwrap_or_default()
                     on:input=move |ev| amount.set(event_target_value(&ev).trim().parse().ok())/>
+                <p id="adjust-amount-error" class="field-error" data-testid="adjust-amount-error">{move || problem.get()}</p>
             </div>
             <div class="button-row">
                 <button type="submit" class="button" data-testid="adjust-apply">{move || tr("programme.adjust.apply")}</button>

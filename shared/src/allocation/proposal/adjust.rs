@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::advisor::field_error::FieldErrors;
 use crate::allocation::fairness::FairnessFigures;
+use crate::allocation::form::Form;
 use crate::allocation::ids::RequestId;
 use crate::allocation::round::{OrgCap, Round};
 
@@ -17,6 +19,17 @@ use super::{Proposal, ProposalLine};
 pub struct Adjustment {
     pub request: RequestId,
     pub amount: u64,
+}
+
+impl Adjustment {
+    /// What the line editor checks before asking the server: a whole
+    /// amount from 0 (drop) to the amount `requested` (the rule
+    /// [`Proposal::apply_adjustment`] refuses as [`AdjustmentError::ExceedsRequest`]).
+    pub fn amount_problems(value: Option<u64>, requested: u64) -> FieldErrors {
+        let mut f = Form::default();
+        f.whole("amount", value, 0, requested);
+        f.errors
+    }
 }
 
 /// The fairness figures before and after an adjustment.

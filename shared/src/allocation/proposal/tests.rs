@@ -125,6 +125,20 @@ fn an_adjustment_moves_the_figures_and_a_refused_one_changes_nothing() {
 }
 
 #[test]
+fn the_line_editor_checks_the_amount_against_the_ask_as_the_adjustment_does() {
+    let r = small_round(10);
+    let p = propose(&r, &[uni(1, 8, 4.0)], &ProposalConfig::default());
+    for amount in [0, 1, 8, 9, 100] {
+        let refused = matches!(
+            p.clone().apply_adjustment(&r, Adjustment { request: RequestId(1), amount }),
+            Err(AdjustmentError::ExceedsRequest { .. })
+        );
+        assert_eq!(!Adjustment::amount_problems(Some(amount), 8).is_empty(), refused, "{amount}");
+    }
+    assert_eq!(Adjustment::amount_problems(None, 8).0[0].field, "amount");
+}
+
+#[test]
 fn a_deserialised_proposal_can_still_be_adjusted() {
     let r = small_round(10);
     let p = propose(&r, &[uni(1, 8, 4.0), uni(2, 8, 4.0)], &ProposalConfig::default());
