@@ -137,7 +137,38 @@ export async function macroSourceText(page, label) {
 }
 
 /**
- * Runs `axeViolations`, `macroSourceText` and, at 375 px, `horizontalOverflow`;
+ * A line naming dates, times and figures the page breaks across lines
+ * (`2027-01-20` as `2027-01-` / `20`, `12,345` as `12,3` / `45`), else
+ * null: each such token of every visible text node must sit on one line.
+ * Text in form controls is not looked at.
+ */
+export async function brokenTokens(page, label) {
+  const broken = await page.evaluate(() => {
+    const found = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const token = /\d{4}-\d{2}-\d{2}|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{2}:\d{2}/g;
+    for (let node = walker.nextNode(); node && found.length < 5; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest('script, style, textarea, select, [hidden]')) continue;
+      for (const m of node.data.matchAll(token)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        if (tops.size > 1) {
+          const within = parent.closest('[data-testid]');
+          found.push(`"${m[0]}" in ${parent.tagName.toLowerCase()}${parent.className ? `.${String(parent.className).split(' ').join('.')}` : ''}${within ? ` within [data-testid=${within.dataset.testid}]` : ''}`);
+        }
+      }
+    }
+    return found;
+  });
+  return broken.length ? `[${label}] broken across lines: ${broken.join(', ')}` : null;
+}
+
+/**
+ * Runs `axeViolations`, `macroSourceText` and, at 375 px, `horizontalOverflow`
+ * and `brokenTokens`;
  * pushes every problem onto `failures`.
  */
 export async function checkPage(page, label, width, failures) {
@@ -147,6 +178,8 @@ export async function checkPage(page, label, width, failures) {
   if (width === 375) {
     const overflow = await horizontalOverflow(page, label);
     if (overflow) failures.push(overflow);
+    const broken = await brokenTokens(page, label);
+    if (broken) failures.push(broken);
   }
 }
 

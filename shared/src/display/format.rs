@@ -84,6 +84,37 @@ pub fn date(d: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
+/// `text` cut into runs, each with whether it is an ISO date
+/// (`2027-01-20`), so a page can keep every date on one line: browsers
+/// break a line after the hyphens of a date ("2027-" / "01-20").
+pub fn date_runs(text: &str) -> Vec<(&str, bool)> {
+    let b = text.as_bytes();
+    let is_date = |i: usize| {
+        b.get(i..i + 10).is_some_and(|w| {
+            w.iter().enumerate().all(|(k, c)| if k == 4 || k == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        }) && !b.get(i + 10).is_some_and(u8::is_ascii_digit)
+            && !(i > 0 && b[i - 1].is_ascii_digit())
+    };
+    let mut runs = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    while i < b.len() {
+        if is_date(i) {
+            if start < i {
+                runs.push((&text[start..i], false));
+            }
+            runs.push((&text[i..i + 10], true));
+            i += 10;
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    if start < b.len() {
+        runs.push((&text[start..], false));
+    }
+    runs
+}
+
 /// `2026-11-21 14:05 KST`: a UTC instant on the KST clock (same text as
 /// `crate::time::format_kst`, without chrono's strftime machinery in the wasm).
 pub fn kst_minute(t: DateTime<Utc>) -> String {
@@ -128,5 +159,16 @@ mod tests {
             let t = crate::time::utc(secs);
             assert_eq!(kst_minute(t), crate::time::format_kst(t));
         }
+    }
+
+    #[test]
+    fn dates_are_cut_out_of_running_text() {
+        assert_eq!(
+            date_runs("접수 2027-01-06 ~ 2027-11-16까지"),
+            [("접수 ", false), ("2027-01-06", true), (" ~ ", false), ("2027-11-16", true), ("까지", false)]
+        );
+        assert_eq!(date_runs("2027-01-06"), [("2027-01-06", true)]);
+        assert_eq!(date_runs("no dates, 12027-01-061 or 2027-1-06"), [("no dates, 12027-01-061 or 2027-1-06", false)]);
+        assert!(date_runs("").is_empty());
     }
 }

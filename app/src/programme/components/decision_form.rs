@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::common::api::FetchError;
+use crate::common::components::dated::dated;
 use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::format::date;
 use crate::common::i18n::{tr, trf};
@@ -178,7 +179,7 @@ pub fn DecisionForm(
             </Show>
             <fieldset class="field" aria-describedby="decision-period-hint">
                 <legend>{move || tr("programme.decision.period")}</legend>
-                <p id="decision-period-hint" class="muted" data-testid="decision-period">{period}</p>
+                <p id="decision-period-hint" class="muted" data-testid="decision-period">{move || dated(period())}</p>
                 <div class="field-pair">
                     <DateField id="decision-start" label="programme.request.period_start" min=round_start.clone()
                         max=round_end.clone() value=period_start error=Signal::derive(msg("period_start"))/>

@@ -6,6 +6,7 @@
 use kairr_shared::allocation::{IdleCheck, TimelineRow, UsageSource};
 use leptos::prelude::*;
 
+use crate::common::components::dated::dated;
 use crate::common::format::{date, fixed, percent};
 use crate::common::i18n::{tr, trf};
 use crate::programme::labels;
@@ -58,7 +59,7 @@ pub fn IdleEvidence(
                         ("source", source(c.source)),
                     ],
                 );
-                view! { <li><strong>{title}</strong>" ("{labels::pool(&c.pool)}")"<br/><span class="muted">{evidence}</span></li> }
+                view! { <li><strong>{title}</strong>" ("{labels::pool(&c.pool)}")"<br/><span class="muted">{dated(evidence)}</span></li> }
             })
             .collect_view();
         let more = (flagged.len() > SHOWN)

@@ -5,6 +5,7 @@ use kairr_shared::advisor::export::AllocationDraft;
 use kairr_shared::allocation::RequestDetail;
 use leptos::prelude::*;
 
+use crate::common::components::dated::dated;
 use crate::common::format::{date, fixed, thousands};
 use crate::common::i18n::{tr, trf};
 use crate::programme::labels::{self, pick};
@@ -42,7 +43,7 @@ pub fn RequestSummary(
         <section class="panel" aria-labelledby="request-title" data-testid="request-summary">
             <h2 id="request-title" data-testid="request-title">{move || format!("#{} {}", r.id.0, pick(&title_ko, &title_en))}</h2>
             <dl class="facts">
-                {move || rows().into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+                {move || rows().into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{dated(v)}</dd> }).collect_view()}
             </dl>
             <h3>{move || tr("programme.detail.abstract")}</h3>
             <p class="abstract">{r.abstract_text.clone()}</p>

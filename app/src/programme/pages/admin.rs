@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::common::api::FetchError;
+use crate::common::components::dated::dated;
 use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::components::header::SitePage;
 use crate::common::format::date;
@@ -194,7 +195,7 @@ fn RoundItem(
                 {demo.then(|| view! { <span class="badge badge-demo">{move || tr("header.demo_badge")}</span> })}
             </h4>
             <p><span class="stage-badge" data-testid="round-stage" data-stage=from.as_str()>{move || stage_label(from)}</span></p>
-            <p class="muted">{windows}</p>
+            <p class="muted">{move || dated(windows())}</p>
             <p data-testid="round-progress">{progress}</p>
             <FetchErrorView error=failure message=Signal::derive(|| tr("admin.stage_failed"))/>
             <div class="round-actions">

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::common::api::FetchError;
+use crate::common::components::dated::dated;
 use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::components::header::SitePage;
 use crate::common::format::kst_minute;
@@ -101,7 +102,7 @@ fn NoticeItem(stored: StoredNotice) -> impl IntoView {
                 {(!read).then(|| view! { <span class="badge status-maintenance">{move || tr("programme.notifications.new")}</span> " " })}
                 <a href=move || text.with(|t| t.link.clone()) rel="external">{move || text.with(|t| t.subject.clone())}</a>
             </p>
-            <p>{move || text.with(|t| t.body.clone())}</p>
+            <p>{move || dated(text.with(|t| t.body.clone()))}</p>
             <p class="muted"><time datetime=crate::common::format::iso(stored.notice.at)>{at}</time></p>
         </li>
     }

@@ -8,6 +8,7 @@ use kairr_shared::auth::Action;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::common::components::dated::dated;
 use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::components::header::SitePage;
 use crate::common::format::{date, fixed, kst_minute, thousands};
@@ -127,8 +128,8 @@ fn Outcome(detail: RequestDetail, on_changed: Callback<()>) -> impl IntoView {
             <Show when=move || undecided>
                 <p class="muted">{move || tr("programme.detail.undecided")}</p>
             </Show>
-            {move || decision().map(|d| view! { <p data-testid="request-decision">{d}</p> })}
-            {move || allocation().map(|a| view! { <p data-testid="request-allocation">{a}</p> })}
+            {move || decision().map(|d| view! { <p data-testid="request-decision">{dated(d)}</p> })}
+            {move || allocation().map(|a| view! { <p data-testid="request-allocation">{dated(a)}</p> })}
             {form}
         </section>
     }

@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::common::api::FetchError;
+use crate::common::components::dated::dated;
 use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::components::header::SitePage;
 use crate::common::handover::{parse_draft_json, parse_draft_param, DRAFT_STORAGE_KEY};
@@ -171,12 +172,12 @@ fn RequestForm() -> impl IntoView {
             view! {
                 <div class="round-summary" data-testid="open-round">
                     <p><strong>{pick(&r.title_ko, &r.title_en)}</strong></p>
-                    <p>{trf("programme.request.round_dates", &[
+                    <p>{dated(trf("programme.request.round_dates", &[
                         ("opens", crate::common::format::date(r.opens)),
                         ("closes", crate::common::format::date(r.closes)),
                         ("start", crate::common::format::date(r.period_start)),
                         ("end", crate::common::format::date(r.period_end)),
-                    ])}</p>
+                    ]))}</p>
                     <p>{trf("programme.request.round_policy", &[("score", crate::common::format::fixed(r.policy.min_score, 1))])}</p>
                 </div>
             }

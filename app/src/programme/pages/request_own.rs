@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use crate::common::api::FetchError;
+use crate::common::components::dated::dated;
 use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::components::header::SitePage;
 use crate::common::format::{date, fixed, kst_minute, thousands};
@@ -142,7 +143,7 @@ fn Facts(detail: MyRequestDetail) -> impl IntoView {
         <section class="panel" aria-labelledby="own-title" data-testid="own-request">
             <h2 id="own-title" data-testid="own-title">{move || pick(&title_ko, &title_en)}</h2>
             <dl class="facts">
-                {move || rows().into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+                {move || rows().into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{dated(v)}</dd> }).collect_view()}
             </dl>
             <h3>{move || tr("programme.detail.abstract")}</h3>
             <p class="abstract">{abstract_text}</p>
@@ -151,7 +152,7 @@ fn Facts(detail: MyRequestDetail) -> impl IntoView {
                 view! {
                     {decision.map(|d| view! { <p data-testid="own-decision"><strong>{d}</strong></p> })}
                     {rationale.map(|t| view! { <p class="muted">{t}</p> })}
-                    {allocation.map(|a| view! { <p data-testid="own-allocation">{a}</p> })}
+                    {allocation.map(|a| view! { <p data-testid="own-allocation">{dated(a)}</p> })}
                 }
             }}
         </section>

@@ -5,6 +5,7 @@
 use kairr_shared::auth::Action;
 use leptos::prelude::*;
 
+use crate::common::components::dated::dated;
 use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::components::header::SitePage;
 use crate::common::format::{date, fixed, thousands};
@@ -79,7 +80,7 @@ fn MyRequests() -> impl IntoView {
                                 ("amount", m.unit.map_or_else(|| thousands(r.amount), |u| labels::amount(r.amount, u))),
                                 ("submitted", date(r.submitted_at.date_naive())),
                             ])}</p>
-                        {usage.map(|u| view! { <p>{u}</p> })}
+                        {usage.map(|u| view! { <p>{dated(u)}</p> })}
                         {used.map(|u| view! {
                             <p data-testid="mine-usage">{u}</p>
                             <meter min="0" max="1" value=share.min(1.0) aria-label=tr("programme.mine.usage_meter")></meter>

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::common::api::FetchError;
+use crate::common::components::dated::dated;
 use crate::programme::api;
 use crate::programme::form_errors::{field_message, general_error};
 use crate::programme::session::use_session;
@@ -120,7 +121,7 @@ fn ReviewCard(
         <li class="panel" data-testid=format!("review-item-{id}") aria-labelledby=labelled_by>
             <h3 id=heading>{move || format!("#{id} {}", pick(&title_ko, &title_en))}</h3>
             <p>{move || format!("{} · {} · {}", org, labels::sector(sector), labels::region(region))}</p>
-            <p>{asked}</p>
+            <p>{move || dated(asked())}</p>
             {(places > 0).then(|| view! {
                 <p data-testid="review-progress">{move || trf("programme.reviews.progress", &[("reviews", reviews.to_string()), ("places", places.to_string())])}</p>
             })}
