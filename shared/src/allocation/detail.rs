@@ -114,6 +114,18 @@ mod tests {
     use crate::allocation::demo::{demo_data, FIRST_CALL_2026};
     use crate::catalogue::Catalogue;
 
+    /// The demo round's records, conflicts hidden.
+    fn records(d: &crate::allocation::demo::DemoData) -> DetailInput<'_> {
+        DetailInput {
+            round: &d.round,
+            reviews: &d.reviews,
+            decisions: &d.decisions,
+            allocations: &d.allocations,
+            usage: &d.usage,
+            conflicts: None,
+        }
+    }
+
     #[test]
     fn the_page_gathers_only_the_requests_own_records_and_hides_conflicts_unless_asked() {
         let cat = Catalogue::embedded().unwrap();
@@ -124,14 +136,7 @@ mod tests {
         let a =
             d.allocations.iter().find(|a| d.usage.iter().any(|u| u.allocation == a.id && u.gpu_hours > 0.0)).unwrap();
         let request = d.requests.iter().find(|r| r.id == a.request).unwrap().clone();
-        let input = DetailInput {
-            round: &d.round,
-            reviews: &d.reviews,
-            decisions: &d.decisions,
-            allocations: &d.allocations,
-            usage: &d.usage,
-            conflicts: None,
-        };
+        let input = records(&d);
         let page = RequestDetail::build(request.clone(), &input);
         assert!(!page.reviews.is_empty() && page.reviews.iter().all(|r| r.request == request.id));
         assert_eq!(page.mean_score, mean_score(request.id, &d.reviews));
@@ -161,14 +166,7 @@ mod tests {
         let cat = Catalogue::embedded().unwrap();
         let d = demo_data(&FIRST_CALL_2026, 7, "2026-11-21".parse().unwrap(), &cat).unwrap();
         let request = d.requests[0].clone();
-        let input = DetailInput {
-            round: &d.round,
-            reviews: &d.reviews,
-            decisions: &d.decisions,
-            allocations: &d.allocations,
-            usage: &d.usage,
-            conflicts: None,
-        };
+        let input = records(&d);
         let page = RequestDetail::build(request.clone(), &input);
         assert_eq!(page.review_closes, d.round.review_closes());
         let body = |rationale: &str, end: &str| DecisionRequest {
