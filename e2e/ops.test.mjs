@@ -39,10 +39,27 @@ describe('status operators', () => {
     try {
       await signIn(page, server.baseUrl, 'demo.operator', DEMO_PASSWORD, '/admin/status');
       await page.locator('[data-testid=incident-form]').waitFor({ timeout: 30_000 });
-      // Missing fields are named in place.
+      // Missing fields are named in place and above the form, before anything is sent.
+      const opsPosts = [];
+      const onOps = (r) => { if (r.method() !== 'GET' && r.url().includes('/api/v1/ops/')) opsPosts.push(r.url()); };
+      page.on('request', onOps);
       await page.locator('[data-testid=incident-submit]').click();
       await page.locator('#inc-system-error:not(:empty)').waitFor({ timeout: 20_000 });
       await page.locator('#inc-title_ko-error:not(:empty)').waitFor();
+      const incidentSummary = page.locator('[data-testid=incident-form] [data-testid=form-error-summary]');
+      assert.equal(await incidentSummary.locator('li').count(), 5, 'system, both titles, both texts');
+      await incidentSummary.locator('a[href="#inc-title_en"]').click();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'inc-title_en');
+      // A window that ends before it starts is refused the same way.
+      await page.locator('#mnt-starts_at').fill('2030-01-02T10:00');
+      await page.locator('#mnt-ends_at').fill('2030-01-02T09:00');
+      await page.locator('[data-testid=maintenance-submit]').click();
+      await page.locator('#mnt-ends_at-error:not(:empty)').waitFor({ timeout: 20_000 });
+      assert.match(await page.locator('#mnt-ends_at-error').innerText(), /시작보다 늦어야/);
+      assert.deepEqual(opsPosts, [], 'nothing was sent');
+      page.off('request', onOps);
+      await page.locator('#mnt-starts_at').fill('');
+      await page.locator('#mnt-ends_at').fill('');
       const failures = [];
       for (const width of [1280, 375]) {
         await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });

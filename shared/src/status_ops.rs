@@ -5,7 +5,7 @@
 //! returns the record to store (the status page, `/api/v1/incidents` and
 //! the Atom feed show it like any other), or every field error.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::advisor::field_error::{FieldErrorCode as Code, FieldErrors};
@@ -75,20 +75,67 @@ fn text(f: &mut Form, field: &str, value: &str, max: usize) -> Option<String> {
     f.text(field, value, max)
 }
 
+/// The systems an operator may name, each with its pools' ids: the
+/// catalogue's on the server ([`places`]), the page's choices in the browser.
+pub type Place = (String, Vec<String>);
+
+/// Every system of `catalogue` with its pools, as the forms read them.
+pub fn places(catalogue: &Catalogue) -> Vec<Place> {
+    catalogue.systems.iter().map(|s| (s.id.clone(), s.pools.iter().map(|p| p.id.clone()).collect())).collect()
+}
+
 /// The system and pool the form names (the pool empty for the whole system).
-fn place(f: &mut Form, catalogue: &Catalogue, system: &str, pool: &str) -> Option<(String, String)> {
-    let Some(sys) = catalogue.system(system.trim()) else {
-        let names: Vec<&str> = catalogue.systems.iter().map(|s| s.id.as_str()).collect();
+fn place(f: &mut Form, places: &[Place], system: &str, pool: &str) -> Option<(String, String)> {
+    let Some((id, pools)) = places.iter().find(|(id, _)| id == system.trim()) else {
+        let names: Vec<&str> = places.iter().map(|(id, _)| id.as_str()).collect();
         f.choice("system", system, |_| None::<()>, &names);
         return None;
     };
     let pool = pool.trim();
-    if !pool.is_empty() && !sys.pools.iter().any(|p| p.id == pool) {
-        let names: Vec<&str> = sys.pools.iter().map(|p| p.id.as_str()).collect();
+    if !pool.is_empty() && !pools.iter().any(|p| p == pool) {
+        let names: Vec<&str> = pools.iter().map(String::as_str).collect();
         f.choice("pool", pool, |_| None::<()>, &names);
         return None;
     }
-    Some((sys.id.clone(), pool.to_owned()))
+    Some((id.clone(), pool.to_owned()))
+}
+
+/// What an incident form says, read.
+struct IncidentFields {
+    place: (String, String),
+    impact: Status,
+    title_ko: String,
+    title_en: String,
+    body_ko: String,
+    body_en: String,
+}
+
+impl IncidentInput {
+    /// What [`open_incident`] would refuse, with `places` the systems the
+    /// operator may name: the form checks it before sending.
+    pub fn field_problems(&self, places: &[Place]) -> FieldErrors {
+        let mut f = Form::default();
+        self.read(&mut f, places);
+        f.errors
+    }
+
+    fn read(&self, f: &mut Form, places: &[Place]) -> Option<IncidentFields> {
+        let place = place(f, places, &self.system, &self.pool);
+        let names: Vec<&str> = IMPACTS.iter().map(|s| s.as_str()).collect();
+        let impact = f.choice("impact", &self.impact, |s| IMPACTS.into_iter().find(|i| i.as_str() == s.trim()), &names);
+        let title_ko = text(f, "title_ko", &self.title_ko, MAX_TITLE);
+        let title_en = text(f, "title_en", &self.title_en, MAX_TITLE);
+        let body_ko = text(f, "body_ko", &self.body_ko, MAX_BODY);
+        let body_en = text(f, "body_en", &self.body_en, MAX_BODY);
+        Some(IncidentFields {
+            place: place?,
+            impact: impact?,
+            title_ko: title_ko?,
+            title_en: title_en?,
+            body_ko: body_ko?,
+            body_en: body_en?,
+        })
+    }
 }
 
 /// A new incident `id` (drawn by the caller) as the operator's form says, started now.
@@ -99,34 +146,27 @@ pub fn open_incident(
     now: DateTime<Utc>,
 ) -> Result<Incident, FieldErrors> {
     let mut f = Form::default();
-    let place = place(&mut f, catalogue, &input.system, &input.pool);
-    let names: Vec<&str> = IMPACTS.iter().map(|s| s.as_str()).collect();
-    let impact = f.choice("impact", &input.impact, |s| IMPACTS.into_iter().find(|i| i.as_str() == s.trim()), &names);
-    let title_ko = text(&mut f, "title_ko", &input.title_ko, MAX_TITLE);
-    let title_en = text(&mut f, "title_en", &input.title_en, MAX_TITLE);
-    let body_ko = text(&mut f, "body_ko", &input.body_ko, MAX_BODY);
-    let body_en = text(&mut f, "body_en", &input.body_en, MAX_BODY);
-    let incident = (|| {
-        let (system_id, pool_id) = place?;
-        Some(Incident {
+    let incident = input.read(&mut f, &places(catalogue)).map(|r| {
+        let (system_id, pool_id) = r.place;
+        Incident {
             id,
             system_id,
             pool_id,
-            title_ko: title_ko?,
-            title_en: title_en?,
-            impact: impact?,
+            title_ko: r.title_ko,
+            title_en: r.title_en,
+            impact: r.impact,
             state: IncidentState::Investigating,
             started_at: now,
             resolved_at: None,
             updates: vec![IncidentUpdate {
                 at: now,
                 state: IncidentState::Investigating,
-                body_ko: body_ko?,
-                body_en: body_en?,
+                body_ko: r.body_ko,
+                body_en: r.body_en,
             }],
             source: DataSource::Operator,
-        })
-    })();
+        }
+    });
     f.finish(incident)
 }
 
@@ -160,21 +200,34 @@ pub fn update_incident(
         return Err(UpdateError::TooManyUpdates(current.id.clone()));
     }
     let mut f = Form::default();
-    let names: Vec<&str> = IncidentState::ALL.iter().map(|s| s.as_str()).collect();
-    let state = f.choice("state", &input.state, IncidentState::parse, &names);
-    let body_ko = text(&mut f, "body_ko", &input.body_ko, MAX_BODY);
-    let body_en = text(&mut f, "body_en", &input.body_en, MAX_BODY);
-    let updated = (|| {
-        let state = state?;
+    let updated = input.read(&mut f).map(|(state, body_ko, body_en)| {
         let mut next = current.clone();
         next.state = state;
         if state == IncidentState::Resolved {
             next.resolved_at = Some(now);
         }
-        next.updates.push(IncidentUpdate { at: now, state, body_ko: body_ko?, body_en: body_en? });
-        Some(next)
-    })();
+        next.updates.push(IncidentUpdate { at: now, state, body_ko, body_en });
+        next
+    });
     f.finish(updated).map_err(UpdateError::Invalid)
+}
+
+impl IncidentUpdateInput {
+    /// What [`update_incident`] would refuse in the form's fields: the form
+    /// checks it before sending.
+    pub fn field_problems(&self) -> FieldErrors {
+        let mut f = Form::default();
+        self.read(&mut f);
+        f.errors
+    }
+
+    fn read(&self, f: &mut Form) -> Option<(IncidentState, String, String)> {
+        let names: Vec<&str> = IncidentState::ALL.iter().map(|s| s.as_str()).collect();
+        let state = f.choice("state", &self.state, IncidentState::parse, &names);
+        let body_ko = text(f, "body_ko", &self.body_ko, MAX_BODY);
+        let body_en = text(f, "body_en", &self.body_en, MAX_BODY);
+        Some((state?, body_ko?, body_en?))
+    }
 }
 
 /// A KST `YYYY-MM-DDTHH:MM` as an instant.
@@ -184,14 +237,80 @@ fn kst_time(f: &mut Form, field: &str, value: &str) -> Option<DateTime<Utc>> {
         f.fail(field, Code::Required, "날짜와 시각을 입력하세요.", "Enter a date and time.");
         return None;
     }
-    let parsed = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
-        .ok()
-        .and_then(|n| n.and_local_timezone(crate::time::kst()).single())
+    // Read by hand, not with a format string: chrono's format parser would
+    // add kilobytes to the browser app that runs this check too.
+    let two_digits =
+        |s: &str| (s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten();
+    let parsed = t
+        .split_once('T')
+        .and_then(|(day, clock)| {
+            let (h, m) = clock.split_once(':')?;
+            let time = NaiveTime::from_hms_opt(two_digits(h)?, two_digits(m)?, 0)?;
+            day.parse::<NaiveDate>().ok()?.and_time(time).and_local_timezone(crate::time::kst()).single()
+        })
         .map(|k| k.with_timezone(&Utc));
     if parsed.is_none() {
         f.fail(field, Code::UnknownValue, "YYYY-MM-DDTHH:MM (KST) 형식이어야 합니다.", "Use YYYY-MM-DDTHH:MM (KST).");
     }
     parsed
+}
+
+/// What a maintenance form says, read.
+struct MaintenanceFields {
+    place: (String, String),
+    title_ko: String,
+    title_en: String,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+}
+
+impl MaintenanceInput {
+    /// What [`plan_maintenance`] would refuse at `now`, with `places` the
+    /// systems the operator may name: the form checks it before sending.
+    pub fn field_problems(&self, places: &[Place], now: DateTime<Utc>) -> FieldErrors {
+        let mut f = Form::default();
+        self.read(&mut f, places, now);
+        f.errors
+    }
+
+    fn read(&self, f: &mut Form, places: &[Place], now: DateTime<Utc>) -> Option<MaintenanceFields> {
+        let place = place(f, places, &self.system, &self.pool);
+        let title_ko = text(f, "title_ko", &self.title_ko, MAX_TITLE);
+        let title_en = text(f, "title_en", &self.title_en, MAX_TITLE);
+        let starts = kst_time(f, "starts_at", &self.starts_at);
+        let ends = kst_time(f, "ends_at", &self.ends_at);
+        if let (Some(s), Some(e)) = (starts, ends) {
+            if e <= s {
+                f.fail(
+                    "ends_at",
+                    Code::OutOfRange,
+                    "끝나는 시각이 시작보다 늦어야 합니다.",
+                    "The end must be after the start.",
+                );
+            } else if (e - s).num_days() >= MAX_MAINTENANCE_DAYS {
+                f.fail(
+                    "ends_at",
+                    Code::OutOfRange,
+                    format!("점검은 {MAX_MAINTENANCE_DAYS}일 미만이어야 합니다."),
+                    format!("A window lasts less than {MAX_MAINTENANCE_DAYS} days."),
+                );
+            } else if e <= now {
+                f.fail(
+                    "ends_at",
+                    Code::OutOfRange,
+                    "이미 끝난 점검은 등록할 수 없습니다.",
+                    "This window has already ended.",
+                );
+            }
+        }
+        Some(MaintenanceFields {
+            place: place?,
+            title_ko: title_ko?,
+            title_en: title_en?,
+            starts_at: starts?,
+            ends_at: ends?,
+        })
+    }
 }
 
 /// A maintenance window `id` as the operator's form says; it must end after
@@ -203,50 +322,21 @@ pub fn plan_maintenance(
     now: DateTime<Utc>,
 ) -> Result<Maintenance, FieldErrors> {
     let mut f = Form::default();
-    let place = place(&mut f, catalogue, &input.system, &input.pool);
-    let title_ko = text(&mut f, "title_ko", &input.title_ko, MAX_TITLE);
-    let title_en = text(&mut f, "title_en", &input.title_en, MAX_TITLE);
-    let starts = kst_time(&mut f, "starts_at", &input.starts_at);
-    let ends = kst_time(&mut f, "ends_at", &input.ends_at);
-    if let (Some(s), Some(e)) = (starts, ends) {
-        if e <= s {
-            f.fail(
-                "ends_at",
-                Code::OutOfRange,
-                "끝나는 시각이 시작보다 늦어야 합니다.",
-                "The end must be after the start.",
-            );
-        } else if (e - s).num_days() >= MAX_MAINTENANCE_DAYS {
-            f.fail(
-                "ends_at",
-                Code::OutOfRange,
-                format!("점검은 {MAX_MAINTENANCE_DAYS}일 미만이어야 합니다."),
-                format!("A window lasts less than {MAX_MAINTENANCE_DAYS} days."),
-            );
-        } else if e <= now {
-            f.fail(
-                "ends_at",
-                Code::OutOfRange,
-                "이미 끝난 점검은 등록할 수 없습니다.",
-                "This window has already ended.",
-            );
-        }
-    }
-    let window = (|| {
-        let (system_id, pool_id) = place?;
-        Some(Maintenance {
+    let window = input.read(&mut f, &places(catalogue), now).map(|r| {
+        let (system_id, pool_id) = r.place;
+        Maintenance {
             id,
             system_id,
             pool_id,
-            title_ko: title_ko?,
-            title_en: title_en?,
-            starts_at: starts?,
-            ends_at: ends?,
+            title_ko: r.title_ko,
+            title_en: r.title_en,
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
             nodes_affected: input.nodes_affected,
             state: MaintenanceState::Scheduled,
             source: DataSource::Operator,
-        })
-    })();
+        }
+    });
     f.finish(window)
 }
 
@@ -332,5 +422,47 @@ mod tests {
         assert!(plan_maintenance(&long, &c, "x".into(), now).unwrap_err().get("ends_at").is_some());
         let garbled = MaintenanceInput { starts_at: "tomorrow".into(), ..m };
         assert!(plan_maintenance(&garbled, &c, "x".into(), now).unwrap_err().get("starts_at").is_some());
+    }
+
+    #[test]
+    fn the_forms_own_checks_find_what_the_server_refuses() {
+        let c = catalogue();
+        let places = places(&c);
+        let now: DateTime<Utc> = "2026-12-05T00:00:00Z".parse().unwrap();
+        let mut wrong_pool = input();
+        wrong_pool.pool = "other-pool".into();
+        for bad in [
+            IncidentInput { system: "nope".into(), impact: "operational".into(), ..IncidentInput::default() },
+            IncidentInput::default(),
+            wrong_pool,
+            IncidentInput { title_en: "x".repeat(MAX_TITLE + 1), ..input() },
+        ] {
+            let e = open_incident(&bad, &c, "op-1".into(), now).unwrap_err();
+            assert_eq!(bad.field_problems(&places), e, "{bad:?}");
+        }
+        assert!(input().field_problems(&places).is_empty());
+        let i = open_incident(&input(), &c, "op-1".into(), now).unwrap();
+        let update = IncidentUpdateInput { state: "later".into(), body_ko: String::new(), body_en: "x".into() };
+        let Err(UpdateError::Invalid(e)) = update_incident(&i, &update, now) else { panic!("accepted") };
+        assert_eq!(update.field_problems(), e);
+        let m = MaintenanceInput {
+            system: c.systems[0].id.clone(),
+            title_ko: "점검".into(),
+            title_en: "Maintenance".into(),
+            starts_at: "2026-12-10T09:00".into(),
+            ends_at: "2026-12-10T19:00".into(),
+            ..MaintenanceInput::default()
+        };
+        assert!(m.field_problems(&places, now).is_empty());
+        for bad in [
+            MaintenanceInput { ends_at: "2026-12-10T08:00".into(), ..m.clone() },
+            MaintenanceInput { starts_at: "2026-12-10 09:00".into(), ends_at: "2026-12-10T9:00".into(), ..m.clone() },
+            MaintenanceInput { starts_at: "2026-12-10T24:00".into(), ends_at: "2026-12-10T+9:00".into(), ..m.clone() },
+            MaintenanceInput { starts_at: "2026-12-10T09:00:00".into(), ..m.clone() },
+            MaintenanceInput::default(),
+        ] {
+            let e = plan_maintenance(&bad, &c, "x".into(), now).unwrap_err();
+            assert_eq!(bad.field_problems(&places, now), e, "{bad:?}");
+        }
     }
 }

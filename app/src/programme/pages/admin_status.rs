@@ -7,7 +7,7 @@
 
 use kairr_shared::api::{DataSource, Incident, IncidentState};
 use kairr_shared::auth::Action;
-use kairr_shared::status_ops::{IncidentInput, IncidentUpdateInput, MaintenanceInput};
+use kairr_shared::status_ops::{IncidentInput, IncidentUpdateInput, MaintenanceInput, Place};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -18,6 +18,7 @@ use crate::common::format::kst_minute;
 use crate::common::i18n::{current_locale, tr};
 use crate::programme::api::{self, SystemChoice};
 use crate::programme::components::access::RequireRole;
+use crate::programme::components::error_summary::FormErrorSummary;
 use crate::programme::components::shell::Shell;
 use crate::programme::data::use_status_ops;
 use crate::programme::form_errors::{field_message, general_error};
@@ -82,6 +83,22 @@ fn system_name(systems: &[SystemChoice], id: &str, pool: &str) -> String {
         Some(p) => format!("{sys} · {}", pick(&p.name_ko, &p.name_en)),
         None => sys,
     }
+}
+
+/// The systems and pools the page offers, as the forms' checks read them.
+fn places_of(systems: Signal<Vec<SystemChoice>>) -> Vec<Place> {
+    systems
+        .with_untracked(|s| s.iter().map(|x| (x.id.clone(), x.pools.iter().map(|p| p.id.clone()).collect())).collect())
+}
+
+/// A field as the forms label it (the error summary's words).
+fn ops_label(field: &str) -> String {
+    tr(&format!("admin.ops.field.{field}"))
+}
+
+/// A field's control id after its form's prefix (the summary's scope).
+fn ops_id(field: &str) -> String {
+    field.to_owned()
 }
 
 /// An error under a field, wired for screen readers.
@@ -183,8 +200,14 @@ fn NewIncident(systems: Signal<Vec<SystemChoice>>, changed: Callback<()>) -> imp
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
         let body = form.get_untracked();
+        // What the form itself can tell is said before sending, as the server would.
+        let problems = body.field_problems(&places_of(systems));
+        if !problems.is_empty() {
+            error.set(Some(FetchError::invalid(problems)));
+            return;
+        }
+        busy.set(true);
         spawn_local(async move {
             match api::post_incident(&session.csrf(), &body).await {
                 Ok(i) => {
@@ -204,6 +227,7 @@ fn NewIncident(systems: Signal<Vec<SystemChoice>>, changed: Callback<()>) -> imp
         <section class="panel" aria-labelledby="ops-new-title">
             <h3 id="ops-new-title">{move || tr("admin.ops.new_incident")}</h3>
             <form class="ops-form" on:submit=submit novalidate=true data-testid="incident-form">
+                <FormErrorSummary error label=ops_label id=ops_id scope="inc"/>
                 {place_fields(systems, form, error, "inc", |f: &IncidentInput| (f.system.clone(), f.pool.clone()), |f, s, p| {
                     if let Some(s) = s { f.system = s; }
                     if let Some(p) = p { f.pool = p; }
@@ -245,8 +269,13 @@ fn OpenIncident(incident: Incident, systems: Signal<Vec<SystemChoice>>, changed:
         let id = id.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            busy.set(true);
             let body = form.get_untracked();
+            let problems = body.field_problems();
+            if !problems.is_empty() {
+                error.set(Some(FetchError::invalid(problems)));
+                return;
+            }
+            busy.set(true);
             let id = id.clone();
             spawn_local(async move {
                 match api::post_incident_update(&session.csrf(), &id, &body).await {
@@ -270,6 +299,7 @@ fn OpenIncident(incident: Incident, systems: Signal<Vec<SystemChoice>>, changed:
             <p class="muted">{move || systems.with(|s| system_name(s, &incident.system_id, &incident.pool_id))} " · "{move || labels::incident_state(current_locale(), incident.state)} " · " {kst_minute(incident.started_at)}</p>
             {last.map(|u| view! { <p>{pick(&u.body_ko, &u.body_en)}</p> })}
             <form class="ops-form" on:submit=submit novalidate=true data-testid="update-form">
+                <FormErrorSummary error label=ops_label id=ops_id scope=format!("upd-{id}")/>
                 <div class="field">
                     <label for=state_id.clone()>{move || tr("admin.ops.field.state")}</label>
                     <select id=state_id.clone() data-testid="upd-state" on:change=move |ev| form.update(|f| f.state = event_target_value(&ev))>
@@ -298,8 +328,14 @@ fn NewMaintenance(systems: Signal<Vec<SystemChoice>>, changed: Callback<()>) -> 
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
         let body = form.get_untracked();
+        let now = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
+        let problems = body.field_problems(&places_of(systems), now);
+        if !problems.is_empty() {
+            error.set(Some(FetchError::invalid(problems)));
+            return;
+        }
+        busy.set(true);
         spawn_local(async move {
             match api::post_maintenance(&session.csrf(), &body).await {
                 Ok(_) => {
@@ -334,6 +370,7 @@ fn NewMaintenance(systems: Signal<Vec<SystemChoice>>, changed: Callback<()>) -> 
             <h3 id="ops-mnt-title">{move || tr("admin.ops.new_maintenance")}</h3>
             <p class="hint">{move || tr("admin.ops.kst_hint")}</p>
             <form class="ops-form" on:submit=submit novalidate=true data-testid="maintenance-form">
+                <FormErrorSummary error label=ops_label id=ops_id scope="mnt"/>
                 {place_fields(systems, form, error, "mnt", |f: &MaintenanceInput| (f.system.clone(), f.pool.clone()), |f, s, p| {
                     if let Some(s) = s { f.system = s; }
                     if let Some(p) = p { f.pool = p; }
