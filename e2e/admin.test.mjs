@@ -153,6 +153,10 @@ describe('administration', () => {
       await p.locator('[data-testid=new-person-role]').selectOption('reviewer');
       await p.locator('[data-testid=new-person-submit]').click();
       await p.locator('#person-username-error:not(:empty)').waitFor({ timeout: 20_000 });
+      // Named above the form too, by its label (the server's answer: whether
+      // the organisation and username are free is the server's to say).
+      const personSummary = p.locator('[data-testid=person-form] [data-testid=form-error-summary]');
+      assert.deepEqual(await personSummary.locator('li').allInnerTexts(), [`${await p.locator('label[for=person-username]').innerText()}: 아이디는 영문 소문자, 숫자, . _ - 로 3–32자입니다.`]);
       await p.locator('[data-testid=new-person-username]').fill('park.reviewer');
       await p.locator('[data-testid=new-person-submit]').click();
       await p.locator('[data-testid=invitation-link]').waitFor({ timeout: 20_000 });
@@ -229,6 +233,8 @@ describe('administration', () => {
       await p.locator('[data-testid=org-submit]').click();
       await p.locator('#org-aliases-error:not(:empty)').waitFor({ timeout: 20_000 });
       assert.match(await p.locator('#org-aliases-error').innerText(), /KAIST/);
+      // Named above the form too.
+      assert.equal(await p.locator('[data-testid=org-form] [data-testid=form-error-summary] li').count(), 1);
       await p.locator('[data-testid=org-field-aliases]').fill('DRX');
       await p.locator('[data-testid=org-submit]').click();
       await p.locator('[data-testid=org-saved]').waitFor({ timeout: 20_000 });

@@ -22,7 +22,7 @@ BUNDLES=(
   "/advisor|advisor/index.html|405|250"
   "/allocations|allocations-app/index.html|282|300"
   "/committee, /requests/*, /reviews, /login|programme/index.html|565|300"
-  "/admin/*, /invite|admin-app/index.html|450|300"
+  "/admin/*, /invite|admin-app/index.html|451|300"
 )
 
 if [ ! -f "$DIST/index.html" ]; then

@@ -16,6 +16,7 @@ use crate::common::components::header::SitePage;
 use crate::common::i18n::{tr, trf};
 use crate::programme::api;
 use crate::programme::components::access::RequireRole;
+use crate::programme::components::error_summary::FormErrorSummary;
 use crate::programme::components::shell::Shell;
 use crate::programme::data::use_organisations;
 use crate::programme::form_errors::{field_message, general_error};
@@ -218,6 +219,7 @@ fn OrgForm(editing: RwSignal<Option<Organisation>>, on_saved: Callback<Organisat
         <form class="panel round-form" on:submit=submit novalidate=true data-testid="org-form" aria-labelledby="org-form-title">
             <h3 id="org-form-title">{title}</h3>
             <FetchErrorView error=other message=Signal::derive(|| tr("admin.orgs.save_failed"))/>
+            <FormErrorSummary error label=|f| tr(&format!("admin.orgs.field.{f}")) id=str::to_owned scope="org"/>
             {move || editing.with(Option::is_none).then(|| text("id", |f| f.id.clone(), |f, v| f.id = v))}
             {text("name_ko", |f| f.name_ko.clone(), |f, v| f.name_ko = v)}
             {text("name_en", |f| f.name_en.clone(), |f, v| f.name_en = v)}

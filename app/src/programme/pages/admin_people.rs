@@ -15,6 +15,7 @@ use crate::common::components::header::SitePage;
 use crate::common::i18n::{tr, trf};
 use crate::programme::api;
 use crate::programme::components::access::RequireRole;
+use crate::programme::components::error_summary::FormErrorSummary;
 use crate::programme::components::shell::Shell;
 use crate::programme::data::{use_organisations, use_people};
 use crate::programme::form_errors::{field_message, general_error};
@@ -243,6 +244,15 @@ fn split_list(text: &str) -> Vec<String> {
     text.split([',', '，', '、']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
 }
 
+/// A field as the new-person form labels it (the error summary's words).
+fn person_label(field: &str) -> String {
+    if field == "role" {
+        tr("admin.people.role")
+    } else {
+        tr(&format!("admin.people.field.{field}"))
+    }
+}
+
 #[component]
 fn NewPerson(
     orgs: Signal<Vec<Organisation>>,
@@ -292,6 +302,7 @@ fn NewPerson(
             <h3 id="person-form-title">{move || tr("admin.people.new")}</h3>
             <p class="muted">{move || tr("admin.people.new_hint")}</p>
             <FetchErrorView error=other message=Signal::derive(|| tr("admin.people.create_failed"))/>
+            <FormErrorSummary error label=person_label id=str::to_owned scope="person"/>
             {field("username", |f| f.username.clone(), |f, v| f.username = v)}
             {field("display_name", |f| f.display_name.clone(), |f, v| f.display_name = v)}
             <div class="field">
