@@ -29,6 +29,11 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// The browser's clock as an instant (for the shared rules that take `now`).
+pub fn now_utc() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(now_ms() as i64).unwrap_or_default()
+}
+
 /// The live summary and how fresh it is.
 #[derive(Debug, Clone, Copy)]
 pub struct LiveStatus {

@@ -1,7 +1,9 @@
 //! Server answers to a form, split for display: the message of one field
 //! (shown next to it) and what belongs to no field (shown above the form).
 
+use kairr_shared::advisor::FieldErrors;
 use kairr_shared::display::labels::api_error;
+use leptos::prelude::{RwSignal, Set};
 
 use crate::common::api::FetchError;
 use crate::common::i18n::current_locale;
@@ -16,6 +18,16 @@ pub fn field_message(error: Option<&FetchError>, field: &str) -> Option<String> 
         return Some(loc.pick(&f.message_ko, &f.message_en).to_owned());
     }
     (api.fields.is_empty() && api.field.as_deref() == Some(field)).then(|| api_error(loc, api))
+}
+
+/// Shows the form's own `problems` (found before sending) as its answer;
+/// true when there are any, and so nothing is to be sent.
+pub fn refused_before_sending(error: RwSignal<Option<FetchError>>, problems: FieldErrors) -> bool {
+    let refused = !problems.is_empty();
+    if refused {
+        error.set(Some(FetchError::invalid(problems)));
+    }
+    refused
 }
 
 /// The error when it names none of `fields` (a network failure, 403, 409 …).

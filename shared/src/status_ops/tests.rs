@@ -56,18 +56,23 @@ fn every_bad_field_is_named() {
     assert!(open_incident(&wrong_pool, &catalogue(), "op-1".into(), Utc::now()).unwrap_err().get("pool").is_some());
 }
 
-#[test]
-fn maintenance_is_read_on_the_kst_clock_and_must_be_a_future_window() {
-    let c = catalogue();
-    let now: DateTime<Utc> = "2026-12-05T00:00:00Z".parse().unwrap();
-    let m = MaintenanceInput {
+/// A ten-hour window on 2026-12-10 (KST) for the whole of the first system.
+fn window(c: &Catalogue) -> MaintenanceInput {
+    MaintenanceInput {
         system: c.systems[0].id.clone(),
         title_ko: "정기 점검".into(),
         title_en: "Planned maintenance".into(),
         starts_at: "2026-12-10T09:00".into(),
         ends_at: "2026-12-10T19:00".into(),
         ..MaintenanceInput::default()
-    };
+    }
+}
+
+#[test]
+fn maintenance_is_read_on_the_kst_clock_and_must_be_a_future_window() {
+    let c = catalogue();
+    let now: DateTime<Utc> = "2026-12-05T00:00:00Z".parse().unwrap();
+    let m = window(&c);
     let w = plan_maintenance(&m, &c, "opm-1".into(), now).unwrap();
     assert_eq!(w.starts_at, "2026-12-10T00:00:00Z".parse::<DateTime<Utc>>().unwrap());
     assert_eq!((w.ends_at - w.starts_at).num_hours(), 10);
@@ -104,14 +109,7 @@ fn the_forms_own_checks_find_what_the_server_refuses() {
     let update = IncidentUpdateInput { state: "later".into(), body_ko: String::new(), body_en: "x".into() };
     let Err(UpdateError::Invalid(e)) = update_incident(&i, &update, now) else { panic!("accepted") };
     assert_eq!(update.field_problems(), e);
-    let m = MaintenanceInput {
-        system: c.systems[0].id.clone(),
-        title_ko: "점검".into(),
-        title_en: "Maintenance".into(),
-        starts_at: "2026-12-10T09:00".into(),
-        ends_at: "2026-12-10T19:00".into(),
-        ..MaintenanceInput::default()
-    };
+    let m = window(&c);
     assert!(m.field_problems(&places, now).is_empty());
     for bad in [
         MaintenanceInput { ends_at: "2026-12-10T08:00".into(), ..m.clone() },

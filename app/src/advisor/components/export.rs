@@ -14,14 +14,14 @@ use crate::advisor::state::Wizard;
 use crate::common::format::{date, thousands};
 use crate::common::handover::DRAFT_STORAGE_KEY;
 use crate::common::i18n::{tr, trf};
-use crate::common::live::now_ms;
+use crate::common::live::now_utc;
 
 /// Path of the request form of the allocation programme.
 pub const REQUEST_FORM_PATH: &str = "/requests/new";
 
 fn draft(wizard: Wizard, engine: Engine) -> Option<(AllocationDraft, DateTime<Utc>)> {
     let rec = engine.recommendation.get_untracked()?;
-    let now = DateTime::<Utc>::from_timestamp_millis(now_ms() as i64).unwrap_or_default();
+    let now = now_utc();
     Some((AllocationDraft::new(wizard.input.get_untracked(), &rec, now, live_source(engine)), now))
 }
 
@@ -109,7 +109,7 @@ pub fn WorkflowExport(wizard: Wizard, engine: Engine) -> impl IntoView {
     let drafts = Memo::new(move |_| {
         engine.workflow.with(|plan| match plan {
             Some(Ok(plan)) => {
-                let now = DateTime::<Utc>::from_timestamp_millis(now_ms() as i64).unwrap_or_default();
+                let now = now_utc();
                 wizard.workflow.with(|w| workflow_drafts(w, plan, now, live_source(engine)))
             }
             _ => Vec::new(),
@@ -117,7 +117,7 @@ pub fn WorkflowExport(wizard: Wizard, engine: Engine) -> impl IntoView {
     });
     let save_all = move |_| {
         let all = drafts.get_untracked();
-        let today = DateTime::<Utc>::from_timestamp_millis(now_ms() as i64).unwrap_or_default().date_naive();
+        let today = now_utc().date_naive();
         let saved = serde_json::to_string_pretty(&all).map_err(|e| e.to_string()).and_then(|json| {
             let name = format!("kairr-workflow-requests-{}.json", date(today));
             save_text(&name, "application/json", &json).map_err(|e| format!("{e:?}"))

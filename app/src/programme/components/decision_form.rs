@@ -13,18 +13,13 @@ use crate::common::components::dated::dated;
 use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::format::date;
 use crate::common::i18n::{tr, trf};
-use crate::common::live::now_ms;
+use crate::common::live::now_utc;
 use crate::programme::api;
 use crate::programme::components::date_field::DateField;
 use crate::programme::components::error_summary::FormErrorSummary;
-use crate::programme::form_errors::{field_message, general_error};
+use crate::programme::form_errors::{field_message, general_error, refused_before_sending};
 use crate::programme::labels;
 use crate::programme::session::use_session;
-
-/// The time now, for the review window.
-fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::from_timestamp_millis(now_ms() as i64).unwrap_or_default()
-}
 
 const FIELDS: [&str; 6] = ["kind", "amount", "rationale", "period_start", "period_end", "override_reason"];
 
@@ -84,7 +79,7 @@ pub fn DecisionForm(
     let admin = move || session.user().is_some_and(|u| u.role == kairr_shared::auth::Role::Admin);
     // Until the review window has closed only an admin decides, giving a reason.
     let review_closes = detail.review_closes;
-    let window_open = review_window_open(review_closes, now());
+    let window_open = review_window_open(review_closes, now_utc());
     let needs_reason = move || admin() && window_open;
     let period_start = RwSignal::new(date(detail.request.period_start));
     let period_end = RwSignal::new(date(detail.request.period_end));
@@ -108,9 +103,8 @@ pub fn DecisionForm(
             override_reason: override_reason.get_untracked(),
         };
         // What the form itself can tell is said before sending, as the server would.
-        let problems = checked.decision_problems(&input, admin(), now());
-        if !problems.is_empty() {
-            error.set(Some(FetchError::invalid(problems)));
+        let problems = checked.decision_problems(&input, admin(), now_utc());
+        if refused_before_sending(error, problems) {
             return;
         }
         busy.set(true);

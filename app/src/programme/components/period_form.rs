@@ -14,10 +14,11 @@ use crate::common::api::FetchError;
 use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::format::date;
 use crate::common::i18n::tr;
+use crate::common::live::now_utc;
 use crate::programme::api;
 use crate::programme::components::date_field::DateField;
 use crate::programme::components::error_summary::FormErrorSummary;
-use crate::programme::form_errors::{field_message, general_error};
+use crate::programme::form_errors::{field_message, general_error, refused_before_sending};
 use crate::programme::session::use_session;
 
 const FIELDS: [&str; 3] = ["period_start", "period_end", "reason"];
@@ -63,7 +64,7 @@ pub fn PeriodForm(
     let other = Signal::derive(move || error.with(|e| general_error(e.as_ref(), &FIELDS)));
     // "End now": yesterday (KST) becomes the last day.
     let end_now = move |_| {
-        let today = kairr_shared::time::kst_day(js_sys::Date::now() as i64 / 1_000);
+        let today = kairr_shared::time::kst_day(now_utc().timestamp());
         if let Some(yesterday) = today.pred_opt() {
             end.set(date(yesterday));
         }
@@ -76,10 +77,8 @@ pub fn PeriodForm(
             reason: reason.get_untracked(),
         };
         // What the form itself can tell is said before sending, as the server would.
-        let now = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
-        let problems = input.field_problems(round_period, &current, now);
-        if !problems.is_empty() {
-            error.set(Some(FetchError::invalid(problems)));
+        let problems = input.field_problems(round_period, &current, now_utc());
+        if refused_before_sending(error, problems) {
             return;
         }
         busy.set(true);

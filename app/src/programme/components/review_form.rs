@@ -12,7 +12,7 @@ use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::i18n::{current_locale, tr, trf};
 use crate::programme::api::{self, http_status};
 use crate::programme::components::error_summary::FormErrorSummary;
-use crate::programme::form_errors::{field_message, general_error};
+use crate::programme::form_errors::{field_message, general_error, refused_before_sending};
 use crate::programme::session::use_session;
 
 const CRITERIA: [(&str, &str); 4] = [
@@ -93,8 +93,7 @@ pub fn ReviewForm(
         let input = form.get_untracked();
         // What the form itself can tell is said before sending, as the server would.
         let problems = input.field_problems();
-        if !problems.is_empty() {
-            error.set(Some(FetchError::invalid(problems)));
+        if refused_before_sending(error, problems) {
             return;
         }
         busy.set(true);

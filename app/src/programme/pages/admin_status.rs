@@ -16,12 +16,13 @@ use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::components::header::SitePage;
 use crate::common::format::kst_minute;
 use crate::common::i18n::{current_locale, tr};
+use crate::common::live::now_utc;
 use crate::programme::api::{self, SystemChoice};
 use crate::programme::components::access::RequireRole;
 use crate::programme::components::error_summary::FormErrorSummary;
 use crate::programme::components::shell::Shell;
 use crate::programme::data::use_status_ops;
-use crate::programme::form_errors::{field_message, general_error};
+use crate::programme::form_errors::{field_message, general_error, refused_before_sending};
 use crate::programme::labels::pick;
 use crate::programme::pages::admin::AdminNav;
 use crate::programme::session::use_session;
@@ -203,8 +204,7 @@ fn NewIncident(systems: Signal<Vec<SystemChoice>>, changed: Callback<()>) -> imp
         let body = form.get_untracked();
         // What the form itself can tell is said before sending, as the server would.
         let problems = body.field_problems(&places_of(systems));
-        if !problems.is_empty() {
-            error.set(Some(FetchError::invalid(problems)));
+        if refused_before_sending(error, problems) {
             return;
         }
         busy.set(true);
@@ -271,8 +271,7 @@ fn OpenIncident(incident: Incident, systems: Signal<Vec<SystemChoice>>, changed:
             ev.prevent_default();
             let body = form.get_untracked();
             let problems = body.field_problems();
-            if !problems.is_empty() {
-                error.set(Some(FetchError::invalid(problems)));
+            if refused_before_sending(error, problems) {
                 return;
             }
             busy.set(true);
@@ -329,10 +328,8 @@ fn NewMaintenance(systems: Signal<Vec<SystemChoice>>, changed: Callback<()>) -> 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = form.get_untracked();
-        let now = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
-        let problems = body.field_problems(&places_of(systems), now);
-        if !problems.is_empty() {
-            error.set(Some(FetchError::invalid(problems)));
+        let problems = body.field_problems(&places_of(systems), now_utc());
+        if refused_before_sending(error, problems) {
             return;
         }
         busy.set(true);

@@ -22,6 +22,7 @@ use crate::programme::components::request_fields::{field_label, field_message, i
 use crate::programme::components::shell::Shell;
 use crate::programme::data::use_open_round;
 use crate::programme::draft::prefill;
+use crate::programme::form_errors::refused_before_sending;
 use crate::programme::session::use_session;
 use crate::programme::{api, labels::pick};
 
@@ -117,8 +118,7 @@ fn RequestForm() -> impl IntoView {
         let problems = round
             .data
             .with_untracked(|r| r.as_ref().map(|r| input.field_problems(&r.round, &applicant, from_directory)));
-        if let Some(problems) = problems.filter(|p| !p.is_empty()) {
-            error.set(Some(FetchError::invalid(problems)));
+        if problems.is_some_and(|p| refused_before_sending(error, p)) {
             return;
         }
         busy.set(true);

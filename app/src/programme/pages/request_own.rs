@@ -21,6 +21,7 @@ use crate::programme::components::error_summary::FormErrorSummary;
 use crate::programme::components::request_fields::{field_label, input_id, RequestFields};
 use crate::programme::components::shell::Shell;
 use crate::programme::data::use_own_request;
+use crate::programme::form_errors::refused_before_sending;
 use crate::programme::labels::{self, pick};
 use crate::programme::session::use_session;
 
@@ -202,8 +203,7 @@ fn Actions(detail: MyRequestDetail, mode: RwSignal<Mode>, on_done: Callback<Done
         // The form's own problems are shown at once; the server checks the rest.
         let applicant = session.user().map(|u| u.username.clone()).unwrap_or_default();
         let problems = round.with_value(|r| input.field_problems(r, &applicant, in_directory));
-        if !problems.is_empty() {
-            error.set(Some(FetchError::invalid(problems)));
+        if refused_before_sending(error, problems) {
             return;
         }
         busy.set(true);
