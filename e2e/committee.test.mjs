@@ -221,7 +221,8 @@ describe('committee decision journey', () => {
     const pages = [
       { user: 'demo.researcher', home: '/requests/mine', path: '/requests/new', ready: '[data-testid=open-round]' },
       { user: 'demo.reviewer', home: '/reviews', path: '/reviews', ready: `[data-testid=review-item-${ids.coi}]` },
-      { user: 'demo.committee', home: '/committee', path: `/committee/requests/${ids.plain}`, ready: '[data-testid=decision-form]' },
+      // The call is still receiving: a committee member is told what the decision waits for, not offered a form the server would refuse.
+      { user: 'demo.committee', home: '/committee', path: `/committee/requests/${ids.plain}`, ready: '[data-testid=decision-waits]' },
       { user: 'demo.admin', home: '/committee', path: '/admin', ready: '[data-testid=round-2026-2]' },
     ];
     for (const width of [1280, 375]) {
@@ -238,7 +239,10 @@ describe('committee decision journey', () => {
           }
           // Text built from data follows the language toggle too.
           if (path === '/reviews') assert.match(await p.locator('[data-testid=review-done]').innerText(), /^Reviewed \(mean 4\.00\)$/);
-          if (path.startsWith('/committee/')) assert.match(await p.locator('[data-testid=decision-period]').innerText(), /^Asked for /);
+          if (path.startsWith('/committee/')) {
+            assert.match(await p.locator('[data-testid=decision-waits]').innerText(), /^Decisions are recorded while the call is under review/);
+            assert.equal(await p.locator('[data-testid=decision-form]').count(), 0);
+          }
         } finally {
           await context.close();
         }

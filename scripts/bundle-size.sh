@@ -18,11 +18,11 @@ DIST="${KAIRR_DIST:-$ROOT/dist}"
 
 # page | HTML (relative to dist/) | budget KB | goal KB
 BUNDLES=(
-  "/|index.html|269|150"
-  "/advisor|advisor/index.html|405|250"
-  "/allocations|allocations-app/index.html|282|300"
+  "/|index.html|267|150"
+  "/advisor|advisor/index.html|401|250"
+  "/allocations|allocations-app/index.html|280|300"
   "/committee, /requests/*, /reviews, /login|programme/index.html|565|300"
-  "/admin/*, /invite|admin-app/index.html|451|300"
+  "/admin/*, /invite|admin-app/index.html|449|300"
 )
 
 if [ ! -f "$DIST/index.html" ]; then

@@ -3,7 +3,7 @@
 //! conflicts of interest (admins only), the decision and allocation if any,
 //! the allocation's use so far, and what the pool still has in the round.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::advisor::field_error::FieldErrors;
@@ -47,6 +47,12 @@ pub struct RequestDetail {
     pub capacity_left: u64,
     /// Whether a decision may be recorded now (the request is under review).
     pub decidable: bool,
+    /// Whether the round is at the stage where decisions are made (under review).
+    #[serde(default)]
+    pub round_accepts_decisions: bool,
+    /// Reviews the round asks of each request before it is decided.
+    #[serde(default)]
+    pub min_reviews: u32,
     /// Whether the asker may change the allocation's period (an admin, a
     /// real allocation: demo allocations are the demo loader's).
     #[serde(default)]
@@ -87,6 +93,8 @@ impl RequestDetail {
             used_gpu_hours,
             capacity_left: capacity_left(input.round, input.allocations, &request.pool),
             decidable: request.state == RequestState::UnderReview,
+            round_accepts_decisions: input.round.stage.accepts_decisions(),
+            min_reviews: input.round.policy.min_reviews,
             period_changeable: false,
             reviews,
             request,
@@ -94,7 +102,56 @@ impl RequestDetail {
     }
 }
 
+/// What the round's lifecycle lets a decider do with a request under review
+/// now: the one rule the server's gate enforces and the committee's page
+/// follows (it offers the form only when the gate would let it through).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecisionAccess {
+    /// The round is not under review (still receiving, or past decisions).
+    RoundNotInReview,
+    /// The request has `have` of the `need` reviews the round asks.
+    TooFewReviews { have: usize, need: usize },
+    /// The review window is open until `closes` (KST, inclusive): only an admin decides before.
+    AfterReviewWindow { closes: NaiveDate },
+    /// A decision may be recorded; `reason_until` is the window's last day when
+    /// an admin decides inside it (the override then needs a reason).
+    Open { reason_until: Option<NaiveDate> },
+}
+
+/// The lifecycle's rule: the round under review, `reviews` of the `needed`
+/// reviews in, and the review window (last day `closes`) past at `now`,
+/// unless the decider is an `admin`, who may override it with a reason.
+pub fn decision_access(
+    round_accepts: bool,
+    reviews: usize,
+    needed: usize,
+    closes: NaiveDate,
+    admin: bool,
+    now: DateTime<Utc>,
+) -> DecisionAccess {
+    if !round_accepts {
+        DecisionAccess::RoundNotInReview
+    } else if reviews < needed {
+        DecisionAccess::TooFewReviews { have: reviews, need: needed }
+    } else if !super::round::review_window_open(closes, now) {
+        DecisionAccess::Open { reason_until: None }
+    } else if admin {
+        DecisionAccess::Open { reason_until: Some(closes) }
+    } else {
+        DecisionAccess::AfterReviewWindow { closes }
+    }
+}
+
 impl RequestDetail {
+    /// What [`decision_access`] allows on this request for an `admin` (or a
+    /// committee member) at `now`; `None` when it is not under review at all.
+    pub fn decision_access(&self, admin: bool, now: DateTime<Utc>) -> Option<DecisionAccess> {
+        let needed = usize::try_from(self.min_reviews).unwrap_or(usize::MAX);
+        self.decidable.then(|| {
+            decision_access(self.round_accepts_decisions, self.reviews.len(), needed, self.review_closes, admin, now)
+        })
+    }
+
     /// What the decision form can tell is wrong before sending `body`, as
     /// the server would: the fields of the decision and its period, and the
     /// override reason when an `admin` decides at `now` within the review window.
@@ -103,7 +160,10 @@ impl RequestDetail {
             self.request.amount,
             (self.request.period_start, self.request.period_end),
             (self.round_period_start, self.round_period_end),
-            (admin && super::round::review_window_open(self.review_closes, now)).then_some(self.review_closes),
+            match self.decision_access(admin, now) {
+                Some(DecisionAccess::Open { reason_until }) => reason_until,
+                _ => None,
+            },
         )
     }
 }
@@ -167,8 +227,10 @@ mod tests {
         let d = demo_data(&FIRST_CALL_2026, 7, "2026-11-21".parse().unwrap(), &cat).unwrap();
         let request = d.requests[0].clone();
         let input = records(&d);
-        let page = RequestDetail::build(request.clone(), &input);
+        let mut page = RequestDetail::build(request.clone(), &input);
         assert_eq!(page.review_closes, d.round.review_closes());
+        // The form is there: the request and its round under review, reviewed enough.
+        (page.decidable, page.round_accepts_decisions, page.min_reviews) = (true, true, 0);
         let body = |rationale: &str, end: &str| DecisionRequest {
             decision: DecisionInput { kind: "approve".into(), amount: None, rationale: rationale.into() },
             period: PeriodInput { period_start: String::new(), period_end: end.into() },
@@ -186,5 +248,32 @@ mod tests {
         let mut with_reason = body("ok", "");
         with_reason.override_reason = "재난 대응".into();
         assert!(page.decision_problems(&with_reason, true, within).is_empty());
+    }
+
+    #[test]
+    fn a_decision_waits_for_the_review_stage_the_reviews_and_for_a_committee_member_the_window() {
+        let closes: NaiveDate = "2027-01-20".parse().unwrap();
+        let within = crate::time::utc(crate::time::kst_midnight(closes) + 23 * 3600);
+        let after = within + chrono::Duration::hours(2);
+        let access = |accepts, reviews, admin, now| decision_access(accepts, reviews, 2, closes, admin, now);
+        assert_eq!(access(false, 5, true, after), DecisionAccess::RoundNotInReview);
+        assert_eq!(access(true, 1, true, after), DecisionAccess::TooFewReviews { have: 1, need: 2 });
+        assert_eq!(access(true, 2, false, within), DecisionAccess::AfterReviewWindow { closes });
+        assert_eq!(access(true, 2, true, within), DecisionAccess::Open { reason_until: Some(closes) });
+        assert_eq!(access(true, 2, false, after), DecisionAccess::Open { reason_until: None });
+        assert_eq!(access(true, 3, true, after), DecisionAccess::Open { reason_until: None });
+
+        // The page reads it from its own records; nothing when not under review.
+        let cat = Catalogue::embedded().unwrap();
+        let d = demo_data(&FIRST_CALL_2026, 7, "2026-11-21".parse().unwrap(), &cat).unwrap();
+        let mut page = RequestDetail::build(d.requests[0].clone(), &records(&d));
+        page.decidable = false;
+        assert_eq!(page.decision_access(true, after), None);
+        (page.decidable, page.round_accepts_decisions, page.review_closes) = (true, true, closes);
+        page.min_reviews = u32::try_from(page.reviews.len()).unwrap() + 1;
+        let have = page.reviews.len();
+        assert_eq!(page.decision_access(true, after), Some(DecisionAccess::TooFewReviews { have, need: have + 1 }));
+        page.min_reviews -= 1;
+        assert_eq!(page.decision_access(false, within), Some(DecisionAccess::AfterReviewWindow { closes }));
     }
 }

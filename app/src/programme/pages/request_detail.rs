@@ -1,10 +1,12 @@
 //! `/committee/requests/{id}` (committee members and admins): the request
 //! with its advisor result, reviews, conflicts of interest (admins), the
 //! decision and allocation once made (admins: the allocation's period form),
-//! and the decision form while the request is under review. `?amount=` (from a proposal line) pre-fills the form.
+//! and, while the request is under review, the decision form (or what a
+//! decision still waits for: the review stage, reviews, the review window). `?amount=` (from a proposal line) pre-fills the form.
 
+use kairr_shared::allocation::detail::DecisionAccess;
 use kairr_shared::allocation::RequestDetail;
-use kairr_shared::auth::Action;
+use kairr_shared::auth::{Action, Role};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -13,6 +15,7 @@ use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::components::header::SitePage;
 use crate::common::format::{date, fixed, kst_minute, thousands};
 use crate::common::i18n::{tr, trf};
+use crate::common::live::now_utc;
 use crate::programme::components::access::RequireRole;
 use crate::programme::components::decision_form::DecisionForm;
 use crate::programme::components::period_form::PeriodForm;
@@ -21,6 +24,7 @@ use crate::programme::components::review_list::ReviewList;
 use crate::programme::components::shell::Shell;
 use crate::programme::data::use_request_detail;
 use crate::programme::labels;
+use crate::programme::session::use_session;
 
 /// The page.
 #[component]
@@ -71,8 +75,34 @@ fn RequestDetailView() -> impl IntoView {
             <RequestSummary detail=d.clone()/>
             <ReviewList reviews=d.reviews.clone() conflicts=d.conflicts.clone()/>
             <Outcome detail=d.clone() on_changed=on_changed/>
-            {d.decidable.then(|| view! { <DecisionForm detail=d.clone() suggested=suggested on_decided=on_decided/> })}
+            <DecisionSlot detail=d.clone() suggested=suggested on_decided=on_decided/>
         })}
+    }
+}
+
+/// Under review: the decision form when the round's lifecycle lets this
+/// person decide now (the server's own rule), else what it waits for.
+#[component]
+fn DecisionSlot(detail: RequestDetail, suggested: Option<u64>, on_decided: Callback<()>) -> impl IntoView {
+    let session = use_session();
+    let admin = move || session.user().is_some_and(|u| u.role == Role::Admin);
+    move || {
+        let waits = match detail.decision_access(admin(), now_utc())? {
+            DecisionAccess::Open { .. } => {
+                return Some(
+                    view! { <DecisionForm detail=detail.clone() suggested=suggested on_decided=on_decided/> }
+                        .into_any(),
+                );
+            }
+            DecisionAccess::RoundNotInReview => tr("programme.decision.waits_round"),
+            DecisionAccess::TooFewReviews { have, need } => {
+                trf("programme.decision.waits_reviews", &[("have", have.to_string()), ("need", need.to_string())])
+            }
+            DecisionAccess::AfterReviewWindow { closes } => {
+                trf("programme.decision.waits_window", &[("date", date(closes))])
+            }
+        };
+        Some(view! { <p class="notice" role="status" data-testid="decision-waits">{dated(waits)}</p> }.into_any())
     }
 }
 

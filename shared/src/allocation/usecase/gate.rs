@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::allocation::decision::DecisionRequest;
+use crate::allocation::detail::{decision_access, DecisionAccess};
 use crate::allocation::round::Round;
 use crate::auth::UserInfo;
 
@@ -19,30 +20,28 @@ pub(super) fn decision_gate(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, Refusal> {
-    if !round.stage.accepts_decisions() {
-        return Err(Refusal::conflict(
+    let needed = usize::try_from(round.policy.min_reviews).unwrap_or(usize::MAX);
+    let admin = decider.role == crate::auth::Role::Admin;
+    let closes = round.review_closes();
+    match decision_access(round.stage.accepts_decisions(), reviews, needed, closes, admin, now) {
+        DecisionAccess::RoundNotInReview => Err(Refusal::conflict(
             "round_not_in_review",
             None,
             format!("round {} is {}: decisions are made while it is under review", round.id.0, round.stage.as_str()),
-        ));
-    }
-    let needed = usize::try_from(round.policy.min_reviews).unwrap_or(usize::MAX);
-    if reviews < needed {
-        return Err(Refusal::conflict(
+        )),
+        DecisionAccess::TooFewReviews { have, need } => Err(Refusal::conflict(
             "too_few_reviews",
             None,
-            format!("the request has {reviews} of the {needed} reviews the round requires"),
-        ));
-    }
-    if !round.review_window_open(now) {
-        return Ok(None);
-    }
-    if decider.role != crate::auth::Role::Admin {
-        return Err(Refusal::conflict(
+            format!("the request has {have} of the {need} reviews the round requires"),
+        )),
+        DecisionAccess::AfterReviewWindow { closes } => Err(Refusal::conflict(
             "review_window_open",
             None,
-            format!("the review window is open until {}; an administrator may override it", round.review_closes()),
-        ));
+            format!("the review window is open until {closes}; an administrator may override it"),
+        )),
+        DecisionAccess::Open { reason_until: None } => Ok(None),
+        DecisionAccess::Open { reason_until: Some(closes) } => {
+            DecisionRequest::check_override_reason(reason, closes).map(Some).map_err(Refusal::Invalid)
+        }
     }
-    DecisionRequest::check_override_reason(reason, round.review_closes()).map(Some).map_err(Refusal::Invalid)
 }
