@@ -151,6 +151,13 @@ describe('the status page before its WebAssembly', { timeout: 8 * 60_000 }, () =
         const heading = await page.locator('#systems-title').innerText();
         assert.equal(/[\uAC00-\uD7A3]/.test(heading), lang === 'ko', `the first view is in ${lang}: ${heading}`);
         await page.screenshot({ path: join(SHOTS_DIR, `first-view-nojs-${lang}-375.png`), fullPage: true });
+        // Without script the GPU question still works: Enter asks the server.
+        await page.locator('[data-testid=gpu-input]').fill('1024');
+        await Promise.all([
+          page.waitForURL((u) => u.search === '?gpus=1024', { timeout: 10_000 }),
+          page.locator('[data-testid=gpu-input]').press('Enter'),
+        ]);
+        assert.match(await page.locator('[data-testid=start-answer]').first().innerText(), /1,024/);
         // The transparency page: its round and what each pool awarded.
         const pub = await (await fetch(`${server.baseUrl}/api/v1/allocations/public`)).json();
         await page.goto(`${server.baseUrl}/allocations`, { waitUntil: 'load' });

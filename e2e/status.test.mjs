@@ -321,6 +321,11 @@ describe('the public status page', { timeout: 14 * 60_000 }, () => {
       await eventually(async () => assert.match(await page.locator('[data-testid=start-answer]').first().innerText(), /1,024/));
       await input.fill('64');
       await eventually(async () => assert.equal(new URL(page.url()).search, '', 'the default count needs no query'));
+      // Enter does not reload the page (the form is for a browser without the wasm).
+      await page.evaluate(() => { window.__stay = 1; });
+      await input.press('Enter');
+      await page.waitForTimeout(500);
+      assert.equal(await page.evaluate(() => window.__stay), 1, 'Enter reloaded the page');
     } finally {
       await context.close();
     }

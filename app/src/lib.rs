@@ -1,6 +1,6 @@
 //! KAIRR's browser apps: the public status page (`/`, binary `kairr-app`),
-//! which reads the `/api/v1` status, history and incident endpoints and the
-//! live event stream, and the placement wizard (`/advisor`, binary
+//! which keeps the server's rendering of the page live (the live event
+//! stream, the page fetched again) and draws each system's history, and the placement wizard (`/advisor`, binary
 //! `kairr-advisor`), which runs the placement engine in the browser, and the
 //! allocation programme (`/allocations`, `/login`, `/committee`, `/requests/*`,
 //! binary `kairr-programme`), and the administration (`/admin`, `/admin/people`,
@@ -22,4 +22,3 @@ pub mod status;
 pub use advisor::AdvisorApp;
 pub use common::first_view;
 pub use programme::{AdminApp, AllocationsApp, ProgrammeApp};
-pub use status::App;

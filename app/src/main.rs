@@ -1,12 +1,8 @@
-//! Browser entry point: installs the panic hook, removes the server's first
-//! view and mounts the app on `<body>` in its place.
+//! Browser entry point of the status page (`/`): installs the panic hook and
+//! keeps the server's page live ([`kairr_app::status::live_page`]).
 #![forbid(unsafe_code)]
 
 fn main() {
     console_error_panic_hook::set_once();
-    // The server's first view goes and the app comes in one task: no frame shows neither.
-    kairr_app::first_view::mount_after_paint(|| {
-        kairr_app::first_view::remove();
-        leptos::mount::mount_to_body(kairr_app::App);
-    });
+    kairr_app::status::live_page::start();
 }

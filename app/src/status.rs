@@ -1,12 +1,10 @@
-//! The public status page (`/`, binary `kairr-app`): its root component
-//! ([`App`], no router), the page, its components ([`components`]), the
-//! drawing of the load chart ([`chart`]) and the translated names of the
-//! API's enums ([`labels`]). Its data comes from [`crate::common::live`].
+//! The public status page (`/`, binary `kairr-app`). The server renders the
+//! page; [`live_page`] keeps it live (refreshes, the GPU input, the language
+//! toggle) and mounts each system's uptime bars and load chart
+//! ([`components`], drawn by [`chart`]) as islands on the server's
+//! placeholders. [`labels`] names the API's enums in the current language.
 
-mod app;
 pub mod chart;
 pub mod components;
 pub mod labels;
-mod page;
-
-pub use app::App;
+pub mod live_page;

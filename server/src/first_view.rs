@@ -1,8 +1,10 @@
-//! `GET /`: the built `index.html` with the current status already in it, as
-//! HTML ([`status`], [`allocations`]) and as the JSON the app starts from
-//! ([`kairr_shared::api::InitialStatus`]). Readable before (and without) the
-//! WebAssembly; rendered once per snapshot and language, so a crowd opening
-//! the page during an outage costs what `/api/v1/status` costs.
+//! `GET /`: the built `index.html` with the current status in it as HTML
+//! ([`status`]): the status page's only rendering, which the browser keeps
+//! live by fetching it again (`app/src/status/live_page.rs`); and
+//! `/allocations` with its round as HTML ([`allocations`]) and as the JSON
+//! its app starts from. Readable before (and without) the WebAssembly;
+//! rendered once per snapshot and language, so a crowd opening the page
+//! during an outage costs what `/api/v1/status` costs.
 
 mod allocations;
 pub mod frame;
@@ -17,9 +19,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use kairr_shared::allocation::{InitialPublicRound, PublicRound};
-use kairr_shared::api::{
-    InitialSession, InitialStatus, FIRST_VIEW_ID, INITIAL_SESSION_ID, INITIAL_STATUS_ID, LOCALE_COOKIE,
-};
+use kairr_shared::api::{InitialSession, FIRST_VIEW_ID, INITIAL_SESSION_ID, INITIAL_STATUS_ID, LOCALE_COOKIE};
 use serde::Serialize;
 
 use crate::handlers::programme::RoundQuery;
@@ -381,11 +381,11 @@ async fn page(state: &AppState, loc: Locale, gpus: u32) -> anyhow::Result<Bytes>
             let incidents = match tokio::time::timeout(DB_LIMIT, crate::handlers::incidents::load(state)).await {
                 Ok(Ok(i)) => Some(i),
                 Ok(Err(e)) => {
-                    tracing::warn!(error = %e, "incidents unavailable for the first view; the app loads them");
+                    tracing::warn!(error = %e, "incidents unavailable for the status page; its next refresh reads them again");
                     None
                 }
                 Err(_) => {
-                    tracing::warn!("incidents took too long for the first view; the app loads them");
+                    tracing::warn!("incidents took too long for the status page; its next refresh reads them again");
                     None
                 }
             };
@@ -416,8 +416,7 @@ fn render(
     gpus: u32,
 ) -> anyhow::Result<Bytes> {
     let body = status::status_page(loc, summary, incidents.as_ref(), now, gpus).into_string();
-    let initial = InitialStatus { status: summary.clone(), incidents };
-    Ok(Bytes::from(template.fill(loc, &body, &[(INITIAL_STATUS_ID, &script_safe_json(&initial)?)])))
+    Ok(Bytes::from(template.fill(loc, &body, &[])))
 }
 
 #[cfg(test)]
@@ -514,9 +513,9 @@ mod tests {
     fn the_initial_json_cannot_close_its_script_element() {
         let mut summary = demo_summary();
         summary.systems[0].name_en = "</script><script>alert(1)</script>".into();
-        let json = script_safe_json(&InitialStatus { status: summary.clone(), incidents: None }).unwrap();
+        let json = script_safe_json(&summary).unwrap();
         assert!(!json.contains('<'));
-        let back: InitialStatus = serde_json::from_str(&json).unwrap();
-        assert_eq!(back.status, summary);
+        let back: kairr_shared::api::StatusSummary = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, summary);
     }
 }

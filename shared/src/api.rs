@@ -436,19 +436,7 @@ pub const API_ERROR_CODES: &[&str] = &[
     "provisioning_not_configured",
 ];
 
-/// The data the status page starts from, embedded by the server in the
-/// first HTML of `/` (`<script type="application/json" id="kairr-initial">`)
-/// beside the same content as HTML: the app renders from it at once instead
-/// of fetching it, so nothing moves when it takes over.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InitialStatus {
-    /// The live summary, exactly as `GET /api/v1/status` answered it then.
-    pub status: StatusSummary,
-    /// Incidents and maintenance as `GET /api/v1/incidents` (absent when they could not be read).
-    pub incidents: Option<IncidentsResponse>,
-}
-
-/// Id of the element holding [`InitialStatus`] as JSON.
+/// Id of the element holding a page's initial data as JSON (`/allocations`: its round).
 pub const INITIAL_STATUS_ID: &str = "kairr-initial";
 /// The session a programme page's first view was rendered for, beside it in
 /// the page: what `GET /api/v1/auth/session` would have answered, and the

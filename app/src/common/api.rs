@@ -75,6 +75,16 @@ pub async fn fetch_status() -> Result<StatusSummary, FetchError> {
     get_json(Request::get(STATUS_URL)).await
 }
 
+/// A page of the site as the server renders it now (`url`: path and query), as HTML.
+pub async fn fetch_page(url: &str) -> Result<String, FetchError> {
+    let response =
+        Request::get(url).header("Accept", "text/html").send().await.map_err(|e| FetchError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(FetchError::Http { status: response.status(), api: None });
+    }
+    response.text().await.map_err(|e| FetchError::Network(e.to_string()))
+}
+
 /// `GET /api/v1/status/history?system=<id>&range=<range>`.
 pub async fn fetch_history(system_id: &str, range: HistoryRange) -> Result<StatusHistory, FetchError> {
     get_json(Request::get(HISTORY_URL).query([("system", system_id), ("range", range.as_str())])).await

@@ -90,7 +90,8 @@ fn stored_locale() -> Option<Locale> {
     Locale::from_tag(&tag)
 }
 
-fn store_locale(locale: Locale) {
+/// Remembers `locale`: the cookie the server renders its pages in, and local storage.
+pub fn store_locale(locale: Locale) {
     // The server renders the status page's first view in the language of this cookie.
     if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
         let cookie = format!("{LOCALE_COOKIE}={}; path=/; max-age=31536000; samesite=lax", locale.tag());

@@ -1,5 +1,5 @@
-//! Reactive state fed by the API: the live summary (SSE with a fetch fallback),
-//! incidents and per-system history, each refreshed on its own schedule.
+//! Reactive state fed by the API: the live summary (SSE with a fetch fallback)
+//! and per-system history, each refreshed on its own schedule.
 //! Hooks follow the `use_x(arg) -> struct of signals` shape; they call
 //! [`crate::common::api`] and hold no rendering.
 
@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use gloo_net::eventsource::futures::{EventSource, EventSourceSubscription};
 use gloo_net::eventsource::State;
 use gloo_timers::future::TimeoutFuture;
-use kairr_shared::api::{IncidentsResponse, StatusHistory, StatusSummary};
+use kairr_shared::api::{StatusHistory, StatusSummary};
 use kairr_shared::history::HistoryRange;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -57,16 +57,6 @@ impl LiveStatus {
         self.received_ms.set(Some(now_ms()));
         self.error.set(None);
         self.disconnected.set(false);
-    }
-
-    /// True when the snapshot says so, the stream is down, or nothing arrived
-    /// for longer than the snapshot's `stale_after_seconds` (at browser time `now`).
-    pub fn is_stale(self, now: f64) -> bool {
-        let Some((stale, after)) = self.summary.with(|s| s.as_ref().map(|s| (s.stale, s.stale_after_seconds))) else {
-            return self.disconnected.get();
-        };
-        let silent_ms = self.received_ms.get().map_or(0.0, |r| now - r);
-        stale || self.disconnected.get() || silent_ms > f64::from(after) * 1000.0
     }
 }
 
@@ -151,45 +141,6 @@ pub fn use_refresh_tick(seconds: u64) -> Signal<u32> {
     let tick = RwSignal::new(0u32);
     every(Duration::from_secs(seconds), move || tick.update(|n| *n = n.wrapping_add(1)));
     tick.into()
-}
-
-/// The browser clock in milliseconds, updated every second.
-pub fn use_clock() -> Signal<f64> {
-    let now = RwSignal::new(now_ms());
-    every(Duration::from_secs(1), move || now.set(now_ms()));
-    now.into()
-}
-
-/// Incidents and maintenance, refetched whenever `refresh` changes.
-#[derive(Debug, Clone, Copy)]
-pub struct Incidents {
-    /// The last good answer, kept while a refetch is running or failed.
-    pub data: RwSignal<Option<IncidentsResponse>>,
-    /// The last failure; cleared by the next success.
-    pub error: RwSignal<Option<FetchError>>,
-}
-
-/// Starts from `initial` (embedded in the page) or loads `/api/v1/incidents`
-/// now, and again on every `refresh` tick.
-pub fn use_incidents(refresh: Signal<u32>, initial: Option<IncidentsResponse>) -> Incidents {
-    let have_initial = initial.is_some();
-    let state = Incidents { data: RwSignal::new(initial), error: RwSignal::new(None) };
-    Effect::new(move |first_run: Option<()>| {
-        refresh.track();
-        if first_run.is_none() && have_initial {
-            return;
-        }
-        spawn_owned(async move {
-            match api::fetch_incidents().await {
-                Ok(d) => {
-                    state.data.set(Some(d));
-                    state.error.set(None);
-                }
-                Err(e) => state.error.set(Some(e)),
-            }
-        });
-    });
-    state
 }
 
 /// History of one system for the chosen range.

@@ -1,10 +1,11 @@
 //! The status page (`/`) as HTML, from the same snapshot and incidents the API
-//! serves and with the same words ([`kairr_shared::display`]). Element for
-//! element it is what the browser app renders first (same classes, ids and
-//! `data-testid`s), so the app can replace it without moving anything; the
-//! regions the app fills later (uptime bars, load chart) are drawn empty at
-//! their final size. Keep the two in step: `e2e/status.test.mjs` compares
-//! the boxes of both.
+//! serves and with the same words ([`kairr_shared::display`]): the page's only
+//! rendering. The browser keeps it live by fetching it again and swapping
+//! its header, main and footer (`app/src/status/live_page.rs`), keeping
+//! the GPU input and each system's `.system-history`, where it mounts the
+//! uptime bars and load chart (Leptos islands) on placeholders drawn here
+//! at their final size. `e2e/status.test.mjs` and `first-view.test.mjs`
+//! check the page before and after the wasm starts.
 
 use chrono::{DateTime, Utc};
 use kairr_shared::api::{Incident, IncidentsResponse, Maintenance, PoolStatus};
@@ -23,7 +24,7 @@ use super::frame::{self, NavPage};
 /// Everything `<body>` shows before the app starts: skip link, header with
 /// the overall banner, the GPU input, incidents and maintenance, every
 /// system and pool, past incidents, footer. `incidents` is `None` when they
-/// could not be read (the app loads them itself). Every pool answers
+/// could not be read (the next refresh tries again). Every pool answers
 /// whether a job of `gpus` GPUs would start now (the page's `?gpus=`).
 pub fn status_page(
     loc: Locale,
@@ -106,10 +107,11 @@ fn gpu_panel(loc: Locale, gpus: u32) -> Markup {
     html! {
         section.gpu-panel aria-labelledby="gpu-panel-title" {
             h2 #gpu-panel-title { (tr("gpu.title")) }
-            div.gpu-field {
+            // A form: without the wasm, Enter asks the server (`?gpus=`); with it, the answers follow each keystroke.
+            form.gpu-field method="get" action="/" {
                 label for="gpu-input" { (tr("gpu.label")) }
                 div.gpu-input-row {
-                    input #gpu-input data-testid="gpu-input" type="text" inputmode="numeric" autocomplete="off"
+                    input #gpu-input name="gpus" data-testid="gpu-input" type="text" inputmode="numeric" autocomplete="off"
                         spellcheck="false" value=(gpus) aria-invalid="false" aria-describedby="gpu-input-hint";
                     span.gpu-unit aria-hidden="true" { "GPU" }
                 }
@@ -197,7 +199,7 @@ fn system(loc: Locale, s: &SystemStatus, gpus: u32) -> Markup {
                 }
             }
             div.pool-grid { @for p in &s.pools { (pool(loc, p, s.pue, gpus)) } }
-            div.system-history {
+            div.system-history data-system-id=(s.id) data-name-ko=(s.name_ko) data-name-en=(s.name_en) {
                 (uptime_placeholder(loc, &s.id))
                 (load_placeholder(loc, &s.id))
             }

@@ -124,7 +124,7 @@ pub struct PublicRound {
 }
 
 /// The data `/allocations` starts from, embedded by the server in its first
-/// HTML beside the same figures as HTML (see `kairr_shared::api::InitialStatus`).
+/// HTML beside the same figures as HTML (`kairr_shared::api::INITIAL_STATUS_ID`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InitialPublicRound {
     /// The `?round=` the page was asked for (`None`: the newest published).
