@@ -395,6 +395,28 @@ describe('the public status page', { timeout: 14 * 60_000 }, () => {
     }
   });
 
+  test('an address no page has is a 404 page in the reader\'s language, with a way back', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const failures = [];
+    for (const [lang, title] of [['ko', '페이지를 찾을 수 없습니다'], ['en', 'Page not found']]) {
+      const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+      if (lang === 'en') await context.addCookies([{ name: 'kairr_locale', value: 'en', url: server.baseUrl }]);
+      const page = await context.newPage();
+      try {
+        const res = await page.goto(`${server.baseUrl}/no/such/page`, { waitUntil: 'load' });
+        assert.equal(res.status(), 404);
+        assert.equal(await htmlLang(page), lang);
+        assert.match(await page.locator('main').innerText(), new RegExp(title));
+        await page.locator('[data-testid=not-found]').waitFor();
+        assert.equal(await page.locator('main a[href="/"]').count(), 1, 'a link back to the status page');
+        await checkPage(page, `404 ${lang} 375px`, 375, failures);
+        await page.screenshot({ path: join(SHOTS_DIR, `not-found-${lang}-375.png`), fullPage: true });
+      } finally {
+        await context.close();
+      }
+    }
+    assert.deepEqual(failures, []);
+  });
+
   test('the history API answers 404 for an unknown system and 400 for an unknown range', { timeout: TEST_TIMEOUT_MS }, async () => {
     const ok = await fetch(`${server.baseUrl}/api/v1/status/history?system=kisti6&range=24h`);
     assert.equal(ok.status, 200);

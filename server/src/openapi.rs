@@ -85,6 +85,7 @@ use crate::handlers;
         crate::first_view::index,
         crate::first_view::allocations,
         crate::history_pages::incident_page,
+        crate::whole_page::index_html,
         crate::history_pages::maintenance_page,
         crate::subscription_pages::get_subscribe,
         crate::subscription_pages::post_subscribe,

@@ -126,7 +126,11 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         )
         // `/advisor` itself is the page above; its files are under `/advisor/`.
         .nest_service("/advisor/", static_files::service(&static_dir.join("advisor")))
-        .fallback_service(static_files::service(&static_dir))
+        .route("/index.html", get(crate::whole_page::index_html))
+        .fallback_service(static_files::service_or(
+            &static_dir,
+            axum::handler::Handler::with_state(crate::whole_page::not_found, state.clone()),
+        ))
         .layer(middleware::from_fn(static_files::cache_headers));
     let auth_routes = Router::new()
         .route("/v1/committee/requests/{id}/decision", post(programme::post_decision))

@@ -1,5 +1,6 @@
-//! Serving the built front end: files from `static_dir`, `index.html` for
-//! every other non-API path (client-side routes), precompressed when the
+//! Serving the built front end: files from `static_dir` (under an app's
+//! folder, its `index.html` for any other path there; at the root, the
+//! server's 404 page), precompressed when the
 //! build left `.br`/`.gz` siblings, with cache headers: content-hashed
 //! assets are immutable, everything else revalidates.
 
@@ -16,6 +17,12 @@ use tower_http::services::{ServeDir, ServeFile};
 /// client accepts it, so the wasm is not compressed again on every request.
 pub fn service(dir: &Path) -> ServeDir<ServeFile> {
     ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(file(&dir.join("index.html")))
+}
+
+/// The files of `dir` like [`service`], and `otherwise` for a path that is
+/// none of them (the site's root: a 404 page, not an app's shell).
+pub fn service_or<F>(dir: &Path, otherwise: F) -> ServeDir<F> {
+    ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(otherwise)
 }
 
 /// One file, with its precompressed siblings like [`service`].

@@ -74,3 +74,33 @@ pub fn page(state: &AppState, loc: Locale, title: &str, here: &str, class: &str,
         }
     }
 }
+
+/// Any address nothing else answers (no page, no file of the built front
+/// end): a 404 page saying so, in the reader's language, with a way back.
+pub async fn not_found(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    q: Result<axum::extract::Query<crate::history_pages::LangQuery>, axum::extract::rejection::QueryRejection>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use kairr_shared::i18n::t;
+    let q = q.map(|axum::extract::Query(q)| q).unwrap_or_default();
+    let loc = locale(q.lang.as_deref(), &headers);
+    let main = html! {
+        p data-testid="not-found" { (t(loc, "not_found.body")) }
+        p { a href="/" rel="external" { (t(loc, "not_found.home")) } }
+    };
+    let markup = page(&state, loc, &t(loc, "not_found.title"), uri.path(), "not-found", main);
+    let mut res = (axum::http::StatusCode::NOT_FOUND, axum::response::Html(markup.into_string())).into_response();
+    res.headers_mut().insert(axum::http::header::VARY, axum::http::HeaderValue::from_static("cookie"));
+    res
+}
+
+/// `GET /index.html`: the status page's address is `/` (the file of that
+/// name is only its template).
+#[utoipa::path(get, path = "/index.html", tag = "pages",
+    responses((status = 308, description = "Permanent redirect to `/`, the status page")))]
+pub async fn index_html() -> axum::response::Redirect {
+    axum::response::Redirect::permanent("/")
+}

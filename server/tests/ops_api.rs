@@ -91,12 +91,13 @@ async fn the_openapi_document_covers_every_route() {
 }
 
 #[tokio::test]
-async fn client_routes_fall_back_to_index_html_and_assets_are_cached_and_compressed() {
+async fn unknown_addresses_get_the_404_page_and_assets_are_cached_and_compressed() {
     let app = spawn().await;
     let res = app.client.get(format!("{}/some/client/route", app.base)).send().await.unwrap();
-    assert_eq!(res.status(), 200);
+    assert_eq!(res.status(), 404);
     assert_eq!(res.headers()["cache-control"], "no-cache");
-    assert_eq!(res.text().await.unwrap(), support::INDEX_HTML);
+    let html = res.text().await.unwrap();
+    assert!(html.contains(&kairr_shared::i18n::t(kairr_shared::i18n::Locale::Ko, "not_found.title")), "{html}");
     let res = app
         .client
         .get(format!("{}/kairr-app-9f86d081884c7d65_bg.wasm", app.base))
@@ -170,9 +171,14 @@ async fn the_status_page_arrives_with_the_live_status_in_the_chosen_language() {
     let html = res.text().await.unwrap();
     assert!(html.starts_with("<!doctype html><html lang=\"en\">"));
     assert!(html.contains(&kairr_shared::i18n::ts(kairr_shared::i18n::Locale::En, "system.section_title")));
-    // Client routes still get the plain page.
-    let plain = app.client.get(format!("{}/no/such/page", app.base)).send().await.unwrap().text().await.unwrap();
-    assert_eq!(plain, support::INDEX_HTML);
+    // An address no page has is a 404 page (in the language asked), not the status app's shell.
+    let res = app.client.get(format!("{}/no/such/page?lang=en", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let html = res.text().await.unwrap();
+    assert!(html.contains(&kairr_shared::i18n::t(kairr_shared::i18n::Locale::En, "not_found.title")), "{html}");
+    assert!(!html.contains(support::INDEX_HTML));
+    let res = app.client.get(format!("{}/index.html", app.base)).send().await.unwrap();
+    assert_eq!(res.url().path(), "/", "/index.html leads to the status page");
 }
 
 #[tokio::test]

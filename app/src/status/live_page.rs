@@ -63,19 +63,19 @@ struct Live {
     disconnected: StoredValue<bool>,
 }
 
-/// Starts the page: on the server's page, keeps it live; on a page without
-/// it (an address the server does not know), says "not found".
+/// Starts the page: keeps the server's status page live.
 pub fn start() {
-    leptos::mount::mount_to_body(LivePage);
+    leptos::mount::mount_to_body(keep_live);
 }
 
 /// Adds nothing to the server's page: sets up what keeps it live, within
 /// an owner that lives as long as the document (the mount's).
-#[component]
-fn LivePage() -> impl IntoView {
+fn keep_live() {
     let locale = provide_locale();
     let Some(view) = document().get_element_by_id(FIRST_VIEW_ID) else {
-        return view! { <crate::common::components::not_found::NotFoundPage/> }.into_any();
+        // The server answers every other address with its own 404 page.
+        leptos::logging::warn!("no status page in this document: nothing to keep live");
+        return;
     };
     // The server rendered the page in the reader's language (its cookie).
     if let Some(lang) = document().document_element().and_then(|e| e.get_attribute("lang")) {
@@ -105,7 +105,6 @@ fn LivePage() -> impl IntoView {
     }
     // The page is the app's now (the first view's id marks a page not yet taken over).
     view.remove_attribute("id").ok();
-    ().into_any()
 }
 
 /// A string of the status page or the common set in `loc`.
