@@ -112,14 +112,18 @@ fn text(loc: Locale, key: &str) -> String {
     t_status(loc, key).unwrap_or_else(|| t(loc, key))
 }
 
-/// Mounts each system's history island on the server's placeholder.
+/// Mounts each system's history island on the server's placeholder (one
+/// without its island yet: at start, or a system a refresh brought).
 fn mount_islands() {
-    let Ok(places) = document().query_selector_all(".system-history[data-system-id]") else { return };
+    let Ok(places) = document().query_selector_all(".system-history[data-system-id]:not([data-island])") else {
+        return;
+    };
     for i in 0..places.length() {
         let Some(place) = places.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else { continue };
         let attr = |name: &str| place.get_attribute(name).unwrap_or_default();
         let (id, name_ko, name_en) = (attr("data-system-id"), attr("data-name-ko"), attr("data-name-en"));
         place.set_inner_html("");
+        place.set_attribute("data-island", "").ok();
         leptos::mount::mount_to(place, move || view! { <SystemHistory id=id name_ko=name_ko name_en=name_en/> })
             .forget();
     }
@@ -157,6 +161,7 @@ fn refresh(live: Live) {
         match page.ok().and_then(|html| parse(&html)) {
             Some(fresh) => {
                 swap(&fresh);
+                mount_islands();
                 if let Some(loc) = live.switching.get_value() {
                     live.switching.set_value(None);
                     live.locale.set(loc);
