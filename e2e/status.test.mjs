@@ -192,6 +192,10 @@ describe('the public status page', { timeout: 14 * 60_000 }, () => {
       await page.evaluate(() => {
         window.__marker = 1;
       });
+      // What the reader opened stays open through the update.
+      const past = page.locator('[data-testid=past-incidents] details').first();
+      const hasPast = (await past.count()) > 0;
+      if (hasPast) await past.locator('summary').click();
       const before = await updated.getAttribute('data-updated-at');
       assert.ok(before, '[data-testid=updated-ago] must carry data-updated-at');
       assert.ok(!Number.isNaN(Date.parse(before)), `data-updated-at is not a timestamp: "${before}"`);
@@ -207,6 +211,11 @@ describe('the public status page', { timeout: 14 * 60_000 }, () => {
       const afterValue = await updated.getAttribute('data-updated-at');
       assert.ok(Date.parse(afterValue) > Date.parse(before), `updated-at went from ${before} to ${afterValue}`);
       assert.equal(await page.evaluate(() => window.__marker), 1, 'the page navigated or reloaded instead of updating in place');
+      if (hasPast) {
+        // The swap comes with the update's page: give it a moment, then the list must still be open.
+        await page.waitForTimeout(1_000);
+        assert.equal(await page.locator('[data-testid=past-incidents] details').first().getAttribute('open'), '', 'the past incidents closed on refresh');
+      }
       assert.ok(streams.length >= 1, 'the page opened no EventSource (server-sent events) connection');
     } finally {
       await context.close();

@@ -195,12 +195,35 @@ fn swap(fresh: &Document) {
         let (Ok(Some(old)), Ok(Some(new))) = (doc.query_selector(selector), fresh.query_selector(selector)) else {
             continue;
         };
+        keep_open(&old, &new);
         keep(&old, &new);
         if let Err(e) = old.replace_with_with_node_1(&new) {
             leptos::logging::warn!("cannot replace {selector}: {e:?}");
         }
     }
     focus.restore(&doc);
+}
+
+/// The `<details>` of a region outside the kept nodes, in document order.
+fn own_details(region: &Element) -> Vec<Element> {
+    let Ok(all) = region.query_selector_all("details") else { return Vec::new() };
+    (0..all.length())
+        .filter_map(|i| all.item(i).and_then(|n| n.dyn_into::<Element>().ok()))
+        .filter(|d| d.closest(KEPT).ok().flatten().is_none())
+        .collect()
+}
+
+/// What the reader opened (past incidents…) stays open: each `<details>`
+/// of `new` takes the state of the one at its place in `old` (when the
+/// region has as many as before).
+fn keep_open(old: &Element, new: &Element) {
+    let (before, after) = (own_details(old), own_details(new));
+    if before.len() != after.len() {
+        return;
+    }
+    for (was, now) in before.iter().zip(&after) {
+        now.toggle_attribute_with_force("open", was.has_attribute("open")).ok();
+    }
 }
 
 /// Moves each kept node of `old` into `new` in place of its counterpart.
