@@ -120,8 +120,8 @@ fn mount_islands() {
     };
     for i in 0..places.length() {
         let Some(place) = places.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else { continue };
-        let attr = |name: &str| place.get_attribute(name).unwrap_or_default();
-        let (id, name_ko, name_en) = (attr("data-system-id"), attr("data-name-ko"), attr("data-name-en"));
+        let read = |name: &str| place.get_attribute(name).unwrap_or_default();
+        let (id, name_ko, name_en) = (read("data-system-id"), read("data-name-ko"), read("data-name-en"));
         place.set_inner_html("");
         place.set_attribute("data-island", "").ok();
         leptos::mount::mount_to(place, move || view! { <SystemHistory id=id name_ko=name_ko name_en=name_en/> })
