@@ -31,10 +31,25 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Launches Debian's Chromium (`CHROMIUM_PATH` overrides `/usr/bin/chromium`); never a downloaded browser. */
+/**
+ * Launches Debian's Chromium (`CHROMIUM_PATH` overrides `/usr/bin/chromium`);
+ * never a downloaded browser. A browser that dies while starting (CI once saw
+ * Chromium end with SIGSEGV before its first page, on a loaded machine) is
+ * started again, up to three times, saying so: the launch is the harness, not
+ * the product, and a crash of the product's pages still fails the test.
+ */
 export async function launchBrowser() {
   mkdirSync(SHOTS_DIR, { recursive: true });
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const options = { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS };
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await chromium.launch(options);
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      console.error(`e2e: Chromium failed to start (attempt ${attempt} of 3), starting it again: ${String(err).split('\n')[0]}`);
+      await sleep(1_000 * attempt);
+    }
+  }
 }
 
 /** Ends the process if the test file runs longer than `minutes`, whatever hangs. */
