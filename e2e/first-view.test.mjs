@@ -150,11 +150,26 @@ describe('the status page before its WebAssembly', { timeout: 8 * 60_000 }, () =
         assert.match(free, /\d/, 'free GPUs are shown as figures');
         const heading = await page.locator('#systems-title').innerText();
         assert.equal(/[\uAC00-\uD7A3]/.test(heading), lang === 'ko', `the first view is in ${lang}: ${heading}`);
+        const common = JSON.parse(readFileSync(join(REPO_ROOT, 'shared', 'locales', `${lang}.json`), 'utf8'));
+        assert.equal(await page.title(), common['app.title'], 'the title is in the page\'s language');
+        // The history is drawn by the server: 90 days per system, a chart per system naming its range.
+        const days = await page.$$eval('[data-testid=uptime-bars]', (bars) => bars.map((b) => b.querySelectorAll('[data-testid=uptime-day]').length));
+        assert.deepEqual(days, status.systems.map(() => 90), 'every system has its 90 days in the first HTML');
+        assert.equal(await page.locator('[data-testid=load-chart] svg path.chart-utilisation').count(), status.systems.length);
+        const dayLabel = await page.locator('[data-testid=load-chart]').first().getAttribute('aria-label');
+        assert.match(dayLabel, lang === 'ko' ? /최근 24시간/ : /last 24 h/, `the chart says its range: ${dayLabel}`);
         await page.screenshot({ path: join(SHOTS_DIR, `first-view-nojs-${lang}-375.png`), fullPage: true });
-        // Without script the GPU question still works: Enter asks the server.
+        // Without script the charts' range is a link to the page over a week.
+        await Promise.all([
+          page.waitForURL((u) => u.search === '?range=7d', { timeout: 10_000 }),
+          page.locator('[data-testid=range-7d]').click(),
+        ]);
+        assert.equal(await page.locator('[data-testid=range-7d]').getAttribute('aria-current'), 'true');
+        assert.match(await page.locator('[data-testid=load-chart]').first().getAttribute('aria-label'), lang === 'ko' ? /최근 7일/ : /last 7 days/);
+        // Without script the GPU question still works: Enter asks the server (and keeps the range).
         await page.locator('[data-testid=gpu-input]').fill('1024');
         await Promise.all([
-          page.waitForURL((u) => u.search === '?gpus=1024', { timeout: 10_000 }),
+          page.waitForURL((u) => u.search === '?gpus=1024&range=7d', { timeout: 10_000 }),
           page.locator('[data-testid=gpu-input]').press('Enter'),
         ]);
         assert.match(await page.locator('[data-testid=start-answer]').first().innerText(), /1,024/);

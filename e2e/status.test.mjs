@@ -404,6 +404,58 @@ describe('the public status page', { timeout: 14 * 60_000 }, () => {
     }
   });
 
+  test('the load charts switch to a week without a reload, and the address keeps it', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page, errors } = await openStatusPage();
+    try {
+      await page.evaluate(() => {
+        window.__marker = 1;
+      });
+      const labels = () => page.$$eval('[data-testid=load-chart]', (els) => els.map((e) => e.getAttribute('aria-label')));
+      for (const label of await labels()) assert.match(label, /최근 24시간/, `a day's chart: ${label}`);
+      // The input's count travels with the range.
+      await page.locator('[data-testid=gpu-input]').fill('16');
+      await page.waitForURL((u) => u.search === '?gpus=16', { timeout: 10_000 });
+      await page.locator('[data-testid=range-7d]').click();
+      await page.waitForURL((u) => u.search === '?gpus=16&range=7d', { timeout: 10_000 });
+      await eventually(async () => {
+        for (const label of await labels()) assert.match(label, /최근 7일/, `a week's chart: ${label}`);
+        assert.equal(await page.locator('[data-testid=range-7d]').getAttribute('aria-current'), 'true');
+      }, { timeoutMs: 15_000 });
+      // A week of hourly buckets: 168 rows in each chart's table.
+      const rows = await page.$$eval('[data-testid=load-table]', (ts) => ts.map((t) => t.querySelectorAll('tbody tr').length));
+      assert.ok(rows.every((n) => n >= 160 && n <= 169), `hourly rows over a week: ${rows}`);
+      assert.equal(await page.evaluate(() => window.__marker), 1, 'the range link reloaded the page');
+      assert.equal(await page.locator('[data-testid=gpu-input]').inputValue(), '16');
+      await page.locator('[data-testid=range-24h]').click();
+      await page.waitForURL((u) => u.search === '?gpus=16', { timeout: 10_000 });
+      await eventually(async () => {
+        for (const label of await labels()) assert.match(label, /최근 24시간/);
+      }, { timeoutMs: 15_000 });
+      assert.deepEqual(errors, [], 'the page raised uncaught errors');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('pointing at a day of the uptime bars says that day', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page } = await openStatusPage();
+    try {
+      await waitForUptimeBars(page);
+      const bars = page.locator('[data-testid=uptime-bars]').first();
+      const detail = page.locator('[data-testid=uptime-detail]').first();
+      const hint = await detail.innerText();
+      const day = bars.locator('[data-testid=uptime-day]').nth(80);
+      await day.hover();
+      const date = await day.getAttribute('data-date');
+      await eventually(async () => assert.ok((await detail.innerText()).startsWith(date), `the detail names ${date}: ${await detail.innerText()}`), { timeoutMs: 5_000 });
+      assert.equal(await detail.innerText(), await day.getAttribute('aria-label'), 'the detail says what the day\'s name says');
+      await page.mouse.move(5, 5);
+      await eventually(async () => assert.equal(await detail.innerText(), hint, 'leaving the bars brings the hint back'), { timeoutMs: 5_000 });
+    } finally {
+      await context.close();
+    }
+  });
+
   test('an address no page has is a 404 page in the reader\'s language, with a way back', { timeout: TEST_TIMEOUT_MS }, async () => {
     const failures = [];
     for (const [lang, title] of [['ko', '페이지를 찾을 수 없습니다'], ['en', 'Page not found']]) {

@@ -18,7 +18,7 @@ DIST="${KAIRR_DIST:-$ROOT/dist}"
 
 # page | HTML (relative to dist/) | budget KB | goal KB
 BUNDLES=(
-  "/|index.html|211|150"
+  "/|index.html|60|150"
   "/advisor|advisor/index.html|401|250"
   "/allocations|allocations-app/index.html|280|300"
   "/committee, /requests/*, /reviews, /login|programme/index.html|565|300"

@@ -1,10 +1,10 @@
 //! The public status page (`/`, binary `kairr-app`). The server renders the
-//! page; [`live_page`] keeps it live (refreshes, the GPU input, the language
-//! toggle) and mounts each system's uptime bars and load chart
-//! ([`components`], drawn by [`chart`]) as islands on the server's
-//! placeholders. [`labels`] names the API's enums in the current language.
+//! whole page; [`live_page`] keeps it live (refreshes put in place by
+//! [`swap`], the GPU input, the charts' range, the language toggle) and
+//! [`uptime`] makes the server's uptime bars explorable. No Leptos view:
+//! the few DOM helpers are in [`dom`].
 
-pub mod chart;
-pub mod components;
-pub mod labels;
+pub mod dom;
 pub mod live_page;
+pub mod swap;
+pub mod uptime;

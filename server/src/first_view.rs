@@ -12,6 +12,7 @@ pub mod intro;
 mod status;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -23,8 +24,10 @@ use kairr_shared::api::{InitialSession, FIRST_VIEW_ID, INITIAL_SESSION_ID, INITI
 use serde::Serialize;
 
 use crate::handlers::programme::RoundQuery;
+use kairr_shared::api::{IncidentsResponse, StatusHistory, StatusSummary};
+use kairr_shared::display::status_query::StatusQuery;
+use kairr_shared::history::HistoryRange;
 use kairr_shared::i18n::Locale;
-use kairr_shared::start_now::{gpus_in_query, DEFAULT_GPUS};
 
 use crate::state::AppState;
 
@@ -67,6 +70,20 @@ impl Template {
             .collect();
         format!("{head}<div id=\"{FIRST_VIEW_ID}\">{body}</div>{scripts}{}", self.tail)
     }
+
+    /// [`Template::fill`] with `title` (in the reader's language) as the
+    /// page's `<title>`: for a page no app retitles (the status page).
+    fn fill_titled(&self, loc: Locale, title: &str, body: &str, data: &[(&str, &str)]) -> String {
+        let page = self.fill(loc, body, data);
+        const END: &str = "</title>";
+        match (page.find("<title>"), page.find(END)) {
+            (Some(start), Some(end)) if start < end => {
+                let title = maud::html! { title { (title) } }.into_string();
+                format!("{}{title}{}", &page[..start], &page[end + END.len()..])
+            }
+            _ => page,
+        }
+    }
 }
 
 /// A rendered page and the snapshot it shows.
@@ -78,6 +95,8 @@ struct Rendered {
     html: Bytes,
     /// The incidents it shows, for the same page asking about another count.
     incidents: Option<kairr_shared::api::IncidentsResponse>,
+    /// The systems' histories over a day it shows (empty when they could not be read).
+    histories: Vec<Arc<StatusHistory>>,
 }
 
 /// The folder of `dist/` (and the path its assets are served under) of the
@@ -231,9 +250,9 @@ fn html_response(html: Bytes) -> Response {
               (status = 404, description = "No front end is built on this server (an API-only deployment)")))]
 pub async fn index(State(state): State<AppState>, uri: axum::http::Uri, headers: HeaderMap) -> Response {
     let loc = locale_of(&headers);
-    // `?gpus=128` asks about 128 GPUs (a count that is not one: the default).
-    let gpus = gpus_in_query(uri.query().unwrap_or_default()).unwrap_or(DEFAULT_GPUS);
-    match page(&state, loc, gpus).await {
+    // `?gpus=128&range=7d` asks about 128 GPUs and charts a week (what is not understood: the default).
+    let query = StatusQuery::parse(uri.query().unwrap_or_default());
+    match page(&state, loc, query).await {
         Ok(html) => html_response(html),
         Err(e) => {
             tracing::error!(error = %e, "cannot render the status page");
@@ -365,7 +384,7 @@ impl PageSession {
     }
 }
 
-async fn page(state: &AppState, loc: Locale, gpus: u32) -> anyhow::Result<Bytes> {
+async fn page(state: &AppState, loc: Locale, query: StatusQuery) -> anyhow::Result<Bytes> {
     let view = &state.first_view;
     let Some(template) = &view.template else { anyhow::bail!("no template") };
     let mut pages = view.pages.lock().await;
@@ -377,46 +396,95 @@ async fn page(state: &AppState, loc: Locale, gpus: u32) -> anyhow::Result<Bytes>
     let index = match cached {
         Some(i) => i,
         None => {
-            // A slow database must not hold the page back: past the limit it goes without incidents.
-            let incidents = match tokio::time::timeout(DB_LIMIT, crate::handlers::incidents::load(state)).await {
-                Ok(Ok(i)) => Some(i),
-                Ok(Err(e)) => {
-                    tracing::warn!(error = %e, "incidents unavailable for the status page; its next refresh reads them again");
-                    None
-                }
-                Err(_) => {
-                    tracing::warn!("incidents took too long for the status page; its next refresh reads them again");
-                    None
-                }
-            };
-            let html = render(template, loc, &summary, incidents.clone(), now, DEFAULT_GPUS)?;
+            let (incidents, histories) = tokio::join!(
+                within_limit("incidents", crate::handlers::incidents::load(state)),
+                within_limit("histories", histories(state, &summary, HistoryRange::Day)),
+            );
+            let histories = histories.unwrap_or_default();
+            let page = PageData { summary: &summary, incidents: incidents.as_ref(), histories: &histories, now };
+            let html = render(template, loc, &page, StatusQuery::default());
             pages.retain(|p| p.locale != loc);
-            pages.push(Rendered { locale: loc, updated_at: summary.updated_at, stale: summary.stale, html, incidents });
+            pages.push(Rendered {
+                locale: loc,
+                updated_at: summary.updated_at,
+                stale: summary.stale,
+                html,
+                incidents,
+                histories,
+            });
             pages.len() - 1
         }
     };
-    if gpus == DEFAULT_GPUS {
+    if query.is_default() {
         return Ok(pages[index].html.clone());
     }
-    // Another count (`?gpus=`): the same snapshot and incidents, rendered
-    // for this request outside the lock and not kept, so odd counts cannot
+    // Another count or range: the same snapshot and incidents, rendered
+    // for this request outside the lock and not kept, so odd queries cannot
     // crowd the shared page out or queue behind one another.
-    let incidents = pages[index].incidents.clone();
+    let Rendered { incidents, histories, .. } = pages[index].clone();
     drop(pages);
-    render(template, loc, &summary, incidents, now, gpus)
+    let histories = if query.range == HistoryRange::Day {
+        histories
+    } else {
+        within_limit("histories", self::histories(state, &summary, query.range)).await.unwrap_or_default()
+    };
+    let page = PageData { summary: &summary, incidents: incidents.as_ref(), histories: &histories, now };
+    Ok(render(template, loc, &page, query))
 }
 
-/// The status page for `summary` and `incidents` asking about `gpus` GPUs.
-fn render(
-    template: &Template,
-    loc: Locale,
-    summary: &kairr_shared::api::StatusSummary,
-    incidents: Option<kairr_shared::api::IncidentsResponse>,
+/// What `future` reads from the database, or `None` when it failed or took
+/// longer than [`DB_LIMIT`]: a slow database must not hold the page back
+/// (the page goes without `what`; its next refresh reads it again).
+async fn within_limit<T, E: std::fmt::Display>(
+    what: &str,
+    future: impl std::future::Future<Output = Result<T, E>>,
+) -> Option<T> {
+    match tokio::time::timeout(DB_LIMIT, future).await {
+        Ok(Ok(v)) => Some(v),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "{what} unavailable for the status page; its next refresh reads them again");
+            None
+        }
+        Err(_) => {
+            tracing::warn!("{what} took too long for the status page; its next refresh reads them again");
+            None
+        }
+    }
+}
+
+/// Every system's history over `range` (the uptime bars and load charts),
+/// read side by side. Each read is its own task: one the page stops waiting
+/// for ([`within_limit`]) still finishes and fills the history cache, so
+/// the next rendering has it.
+async fn histories(
+    state: &AppState,
+    summary: &StatusSummary,
+    range: HistoryRange,
+) -> anyhow::Result<Vec<Arc<StatusHistory>>> {
+    let reads: Vec<_> = summary
+        .systems
+        .iter()
+        .map(|s| tokio::spawn(crate::handlers::history::load(state.clone(), s.id.clone(), range)))
+        .collect();
+    let mut out = Vec::with_capacity(reads.len());
+    for read in reads {
+        out.push(read.await??);
+    }
+    Ok(out)
+}
+
+/// What one status page shows.
+struct PageData<'a> {
+    summary: &'a StatusSummary,
+    incidents: Option<&'a IncidentsResponse>,
+    histories: &'a [Arc<StatusHistory>],
     now: DateTime<Utc>,
-    gpus: u32,
-) -> anyhow::Result<Bytes> {
-    let body = status::status_page(loc, summary, incidents.as_ref(), now, gpus).into_string();
-    Ok(Bytes::from(template.fill(loc, &body, &[])))
+}
+
+/// The status page showing `page` for `query`.
+fn render(template: &Template, loc: Locale, page: &PageData<'_>, query: StatusQuery) -> Bytes {
+    let body = status::status_page(loc, page.summary, page.incidents, page.histories, page.now, query).into_string();
+    Bytes::from(template.fill_titled(loc, &kairr_shared::i18n::ts(loc, "app.title"), &body, &[]))
 }
 
 #[cfg(test)]
@@ -437,16 +505,16 @@ mod tests {
         let now = summary.updated_at;
         let pools: usize = summary.systems.iter().map(|s| s.pools.len()).sum();
         for loc in [Locale::Ko, Locale::En] {
-            let html = status::status_page(loc, &summary, None, now, DEFAULT_GPUS).into_string();
+            let html = status::status_page(loc, &summary, None, &[], now, StatusQuery::default()).into_string();
             assert_eq!(html.matches("data-testid=\"system\"").count(), summary.systems.len());
             assert_eq!(html.matches("data-testid=\"pool-card\"").count(), pools);
             assert_eq!(html.matches("data-testid=\"start-answer\"").count(), pools);
             assert!(html.contains(&format!("data-status=\"{}\"", summary.status.as_str())));
             assert!(!html.contains("<b>KISTI"), "names are escaped");
         }
-        let ko = status::status_page(Locale::Ko, &summary, None, now, DEFAULT_GPUS).into_string();
+        let ko = status::status_page(Locale::Ko, &summary, None, &[], now, StatusQuery::default()).into_string();
         assert!(ko.contains("&lt;b&gt;KISTI&lt;/b&gt; &amp; co"));
-        let en = status::status_page(Locale::En, &summary, None, now, DEFAULT_GPUS).into_string();
+        let en = status::status_page(Locale::En, &summary, None, &[], now, StatusQuery::default()).into_string();
         assert!(en.contains(&summary.systems[0].name_en));
         assert!(en.contains(kairr_shared::i18n::ts(Locale::En, "system.section_title").as_str()));
     }
@@ -455,10 +523,90 @@ mod tests {
     fn the_first_view_answers_for_the_gpu_count_asked() {
         let summary = demo_summary();
         let now = summary.updated_at;
-        let default = status::status_page(Locale::En, &summary, None, now, DEFAULT_GPUS).into_string();
-        let asked = status::status_page(Locale::En, &summary, None, now, 1024).into_string();
-        assert!(default.contains(&format!("value=\"{DEFAULT_GPUS}\"")) && asked.contains("value=\"1024\""));
+        let default = status::status_page(Locale::En, &summary, None, &[], now, StatusQuery::default()).into_string();
+        let asked = status::status_page(
+            Locale::En,
+            &summary,
+            None,
+            &[],
+            now,
+            StatusQuery { gpus: 1024, ..StatusQuery::default() },
+        )
+        .into_string();
+        assert!(
+            default.contains(&format!("value=\"{}\"", kairr_shared::start_now::DEFAULT_GPUS))
+                && asked.contains("value=\"1024\"")
+        );
         assert!(asked.contains("1,024 GPUs") && !default.contains("1,024 GPUs"), "the question names the count");
+    }
+
+    /// A day of 15-minute samples and 90 days of uptime for `system`.
+    fn history(system: &str, now: DateTime<Utc>, range: HistoryRange) -> Arc<StatusHistory> {
+        use kairr_shared::api::{DailyUptime, DataSource, SeriesPoint};
+        use kairr_shared::status::Status;
+        let day0 = now.date_naive() - chrono::Duration::days(89);
+        let uptime_days = (0..90)
+            .map(|i| DailyUptime {
+                date: day0 + chrono::Duration::days(i),
+                uptime: (i != 10).then_some(if i == 50 { 0.9 } else { 1.0 }),
+                worst: (i != 10).then_some(if i == 50 { Status::MajorOutage } else { Status::Operational }),
+                minutes_major_outage: if i == 50 { 144 } else { 0 },
+                minutes_partial_outage: 0,
+                minutes_degraded: 0,
+                minutes_maintenance: 0,
+            })
+            .collect();
+        let bucket = range.bucket_seconds();
+        let points = range.seconds() / i64::from(bucket);
+        let series = (0..points)
+            .map(|i| SeriesPoint {
+                t: now - chrono::Duration::seconds((points - i) * i64::from(bucket)),
+                utilisation: 0.5,
+                running_jobs: 10.0,
+                pending_jobs: 30.0,
+            })
+            .collect();
+        Arc::new(StatusHistory {
+            system: system.to_owned(),
+            range: range.as_str().to_owned(),
+            source: DataSource::Demo,
+            uptime_days,
+            uptime_fraction: Some(0.999),
+            bucket_seconds: bucket,
+            series,
+        })
+    }
+
+    #[test]
+    fn each_system_shows_its_ninety_days_and_its_load_drawn_by_the_server() {
+        let summary = demo_summary();
+        let now = summary.updated_at;
+        let histories: Vec<_> = summary.systems.iter().map(|s| history(&s.id, now, HistoryRange::Day)).collect();
+        let html =
+            status::status_page(Locale::En, &summary, None, &histories, now, StatusQuery::default()).into_string();
+        let systems = summary.systems.len();
+        assert_eq!(html.matches("data-testid=\"uptime-day\"").count(), 90 * systems);
+        assert_eq!(html.matches("data-status=\"major_outage\" role=\"img\"").count(), systems, "day 50 was an outage");
+        assert!(html.contains("uptime 90.00% · outage 144 min · Major outage"), "a day is named by its facts");
+        assert_eq!(html.matches("tabindex=\"0\"").count(), systems, "one tab stop per bar: today");
+        assert_eq!(html.matches("class=\"chart-utilisation\"").count(), systems);
+        assert_eq!(html.matches("99.90% uptime").count(), systems);
+        assert!(html.contains("mean GPU utilisation 50%, now 50%, at most 30 jobs pending"));
+        // The day range is the current one; the week link keeps the rest of the page's query.
+        assert!(html.contains("href=\"/\" data-testid=\"range-24h\" data-range=\"24h\" aria-current=\"true\""));
+        assert!(html.contains("href=\"/?range=7d\" data-testid=\"range-7d\""));
+        let week: Vec<_> = summary.systems.iter().map(|s| history(&s.id, now, HistoryRange::Week)).collect();
+        let query = StatusQuery { gpus: 8, range: HistoryRange::Week };
+        let html = status::status_page(Locale::Ko, &summary, None, &week, now, query).into_string();
+        assert!(html.contains("data-testid=\"range-7d\" data-range=\"7d\" aria-current=\"true\""));
+        assert!(html.contains("href=\"/?gpus=8\" data-testid=\"range-24h\""));
+        assert!(html.contains("name=\"range\" value=\"7d\""), "the GPU form keeps the range");
+        assert!(html.contains("최근 7일"), "the chart names its range");
+        // Without histories the frames stay and say why.
+        let none = status::status_page(Locale::En, &summary, None, &[], now, StatusQuery::default()).into_string();
+        assert_eq!(none.matches("data-testid=\"uptime-day\"").count(), 0);
+        assert_eq!(none.matches("data-testid=\"load-chart\"").count(), systems);
+        assert!(none.contains("Could not load the history of"));
     }
 
     #[test]
@@ -471,6 +619,8 @@ mod tests {
         assert!(ko.contains("<body><div id=\"first-view\"><p>hi</p></div><script type=\"application/json\" id=\"kairr-initial\">{}</script><noscript>n</noscript></body></html>"));
         assert!(t.fill(Locale::En, "", &[(INITIAL_STATUS_ID, "{}")]).starts_with("<!doctype html><html lang=en>"));
         assert!(t.fill(Locale::Ko, "<p>x</p>", &[]).contains("<div id=\"first-view\"><p>x</p></div><noscript>"));
+        let titled = t.fill_titled(Locale::En, "Status & more", "", &[]);
+        assert!(titled.contains("<head><title>Status &amp; more</title></head>"), "{titled}");
         assert!(Template::parse("<p>no body</p>").is_none());
     }
 

@@ -45,27 +45,6 @@ pub fn parse_gpu_count(input: &str) -> Result<u32, GpuCountError> {
     Ok(n)
 }
 
-/// The GPU count a status page address asks about (`?gpus=128`, the page's
-/// input kept in its address): `None` when the query has none or it is not
-/// a count (the page then asks about [`DEFAULT_GPUS`]).
-pub fn gpus_in_query(query: &str) -> Option<u32> {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(name, _)| *name == "gpus")
-        .and_then(|(_, value)| parse_gpu_count(value).ok())
-}
-
-/// The query that keeps `gpus` in a status page address (none for the default).
-pub fn gpus_query(gpus: u32) -> String {
-    if gpus == DEFAULT_GPUS {
-        String::new()
-    } else {
-        format!("?gpus={gpus}")
-    }
-}
-
 /// GPUs a job asking for `gpus` actually occupies: whole nodes.
 pub fn rounded_to_nodes(gpus: u32, gpus_per_node: u32) -> u32 {
     let per = gpus_per_node.max(1);
@@ -124,20 +103,6 @@ pub fn start_now(pool: &PoolStatus, gpus: u32) -> StartAnswer {
 
 #[cfg(test)]
 mod tests {
-
-    #[test]
-    fn the_gpu_count_travels_in_the_address() {
-        assert_eq!(gpus_in_query("?gpus=128"), Some(128));
-        assert_eq!(gpus_in_query("lang=en&gpus=8"), Some(8));
-        assert_eq!(gpus_in_query("?gpus=0"), None);
-        assert_eq!(gpus_in_query("?gpus=abc"), None);
-        assert_eq!(gpus_in_query("?gpus=99999999999"), None);
-        assert_eq!(gpus_in_query("?xgpus=8"), None);
-        assert_eq!(gpus_in_query(""), None);
-        assert_eq!(gpus_query(DEFAULT_GPUS), "");
-        assert_eq!(gpus_query(512), "?gpus=512");
-        assert_eq!(gpus_in_query(&gpus_query(512)), Some(512));
-    }
 
     use super::*;
     use crate::api::GpuCounts;

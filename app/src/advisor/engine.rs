@@ -61,7 +61,7 @@ pub fn use_engine(wizard: Wizard) -> Engine {
     let catalogue = RwSignal::new(None::<Catalogue>);
     let queues = RwSignal::new(None::<QueuesResponse>);
     let error = RwSignal::new(None::<FetchError>);
-    let live = use_live_status(None);
+    let live = use_live_status();
     load(catalogue, queues, error);
 
     let parsed = Memo::new(move |_| catalogue.with(|c| c.as_ref().map(|c| wizard.input.with(|i| i.parse(c)))));

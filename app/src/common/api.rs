@@ -3,10 +3,9 @@
 
 use gloo_net::eventsource::futures::{EventSource, EventSourceSubscription};
 use gloo_net::http::{Request, Response};
-use kairr_shared::api::{ApiError, IncidentsResponse, ProgrammeEvent, QueuesResponse, StatusHistory, StatusSummary};
+use kairr_shared::api::{ApiError, IncidentsResponse, ProgrammeEvent, QueuesResponse, StatusSummary};
 use kairr_shared::catalogue::Catalogue;
 use kairr_shared::display::labels::api_error;
-use kairr_shared::history::HistoryRange;
 use serde::de::DeserializeOwned;
 use web_sys::MessageEvent;
 
@@ -14,8 +13,6 @@ use crate::common::i18n::current_locale;
 
 /// Path of the live summary.
 pub const STATUS_URL: &str = "/api/v1/status";
-/// Path of the per-system history.
-pub const HISTORY_URL: &str = "/api/v1/status/history";
 /// Path of incidents and maintenance.
 pub const INCIDENTS_URL: &str = "/api/v1/incidents";
 /// Path of the Server-Sent Events stream.
@@ -83,11 +80,6 @@ pub async fn fetch_page(url: &str) -> Result<String, FetchError> {
         return Err(FetchError::Http { status: response.status(), api: None });
     }
     response.text().await.map_err(|e| FetchError::Network(e.to_string()))
-}
-
-/// `GET /api/v1/status/history?system=<id>&range=<range>`.
-pub async fn fetch_history(system_id: &str, range: HistoryRange) -> Result<StatusHistory, FetchError> {
-    get_json(Request::get(HISTORY_URL).query([("system", system_id), ("range", range.as_str())])).await
 }
 
 /// `GET /api/v1/catalogue`: the fleet, prices and advisor policy as JSON

@@ -23,13 +23,8 @@ pub struct LocaleContext {
 }
 
 /// Creates the locale signal from `localStorage` (Korean by default), provides
-/// it as context with the status page's strings, and keeps storage, `<html
-/// lang>` and the document title in sync.
-pub fn provide_locale() -> RwSignal<Locale> {
-    provide_locale_with(Some(kairr_shared::i18n::t_status), || tr("app.title"))
-}
-
-/// Like [`provide_locale`], with the page's `extra` strings and its `title`.
+/// it as context with the page's `extra` strings, and keeps storage, `<html
+/// lang>` and the document title (`title`) in sync.
 pub fn provide_locale_with(extra: Option<ExtraStrings>, title: fn() -> String) -> RwSignal<Locale> {
     let locale = RwSignal::new(stored_locale().unwrap_or_default());
     provide_context(LocaleContext { locale, extra });

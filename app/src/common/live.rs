@@ -1,5 +1,5 @@
-//! Reactive state fed by the API: the live summary (SSE with a fetch fallback)
-//! and per-system history, each refreshed on its own schedule.
+//! State fed by the API: the live summary (SSE with a fetch fallback) and
+//! the event stream's loop both it and the status page follow.
 //! Hooks follow the `use_x(arg) -> struct of signals` shape; they call
 //! [`crate::common::api`] and hold no rendering.
 
@@ -7,13 +7,12 @@ use std::time::Duration;
 
 use futures_util::future::{abortable, select, AbortHandle, Either};
 use futures_util::StreamExt;
-use gloo_net::eventsource::futures::{EventSource, EventSourceSubscription};
 use gloo_net::eventsource::State;
 use gloo_timers::future::TimeoutFuture;
-use kairr_shared::api::{StatusHistory, StatusSummary};
-use kairr_shared::history::HistoryRange;
+use kairr_shared::api::StatusSummary;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use web_sys::MessageEvent;
 
 use crate::common::api::{self, FetchError};
 
@@ -34,17 +33,13 @@ pub fn now_utc() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp_millis(now_ms() as i64).unwrap_or_default()
 }
 
-/// The live summary and how fresh it is.
+/// The live summary.
 #[derive(Debug, Clone, Copy)]
 pub struct LiveStatus {
     /// The newest snapshot received (`None` until the first arrives).
     pub summary: RwSignal<Option<StatusSummary>>,
-    /// Browser time (ms) when that snapshot arrived.
-    pub received_ms: RwSignal<Option<f64>>,
     /// The last failed fetch or undecodable event; cleared by the next snapshot.
     pub error: RwSignal<Option<FetchError>>,
-    /// True while the event stream is closed and being reopened.
-    pub disconnected: RwSignal<bool>,
 }
 
 impl LiveStatus {
@@ -54,27 +49,21 @@ impl LiveStatus {
         if newer {
             self.summary.set(Some(summary));
         }
-        self.received_ms.set(Some(now_ms()));
         self.error.set(None);
-        self.disconnected.set(false);
     }
 }
 
-/// Starts from `initial` (the summary embedded in the page) or fetches the
-/// summary once, then follows `/api/v1/events`; reopens the stream with
-/// back-off when the browser gives up. Stops when the owner is dropped.
-pub fn use_live_status(initial: Option<StatusSummary>) -> LiveStatus {
-    let live = LiveStatus {
-        summary: RwSignal::new(None),
-        received_ms: RwSignal::new(None),
-        error: RwSignal::new(None),
-        disconnected: RwSignal::new(false),
+/// Fetches the summary once, then follows its `status` events (see
+/// [`follow_status_events`]), fetching it again after each gap in the
+/// stream. Stops when the owner is dropped.
+pub fn use_live_status() -> LiveStatus {
+    let live = LiveStatus { summary: RwSignal::new(None), error: RwSignal::new(None) };
+    spawn_owned(async move { fetch_summary(live).await });
+    let on_event = move |message: &MessageEvent| match api::decode_status_event(message) {
+        Ok(summary) => live.apply(summary),
+        Err(e) => live.error.set(Some(e)),
     };
-    match initial {
-        Some(summary) => live.apply(summary),
-        None => spawn_owned(async move { fetch_summary(live).await }),
-    }
-    spawn_owned(follow_events(live));
+    spawn_owned(follow_status_events(on_event, |_| {}, move || fetch_summary(live)));
     live
 }
 
@@ -85,54 +74,44 @@ async fn fetch_summary(live: LiveStatus) {
     }
 }
 
-async fn follow_events(live: LiveStatus) {
+/// Follows the `status` events of `/api/v1/events` as long as it is polled:
+/// `on_event` for each; `on_down(true)` when the stream is down (the browser
+/// closed it, or it has been reconnecting for [`CONNECTING_GRACE_S`]
+/// seconds) and `on_down(false)` when events flow again. A closed stream is
+/// reopened with back-off, and `after_gap` runs before each reopening (to
+/// catch up on what the gap missed). Needs no Leptos owner: the status
+/// page's wasm runs it without one.
+pub async fn follow_status_events<G, F>(on_event: impl Fn(&MessageEvent), on_down: impl Fn(bool), after_gap: G)
+where
+    G: Fn() -> F,
+    F: std::future::Future<Output = ()>,
+{
     let mut pause = RECONNECT_MS.0;
     loop {
-        match api::subscribe_status() {
-            Ok((source, events)) => {
-                if read_events(live, &source, events).await {
-                    pause = RECONNECT_MS.0;
+        if let Ok((source, mut events)) = api::subscribe_status() {
+            let mut connecting_s = 0;
+            loop {
+                match select(events.next(), TimeoutFuture::new(1_000)).await {
+                    Either::Left((Some(Ok((_, message))), _)) => {
+                        pause = RECONNECT_MS.0;
+                        on_down(false);
+                        on_event(&message);
+                    }
+                    // An error means the browser gave up and closed the source.
+                    Either::Left((Some(Err(_)) | None, _)) => break,
+                    Either::Right(((), _)) => {
+                        connecting_s = if source.state() == State::Connecting { connecting_s + 1 } else { 0 };
+                        if connecting_s >= CONNECTING_GRACE_S {
+                            on_down(true);
+                        }
+                    }
                 }
             }
-            Err(e) => live.error.set(Some(e)),
         }
-        live.disconnected.set(true);
+        on_down(true);
         TimeoutFuture::new(pause).await;
-        fetch_summary(live).await;
-        // Even when the plain fetch worked the stream did not: stale until it is back.
-        live.disconnected.set(true);
+        after_gap().await;
         pause = (pause * 2).min(RECONNECT_MS.1);
-    }
-}
-
-/// Applies `status` events until the browser closes the stream; returns whether any arrived.
-///
-/// While the browser silently retries a dropped connection the source sits in
-/// `Connecting`; after [`CONNECTING_GRACE_S`] seconds of that the page is marked
-/// disconnected (the stale warning shows) without waiting for `stale_after_seconds`.
-async fn read_events(live: LiveStatus, source: &EventSource, mut events: EventSourceSubscription) -> bool {
-    let mut received = false;
-    let mut connecting_s = 0;
-    loop {
-        let next = events.next();
-        let tick = TimeoutFuture::new(1_000);
-        match select(next, tick).await {
-            Either::Left((Some(Ok((_, message))), _)) => match api::decode_status_event(&message) {
-                Ok(summary) => {
-                    live.apply(summary);
-                    received = true;
-                }
-                Err(e) => live.error.set(Some(e)),
-            },
-            // An error means the browser gave up and closed the source.
-            Either::Left((Some(Err(_)) | None, _)) => return received,
-            Either::Right(((), _)) => {
-                connecting_s = if source.state() == State::Connecting { connecting_s + 1 } else { 0 };
-                if connecting_s >= CONNECTING_GRACE_S {
-                    live.disconnected.set(true);
-                }
-            }
-        }
     }
 }
 
@@ -141,47 +120,6 @@ pub fn use_refresh_tick(seconds: u64) -> Signal<u32> {
     let tick = RwSignal::new(0u32);
     every(Duration::from_secs(seconds), move || tick.update(|n| *n = n.wrapping_add(1)));
     tick.into()
-}
-
-/// History of one system for the chosen range.
-#[derive(Debug, Clone, Copy)]
-pub struct History {
-    /// The last good answer for the current range (the 90 uptime days come with any range).
-    pub data: RwSignal<Option<StatusHistory>>,
-    /// The last failure; cleared by the next success.
-    pub error: RwSignal<Option<FetchError>>,
-    /// True while a request is in flight.
-    pub loading: RwSignal<bool>,
-}
-
-/// Loads the history of `system_id` for `range`, again when `range` or `refresh` changes.
-/// Answers to superseded requests are dropped.
-pub fn use_history(system_id: String, range: Signal<HistoryRange>, refresh: Signal<u32>) -> History {
-    let state = History { data: RwSignal::new(None), error: RwSignal::new(None), loading: RwSignal::new(false) };
-    let generation = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        let range = range.get();
-        refresh.track();
-        let id = system_id.clone();
-        let mine = generation.with_untracked(|g| g.wrapping_add(1));
-        generation.set(mine);
-        state.loading.set(true);
-        spawn_owned(async move {
-            let result = api::fetch_history(&id, range).await;
-            if generation.get_untracked() != mine {
-                return;
-            }
-            match result {
-                Ok(h) => {
-                    state.data.set(Some(h));
-                    state.error.set(None);
-                }
-                Err(e) => state.error.set(Some(e)),
-            }
-            state.loading.set(false);
-        });
-    });
-    state
 }
 
 /// Runs `task` on the browser's event loop and aborts it when the current owner is cleaned up.

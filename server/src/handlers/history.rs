@@ -45,12 +45,19 @@ pub async fn get_history(
     if state.catalogue.system(&system).is_none() {
         return Err(AppError::UnknownSystem(system.chars().take(64).collect()));
     }
+    Ok(Json(load(state, system, range).await?))
+}
+
+/// The history of a known `system` over `range`, from the cache when it is
+/// younger than a recording interval (at most a minute): the API and the
+/// status page's charts read the same one.
+pub async fn load(state: AppState, system: String, range: HistoryRange) -> Result<Arc<StatusHistory>, AppError> {
     let key = (system.clone(), range.as_str());
     let ttl = Duration::from_secs(u64::from(state.settings.record_interval_seconds.min(60)));
     if let Ok(cache) = state.history_cache.lock() {
         if let Some((at, h)) = cache.get(&key) {
             if at.elapsed() < ttl {
-                return Ok(Json(h.clone()));
+                return Ok(h.clone());
             }
         }
     }
@@ -74,5 +81,5 @@ pub async fn get_history(
     if let Ok(mut cache) = state.history_cache.lock() {
         cache.insert(key, (Instant::now(), history.clone()));
     }
-    Ok(Json(history))
+    Ok(history)
 }

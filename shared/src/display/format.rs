@@ -62,16 +62,44 @@ pub fn duration(loc: Locale, seconds: u64) -> String {
     }
 }
 
+/// The unit an age is said in: seconds under a minute, minutes under an hour, then hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgeUnit {
+    /// Under a minute.
+    Seconds,
+    /// Under an hour.
+    Minutes,
+    /// An hour or more.
+    Hours,
+}
+
+impl AgeUnit {
+    /// The unit and count for an age in seconds (negative ages count as 0).
+    pub fn of(seconds: i64) -> (AgeUnit, i64) {
+        let s = seconds.max(0);
+        if s < 60 {
+            (AgeUnit::Seconds, s)
+        } else if s < 3600 {
+            (AgeUnit::Minutes, s / 60)
+        } else {
+            (AgeUnit::Hours, s / 3600)
+        }
+    }
+
+    /// The key of its "updated {n} … ago" sentence.
+    pub fn key(self) -> &'static str {
+        match self {
+            AgeUnit::Seconds => "live.updated_seconds_ago",
+            AgeUnit::Minutes => "live.updated_minutes_ago",
+            AgeUnit::Hours => "live.updated_hours_ago",
+        }
+    }
+}
+
 /// "N초 전" / "N분 전" / "N시간 전" for an age in seconds (negative ages count as 0).
 pub fn ago(loc: Locale, seconds: i64) -> String {
-    let s = seconds.max(0);
-    if s < 60 {
-        tfs(loc, "live.updated_seconds_ago", &[("n", s.to_string())])
-    } else if s < 3600 {
-        tfs(loc, "live.updated_minutes_ago", &[("n", (s / 60).to_string())])
-    } else {
-        tfs(loc, "live.updated_hours_ago", &[("n", (s / 3600).to_string())])
-    }
+    let (unit, n) = AgeUnit::of(seconds);
+    tfs(loc, unit.key(), &[("n", n.to_string())])
 }
 
 /// The ISO 8601 form used in `datetime`/`title` attributes; identical to the API's JSON.
