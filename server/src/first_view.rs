@@ -11,8 +11,11 @@ pub mod frame;
 pub mod intro;
 mod status;
 
+use status::Histories;
+
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -93,11 +96,24 @@ struct Rendered {
     updated_at: DateTime<Utc>,
     stale: bool,
     html: Bytes,
+    /// The same page without the histories ([`Part::Live`]).
+    live_html: Bytes,
     /// The incidents it shows, for the same page asking about another count.
     incidents: Option<kairr_shared::api::IncidentsResponse>,
     /// The systems' histories over a day it shows (empty when they could not be read).
     histories: Vec<Arc<StatusHistory>>,
+    /// When it was rendered.
+    at: Instant,
+    /// False when it went without incidents or histories (the database was
+    /// slow or failing): then it serves only for [`RETRY_PARTIAL`], so the
+    /// page fills in without waiting for the next snapshot.
+    complete: bool,
 }
+
+/// How long a page rendered without incidents or histories is served
+/// before the database is asked again (a crowd on a slow database asks it
+/// at most this often).
+const RETRY_PARTIAL: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The folder of `dist/` (and the path its assets are served under) of the
 /// transparency page's app, `kairr-allocations`.
@@ -252,8 +268,13 @@ pub async fn index(State(state): State<AppState>, uri: axum::http::Uri, headers:
     let loc = locale_of(&headers);
     // `?gpus=128&range=7d` asks about 128 GPUs and charts a week (what is not understood: the default).
     let query = StatusQuery::parse(uri.query().unwrap_or_default());
-    match page(&state, loc, query).await {
-        Ok(html) => html_response(html),
+    let part = Part::of(&headers);
+    match page(&state, loc, query, part).await {
+        Ok(html) => {
+            let mut res = html_response(html);
+            res.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding, cookie, x-kairr-part"));
+            res
+        }
         Err(e) => {
             tracing::error!(error = %e, "cannot render the status page");
             (StatusCode::INTERNAL_SERVER_ERROR, "the status page could not be rendered").into_response()
@@ -384,15 +405,40 @@ impl PageSession {
     }
 }
 
-async fn page(state: &AppState, loc: Locale, query: StatusQuery) -> anyhow::Result<Bytes> {
+/// Which part of the status page a request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// The whole page.
+    Whole,
+    /// The page without the systems' histories (`X-Kairr-Part: live`): what
+    /// the browser fetches on every status event, keeping the histories it
+    /// shows (they change once a recording interval; it fetches the whole
+    /// page every minute). A third of the bytes to send and to parse.
+    Live,
+}
+
+impl Part {
+    fn of(headers: &HeaderMap) -> Part {
+        match headers.get("x-kairr-part").map(|v| v.as_bytes()) {
+            Some(b"live") => Part::Live,
+            _ => Part::Whole,
+        }
+    }
+}
+
+async fn page(state: &AppState, loc: Locale, query: StatusQuery, part: Part) -> anyhow::Result<Bytes> {
     let view = &state.first_view;
     let Some(template) = &view.template else { anyhow::bail!("no template") };
     let mut pages = view.pages.lock().await;
     // Read after the lock: a request that waited renders the newest snapshot.
     let now = Utc::now();
     let summary = state.live.borrow().summary_at(now.timestamp());
-    let cached =
-        pages.iter().position(|p| p.locale == loc && p.updated_at == summary.updated_at && p.stale == summary.stale);
+    let cached = pages.iter().position(|p| {
+        p.locale == loc
+            && p.updated_at == summary.updated_at
+            && p.stale == summary.stale
+            && (p.complete || p.at.elapsed() < RETRY_PARTIAL)
+    });
     let index = match cached {
         Some(i) => i,
         None => {
@@ -400,36 +446,46 @@ async fn page(state: &AppState, loc: Locale, query: StatusQuery) -> anyhow::Resu
                 within_limit("incidents", crate::handlers::incidents::load(state)),
                 within_limit("histories", histories(state, &summary, HistoryRange::Day)),
             );
+            let complete = incidents.is_some() && histories.is_some();
             let histories = histories.unwrap_or_default();
-            let page = PageData { summary: &summary, incidents: incidents.as_ref(), histories: &histories, now };
-            let html = render(template, loc, &page, StatusQuery::default());
+            let page = PageData { summary: &summary, incidents: incidents.as_ref(), now };
+            let html = render(template, loc, &page, Histories::Drawn(&histories), StatusQuery::default());
+            let live_html = render(template, loc, &page, Histories::Kept, StatusQuery::default());
             pages.retain(|p| p.locale != loc);
             pages.push(Rendered {
                 locale: loc,
                 updated_at: summary.updated_at,
                 stale: summary.stale,
                 html,
+                live_html,
                 incidents,
                 histories,
+                at: Instant::now(),
+                complete,
             });
             pages.len() - 1
         }
     };
     if query.is_default() {
-        return Ok(pages[index].html.clone());
+        return Ok(match part {
+            Part::Whole => pages[index].html.clone(),
+            Part::Live => pages[index].live_html.clone(),
+        });
     }
     // Another count or range: the same snapshot and incidents, rendered
     // for this request outside the lock and not kept, so odd queries cannot
     // crowd the shared page out or queue behind one another.
     let Rendered { incidents, histories, .. } = pages[index].clone();
     drop(pages);
-    let histories = if query.range == HistoryRange::Day {
-        histories
-    } else {
-        within_limit("histories", self::histories(state, &summary, query.range)).await.unwrap_or_default()
+    let page = PageData { summary: &summary, incidents: incidents.as_ref(), now };
+    let histories = match (part, query.range) {
+        (Part::Live, _) => return Ok(render(template, loc, &page, Histories::Kept, query)),
+        (Part::Whole, HistoryRange::Day) => histories,
+        (Part::Whole, range) => {
+            within_limit("histories", self::histories(state, &summary, range)).await.unwrap_or_default()
+        }
     };
-    let page = PageData { summary: &summary, incidents: incidents.as_ref(), histories: &histories, now };
-    Ok(render(template, loc, &page, query))
+    Ok(render(template, loc, &page, Histories::Drawn(&histories), query))
 }
 
 /// What `future` reads from the database, or `None` when it failed or took
@@ -477,13 +533,18 @@ async fn histories(
 struct PageData<'a> {
     summary: &'a StatusSummary,
     incidents: Option<&'a IncidentsResponse>,
-    histories: &'a [Arc<StatusHistory>],
     now: DateTime<Utc>,
 }
 
 /// The status page showing `page` for `query`.
-fn render(template: &Template, loc: Locale, page: &PageData<'_>, query: StatusQuery) -> Bytes {
-    let body = status::status_page(loc, page.summary, page.incidents, page.histories, page.now, query).into_string();
+fn render(
+    template: &Template,
+    loc: Locale,
+    page: &PageData<'_>,
+    histories: Histories<'_>,
+    query: StatusQuery,
+) -> Bytes {
+    let body = status::status_page(loc, page.summary, page.incidents, histories, page.now, query).into_string();
     Bytes::from(template.fill_titled(loc, &kairr_shared::i18n::ts(loc, "app.title"), &body, &[]))
 }
 
@@ -505,16 +566,19 @@ mod tests {
         let now = summary.updated_at;
         let pools: usize = summary.systems.iter().map(|s| s.pools.len()).sum();
         for loc in [Locale::Ko, Locale::En] {
-            let html = status::status_page(loc, &summary, None, &[], now, StatusQuery::default()).into_string();
+            let html = status::status_page(loc, &summary, None, Histories::Drawn(&[]), now, StatusQuery::default())
+                .into_string();
             assert_eq!(html.matches("data-testid=\"system\"").count(), summary.systems.len());
             assert_eq!(html.matches("data-testid=\"pool-card\"").count(), pools);
             assert_eq!(html.matches("data-testid=\"start-answer\"").count(), pools);
             assert!(html.contains(&format!("data-status=\"{}\"", summary.status.as_str())));
             assert!(!html.contains("<b>KISTI"), "names are escaped");
         }
-        let ko = status::status_page(Locale::Ko, &summary, None, &[], now, StatusQuery::default()).into_string();
+        let ko = status::status_page(Locale::Ko, &summary, None, Histories::Drawn(&[]), now, StatusQuery::default())
+            .into_string();
         assert!(ko.contains("&lt;b&gt;KISTI&lt;/b&gt; &amp; co"));
-        let en = status::status_page(Locale::En, &summary, None, &[], now, StatusQuery::default()).into_string();
+        let en = status::status_page(Locale::En, &summary, None, Histories::Drawn(&[]), now, StatusQuery::default())
+            .into_string();
         assert!(en.contains(&summary.systems[0].name_en));
         assert!(en.contains(kairr_shared::i18n::ts(Locale::En, "system.section_title").as_str()));
     }
@@ -523,12 +587,14 @@ mod tests {
     fn the_first_view_answers_for_the_gpu_count_asked() {
         let summary = demo_summary();
         let now = summary.updated_at;
-        let default = status::status_page(Locale::En, &summary, None, &[], now, StatusQuery::default()).into_string();
+        let default =
+            status::status_page(Locale::En, &summary, None, Histories::Drawn(&[]), now, StatusQuery::default())
+                .into_string();
         let asked = status::status_page(
             Locale::En,
             &summary,
             None,
-            &[],
+            Histories::Drawn(&[]),
             now,
             StatusQuery { gpus: 1024, ..StatusQuery::default() },
         )
@@ -583,7 +649,8 @@ mod tests {
         let now = summary.updated_at;
         let histories: Vec<_> = summary.systems.iter().map(|s| history(&s.id, now, HistoryRange::Day)).collect();
         let html =
-            status::status_page(Locale::En, &summary, None, &histories, now, StatusQuery::default()).into_string();
+            status::status_page(Locale::En, &summary, None, Histories::Drawn(&histories), now, StatusQuery::default())
+                .into_string();
         let systems = summary.systems.len();
         assert_eq!(html.matches("data-testid=\"uptime-day\"").count(), 90 * systems);
         assert_eq!(html.matches("data-status=\"major_outage\" role=\"img\"").count(), systems, "day 50 was an outage");
@@ -597,13 +664,20 @@ mod tests {
         assert!(html.contains("href=\"/?range=7d\" data-testid=\"range-7d\""));
         let week: Vec<_> = summary.systems.iter().map(|s| history(&s.id, now, HistoryRange::Week)).collect();
         let query = StatusQuery { gpus: 8, range: HistoryRange::Week };
-        let html = status::status_page(Locale::Ko, &summary, None, &week, now, query).into_string();
+        let html = status::status_page(Locale::Ko, &summary, None, Histories::Drawn(&week), now, query).into_string();
         assert!(html.contains("data-testid=\"range-7d\" data-range=\"7d\" aria-current=\"true\""));
         assert!(html.contains("href=\"/?gpus=8\" data-testid=\"range-24h\""));
         assert!(html.contains("name=\"range\" value=\"7d\""), "the GPU form keeps the range");
         assert!(html.contains("최근 7일"), "the chart names its range");
+        // The live part keeps the browser's histories: a marked place per system, nothing drawn.
+        let live =
+            status::status_page(Locale::En, &summary, None, Histories::Kept, now, StatusQuery::default()).into_string();
+        assert_eq!(live.matches("data-kept").count(), systems);
+        assert!(!live.contains("data-testid=\"uptime-day\"") && !live.contains("data-testid=\"load-chart\""));
+        assert!(live.len() * 2 < html.len(), "the live part is the lighter one: {} vs {}", live.len(), html.len());
         // Without histories the frames stay and say why.
-        let none = status::status_page(Locale::En, &summary, None, &[], now, StatusQuery::default()).into_string();
+        let none = status::status_page(Locale::En, &summary, None, Histories::Drawn(&[]), now, StatusQuery::default())
+            .into_string();
         assert_eq!(none.matches("data-testid=\"uptime-day\"").count(), 0);
         assert_eq!(none.matches("data-testid=\"load-chart\"").count(), systems);
         assert!(none.contains("Could not load the history of"));

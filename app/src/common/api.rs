@@ -72,10 +72,14 @@ pub async fn fetch_status() -> Result<StatusSummary, FetchError> {
     get_json(Request::get(STATUS_URL)).await
 }
 
-/// A page of the site as the server renders it now (`url`: path and query), as HTML.
-pub async fn fetch_page(url: &str) -> Result<String, FetchError> {
-    let response =
-        Request::get(url).header("Accept", "text/html").send().await.map_err(|e| FetchError::Network(e.to_string()))?;
+/// A page of the site as the server renders it now (`url`: path and query), as
+/// HTML; `part` names a part of it the page's server offers (`X-Kairr-Part`).
+pub async fn fetch_page(url: &str, part: Option<&str>) -> Result<String, FetchError> {
+    let mut request = Request::get(url).header("Accept", "text/html");
+    if let Some(part) = part {
+        request = request.header("X-Kairr-Part", part);
+    }
+    let response = request.send().await.map_err(|e| FetchError::Network(e.to_string()))?;
     if !response.ok() {
         return Err(FetchError::Http { status: response.status(), api: None });
     }

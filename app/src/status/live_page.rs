@@ -5,9 +5,12 @@
 //! `?range=`); this keeps it live without rendering any of it again, and
 //! without Leptos (no view of its own):
 //!
-//! - every `status` event of `/api/v1/events`, after a gap in that stream,
-//!   and every [`REFRESH_SECONDS`], it fetches the page again and puts it in
-//!   place ([`swap`]), keeping the GPU input, the focus and what is open;
+//! - every `status` event of `/api/v1/events` it fetches the page's live
+//!   part (`X-Kairr-Part: live`: the page without the systems' histories,
+//!   which change once a recording interval) and puts it in place
+//!   ([`swap`]), keeping the GPU input, the histories shown, the focus and
+//!   what is open; every [`REFRESH_SECONDS`], after a gap in the stream and
+//!   when the range or the language changes, the whole page;
 //! - the GPU input checks what is typed (the server's words for each error,
 //!   next to it), keeps the count in the address and asks for the answers;
 //!   the charts' range links do the same without a reload;
@@ -42,13 +45,26 @@ const GPU_INPUT_ID: &str = "gpu-input";
 const GPU_HINT_ID: &str = "gpu-input-hint";
 const GPU_ERROR_ID: &str = "gpu-input-error";
 
-/// The page's state: the newest refresh asked for, a language asked for
-/// (until its page is in), and whether the event stream is down.
+/// The page's state: the newest refresh asked for, whether the whole page
+/// is due (asked for and not yet in: a live refresh meanwhile asks for the
+/// whole page instead, so a range or language change is never overtaken by
+/// a page keeping the old histories), a language asked for (until its page
+/// is in), and whether the event stream is down.
 #[derive(Debug, Default)]
 struct Live {
     asked: Cell<u32>,
+    whole_due: Cell<bool>,
     switching: Cell<Option<Locale>>,
     disconnected: Cell<bool>,
+}
+
+/// What a refresh fetches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// The page without the histories (each status event).
+    Live,
+    /// The whole page.
+    Whole,
 }
 
 /// Starts keeping the server's status page live.
@@ -64,17 +80,17 @@ pub fn start() {
     uptime::follow();
     let (on_event, on_down, after_gap) = (live.clone(), live.clone(), live.clone());
     spawn_local(follow_status_events(
-        move |_| refresh(&on_event),
+        move |_| refresh(&on_event, Part::Live),
         move |down| set_disconnected(&on_down, down),
         move || {
-            refresh(&after_gap);
+            refresh(&after_gap, Part::Whole);
             std::future::ready(())
         },
     ));
     let ticking = live.clone();
     Interval::new(1_000, move || tick(&ticking)).forget();
     let refreshing = live.clone();
-    Interval::new(REFRESH_SECONDS as u32 * 1_000, move || refresh(&refreshing)).forget();
+    Interval::new(REFRESH_SECONDS as u32 * 1_000, move || refresh(&refreshing, Part::Whole)).forget();
     // The page is the app's now (the first view's id marks a page not yet taken over).
     view.remove_attribute("id").ok();
 }
@@ -88,28 +104,39 @@ fn shown_locale() -> Locale {
         .unwrap_or_default()
 }
 
-/// Fetches the page as it is now (its address, the language cookie) and
-/// puts it in place; an answer to a refresh that a newer one superseded is
-/// dropped.
-fn refresh(live: &Rc<Live>) {
+/// Fetches the page (or its live part) as it is now (its address, the
+/// language cookie) and puts it in place; an answer to a refresh that a
+/// newer one superseded is dropped.
+fn refresh(live: &Rc<Live>, part: Part) {
     let mine = live.asked.get().wrapping_add(1);
     live.asked.set(mine);
+    if part == Part::Whole {
+        live.whole_due.set(true);
+    }
+    let part = if live.whole_due.get() { Part::Whole } else { Part::Live };
     let url = web_sys::window().map_or_else(String::new, |w| {
         let location = w.location();
         format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default())
     });
     let live = live.clone();
     spawn_local(async move {
-        let page = api::fetch_page(&url).await;
+        let page = api::fetch_page(&url, (part == Part::Live).then_some("live")).await;
         if live.asked.get() != mine {
             return;
         }
         match page.ok().and_then(|html| swap::parse(&html)) {
             Some(fresh) => {
-                swap::swap(&fresh);
+                let complete = swap::swap(&fresh);
+                if part == Part::Whole {
+                    live.whole_due.set(false);
+                }
                 live.switching.set(None);
                 check_gpu_input();
                 tick(&live);
+                if !complete {
+                    // A system the page had no history for yet.
+                    refresh(&live, Part::Whole);
+                }
             }
             None => {
                 warn("the status page could not be refreshed; it is tried again");
@@ -122,12 +149,13 @@ fn refresh(live: &Rc<Live>) {
     });
 }
 
-/// Asks for the page at `query` (kept in the address) unless it is shown.
+/// Asks for the page at `query` (kept in the address) unless it is shown:
+/// the whole page when the charts' range changes, else its live part.
 fn ask(live: &Rc<Live>, query: StatusQuery) {
-    let query = query.to_query();
-    if query != address::query() {
-        address::replace_query(&query);
-        refresh(live);
+    let shown = StatusQuery::parse(&address::query());
+    if query.to_query() != address::query() {
+        address::replace_query(&query.to_query());
+        refresh(live, if query.range == shown.range { Part::Live } else { Part::Whole });
     }
 }
 
@@ -211,7 +239,7 @@ fn follow_clicks(live: &Rc<Live>) {
             // Stored before the request, which carries it as a cookie.
             store_locale(next);
             live.switching.set((next != shown).then_some(next));
-            refresh(&live);
+            refresh(&live, Part::Whole);
             return;
         }
         let Some(link) = target_within(e, ".chart-range a[data-range]") else { return };

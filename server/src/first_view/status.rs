@@ -37,7 +37,7 @@ pub fn status_page(
     loc: Locale,
     summary: &StatusSummary,
     incidents: Option<&IncidentsResponse>,
-    histories: &[Arc<StatusHistory>],
+    histories: Histories<'_>,
     now: DateTime<Utc>,
     query: StatusQuery,
 ) -> Markup {
@@ -71,7 +71,7 @@ pub fn status_page(
                 (uptime_key(loc, summary.partial_outage_weight))
                 (range_toggle(loc, query))
                 @for s in &summary.systems {
-                    (system(loc, s, query.gpus, histories.iter().find(|h| h.system == s.id).map(|h| h.as_ref())))
+                    (system(loc, s, query.gpus, histories))
                 }
             }
             section.panel.past data-testid="past-incidents" aria-labelledby="past-title" {
@@ -92,7 +92,18 @@ pub fn status_page(
     }
 }
 
-/// One line per pool: name (to its card), idle GPUs, status (`app/src/status/components/component_list.rs`).
+/// One line per pool: name (to its card), idle GPUs, status.
+/// What the page shows of the systems' histories.
+#[derive(Debug, Clone, Copy)]
+pub enum Histories<'a> {
+    /// Drawn from these (a system without one: its frames say it could not be read).
+    Drawn(&'a [Arc<StatusHistory>]),
+    /// Left out: the page refreshes the live figures of a page the browser
+    /// shows, which keeps its own (they change once a recording interval;
+    /// the minute's full refresh brings them).
+    Kept,
+}
+
 fn component_list(loc: Locale, summary: &StatusSummary) -> Markup {
     html! {
         section.panel.components aria-labelledby="components-title" data-testid="component-list" {
@@ -186,7 +197,7 @@ fn window(loc: Locale, summary: &StatusSummary, m: &Maintenance) -> Markup {
     }
 }
 
-fn system(loc: Locale, s: &SystemStatus, gpus: u32, history: Option<&StatusHistory>) -> Markup {
+fn system(loc: Locale, s: &SystemStatus, gpus: u32, histories: Histories<'_>) -> Markup {
     let tr = |key: &str| t(loc, key);
     let title_id = format!("system-{}-name", s.id);
     let args = [
@@ -213,9 +224,15 @@ fn system(loc: Locale, s: &SystemStatus, gpus: u32, history: Option<&StatusHisto
                 }
             }
             div.pool-grid { @for p in &s.pools { (pool(loc, p, s.pue, gpus)) } }
-            div.system-history {
-                (uptime(loc, &s.id, history))
-                (load(loc, s, history))
+            @match histories {
+                Histories::Drawn(all) => {
+                    @let history = all.iter().find(|h| h.system == s.id).map(|h| h.as_ref());
+                    div.system-history data-system-id=(s.id) {
+                        (uptime(loc, &s.id, history))
+                        (load(loc, s, history))
+                    }
+                }
+                Histories::Kept => div.system-history data-system-id=(s.id) data-kept {},
             }
         }
     }
@@ -466,7 +483,8 @@ fn load(loc: Locale, s: &SystemStatus, history: Option<&StatusHistory>) -> Marku
                     tbody {
                         @for p in history.map_or(&[][..], |h| &h.series[..]).iter().rev() {
                             tr {
-                                th scope="row" { (frame::time(p.t)) }
+                                // The column says KST: each row only its date and minute (96 to 168 rows a chart).
+                                th scope="row" { time datetime=(iso(p.t)) { (kst_minute(p.t).trim_end_matches(" KST")) } }
                                 td { (percent(p.utilisation, 1)) }
                                 td { (fixed(p.running_jobs, 0)) }
                                 td { (fixed(p.pending_jobs, 0)) }
