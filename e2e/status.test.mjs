@@ -198,6 +198,12 @@ describe('the public status page', { timeout: 14 * 60_000 }, () => {
       await updated.waitFor({ timeout: 30_000 });
       await page.evaluate(() => {
         window.__marker = 1;
+        // The histories shown are kept through a live update, not drawn again.
+        document.querySelector('.system-history').__kept = 1;
+      });
+      const parts = [];
+      page.on('request', (req) => {
+        if (req.resourceType() === 'fetch' && new URL(req.url()).pathname === '/') parts.push(req.headers()['x-kairr-part'] ?? 'whole');
       });
       // What the reader opened stays open through the update.
       const past = page.locator('[data-testid=past-incidents] details').first();
@@ -224,6 +230,9 @@ describe('the public status page', { timeout: 14 * 60_000 }, () => {
         assert.equal(await page.locator('[data-testid=past-incidents] details').first().getAttribute('open'), '', 'the past incidents closed on refresh');
       }
       assert.ok(streams.length >= 1, 'the page opened no EventSource (server-sent events) connection');
+      assert.ok(parts.includes('live'), `each event fetches the page's live part: ${JSON.stringify(parts)}`);
+      assert.equal(await page.evaluate(() => document.querySelector('.system-history').__kept), 1, 'the live update redrew the histories');
+      assert.equal(await page.locator('[data-testid=uptime-bars]').first().locator('[data-testid=uptime-day]').count(), 90);
     } finally {
       await context.close();
     }
