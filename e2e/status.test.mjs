@@ -231,8 +231,25 @@ describe('the public status page', { timeout: 14 * 60_000 }, () => {
       }
       assert.ok(streams.length >= 1, 'the page opened no EventSource (server-sent events) connection');
       assert.ok(parts.includes('live'), `each event fetches the page's live part: ${JSON.stringify(parts)}`);
+      // The stream is up: its warning is there for when it is not, and hidden.
+      assert.equal(await page.locator('[data-testid=stream-down]').count(), 1);
+      assert.equal(await page.locator('[data-testid=stream-down]').isVisible(), false, 'the "live updates stopped" warning shows while they flow');
       assert.equal(await page.evaluate(() => document.querySelector('.system-history').__kept), 1, 'the live update redrew the histories');
       assert.equal(await page.locator('[data-testid=uptime-bars]').first().locator('[data-testid=uptime-day]').count(), 90);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a page whose live updates cannot arrive says so', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+    await context.route('**/api/v1/events', (route) => route.abort());
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.baseUrl}/`, { waitUntil: 'load' });
+      const warning = page.locator('[data-testid=stream-down]');
+      await warning.waitFor({ state: 'visible', timeout: 15_000 });
+      assert.match(await warning.innerText(), /실시간 연결이 끊겨/);
     } finally {
       await context.close();
     }
@@ -322,6 +339,23 @@ describe('the public status page', { timeout: 14 * 60_000 }, () => {
       await input.fill('8');
       await error.waitFor({ state: 'hidden', timeout: 5_000 });
       assert.notEqual(await input.getAttribute('aria-invalid'), 'true', 'aria-invalid must clear once the input is valid');
+      // Typing through refreshes (one a second here): the input never loses the focus (a phone would
+      // close its keyboard), its error line is the same node throughout (announced once).
+      await input.focus();
+      await page.evaluate(() => {
+        window.__blurs = 0;
+        const el = document.getElementById('gpu-input');
+        el.addEventListener('blur', () => { window.__blurs += 1; });
+        window.__errorLine = document.getElementById('gpu-input-error');
+      });
+      const before = await page.locator('[data-testid=updated-ago]').getAttribute('data-updated-at');
+      await page.keyboard.type('x');
+      await page.waitForFunction((prev) => document.querySelector('[data-testid=updated-ago]').dataset.updatedAt !== prev, before, { timeout: 15_000 });
+      await page.keyboard.press('Backspace');
+      await page.waitForTimeout(2_500);
+      assert.equal(await page.evaluate(() => window.__blurs), 0, 'the GPU input lost the focus during a refresh');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'gpu-input');
+      assert.equal(await page.evaluate(() => window.__errorLine === document.getElementById('gpu-input-error')), true, 'the error line was replaced');
       // The count is kept in the address (a bad entry leaves the last good one).
       assert.equal(new URL(page.url()).search, '?gpus=8');
     } finally {

@@ -437,7 +437,8 @@ async fn page(state: &AppState, loc: Locale, query: StatusQuery, part: Part) -> 
         p.locale == loc
             && p.updated_at == summary.updated_at
             && p.stale == summary.stale
-            && (p.complete || p.at.elapsed() < RETRY_PARTIAL)
+            // The live part needs no histories: a page without them serves it.
+            && (p.complete || p.at.elapsed() < RETRY_PARTIAL || (part == Part::Live && p.incidents.is_some()))
     });
     let index = match cached {
         Some(i) => i,
@@ -446,8 +447,8 @@ async fn page(state: &AppState, loc: Locale, query: StatusQuery, part: Part) -> 
                 within_limit("incidents", crate::handlers::incidents::load(state)),
                 within_limit("histories", histories(state, &summary, HistoryRange::Day)),
             );
-            let complete = incidents.is_some() && histories.is_some();
             let histories = histories.unwrap_or_default();
+            let complete = incidents.is_some() && histories.len() == summary.systems.len();
             let page = PageData { summary: &summary, incidents: incidents.as_ref(), now };
             let html = render(template, loc, &page, Histories::Drawn(&histories), StatusQuery::default());
             let live_html = render(template, loc, &page, Histories::Kept, StatusQuery::default());
@@ -523,8 +524,14 @@ async fn histories(
         .map(|s| tokio::spawn(crate::handlers::history::load(state.clone(), s.id.clone(), range)))
         .collect();
     let mut out = Vec::with_capacity(reads.len());
+    // A system whose history cannot be read goes without (its frames say
+    // so); the others are still drawn.
     for read in reads {
-        out.push(read.await??);
+        match read.await {
+            Ok(Ok(history)) => out.push(history),
+            Ok(Err(e)) => tracing::warn!(error = %e, "a system's history is unavailable for the status page"),
+            Err(e) => tracing::warn!(error = %e, "a history read did not finish"),
+        }
     }
     Ok(out)
 }

@@ -45,16 +45,22 @@ const GPU_INPUT_ID: &str = "gpu-input";
 const GPU_HINT_ID: &str = "gpu-input-hint";
 const GPU_ERROR_ID: &str = "gpu-input-error";
 
-/// The page's state: the newest refresh asked for, whether the whole page
-/// is due (asked for and not yet in: a live refresh meanwhile asks for the
-/// whole page instead, so a range or language change is never overtaken by
-/// a page keeping the old histories), a language asked for (until its page
-/// is in), and whether the event stream is down.
+/// The page's state. Refreshes are numbered: `asked` is the newest asked
+/// for, `shown` the newest put in place (an older answer arriving later is
+/// dropped, a newer one is shown even while still newer ones are on their
+/// way, so the page follows a fast stream of events). `whole_asked`: the
+/// newest whole page asked for, due until one as new is in (meanwhile live
+/// refreshes ask for the whole page, so a range or language change is never
+/// overtaken by a page keeping the old histories). `switching`: a language
+/// asked for, by refresh `switch_asked`, until a page as new is in. And
+/// whether the event stream is down.
 #[derive(Debug, Default)]
 struct Live {
-    asked: Cell<u32>,
-    whole_due: Cell<bool>,
+    asked: Cell<u64>,
+    shown: Cell<u64>,
+    whole_asked: Cell<u64>,
     switching: Cell<Option<Locale>>,
+    switch_asked: Cell<u64>,
     disconnected: Cell<bool>,
 }
 
@@ -80,7 +86,9 @@ pub fn start() {
     uptime::follow();
     let (on_event, on_down, after_gap) = (live.clone(), live.clone(), live.clone());
     spawn_local(follow_status_events(
-        move |_| refresh(&on_event, Part::Live),
+        move |_| {
+            refresh(&on_event, Part::Live);
+        },
         move |down| set_disconnected(&on_down, down),
         move || {
             refresh(&after_gap, Part::Whole);
@@ -90,7 +98,10 @@ pub fn start() {
     let ticking = live.clone();
     Interval::new(1_000, move || tick(&ticking)).forget();
     let refreshing = live.clone();
-    Interval::new(REFRESH_SECONDS as u32 * 1_000, move || refresh(&refreshing, Part::Whole)).forget();
+    Interval::new(REFRESH_SECONDS as u32 * 1_000, move || {
+        refresh(&refreshing, Part::Whole);
+    })
+    .forget();
     // The page is the app's now (the first view's id marks a page not yet taken over).
     view.remove_attribute("id").ok();
 }
@@ -105,15 +116,16 @@ fn shown_locale() -> Locale {
 }
 
 /// Fetches the page (or its live part) as it is now (its address, the
-/// language cookie) and puts it in place; an answer to a refresh that a
-/// newer one superseded is dropped.
-fn refresh(live: &Rc<Live>, part: Part) {
-    let mine = live.asked.get().wrapping_add(1);
+/// language cookie) and puts it in place unless a newer one is shown.
+/// Returns the refresh's number.
+fn refresh(live: &Rc<Live>, part: Part) -> u64 {
+    let mine = live.asked.get() + 1;
     live.asked.set(mine);
+    let whole_due = live.whole_asked.get() > live.shown.get();
+    let part = if part == Part::Whole || whole_due { Part::Whole } else { Part::Live };
     if part == Part::Whole {
-        live.whole_due.set(true);
+        live.whole_asked.set(mine);
     }
-    let part = if live.whole_due.get() { Part::Whole } else { Part::Live };
     let url = web_sys::window().map_or_else(String::new, |w| {
         let location = w.location();
         format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default())
@@ -121,19 +133,19 @@ fn refresh(live: &Rc<Live>, part: Part) {
     let live = live.clone();
     spawn_local(async move {
         let page = api::fetch_page(&url, (part == Part::Live).then_some("live")).await;
-        if live.asked.get() != mine {
+        if mine <= live.shown.get() {
             return;
         }
         match page.ok().and_then(|html| swap::parse(&html)) {
             Some(fresh) => {
                 let complete = swap::swap(&fresh);
-                if part == Part::Whole {
-                    live.whole_due.set(false);
+                live.shown.set(mine);
+                if mine >= live.switch_asked.get() {
+                    live.switching.set(None);
                 }
-                live.switching.set(None);
                 check_gpu_input();
                 tick(&live);
-                if !complete {
+                if !complete && part == Part::Live {
                     // A system the page had no history for yet.
                     refresh(&live, Part::Whole);
                 }
@@ -141,12 +153,13 @@ fn refresh(live: &Rc<Live>, part: Part) {
             None => {
                 warn("the status page could not be refreshed; it is tried again");
                 // The language stays as the page is: so does the stored choice.
-                if live.switching.take().is_some() {
+                if mine >= live.switch_asked.get() && live.switching.take().is_some() {
                     store_locale(shown_locale());
                 }
             }
         }
     });
+    mine
 }
 
 /// Asks for the page at `query` (kept in the address) unless it is shown:
@@ -185,46 +198,29 @@ fn follow_gpu_input(live: &Rc<Live>) {
 }
 
 /// Marks the GPU input valid or not and shows the server's words for its
-/// error (kept on the hint, in the page's language); the count when valid.
+/// error (kept on the hint, in the page's language) in the error line the
+/// server leaves hidden (kept through refreshes, so an error is announced
+/// once, not at every refresh); the count when valid.
 fn check_gpu_input() -> Option<u32> {
     let input = gpu_input()?;
     let doc = document()?;
     let raw = input.value();
-    let error = doc.get_element_by_id(GPU_ERROR_ID);
-    match parse_gpu_count(&raw) {
-        Ok(gpus) => {
-            if let Some(e) = error {
-                e.remove();
-            }
-            input.set_attribute("aria-invalid", "false").ok();
-            input.set_attribute("aria-describedby", GPU_HINT_ID).ok();
-            Some(gpus)
-        }
-        Err(kind) => {
-            let hint = doc.get_element_by_id(GPU_HINT_ID)?;
-            let words = match kind {
-                _ if raw.trim().is_empty() => "data-error-empty",
-                GpuCountError::Zero => "data-error-zero",
-                GpuCountError::NotANumber => "data-error-not-a-number",
-            };
-            let error = error.or_else(|| {
-                let p = doc.create_element("p").ok()?;
-                for (name, value) in
-                    [("id", GPU_ERROR_ID), ("class", "field-error"), ("data-testid", GPU_ERROR_ID), ("role", "alert")]
-                {
-                    p.set_attribute(name, value).ok();
-                }
-                hint.after_with_node_1(&p).ok()?;
-                Some(p)
-            });
-            if let Some(e) = error {
-                e.set_text_content(hint.get_attribute(words).as_deref());
-            }
-            input.set_attribute("aria-invalid", "true").ok();
-            input.set_attribute("aria-describedby", &format!("{GPU_HINT_ID} {GPU_ERROR_ID}")).ok();
-            None
-        }
+    let error = doc.get_element_by_id(GPU_ERROR_ID)?;
+    let (gpus, words) = match parse_gpu_count(&raw) {
+        Ok(gpus) => (Some(gpus), None),
+        Err(_) if raw.trim().is_empty() => (None, Some("data-error-empty")),
+        Err(GpuCountError::Zero) => (None, Some("data-error-zero")),
+        Err(GpuCountError::NotANumber) => (None, Some("data-error-not-a-number")),
+    };
+    let text = words.and_then(|w| doc.get_element_by_id(GPU_HINT_ID)?.get_attribute(w));
+    if error.text_content().unwrap_or_default() != text.clone().unwrap_or_default() {
+        error.set_text_content(text.as_deref());
     }
+    error.toggle_attribute_with_force("hidden", text.is_none()).ok();
+    let described = if text.is_some() { format!("{GPU_HINT_ID} {GPU_ERROR_ID}") } else { GPU_HINT_ID.to_owned() };
+    input.set_attribute("aria-invalid", if text.is_some() { "true" } else { "false" }).ok();
+    input.set_attribute("aria-describedby", &described).ok();
+    gpus
 }
 
 /// The language toggle (in the header, which refreshes replace) stores the
@@ -239,7 +235,8 @@ fn follow_clicks(live: &Rc<Live>) {
             // Stored before the request, which carries it as a cookie.
             store_locale(next);
             live.switching.set((next != shown).then_some(next));
-            refresh(&live, Part::Whole);
+            let asked = refresh(&live, Part::Whole);
+            live.switch_asked.set(asked);
             return;
         }
         let Some(link) = target_within(e, ".chart-range a[data-range]") else { return };

@@ -6,15 +6,17 @@
 //! counterpart), and the `<details>` they opened.
 
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlElement, HtmlInputElement};
+use wasm_bindgen::JsValue;
+use web_sys::{Document, Element, FocusOptions, HtmlElement, HtmlInputElement, Node, NodeList};
 
 use super::dom::{document, warn};
 
 /// The parts of the page the server renders and a refresh replaces.
 const REGIONS: [&str; 3] = ["header.site-header", "main", "footer.site-footer"];
 /// What a refresh can keep: the GPU input (what is being typed, its caret)
-/// and each system's history (where the new page marks its place `data-kept`).
-const KEPT: &str = "#gpu-input, .system-history";
+/// and its error (not announced again), and each system's history (where
+/// the new page marks its place `data-kept`).
+const KEPT: &str = "#gpu-input, #gpu-input-error, .system-history";
 
 /// The page in `html`, parsed (not attached to the document).
 pub fn parse(html: &str) -> Option<Document> {
@@ -23,10 +25,13 @@ pub fn parse(html: &str) -> Option<Document> {
 }
 
 /// Puts `fresh`'s regions in place of the page's, keeping [`KEPT`] nodes
-/// (moved into the new regions), the open `<details>` and the focus; the
-/// page takes `fresh`'s language and title, so words and `lang` agree.
-/// False when `fresh` keeps a place the page had nothing for (a system
-/// the page did not show yet): then the whole page is due.
+/// where the new page has their place, the open `<details>` and the focus;
+/// the page takes `fresh`'s language and title, so words and `lang` agree.
+/// A region holding kept nodes is merged ([`merge`]) rather than replaced,
+/// so they never leave the document: the input being typed in keeps its
+/// focus (a phone keeps its keyboard) and nothing scrolls. False when
+/// `fresh` keeps a place the page had nothing for (a system the page did
+/// not show yet): then the whole page is due.
 pub fn swap(fresh: &Document) -> bool {
     let Some(doc) = document() else { return true };
     let focus = Focus::take(&doc);
@@ -34,9 +39,11 @@ pub fn swap(fresh: &Document) -> bool {
         let (Ok(Some(old)), Ok(Some(new))) = (doc.query_selector(selector), fresh.query_selector(selector)) else {
             continue;
         };
-        let moved = keep(&old, &new);
-        keep_open(&old, &new, &moved);
-        if let Err(e) = old.replace_with_with_node_1(&new) {
+        let pairs = kept_pairs(&old, &new);
+        let kept: Vec<Element> = pairs.iter().map(|(k, _)| k.clone()).collect();
+        keep_open(&old, &new, &kept);
+        let done = if pairs.is_empty() { old.replace_with_with_node_1(&new) } else { merge(&old, &new, &pairs) };
+        if let Err(e) = done {
             warn(&format!("cannot replace {selector}: {e:?}"));
         }
     }
@@ -50,42 +57,116 @@ pub fn swap(fresh: &Document) -> bool {
     !matches!(doc.query_selector(".system-history[data-kept]"), Ok(Some(_)))
 }
 
-/// The `<details>` of a region outside the `moved` nodes, in document order.
-fn own_details(region: &Element, moved: &[Element]) -> Vec<Element> {
+/// Each kept node of `old` with its place in `new`.
+fn kept_pairs(old: &Element, new: &Element) -> Vec<(Element, Element)> {
+    let Ok(kept) = old.query_selector_all(KEPT) else { return Vec::new() };
+    (0..kept.length())
+        .filter_map(|i| kept.item(i).and_then(|n| n.dyn_into::<Element>().ok()))
+        .filter_map(|k| {
+            let place = place_of(&k).and_then(|s| new.query_selector(&s).ok().flatten())?;
+            Some((k, place))
+        })
+        .collect()
+}
+
+/// Makes `old` what `new` is without taking a kept node out of the
+/// document: `old` takes `new`'s attributes and children, except that each
+/// kept node stays in place of its place, and a child of `old` holding kept
+/// nodes is merged with its counterpart in turn (same tag, holding their
+/// places). Where the structure around a kept node changed, the node is
+/// moved into its place instead.
+fn merge(old: &Element, new: &Element, pairs: &[(Element, Element)]) -> Result<(), JsValue> {
+    take_attributes(old, new);
+    let mut wanted: Vec<Node> = Vec::new();
+    for child in nodes(&new.child_nodes()) {
+        if let Some((kept, _)) = pairs.iter().find(|(_, place)| place.is_same_node(Some(&child))) {
+            wanted.push(kept.clone().into());
+            continue;
+        }
+        let inside: Vec<(Element, Element)> =
+            pairs.iter().filter(|(_, place)| child.contains(Some(place.as_ref()))).cloned().collect();
+        let Some(child_el) = child.dyn_ref::<Element>().filter(|_| !inside.is_empty()) else {
+            wanted.push(child);
+            continue;
+        };
+        let holder = nodes(&old.child_nodes()).into_iter().filter_map(|n| n.dyn_into::<Element>().ok()).find(|o| {
+            o.tag_name() == child_el.tag_name()
+                && inside
+                    .iter()
+                    .all(|(kept, _)| o.contains(Some(kept.as_ref())) && !o.is_same_node(Some(kept.as_ref())))
+        });
+        match holder {
+            Some(o) => {
+                merge(&o, child_el, &inside)?;
+                wanted.push(o.into());
+            }
+            None => {
+                for (kept, place) in &inside {
+                    place.replace_with_with_node_1(kept)?;
+                }
+                wanted.push(child);
+            }
+        }
+    }
+    for stale in nodes(&old.child_nodes()) {
+        if !wanted.iter().any(|w| w.is_same_node(Some(&stale))) {
+            old.remove_child(&stale)?;
+        }
+    }
+    // In order: a node already in its place is left there (never moved).
+    let mut next = old.first_child();
+    for node in wanted {
+        if next.as_ref().is_some_and(|n| n.is_same_node(Some(&node))) {
+            next = node.next_sibling();
+            continue;
+        }
+        old.insert_before(&node, next.as_ref())?;
+    }
+    Ok(())
+}
+
+/// The nodes of `list`, as they are now.
+fn nodes(list: &NodeList) -> Vec<Node> {
+    (0..list.length()).filter_map(|i| list.item(i)).collect()
+}
+
+/// `old` takes `new`'s attributes (and loses those `new` has not).
+fn take_attributes(old: &Element, new: &Element) {
+    for name in old.get_attribute_names().iter().filter_map(|n| n.as_string()) {
+        if !new.has_attribute(&name) {
+            old.remove_attribute(&name).ok();
+        }
+    }
+    for name in new.get_attribute_names().iter().filter_map(|n| n.as_string()) {
+        if let Some(value) = new.get_attribute(&name) {
+            if old.get_attribute(&name).as_deref() != Some(value.as_str()) {
+                old.set_attribute(&name, &value).ok();
+            }
+        }
+    }
+}
+
+/// The `<details>` of a region outside the `kept` nodes, in document order.
+fn own_details(region: &Element, kept: &[Element]) -> Vec<Element> {
     let Ok(all) = region.query_selector_all("details") else { return Vec::new() };
     (0..all.length())
         .filter_map(|i| all.item(i).and_then(|n| n.dyn_into::<Element>().ok()))
-        .filter(|d| !moved.iter().any(|m| m.contains(Some(d.as_ref()))))
+        .filter(|d| !kept.iter().any(|m| m.contains(Some(d.as_ref()))))
         .collect()
 }
 
 /// What the reader opened (past incidents, a chart's table…) stays open:
 /// each `<details>` of `new` takes the state of the one at its place in
-/// `old` (when the region has as many as before); those in the `moved`
-/// nodes (now in `new`) keep their own.
-fn keep_open(old: &Element, new: &Element, moved: &[Element]) {
-    let (before, after) = (own_details(old, moved), own_details(new, moved));
+/// `old` (when the region has as many as before); those in the `kept`
+/// nodes keep their own.
+fn keep_open(old: &Element, new: &Element, kept: &[Element]) {
+    let (before, after) = (own_details(old, kept), own_details(new, kept));
     if before.len() != after.len() {
         return;
     }
     for (was, now) in before.iter().zip(&after) {
         now.toggle_attribute_with_force("open", was.has_attribute("open")).ok();
     }
-}
-
-/// Moves each kept node of `old` into `new` in place of its counterpart;
-/// the nodes moved.
-fn keep(old: &Element, new: &Element) -> Vec<Element> {
-    let Ok(kept) = old.query_selector_all(KEPT) else { return Vec::new() };
-    let mut moved = Vec::new();
-    for i in 0..kept.length() {
-        let Some(node) = kept.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
-        let Some(place) = place_of(&node).and_then(|s| new.query_selector(&s).ok().flatten()) else { continue };
-        if place.replace_with_with_node_1(&node).is_ok() {
-            moved.push(node);
-        }
-    }
-    moved
 }
 
 /// Where `node` goes in another rendering: the element with its id, or
@@ -131,7 +212,7 @@ impl Focus {
     fn restore(self, doc: &Document) {
         if let Some(el) = self.element.filter(|e| e.is_connected()) {
             if !doc.active_element().is_some_and(|a| a.is_same_node(Some(el.as_ref()))) {
-                el.focus().ok();
+                focus_quietly(&el);
                 if let (Some((start, end)), Some(input)) = (self.selection, el.dyn_ref::<HtmlInputElement>()) {
                     input.set_selection_range(start, end).ok();
                 }
@@ -141,7 +222,14 @@ impl Focus {
         let Some((selector, rank)) = self.find else { return };
         let found = doc.query_selector_all(&selector).ok().and_then(|all| all.item(rank));
         if let Some(el) = found.and_then(|n| n.dyn_into::<HtmlElement>().ok()) {
-            el.focus().ok();
+            focus_quietly(&el);
         }
     }
+}
+
+/// Focuses `el` without scrolling the page to it.
+fn focus_quietly(el: &HtmlElement) {
+    let options = FocusOptions::new();
+    options.set_prevent_scroll(true);
+    el.focus_with_options(&options).ok();
 }

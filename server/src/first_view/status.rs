@@ -129,6 +129,7 @@ fn gpu_panel(loc: Locale, query: StatusQuery) -> Markup {
                 // The words the page says of a count that is not one, for the wasm to show as it is typed.
                 p #gpu-input-hint .hint data-error-empty=(tr("gpu.error_empty")) data-error-zero=(tr("gpu.error_zero"))
                     data-error-not-a-number=(tr("gpu.error_not_a_number")) { (tr("gpu.hint")) }
+                p #gpu-input-error .field-error data-testid="gpu-input-error" role="alert" hidden {}
                 @if query.range != HistoryRange::Day { input type="hidden" name="range" value=(query.range.as_str()); }
             }
         }
@@ -306,7 +307,7 @@ fn banner(loc: Locale, summary: &StatusSummary, now: DateTime<Utc>) -> Markup {
             }
         }
         // Shown by the wasm while the event stream is down.
-        div #stream-down .stale-warning role="alert" data-testid="stale-warning" hidden {
+        div #stream-down .stale-warning role="alert" data-testid="stream-down" hidden {
             (frame::icon(status_icon_path(Status::Degraded)))
             span { (tf(loc, "live.disconnected", &[("time", kst_minute(summary.updated_at))])) }
         }
