@@ -61,9 +61,13 @@ pub struct LoadChart {
     pub summary: Option<ChartSummary>,
 }
 
-/// Lays out `series` (buckets of `bucket_seconds`, oldest first); `long_range`
-/// for ranges of days (time labels then show dates).
-pub fn load_chart(series: &[SeriesPoint], bucket_seconds: u32, long_range: bool) -> LoadChart {
+/// Lays out `series` (buckets of `bucket_seconds`, oldest first) over the
+/// `range_seconds` that end with its newest bucket, so a system recorded for
+/// only part of the range fills only that part; `long_range` for ranges of
+/// days (time labels then show dates). Buckets with nothing recorded (a gap
+/// longer than one and a half buckets) break the lines; a lone bucket is
+/// drawn one bucket wide.
+pub fn load_chart(series: &[SeriesPoint], bucket_seconds: u32, range_seconds: i64, long_range: bool) -> LoadChart {
     let pending_max = series.iter().map(|p| p.pending_jobs).fold(0.0, f64::max);
     let pending_top = nice_ceiling(pending_max);
     let value_ticks = |top: f64, label: &dyn Fn(f64) -> String| -> Vec<Tick> {
@@ -74,31 +78,72 @@ pub fn load_chart(series: &[SeriesPoint], bucket_seconds: u32, long_range: bool)
     let (Some(first), Some(last)) = (series.first(), series.last()) else {
         return LoadChart { pending_top, left_ticks, right_ticks, ..LoadChart::default() };
     };
-    let from = first.t;
-    let to = last.t + Duration::seconds(i64::from(bucket_seconds.max(1)));
+    let bucket = i64::from(bucket_seconds.max(1));
+    let to = last.t + Duration::seconds(bucket);
+    let from = (to - Duration::seconds(range_seconds.max(bucket))).min(first.t);
     let span = ((to - from).num_seconds() as f64).max(1.0);
     let x = |t: DateTime<Utc>| (t - from).num_seconds() as f64 / span * VIEW_WIDTH;
     let y = |share: f64| (1.0 - share.clamp(0.0, 1.0)) * VIEW_HEIGHT;
-    let utilisation: Vec<(f64, f64)> = series.iter().map(|p| (x(p.t), y(p.utilisation))).collect();
-    let pending: Vec<(f64, f64)> = series.iter().map(|p| (x(p.t), y(p.pending_jobs / pending_top))).collect();
-    let mut area = format!("M{},{}", coord(utilisation[0].0), coord(VIEW_HEIGHT));
-    area.push_str(&path(&utilisation).replacen('M', "L", 1));
-    area.push_str(&format!("L{},{}Z", coord(utilisation[utilisation.len() - 1].0), coord(VIEW_HEIGHT)));
+    let bucket_width = bucket as f64 / span * VIEW_WIDTH;
+    let mut utilisation = Vec::new();
+    let mut pending = Vec::new();
+    for run in runs(series, bucket) {
+        let mut u: Vec<(f64, f64)> = run.iter().map(|p| (x(p.t), y(p.utilisation))).collect();
+        let mut q: Vec<(f64, f64)> = run.iter().map(|p| (x(p.t), y(p.pending_jobs / pending_top))).collect();
+        if let ([(x0, uy)], [(_, qy)]) = (&u[..], &q[..]) {
+            let (x1, uy, qy) = (x0 + bucket_width, *uy, *qy);
+            u.push((x1, uy));
+            q.push((x1, qy));
+        }
+        utilisation.push(u);
+        pending.push(q);
+    }
+    let utilisation_area = utilisation
+        .iter()
+        .filter_map(|run| {
+            let (first, last) = (run.first()?, run.last()?);
+            Some(format!(
+                "M{},{}{}L{},{}Z",
+                coord(first.0),
+                coord(VIEW_HEIGHT),
+                path(run).replacen('M', "L", 1),
+                coord(last.0),
+                coord(VIEW_HEIGHT)
+            ))
+        })
+        .collect();
     let time_ticks = time_ticks(from, to, long_range)
         .into_iter()
         .enumerate()
         .map(|(i, t)| Tick { at: x(t) / VIEW_WIDTH, label: kst_axis_label(t, long_range), minor: i % 2 == 1 })
         .collect();
     LoadChart {
-        utilisation_line: path(&utilisation),
-        utilisation_area: area,
-        pending_line: path(&pending),
+        utilisation_line: utilisation.iter().map(|run| path(run)).collect(),
+        utilisation_area,
+        pending_line: pending.iter().map(|run| path(run)).collect(),
         pending_top,
         left_ticks,
         right_ticks,
         time_ticks,
         summary: summarise(series),
     }
+}
+
+/// `series` cut where buckets are missing (consecutive points more than
+/// one and a half buckets apart).
+fn runs(series: &[SeriesPoint], bucket: i64) -> Vec<&[SeriesPoint]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..series.len() {
+        if (series[i].t - series[i - 1].t).num_seconds() * 2 > bucket * 3 {
+            out.push(&series[start..i]);
+            start = i;
+        }
+    }
+    if start < series.len() {
+        out.push(&series[start..]);
+    }
+    out
 }
 
 /// Summarises `series`; `None` when it is empty.
@@ -208,7 +253,7 @@ mod tests {
     #[test]
     fn the_paths_span_the_view_box_and_follow_the_values() {
         let series = [point(0, 0.0, 0.0), point(900, 0.5, 10.0), point(1800, 1.0, 20.0)];
-        let c = load_chart(&series, 900, false);
+        let c = load_chart(&series, 900, 2_700, false);
         // Three buckets of 900 s over 2,700 s: x = 0, 333.3, 666.7; 100 % is the top (y = 0).
         assert_eq!(c.utilisation_line, "M0,100L333.3,50L666.7,0");
         assert_eq!(c.utilisation_area, "M0,100L0,100L333.3,50L666.7,0L666.7,100Z");
@@ -229,7 +274,7 @@ mod tests {
         // 24 h of 15-minute buckets starting on a KST midnight.
         let start = DateTime::parse_from_rfc3339("2026-11-19T15:00:00Z").unwrap().with_timezone(&Utc).timestamp();
         let series: Vec<SeriesPoint> = (0..96).map(|i| point(start + i * 900, 0.5, 1.0)).collect();
-        let c = load_chart(&series, 900, false);
+        let c = load_chart(&series, 900, 86_400, false);
         let labels: Vec<&str> = c.time_ticks.iter().map(|t| t.label.as_str()).collect();
         assert_eq!(labels, ["00:00", "03:00", "06:00", "09:00", "12:00", "15:00", "18:00", "21:00", "00:00"]);
         assert_eq!(c.time_ticks[1].at, 0.125);
@@ -239,10 +284,24 @@ mod tests {
 
     #[test]
     fn an_empty_series_draws_nothing_but_keeps_its_axes() {
-        let c = load_chart(&[], 900, false);
+        let c = load_chart(&[], 900, 86_400, false);
         assert!(c.utilisation_line.is_empty() && c.pending_line.is_empty() && c.time_ticks.is_empty());
         assert_eq!(c.left_ticks.len(), 6);
         assert!(c.summary.is_none());
+    }
+
+    #[test]
+    fn a_short_record_fills_only_its_part_of_the_range_and_gaps_break_the_lines() {
+        // Two buckets, then one missing, then one: over a range of eight buckets.
+        let series = [point(0, 1.0, 0.0), point(900, 1.0, 0.0), point(2_700, 0.5, 0.0)];
+        let c = load_chart(&series, 900, 8 * 900, false);
+        // The range ends with the newest bucket (3,600 s): it starts at -3,600, so the record starts half-way.
+        assert_eq!(
+            c.utilisation_line, "M500,0L625,0M875,50L1000,50",
+            "a gap breaks the line; a lone bucket is a bucket wide"
+        );
+        assert_eq!(c.utilisation_area.matches('Z').count(), 2);
+        assert_eq!(c.pending_line.matches('M').count(), 2);
     }
 
     #[test]

@@ -153,8 +153,10 @@ fn day_facts(loc: Locale, d: &DailyUptime) -> String {
 fn load(loc: Locale, s: &SystemStatus, history: Option<&StatusHistory>) -> Markup {
     let tr = |key: &str| t(loc, key);
     let title_id = format!("chart-{}-title", s.id);
-    let long = history.is_some_and(|h| h.range != HistoryRange::Day.as_str());
-    let chart = history.map(|h| load_chart(&h.series, h.bucket_seconds, long)).unwrap_or_default();
+    let range_of = |h: &StatusHistory| h.range.parse::<HistoryRange>().unwrap_or(HistoryRange::Day);
+    let long = history.is_some_and(|h| range_of(h) != HistoryRange::Day);
+    let chart =
+        history.map(|h| load_chart(&h.series, h.bucket_seconds, range_of(h).seconds(), long)).unwrap_or_default();
     let range = tr(if long { "chart.range_7d" } else { "chart.range_24h" });
     let system = loc.pick(&s.name_ko, &s.name_en).to_owned();
     let label = match (&chart.summary, history) {
