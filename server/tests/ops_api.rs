@@ -143,9 +143,15 @@ async fn the_status_page_arrives_with_the_live_status_in_the_chosen_language() {
     let res = app.client.get(format!("{}/", app.base)).send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["cache-control"], "no-cache");
-    assert_eq!(res.headers()["vary"], "accept-encoding, cookie");
+    // The language comes from a cookie; a live refresh asks for the page's live part.
+    assert_eq!(res.headers()["vary"], "accept-encoding, cookie, x-kairr-part");
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     let html = res.text().await.unwrap();
+    let live = app.client.get(format!("{}/", app.base)).header("x-kairr-part", "live").send().await.unwrap();
+    let live = live.text().await.unwrap();
+    let systems_n = status["systems"].as_array().unwrap().len();
+    assert_eq!(live.matches("data-kept").count(), systems_n, "the live part keeps a place per system");
+    assert!(!live.contains("data-testid=\"uptime-day\""), "the live part has no histories");
     assert!(html.starts_with("<!doctype html><html lang=\"ko\">"), "{html:.80}");
     assert!(html.ends_with("<noscript>js</noscript></body></html>"));
     // Every system and pool as HTML, in Korean by default.

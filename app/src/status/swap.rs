@@ -180,9 +180,9 @@ fn place_of(node: &Element) -> Option<String> {
     (!id.is_empty()).then(|| format!("#{id}"))
 }
 
-/// Where the focus was before a swap: the element (which stays when it
-/// is moved into the new page), the selection of an input, and how to find
-/// its counterpart when it is not (its id, or its `data-testid` and rank).
+/// Where the focus was before a swap: the element (which stays when it is
+/// kept), the selection of an input, and how to find its counterpart when
+/// it is not (its id, or its `data-testid` or tag and rank).
 struct Focus {
     element: Option<HtmlElement>,
     selection: Option<(u32, u32)>,
@@ -195,16 +195,19 @@ impl Focus {
         let selection = active
             .dyn_ref::<HtmlInputElement>()
             .and_then(|i| Some((i.selection_start().ok().flatten()?, i.selection_end().ok().flatten()?)));
+        // Its id; else its `data-testid`, else its tag (a `<summary>`, a
+        // link), and its rank among the page's elements that share it.
         let find = if !active.id().is_empty() {
             Some((format!("#{}", active.id()), 0))
         } else {
-            active.get_attribute("data-testid").map(|testid| {
-                let selector = format!("[data-testid=\"{testid}\"]");
-                let rank = doc.query_selector_all(&selector).ok().and_then(|all| {
-                    (0..all.length()).find(|i| all.item(*i).is_some_and(|n| n.is_same_node(Some(active.as_ref()))))
-                });
-                (selector, rank.unwrap_or(0))
-            })
+            let selector = match active.get_attribute("data-testid") {
+                Some(testid) => format!("[data-testid=\"{testid}\"]"),
+                None => active.local_name(),
+            };
+            let rank = doc.query_selector_all(&selector).ok().and_then(|all| {
+                (0..all.length()).find(|i| all.item(*i).is_some_and(|n| n.is_same_node(Some(active.as_ref()))))
+            });
+            rank.map(|rank| (selector, rank))
         };
         Focus { element: active.dyn_into::<HtmlElement>().ok(), selection, find }
     }
