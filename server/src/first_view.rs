@@ -419,8 +419,8 @@ enum Part {
 
 impl Part {
     fn of(headers: &HeaderMap) -> Part {
-        match headers.get("x-kairr-part").map(|v| v.as_bytes()) {
-            Some(b"live") => Part::Live,
+        match headers.get(kairr_shared::api::PART_HEADER).map(|v| v.as_bytes()) {
+            Some(v) if v == kairr_shared::api::LIVE_PART.as_bytes() => Part::Live,
             _ => Part::Whole,
         }
     }

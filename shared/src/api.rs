@@ -454,6 +454,13 @@ pub struct InitialSession {
 pub const INITIAL_SESSION_ID: &str = "kairr-session";
 /// Id of the element wrapping the server-rendered first view, which the app replaces.
 pub const FIRST_VIEW_ID: &str = "first-view";
+
+/// The request header naming the part of the status page asked for; with
+/// [`LIVE_PART`] the page comes without the systems' histories (what the
+/// browser fetches on each status event, keeping the histories it shows).
+pub const PART_HEADER: &str = "x-kairr-part";
+/// The value of [`PART_HEADER`] asking for the status page's live part.
+pub const LIVE_PART: &str = "live";
 /// Cookie mirroring the chosen UI language (`ko`/`en`) for the server's first view.
 pub const LOCALE_COOKIE: &str = "kairr_locale";
 

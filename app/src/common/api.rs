@@ -73,11 +73,11 @@ pub async fn fetch_status() -> Result<StatusSummary, FetchError> {
 }
 
 /// A page of the site as the server renders it now (`url`: path and query), as
-/// HTML; `part` names a part of it the page's server offers (`X-Kairr-Part`).
+/// HTML; `part` names a part of it the page's server offers (`PART_HEADER`).
 pub async fn fetch_page(url: &str, part: Option<&str>) -> Result<String, FetchError> {
     let mut request = Request::get(url).header("Accept", "text/html");
     if let Some(part) = part {
-        request = request.header("X-Kairr-Part", part);
+        request = request.header(kairr_shared::api::PART_HEADER, part);
     }
     let response = request.send().await.map_err(|e| FetchError::Network(e.to_string()))?;
     if !response.ok() {

@@ -24,7 +24,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
-use kairr_shared::api::FIRST_VIEW_ID;
+use kairr_shared::api::{FIRST_VIEW_ID, LIVE_PART};
 use kairr_shared::display::format::AgeUnit;
 use kairr_shared::display::status_query::StatusQuery;
 use kairr_shared::history::HistoryRange;
@@ -132,7 +132,7 @@ fn refresh(live: &Rc<Live>, part: Part) -> u64 {
     });
     let live = live.clone();
     spawn_local(async move {
-        let page = api::fetch_page(&url, (part == Part::Live).then_some("live")).await;
+        let page = api::fetch_page(&url, (part == Part::Live).then_some(LIVE_PART)).await;
         if mine <= live.shown.get() {
             return;
         }
