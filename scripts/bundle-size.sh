@@ -19,10 +19,10 @@ DIST="${KAIRR_DIST:-$ROOT/dist}"
 # page | HTML (relative to dist/) | budget KB | goal KB
 BUNDLES=(
   "/|index.html|60|150"
-  "/advisor|advisor/index.html|401|250"
-  "/allocations|allocations-app/index.html|280|300"
-  "/committee, /requests/*, /reviews, /login|programme/index.html|565|300"
-  "/admin/*, /invite|admin-app/index.html|449|300"
+  "/advisor|advisor/index.html|354|250"
+  "/allocations|allocations-app/index.html|236|300"
+  "/committee, /requests/*, /reviews, /login|programme/index.html|515|300"
+  "/admin/*, /invite|admin-app/index.html|401|300"
 )
 
 if [ ! -f "$DIST/index.html" ]; then

@@ -19,3 +19,85 @@ pub fn replace_query(search: &str) {
         leptos::logging::warn!("cannot update the address: {e:?}");
     }
 }
+
+/// The value of `name` in `search` (`?a=1&b=x%20y`), decoded as the browser
+/// decodes it (`URLSearchParams`); the first when it is given twice.
+pub fn query_param(search: &str, name: &str) -> Option<String> {
+    web_sys::UrlSearchParams::new_with_str(search).ok()?.get(name)
+}
+
+/// The number the page's path ends with (`/requests/42` → 42): the id of
+/// the request a page shows.
+pub fn path_id() -> Option<u64> {
+    let path = window().location().pathname().ok()?;
+    path.trim_end_matches('/').rsplit('/').next()?.parse().ok()
+}
+
+/// The page's path without a trailing slash (`/` stays `/`).
+pub fn path() -> String {
+    let path = window().location().pathname().unwrap_or_else(|_| "/".into());
+    match path.trim_end_matches('/') {
+        "" => "/".to_owned(),
+        trimmed => trimmed.to_owned(),
+    }
+}
+
+/// The page's query as the programme's pages read it: a signal, changed by
+/// [`PageQuery::navigate`] within the page and by the browser's back and
+/// forward buttons. Each app's root provides it ([`PageQuery::provide`]).
+/// (Each page is its own document: a link to another page loads it, its
+/// introduction first, with the cached wasm; so the apps need no router.)
+#[derive(Debug, Clone, Copy)]
+pub struct PageQuery(leptos::prelude::RwSignal<String>);
+
+impl PageQuery {
+    /// Provides the page's query to the app and follows the back and forward buttons.
+    pub fn provide() -> PageQuery {
+        use leptos::prelude::*;
+        let q = PageQuery(RwSignal::new(query()));
+        provide_context(q);
+        // Kept for the page's life (the app is never unmounted).
+        let _listener = window_event_listener(leptos::ev::popstate, move |_| q.0.set(query()));
+        q
+    }
+
+    /// The app's page query (a fresh one, not following navigation, outside an app).
+    pub fn use_context() -> PageQuery {
+        use leptos::prelude::*;
+        use_context::<PageQuery>().unwrap_or_else(|| PageQuery(RwSignal::new(query())))
+    }
+
+    /// The value of `name` in the query (tracked: a reader follows its changes).
+    pub fn get(self, name: &str) -> Option<String> {
+        use leptos::prelude::*;
+        self.0.with(|search| query_param(search, name))
+    }
+
+    /// The value of `name` in the query now (untracked).
+    pub fn get_untracked(self, name: &str) -> Option<String> {
+        use leptos::prelude::*;
+        self.0.with_untracked(|search| query_param(search, name))
+    }
+
+    /// Goes to `url` (path and query): on the same path, a new history entry
+    /// and the query's readers follow it without a reload; another page is loaded.
+    pub fn navigate(self, url: &str) {
+        use leptos::prelude::*;
+        let (to_path, search) = match url.split_once('?') {
+            Some((p, q)) => (p, format!("?{q}")),
+            None => (url, String::new()),
+        };
+        let same = to_path.trim_end_matches('/') == path().trim_end_matches('/');
+        if same {
+            if let Ok(history) = window().history() {
+                if history.push_state_with_url(&JsValue::NULL, "", Some(url)).is_ok() {
+                    self.0.set(search);
+                    return;
+                }
+            }
+        }
+        if let Err(e) = window().location().assign(url) {
+            leptos::logging::warn!("cannot open {url}: {e:?}");
+        }
+    }
+}

@@ -72,12 +72,12 @@ pub async fn fetch_status() -> Result<StatusSummary, FetchError> {
     get_json(Request::get(STATUS_URL)).await
 }
 
-/// A page of the site as the server renders it now (`url`: path and query), as
-/// HTML; `part` names a part of it the page's server offers (`PART_HEADER`).
-pub async fn fetch_page(url: &str, part: Option<&str>) -> Result<String, FetchError> {
+/// The status page (`url`: path and query) as the server renders it now, as
+/// HTML: the whole page or its live part.
+pub async fn fetch_page(url: &str, part: kairr_shared::api::PagePart) -> Result<String, FetchError> {
     let mut request = Request::get(url).header("Accept", "text/html");
-    if let Some(part) = part {
-        request = request.header(kairr_shared::api::PART_HEADER, part);
+    if let Some(value) = part.header_value() {
+        request = request.header(kairr_shared::api::PART_HEADER, value);
     }
     let response = request.send().await.map_err(|e| FetchError::Network(e.to_string()))?;
     if !response.ok() {

@@ -1,12 +1,14 @@
 //! The allocation programme's root component (the `kairr-programme` binary):
 //! the locale context with the programme's own strings, the session context,
-//! and the router (anything else is "not found").
+//! the page's query, and the page its path names (anything else is "not
+//! found"). Each page is its own document (a link loads it, its introduction
+//! first, with the cached wasm), so the app needs no router: leptos_router
+//! cost each app ~8 KB gzip.
 
 use kairr_shared::i18n::t_programme;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
+use crate::common::address::{self, PageQuery};
 use crate::common::components::not_found::NotFoundPage;
 use crate::common::i18n::{provide_locale_with, tr};
 use crate::programme::pages::{
@@ -15,25 +17,73 @@ use crate::programme::pages::{
 };
 use crate::programme::session::provide_session;
 
+/// The programme's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Page {
+    Allocations,
+    Login,
+    Committee,
+    RequestNew,
+    RequestsMine,
+    RequestOwn,
+    RequestDetail,
+    Reviews,
+    Notifications,
+    NotFound,
+}
+
+/// The page at `path` (without its trailing slash).
+fn page_at(path: &str) -> Page {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["allocations"] => Page::Allocations,
+        ["login"] => Page::Login,
+        ["committee"] => Page::Committee,
+        ["requests", "new"] => Page::RequestNew,
+        ["requests", "mine"] => Page::RequestsMine,
+        ["requests", id] if !id.is_empty() => Page::RequestOwn,
+        ["committee", "requests", id] if !id.is_empty() => Page::RequestDetail,
+        ["reviews"] => Page::Reviews,
+        ["notifications"] => Page::Notifications,
+        _ => Page::NotFound,
+    }
+}
+
 /// The programme application, mounted on `<body>` by `bin/programme.rs`.
 #[component]
 pub fn ProgrammeApp() -> impl IntoView {
     provide_locale_with(Some(t_programme), || tr("programme.page_title"));
     provide_session();
+    PageQuery::provide();
     crate::programme::data::provide_notifications();
-    view! {
-        <Router>
-            <Routes fallback=|| view! { <NotFoundPage/> }>
-                <Route path=path!("/allocations") view=AllocationsPage/>
-                <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/committee") view=CommitteePage/>
-                <Route path=path!("/requests/new") view=RequestNewPage/>
-                <Route path=path!("/requests/mine") view=RequestsMinePage/>
-                <Route path=path!("/requests/:id") view=RequestOwnPage/>
-                <Route path=path!("/committee/requests/:id") view=RequestDetailPage/>
-                <Route path=path!("/reviews") view=ReviewsPage/>
-                <Route path=path!("/notifications") view=NotificationsPage/>
-            </Routes>
-        </Router>
+    match page_at(&address::path()) {
+        Page::Allocations => view! { <AllocationsPage/> }.into_any(),
+        Page::Login => view! { <LoginPage/> }.into_any(),
+        Page::Committee => view! { <CommitteePage/> }.into_any(),
+        Page::RequestNew => view! { <RequestNewPage/> }.into_any(),
+        Page::RequestsMine => view! { <RequestsMinePage/> }.into_any(),
+        Page::RequestOwn => view! { <RequestOwnPage/> }.into_any(),
+        Page::RequestDetail => view! { <RequestDetailPage/> }.into_any(),
+        Page::Reviews => view! { <ReviewsPage/> }.into_any(),
+        Page::Notifications => view! { <NotificationsPage/> }.into_any(),
+        Page::NotFound => view! { <NotFoundPage/> }.into_any(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_path_names_its_page_and_anything_else_is_not_found() {
+        assert_eq!(page_at("/allocations"), Page::Allocations);
+        assert_eq!(page_at("/requests/new"), Page::RequestNew);
+        assert_eq!(page_at("/requests/mine"), Page::RequestsMine);
+        assert_eq!(page_at("/requests/42"), Page::RequestOwn);
+        assert_eq!(page_at("/committee/requests/7"), Page::RequestDetail);
+        assert_eq!(page_at("/committee"), Page::Committee);
+        for other in ["/", "/requests", "/committee/requests", "/requests/1/x", "/loginx", "/admin"] {
+            assert_eq!(page_at(other), Page::NotFound, "{other}");
+        }
     }
 }

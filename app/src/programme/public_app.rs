@@ -6,9 +6,8 @@
 
 use kairr_shared::i18n::t_programme;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
+use crate::common::address::{self, PageQuery};
 use crate::common::components::not_found::NotFoundPage;
 use crate::common::i18n::{provide_locale_with, tr};
 use crate::programme::pages::AllocationsPage;
@@ -20,11 +19,10 @@ pub fn AllocationsApp() -> impl IntoView {
     provide_locale_with(Some(t_programme), || tr("programme.page_title"));
     provide_session();
     crate::programme::data::provide_notifications();
-    view! {
-        <Router>
-            <Routes fallback=|| view! { <NotFoundPage/> }>
-                <Route path=path!("/allocations") view=AllocationsPage/>
-            </Routes>
-        </Router>
+    PageQuery::provide();
+    if address::path() == "/allocations" {
+        view! { <AllocationsPage/> }.into_any()
+    } else {
+        view! { <NotFoundPage/> }.into_any()
     }
 }

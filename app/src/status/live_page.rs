@@ -24,7 +24,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
-use kairr_shared::api::{FIRST_VIEW_ID, LIVE_PART};
+use kairr_shared::api::{PagePart as Part, FIRST_VIEW_ID};
 use kairr_shared::display::format::AgeUnit;
 use kairr_shared::display::status_query::StatusQuery;
 use kairr_shared::history::HistoryRange;
@@ -62,15 +62,6 @@ struct Live {
     switching: Cell<Option<Locale>>,
     switch_asked: Cell<u64>,
     disconnected: Cell<bool>,
-}
-
-/// What a refresh fetches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Part {
-    /// The page without the histories (each status event).
-    Live,
-    /// The whole page.
-    Whole,
 }
 
 /// Starts keeping the server's status page live.
@@ -132,7 +123,7 @@ fn refresh(live: &Rc<Live>, part: Part) -> u64 {
     });
     let live = live.clone();
     spawn_local(async move {
-        let page = api::fetch_page(&url, (part == Part::Live).then_some(LIVE_PART)).await;
+        let page = api::fetch_page(&url, part).await;
         if mine <= live.shown.get() {
             return;
         }

@@ -23,6 +23,8 @@ use kairr_shared::status::Status;
 use maud::{html, Markup};
 
 mod history;
+#[cfg(test)]
+mod tests;
 
 pub use history::Histories;
 

@@ -81,6 +81,10 @@ fn Rounds() -> impl IntoView {
     let rounds = use_admin_rounds(version.into());
     let changed = Callback::new(move |_| version.update(|v| *v += 1));
     let form = RwSignal::new(RoundInput::default());
+    // The stage change being confirmed (the round's id and its stage then),
+    // kept here: a refetch re-creates the items (their key is their content),
+    // and the confirmation stays open unless the round's stage changed.
+    let confirming = RwSignal::new(None::<(String, RoundStage)>);
     // The round being changed (`None`: the form makes a new one).
     let editing = RwSignal::new(None::<String>);
     let to_form = move || {
@@ -111,7 +115,7 @@ fn Rounds() -> impl IntoView {
                 <For each=move || rounds.data.get().unwrap_or_default()
                     key=|r| (serde_json::to_string(&r.round).unwrap_or_default(), r.requests, r.undecided)
                     let:round>
-                    <RoundItem round=round on_changed=changed on_copy=copy on_edit=edit/>
+                    <RoundItem round=round confirming=confirming on_changed=changed on_copy=copy on_edit=edit/>
                 </For>
             </ul>
         </section>
@@ -126,6 +130,7 @@ fn stage_label(s: RoundStage) -> String {
 #[component]
 fn RoundItem(
     round: AdminRound,
+    confirming: RwSignal<Option<(String, RoundStage)>>,
     on_changed: Callback<()>,
     on_copy: Callback<AdminRound>,
     on_edit: Callback<AdminRound>,
@@ -135,7 +140,12 @@ fn RoundItem(
     let id = r.id.0.clone();
     let from = r.stage;
     let next = from.next();
-    let confirming = RwSignal::new(false);
+    let this_change = (id.clone(), from);
+    let is_confirming = Signal::derive(move || confirming.with(|c| c.as_ref() == Some(&this_change)));
+    let confirm = {
+        let id = id.clone();
+        move |_| confirming.set(Some((id.clone(), from)))
+    };
     let error = RwSignal::new(None::<FetchError>);
     let busy = RwSignal::new(false);
     let (title_ko, title_en) = (r.title_ko.clone(), r.title_en.clone());
@@ -175,7 +185,7 @@ fn RoundItem(
                 match api::advance_round(&session.csrf(), &id, &StageChange { from, to }).await {
                     Ok(_) => {
                         error.set(None);
-                        confirming.set(false);
+                        confirming.set(None);
                         on_changed.run(());
                     }
                     Err(e) => error.set(Some(e)),
@@ -200,12 +210,12 @@ fn RoundItem(
             <FetchErrorView error=failure message=Signal::derive(|| tr("admin.stage_failed"))/>
             <div class="round-actions">
                 {next.map(|to| view! {
-                    <Show when=move || !confirming.get()>
-                        <button type="button" class="button" data-testid="round-advance" on:click=move |_| confirming.set(true)>
+                    <Show when=move || !is_confirming.get()>
+                        <button type="button" class="button" data-testid="round-advance" on:click=confirm.clone()>
                             {move || trf("admin.advance", &[("stage", stage_label(to))])}
                         </button>
                     </Show>
-                    <Show when=move || confirming.get()>
+                    <Show when=move || is_confirming.get()>
                         <div class="confirm" role="group" aria-label=move || tr("admin.confirm_label") data-testid="round-confirm">
                             <p>{move || trf("admin.confirm", &[("from", stage_label(from)), ("to", stage_label(to))])}</p>
                             <p class="muted">{move || tr(&format!("admin.effect.{}", to.as_str()))}</p>
@@ -213,7 +223,7 @@ fn RoundItem(
                                 {move || tr("admin.confirm_yes")}
                             </button>
                             " "
-                            <button type="button" class="link-button" data-testid="round-confirm-no" on:click=move |_| confirming.set(false)>
+                            <button type="button" class="link-button" data-testid="round-confirm-no" on:click=move |_| confirming.set(None)>
                                 {move || tr("admin.confirm_no")}
                             </button>
                         </div>

@@ -4,7 +4,8 @@
 
 use kairr_shared::api::DataSource;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::common::address::PageQuery;
 
 use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::components::header::SitePage;
@@ -19,11 +20,10 @@ use crate::programme::labels::{self, pick};
 /// The public allocations page.
 #[component]
 pub fn AllocationsPage() -> impl IntoView {
-    let query = use_query_map();
-    let chosen = Signal::derive(move || query.with(|q| q.get("round")));
+    let query = PageQuery::use_context();
+    let chosen = Signal::derive(move || query.get("round"));
     let round = use_public_round(chosen);
-    let navigate = use_navigate();
-    let show_round = Callback::new(move |id: String| navigate(&format!("/allocations?round={id}"), Default::default()));
+    let show_round = Callback::new(move |id: String| query.navigate(&format!("/allocations?round={id}")));
     let published =
         Signal::derive(move || round.data.with(|r| r.as_ref().map(|r| r.published.clone()).unwrap_or_default()));
     let shown = Signal::derive(move || round.data.with(|r| r.as_ref().map(|r| r.round.0.clone()).unwrap_or_default()));

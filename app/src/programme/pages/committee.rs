@@ -8,6 +8,8 @@ use kairr_shared::api::DataSource;
 use kairr_shared::auth::Action;
 use leptos::prelude::*;
 
+use crate::common::address::PageQuery;
+
 use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::components::header::SitePage;
 use crate::common::format::date;
@@ -24,7 +26,6 @@ use crate::programme::components::shell::Shell;
 use crate::programme::components::timeline::Timeline;
 use crate::programme::data::{use_committee_data, use_programme_changes, ProgrammeChanges, SelectedRound};
 use crate::programme::labels::pick as pick_title;
-use leptos_router::hooks::use_query_map;
 
 /// The committee page.
 #[component]
@@ -53,8 +54,8 @@ fn CommitteeOverview(
     // Another member's decision, a review or a request re-fetches what is shown, without a reload.
     let changes = use_programme_changes();
     provide_context(ProgrammeChanges(changes));
-    let query = use_query_map();
-    let selected = Signal::derive(move || query.with(|q| q.get("round")).filter(|r| !r.trim().is_empty()));
+    let query = PageQuery::use_context();
+    let selected = Signal::derive(move || query.get("round").filter(|r| !r.trim().is_empty()));
     provide_context(SelectedRound(selected));
     let data = use_committee_data(changes, selected);
     let overview = data.overview;

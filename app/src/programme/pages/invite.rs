@@ -4,8 +4,9 @@
 
 use kairr_shared::people::AcceptInvitation;
 use leptos::prelude::*;
+
+use crate::common::address::PageQuery;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_query_map;
 
 use crate::common::api::FetchError;
 use crate::common::components::fetch_error::FetchErrorView;
@@ -20,8 +21,8 @@ use crate::programme::session::use_session;
 #[component]
 pub fn InvitePage() -> impl IntoView {
     let session = use_session();
-    let query = use_query_map();
-    let token = move || query.with(|q| q.get("token").unwrap_or_default());
+    let query = PageQuery::use_context();
+    let token = move || query.get("token").unwrap_or_default();
     let password = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
     let mismatch = RwSignal::new(false);

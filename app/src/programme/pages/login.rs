@@ -8,8 +8,9 @@
 use kairr_shared::auth::LoginRequest;
 use kairr_shared::identity::safe_return_path;
 use leptos::prelude::*;
+
+use crate::common::address::PageQuery;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::common::api::FetchError;
 use crate::common::components::header::SitePage;
@@ -40,14 +41,13 @@ fn problem(e: &FetchError) -> LoginProblem {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<LoginProblem>);
     let busy = RwSignal::new(false);
-    let query = use_query_map();
-    let return_to = Memo::new(move |_| query.with(|q| q.get("return_to")).filter(|p| safe_return_path(p).is_some()));
-    let oidc_error = move || query.with(|q| q.get("error")).map(|code| institutional_error(&code));
+    let query = PageQuery::use_context();
+    let return_to = Memo::new(move |_| query.get("return_to").filter(|p| safe_return_path(p).is_some()));
+    let oidc_error = move || query.get("error").map(|code| institutional_error(&code));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (u, p) = (username.get_untracked().trim().to_owned(), password.get_untracked());
@@ -62,28 +62,14 @@ pub fn LoginPage() -> impl IntoView {
             return;
         }
         busy.set(true);
-        let navigate = navigate.clone();
         // Read now: the page (and its memo) may be gone when the answer comes.
         let return_to = return_to.get_untracked();
         spawn_local(async move {
             match session.login(LoginRequest { username: u, password: p }).await {
                 Ok(user) => {
                     error.set(None);
-                    match return_to {
-                        // Possibly another app's page (the wizard, the admin pages): a full load.
-                        Some(path) => {
-                            if let Err(e) = window().location().assign(&path) {
-                                leptos::logging::warn!("cannot return to {path}: {e:?}");
-                            }
-                        }
-                        // The staff's pages are another app: a full load.
-                        None if home_after_login(&user).starts_with("/admin") => {
-                            if let Err(e) = window().location().assign(home_after_login(&user)) {
-                                leptos::logging::warn!("cannot go to the staff's pages: {e:?}");
-                            }
-                        }
-                        None => navigate(home_after_login(&user), Default::default()),
-                    }
+                    // The page asked for, or the person's home: another page, loaded whole.
+                    query.navigate(return_to.as_deref().unwrap_or_else(|| home_after_login(&user)));
                 }
                 Err(e) => {
                     let pr = problem(&e);

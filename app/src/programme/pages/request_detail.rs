@@ -8,7 +8,8 @@ use kairr_shared::allocation::detail::DecisionAccess;
 use kairr_shared::allocation::RequestDetail;
 use kairr_shared::auth::{Action, Role};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::common::address::PageQuery;
 
 use crate::common::components::dated::dated;
 use crate::common::components::fetch_error::FetchErrorView;
@@ -41,10 +42,8 @@ pub fn RequestDetailPage() -> impl IntoView {
 
 #[component]
 fn RequestDetailView() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let id = Signal::derive(move || params.with(|p| p.get("id").and_then(|v| v.parse::<u64>().ok())));
-    let suggested = query.with_untracked(|q| q.get("amount").and_then(|v| v.parse::<u64>().ok()));
+    let id = Signal::stored(crate::common::address::path_id());
+    let suggested = PageQuery::use_context().get_untracked("amount").and_then(|v| v.parse::<u64>().ok());
     let version = RwSignal::new(0u32);
     let decided = RwSignal::new(false);
     let detail = use_request_detail(id, version.into());

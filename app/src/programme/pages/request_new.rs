@@ -7,8 +7,9 @@
 use kairr_shared::allocation::RequestInput;
 use kairr_shared::auth::Action;
 use leptos::prelude::*;
+
+use crate::common::address::PageQuery;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::common::api::FetchError;
 use crate::common::components::dated::dated;
@@ -52,8 +53,7 @@ fn RequestForm() -> impl IntoView {
     let session = use_session();
     // Read here: a context cannot be read in an event handler or after an await.
     let notifications = crate::programme::data::use_notifications();
-    let navigate = use_navigate();
-    let query = use_query_map();
+    let query = PageQuery::use_context();
     let round = use_open_round();
     let form = RwSignal::new(RequestInput::default());
     let from_draft = RwSignal::new(false);
@@ -68,7 +68,7 @@ fn RequestForm() -> impl IntoView {
         else {
             return false;
         };
-        let param = query.with_untracked(|q| q.get("draft"));
+        let param = query.get_untracked("draft");
         let draft = match param {
             Some(p) => Some(parse_draft_param(&p)),
             None => stored_draft().map(|j| parse_draft_json(&j)),
@@ -122,7 +122,6 @@ fn RequestForm() -> impl IntoView {
             return;
         }
         busy.set(true);
-        let navigate = navigate.clone();
         let round_id = round.data.with_untracked(|r| r.as_ref().map(|r| r.round.id.0.clone()).unwrap_or_default());
         spawn_local(async move {
             match api::submit_request(&session.csrf(), &round_id, &input).await {
@@ -133,7 +132,7 @@ fn RequestForm() -> impl IntoView {
                     if let Some(n) = notifications {
                         n.refresh();
                     }
-                    navigate(&format!("/requests/mine?submitted={}", request.id.0), Default::default());
+                    query.navigate(&format!("/requests/mine?submitted={}", request.id.0));
                 }
                 Err(e) => error.set(Some(e)),
             }

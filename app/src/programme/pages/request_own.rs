@@ -7,7 +7,6 @@ use kairr_shared::api::MyRequestDetail;
 use kairr_shared::auth::Action;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 
 use crate::common::api::FetchError;
 use crate::common::components::dated::dated;
@@ -55,8 +54,7 @@ enum Mode {
 
 #[component]
 fn OwnRequest() -> impl IntoView {
-    let params = use_params_map();
-    let id = Signal::derive(move || params.with(|p| p.get("id").and_then(|v| v.parse::<u64>().ok())));
+    let id = Signal::stored(crate::common::address::path_id());
     let version = RwSignal::new(0u32);
     let detail = use_own_request(id, version.into());
     let done = RwSignal::new(None::<Done>);

@@ -5,6 +5,8 @@
 use kairr_shared::auth::Action;
 use leptos::prelude::*;
 
+use crate::common::address::PageQuery;
+
 use crate::common::components::dated::dated;
 use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::components::header::SitePage;
@@ -36,8 +38,8 @@ fn MyRequests() -> impl IntoView {
     let mine = use_my_requests();
     let other_error = Signal::derive(move || if mine.missing() { None } else { mine.error.get() });
     // Just submitted (`?submitted=<id>`): the receipt number, as the notice and e-mail give it.
-    let query = leptos_router::hooks::use_query_map();
-    let submitted = move || query.with(|q| q.get("submitted")).and_then(|s| s.parse::<u64>().ok());
+    let query = PageQuery::use_context();
+    let submitted = move || query.get("submitted").and_then(|s| s.parse::<u64>().ok());
     view! {
         {move || submitted().map(|id| view! {
             <p class="notice" role="status" data-testid="receipt">
