@@ -52,6 +52,7 @@ pub struct Metrics {
     replica_leader: Gauge,
     snapshots_published: Counter,
     snapshots_relayed: Counter,
+    history_reads: Counter,
     /// SSE clients connected now, and the most admitted at once.
     sse_connected: AtomicUsize,
     sse_limit: AtomicUsize,
@@ -132,6 +133,12 @@ impl Default for Metrics {
             "Snapshots this replica received from the leader (PostgreSQL)",
             snapshots_relayed.clone(),
         );
+        let history_reads = Counter::default();
+        registry.register(
+            "history_reads",
+            "Reads of a system's history from the database (the API and the status page share one per system, range and recording interval)",
+            history_reads.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -143,6 +150,7 @@ impl Default for Metrics {
             replica_leader,
             snapshots_published,
             snapshots_relayed,
+            history_reads,
             sse_connected: AtomicUsize::new(0),
             sse_limit: AtomicUsize::new(MAX_SSE_CLIENTS),
         }
@@ -197,6 +205,11 @@ impl Metrics {
     /// Counts a snapshot received from the leader.
     pub fn snapshot_relayed(&self) {
         self.snapshots_relayed.inc();
+    }
+
+    /// Counts a read of a system's history from the database.
+    pub fn history_read(&self) {
+        self.history_reads.inc();
     }
 
     /// Admits one more SSE client unless the limit is reached (`None`);

@@ -156,3 +156,31 @@ async fn the_feed_links_each_entry_to_its_permalink() {
         assert!(!feed.contains("href=\"/\""), "no entry links only the front page");
     }
 }
+
+/// `kairr_history_reads_total` from the server's metrics.
+async fn history_reads(app: &crate::support::TestApp) -> u64 {
+    let text = app.client.get(format!("{}/metrics", app.base)).send().await.unwrap().text().await.unwrap();
+    let line = text.lines().find(|l| l.starts_with("kairr_history_reads_total")).unwrap_or_else(|| panic!("{text}"));
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_crowd_asking_for_one_history_costs_one_database_read() {
+    let app = spawn().await;
+    let (_, catalogue) = app.get_json("/api/v1/catalogue").await;
+    let system = catalogue["systems"][1]["id"].as_str().unwrap().to_owned();
+    // The week's history of this system has not been read yet (the status page reads the day's).
+    let before = history_reads(&app).await;
+    let url = format!("{}/api/v1/status/history?system={system}&range=7d", app.base);
+    let answers = futures_util::future::join_all((0..24).map(|_| {
+        let (client, url) = (app.client.clone(), url.clone());
+        async move {
+            let res = client.get(url).send().await.unwrap();
+            (res.status().as_u16(), res.text().await.unwrap())
+        }
+    }))
+    .await;
+    assert!(answers.iter().all(|(code, _)| *code == 200), "{:?}", answers.iter().map(|a| a.0).collect::<Vec<_>>());
+    assert!(answers.windows(2).all(|w| w[0].1 == w[1].1), "every caller gets the same history");
+    assert_eq!(history_reads(&app).await - before, 1, "24 concurrent requests, one read of the database");
+}

@@ -50,17 +50,24 @@ pub async fn get_history(
 
 /// The history of a known `system` over `range`, from the cache when it is
 /// younger than a recording interval (at most a minute): the API and the
-/// status page's charts read the same one.
+/// status page's charts read the same one. Requests arriving while it is
+/// read wait for that read (one database read per history and interval,
+/// whatever the crowd); if the reader is cancelled, the next one reads.
 pub async fn load(state: AppState, system: String, range: HistoryRange) -> Result<Arc<StatusHistory>, AppError> {
     let key = (system.clone(), range.as_str());
     let ttl = Duration::from_secs(u64::from(state.settings.record_interval_seconds.min(60)));
-    if let Ok(cache) = state.history_cache.lock() {
-        if let Some((at, h)) = cache.get(&key) {
-            if at.elapsed() < ttl {
-                return Ok(h.clone());
-            }
+    let slot = match state.history_cache.lock() {
+        Ok(mut cache) => cache.entry(key).or_default().clone(),
+        // A poisoned map (a panic while it was held): read without sharing.
+        Err(_) => crate::state::HistorySlot::default(),
+    };
+    let mut slot = slot.lock().await;
+    if let Some((at, h)) = slot.as_ref() {
+        if at.elapsed() < ttl {
+            return Ok(h.clone());
         }
     }
+    state.metrics.history_read();
     let now = chrono::Utc::now().timestamp();
     let from = now - i64::from(UPTIME_DAYS + 1) * 86_400;
     let counts = state.storage.system_status_counts(&system, from).await?;
@@ -78,8 +85,6 @@ pub async fn load(state: AppState, system: String, range: HistoryRange) -> Resul
         bucket_seconds: range.bucket_seconds(),
         series: series(&samples, range, now),
     });
-    if let Ok(mut cache) = state.history_cache.lock() {
-        cache.insert(key, (Instant::now(), history.clone()));
-    }
+    *slot = Some((Instant::now(), history.clone()));
     Ok(history)
 }
