@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { DEMO_PASSWORD, startServer } from './server.mjs';
-import { SHOTS_DIR, checkPage, eventually, launchBrowser, signIn as signInAs, startWatchdog, useLanguage } from './support.mjs';
+import { SHOTS_DIR, appReady, checkPage, eventually, launchBrowser, signIn as signInAs, startWatchdog, useLanguage } from './support.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
 
@@ -133,6 +133,24 @@ describe('administration', () => {
         const footer = await q.locator('footer').innerText();
         assert.match(footer, /포털에 기록된/);
         assert.doesNotMatch(footer, /데모/);
+        if (!javaScriptEnabled) continue;
+        // Two published rounds: choosing the other one shows it without a reload and puts it in the
+        // address; the back and forward buttons go between the two, the chooser following.
+        await appReady(q);
+        await q.evaluate(() => { window.__samePage = true; });
+        const select = q.locator('[data-testid=round-select]');
+        const title = q.locator('[data-testid=round-title]');
+        assert.deepEqual(await select.locator('option').evaluateAll((os) => os.map((o) => o.value)), ['2027-1', '2026-1']);
+        await select.selectOption('2026-1');
+        await eventually(async () => assert.match(await title.innerText(), /2026년 1차/));
+        assert.equal(new URL(q.url()).search, '?round=2026-1');
+        await q.goBack();
+        await eventually(async () => assert.match(await title.innerText(), /2027년 1차/));
+        assert.equal(await select.inputValue(), '2027-1');
+        await q.goForward();
+        await eventually(async () => assert.match(await title.innerText(), /2026년 1차/));
+        assert.equal(await select.inputValue(), '2026-1');
+        assert.equal(await q.evaluate(() => window.__samePage), true, 'no reload');
       } finally {
         await context2.close();
       }

@@ -52,7 +52,10 @@ pub fn AllocationsPage() -> impl IntoView {
                 <Show when=move || published.with(|p| p.len() > 1)>
                     <div class="field round-select">
                         <label for="round-select">{move || tr("programme.public.round_select")}</label>
-                        <select id="round-select" data-testid="round-select"
+                        // `prop:value` as well as each option's `selected`: once the reader has
+                        // chosen, the browser no longer follows `selected`, and the back and
+                        // forward buttons change the round shown.
+                        <select id="round-select" data-testid="round-select" prop:value=move || shown.get()
                             on:change=move |ev| show_round.run(event_target_value(&ev))>
                             {move || published.get().into_iter().map(|r| {
                                 let selected = r.id.0 == shown.get();
