@@ -5,7 +5,8 @@
 #   - /metrics with `promtool check metrics` (Debian's prometheus package;
 #     `./kairr ensure_prometheus` installs it; skipped with a note when absent).
 # Python packages go into a venv under target/ (created once, reused).
-# Usage: scripts/check-api-tools.sh   (from the repository root; builds the server)
+# Usage: scripts/check-api-tools.sh   (from the repository root; builds the server
+#        unless KAIRR_SERVER_BIN names one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,12 +18,20 @@ if ! "$venv/bin/python" -c 'import openapi_spec_validator, feedparser' 2>/dev/nu
   "$venv/bin/pip" install --quiet 'openapi-spec-validator>=0.7' 'feedparser>=6'
 fi
 
-cargo build --quiet -p kairr-server
+# The server: KAIRR_SERVER_BIN when given (`./kairr test` passes the one its
+# tests built, so nothing is compiled again), else a debug build.
+if [ -n "${KAIRR_SERVER_BIN:-}" ]; then
+  bin="$KAIRR_SERVER_BIN"
+else
+  cargo build --quiet -p kairr-server
+  bin=target/debug/kairr-server
+fi
+[ -x "$bin" ] || { echo "check-api-tools: no server binary at $bin" >&2; exit 1; }
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 KAIRR_LISTEN="127.0.0.1:$port" KAIRR_DATABASE_PATH="$work/kairr.db" KAIRR_STATIC_DIR="$work" \
   KAIRR_DEMO__ACCOUNTS=false KAIRR_DEMO__PRESIMULATE_DAYS=30 \
-  target/debug/kairr-server >"$work/server.log" 2>&1 &
+  "$bin" >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 base="http://127.0.0.1:$port"
