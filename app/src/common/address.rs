@@ -57,7 +57,13 @@ impl PageQuery {
         let q = PageQuery(RwSignal::new(query()));
         provide_context(q);
         // Kept for the page's life (the app is never unmounted).
-        let _listener = window_event_listener(leptos::ev::popstate, move |_| q.0.set(query()));
+        // Only a changed query is set: a fragment's history entry fires popstate too.
+        let _listener = window_event_listener(leptos::ev::popstate, move |_| {
+            let now = query();
+            if q.0.with_untracked(|shown| *shown != now) {
+                q.0.set(now);
+            }
+        });
         q
     }
 
