@@ -1,9 +1,11 @@
 //! The allocation programme's root component (the `kairr-programme` binary):
 //! the locale context with the programme's own strings, the session context,
 //! the page's query, and the page its path names (anything else is "not
-//! found"). Each page is its own document (a link loads it, its introduction
-//! first, with the cached wasm), so the app needs no router: leptos_router
-//! cost each app 45–50 KB gzip.
+//! found"). `/allocations` is not among them: that public page is its own
+//! wasm (`kairr-allocations`, `public_app.rs`), and linking it here too cost
+//! every signed-in page 17 KB gzip. Each page is its own document (a link
+//! loads it, its introduction first, with the cached wasm), so the app needs
+//! no router: leptos_router cost each app 45–50 KB gzip.
 
 use kairr_shared::i18n::t_programme;
 use leptos::prelude::*;
@@ -12,15 +14,14 @@ use crate::common::address::{self, PageQuery};
 use crate::common::components::not_found::NotFoundPage;
 use crate::common::i18n::{provide_locale_with, tr};
 use crate::programme::pages::{
-    AllocationsPage, CommitteePage, LoginPage, NotificationsPage, RequestDetailPage, RequestNewPage, RequestOwnPage,
-    RequestsMinePage, ReviewsPage,
+    CommitteePage, LoginPage, NotificationsPage, RequestDetailPage, RequestNewPage, RequestOwnPage, RequestsMinePage,
+    ReviewsPage,
 };
 use crate::programme::session::provide_session;
 
 /// The programme's pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Page {
-    Allocations,
     Login,
     Committee,
     RequestNew,
@@ -36,7 +37,6 @@ enum Page {
 fn page_at(path: &str) -> Page {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     match segments.as_slice() {
-        ["allocations"] => Page::Allocations,
         ["login"] => Page::Login,
         ["committee"] => Page::Committee,
         ["requests", "new"] => Page::RequestNew,
@@ -57,7 +57,6 @@ pub fn ProgrammeApp() -> impl IntoView {
     PageQuery::provide();
     crate::programme::data::provide_notifications();
     match page_at(&address::path()) {
-        Page::Allocations => view! { <AllocationsPage/> }.into_any(),
         Page::Login => view! { <LoginPage/> }.into_any(),
         Page::Committee => view! { <CommitteePage/> }.into_any(),
         Page::RequestNew => view! { <RequestNewPage/> }.into_any(),
@@ -76,13 +75,12 @@ mod tests {
 
     #[test]
     fn each_path_names_its_page_and_anything_else_is_not_found() {
-        assert_eq!(page_at("/allocations"), Page::Allocations);
         assert_eq!(page_at("/requests/new"), Page::RequestNew);
         assert_eq!(page_at("/requests/mine"), Page::RequestsMine);
         assert_eq!(page_at("/requests/42"), Page::RequestOwn);
         assert_eq!(page_at("/committee/requests/7"), Page::RequestDetail);
         assert_eq!(page_at("/committee"), Page::Committee);
-        for other in ["/", "/requests", "/committee/requests", "/requests/1/x", "/loginx", "/admin"] {
+        for other in ["/", "/allocations", "/requests", "/committee/requests", "/requests/1/x", "/loginx", "/admin"] {
             assert_eq!(page_at(other), Page::NotFound, "{other}");
         }
     }
