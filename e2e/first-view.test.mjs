@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { DEMO_PASSWORD, REPO_ROOT, startServer } from './server.mjs';
-import { SHOTS_DIR, checkPage, eventually, launchBrowser, signIn, startWatchdog } from './support.mjs';
+import { SHOTS_DIR, appReady, checkPage, eventually, launchBrowser, signIn, startWatchdog } from './support.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
 /** CLS a page may reach while it loads (Google's "good" threshold). */
@@ -285,5 +285,31 @@ describe('the status page before its WebAssembly', { timeout: 8 * 60_000 }, () =
       }
     }
     console.log(`e2e: cumulative layout shift while each page loads (budget ${CLS_BUDGET}): ${figures.join(', ')}`);
+  });
+
+  test('an app whose storage holds no language keeps the one its page came in (the cookie\'s)', { timeout: TEST_TIMEOUT_MS }, async () => {
+    // The language cookie without the stored choice: storage cleared, or not
+    // available. The server renders the page in English; the app must not
+    // switch it to Korean when it takes over.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addCookies([{ name: 'kairr_locale', value: 'en', url: server.baseUrl }]);
+    const strings = JSON.parse(readFileSync(join(REPO_ROOT, 'shared', 'locales', 'advisor', 'en.json'), 'utf8'));
+    try {
+      for (const path of ['/advisor', '/reviews']) {
+        const page = await context.newPage();
+        await page.goto(`${server.baseUrl}${path}`);
+        await appReady(page);
+        await page.waitForTimeout(300);
+        assert.equal(await page.evaluate(() => document.documentElement.lang), 'en', `${path}: <html lang> stays en`);
+        assert.equal(await page.evaluate(() => localStorage.getItem('kairr.locale')), 'en', `${path}: the app remembers the page's language`);
+        if (path === '/advisor') {
+          assert.equal(await page.locator('[data-testid=page-intro] h2').innerText(), strings['advisor.title']);
+        }
+        await page.evaluate(() => localStorage.clear());
+        await page.close();
+      }
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -22,11 +22,13 @@ pub struct LocaleContext {
     pub extra: Option<ExtraStrings>,
 }
 
-/// Creates the locale signal from `localStorage` (Korean by default), provides
+/// Creates the locale signal from `localStorage` (else the language the server
+/// rendered the page in, its `<html lang>`, which follows the language cookie;
+/// Korean by default), provides
 /// it as context with the page's `extra` strings, and keeps storage, `<html
 /// lang>` and the document title (`title`) in sync.
 pub fn provide_locale_with(extra: Option<ExtraStrings>, title: fn() -> String) -> RwSignal<Locale> {
-    let locale = RwSignal::new(stored_locale().unwrap_or_default());
+    let locale = RwSignal::new(stored_locale().or_else(page_locale).unwrap_or_default());
     provide_context(LocaleContext { locale, extra });
     Effect::new(move |_| {
         let loc = locale.get();
@@ -77,6 +79,13 @@ pub fn trf(key: &str, args: &[(&str, String)]) -> String {
         Some(s) => kairr_shared::i18n::fill(s, args),
         None => tf(loc, key, args),
     }
+}
+
+/// The language the page came in (`<html lang>`): the server renders a page
+/// in the cookie's language, so a reader whose storage was cleared (or is not
+/// available) keeps the language of what they already see.
+fn page_locale() -> Option<Locale> {
+    document().document_element()?.get_attribute("lang").as_deref().and_then(Locale::from_tag)
 }
 
 fn stored_locale() -> Option<Locale> {
