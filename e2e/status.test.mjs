@@ -433,22 +433,34 @@ describe('the public status page', { timeout: 14 * 60_000 }, () => {
         tabs += 1;
       }
 
+      // A screen reader hears the bar's hint once (its description) and
+      // then each focused day's own name; nothing live repeats the day.
+      const hint = await page.evaluate(() => {
+        const bars = document.querySelector('[data-testid=uptime-bars]');
+        return document.getElementById(bars.getAttribute('aria-describedby'))?.textContent.trim() ?? '';
+      });
+      assert.ok(hint.length > 10, `the bar is described by its hint: "${hint}"`);
+      const focusedName = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
       const liveTexts = () =>
         page.evaluate(() =>
           [...document.querySelectorAll('[aria-live]:not([aria-live=off]), [role=status], [role=log], [role=alert]')].map(
             (e) => e.textContent.trim(),
           ),
         );
-      const beforeKey = await liveTexts();
+      const beforeName = await focusedName();
       await page.keyboard.press('ArrowLeft');
       const announced = await eventually(async () => {
-        const now = await liveTexts();
-        const changed = now.filter((t, i) => t !== beforeKey[i] || i >= beforeKey.length);
-        const dated = changed.find((t) => ISO_DATE.test(t));
-        assert.ok(dated, `after ArrowLeft no aria-live region announced a YYYY-MM-DD date; live regions: ${JSON.stringify(now)}`);
-        return dated;
+        const name = await focusedName();
+        assert.ok(ISO_DATE.test(name) && name !== beforeName, `after ArrowLeft the focused day names its date: "${name}" (was "${beforeName}")`);
+        return name;
       }, { timeoutMs: 5_000 });
-      console.log(`e2e: reached the uptime bars after ${tabs} Tab presses; ArrowLeft announced: "${announced}"`);
+      // The detail line shows the same day for the eyes, hidden from the accessibility tree.
+      const detail = page.locator('[data-testid=uptime-detail]').first();
+      await eventually(async () => assert.equal((await detail.innerText()).trim(), announced), { timeoutMs: 5_000 });
+      assert.equal(await detail.getAttribute('aria-hidden'), 'true');
+      const repeated = (await liveTexts()).filter((t) => t.includes(announced));
+      assert.deepEqual(repeated, [], 'no live region reads the focused day a second time');
+      console.log(`e2e: reached the uptime bars after ${tabs} Tab presses; ArrowLeft moved to: "${announced}"`);
     } finally {
       await context.close();
     }

@@ -1,8 +1,10 @@
 //! The uptime bars the server draws (one `.uptime-day` per KST day, each
 //! named by its date and facts) made explorable: the arrow keys, Home and
 //! End move a roving focus between the days a screen shows (a phone shows
-//! 30), and the day pointed at or focused is said in the bar's detail line
-//! (its `aria-describedby`, live); leaving the bar brings the hint back.
+//! 30), and the day pointed at or focused is shown in the bar's detail line
+//! (for the eyes: a screen reader hears the focused day's own name, and the
+//! bar's hint once, its `aria-describedby`); leaving the bar brings the hint
+//! back.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlElement, KeyboardEvent, MouseEvent};
@@ -84,12 +86,12 @@ fn rove_to(day: &Element) {
     }
 }
 
-/// The detail line of the bar `day` is in.
+/// The detail line of `bar` (beside it in its `.uptime` block).
 fn detail_of(bar: &Element) -> Option<Element> {
-    document()?.get_element_by_id(&bar.get_attribute("aria-describedby")?)
+    bar.closest(".uptime").ok().flatten()?.query_selector(".uptime-detail").ok().flatten()
 }
 
-/// Says `day`'s date and facts (its accessible name) in its bar's detail line.
+/// Shows `day`'s date and facts (its accessible name) in its bar's detail line.
 fn say(day: &Element) {
     let (Some(bar), Some(facts)) = (day.closest(BAR).ok().flatten(), day.get_attribute("aria-label")) else { return };
     if let Some(detail) = detail_of(&bar) {

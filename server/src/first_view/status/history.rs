@@ -66,7 +66,7 @@ pub fn range_toggle(loc: Locale, query: StatusQuery) -> Markup {
 /// tries again.
 fn uptime(loc: Locale, system_id: &str, history: Option<&StatusHistory>) -> Markup {
     let tr = |key: &str| t(loc, key);
-    let detail_id = format!("uptime-{system_id}-detail");
+    let hint_id = format!("uptime-{system_id}-hint");
     let days = history.map_or(&[][..], |h| &h.uptime_days[..]);
     let last = days.len().saturating_sub(1);
     html! {
@@ -80,7 +80,7 @@ fn uptime(loc: Locale, system_id: &str, history: Option<&StatusHistory>) -> Mark
                     }
                 }
             }
-            div.uptime-bars data-testid="uptime-bars" role="group" aria-label=(tr("uptime.group_label")) aria-describedby=(detail_id) {
+            div.uptime-bars data-testid="uptime-bars" role="group" aria-label=(tr("uptime.group_label")) aria-describedby=(hint_id) {
                 @for (i, d) in days.iter().enumerate() {
                     span class={ "uptime-day " (day_class(d)) } data-testid="uptime-day" data-index=(i) data-date=(d.date)
                         data-status=(d.worst.map_or("none", |s| s.as_str())) role="img" tabindex=(if i == last { "0" } else { "-1" })
@@ -92,7 +92,12 @@ fn uptime(loc: Locale, system_id: &str, history: Option<&StatusHistory>) -> Mark
                 span.axis-30 { (tr("uptime.axis_past_30")) }
                 span { (tr("uptime.axis_today")) }
             }
-            p.uptime-detail id=(detail_id) data-testid="uptime-detail" aria-live="polite" data-hint=(tr("uptime.hint")) { (tr("uptime.hint")) }
+            // What a screen reader hears: the hint once, on entering the
+            // bar, then each focused day's own name. The detail line repeats
+            // the day pointed at or focused for the eyes only (were it live,
+            // every day would be read twice).
+            span.sr-only id=(hint_id) { (tr("uptime.hint")) }
+            p.uptime-detail data-testid="uptime-detail" aria-hidden="true" data-hint=(tr("uptime.hint")) { (tr("uptime.hint")) }
             details.alt-table {
                 summary { (tr("uptime.table_summary")) }
                 table.data-table data-testid="uptime-table" {
