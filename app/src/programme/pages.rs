@@ -5,6 +5,7 @@ mod admin_assign;
 mod admin_orgs;
 mod admin_people;
 mod admin_provisioning;
+mod admin_round_form;
 mod admin_status;
 mod allocations;
 mod committee;
