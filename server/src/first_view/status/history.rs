@@ -74,9 +74,11 @@ fn uptime(loc: Locale, system_id: &str, history: Option<&StatusHistory>) -> Mark
             div.uptime-head {
                 h4 { (tr("uptime.title")) }
                 p.uptime-percent data-testid="uptime-percent" {
-                    @match history.and_then(|h| h.uptime_fraction) {
-                        Some(f) => (tf(loc, "uptime.overall", &[("pct", percent(f, 2))])),
-                        None => (tr("uptime.overall_none")),
+                    // No history read (late or failed) is not "no data": the page tries again.
+                    @match history.map(|h| h.uptime_fraction) {
+                        Some(Some(f)) => (tf(loc, "uptime.overall", &[("pct", percent(f, 2))])),
+                        Some(None) => (tr("uptime.overall_none")),
+                        None => (tr("uptime.unavailable")),
                     }
                 }
             }
@@ -196,6 +198,10 @@ fn load(loc: Locale, s: &SystemStatus, history: Option<&StatusHistory>) -> Marku
                         path.chart-utilisation d=(chart.utilisation_line) {}
                         path.chart-pending d=(chart.pending_line) {}
                     }
+                }
+                @if history.is_none() {
+                    // Said to screen readers by the figure's label.
+                    p.chart-note aria-hidden="true" { (label) }
                 }
                 div.chart-axis.chart-axis-right aria-hidden="true" {
                     @for tick in &chart.right_ticks { span style={ "bottom:" (at(tick.at)) } { (tick.label) } }
