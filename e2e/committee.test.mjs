@@ -61,7 +61,12 @@ describe('committee decision journey', () => {
       const offered = await p.locator('[data-testid=req-pool] option:not([value=""])').evaluateAll((os) => os.map((o) => o.value));
       assert.deepEqual(offered, open.round.pools.map((x) => x.pool), 'exactly the open round pools');
       const kakao = open.round.pools.find((x) => x.pool === 'kakao-b200');
-      assert.match(await p.locator('[data-testid=req-pool] option[value="kakao-b200"]').innerText(), /서버\(8 GPU\)/);
+      assert.match(await p.locator('[data-testid=req-pool] option[value="kakao-b200"]').innerText(), /서버 [\d,]+대/, 'the capacity in words');
+      // The amount is counted in the chosen pool's unit, named next to it.
+      assert.equal(await p.locator('[data-testid=req-amount-unit]').innerText(), '');
+      await p.locator('[data-testid=req-pool]').selectOption('kakao-b200');
+      assert.equal(await p.locator('[data-testid=req-amount-unit]').innerText(), '서버(8 GPU)');
+      await p.locator('[data-testid=req-pool]').selectOption('');
       assert.match(await p.locator('[data-testid=req-pool] option[value="kakao-b200"]').innerText(), new RegExp(`${kakao.capacity}`));
       const { pools } = await (await fetch(`${server.baseUrl}/api/v1/auth/session`)).json();
       const kakaoName = pools.find((x) => x.id === 'kakao-b200').name_ko;
@@ -365,7 +370,7 @@ describe('committee decision journey', () => {
       await p.locator('[data-testid=decision-saved]').waitFor({ timeout: 20_000 });
       await p.locator('[data-testid=request-allocation]').waitFor({ timeout: 20_000 });
       assert.match(await p.locator('[data-testid=request-decision]').innerText(), /승인/);
-      assert.match(await p.locator('[data-testid=request-allocation]').innerText(), /2 서버\(8 GPU\)/);
+      assert.match(await p.locator('[data-testid=request-allocation]').innerText(), /서버 2대/);
       assert.equal(await p.locator('[data-testid=decision-form]').count(), 0, 'a decided request has no form');
       // The other tab follows the decision without a reload (SSE `programme` event → re-fetch).
       await eventually(async () => {

@@ -647,7 +647,7 @@ poll_seconds = 1
     c.on('request', onAdjust);
     await c.locator('[data-testid=adjust-amount]').fill(String(asked + 1));
     await c.locator('[data-testid=adjust-apply]').click();
-    assert.equal(await c.locator('[data-testid=adjust-amount-error]').innerText(), `0~${asked} 범위여야 합니다.`);
+    assert.equal(await c.locator('[data-testid=adjust-amount-error]').innerText(), `0 이상 ${asked.toLocaleString('en-US')} 이하의 정수를 입력하세요.`);
     assert.equal(await c.locator('[data-testid=adjust-amount]').getAttribute('aria-invalid'), 'true');
     assert.deepEqual(adjustPosts, [], 'nothing was sent');
     c.off('request', onAdjust);

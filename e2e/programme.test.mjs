@@ -306,7 +306,7 @@ describe('allocation programme', () => {
       await page.locator('[data-testid=own-save]').click();
       await page.locator('#req-amount-error:not(:empty)').waitFor({ timeout: 20_000 });
       // Checked before sending: the summary above the form names the field by its label.
-      assert.match(await page.locator('[data-testid=form-error-summary]').innerText(), /신청량 \(풀 단위\): 1~\d+ 범위여야 합니다/);
+      assert.match(await page.locator('[data-testid=form-error-summary]').innerText(), /신청량 \(풀 단위\): 1 이상 [\d,]+ 이하의 정수를 입력하세요/);
       await page.locator('[data-testid=req-amount]').fill('3');
       await page.locator('[data-testid=own-save]').click();
       await page.locator('[data-testid=own-done]').waitFor({ timeout: 20_000 });

@@ -128,6 +128,10 @@ async fn a_submission_tells_the_applicant_in_the_portal_and_by_mail_and_a_mail_s
     let (code, err) =
         researcher.put("/api/v1/me/preferences", &serde_json::json!({"email": "minji@kaist", "locale": "ko"})).await;
     assert_eq!((code, err["field"].as_str()), (400, Some("email")), "{err}");
+    assert!(
+        err.to_string().contains("올바른 전자우편 주소를 입력하세요."),
+        "the refusal in words the form shows: {err}"
+    );
     let (code, prefs) = researcher
         .put("/api/v1/me/preferences", &serde_json::json!({"email": "minji@kaist.ac.kr", "locale": "ko"}))
         .await;

@@ -307,7 +307,7 @@ pub fn render(notice: &Notice, locale: Locale, pool_name: &dyn Fn(&str) -> Strin
     // Not chrono's strftime: its parser would weigh on the app's wasm.
     let date = |d: Option<NaiveDate>| d.map(crate::display::format::date).unwrap_or_default();
     let amount = match (f.amount, f.unit) {
-        (Some(n), Some(u)) => format!("{} {}", thousands(n), if ko { u.label_ko() } else { u.label_en() }),
+        (Some(n), Some(u)) => u.amount(locale, n),
         (Some(n), None) => thousands(n),
         _ => String::new(),
     };
@@ -447,6 +447,37 @@ pub struct Preferences {
     pub email: String,
     /// `ko` or `en`: the language of e-mails.
     pub locale: String,
+}
+
+impl Preferences {
+    /// The address (none: notices stay in the portal) and the e-mails'
+    /// language, or every field that is not valid, in words for the form.
+    pub fn read(&self) -> Result<(Option<String>, Locale), crate::advisor::FieldErrors> {
+        use crate::advisor::field_error::FieldErrorCode as Code;
+        let mut errors = crate::advisor::FieldErrors::default();
+        let email = self.email.trim();
+        if !email.is_empty() && !valid_email(email) {
+            errors.push(
+                "email",
+                Code::UnknownValue,
+                "올바른 전자우편 주소를 입력하세요.".into(),
+                "Enter a valid e-mail address.".into(),
+            );
+        }
+        let locale = Locale::from_tag(self.locale.trim());
+        if locale.is_none() {
+            errors.push(
+                "locale",
+                Code::UnknownValue,
+                "한국어 또는 영어를 고르세요.".into(),
+                "Choose Korean or English.".into(),
+            );
+        }
+        match locale {
+            Some(l) if errors.is_empty() => Ok(((!email.is_empty()).then(|| email.to_owned()), l)),
+            _ => Err(errors),
+        }
+    }
 }
 
 /// Longest e-mail address kept.
@@ -657,5 +688,17 @@ mod tests {
                 assert!(!r.subject.is_empty() && !r.body.is_empty() && r.link.starts_with('/'), "{kind:?} {l:?}");
             }
         }
+    }
+
+    #[test]
+    fn preferences_are_refused_field_by_field_in_words() {
+        let bad = Preferences { email: "not-an-address".into(), locale: "fr".into() };
+        let e = bad.read().unwrap_err();
+        assert_eq!(e.get("email").unwrap().message_ko, "올바른 전자우편 주소를 입력하세요.");
+        assert_eq!(e.get("locale").unwrap().message_en, "Choose Korean or English.");
+        let ok = Preferences { email: " a@example.kr ".into(), locale: "en".into() };
+        assert_eq!(ok.read().unwrap(), (Some("a@example.kr".to_owned()), Locale::En));
+        let none = Preferences { email: String::new(), locale: "ko".into() };
+        assert_eq!(none.read().unwrap(), (None, Locale::Ko));
     }
 }

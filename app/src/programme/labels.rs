@@ -8,7 +8,6 @@ use kairr_shared::allocation::{FairnessMetric, PoolUnit, RequestState, Role};
 
 use leptos::prelude::*;
 
-use crate::common::format::thousands;
 use crate::common::i18n::{current_locale, tr};
 
 /// A sector's name.
@@ -36,9 +35,9 @@ pub fn pool(id: &str) -> String {
         .with(|i| i.as_ref().map_or_else(|| id.to_owned(), |i| i.pool_name(loc, id)))
 }
 
-/// `12 servers (8 GPUs)`: an amount with its unit.
+/// "서버 12대" / "12 servers": an amount with its unit (`PoolUnit::amount`).
 pub fn amount(n: u64, u: PoolUnit) -> String {
-    format!("{} {}", thousands(n), unit(u))
+    u.amount(current_locale(), n)
 }
 
 /// The units of a round's pools, for tables that show amounts: provided by

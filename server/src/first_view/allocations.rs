@@ -90,7 +90,7 @@ fn round_panel(loc: Locale, cat: &Catalogue, r: &PublicRound) -> Markup {
             h4 { (tr("programme.public.pools_title")) }
             ul.pool-totals data-testid="pool-totals" {
                 @for p in &r.pools {
-                    @let amount = format!("{} {}", thousands(p.awarded), loc.pick(p.unit.label_ko(), p.unit.label_en()));
+                    @let amount = p.unit.amount(loc, p.awarded);
                     li {
                         strong { (pool_name(loc, cat, &p.pool)) } ": "
                         @match p.awarded_gpus {

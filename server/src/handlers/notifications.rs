@@ -6,8 +6,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::Json;
 use kairr_shared::auth::Action;
-use kairr_shared::i18n::Locale;
-use kairr_shared::notifications::{valid_email, MarkRead, NotificationList, Preferences};
+use kairr_shared::notifications::{MarkRead, NotificationList, Preferences};
 use tower_sessions::Session;
 
 use crate::auth::require;
@@ -67,14 +66,7 @@ pub async fn put_preferences(
 ) -> Result<Json<NotificationList>, AppError> {
     let user = require(&session, &state.storage, Action::OwnAccount).await?;
     let Json(body) = body?;
-    let email = body.email.trim();
-    if !email.is_empty() && !valid_email(email) {
-        return Err(AppError::BadParameter { field: "email", message: "not an e-mail address".into() });
-    }
-    let Some(locale) = Locale::from_tag(body.locale.trim()) else {
-        return Err(AppError::BadParameter { field: "locale", message: "ko or en".into() });
-    };
-    let email = (!email.is_empty()).then_some(email);
-    state.storage.set_notification_preferences(&user.username, email, locale).await?;
+    let (email, locale) = body.read().map_err(AppError::InvalidInput)?;
+    state.storage.set_notification_preferences(&user.username, email.as_deref(), locale).await?;
     Ok(Json(state.storage.notifications(&user.username).await?))
 }

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::advisor::field_error::{FieldErrorCode as Code, FieldErrors};
+use crate::display::format::thousands;
 
 /// Collects the errors of one form.
 #[derive(Debug, Default)]
@@ -97,7 +98,13 @@ impl Form {
             return None;
         };
         if !(lo..=hi).contains(&v) {
-            self.fail(field, Code::OutOfRange, format!("{lo}~{hi} 범위여야 합니다."), format!("Must be {lo}..={hi}."));
+            let (lo, hi) = (thousands(lo), thousands(hi));
+            self.fail(
+                field,
+                Code::OutOfRange,
+                format!("{lo} 이상 {hi} 이하의 정수를 입력하세요."),
+                format!("Enter a whole number from {lo} to {hi}."),
+            );
             return None;
         }
         Some(v)
@@ -106,7 +113,12 @@ impl Form {
     /// A number in `lo..=hi` (finite).
     pub fn fraction(&mut self, field: &str, value: f64, lo: f64, hi: f64) -> Option<f64> {
         if !value.is_finite() || !(lo..=hi).contains(&value) {
-            self.fail(field, Code::OutOfRange, format!("{lo}~{hi} 범위여야 합니다."), format!("Must be {lo}..={hi}."));
+            self.fail(
+                field,
+                Code::OutOfRange,
+                format!("{lo} 이상 {hi} 이하로 입력하세요."),
+                format!("Enter a number from {lo} to {hi}."),
+            );
             return None;
         }
         Some(value)
@@ -133,6 +145,17 @@ pub fn forbidden_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_out_of_range_is_refused_in_words_with_grouped_bounds() {
+        let mut f = Form::default();
+        assert_eq!(f.whole("amount", Some(0), 1, 4_587_840), None);
+        let e = f.errors.get("amount").unwrap();
+        assert_eq!(e.message_ko, "1 이상 4,587,840 이하의 정수를 입력하세요.");
+        assert_eq!(e.message_en, "Enter a whole number from 1 to 4,587,840.");
+        assert_eq!(f.fraction("min_score", 7.0, 1.0, 5.0), None);
+        assert_eq!(f.errors.get("min_score").unwrap().message_en, "Enter a number from 1 to 5.");
+    }
 
     #[test]
     fn text_with_nul_or_a_bidi_override_is_refused_and_line_breaks_are_kept() {

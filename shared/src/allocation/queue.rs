@@ -102,7 +102,12 @@ impl RequestQuery {
         };
         let per_page = self.per_page.unwrap_or(50);
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
-            errors.push("per_page", Code::OutOfRange, "1~200 사이여야 합니다.".into(), "must be 1..=200".into());
+            errors.push(
+                "per_page",
+                Code::OutOfRange,
+                "1 이상 200 이하로 입력하세요.".into(),
+                "Enter a number from 1 to 200.".into(),
+            );
         }
         let page = self.page.unwrap_or(1);
         if page == 0 {

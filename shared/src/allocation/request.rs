@@ -325,7 +325,7 @@ pub(super) fn check_period(f: &mut Form, within: (NaiveDate, NaiveDate), start: 
                 field,
                 Code::OutOfRange,
                 format!("배분 기간({s}~{e}) 안이어야 합니다."),
-                format!("Must be within {s}..{e}."),
+                format!("Must be within the allocation period, {s} to {e}."),
             );
         }
     }

@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::display::format::thousands;
+use crate::i18n::Locale;
+
 /// Hours in a day, for server- and node-holding conversions.
 const HOURS_PER_DAY: f64 = 24.0;
 
@@ -55,6 +58,23 @@ impl PoolUnit {
         }
     }
 
+    /// `n` in this unit as running text, grouped and in the language's word
+    /// order: "서버 58대" / "58 servers" ("1 server"), "1,200 GPU-시간" /
+    /// "1,200 GPU-hours" ("1 GPU-hour"). (The unit's label, "서버(8 GPU)",
+    /// names the unit in headings and fields.)
+    pub fn amount(self, loc: Locale, n: u64) -> String {
+        let figure = thousands(n);
+        let one = n == 1;
+        match (self, loc) {
+            (PoolUnit::Servers, Locale::Ko) => format!("서버 {figure}대"),
+            (PoolUnit::GpuHours, Locale::Ko) => format!("{figure} GPU-시간"),
+            (PoolUnit::NodeHours, Locale::Ko) => format!("{figure} 노드-시간"),
+            (PoolUnit::Servers, Locale::En) => format!("{figure} {}", if one { "server" } else { "servers" }),
+            (PoolUnit::GpuHours, Locale::En) => format!("{figure} {}", if one { "GPU-hour" } else { "GPU-hours" }),
+            (PoolUnit::NodeHours, Locale::En) => format!("{figure} {}", if one { "node-hour" } else { "node-hours" }),
+        }
+    }
+
     /// Whether amounts are indivisible servers (progressive filling must step by one server).
     pub fn is_whole_servers(self) -> bool {
         self == PoolUnit::Servers
@@ -104,6 +124,16 @@ impl PoolCapacity {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_amount_reads_as_running_text_in_either_language() {
+        assert_eq!(PoolUnit::Servers.amount(Locale::Ko, 58), "서버 58대");
+        assert_eq!(PoolUnit::Servers.amount(Locale::En, 1), "1 server");
+        assert_eq!(PoolUnit::Servers.amount(Locale::En, 58), "58 servers");
+        assert_eq!(PoolUnit::GpuHours.amount(Locale::Ko, 1_200), "1,200 GPU-시간");
+        assert_eq!(PoolUnit::GpuHours.amount(Locale::En, 1), "1 GPU-hour");
+        assert_eq!(PoolUnit::NodeHours.amount(Locale::En, 4_587_840), "4,587,840 node-hours");
+    }
 
     fn pool(unit: PoolUnit) -> PoolCapacity {
         PoolCapacity { pool: "p".into(), gpu_model: "B200".into(), gpus_per_node: 8, unit, capacity: 10 }

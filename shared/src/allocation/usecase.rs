@@ -477,12 +477,11 @@ struct AdjustmentWords<'a> {
 }
 
 impl AdjustmentWords<'_> {
-    /// `n` in `pool`'s unit ("40 서버(8 GPU)"), the bare figure when the round has no such pool.
+    /// `n` in `pool`'s unit ("서버 40대"), the bare figure when the round has no such pool.
     fn amount(&self, n: u64, pool: Option<&str>, loc: crate::i18n::Locale) -> String {
-        let figure = crate::display::format::thousands(n);
         match pool.and_then(|p| self.round.pool(p)) {
-            Some(p) => format!("{figure} {}", loc.pick(p.unit.label_ko(), p.unit.label_en())),
-            None => figure,
+            Some(p) => p.unit.amount(loc, n),
+            None => crate::display::format::thousands(n),
         }
     }
 

@@ -2,6 +2,7 @@
 //! by the new-request page and the change form on a request's own page.
 //! Field errors from the server are shown at their field.
 
+use kairr_shared::advisor::field_error::{FieldErrorCode, FieldErrors};
 use kairr_shared::advisor::{Region, Sector};
 use kairr_shared::allocation::{PoolCapacity, RequestInput};
 use leptos::prelude::*;
@@ -156,10 +157,17 @@ pub fn RequestFields(
             </div>
             <div class="field">
                 <label for="req-amount">{move || tr("programme.request.amount")}</label>
-                <input id="req-amount" type="number" min="1" inputmode="numeric" data-testid="req-amount"
-                    aria-invalid=invalid(amount_err) aria-describedby="req-amount-error"
-                    prop:value=move || form.with(|f| f.amount.map(|a| a.to_string()).unwrap_or_default())
-                    on:input=move |ev| form.update(|f| f.amount = event_target_value(&ev).trim().parse().ok())/>
+                <div class="input-row">
+                    <input id="req-amount" type="number" min="1" inputmode="numeric" data-testid="req-amount"
+                        aria-invalid=invalid(amount_err) aria-describedby="req-amount-unit req-amount-error"
+                        prop:value=move || form.with(|f| f.amount.map(|a| a.to_string()).unwrap_or_default())
+                        on:input=move |ev| form.update(|f| f.amount = event_target_value(&ev).trim().parse().ok())/>
+                    // The chosen pool's unit, next to the figure it counts.
+                    <span id="req-amount-unit" class="unit" data-testid="req-amount-unit">{move || {
+                        let chosen = form.with(|f| f.pool.clone());
+                        pools().into_iter().find(|p| p.pool == chosen).map(|p| labels::unit(p.unit)).unwrap_or_default()
+                    }}</span>
+                </div>
                 <p id="req-amount-error" class="field-error">{amount_err}</p>
             </div>
             <div class="field-pair">
@@ -191,6 +199,27 @@ pub fn RequestFields(
                 <p id="req-co_investigators-error" class="field-error">{team_err}</p>
             </div>
     }
+}
+
+/// The amount as typed, checked: a number input holds `-3` or `1.5` as
+/// text while the form's `amount` (a whole number) stays empty, which the
+/// form's own check would call missing. Such text is refused as what it is.
+pub fn check_typed_amount(mut problems: FieldErrors) -> FieldErrors {
+    let typed = document()
+        .get_element_by_id("req-amount")
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
+        .map(|i| i.value().trim().to_owned())
+        .unwrap_or_default();
+    if !typed.is_empty() && typed.parse::<u64>().is_err() {
+        problems.0.retain(|e| e.field != "amount");
+        problems.push(
+            "amount",
+            FieldErrorCode::NotAWholeNumber,
+            "1 이상의 정수를 입력하세요.".into(),
+            "Enter a whole number, 1 or more.".into(),
+        );
+    }
+    problems
 }
 
 #[cfg(test)]

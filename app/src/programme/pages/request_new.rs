@@ -19,7 +19,9 @@ use crate::common::handover::{parse_draft_json, parse_draft_param, DRAFT_STORAGE
 use crate::common::i18n::{tr, trf};
 use crate::programme::components::access::RequireRole;
 use crate::programme::components::error_summary::FormErrorSummary;
-use crate::programme::components::request_fields::{field_label, field_message, input_id, RequestFields};
+use crate::programme::components::request_fields::{
+    check_typed_amount, field_label, field_message, input_id, RequestFields,
+};
 use crate::programme::components::shell::Shell;
 use crate::programme::data::use_open_round;
 use crate::programme::draft::prefill;
@@ -117,7 +119,8 @@ fn RequestForm() -> impl IntoView {
         let from_directory = in_directory.get_untracked();
         let problems = round
             .data
-            .with_untracked(|r| r.as_ref().map(|r| input.field_problems(&r.round, &applicant, from_directory)));
+            .with_untracked(|r| r.as_ref().map(|r| input.field_problems(&r.round, &applicant, from_directory)))
+            .map(check_typed_amount);
         if problems.is_some_and(|p| refused_before_sending(error, p)) {
             return;
         }

@@ -17,7 +17,7 @@ use crate::common::i18n::{tr, trf};
 use crate::programme::api;
 use crate::programme::components::access::RequireRole;
 use crate::programme::components::error_summary::FormErrorSummary;
-use crate::programme::components::request_fields::{field_label, input_id, RequestFields};
+use crate::programme::components::request_fields::{check_typed_amount, field_label, input_id, RequestFields};
 use crate::programme::components::shell::Shell;
 use crate::programme::data::use_own_request;
 use crate::programme::form_errors::refused_before_sending;
@@ -200,7 +200,7 @@ fn Actions(detail: MyRequestDetail, mode: RwSignal<Mode>, on_done: Callback<Done
         let input = form.get_untracked();
         // The form's own problems are shown at once; the server checks the rest.
         let applicant = session.user().map(|u| u.username.clone()).unwrap_or_default();
-        let problems = round.with_value(|r| input.field_problems(r, &applicant, in_directory));
+        let problems = check_typed_amount(round.with_value(|r| input.field_problems(r, &applicant, in_directory)));
         if refused_before_sending(error, problems) {
             return;
         }

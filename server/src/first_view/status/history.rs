@@ -201,7 +201,7 @@ fn load(loc: Locale, s: &SystemStatus, history: Option<&StatusHistory>) -> Marku
                 }
                 @if history.is_none() {
                     // Said to screen readers by the figure's label.
-                    p.chart-note aria-hidden="true" { (label) }
+                    p.chart-unavailable aria-hidden="true" { (label) }
                 }
                 div.chart-axis.chart-axis-right aria-hidden="true" {
                     @for tick in &chart.right_ticks { span style={ "bottom:" (at(tick.at)) } { (tick.label) } }

@@ -140,13 +140,13 @@ fn each_system_shows_its_ninety_days_and_its_load_drawn_by_the_server() {
     assert!(none.contains("Could not load the history of"));
     // Visibly too, and not as "no data": a late read is retried, a day without samples is not.
     assert_eq!(none.matches("The history could not be read yet").count(), systems, "the uptime line");
-    assert_eq!(none.matches("class=\"chart-note\"").count(), systems, "a note in each chart's frame");
+    assert_eq!(none.matches("class=\"chart-unavailable\"").count(), systems, "a note in each chart's frame");
     assert_eq!(none.matches("Could not load the history of").count(), 2 * systems, "the chart's label and its note");
     assert!(!none.contains("No uptime data"));
     let one_missing =
         status_page_of(Locale::En, &summary, None, Histories::Drawn(&histories[1..]), now, StatusQuery::default())
             .into_string();
     assert_eq!(one_missing.matches("The history could not be read yet").count(), 1);
-    assert_eq!(one_missing.matches("class=\"chart-note\"").count(), 1);
+    assert_eq!(one_missing.matches("class=\"chart-unavailable\"").count(), 1);
     assert_eq!(one_missing.matches("99.90% uptime").count(), systems - 1);
 }

@@ -47,10 +47,10 @@ fn zero_or_fractional_gpus_are_rejected() {
     // The bound as it is: 1 GPU is allowed, so "at least 1", not "above 1".
     let zero = with(json!(0));
     let msg = zero.get("gpus").unwrap();
-    assert_eq!(msg.message_en, "Must be at least 1 and at most 100000.");
-    assert_eq!(msg.message_ko, "1 이상 100000 이하여야 합니다.");
+    assert_eq!(msg.message_en, "Must be at least 1 and at most 100,000.");
+    assert_eq!(msg.message_ko, "1 이상 100,000 이하여야 합니다.");
     let none = errors(json!({"purpose": "fine_tuning", "sector": "sme", "gpus": 1, "run_hours": 0}));
-    assert_eq!(none.get("run_hours").unwrap().message_en, "Must be above 0 and at most 1000000.");
+    assert_eq!(none.get("run_hours").unwrap().message_en, "Must be above 0 and at most 1,000,000.");
     assert_eq!(code(&with(json!("2.5")), "gpus"), Some(FieldErrorCode::NotAWholeNumber));
 }
 

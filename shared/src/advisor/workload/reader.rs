@@ -82,8 +82,11 @@ fn field_excludes_zero(field: &str) -> bool {
     matches!(field, "gpu_memory_gb" | "model_params_b" | "run_hours" | "gpu_hours")
 }
 
+/// A bound as people read it: whole numbers grouped (`100,000`).
 fn fmt(x: f64) -> String {
-    if x.fract() == 0.0 {
+    if x.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(&x) {
+        crate::display::format::thousands(x as u64)
+    } else if x.fract() == 0.0 {
         format!("{x:.0}")
     } else {
         format!("{x}")

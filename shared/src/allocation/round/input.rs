@@ -228,7 +228,13 @@ impl RoundInput {
         for (name, share) in &self.sector_targets {
             let field = format!("sector_targets.{name}");
             let sector = f.choice(&field, name, Sector::parse, &names);
-            let share = f.fraction(&field, *share, 0.0, 1.0);
+            // A share (0–1) in the API; forms show it as a percentage, and so does the refusal.
+            let share = if share.is_finite() && (0.0..=1.0).contains(share) {
+                Some(*share)
+            } else {
+                f.fail(&field, Code::OutOfRange, "0% 이상 100% 이하로 입력하세요.", "Enter a share from 0% to 100%.");
+                None
+            };
             if let (Some(s), Some(v)) = (sector, share) {
                 out.insert(s, v);
             }
@@ -237,8 +243,8 @@ impl RoundInput {
             f.fail(
                 "sector_targets",
                 Code::OutOfRange,
-                "목표 비율의 합은 1 이하여야 합니다.",
-                "Targets must sum to at most 1.",
+                "부문별 목표의 합은 100% 이하여야 합니다.",
+                "The sector targets must add up to 100% or less.",
             );
             return None;
         }

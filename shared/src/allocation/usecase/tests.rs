@@ -259,7 +259,7 @@ fn a_refused_adjustment_names_pools_and_amounts_as_people_read_them() {
     let e = f.get("adjustments").unwrap();
     let unit = in_review().pool(&r.pool).unwrap().unit;
     let (asked_ko, asked_en) =
-        (format!("{} {}", r.amount, unit.label_ko()), format!("{} {}", r.amount, unit.label_en()));
+        (unit.amount(crate::i18n::Locale::Ko, r.amount), unit.amount(crate::i18n::Locale::En, r.amount));
     assert!(e.message_ko.starts_with("조정 1번: ") && e.message_ko.contains(&asked_ko), "{}", e.message_ko);
     assert!(e.message_en.starts_with("Adjustment 1: ") && e.message_en.contains(&asked_en), "{}", e.message_en);
 }
@@ -532,6 +532,6 @@ fn a_pool_over_capacity_is_named_as_people_know_it() {
     let e = AdjustmentError::ExceedsCapacity { pool: "nhn-b200".into(), capacity: 100, total: 120 };
     let (name_ko, name_en) = cat.pool_names("nhn-b200").unwrap();
     let (ko, en) = (words.ko(&e), words.en(&e));
-    assert_eq!(ko, format!("{name_ko}에 용량 100 서버(8 GPU) 중 120 서버(8 GPU)가 배분됩니다."));
-    assert_eq!(en, format!("{name_en} would hold 120 servers (8 GPUs) of its 100 servers (8 GPUs)"));
+    assert_eq!(ko, format!("{name_ko}에 용량 서버 100대 중 서버 120대가 배분됩니다."));
+    assert_eq!(en, format!("{name_en} would hold 120 servers of its 100 servers"));
 }
