@@ -307,6 +307,13 @@ describe('allocation programme', () => {
       await page.locator('#req-amount-error:not(:empty)').waitFor({ timeout: 20_000 });
       // Checked before sending: the summary above the form names the field by its label.
       assert.match(await page.locator('[data-testid=form-error-summary]').innerText(), /신청량 \(풀 단위\): 1 이상 [\d,]+ 이하의 정수를 입력하세요/);
+      // A figure that is not a whole number stays as typed and is refused as what it is, not as missing.
+      for (const typed of ['1.5', '-3']) {
+        await page.locator('[data-testid=req-amount]').fill(typed);
+        await page.locator('[data-testid=own-save]').click();
+        await eventually(async () => assert.equal(await page.locator('#req-amount-error').innerText(), '1 이상의 정수를 입력하세요.'));
+        assert.equal(await page.locator('[data-testid=req-amount]').inputValue(), typed, 'the typed figure is kept');
+      }
       await page.locator('[data-testid=req-amount]').fill('3');
       await page.locator('[data-testid=own-save]').click();
       await page.locator('[data-testid=own-done]').waitFor({ timeout: 20_000 });

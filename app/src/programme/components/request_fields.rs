@@ -56,6 +56,19 @@ pub fn RequestFields(
     #[prop(into)] in_directory: Signal<bool>,
 ) -> impl IntoView {
     let field_error = move |field: &'static str| field_message(error, field);
+    // The amount input is not written on every keystroke: a number input
+    // holding "1." or "-" reads as empty, and writing that back would wipe
+    // what is being typed. It is set only when the form's amount changes
+    // from elsewhere (a draft, a saved request).
+    let amount_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        let amount = form.with(|f| f.amount);
+        if let Some(input) = amount_input.get() {
+            if input.value().trim().parse::<u64>().ok() != amount {
+                input.set_value(&amount.map(|a| a.to_string()).unwrap_or_default());
+            }
+        }
+    });
     let text = move |id: &'static str,
                      key: &'static str,
                      get: fn(&RequestInput) -> String,
@@ -160,7 +173,7 @@ pub fn RequestFields(
                 <div class="input-row">
                     <input id="req-amount" type="number" min="1" inputmode="numeric" data-testid="req-amount"
                         aria-invalid=invalid(amount_err) aria-describedby="req-amount-unit req-amount-error"
-                        prop:value=move || form.with(|f| f.amount.map(|a| a.to_string()).unwrap_or_default())
+                        node_ref=amount_input
                         on:input=move |ev| form.update(|f| f.amount = event_target_value(&ev).trim().parse().ok())/>
                     // The chosen pool's unit, next to the figure it counts.
                     <span id="req-amount-unit" class="unit" data-testid="req-amount-unit">{move || {
