@@ -149,9 +149,16 @@ describe('status operators', () => {
       assert.deepEqual(pageFailures, []);
       // The language link keeps the page.
       await status.goto(`${server.baseUrl}/incidents/${id}?lang=ko`, { waitUntil: 'load' });
+      await status.evaluate(() => localStorage.setItem('kairr.locale', 'ko'));
       await status.locator('[data-testid=lang-link]').click();
       await status.waitForURL((u) => u.pathname === `/incidents/${id}` && u.search === '?lang=en');
       assert.match(await status.locator('h2').first().innerText(), /Shared storage latency/);
+      // The choice holds on the next page, an app's too (over what an app stored before).
+      await status.goto(`${server.baseUrl}/advisor`, { waitUntil: 'load' });
+      await appReady(status);
+      await status.waitForTimeout(300);
+      assert.equal(await status.evaluate(() => document.documentElement.lang), 'en', 'the wizard follows the choice');
+      assert.equal(await status.evaluate(() => localStorage.getItem('kairr.locale')), 'en');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

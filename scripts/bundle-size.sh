@@ -21,7 +21,7 @@ BUNDLES=(
   "/|index.html|60|150"
   "/advisor|advisor/index.html|354|250"
   "/allocations|allocations-app/index.html|236|300"
-  "/committee, /requests/*, /reviews, /login|programme/index.html|498|300"
+  "/committee, /requests/*, /reviews, /login|programme/index.html|500|300"
   "/admin/*, /invite|admin-app/index.html|401|300"
 )
 

@@ -85,12 +85,15 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
     }
     {
         use crate::subscription_pages as pages;
-        front = front
+        // The server's whole pages: their language link's choice is remembered.
+        let whole_pages = Router::new()
             .route("/subscribe", get(pages::get_subscribe).post(pages::post_subscribe))
             .route("/subscriptions/confirm", get(pages::get_confirm).post(pages::post_confirm))
             .route("/subscriptions/unsubscribe", get(pages::get_unsubscribe).post(pages::post_unsubscribe_page))
             .route("/incidents/{id}", get(crate::history_pages::incident_page))
-            .route("/maintenance/{id}", get(crate::history_pages::maintenance_page));
+            .route("/maintenance/{id}", get(crate::history_pages::maintenance_page))
+            .route_layer(middleware::from_fn(crate::whole_page::remember_language));
+        front = front.merge(whole_pages);
     }
     // Pages that open with an introduction have it in their first HTML.
     for page in crate::first_view::intro::PAGES {

@@ -21,6 +21,26 @@ pub fn locale(lang: Option<&str>, headers: &HeaderMap) -> Locale {
     lang.and_then(Locale::from_tag).unwrap_or_else(|| crate::first_view::locale_of(headers))
 }
 
+/// The language cookie a page's language link (`?lang=`) sets, as the apps'
+/// toggle does (readable by their script, which rewrites it), so the next
+/// page, the server's or an app's, is in the language chosen too.
+pub async fn remember_language(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let chosen = req
+        .uri()
+        .query()
+        .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("lang=")))
+        .and_then(Locale::from_tag);
+    let mut res = next.run(req).await;
+    if let Some(loc) = chosen {
+        let cookie =
+            format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", kairr_shared::api::LOCALE_COOKIE, loc.tag());
+        if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+            res.headers_mut().append(axum::http::header::SET_COOKIE, value);
+        }
+    }
+    res
+}
+
 /// The whole page around `main`: the portal's header (brand, a language
 /// link to `here` with `?lang=` of the other language, the status page and
 /// the feed) and footer, `<main class="programme-main {class}">` with the

@@ -110,13 +110,19 @@ async fn the_permalink_pages_show_the_record_in_either_language_without_the_app(
     assert!(html.contains(&format!("href=\"/api/v1/incidents/{id}\"")), "links its JSON");
     assert!(html.contains(&format!("href=\"/incidents/{id}?lang=en\"")), "the language link stays on the page");
 
+    let res = app.client.get(format!("{}/incidents/{id}?lang=en", app.base)).send().await.unwrap();
+    let cookie = res.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    assert!(cookie.starts_with("kairr_locale=en;") && cookie.contains("Path=/"), "the choice is remembered: {cookie}");
     let (code, _, en) = page(&app, &format!("/incidents/{id}?lang=en")).await;
     assert_eq!(code, 200);
+    let (_, _, status) = page(&app, "/").await;
+    assert!(status.contains("<html lang=\"en\""), "the next page is in the language chosen");
     assert!(en.contains("<html lang=\"en\"") && en.contains("Storage &lt;latency&gt;") && en.contains("Recovered."));
 
     let (_, list) = app.get_json("/api/v1/incidents").await;
     let window = &list["past_maintenance"][0];
-    let (code, _, html) = page(&app, &format!("/maintenance/{}", window["id"].as_str().unwrap())).await;
+    // (Back to Korean with the page's own link, which the next pages keep.)
+    let (code, _, html) = page(&app, &format!("/maintenance/{}?lang=ko", window["id"].as_str().unwrap())).await;
     assert_eq!(code, 200);
     assert!(html.contains(window["title_ko"].as_str().unwrap()));
     assert!(html.contains("data-state=\"completed\""));

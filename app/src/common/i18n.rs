@@ -22,13 +22,14 @@ pub struct LocaleContext {
     pub extra: Option<ExtraStrings>,
 }
 
-/// Creates the locale signal from `localStorage` (else the language the server
-/// rendered the page in, its `<html lang>`, which follows the language cookie;
-/// Korean by default), provides
+/// Creates the locale signal from the language cookie (the choice the apps'
+/// toggle and the server pages' language links both write), else
+/// `localStorage`, else the language the page came in (`<html lang>`);
+/// Korean by default. Provides
 /// it as context with the page's `extra` strings, and keeps storage, `<html
 /// lang>` and the document title (`title`) in sync.
 pub fn provide_locale_with(extra: Option<ExtraStrings>, title: fn() -> String) -> RwSignal<Locale> {
-    let locale = RwSignal::new(stored_locale().or_else(page_locale).unwrap_or_default());
+    let locale = RwSignal::new(cookie_locale().or_else(stored_locale).or_else(page_locale).unwrap_or_default());
     provide_context(LocaleContext { locale, extra });
     Effect::new(move |_| {
         let loc = locale.get();
@@ -79,6 +80,16 @@ pub fn trf(key: &str, args: &[(&str, String)]) -> String {
         Some(s) => kairr_shared::i18n::fill(s, args),
         None => tf(loc, key, args),
     }
+}
+
+/// The language cookie's choice (`kairr_locale`).
+fn cookie_locale() -> Option<Locale> {
+    let cookies = document().dyn_into::<web_sys::HtmlDocument>().ok()?.cookie().ok()?;
+    cookies
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == LOCALE_COOKIE)
+        .and_then(|(_, value)| Locale::from_tag(value.trim()))
 }
 
 /// The language the page came in (`<html lang>`): the server renders a page
