@@ -210,12 +210,20 @@ impl Storage {
     where
         F: FnOnce(bool, &[Organisation]) -> Result<PeoplePlan<T>, Refusal>,
     {
+        // Only a well-formed username is looked up: one that is not cannot
+        // exist, and the use case refuses it by name (PostgreSQL would fail
+        // on a NUL in it, a 500 instead of that answer).
+        let well_formed = kairr_shared::auth::valid_username(username);
         with_db!(self.db(), |p| {
             let mut tx = p.begin_new().await?;
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1")
-                .bind(username)
-                .fetch_one(&mut *tx)
-                .await?;
+            let n: i64 = if well_formed {
+                sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1")
+                    .bind(username)
+                    .fetch_one(&mut *tx)
+                    .await?
+            } else {
+                0
+            };
             let directory = directory::read_directory!(&mut *tx);
             let plan = use_case(n > 0, &directory)?;
             apply_people_plan!(tx, plan, now);

@@ -27,6 +27,13 @@ async fn an_admin_invites_a_reviewer_who_sets_a_password_once_and_signs_in() {
     assert_eq!(code, 400);
     let fields: Vec<&str> = err["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["username", "display_name", "role"]);
+    // Hostile text (a NUL, control characters) is refused by field, never a server error (PostgreSQL refuses NUL bytes).
+    let hostile = serde_json::json!({"username": "e\u{0}w", "display_name": "최관리", "organisation": "인하대학교",
+        "role": "reviewer", "expertise": ["U\u{1f}0"]});
+    let (code, err) = admin.post("/api/v1/admin/people", &hostile).await;
+    assert_eq!(code, 400, "{err}");
+    let fields: Vec<&str> = err["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"username"), "{err}");
     let (code, invited) = admin.post("/api/v1/admin/people", &person).await;
     assert_eq!(code, 200, "{invited}");
     assert_eq!(
