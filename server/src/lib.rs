@@ -9,6 +9,7 @@ pub mod error;
 pub mod first_view;
 pub mod handlers;
 pub mod history_pages;
+pub mod kept;
 pub mod mail;
 pub mod metrics;
 pub mod monitor;

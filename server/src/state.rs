@@ -60,14 +60,15 @@ pub fn gzip(data: &[u8]) -> Bytes {
     }
 }
 
-/// Cached history answers: (system, range) → its slot, holding (computed
-/// at, answer) once read. A slot is locked while its history is read, so
-/// concurrent requests for the same one wait for that read instead of each
-/// reading the database (single flight). Keys are known systems × ranges.
+/// Cached history answers: (system, range) → its slot, answered from the
+/// slot at once once read and refreshed in the background once older than
+/// a recording interval (see [`crate::kept::Kept`]): one database read per
+/// history and interval whatever the crowd, and none waited for once there
+/// has been an answer. Keys are known systems × ranges.
 pub type HistoryCache = Mutex<HashMap<(String, &'static str), HistorySlot>>;
 
 /// One history's place in [`HistoryCache`].
-pub type HistorySlot = Arc<tokio::sync::Mutex<Option<(Instant, Arc<StatusHistory>)>>>;
+pub type HistorySlot = Arc<crate::kept::Kept<Arc<StatusHistory>>>;
 
 /// Cached public pages: requested round (`None` = the default) → (built at, page).
 /// Only rounds that exist are cached, so the map is as small as the list of rounds.

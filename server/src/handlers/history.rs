@@ -1,7 +1,7 @@
 //! `GET /api/v1/status/history?system=…&range=24h|7d|90d`.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::extract::{Query, State};
 use axum::Json;
@@ -48,11 +48,12 @@ pub async fn get_history(
     Ok(Json(load(state, system, range).await?))
 }
 
-/// The history of a known `system` over `range`, from the cache when it is
-/// younger than a recording interval (at most a minute): the API and the
-/// status page's charts read the same one. Requests arriving while it is
-/// read wait for that read (one database read per history and interval,
-/// whatever the crowd); if the reader is cancelled, the next one reads.
+/// The history of a known `system` over `range`: the API and the status
+/// page's charts read the same one, kept per history and refreshed in the
+/// background once older than a recording interval (at most a minute), so
+/// a slow database delays no answer once the history has been read (see
+/// [`crate::kept::Kept`]). The first read is shared by whoever asks for it
+/// meanwhile.
 pub async fn load(state: AppState, system: String, range: HistoryRange) -> Result<Arc<StatusHistory>, AppError> {
     let key = (system.clone(), range.as_str());
     let ttl = Duration::from_secs(u64::from(state.settings.record_interval_seconds.min(60)));
@@ -61,12 +62,11 @@ pub async fn load(state: AppState, system: String, range: HistoryRange) -> Resul
         // A poisoned map (a panic while it was held): read without sharing.
         Err(_) => crate::state::HistorySlot::default(),
     };
-    let mut slot = slot.lock().await;
-    if let Some((at, h)) = slot.as_ref() {
-        if at.elapsed() < ttl {
-            return Ok(h.clone());
-        }
-    }
+    slot.get(ttl, read(state, system, range)).await
+}
+
+/// Reads the history of `system` over `range` from the database.
+async fn read(state: AppState, system: String, range: HistoryRange) -> Result<Arc<StatusHistory>, AppError> {
     state.metrics.history_read();
     let now = chrono::Utc::now().timestamp();
     let from = now - i64::from(UPTIME_DAYS + 1) * 86_400;
@@ -76,7 +76,7 @@ pub async fn load(state: AppState, system: String, range: HistoryRange) -> Resul
         daily_uptime_from_counts(&counts, now, state.settings.record_interval_seconds, &state.catalogue.status_policy);
     let source =
         state.live.borrow().summary.systems.iter().find(|s| s.id == system).map_or(DataSource::Demo, |s| s.source);
-    let history = Arc::new(StatusHistory {
+    Ok(Arc::new(StatusHistory {
         system,
         range: range.as_str().to_owned(),
         source,
@@ -84,7 +84,5 @@ pub async fn load(state: AppState, system: String, range: HistoryRange) -> Resul
         uptime_days,
         bucket_seconds: range.bucket_seconds(),
         series: series(&samples, range, now),
-    });
-    *slot = Some((Instant::now(), history.clone()));
-    Ok(history)
+    }))
 }
