@@ -530,7 +530,7 @@ poll_seconds = 1
     const [receipt] = await mails(1);
     assert.deepEqual(receipt.rcpt_tos, [RESEARCHER_EMAIL]);
     assert.equal(receipt.subject, `[KAIRR] 신청 #${id} 접수 완료`);
-    assert.match(receipt.body, new RegExp(`«${escape(REQUEST.title_ko)}»`));
+    assert.match(receipt.body, new RegExp(`“${escape(REQUEST.title_ko)}”`));
     assert.match(receipt.body, new RegExp(`${escape(journey.portalUrl)}/requests/\\S*\\b${id}\\b`), 'a link to the request in the portal');
 
     // From now on the researcher wants e-mail in English; the notice is read.
@@ -744,7 +744,7 @@ poll_seconds = 1
     assert.deepEqual(decision.rcpt_tos, [RESEARCHER_EMAIL]);
     assert.equal(decision.subject, `[KAIRR] Decision on request #${id}`);
     assert.ok(
-      decision.body.includes(`Your request «${REQUEST.title_en}» was partly approved: ${thousands(award)} node-hours on ${poolEn} (${start} ~ ${end}).`),
+      decision.body.includes(`Your request “${REQUEST.title_en}” was partly approved: ${thousands(award)} node-hours on ${poolEn} (${start} ~ ${end}).`),
       decision.body,
     );
     assert.match(decision.body, new RegExp(`${escape(journey.portalUrl)}/requests/\\S*\\b${id}\\b`), 'a link to the request in the portal');
@@ -770,7 +770,7 @@ poll_seconds = 1
       const notice = p.locator('[data-testid=notice][data-kind=decision_made]');
       await notice.waitFor({ timeout: 20_000 });
       assert.match(await notice.innerText(), new RegExp(`신청 #${id} 심사 결과`));
-      assert.match(await notice.innerText(), new RegExp(`«${escape(REQUEST.title_ko)}»이 일부 선정되었습니다`));
+      assert.match(await notice.innerText(), new RegExp(`“${escape(REQUEST.title_ko)}”이 일부 선정되었습니다`));
       assert.match(await notice.innerText(), new RegExp(`${escape(await poolName('kisti6-gh200'))} ${escape(thousands(award))} 노드-시간 \\(${start} ~ ${end}\\)`));
       noProblems(await audit(p, 'notifications-decision'));
       await noteDemoLabel(p, '/notifications (a real decision)');

@@ -163,7 +163,7 @@ organisation_claim = "organisation"
       const notice = page.locator('[data-testid=notice][data-kind=submission_received]');
       await notice.waitFor({ timeout: 20_000 });
       assert.match(await notice.innerText(), new RegExp(`신청 #${id} 접수 완료`));
-      assert.match(await notice.innerText(), /«한국어 기상 예측 모델»/);
+      assert.match(await notice.innerText(), /“한국어 기상 예측 모델”/);
       // The e-mail address the institution gave is the default.
       assert.equal(await page.locator('[data-testid=pref-email]').inputValue(), 'minji@example.ac.kr');
       const failures = [];

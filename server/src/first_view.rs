@@ -71,7 +71,7 @@ impl Template {
     }
 
     /// [`Template::fill`] with `title` (in the reader's language) as the
-    /// page's `<title>`: for a page no app retitles (the status page).
+    /// page's `<title>`, so a page's first view is titled in its reader's language and as its app titles it.
     fn fill_titled(&self, loc: Locale, title: &str, body: &str, data: &[(&str, &str)]) -> String {
         let page = self.fill(loc, body, data);
         const END: &str = "</title>";
@@ -288,7 +288,8 @@ pub async fn allocations(
     if let Some(s) = &session_json {
         data.push((INITIAL_SESSION_ID, s.as_str()));
     }
-    visitor.respond(html_response(Bytes::from(template.fill(loc, &body, &data))))
+    let title = kairr_shared::i18n::t_programme(loc, "programme.page_title").unwrap_or_default();
+    visitor.respond(html_response(Bytes::from(template.fill_titled(loc, &title, &body, &data))))
 }
 
 /// `GET` of a page that opens with an introduction ([`intro::PAGES`]): the
@@ -312,12 +313,11 @@ pub async fn intro_page(
     let source = match page.badge {
         intro::Badge::Status => Some(state.live.borrow().summary.source),
         intro::Badge::Programme => demo.then_some(kairr_shared::api::DataSource::Demo),
-        intro::Badge::Never => None,
     };
     let body = intro::intro_page(loc, page, source, visitor.signed_in()).into_string();
     let session_json = visitor.json();
     let data: Vec<(&str, &str)> = session_json.iter().map(|s| (INITIAL_SESSION_ID, s.as_str())).collect();
-    visitor.respond(html_response(Bytes::from(template.fill(loc, &body, &data))))
+    visitor.respond(html_response(Bytes::from(template.fill_titled(loc, &page.document_title(loc), &body, &data))))
 }
 
 /// The session a programme page is rendered for (what the session endpoint

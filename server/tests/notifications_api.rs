@@ -156,7 +156,7 @@ async fn a_submission_tells_the_applicant_in_the_portal_and_by_mail_and_a_mail_s
     assert_eq!(m["rcpt_tos"], serde_json::json!(["minji@kaist.ac.kr"]));
     assert_eq!(m["subject"], format!("[KAIRR] 신청 #{id} 접수 완료"));
     let body = m["body"].as_str().unwrap();
-    assert!(body.contains("«기후 에뮬레이터»") && body.contains(&format!("/requests/{id}")), "{body}");
+    assert!(body.contains("“기후 에뮬레이터”") && body.contains(&format!("/requests/{id}")), "{body}");
     assert!(m["message_id"].as_str().unwrap().starts_with("<kairr-outbox-"), "{m}");
 
     // Read: the count drops.
@@ -187,7 +187,7 @@ async fn a_submission_tells_the_applicant_in_the_portal_and_by_mail_and_a_mail_s
     let _sink = start_sink(port, dir.path());
     let mails = wait_for_mail(dir.path(), 2, Duration::from_secs(90)).await;
     assert_eq!(mails[1]["subject"], format!("[KAIRR] Request #{second_id} received"));
-    assert!(mails[1]["body"].as_str().unwrap().contains("«Second request»"), "{}", mails[1]);
+    assert!(mails[1]["body"].as_str().unwrap().contains("“Second request”"), "{}", mails[1]);
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(received(dir.path()).len(), 2, "each e-mail exactly once");
     let rows = outbox(&app).await;

@@ -564,6 +564,14 @@ async fn a_reviewer_sees_the_open_rounds_requests_then_after_the_call_closes_one
     assert_eq!(after["allocation"]["start"], start.to_string());
     assert_eq!(after["allocation"]["end"], end.to_string());
     assert_eq!(after["capacity_left"].as_u64().unwrap(), left - 2);
+    // The page names its reviewers and its decider as people, not as account names.
+    let reviewers: Vec<&str> =
+        after["reviews"].as_array().unwrap().iter().map(|r| r["reviewer"].as_str().unwrap()).collect();
+    assert_eq!(reviewers.len(), 2, "{reviewers:?}");
+    assert_eq!(after["decision"]["decided_by"], "demo.admin");
+    assert_eq!(after["names"]["demo.admin"], "최관리 (데모)");
+    assert_eq!(after["names"]["demo.committee"], "박위원 (데모)");
+    assert!(reviewers.iter().all(|r| after["names"][r].is_string()), "every reviewer named: {}", after["names"]);
     // The researcher sees awarded against used: 2 servers × 8 GPUs × 24 h × the 10 days granted, nothing used yet.
     let mine: serde_json::Value =
         researcher.get(format!("{}/api/v1/requests/mine", app.base)).send().await.unwrap().json().await.unwrap();

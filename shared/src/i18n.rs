@@ -174,6 +174,13 @@ pub fn tfs(locale: Locale, key: &str, args: &[(&str, String)]) -> String {
     fill(ts(locale, key), args)
 }
 
+/// A document title: the page's name, then the site's ("심사 현황 · KAIRR 자원 배분"),
+/// so tabs, history and bookmarks tell the portal's pages apart. The server's
+/// first views and the apps write titles through this one function.
+pub fn page_title(page: &str, site: &str) -> String {
+    format!("{page} · {site}")
+}
+
 /// The text for `key` in `locale`; the key itself when it is missing.
 pub fn t(locale: Locale, key: &str) -> String {
     table(locale).get(key).cloned().unwrap_or_else(|| key.to_owned())

@@ -301,7 +301,7 @@ pub fn render(notice: &Notice, locale: Locale, pool_name: &dyn Fn(&str) -> Strin
         Locale::En => f.title_en.clone(),
     }
     .filter(|t| !t.trim().is_empty())
-    .map(|t| format!(" «{t}»"))
+    .map(|t| format!(" “{t}”"))
     .unwrap_or_default();
     let pool = f.pool.as_deref().map(pool_name).unwrap_or_default();
     // Not chrono's strftime: its parser would weigh on the app's wasm.
@@ -569,9 +569,9 @@ mod tests {
         );
         let ko = render(n, Locale::Ko, &name);
         assert_eq!(ko.subject, "신청 #42 접수 완료");
-        assert!(ko.body.contains("«기후 모델»") && ko.body.contains("#42"), "{}", ko.body);
+        assert!(ko.body.contains("“기후 모델”") && ko.body.contains("#42"), "{}", ko.body);
         let en = render(n, Locale::En, &name);
-        assert!(en.body.contains("«Climate model»"), "{}", en.body);
+        assert!(en.body.contains("“Climate model”"), "{}", en.body);
         assert_eq!(en.link, "/requests/42");
     }
 

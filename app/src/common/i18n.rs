@@ -28,7 +28,7 @@ pub struct LocaleContext {
 /// Korean by default. Provides
 /// it as context with the page's `extra` strings, and keeps storage, `<html
 /// lang>` and the document title (`title`) in sync.
-pub fn provide_locale_with(extra: Option<ExtraStrings>, title: fn() -> String) -> RwSignal<Locale> {
+pub fn provide_locale_with(extra: Option<ExtraStrings>, title: impl Fn() -> String + 'static) -> RwSignal<Locale> {
     let locale = RwSignal::new(cookie_locale().or_else(stored_locale).or_else(page_locale).unwrap_or_default());
     provide_context(LocaleContext { locale, extra });
     Effect::new(move |_| {

@@ -19,10 +19,21 @@ use crate::programme::session::provide_session;
 /// The administration application, mounted on `<body>` by `bin/admin.rs`.
 #[component]
 pub fn AdminApp() -> impl IntoView {
-    provide_locale_with(Some(t_admin), || tr("admin.page_title"));
+    let path = address::path();
+    let name = match path.as_str() {
+        "/admin" => "admin.title",
+        "/admin/people" => "admin.people.title",
+        "/admin/organisations" => "admin.orgs.title",
+        "/admin/assignments" => "admin.assign.title",
+        "/admin/status" => "admin.ops.title",
+        "/admin/provisioning" => "admin.prov.title",
+        "/invite" => "admin.invite.title",
+        _ => "not_found.title",
+    };
+    provide_locale_with(Some(t_admin), move || kairr_shared::i18n::page_title(&tr(name), &tr("admin.page_title")));
     provide_session();
     PageQuery::provide();
-    match address::path().as_str() {
+    match path.as_str() {
         "/admin" => view! { <AdminPage/> }.into_any(),
         "/admin/people" => view! { <AdminPeoplePage/> }.into_any(),
         "/admin/organisations" => view! { <AdminOrganisationsPage/> }.into_any(),

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 
 use crate::common::address::{self, PageQuery};
 use crate::common::components::not_found::NotFoundPage;
-use crate::common::i18n::{provide_locale_with, tr};
+use crate::common::i18n::{provide_locale_with, tr, trf};
 use crate::programme::pages::{
     CommitteePage, LoginPage, NotificationsPage, RequestDetailPage, RequestNewPage, RequestOwnPage, RequestsMinePage,
     ReviewsPage,
@@ -49,14 +49,33 @@ fn page_at(path: &str) -> Page {
     }
 }
 
+/// The document title of `page` (at `path`), in the current language.
+fn title(page: Page, path: &str) -> String {
+    let name = match page {
+        Page::Login => tr("programme.login.title"),
+        Page::Committee => tr("programme.committee.title"),
+        Page::RequestNew => tr("programme.request.title"),
+        Page::RequestsMine => tr("programme.mine.title"),
+        Page::RequestOwn | Page::RequestDetail => {
+            trf("programme.request_page", &[("id", path.rsplit('/').next().unwrap_or_default().to_owned())])
+        }
+        Page::Reviews => tr("programme.reviews.title"),
+        Page::Notifications => tr("programme.notifications.title"),
+        Page::NotFound => tr("not_found.title"),
+    };
+    kairr_shared::i18n::page_title(&name, &tr("programme.page_title"))
+}
+
 /// The programme application, mounted on `<body>` by `bin/programme.rs`.
 #[component]
 pub fn ProgrammeApp() -> impl IntoView {
-    provide_locale_with(Some(t_programme), || tr("programme.page_title"));
+    let path = address::path();
+    let page = page_at(&path);
+    provide_locale_with(Some(t_programme), move || title(page, &path));
     provide_session();
     PageQuery::provide();
     crate::programme::data::provide_notifications();
-    match page_at(&address::path()) {
+    match page {
         Page::Login => view! { <LoginPage/> }.into_any(),
         Page::Committee => view! { <CommitteePage/> }.into_any(),
         Page::RequestNew => view! { <RequestNewPage/> }.into_any(),

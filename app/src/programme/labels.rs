@@ -10,14 +10,22 @@ use leptos::prelude::*;
 
 use crate::common::i18n::{current_locale, tr};
 
+/// A label standing alone in the current language (English capitalised).
+fn label(ko: &str, en: &str) -> String {
+    match current_locale() {
+        kairr_shared::i18n::Locale::Ko => ko.to_owned(),
+        kairr_shared::i18n::Locale::En => kairr_shared::display::format::capitalised(en),
+    }
+}
+
 /// A sector's name.
 pub fn sector(s: Sector) -> String {
-    current_locale().pick(s.label_ko(), s.label_en()).to_owned()
+    label(s.label_ko(), s.label_en())
 }
 
 /// A region's name.
 pub fn region(r: Region) -> String {
-    current_locale().pick(r.label_ko(), r.label_en()).to_owned()
+    label(r.label_ko(), r.label_en())
 }
 
 /// A pool unit's name ("서버(8 GPU)" / "servers (8 GPUs)").
@@ -61,7 +69,7 @@ pub fn pool_with_unit(pool: &str, unit: Option<PoolUnit>) -> impl IntoView {
 
 /// A request state's name.
 pub fn state(s: RequestState) -> String {
-    current_locale().pick(s.label_ko(), s.label_en()).to_owned()
+    label(s.label_ko(), s.label_en())
 }
 
 /// A role's name.
@@ -71,7 +79,7 @@ pub fn stage(s: kairr_shared::allocation::RoundStage) -> String {
 }
 
 pub fn role(r: Role) -> String {
-    current_locale().pick(r.label_ko(), r.label_en()).to_owned()
+    label(r.label_ko(), r.label_en())
 }
 
 /// A fairness metric's name.

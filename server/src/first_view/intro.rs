@@ -38,8 +38,6 @@ pub enum Badge {
     Status,
     /// While the portal runs the demo programme or demo accounts (the session's flag).
     Programme,
-    /// Never (the administration's records are real).
-    Never,
 }
 
 /// A page with an introduction: where it is, which app serves it, its
@@ -74,7 +72,7 @@ const fn programme(path: &'static str, class: &'static str, title: &'static str,
 }
 
 const fn admin(path: &'static str, title: &'static str, intro: &'static str) -> IntroPage {
-    IntroPage { app: App::Admin, badge: Badge::Never, ..programme(path, "programme-main admin", title, intro) }
+    IntroPage { app: App::Admin, ..programme(path, "programme-main admin", title, intro) }
 }
 
 /// Every page with an introduction (the app's pages of the same paths open
@@ -107,6 +105,19 @@ pub const PAGES: &[IntroPage] = &[
     admin("/admin/status", "admin.ops.title", "admin.ops.intro"),
     admin("/admin/provisioning", "admin.prov.title", "admin.prov.intro"),
 ];
+
+impl IntroPage {
+    /// The document title, as the page's app writes it: the page's name and
+    /// its app's (the wizard, one page, has its app's alone).
+    pub fn document_title(&self, loc: Locale) -> String {
+        let site = |key| self.app.text(loc, key);
+        match self.app {
+            App::Advisor => site("advisor.page_title"),
+            App::Programme => kairr_shared::i18n::page_title(&site(self.title), &site("programme.page_title")),
+            App::Admin => kairr_shared::i18n::page_title(&site(self.title), &site("admin.page_title")),
+        }
+    }
+}
 
 /// The page at `path`, if it has an introduction.
 pub fn find(path: &str) -> Option<&'static IntroPage> {
@@ -174,5 +185,8 @@ mod tests {
         assert!(html.contains("aria-current=\"page\" data-testid=\"nav-advisor\""));
         assert!(!html.contains("demo-badge"));
         assert!(find("/committee/requests/1").is_none());
+        assert_eq!(committee.document_title(Locale::Ko), "배분위원회 현황 · KAIRR 자원 배분");
+        assert_eq!(find("/admin/people").unwrap().document_title(Locale::En), "People · KAIRR administration");
+        assert_eq!(advisor.document_title(Locale::En), "KAIRR placement advisor");
     }
 }

@@ -57,6 +57,11 @@ pub struct RequestDetail {
     /// real allocation: demo allocations are the demo loader's).
     #[serde(default)]
     pub period_changeable: bool,
+    /// The display names of the accounts the page names (reviewers, the
+    /// decider, conflicts), by account name; an account not in it (removed
+    /// since) is shown by its account name.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub names: std::collections::BTreeMap<String, String>,
 }
 
 /// The records [`RequestDetail::build`] reads (a round's records and the request's conflicts).
@@ -96,9 +101,25 @@ impl RequestDetail {
             round_accepts_decisions: input.round.stage.accepts_decisions(),
             min_reviews: input.round.policy.min_reviews,
             period_changeable: false,
+            names: std::collections::BTreeMap::new(),
             reviews,
             request,
         }
+    }
+}
+
+impl RequestDetail {
+    /// Every account the page names: reviewers, the decider and refused reviewers.
+    pub fn named_accounts(&self) -> std::collections::BTreeSet<&str> {
+        let reviewers = self.reviews.iter().map(|r| r.reviewer.as_str());
+        let decider = self.decision.iter().map(|d| d.decided_by.as_str());
+        let refused = self.conflicts.iter().flatten().map(|c| c.reviewer.as_str());
+        reviewers.chain(decider).chain(refused).collect()
+    }
+
+    /// How the page names `account`: its display name, else the account name.
+    pub fn name_of<'a>(&'a self, account: &'a str) -> &'a str {
+        self.names.get(account).map_or(account, String::as_str)
     }
 }
 

@@ -276,7 +276,7 @@ fn groups<K: Ord + Copy>(
             PublicGroup {
                 key: key.into(),
                 label_ko: ko.into(),
-                label_en: en.into(),
+                label_en: crate::display::format::capitalised(en),
                 requests,
                 awards,
                 acceptance_rate: rate(awards, requests),

@@ -107,38 +107,63 @@ pub fn iso(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
+/// `text` with its first letter capitalised when it is an ASCII letter: an
+/// English label standing alone ("University", "Under review") from the
+/// lower-case word running text uses ("a university may not apply"). ASCII
+/// only, so the apps link no Unicode case tables.
+pub fn capitalised(text: &str) -> String {
+    let mut out = text.to_owned();
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    out
+}
+
 /// `2026-11-20` (ISO calendar date).
 pub fn date(d: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
-/// `text` cut into runs, each with whether it is an ISO date
-/// (`2027-01-20`), so a page can keep every date on one line: browsers
-/// break a line after the hyphens of a date ("2027-" / "01-20").
+/// `text` cut into runs, each with whether it must stay on one line:
+/// browsers break a line after any hyphen, so on a phone a date would read
+/// "2027-" / "01-20", a system "(KISTI-" / "6)" and an account
+/// "r2026-1-" / "0042". A run kept whole is a word of ASCII letters, digits
+/// and hyphens (at most 24 characters, without the hyphens at its ends) in
+/// which a hyphen is followed by a digit: ISO dates, numbered names, ids.
+/// Words such as "GPU-hours" may still break at their hyphen.
 pub fn date_runs(text: &str) -> Vec<(&str, bool)> {
+    const LONGEST: usize = 24;
     let b = text.as_bytes();
-    let is_date = |i: usize| {
-        b.get(i..i + 10).is_some_and(|w| {
-            w.iter().enumerate().all(|(k, c)| if k == 4 || k == 7 { *c == b'-' } else { c.is_ascii_digit() })
-        }) && !b.get(i + 10).is_some_and(u8::is_ascii_digit)
-            && !(i > 0 && b[i - 1].is_ascii_digit())
-    };
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
     let mut runs = Vec::new();
-    let (mut start, mut i) = (0, 0);
+    let (mut plain, mut i) = (0, 0);
     while i < b.len() {
-        if is_date(i) {
-            if start < i {
-                runs.push((&text[start..i], false));
-            }
-            runs.push((&text[i..i + 10], true));
-            i += 10;
-            start = i;
-        } else {
+        if !word(b[i]) {
             i += 1;
+            continue;
+        }
+        let (mut s, mut e) = (i, i);
+        while e < b.len() && word(b[e]) {
+            e += 1;
+        }
+        i = e;
+        while s < e && b[s] == b'-' {
+            s += 1;
+        }
+        while e > s && b[e - 1] == b'-' {
+            e -= 1;
+        }
+        let numbered = b[s..e].windows(2).any(|w| w[0] == b'-' && w[1].is_ascii_digit());
+        if numbered && e - s <= LONGEST {
+            if plain < s {
+                runs.push((&text[plain..s], false));
+            }
+            runs.push((&text[s..e], true));
+            plain = e;
         }
     }
-    if start < b.len() {
-        runs.push((&text[start..], false));
+    if plain < b.len() {
+        runs.push((&text[plain..], false));
     }
     runs
 }
@@ -190,13 +215,29 @@ mod tests {
     }
 
     #[test]
-    fn dates_are_cut_out_of_running_text() {
+    fn labels_are_capitalised_in_ascii_only() {
+        assert_eq!(capitalised("under review"), "Under review");
+        assert_eq!(capitalised("SME"), "SME");
+        assert_eq!(capitalised("대학"), "대학");
+        assert_eq!(capitalised(""), "");
+    }
+
+    #[test]
+    fn dates_and_numbered_names_are_cut_out_of_running_text() {
         assert_eq!(
             date_runs("접수 2027-01-06 ~ 2027-11-16까지"),
             [("접수 ", false), ("2027-01-06", true), (" ~ ", false), ("2027-11-16", true), ("까지", false)]
         );
         assert_eq!(date_runs("2027-01-06"), [("2027-01-06", true)]);
-        assert_eq!(date_runs("no dates, 12027-01-061 or 2027-1-06"), [("no dates, 12027-01-061 or 2027-1-06", false)]);
+        assert_eq!(
+            date_runs("GH200 (KISTI-6): account r2026-1-0042."),
+            [("GH200 (", false), ("KISTI-6", true), ("): account ", false), ("r2026-1-0042", true), (".", false)]
+        );
+        assert_eq!(date_runs("-2026-2-"), [("-", false), ("2026-2", true), ("-", false)]);
+        // Words whose hyphens may break, numbers without hyphens, and over-long words stay plain.
+        for plain in ["GPU-hours, GPU-시간, e-mail", "1,200 servers", "a-1-2-3-4-5-6-7-8-9-10-11-12"] {
+            assert_eq!(date_runs(plain), [(plain, false)], "{plain}");
+        }
         assert!(date_runs("").is_empty());
     }
 }

@@ -37,6 +37,10 @@ pub fn AwardedProjects(
         })
     };
     let count = move || {
+        let f = filter.get();
+        if shown.with(Vec::is_empty) && !f.trim().is_empty() {
+            return trf("programme.projects.none_match", &[("filter", f.trim().to_owned())]);
+        }
         trf(
             "programme.projects.count",
             &[("shown", thousands(shown.with(Vec::len) as u64)), ("total", thousands(projects.with(Vec::len) as u64))],

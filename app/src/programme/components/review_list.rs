@@ -14,7 +14,10 @@ pub fn ReviewList(
     reviews: Vec<Review>,
     /// Conflicts of interest (`None` unless the viewer is an admin).
     conflicts: Option<Vec<CoiRecord>>,
+    /// Display names by account name (an account missing from it is shown by its account name).
+    names: std::collections::BTreeMap<String, String>,
 ) -> impl IntoView {
+    let name = move |account: &str| names.get(account).cloned().unwrap_or_else(|| account.to_owned());
     let empty = reviews.is_empty();
     view! {
         <section class="panel" aria-labelledby="reviews-title" data-testid="request-reviews">
@@ -41,7 +44,7 @@ pub fn ReviewList(
                                 let s = r.rubric;
                                 view! {
                                     <tr>
-                                        <th scope="row">{r.reviewer.clone()}<br/><span class="muted">{r.reviewer_organisation.clone()}</span></th>
+                                        <th scope="row">{name(&r.reviewer)}<br/><span class="muted">{r.reviewer_organisation.clone()}</span></th>
                                         <td class="num">{s.technical_merit.get()}</td>
                                         <td class="num">{s.impact.get()}</td>
                                         <td class="num">{s.ecosystem.get()}</td>
@@ -60,7 +63,7 @@ pub fn ReviewList(
                 <ul data-testid="request-conflicts">
                     {c.is_empty().then(|| view! { <li class="muted">{move || tr("programme.detail.no_conflicts")}</li> })}
                     {c.into_iter().map(|c| view! {
-                        <li>{format!("{} · {} · {}", c.reviewer, c.organisation, kst_minute(c.at))}</li>
+                        <li>{format!("{} · {} · {}", name(&c.reviewer), c.organisation, kst_minute(c.at))}</li>
                     }).collect_view()}
                 </ul>
             })}

@@ -117,6 +117,9 @@ pub fn Timeline(
     view! {
         <section class="panel" aria-labelledby="timeline-title">
             <h3 id="timeline-title">{move || tr("programme.timeline.title")}</h3>
+            // A round without allocations (yet) says so rather than drawing an empty chart.
+            <Show when=move || rows.with(|rs| !rs.is_empty())
+                fallback=|| view! { <p class="muted" data-testid="timeline-empty">{move || tr("programme.timeline.empty")}</p> }>
             <div class="filter-row">
                 <label for="timeline-pool">{move || tr("programme.timeline.pool")}</label>
                 <select id="timeline-pool" data-testid="timeline-pool"
@@ -168,6 +171,7 @@ pub fn Timeline(
                 </div>
                 <Pager page=page pages=pages name="timeline"/>
             </details>
+            </Show>
         </section>
     }
 }

@@ -29,7 +29,7 @@ use super::admin_round_form::RoundForm;
 #[component]
 pub fn AdminPage() -> impl IntoView {
     view! {
-        <Shell page=SitePage::Other class="admin" demo=Signal::stored(false)>
+        <Shell page=SitePage::Other class="admin">
             <div class="programme-intro" data-testid="page-intro">
                 <h2>{move || tr("admin.title")}</h2>
                 <p>{move || tr("admin.intro")}</p>

@@ -33,7 +33,7 @@ use crate::programme::components::pager::Pager;
 #[component]
 pub fn AdminAssignmentsPage() -> impl IntoView {
     view! {
-        <Shell page=SitePage::Other class="admin" demo=Signal::stored(false)>
+        <Shell page=SitePage::Other class="admin">
             <div class="programme-intro" data-testid="page-intro">
                 <h2>{move || tr("admin.assign.title")}</h2>
                 <p>{move || tr("admin.assign.intro")}</p>

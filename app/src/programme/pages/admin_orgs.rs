@@ -28,7 +28,7 @@ use crate::programme::session::use_session;
 #[component]
 pub fn AdminOrganisationsPage() -> impl IntoView {
     view! {
-        <Shell page=SitePage::Other class="admin" demo=Signal::stored(false)>
+        <Shell page=SitePage::Other class="admin">
             <div class="programme-intro" data-testid="page-intro">
                 <h2>{move || tr("admin.orgs.title")}</h2>
                 <p>{move || tr("admin.orgs.intro")}</p>
@@ -100,7 +100,7 @@ fn Directory() -> impl IntoView {
                     {move || trf("admin.orgs.count", &[("n", shown().len().to_string())])}
                 </p>
             </div>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="orgs-title">
                 <table class="data-table" data-testid="orgs-table">
                     <caption class="sr-only">{move || tr("admin.orgs.list")}</caption>
                     <thead><tr>

@@ -28,7 +28,7 @@ use crate::programme::session::use_session;
 #[component]
 pub fn AdminPeoplePage() -> impl IntoView {
     view! {
-        <Shell page=SitePage::Other class="admin" demo=Signal::stored(false)>
+        <Shell page=SitePage::Other class="admin">
             <div class="programme-intro" data-testid="page-intro">
                 <h2>{move || tr("admin.people.title")}</h2>
                 <p>{move || tr("admin.people.intro")}</p>
@@ -74,7 +74,7 @@ fn People() -> impl IntoView {
         <section class="panel" aria-labelledby="people-title">
             <h3 id="people-title">{move || tr("admin.people.list")}</h3>
             <FetchErrorView error=people.error message=Signal::derive(|| tr("admin.people.load_failed"))/>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="people-title">
                 <table class="data-table" data-testid="people-table">
                     <caption class="sr-only">{move || tr("admin.people.list")}</caption>
                     <thead><tr>

@@ -25,7 +25,7 @@ use crate::programme::session::use_session;
 #[component]
 pub fn AdminProvisioningPage() -> impl IntoView {
     view! {
-        <Shell page=SitePage::Other class="admin" demo=Signal::stored(false)>
+        <Shell page=SitePage::Other class="admin">
             <div class="programme-intro" data-testid="page-intro">
                 <h2>{move || tr("admin.prov.title")}</h2>
                 <p>{move || tr("admin.prov.intro")}</p>
@@ -85,7 +85,10 @@ fn Accounts() -> impl IntoView {
                 </p>
             }
         });
-        let table = if report.allocations.is_empty() {
+        // Without a scheduler no account is ever recorded: the notice above says why, not "none yet".
+        let table = if report.allocations.is_empty() && !report.configured {
+            ().into_any()
+        } else if report.allocations.is_empty() {
             view! { <p class="muted" data-testid="prov-none">{tr("admin.prov.none")}</p> }.into_any()
         } else {
             view! {

@@ -33,7 +33,7 @@ use kairr_shared::status::Status;
 #[component]
 pub fn AdminStatusPage() -> impl IntoView {
     view! {
-        <Shell page=SitePage::Other class="admin" demo=Signal::stored(false)>
+        <Shell page=SitePage::Other class="admin">
             <div class="programme-intro" data-testid="page-intro">
                 <h2>{move || tr("admin.ops.title")}</h2>
                 <p>{move || tr("admin.ops.intro")}</p>

@@ -121,7 +121,7 @@ fn CommitteeOverview(
                     ("today", today.get().map(date).unwrap_or_default()),
                 ])}</p>
                 <Show when=move || demo.get()>
-                    <p class="demo-note">{move || tr("programme.public.demo_note")}</p>
+                    <p class="demo-note" data-testid="demo-note">{move || tr("programme.committee.demo_note")}</p>
                 </Show>
                 <div class="exports" data-testid="exports">
                     <h3 id="exports-title">{move || tr("programme.committee.exports")}</h3>

@@ -72,7 +72,7 @@ fn RequestDetailView() -> impl IntoView {
         </Show>
         {move || detail.data.get().map(|d| view! {
             <RequestSummary detail=d.clone()/>
-            <ReviewList reviews=d.reviews.clone() conflicts=d.conflicts.clone()/>
+            <ReviewList reviews=d.reviews.clone() conflicts=d.conflicts.clone() names=d.names.clone()/>
             <Outcome detail=d.clone() on_changed=on_changed/>
             <DecisionSlot detail=d.clone() suggested=suggested on_decided=on_decided/>
         })}
@@ -115,6 +115,7 @@ fn Outcome(detail: RequestDetail, on_changed: Callback<()>) -> impl IntoView {
     let unit = detail.pool.as_ref().map(|p| p.unit);
     let used = detail.used_gpu_hours;
     let undecided = detail.decision.is_none();
+    let decider = detail.decision.as_ref().map(|d| detail.name_of(&d.decided_by).to_owned()).unwrap_or_default();
     let (decision, allocation) = (detail.decision, detail.allocation);
     let decision = move || {
         decision.as_ref().map(|d| {
@@ -124,7 +125,7 @@ fn Outcome(detail: RequestDetail, on_changed: Callback<()>) -> impl IntoView {
                 &[
                     ("kind", labels::state(d.kind.state())),
                     ("amount", amount),
-                    ("by", d.decided_by.clone()),
+                    ("by", decider.clone()),
                     ("at", kst_minute(d.at)),
                     ("rationale", d.rationale.clone()),
                 ],

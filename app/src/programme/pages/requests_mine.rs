@@ -77,11 +77,11 @@ fn MyRequests() -> impl IntoView {
                     <li class="panel" id=format!("request-{}", r.id.0)>
                         <h3><a href=format!("/requests/{}", r.id.0) data-testid="mine-open">{pick(&r.title_ko, &r.title_en)}</a></h3>
                         <p><span class="state-badge">{labels::state(r.state)}</span>" "
-                            {trf("programme.mine.asked", &[
+                            {dated(trf("programme.mine.asked", &[
                                 ("pool", labels::pool(&r.pool)),
                                 ("amount", m.unit.map_or_else(|| thousands(r.amount), |u| labels::amount(r.amount, u))),
                                 ("submitted", date(r.submitted_at.date_naive())),
-                            ])}</p>
+                            ]))}</p>
                         {usage.map(|u| view! { <p>{dated(u)}</p> })}
                         {used.map(|u| view! {
                             <p data-testid="mine-usage">{u}</p>

@@ -51,5 +51,13 @@ pub async fn get_request(
     if let (true, Some(a)) = (admin, &detail.allocation) {
         detail.period_changeable = state.storage.allocation_is_real(a.id).await?;
     }
+    // A handful of accounts (the reviewers and the decider), each one indexed look-up.
+    let mut names = std::collections::BTreeMap::new();
+    for account in detail.named_accounts() {
+        if let Some(a) = state.storage.account_by_username(account).await? {
+            names.insert(account.to_owned(), a.info.display_name);
+        }
+    }
+    detail.names = names;
     Ok(Json(detail))
 }

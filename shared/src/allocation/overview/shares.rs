@@ -71,7 +71,7 @@ fn rows<K: Ord + Copy>(
             ShareRow {
                 key: key.into(),
                 label_ko: ko.into(),
-                label_en: en.into(),
+                label_en: crate::display::format::capitalised(en),
                 requests: s.requests,
                 awards: s.awards,
                 requested_gpu_hours: s.requested,
