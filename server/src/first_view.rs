@@ -20,7 +20,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kairr_shared::allocation::{InitialPublicRound, PublicRound};
 use kairr_shared::api::{
-    InitialSession, PagePart, FIRST_VIEW_ID, INITIAL_SESSION_ID, INITIAL_STATUS_ID, LOCALE_COOKIE,
+    InitialSession, PagePart, FIRST_VIEW_ID, INITIAL_SESSION_ID, INITIAL_STATUS_ID,
 };
 use serde::Serialize;
 
@@ -204,10 +204,7 @@ pub(crate) fn locale_of(headers: &HeaderMap) -> Locale {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LOCALE_COOKIE)
-        .and_then(|(_, value)| Locale::from_tag(value.trim()))
+        .find_map(kairr_shared::api::locale_from_cookies)
         .unwrap_or_default()
 }
 

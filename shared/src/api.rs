@@ -491,6 +491,16 @@ impl PagePart {
 /// Cookie mirroring the chosen UI language (`ko`/`en`) for the server's first view.
 pub const LOCALE_COOKIE: &str = "kairr_locale";
 
+/// The language [`LOCALE_COOKIE`] names in a `Cookie` header's value (or
+/// `document.cookie`): the one reader of the cookie for the server and the apps.
+pub fn locale_from_cookies(cookies: &str) -> Option<crate::i18n::Locale> {
+    cookies
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == LOCALE_COOKIE)
+        .and_then(|(_, value)| crate::i18n::Locale::from_tag(value.trim()))
+}
+
 /// `GET /healthz`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -528,6 +538,16 @@ pub struct ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_language_is_read_from_its_cookie_among_others() {
+        use crate::i18n::Locale;
+        assert_eq!(locale_from_cookies("id=abc; kairr_locale=en; x=1"), Some(Locale::En));
+        assert_eq!(locale_from_cookies(" kairr_locale = ko "), None, "a name with spaces is another cookie");
+        assert_eq!(locale_from_cookies("kairr_locale=ko"), Some(Locale::Ko));
+        assert_eq!(locale_from_cookies("kairr_locale=fr; kairr_locale_x=en"), None);
+        assert_eq!(locale_from_cookies(""), None);
+    }
 
     #[test]
     fn a_page_part_is_read_back_from_the_header_it_sends() {

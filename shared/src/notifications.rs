@@ -457,12 +457,7 @@ impl Preferences {
         let mut errors = crate::advisor::FieldErrors::default();
         let email = self.email.trim();
         if !email.is_empty() && !valid_email(email) {
-            errors.push(
-                "email",
-                Code::UnknownValue,
-                "올바른 전자우편 주소를 입력하세요.".into(),
-                "Enter a valid e-mail address.".into(),
-            );
+            refuse_email(&mut errors, "email");
         }
         let locale = Locale::from_tag(self.locale.trim());
         if locale.is_none() {
@@ -497,6 +492,17 @@ pub fn valid_email(address: &str) -> bool {
         && !address
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"' | '(' | ')'))
+}
+
+/// Refuses `field` as an address [`valid_email`] turned down, in the words
+/// every form that asks for an e-mail address uses.
+pub fn refuse_email(errors: &mut crate::advisor::FieldErrors, field: &str) {
+    errors.push(
+        field,
+        crate::advisor::field_error::FieldErrorCode::UnknownValue,
+        "올바른 전자우편 주소를 입력하세요.".into(),
+        "Enter a valid e-mail address.".into(),
+    );
 }
 
 /// Seconds to wait before delivery attempt `attempts + 1` after `attempts`

@@ -92,20 +92,15 @@ impl SubscribeInput {
             errors.push(
                 "kind",
                 Code::UnknownValue,
-                "email 또는 webhook 중 하나를 고르세요.".into(),
-                "Choose email or webhook.".into(),
+                "전자우편 또는 웹훅 중 하나를 고르세요.".into(),
+                "Choose e-mail or webhook.".into(),
             );
         }
         let target = self.target.trim();
         let target = match kind {
             Some(SubscriptionKind::Email) if valid_email(target) => Some(target.to_lowercase()),
             Some(SubscriptionKind::Email) => {
-                errors.push(
-                    "target",
-                    Code::UnknownValue,
-                    "올바른 전자우편 주소를 입력하세요.".into(),
-                    "Enter a valid e-mail address.".into(),
-                );
+                crate::notifications::refuse_email(&mut errors, "target");
                 None
             }
             Some(SubscriptionKind::Webhook) => match webhook_problem(target, policy) {

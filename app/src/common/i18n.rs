@@ -85,11 +85,7 @@ pub fn trf(key: &str, args: &[(&str, String)]) -> String {
 /// The language cookie's choice (`kairr_locale`).
 fn cookie_locale() -> Option<Locale> {
     let cookies = document().dyn_into::<web_sys::HtmlDocument>().ok()?.cookie().ok()?;
-    cookies
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LOCALE_COOKIE)
-        .and_then(|(_, value)| Locale::from_tag(value.trim()))
+    kairr_shared::api::locale_from_cookies(&cookies)
 }
 
 /// The language the page came in (`<html lang>`): the server renders a page

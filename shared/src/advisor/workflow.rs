@@ -77,11 +77,9 @@ pub struct WorkflowPlan {
 }
 
 fn output_tb(v: &Option<NumberText>, field: &str, errors: &mut FieldErrors) -> f64 {
-    let x = match v {
-        None => return 0.0,
-        Some(NumberText::Number(x)) => Some(*x),
-        Some(NumberText::Text(t)) if t.trim().is_empty() => return 0.0,
-        Some(NumberText::Text(t)) => t.trim().replace(',', "").parse::<f64>().ok(),
+    let x = match v.as_ref().map(NumberText::read) {
+        None | Some(None) => return 0.0,
+        Some(Some(x)) => x.ok(),
     };
     match x {
         Some(x) if x.is_finite() && (0.0..=1_000_000.0).contains(&x) => x,

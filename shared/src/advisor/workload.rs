@@ -21,6 +21,35 @@ pub enum NumberText {
     Text(String),
 }
 
+impl NumberText {
+    /// The number, `None` when the text is empty (absent), `Some(Err(()))`
+    /// when it is not a number. Text is read as people type it: group
+    /// separators (`1,000`, `1_000`) and spaces are skipped, and full-width
+    /// digits, point, comma and minus (`１２８`, typed with a Korean or
+    /// Japanese input method) count as their ASCII forms.
+    pub fn read(&self) -> Option<Result<f64, ()>> {
+        let text = match self {
+            NumberText::Number(x) => return Some(Ok(*x)),
+            NumberText::Text(t) => t,
+        };
+        let ascii: String = text
+            .chars()
+            .filter_map(|c| match c {
+                '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')),
+                '．' => Some('.'),
+                '－' | '−' => Some('-'),
+                ',' | '，' | '_' => None,
+                c if c.is_whitespace() => None,
+                c => Some(c),
+            })
+            .collect();
+        if ascii.is_empty() {
+            return None;
+        }
+        Some(ascii.parse::<f64>().map_err(|_| ()))
+    }
+}
+
 /// The workload form as submitted. Enum fields take the snake_case names of
 /// [`super::kinds`]; empty text counts as absent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -163,5 +192,24 @@ impl Workload {
     /// GPU-hours of the stated run on `measured_on` GPUs.
     pub fn reference_gpu_hours(&self) -> f64 {
         self.run_hours * f64::from(self.gpus)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NumberText;
+
+    #[test]
+    fn typed_numbers_are_read_as_people_type_them() {
+        let read = |t: &str| NumberText::Text(t.to_owned()).read();
+        assert_eq!(read("1,000"), Some(Ok(1000.0)));
+        assert_eq!(read(" 1_000 "), Some(Ok(1000.0)));
+        assert_eq!(read("１２８"), Some(Ok(128.0)), "full-width digits");
+        assert_eq!(read("１，０２４．５"), Some(Ok(1024.5)));
+        assert_eq!(read("－３"), Some(Ok(-3.0)));
+        assert_eq!(read("   "), None, "empty text is absent");
+        assert_eq!(read("12a"), Some(Err(())));
+        assert_eq!(read("1.2.3"), Some(Err(())));
+        assert_eq!(NumberText::Number(2.5).read(), Some(Ok(2.5)));
     }
 }

@@ -1,7 +1,7 @@
 //! The fairness figures (Jain's index across sectors, Gini across
 //! organisations, dominant shares per sector), each name carrying its
-//! definition, shown on hover and on keyboard focus and read as the
-//! figure's description.
+//! definition, shown on hover, on keyboard focus and on a tap, and read as
+//! the figure's description.
 
 use kairr_shared::allocation::{FairnessFigures, FairnessMetric};
 use leptos::prelude::*;
@@ -19,9 +19,24 @@ fn MetricName(
     prefix: &'static str,
 ) -> impl IntoView {
     let id = format!("{prefix}-def-{}", serde_json::to_string(&metric).unwrap_or_default().trim_matches('"'));
+    // The definition shows while the button has focus. A tap focuses it too
+    // (touch browsers such as Safari do not focus a tapped button by
+    // themselves), and Escape dismisses it (WCAG 1.4.13).
+    let button = NodeRef::<leptos::html::Button>::new();
+    let focus = move |_| {
+        if let Some(b) = button.get() {
+            let _ = b.focus();
+        }
+    };
+    let dismiss = move |ev: leptos::ev::KeyboardEvent| {
+        if let (true, Some(b)) = (ev.key() == "Escape", button.get()) {
+            let _ = b.blur();
+        }
+    };
     view! {
         <span class="metric-name">
-            <button type="button" class="metric-button" aria-describedby=id.clone()>
+            <button type="button" class="metric-button" aria-describedby=id.clone() node_ref=button
+                on:click=focus on:keydown=dismiss>
                 {move || labels::metric(metric)}
             </button>
             <span role="tooltip" id=id class="metric-tooltip">{move || labels::metric_definition(metric)}</span>

@@ -17,7 +17,10 @@ pub fn ReviewList(
     /// Display names by account name (an account missing from it is shown by its account name).
     names: std::collections::BTreeMap<String, String>,
 ) -> impl IntoView {
-    let name = move |account: &str| names.get(account).cloned().unwrap_or_else(|| account.to_owned());
+    let names = StoredValue::new(names);
+    let name = move |account: &str| {
+        names.with_value(|n| n.get(account).cloned()).unwrap_or_else(|| account.to_owned())
+    };
     let empty = reviews.is_empty();
     view! {
         <section class="panel" aria-labelledby="reviews-title" data-testid="request-reviews">

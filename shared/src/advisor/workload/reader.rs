@@ -46,16 +46,12 @@ impl Reader {
     }
 
     pub fn number(&mut self, field: &str, v: &Option<NumberText>, min: f64, max: f64, whole: bool) -> Option<f64> {
-        let x = match v.as_ref()? {
-            NumberText::Number(x) => *x,
-            NumberText::Text(t) if t.trim().is_empty() => return None,
-            NumberText::Text(t) => match t.trim().replace([',', '_'], "").parse::<f64>() {
-                Ok(x) => x,
-                Err(_) => {
-                    self.fail(field, Code::NotANumber, "숫자를 입력하세요.", "Enter a number.");
-                    return None;
-                }
-            },
+        let x = match v.as_ref()?.read()? {
+            Ok(x) => x,
+            Err(()) => {
+                self.fail(field, Code::NotANumber, "숫자를 입력하세요.", "Enter a number.");
+                return None;
+            }
         };
         if whole && x.fract() != 0.0 {
             self.fail(field, Code::NotAWholeNumber, "정수를 입력하세요.", "Enter a whole number.");

@@ -37,8 +37,8 @@ pub fn open_demo_round(today: NaiveDate, cat: &Catalogue) -> Result<Round, DemoE
         .collect();
     let input = RoundInput {
         id: "2026-2".into(),
-        title_ko: "2026년 2차 국가 AI 컴퓨팅 자원 지원 사업 (데모, 접수 중)".into(),
-        title_en: "2026 second call for national AI computing resources (demo, open)".into(),
+        title_ko: "2026년 2차 국가 AI 컴퓨팅 자원 지원 사업 (데모)".into(),
+        title_en: "2026 second call for national AI computing resources (demo)".into(),
         opens: day(opens),
         closes: day(closes),
         review_closes: day(closes + Days::new(14)),
