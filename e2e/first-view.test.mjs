@@ -254,6 +254,7 @@ describe('the status page before its WebAssembly', { timeout: 8 * 60_000 }, () =
           await page.locator(`#first-view [data-testid=${steady[0]}]`).first().waitFor();
           const before = await boxes(page, steady);
           const wordsBefore = await texts(page, sameText);
+          const titleBefore = await page.title();
           release();
           await page.waitForFunction((id) => !document.getElementById('first-view') && document.querySelector(`[data-testid=${id}]`), steady[0], { timeout: 60_000 });
           // Everything the app loads later.
@@ -266,6 +267,12 @@ describe('the status page before its WebAssembly', { timeout: 8 * 60_000 }, () =
           assert.deepEqual(moved, [], `${path} ${lang} ${width}px: the app moved what the first view showed`);
           assert.deepEqual(Object.keys(afterBoxes).sort(), Object.keys(before).sort(), 'the same elements before and after');
           assert.deepEqual(await texts(page, sameText), wordsBefore, `${path} ${lang} ${width}px: the first view says what the app says`);
+          // The document title names the page, in its language, as the app titles it.
+          assert.equal(await page.title(), titleBefore, `${path} ${lang} ${width}px: the first view is titled as the app titles it`);
+          if (steady.includes('page-intro') && path !== '/advisor') {
+            const name = await page.locator('[data-testid=page-intro] h2').innerText();
+            assert.ok(titleBefore.startsWith(`${name} · KAIRR`), `${path} ${lang}: the title names the page: "${titleBefore}"`);
+          }
           const { cls, shifts } = await page.evaluate(() => ({ cls: window.__cls, shifts: window.__shifts }));
           figures.push(`${path} ${lang} ${width}px ${cls.toFixed(3)}`);
           assert.ok(cls <= CLS_BUDGET, `${path} ${lang} ${width}px: CLS ${cls.toFixed(3)} over ${CLS_BUDGET}: ${JSON.stringify(shifts)}`);

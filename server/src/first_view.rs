@@ -19,9 +19,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use kairr_shared::allocation::{InitialPublicRound, PublicRound};
-use kairr_shared::api::{
-    InitialSession, PagePart, FIRST_VIEW_ID, INITIAL_SESSION_ID, INITIAL_STATUS_ID,
-};
+use kairr_shared::api::{InitialSession, PagePart, FIRST_VIEW_ID, INITIAL_SESSION_ID, INITIAL_STATUS_ID};
 use serde::Serialize;
 
 use crate::handlers::programme::RoundQuery;

@@ -41,12 +41,16 @@ pub async fn remember_language(req: axum::extract::Request, next: axum::middlewa
     res
 }
 
-/// The whole page around `main`: the portal's header (brand, a language
-/// link to `here` with `?lang=` of the other language, the status page and
-/// the feed) and footer, `<main class="programme-main {class}">` with the
+/// The whole page around `main`: the portal's header (brand, the demo
+/// badge while the status is the demo's, a language link to `here` with
+/// `?lang=` of the other language, the apps' navigation, the feed and the
+/// sign-in link) and footer, `<main class="programme-main {class}">` with the
 /// page's `title` as its heading.
 pub fn page(state: &AppState, loc: Locale, title: &str, here: &str, class: &str, main: Markup) -> Markup {
+    use kairr_shared::i18n::t;
     let other = loc.other();
+    // The incidents and maintenance these pages show are the status's: demo while it is.
+    let demo = state.live.borrow().summary.source == kairr_shared::api::DataSource::Demo;
     html! {
         (DOCTYPE)
         html lang=(loc.tag()) {
@@ -54,6 +58,7 @@ pub fn page(state: &AppState, loc: Locale, title: &str, here: &str, class: &str,
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · KAIRR" }
+                link rel="icon" href="/favicon.svg" type="image/svg+xml";
                 (maud::PreEscaped(state.first_view.stylesheets()))
             }
             body {
@@ -66,16 +71,22 @@ pub fn page(state: &AppState, loc: Locale, title: &str, here: &str, class: &str,
                             span.brand-name { (pick(loc, "국가 AI 연구자원 현황", "National AI Research Resources Status")) }
                         }
                         div.header-tools {
+                            @if demo {
+                                span.demo-badge data-testid="demo-badge" title=(t(loc, "header.demo_explained")) { (t(loc, "header.demo_badge")) }
+                            }
                             a.lang-toggle href={ (here) (if here.contains('?') { "&" } else { "?" }) "lang=" (other.tag()) }
                                 lang=(other.tag()) data-testid="lang-link" {
                                 (pick(loc, "English", "한국어"))
                             }
                         }
                     }
-                    nav.site-nav aria-label=(pick(loc, "주 메뉴", "Main")) {
+                    nav.site-nav aria-label=(t(loc, "nav.label")) {
                         ul {
-                            li { a href="/" rel="external" { (pick(loc, "현황", "Status")) } }
+                            li { a href="/" rel="external" { (t(loc, "nav.status")) } }
+                            li { a href="/advisor" rel="external" { (t(loc, "nav.advisor")) } }
+                            li { a href="/allocations" rel="external" { (t(loc, "nav.allocations")) } }
                             li { a href="/feed.atom" rel="external" { (pick(loc, "알림 피드 (Atom)", "Notice feed (Atom)")) } }
+                            li { a href="/login" rel="external" { (t(loc, "nav.sign_in")) } }
                         }
                     }
                 }

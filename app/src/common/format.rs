@@ -1,7 +1,9 @@
 //! Figures and times for display: [`kairr_shared::display::format`] in the
 //! current UI language (the language-free ones re-exported as they are).
 
-pub use kairr_shared::display::format::{date, fixed, iso, kilowatts, kst_axis_label, kst_minute, percent, thousands};
+pub use kairr_shared::display::format::{
+    date, fixed, iso, kilowatts, kst_axis_label, kst_minute, percent, period, thousands,
+};
 
 use crate::common::i18n::current_locale;
 

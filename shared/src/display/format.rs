@@ -124,6 +124,11 @@ pub fn date(d: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
+/// A period of days as the portal writes it everywhere: `2027-01-20 ~ 2027-11-15`.
+pub fn period(first: NaiveDate, last: NaiveDate) -> String {
+    format!("{} ~ {}", date(first), date(last))
+}
+
 /// `text` cut into runs, each with whether it must stay on one line:
 /// browsers break a line after any hyphen, so on a phone a date would read
 /// "2027-" / "01-20", a system "(KISTI-" / "6)" and an account

@@ -5,7 +5,7 @@ use kairr_shared::allocation::AwardedProject;
 use leptos::prelude::*;
 
 use crate::common::components::dated::dated;
-use crate::common::format::{date, thousands};
+use crate::common::format::{date, period, thousands};
 use crate::common::i18n::{tr, trf};
 use crate::programme::components::pager::Pager;
 use crate::programme::labels::{self, pick};
@@ -74,7 +74,7 @@ pub fn AwardedProjects(
                                 <td>{p.organisation.clone()}</td>
                                 <td>{labels::pool(&p.pool)}</td>
                                 <td class="num">{labels::amount(p.amount, p.unit)}</td>
-                                <td>{dated(format!("{} ~ {}", date(p.start), date(p.end)))}</td>
+                                <td>{dated(period(p.start, p.end))}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

@@ -6,7 +6,7 @@ use kairr_shared::allocation::RequestDetail;
 use leptos::prelude::*;
 
 use crate::common::components::dated::dated;
-use crate::common::format::{date, fixed, thousands};
+use crate::common::format::{date, fixed, period, thousands};
 use crate::common::i18n::{tr, trf};
 use crate::programme::labels::{self, pick};
 
@@ -29,7 +29,7 @@ pub fn RequestSummary(
                 ("programme.detail.pi", r.pi.clone()),
                 ("programme.detail.pool", labels::pool(&r.pool)),
                 ("programme.detail.asked", asked),
-                ("programme.detail.period", format!("{} – {}", date(r.period_start), date(r.period_end))),
+                ("programme.detail.period", period(r.period_start, r.period_end)),
                 ("programme.detail.state", labels::state(r.state)),
                 ("programme.detail.score", score.map_or_else(|| tr("programme.detail.no_reviews"), |s| fixed(s, 2))),
             ]

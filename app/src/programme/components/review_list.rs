@@ -18,9 +18,7 @@ pub fn ReviewList(
     names: std::collections::BTreeMap<String, String>,
 ) -> impl IntoView {
     let names = StoredValue::new(names);
-    let name = move |account: &str| {
-        names.with_value(|n| n.get(account).cloned()).unwrap_or_else(|| account.to_owned())
-    };
+    let name = move |account: &str| names.with_value(|n| n.get(account).cloned()).unwrap_or_else(|| account.to_owned());
     let empty = reviews.is_empty();
     view! {
         <section class="panel" aria-labelledby="reviews-title" data-testid="request-reviews">

@@ -11,7 +11,7 @@ use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 
 use crate::common::components::dated::dated;
-use crate::common::format::{date, thousands};
+use crate::common::format::{date, period, thousands};
 use crate::common::i18n::{current_locale, tr, trf};
 use crate::programme::charts::{self, CanvasSpec};
 use crate::programme::components::pager::Pager;
@@ -162,7 +162,7 @@ pub fn Timeline(
                                     <th scope="row">{r.organisation.clone()}<br/><span class="muted">{labels::sector(r.sector)}</span></th>
                                     <td>{r.title.clone()}</td>
                                     <td class="num">{labels::amount(r.amount, r.unit)}</td>
-                                    <td>{dated(format!("{} ~ {}", date(r.start), date(r.end)))}</td>
+                                    <td>{dated(period(r.start, r.end))}</td>
                                     <td>{if r.idle { tr("programme.timeline.idle") } else { String::new() }}</td>
                                 </tr>
                             }).collect_view()}

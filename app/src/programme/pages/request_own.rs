@@ -12,7 +12,7 @@ use crate::common::api::FetchError;
 use crate::common::components::dated::dated;
 use crate::common::components::fetch_error::FetchErrorView;
 use crate::common::components::header::SitePage;
-use crate::common::format::{date, fixed, kst_minute, thousands};
+use crate::common::format::{date, fixed, kst_minute, period, thousands};
 use crate::common::i18n::{tr, trf};
 use crate::programme::api;
 use crate::programme::components::access::RequireRole;
@@ -106,7 +106,7 @@ fn Facts(detail: MyRequestDetail) -> impl IntoView {
                 ("programme.own.co_investigators", team.clone()),
                 ("programme.detail.pool", labels::pool(&r.pool)),
                 ("programme.detail.asked", asked()),
-                ("programme.detail.period", format!("{} – {}", date(r.period_start), date(r.period_end))),
+                ("programme.detail.period", period(r.period_start, r.period_end)),
                 ("programme.own.submitted", kst_minute(r.submitted_at)),
             ]
             .into_iter()
