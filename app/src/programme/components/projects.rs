@@ -5,7 +5,7 @@ use kairr_shared::allocation::AwardedProject;
 use leptos::prelude::*;
 
 use crate::common::components::dated::dated;
-use crate::common::format::{date, period, thousands};
+use crate::common::format::{period, thousands};
 use crate::common::i18n::{tr, trf};
 use crate::programme::components::pager::Pager;
 use crate::programme::labels::{self, pick};

@@ -6,7 +6,7 @@ use kairr_shared::allocation::RequestDetail;
 use leptos::prelude::*;
 
 use crate::common::components::dated::dated;
-use crate::common::format::{date, fixed, period, thousands};
+use crate::common::format::{fixed, period, thousands};
 use crate::common::i18n::{tr, trf};
 use crate::programme::labels::{self, pick};
 

@@ -4,6 +4,7 @@
 use kairr_shared::allocation::{CoiRecord, Review};
 use leptos::prelude::*;
 
+use crate::common::components::dated::dated;
 use crate::common::format::{fixed, kst_minute};
 use crate::common::i18n::tr;
 
@@ -64,7 +65,7 @@ pub fn ReviewList(
                 <ul data-testid="request-conflicts">
                     {c.is_empty().then(|| view! { <li class="muted">{move || tr("programme.detail.no_conflicts")}</li> })}
                     {c.into_iter().map(|c| view! {
-                        <li>{format!("{} · {} · {}", name(&c.reviewer), c.organisation, kst_minute(c.at))}</li>
+                        <li>{dated(format!("{} · {} · {}", name(&c.reviewer), c.organisation, kst_minute(c.at)))}</li>
                     }).collect_view()}
                 </ul>
             })}

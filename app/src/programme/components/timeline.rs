@@ -11,7 +11,7 @@ use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 
 use crate::common::components::dated::dated;
-use crate::common::format::{date, period, thousands};
+use crate::common::format::{period, thousands};
 use crate::common::i18n::{current_locale, tr, trf};
 use crate::programme::charts::{self, CanvasSpec};
 use crate::programme::components::pager::Pager;

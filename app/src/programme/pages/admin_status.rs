@@ -295,7 +295,7 @@ fn OpenIncident(incident: Incident, systems: Signal<Vec<SystemChoice>>, changed:
     view! {
         <article class="ops-incident" data-testid="ops-incident" data-id=id.clone()>
             <h4>{title}</h4>
-            <p class="muted">{move || systems.with(|s| system_name(s, &incident.system_id, &incident.pool_id))} " · "{move || labels::incident_state(current_locale(), incident.state)} " · " {kst_minute(incident.started_at)}</p>
+            <p class="muted">{move || systems.with(|s| system_name(s, &incident.system_id, &incident.pool_id))} " · "{move || labels::incident_state(current_locale(), incident.state)} " · " <time>{kst_minute(incident.started_at)}</time></p>
             {last.map(|u| view! { <p>{pick(&u.body_ko, &u.body_en)}</p> })}
             <form class="ops-form" on:submit=submit novalidate=true data-testid="update-form">
                 <FormErrorSummary error label=ops_label id=ops_id scope=format!("upd-{id}")/>
