@@ -120,6 +120,25 @@ describe('allocation programme', () => {
       );
       const rows = await page.locator('[data-testid=projects-table] tbody tr td:nth-child(2)').allInnerTexts();
       assert.ok(rows.length > 0 && rows.every((r) => r.toLowerCase().includes(org.toLowerCase())), `filtered rows: ${rows}`);
+      // The filter and the page are in the address: a reload (or a shared link) shows the same rows.
+      assert.equal(new URL(page.url()).searchParams.get('q'), org);
+      await page.locator('[data-testid=projects-filter]').fill('');
+      const pager = page.locator('[data-testid=pager-projects]');
+      await pager.locator('button').last().click();
+      await pager.locator('button').last().click();
+      assert.equal(await pager.getAttribute('data-page'), '3');
+      assert.equal(new URL(page.url()).searchParams.get('page'), '3');
+      assert.equal(new URL(page.url()).searchParams.get('q'), null, 'an empty filter leaves the address');
+      const third = await page.locator('[data-testid=projects-table] tbody tr th').first().innerText();
+      await page.reload();
+      await page.waitForFunction(() => !document.getElementById('first-view'));
+      await page.locator('[data-testid=projects-table] tbody tr').first().waitFor();
+      assert.equal(await page.locator('[data-testid=pager-projects]').getAttribute('data-page'), '3');
+      assert.equal(await page.locator('[data-testid=projects-table] tbody tr th').first().innerText(), third);
+      // A filter nothing matches says so.
+      await page.locator('[data-testid=projects-filter]').fill('없는-과제-zzz');
+      await page.locator('[data-testid=projects-count]', { hasText: '맞는 과제가 없습니다' }).waitFor();
+      assert.equal(await page.locator('[data-testid=projects-table] tbody tr').count(), 0);
       await useLanguage(page, 'en');
       assert.match(await page.locator('[data-testid=public-totals]').innerText(), new RegExp(`${DEMO_AWARDS} of \\d+ requests awarded`));
       assert.match(await page.locator('[data-testid=nav-sign-in]').innerText(), /Sign in/);

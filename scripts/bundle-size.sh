@@ -20,7 +20,7 @@ DIST="${KAIRR_DIST:-$ROOT/dist}"
 BUNDLES=(
   "/|index.html|60|150"
   "/advisor|advisor/index.html|354|250"
-  "/allocations|allocations-app/index.html|237|300"
+  "/allocations|allocations-app/index.html|239|300"
   "/committee, /requests/*, /reviews, /login|programme/index.html|505|300"
   "/admin/*, /invite|admin-app/index.html|402|300"
 )

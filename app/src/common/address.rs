@@ -26,6 +26,23 @@ pub fn query_param(search: &str, name: &str) -> Option<String> {
     web_sys::UrlSearchParams::new_with_str(search).ok()?.get(name)
 }
 
+/// `search` (`?a=1`) with `name` set to `value`, or without `name` when
+/// `value` is empty, written as the browser writes a query (`""` for none).
+pub fn with_param(search: &str, name: &str, value: &str) -> String {
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(search) else { return search.to_owned() };
+    if value.is_empty() {
+        params.delete(name);
+    } else {
+        params.set(name, value);
+    }
+    let query = String::from(params.to_string());
+    if query.is_empty() {
+        query
+    } else {
+        format!("?{query}")
+    }
+}
+
 /// The number the page's path ends with (`/requests/42` → 42): the id of
 /// the request a page shows.
 pub fn path_id() -> Option<u64> {

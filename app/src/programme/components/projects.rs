@@ -23,13 +23,34 @@ pub fn AwardedProjects(
     #[prop(into)]
     projects: Signal<Vec<AwardedProject>>,
 ) -> impl IntoView {
-    let filter = RwSignal::new(String::new());
-    let page = RwSignal::new(1usize);
+    // The filter and the page are in the address (`?q=…&page=2`), so a link
+    // (or a reload, or the back button after opening a project's page) shows
+    // the same rows; the round (`?round=`) is kept beside them.
+    let query = crate::common::address::query();
+    let param = |name| crate::common::address::query_param(&query, name);
+    let filter = RwSignal::new(param("q").unwrap_or_default());
+    let page = RwSignal::new(param("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(1).max(1));
+    Effect::new(move |_| {
+        use crate::common::address::{replace_query, with_param};
+        let (f, p) = (filter.get(), page.get());
+        let search = with_param(&crate::common::address::query(), "q", f.trim());
+        let search = with_param(&search, "page", &if p > 1 { p.to_string() } else { String::new() });
+        if search != crate::common::address::query() {
+            replace_query(&search);
+        }
+    });
     let shown = Memo::new(move |_| {
         let f = filter.get();
         projects.with(|ps| ps.iter().filter(|p| project_matches(&f, p)).cloned().collect::<Vec<_>>())
     });
     let pages = Signal::derive(move || page_count(shown.with(Vec::len), PER_PAGE));
+    // A page past the last (an old link) is the last.
+    Effect::new(move |_| {
+        let last = pages.get();
+        if projects.with(|ps| !ps.is_empty()) && page.get_untracked() > last {
+            page.set(last);
+        }
+    });
     let rows = move || {
         shown.with(|s| {
             let range = page_range(s.len(), page.get(), PER_PAGE);
