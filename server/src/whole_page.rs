@@ -25,11 +25,10 @@ pub fn locale(lang: Option<&str>, headers: &HeaderMap) -> Locale {
 /// toggle does (readable by their script, which rewrites it), so the next
 /// page, the server's or an app's, is in the language chosen too.
 pub async fn remember_language(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    let chosen = req
-        .uri()
-        .query()
-        .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("lang=")))
-        .and_then(Locale::from_tag);
+    // The pages' own reading of `?lang=` (a query that is not well formed chooses nothing).
+    let chosen = axum::extract::Query::<crate::history_pages::LangQuery>::try_from_uri(req.uri())
+        .ok()
+        .and_then(|q| q.0.lang.as_deref().and_then(Locale::from_tag));
     let mut res = next.run(req).await;
     if let Some(loc) = chosen {
         let cookie =
