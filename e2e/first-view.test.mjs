@@ -44,6 +44,13 @@ const PAGES = {
       assert.ok(await page.locator('[data-testid=top-pick]').count() > 0, 'the recommendation still loading');
     },
   },
+  '/login': {
+    steady: ['page-intro', 'nav-sign-in'],
+    sameText: ['page-intro', 'nav-sign-in'],
+    loaded: async (page) => {
+      assert.ok(await page.locator('[data-testid=login-form]').count() > 0, 'the sign-in form still loading');
+    },
+  },
   '/committee': {
     user: 'demo.committee',
     steady: ['page-intro', 'nav-home', 'account'],
@@ -182,7 +189,8 @@ describe('the status page before its WebAssembly', { timeout: 8 * 60_000 }, () =
         assert.equal(await page.locator('[aria-current=page]').innerText(), lang === 'ko' ? '자원 배분 현황' : 'Allocations');
         // Pages whose content the app loads: their introduction, in the language asked for.
         for (const [path, app, key] of [['/advisor', 'advisor', 'advisor'], ['/committee', 'programme', 'programme.committee'],
-          ['/requests/new', 'programme', 'programme.request'], ['/admin/provisioning', 'admin', 'admin.prov']]) {
+          ['/requests/new', 'programme', 'programme.request'], ['/admin/provisioning', 'admin', 'admin.prov'],
+          ['/login', 'programme', 'programme.login']]) {
           const strings = locale(app, lang);
           await page.goto(`${server.baseUrl}${path}`, { waitUntil: 'load' });
           assert.equal(await page.locator('#first-view [data-testid=page-intro] h2').innerText(), strings[`${key}.title`], path);

@@ -89,6 +89,10 @@ pub const PAGES: &[IntroPage] = &[
         intro: "advisor.intro",
         account: false,
     },
+    IntroPage {
+        nav: NavPage::Login,
+        ..programme("/login", "programme-main login", "programme.login.title", "programme.login.intro")
+    },
     programme("/committee", "programme-main committee", "programme.committee.title", "programme.committee.intro"),
     programme("/requests/new", "programme-main request-new", "programme.request.title", "programme.request.intro"),
     programme("/reviews", "programme-main reviews", "programme.reviews.title", "programme.reviews.intro"),

@@ -98,8 +98,12 @@ pub fn LoginPage() -> impl IntoView {
     let described = |id: &'static str, has: bool| if has { Some(id) } else { None };
     view! {
         <Shell page=SitePage::Login class="login">
-            <div class="login-box">
+            // The introduction the server's first view of /login shows, element for element.
+            <div class="programme-intro" data-testid="page-intro">
                 <h2>{move || tr("programme.login.title")}</h2>
+                <p>{move || tr("programme.login.intro")}</p>
+            </div>
+            <div class="login-box">
                 <Show when=move || session.user().is_some()>
                     <p class="notice" role="status" data-testid="already-signed-in">{move || session.user().map(|u| trf("programme.login.already", &[
                         ("name", u.display_name.clone()),
