@@ -444,6 +444,12 @@ async fn a_request_page_shows_reviews_decision_allocation_and_conflicts_to_admin
     assert_eq!(page["allocation"]["amount"], page["decision"]["amount"]);
     assert_eq!(page["pool"]["pool"], page["request"]["pool"]);
     assert_eq!(page["decidable"], false);
+    // The demo's fictional reviewers and decider (records without accounts) are named as people.
+    for r in page["reviews"].as_array().unwrap() {
+        let name = page["names"][r["reviewer"].as_str().unwrap()].as_str().unwrap_or_default();
+        assert!(name.starts_with("심사위원 ") && name.ends_with(" (데모)"), "{name:?} for {}", r["reviewer"]);
+    }
+    assert!(page["names"][page["decision"]["decided_by"].as_str().unwrap()].is_string(), "{}", page["names"]);
     assert!(page.get("conflicts").is_none(), "conflicts are for admins");
     let admin = app.client_as("demo.admin").await;
     let page: serde_json::Value = admin.get(url(&id.to_string())).send().await.unwrap().json().await.unwrap();

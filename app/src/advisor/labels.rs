@@ -31,6 +31,15 @@ pub fn pick(ko: &'static str, en: &'static str) -> String {
     current_locale().pick(ko, en).to_owned()
 }
 
+/// A label standing alone (a choice, a column): [`pick`], English capitalised
+/// ("Fine-tuning", "University"); running text keeps the lower-case word.
+pub fn label(ko: &'static str, en: &'static str) -> String {
+    match current_locale() {
+        Locale::Ko => ko.to_owned(),
+        Locale::En => kairr_shared::display::format::capitalised(en),
+    }
+}
+
 /// Picks a Korean/English pair of owned strings in `loc`.
 pub fn pick_owned(loc: Locale, ko: &str, en: &str) -> String {
     loc.pick(ko, en).to_owned()

@@ -130,6 +130,24 @@ pub enum DemoError {
     Invalid(String),
 }
 
+/// How the portal names one of the demo's fictional accounts (its reviewers,
+/// committee members and staff, who have records but no portal account):
+/// "심사위원 5 (데모)" for `reviewer05`; `None` for any other account.
+pub fn display_name(account: &str) -> Option<String> {
+    let numbered = |prefix: &str, word: &str| {
+        let n: u32 = account.strip_prefix(prefix)?.parse().ok()?;
+        Some(format!("{word} {n} (데모)"))
+    };
+    if names::REVIEWERS.iter().any(|(u, _)| *u == account) {
+        return numbered("reviewer", "심사위원");
+    }
+    match names::STAFF.iter().find(|(u, _, _)| *u == account)?.1 {
+        "committee" => numbered("committee", "배분위원"),
+        "operator" => numbered("ops", "운영자"),
+        _ => Some("운영사무국 (데모)".to_owned()),
+    }
+}
+
 /// Generates the demo round of `spec` from `seed`, as of KST day `today`,
 /// over the catalogue's cloud server pools.
 pub fn demo_data(spec: &DemoSpec, seed: u64, today: NaiveDate, cat: &Catalogue) -> Result<DemoData, DemoError> {

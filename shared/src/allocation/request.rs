@@ -201,7 +201,12 @@ impl RequestInput {
         let sector = f.choice("sector", &self.sector, Sector::parse, &names(Sector::ALL, |s| s.as_str()));
         let region = f.choice("region", &self.region, Region::parse, &names(Region::ALL, |r| r.as_str()));
         let pool = self.pool(f, round);
-        let amount = pool.and_then(|p| f.whole("amount", self.amount, 1, p.capacity));
+        // Without a pool the bound is unknown, but a missing amount is still missing.
+        let amount = match pool {
+            Some(p) => f.whole("amount", self.amount, 1, p.capacity),
+            None if self.amount.is_none() => f.whole("amount", None, 1, 1),
+            None => None,
+        };
         let start = f.date("period_start", &self.period_start);
         let end = f.date("period_end", &self.period_end);
         if let (Some(s), Some(e)) = (start, end) {

@@ -131,43 +131,46 @@ pub fn period(first: NaiveDate, last: NaiveDate) -> String {
 
 /// `text` cut into runs, each with whether it must stay on one line:
 /// browsers break a line after any hyphen, so on a phone a date would read
-/// "2027-" / "01-20", a system "(KISTI-" / "6)" and an account
-/// "r2026-1-" / "0042". A run kept whole is a word of ASCII letters, digits
-/// and hyphens (at most 24 characters, without the hyphens at its ends) in
-/// which a hyphen is followed by a digit: ISO dates, numbered names, ids.
-/// Words such as "GPU-hours" may still break at their hyphen.
+/// "2027-" / "01-20", a system "(KISTI-" / "6)", an account "r2026-1-" /
+/// "0042" and a unit "GPU-" / "시간". A run kept whole is a word of letters
+/// (ASCII or Hangul), digits and hyphens (at most 24 characters, without
+/// the hyphens at its ends) in which a hyphen is followed by a digit or a
+/// Hangul syllable: ISO dates, numbered names, ids, Korean hyphenated
+/// units. English words such as "GPU-hours" may still break at their hyphen.
 pub fn date_runs(text: &str) -> Vec<(&str, bool)> {
     const LONGEST: usize = 24;
-    let b = text.as_bytes();
-    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
+    let hangul = |c: char| ('\u{ac00}'..='\u{d7a3}').contains(&c);
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '-' || hangul(c);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let at = |k: usize| chars.get(k).map_or(text.len(), |&(i, _)| i);
     let mut runs = Vec::new();
-    let (mut plain, mut i) = (0, 0);
-    while i < b.len() {
-        if !word(b[i]) {
-            i += 1;
+    let (mut plain, mut k) = (0, 0);
+    while k < chars.len() {
+        if !word(chars[k].1) {
+            k += 1;
             continue;
         }
-        let (mut s, mut e) = (i, i);
-        while e < b.len() && word(b[e]) {
+        let (mut s, mut e) = (k, k);
+        while e < chars.len() && word(chars[e].1) {
             e += 1;
         }
-        i = e;
-        while s < e && b[s] == b'-' {
+        k = e;
+        while s < e && chars[s].1 == '-' {
             s += 1;
         }
-        while e > s && b[e - 1] == b'-' {
+        while e > s && chars[e - 1].1 == '-' {
             e -= 1;
         }
-        let numbered = b[s..e].windows(2).any(|w| w[0] == b'-' && w[1].is_ascii_digit());
-        if numbered && e - s <= LONGEST {
-            if plain < s {
-                runs.push((&text[plain..s], false));
+        let joined = chars[s..e].windows(2).any(|w| w[0].1 == '-' && (w[1].1.is_ascii_digit() || hangul(w[1].1)));
+        if joined && e - s <= LONGEST {
+            if plain < at(s) {
+                runs.push((&text[plain..at(s)], false));
             }
-            runs.push((&text[s..e], true));
-            plain = e;
+            runs.push((&text[at(s)..at(e)], true));
+            plain = at(e);
         }
     }
-    if plain < b.len() {
+    if plain < text.len() {
         runs.push((&text[plain..], false));
     }
     runs
@@ -231,7 +234,8 @@ mod tests {
     fn dates_and_numbered_names_are_cut_out_of_running_text() {
         assert_eq!(
             date_runs("접수 2027-01-06 ~ 2027-11-16까지"),
-            [("접수 ", false), ("2027-01-06", true), (" ~ ", false), ("2027-11-16", true), ("까지", false)]
+            // The particle joined to the date is the same Korean word: kept with it.
+            [("접수 ", false), ("2027-01-06", true), (" ~ ", false), ("2027-11-16까지", true)]
         );
         assert_eq!(date_runs("2027-01-06"), [("2027-01-06", true)]);
         assert_eq!(
@@ -239,8 +243,12 @@ mod tests {
             [("GH200 (", false), ("KISTI-6", true), ("): account ", false), ("r2026-1-0042", true), (".", false)]
         );
         assert_eq!(date_runs("-2026-2-"), [("-", false), ("2026-2", true), ("-", false)]);
+        assert_eq!(
+            date_runs("기대 9,408 GPU-시간(0%), 노드-시간"),
+            [("기대 9,408 ", false), ("GPU-시간", true), ("(0%), ", false), ("노드-시간", true)]
+        );
         // Words whose hyphens may break, numbers without hyphens, and over-long words stay plain.
-        for plain in ["GPU-hours, GPU-시간, e-mail", "1,200 servers", "a-1-2-3-4-5-6-7-8-9-10-11-12"] {
+        for plain in ["GPU-hours, e-mail", "1,200 서버", "a-1-2-3-4-5-6-7-8-9-10-11-12"] {
             assert_eq!(date_runs(plain), [(plain, false)], "{plain}");
         }
         assert!(date_runs("").is_empty());

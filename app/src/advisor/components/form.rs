@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::field::{CheckField, SelectField, TextField};
 use crate::advisor::engine::Engine;
 use crate::advisor::fields::step_of;
-use crate::advisor::labels::{pick, site_name};
+use crate::advisor::labels::{label, site_name};
 use crate::advisor::query::STEPS;
 use crate::advisor::state::Wizard;
 use crate::common::i18n::{current_locale, tr, trf};
@@ -108,7 +108,7 @@ fn vocabulary<T: Copy + Send + Sync + 'static>(
 ) -> Signal<Vec<(String, String)>> {
     Signal::derive(move || {
         let mut out = vec![(String::new(), empty())];
-        out.extend(all.iter().map(|v| (name(*v).to_owned(), pick(ko(*v), en(*v)))));
+        out.extend(all.iter().map(|v| (name(*v).to_owned(), label(ko(*v), en(*v)))));
         out
     })
 }

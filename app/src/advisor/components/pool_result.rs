@@ -6,12 +6,12 @@ use kairr_shared::api::SystemKind;
 use kairr_shared::catalogue::Catalogue;
 use leptos::prelude::*;
 
-use crate::advisor::labels::{gpu_hours, hours, krw, kwh, pick, pool_name, reason_text, wait_band};
+use crate::advisor::labels::{gpu_hours, hours, krw, kwh, label, pool_name, reason_text, wait_band};
 use crate::common::format::{fixed, thousands};
 use crate::common::i18n::{current_locale, tr, trf};
 
 fn criterion_label(c: Criterion) -> String {
-    pick(c.label_ko(), c.label_en())
+    label(c.label_ko(), c.label_en())
 }
 
 fn kind_label(k: SystemKind) -> String {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use super::field::{SelectField, TextField};
 use super::form::site_options;
 use crate::advisor::engine::Engine;
-use crate::advisor::labels::{hours, pick, pool_name, reason_text};
+use crate::advisor::labels::{hours, label, pool_name, reason_text};
 use crate::advisor::state::Wizard;
 use crate::common::format::fixed;
 use crate::common::i18n::{current_locale, tr, trf};
@@ -69,7 +69,7 @@ fn options<T: Copy + Send + Sync + 'static>(
 ) -> Signal<Vec<(String, String)>> {
     Signal::derive(move || {
         let mut out = vec![(String::new(), tr("advisor.choice.select"))];
-        out.extend(all.iter().map(|v| (name(*v).to_owned(), pick(ko(*v), en(*v)))));
+        out.extend(all.iter().map(|v| (name(*v).to_owned(), label(ko(*v), en(*v)))));
         out
     })
 }

@@ -4,6 +4,8 @@
 use kairr_shared::allocation::PoolOverview;
 use leptos::prelude::*;
 
+use crate::common::components::dated::dated;
+
 use crate::common::format::{fixed, thousands};
 use crate::common::i18n::{tr, trf};
 use crate::programme::labels;
@@ -51,10 +53,10 @@ pub fn PoolTable(
                                     <td class="num">{thousands(p.capacity)}</td>
                                     <td class="num">{thousands(p.requested)}</td>
                                     <td class="num">{awarded}</td>
-                                    <td class="num">{trf("programme.pools.used", &[
+                                    <td class="num">{dated(trf("programme.pools.used", &[
                                         ("hours", fixed(p.used_gpu_hours, 0)),
                                         ("share", crate::common::format::percent(used, 1)),
-                                    ])}</td>
+                                    ]))}</td>
                                     <td class="num" class:flagged=flagged>
                                         {if flagged {
                                             trf("programme.pools.idle_flagged", &[

@@ -115,7 +115,7 @@ fn Assignments() -> impl IntoView {
             {move || view_data.data.get().map(|v| view! { <Summary view=v/> })}
             <div class="round-actions">
                 <button type="button" class="button" data-testid="auto-assign" on:click=auto
-                    disabled=move || busy.get() || view_data.data.with(|v| !v.as_ref().is_some_and(|v| v.stage.accepts_reviews()))>
+                    disabled=move || busy.get() || view_data.data.with(|v| !v.as_ref().is_some_and(|v| v.stage.accepts_reviews() && !v.requests.is_empty()))>
                     {move || tr("admin.assign.auto")}
                 </button>
                 <span class="muted">{move || tr("admin.assign.auto_hint")}</span>

@@ -51,11 +51,18 @@ pub async fn get_request(
     if let (true, Some(a)) = (admin, &detail.allocation) {
         detail.period_changeable = state.storage.allocation_is_real(a.id).await?;
     }
-    // A handful of accounts (the reviewers and the decider), each one indexed look-up.
+    // A handful of accounts (the reviewers and the decider), each one indexed
+    // look-up; the demo's fictional reviewers and committee have records but
+    // no account, and their demo names.
     let mut names = std::collections::BTreeMap::new();
     for account in detail.named_accounts() {
-        if let Some(a) = state.storage.account_by_username(account).await? {
-            names.insert(account.to_owned(), a.info.display_name);
+        let name = match state.storage.account_by_username(account).await? {
+            Some(a) => Some(a.info.display_name),
+            None if state.settings.demo.programme => kairr_shared::allocation::demo::display_name(account),
+            None => None,
+        };
+        if let Some(name) = name {
+            names.insert(account.to_owned(), name);
         }
     }
     detail.names = names;

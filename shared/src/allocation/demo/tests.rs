@@ -193,3 +193,14 @@ fn the_demo_allocations_use_about_what_their_simulated_users_want() {
     let used: f64 = d.usage.iter().filter(|u| u.day >= from && u.day < today()).map(|u| u.gpu_hours).sum();
     assert!((0.8..1.2).contains(&(used / wanted)), "used {used:.0} of {wanted:.0} GPU-hours wanted");
 }
+
+#[test]
+fn the_demos_fictional_accounts_have_names() {
+    use super::display_name;
+    assert_eq!(display_name("reviewer05").as_deref(), Some("심사위원 5 (데모)"));
+    assert_eq!(display_name("committee1").as_deref(), Some("배분위원 1 (데모)"));
+    assert_eq!(display_name("ops1").as_deref(), Some("운영자 1 (데모)"));
+    assert_eq!(display_name("admin").as_deref(), Some("운영사무국 (데모)"));
+    assert_eq!(display_name("reviewer99"), None, "not one of the demo's");
+    assert_eq!(display_name("kim"), None);
+}
