@@ -80,7 +80,8 @@ describe('committee decision journey', () => {
       const summary = p.locator('[data-testid=form-error-summary]');
       await summary.waitFor({ timeout: 10_000 });
       const items = await summary.locator('li').allInnerTexts();
-      assert.deepEqual(items.map((t) => t.split(':')[0]), ['과제명 (국문)', '연구 요약', '자원 풀'], `the summary names the fields by their labels: ${items}`);
+      // Every missing field at once: the amount too, though its bound waits for a pool.
+      assert.deepEqual(items.map((t) => t.split(':')[0]), ['과제명 (국문)', '연구 요약', '자원 풀', '신청량 (풀 단위)'], `the summary names the fields by their labels: ${items}`);
       assert.ok(items.every((t) => !/[a-z]+_[a-z]+/.test(t)), `no API field names: ${items}`);
       assert.ok(await summary.evaluate((e) => e === document.activeElement), 'the summary takes the focus');
       await summary.locator('li a').nth(1).click();

@@ -20,9 +20,9 @@ DIST="${KAIRR_DIST:-$ROOT/dist}"
 BUNDLES=(
   "/|index.html|60|150"
   "/advisor|advisor/index.html|354|250"
-  "/allocations|allocations-app/index.html|239|300"
-  "/committee, /requests/*, /reviews, /login|programme/index.html|505|300"
-  "/admin/*, /invite|admin-app/index.html|402|300"
+  "/allocations|allocations-app/index.html|240|300"
+  "/committee, /requests/*, /reviews, /login|programme/index.html|506|300"
+  "/admin/*, /invite|admin-app/index.html|403|300"
 )
 
 if [ ! -f "$DIST/index.html" ]; then
