@@ -34,10 +34,7 @@ pub fn pick(ko: &'static str, en: &'static str) -> String {
 /// A label standing alone (a choice, a column): [`pick`], English capitalised
 /// ("Fine-tuning", "University"); running text keeps the lower-case word.
 pub fn label(ko: &'static str, en: &'static str) -> String {
-    match current_locale() {
-        Locale::Ko => ko.to_owned(),
-        Locale::En => kairr_shared::display::format::capitalised(en),
-    }
+    kairr_shared::display::format::label(current_locale(), ko, en)
 }
 
 /// Picks a Korean/English pair of owned strings in `loc`.

@@ -12,10 +12,7 @@ use crate::common::i18n::{current_locale, tr};
 
 /// A label standing alone in the current language (English capitalised).
 fn label(ko: &str, en: &str) -> String {
-    match current_locale() {
-        kairr_shared::i18n::Locale::Ko => ko.to_owned(),
-        kairr_shared::i18n::Locale::En => kairr_shared::display::format::capitalised(en),
-    }
+    kairr_shared::display::format::label(current_locale(), ko, en)
 }
 
 /// A sector's name.

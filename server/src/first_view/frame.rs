@@ -137,11 +137,7 @@ fn account_entries(loc: Locale, SignedIn { user, unread }: SignedIn<'_>) -> Mark
         "programme.account.signed_in_as",
         &[
             ("name", user.display_name.clone()),
-            (
-                "role",
-                loc.pick(user.role.label_ko(), &kairr_shared::display::format::capitalised(user.role.label_en()))
-                    .to_owned(),
-            ),
+            ("role", kairr_shared::display::format::label(loc, user.role.label_ko(), user.role.label_en())),
         ],
     );
     html! {

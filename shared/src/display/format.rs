@@ -124,6 +124,16 @@ pub fn date(d: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
+/// A label standing alone (a choice, a column, a badge) in `loc`: the Korean
+/// word, or the English one [`capitalised`]. The apps and the server's pages
+/// write every such label through this one function.
+pub fn label(loc: crate::i18n::Locale, ko: &str, en: &str) -> String {
+    match loc {
+        crate::i18n::Locale::Ko => ko.to_owned(),
+        crate::i18n::Locale::En => capitalised(en),
+    }
+}
+
 /// A period of days as the portal writes it everywhere: `2027-01-20 ~ 2027-11-15`.
 pub fn period(first: NaiveDate, last: NaiveDate) -> String {
     format!("{} ~ {}", date(first), date(last))
