@@ -258,6 +258,28 @@ describe('committee decision journey', () => {
     assert.deepEqual(failures, [], 'serious or critical axe violations, or horizontal scroll at 375 px');
   });
 
+  test('a request no one has: the page is titled "not found" and says so in words, without status codes', { timeout: TEST_TIMEOUT_MS }, async () => {
+    for (const { user, home, path } of [
+      { user: 'demo.committee', home: '/committee', path: '/committee/requests/987654' },
+      { user: 'demo.researcher', home: '/requests/mine', path: '/requests/987654' },
+    ]) {
+      const { context, page: p } = await page({ width: 375 });
+      try {
+        await signIn(p, user, home);
+        await go(p, path);
+        const error = p.locator('[data-testid=fetch-error]');
+        await error.waitFor({ timeout: 30_000 });
+        const text = await error.innerText();
+        assert.match(text, /찾는 항목이 없습니다/, `${path}: the refusal in Korean words`);
+        assert.doesNotMatch(text, /HTTP|not_found/, `${path}: no status code or error code for a refusal: ${text}`);
+        await eventually(async () => assert.match(await p.title(), /^페이지를 찾을 수 없습니다 · /, `${path}: title`));
+        assert.doesNotMatch(await p.title(), /987654/);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
   test('an admin closes the call from the administration page after confirming what the step changes', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { context, page: p, errors } = await page();
     try {

@@ -154,7 +154,8 @@ fn maintenance(state: &AppState, loc: Locale, m: &Maintenance) -> Markup {
                 @if m.nodes_affected > 0 {
                     div {
                         dt { (pick(loc, "대상", "Affects")) }
-                        dd { (tfs(loc, "maintenance.nodes", &[("n", thousands(u64::from(m.nodes_affected)))])) }
+                        // Under "Affects": the count alone ("노드 20개"), not the card's sentence.
+                        dd { (tfs(loc, "maintenance.node_count", &[("n", thousands(u64::from(m.nodes_affected)))])) }
                     }
                 }
             }

@@ -54,7 +54,7 @@ pub fn krw(x: f64) -> String {
 
 /// "1,234 kWh".
 pub fn kwh(x: f64) -> String {
-    format!("{} kWh", fixed(x, 0))
+    format!("{}\u{a0}kWh", fixed(x, 0))
 }
 
 /// GPU-hours with thousands separators.

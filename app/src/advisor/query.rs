@@ -132,7 +132,8 @@ fn fields_with_prefix(pairs: &[(String, String)], prefix: &str) -> WorkloadInput
         };
         map.insert(field.to_owned(), value);
     }
-    serde_json::from_value(Value::Object(map)).unwrap_or_default()
+    // Through the text and `from_json`: the wizard's one JSON decoder (see `common::api`).
+    crate::common::api::from_json(&Value::Object(map).to_string()).unwrap_or_default()
 }
 
 /// Percent-encodes everything but the unreserved characters (RFC 3986).

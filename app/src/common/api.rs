@@ -55,10 +55,14 @@ impl FetchError {
 
     /// A short detail to show under the translated message: for an API
     /// error, what its code means in the current language (never the
-    /// server's English sentence), with the status and code for support.
+    /// server's English sentence), with the status and code for support
+    /// when the server failed (5xx).
     pub fn detail(&self) -> String {
         match self {
             FetchError::Network(m) | FetchError::Decode(m) | FetchError::Stream(m) => m.clone(),
+            // A refusal (4xx) is said in words only; a server failure also
+            // names its status and code, for whoever the reader reports it to.
+            FetchError::Http { status, api: Some(e) } if *status < 500 => api_error(current_locale(), e),
             FetchError::Http { status, api: Some(e) } => {
                 format!("{} (HTTP {status}, {})", api_error(current_locale(), e), e.error)
             }
@@ -139,7 +143,23 @@ fn decode_event<T: DeserializeOwned>(event: &MessageEvent) -> Result<T, FetchErr
     let Some(text) = event.data().as_string() else {
         return Err(FetchError::Decode("event without text data".to_owned()));
     };
-    serde_json::from_str(&text).map_err(|e| FetchError::Decode(e.to_string()))
+    from_json(&text).map_err(FetchError::Decode)
+}
+
+/// `text` as a `T`: every app decodes JSON here. In the browser the text is
+/// parsed by its own `JSON.parse` and read into Rust by `serde-wasm-bindgen`,
+/// so no app links `serde_json`'s parser and its per-type instantiations
+/// (see ARCHITECTURE.md); the native build (the library's unit tests) uses `serde_json`.
+pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let value = js_sys::JSON::parse(text).map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))?;
+        serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
 }
 
 /// `GET`s `request` as JSON (every app's reads go through here).
@@ -154,8 +174,12 @@ pub(crate) async fn get_json<T: DeserializeOwned>(request: gloo_net::http::Reque
 pub(crate) async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, FetchError> {
     if !response.ok() {
         let status = response.status();
-        let api = response.json::<ApiError>().await.ok();
+        let api = match response.text().await {
+            Ok(text) => from_json::<ApiError>(&text).ok(),
+            Err(_) => None,
+        };
         return Err(FetchError::Http { status, api });
     }
-    response.json::<T>().await.map_err(|e| FetchError::Decode(e.to_string()))
+    let text = response.text().await.map_err(|e| FetchError::Network(e.to_string()))?;
+    from_json(&text).map_err(FetchError::Decode)
 }

@@ -17,7 +17,7 @@ pub fn take_initial_at<T: DeserializeOwned>(id: &str) -> Option<T> {
     let element = document().get_element_by_id(id)?;
     element.remove();
     let text = element.text_content()?;
-    serde_json::from_str::<Option<T>>(&text)
+    crate::common::api::from_json::<Option<T>>(&text)
         .map_err(|e| leptos::logging::warn!("embedded initial data unreadable: {e}"))
         .ok()
         .flatten()

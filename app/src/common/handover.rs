@@ -57,7 +57,7 @@ pub fn base64url_encode(bytes: &[u8]) -> String {
 
 /// Parses the wizard's draft from the JSON text.
 pub fn parse_draft_json(json: &str) -> Result<AllocationDraft, DraftError> {
-    serde_json::from_str(json).map_err(|e| DraftError::Json(e.to_string()))
+    crate::common::api::from_json(json).map_err(DraftError::Json)
 }
 
 /// Parses the `?draft=` parameter (base64url of the JSON).

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use crate::common::address::{self, PageQuery};
 use crate::common::components::not_found::NotFoundPage;
 use crate::common::i18n::{provide_locale_with, tr, trf};
+use crate::programme::data::PageMissing;
 use crate::programme::pages::{
     CommitteePage, LoginPage, NotificationsPage, RequestDetailPage, RequestNewPage, RequestOwnPage, RequestsMinePage,
     ReviewsPage,
@@ -71,7 +72,12 @@ fn title(page: Page, path: &str) -> String {
 pub fn ProgrammeApp() -> impl IntoView {
     let path = address::path();
     let page = page_at(&path);
-    provide_locale_with(Some(t_programme), move || title(page, &path));
+    let missing = PageMissing::provide();
+    provide_locale_with(Some(t_programme), move || {
+        // A request the address names but no one has is titled "not found".
+        let shown = if missing.0.get() { Page::NotFound } else { page };
+        title(shown, &path)
+    });
     provide_session();
     PageQuery::provide();
     crate::programme::data::provide_notifications();

@@ -55,6 +55,38 @@ impl<T: Send + Sync + 'static> Loaded<T> {
     pub fn missing(self) -> bool {
         self.error.with(|e| e.as_ref().and_then(api::http_status) == Some(404))
     }
+
+    /// Marks the page as naming nothing ([`PageMissing`]) when this, the
+    /// thing its address names, answers 404: the document title then says
+    /// "not found" rather than naming a request that does not exist.
+    pub fn names_the_page(self) -> Self {
+        let page = PageMissing::use_context();
+        Effect::new(move |_| {
+            if self.missing() {
+                page.0.set(true);
+            }
+        });
+        self
+    }
+}
+
+/// Whether what the page's address names does not exist (a request id no
+/// request has): provided by the app's root, which titles the page from it.
+#[derive(Debug, Clone, Copy)]
+pub struct PageMissing(pub RwSignal<bool>);
+
+impl PageMissing {
+    /// Provides a fresh one (the app's root) and returns it.
+    pub fn provide() -> PageMissing {
+        let missing = PageMissing(RwSignal::new(false));
+        provide_context(missing);
+        missing
+    }
+
+    /// The page's, or a fresh one outside an app that provides it.
+    pub fn use_context() -> PageMissing {
+        use_context::<PageMissing>().unwrap_or_else(|| PageMissing(RwSignal::new(false)))
+    }
 }
 
 /// The public page of `round` (the newest round with an award when `None`),

@@ -271,7 +271,7 @@ impl Reason {
             }
             Reason::WaitUnknown => "실시간 대기열 정보 없음".into(),
             Reason::WaitNever => "지금 가동 중인 노드로는 시작할 수 없음: 대기 시간을 정할 수 없음".into(),
-            Reason::Energy { kwh, pue } => format!("에너지 약 {} kWh (PUE {pue:.2})", grouped(kwh)),
+            Reason::Energy { kwh, pue } => format!("에너지 약 {}\u{a0}kWh (PUE {pue:.2})", grouped(kwh)),
             Reason::CostFree { market_krw } => format!("무료 (시장가 약 {}원)", grouped(market_krw)),
             Reason::Cost { krw, market_krw } => {
                 format!("비용 약 {}원 (시장가 약 {}원)", grouped(krw), grouped(market_krw))
@@ -281,10 +281,10 @@ impl Reason {
             }
             Reason::NoServices => "배치 노드에서는 상시 서비스를 운영할 수 없음".into(),
             Reason::GpuMemory { need_gb, have_gb } => {
-                format!("GPU당 메모리 {} GB 필요, {} GB뿐", grouped(need_gb), grouped(have_gb))
+                format!("GPU당 메모리 {}\u{a0}GB 필요, {}\u{a0}GB뿐", grouped(need_gb), grouped(have_gb))
             }
             Reason::CpuMemory { need_gb, have_gb } => {
-                format!("노드당 CPU 메모리 {} GB 필요, {} GB뿐", grouped(need_gb), grouped(have_gb))
+                format!("노드당 CPU 메모리 {}\u{a0}GB 필요, {}\u{a0}GB뿐", grouped(need_gb), grouped(have_gb))
             }
             Reason::TooWide { nodes, max_nodes } => {
                 format!("{}개 노드 필요, 풀 전체가 {}개", grouped(f64::from(nodes)), grouped(f64::from(max_nodes)))
@@ -343,7 +343,7 @@ impl Reason {
             }
             Reason::WaitUnknown => "no live queue data".into(),
             Reason::WaitNever => "cannot start on the nodes up now: no finite wait".into(),
-            Reason::Energy { kwh, pue } => format!("about {} kWh of energy (PUE {pue:.2})", grouped(kwh)),
+            Reason::Energy { kwh, pue } => format!("about {}\u{a0}kWh of energy (PUE {pue:.2})", grouped(kwh)),
             Reason::CostFree { market_krw } => format!("free (market price about KRW {})", grouped(market_krw)),
             Reason::Cost { krw, market_krw } => {
                 format!("about KRW {} (market price about KRW {})", grouped(krw), grouped(market_krw))
@@ -351,10 +351,10 @@ impl Reason {
             Reason::NotEligible { sector } => format!("a {} may not apply for this resource", sector.label_en()),
             Reason::NoServices => "long-running services cannot run on batch nodes".into(),
             Reason::GpuMemory { need_gb, have_gb } => {
-                format!("needs {} GB per GPU, has {} GB", grouped(need_gb), grouped(have_gb))
+                format!("needs {}\u{a0}GB per GPU, has {}\u{a0}GB", grouped(need_gb), grouped(have_gb))
             }
             Reason::CpuMemory { need_gb, have_gb } => {
-                format!("needs {} GB CPU memory per node, has {} GB", grouped(need_gb), grouped(have_gb))
+                format!("needs {}\u{a0}GB CPU memory per node, has {}\u{a0}GB", grouped(need_gb), grouped(have_gb))
             }
             Reason::TooWide { nodes, max_nodes } => {
                 format!(

@@ -193,7 +193,12 @@ impl RequestInput {
         let title_ko = f.optional_text("title_ko", &self.title_ko, 200);
         let title_en = f.optional_text("title_en", &self.title_en, 200);
         if self.title_ko.trim().is_empty() && self.title_en.trim().is_empty() {
-            f.fail("title_ko", Code::Required, "과제명을 입력하세요.", "Enter a title.");
+            f.fail(
+                "title_ko",
+                Code::Required,
+                "필수 항목입니다. 국문 또는 영문 과제명을 입력하세요.",
+                "This field is required: a Korean or an English title.",
+            );
         }
         let abstract_text = f.text("abstract", &self.abstract_text, 4_000);
         let pi = f.text("pi", &self.pi, 100);

@@ -43,11 +43,12 @@ pub fn percent(fraction: f64, decimals: u32) -> String {
 
 /// kW with thousands separators, no decimals: `"1,234 kW"`.
 pub fn kilowatts(kw: f64) -> String {
-    format!("{} kW", fixed(kw, 0))
+    format!("{}\u{a0}kW", fixed(kw, 0))
 }
 
 /// A duration in seconds as hours and minutes ("6시간 12분" / "6 h 12 min");
-/// under a minute it shows seconds.
+/// under a minute it shows seconds. Number and unit are joined by no-break
+/// spaces (the locale strings), so a narrow column never leaves "min" alone on a line.
 pub fn duration(loc: Locale, seconds: u64) -> String {
     let (h, m) = (seconds / 3600, (seconds % 3600) / 60);
     if h > 0 && m > 0 {

@@ -196,7 +196,10 @@ mod tests {
         let a = StartAnswer::BeforeMaintenance { gpus: 8, seconds: 3 * 3_600 + 20 * 60 };
         assert_eq!(answer_kind(&a), "before_maintenance");
         assert_eq!(answer_gpus(&a), Some(8));
-        assert_eq!(answer_text(Locale::Ko, &a), "점검(3시간 20분 후 시작) 전에 끝나는 작업이면 지금 시작");
-        assert_eq!(answer_text(Locale::En, &a), "Starts now if it ends before the maintenance in 3 h 20 min");
+        assert_eq!(answer_text(Locale::Ko, &a), "점검(3시간\u{a0}20분 후 시작) 전에 끝나는 작업이면 지금 시작");
+        assert_eq!(
+            answer_text(Locale::En, &a),
+            "Starts now if it ends before the maintenance in 3\u{a0}h\u{a0}20\u{a0}min"
+        );
     }
 }

@@ -52,13 +52,16 @@ pub fn BarChart(
             }
         });
     });
+    let drawn =
+        move |series: usize| groups.with(|g| g.iter().any(|b| b.values.get(series).is_some_and(Option::is_some)));
     view! {
         <div class="chart-box" node_ref=container>
             <canvas role="img" data-testid=testid node_ref=canvas aria-label=move || label.get()
                 style=move || format!("height: {}px", height())></canvas>
         </div>
         <ul class="legend">
-            {move || legend.get().into_iter().enumerate().map(|(i, name)| view! {
+            // A series no group has a value of (the regions have no targets) is not listed.
+            {move || legend.get().into_iter().enumerate().filter(|(i, _)| drawn(*i)).map(|(i, name)| view! {
                 <li class=format!("legend-series-{i}")>{name}</li>
             }).collect_view()}
         </ul>

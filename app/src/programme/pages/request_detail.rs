@@ -46,7 +46,7 @@ fn RequestDetailView() -> impl IntoView {
     let suggested = PageQuery::use_context().get_untracked("amount").and_then(|v| v.parse::<u64>().ok());
     let version = RwSignal::new(0u32);
     let decided = RwSignal::new(false);
-    let detail = use_request_detail(id, version.into());
+    let detail = use_request_detail(id, version.into()).names_the_page();
     let on_decided = Callback::new(move |()| {
         decided.set(true);
         version.update(|v| *v += 1);

@@ -56,7 +56,7 @@ enum Mode {
 fn OwnRequest() -> impl IntoView {
     let id = Signal::stored(crate::common::address::path_id());
     let version = RwSignal::new(0u32);
-    let detail = use_own_request(id, version.into());
+    let detail = use_own_request(id, version.into()).names_the_page();
     let done = RwSignal::new(None::<Done>);
     let mode = RwSignal::new(Mode::Reading);
     let on_done = Callback::new(move |d: Done| {
