@@ -19,7 +19,7 @@ use serde::Deserialize;
 use crate::first_view::frame;
 use crate::handlers::incidents;
 use crate::state::AppState;
-use crate::whole_page::{page, pick};
+use crate::whole_page::{page, pick, Visitor};
 
 /// `?lang=` of the pages.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -44,12 +44,13 @@ pub async fn incident_page(
     Query(q): Query<LangQuery>,
     uri: Uri,
     headers: HeaderMap,
+    visitor: Visitor,
 ) -> Response {
     let loc = crate::whole_page::locale(q.lang.as_deref(), &headers);
     let found = incidents::incident(&state, &id)
         .await
         .map(|found| found.map(|i| (loc.pick(&i.title_ko, &i.title_en).to_owned(), incident(&state, loc, &i))));
-    answer(&state, loc, uri.path(), found, pick(loc, "장애 기록을 찾을 수 없습니다", "Incident not found"))
+    answer(&state, loc, &visitor, uri.path(), found, pick(loc, "장애 기록을 찾을 수 없습니다", "Incident not found"))
 }
 
 /// `GET /maintenance/{id}`: one maintenance window, its state as of now.
@@ -63,12 +64,20 @@ pub async fn maintenance_page(
     Query(q): Query<LangQuery>,
     uri: Uri,
     headers: HeaderMap,
+    visitor: Visitor,
 ) -> Response {
     let loc = crate::whole_page::locale(q.lang.as_deref(), &headers);
     let found = incidents::maintenance(&state, &id)
         .await
         .map(|found| found.map(|m| (loc.pick(&m.title_ko, &m.title_en).to_owned(), maintenance(&state, loc, &m))));
-    answer(&state, loc, uri.path(), found, pick(loc, "점검 기록을 찾을 수 없습니다", "Maintenance window not found"))
+    answer(
+        &state,
+        loc,
+        &visitor,
+        uri.path(),
+        found,
+        pick(loc, "점검 기록을 찾을 수 없습니다", "Maintenance window not found"),
+    )
 }
 
 /// The page at `here`: the record's title and body when `found`, else a 404
@@ -76,14 +85,15 @@ pub async fn maintenance_page(
 fn answer(
     state: &AppState,
     loc: Locale,
+    visitor: &Visitor,
     here: &str,
     found: Result<Option<(String, Markup)>, crate::error::AppError>,
     missing: &str,
 ) -> Response {
     match found {
-        Ok(Some((title, body))) => respond(StatusCode::OK, page(state, loc, &title, here, CLASS, body)),
-        Ok(None) => not_found(state, loc, here, missing),
-        Err(e) => unavailable(state, loc, e),
+        Ok(Some((title, body))) => respond(StatusCode::OK, page(state, loc, visitor, &title, here, CLASS, body)),
+        Ok(None) => not_found(state, loc, visitor, here, missing),
+        Err(e) => unavailable(state, loc, visitor, e),
     }
 }
 
@@ -174,19 +184,19 @@ fn links(loc: Locale, json: &str) -> Markup {
     }
 }
 
-fn not_found(state: &AppState, loc: Locale, here: &str, title: &str) -> Response {
+fn not_found(state: &AppState, loc: Locale, visitor: &Visitor, here: &str, title: &str) -> Response {
     let main = html! {
         p { (pick(loc, "주소가 맞는지 확인해 주세요. 지난 장애와 점검은 현황 페이지에 있습니다.", "Check the address. Past incidents and maintenance are listed on the status page.")) }
         (links(loc, "/api/v1/incidents"))
     };
-    respond(StatusCode::NOT_FOUND, page(state, loc, title, here, CLASS, main))
+    respond(StatusCode::NOT_FOUND, page(state, loc, visitor, title, here, CLASS, main))
 }
 
-fn unavailable(state: &AppState, loc: Locale, e: crate::error::AppError) -> Response {
+fn unavailable(state: &AppState, loc: Locale, visitor: &Visitor, e: crate::error::AppError) -> Response {
     tracing::error!(error = %e, "cannot read the status history");
     let title = pick(loc, "지금은 기록을 읽을 수 없습니다", "The record cannot be read now");
     let main = html! { p { (pick(loc, "잠시 후 다시 열어 주세요.", "Please open this page again in a moment.")) } };
-    respond(StatusCode::SERVICE_UNAVAILABLE, page(state, loc, title, "/", CLASS, main))
+    respond(StatusCode::SERVICE_UNAVAILABLE, page(state, loc, visitor, title, "/", CLASS, main))
 }
 
 /// An HTML page that changes with the record's updates: revalidated on every visit.

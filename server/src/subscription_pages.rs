@@ -21,7 +21,7 @@ use crate::auth::{csrf_cookie, csrf_cookie_nonce, same_token, set_cookie, Client
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::subscriptions::{LinkKey, Purpose, SubscriptionView};
-use crate::whole_page::page;
+use crate::whole_page::{page, Visitor};
 
 /// The class of these pages' `<main>`.
 const SUBSCRIPTION: &str = "subscription-page";
@@ -156,12 +156,17 @@ fn nonce(state: &AppState, headers: &HeaderMap) -> (String, Option<axum::http::H
 #[utoipa::path(get, path = "/subscribe", tag = "pages", params(PageQuery),
     responses((status = 200, description = "The subscription form (plain HTML, no script)", content_type = "text/html"),
               (status = 400, description = "A query parameter does not parse", body = kairr_shared::api::ApiError)))]
-pub async fn get_subscribe(State(state): State<AppState>, Query(q): Query<PageQuery>, headers: HeaderMap) -> Response {
+pub async fn get_subscribe(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+    headers: HeaderMap,
+    visitor: Visitor,
+) -> Response {
     let loc = locale(&q, &headers);
     let (nonce, cookie) = nonce(&state, &headers);
     let title = s(loc, "장애·점검 알림 구독", "Subscribe to incident and maintenance notices");
     let body = form(&state, loc, &state.csrf.token_for(&nonce), &SubscribeInput::default(), &FieldErrors::default());
-    respond(StatusCode::OK, page(&state, loc, title, "/subscribe", SUBSCRIPTION, body), cookie)
+    respond(StatusCode::OK, page(&state, loc, &visitor, title, "/subscribe", SUBSCRIPTION, body), cookie)
 }
 
 /// `POST /subscribe` (the form).
@@ -179,6 +184,7 @@ pub async fn post_subscribe(
     ClientAddr(addr): ClientAddr,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
+    visitor: Visitor,
     body: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let loc = locale(&q, &headers);
@@ -196,17 +202,21 @@ pub async fn post_subscribe(
             p.notice.notice-warning role="alert" { (s(loc, "양식이 만료되었습니다. 다시 보내 주세요.", "The form expired. Please send it again.")) }
             (form(&state, loc, &token, &input, &FieldErrors::default()))
         };
-        return respond(StatusCode::FORBIDDEN, page(&state, loc, title, "/subscribe", SUBSCRIPTION, main), cookie);
+        return respond(
+            StatusCode::FORBIDDEN,
+            page(&state, loc, &visitor, title, "/subscribe", SUBSCRIPTION, main),
+            cookie,
+        );
     }
     match crate::handlers::subscriptions::subscribe(&state, addr, &input).await {
         Ok(done) => respond(
             StatusCode::OK,
-            page(&state, loc, title, "/subscribe", SUBSCRIPTION, subscribed(loc, &input, &done)),
+            page(&state, loc, &visitor, title, "/subscribe", SUBSCRIPTION, subscribed(loc, &input, &done)),
             cookie,
         ),
         Err(AppError::InvalidInput(errors)) => respond(
             StatusCode::BAD_REQUEST,
-            page(&state, loc, title, "/subscribe", SUBSCRIPTION, form(&state, loc, &token, &input, &errors)),
+            page(&state, loc, &visitor, title, "/subscribe", SUBSCRIPTION, form(&state, loc, &token, &input, &errors)),
             cookie,
         ),
         Err(e) => {
@@ -243,7 +253,7 @@ pub async fn post_subscribe(
                 p.notice.notice-warning role="alert" { (message) }
                 (form(&state, loc, &token, &input, &FieldErrors::default()))
             };
-            respond(status, page(&state, loc, title, "/subscribe", SUBSCRIPTION, main), cookie)
+            respond(status, page(&state, loc, &visitor, title, "/subscribe", SUBSCRIPTION, main), cookie)
         }
     }
 }
@@ -276,6 +286,7 @@ fn subscribed(loc: Locale, input: &SubscribeInput, done: &Subscribed) -> Markup 
 fn link_page(
     state: &AppState,
     loc: Locale,
+    visitor: &Visitor,
     purpose: Purpose,
     token: &str,
     view: Option<&SubscriptionView>,
@@ -292,7 +303,7 @@ fn link_page(
                 (s(loc, "이 링크는 올바르지 않습니다. 메일에 있는 주소 전체를 열어 주세요.", "This link is not valid. Please open the whole address from the e-mail."))
             }
         };
-        return (StatusCode::NOT_FOUND, page(state, loc, title, &here, SUBSCRIPTION, main));
+        return (StatusCode::NOT_FOUND, page(state, loc, visitor, title, &here, SUBSCRIPTION, main));
     };
     let systems = if view.systems.is_empty() {
         s(loc, "모든 시스템", "every system").to_owned()
@@ -333,14 +344,21 @@ fn link_page(
             }
         }
     };
-    (StatusCode::OK, page(state, loc, title, &here, SUBSCRIPTION, main))
+    (StatusCode::OK, page(state, loc, visitor, title, &here, SUBSCRIPTION, main))
 }
 
-async fn link(state: &AppState, q: &PageQuery, headers: &HeaderMap, purpose: Purpose, act: bool) -> Response {
+async fn link(
+    state: &AppState,
+    q: &PageQuery,
+    headers: &HeaderMap,
+    visitor: &Visitor,
+    purpose: Purpose,
+    act: bool,
+) -> Response {
     let loc = locale(q, headers);
     let token = q.token.clone().unwrap_or_default();
     let render = |view: Option<SubscriptionView>, done: bool| {
-        let (status, markup) = link_page(state, loc, purpose, &token, view.as_ref(), done);
+        let (status, markup) = link_page(state, loc, visitor, purpose, &token, view.as_ref(), done);
         respond(status, markup, None)
     };
     let key = match LinkKey::of(&state.storage).await {
@@ -365,8 +383,13 @@ async fn link(state: &AppState, q: &PageQuery, headers: &HeaderMap, purpose: Pur
     responses((status = 200, description = "The subscription and the button that confirms it", content_type = "text/html"),
               (status = 400, description = "A query parameter does not parse", body = kairr_shared::api::ApiError),
               (status = 404, description = "The link is not valid", content_type = "text/html")))]
-pub async fn get_confirm(State(state): State<AppState>, Query(q): Query<PageQuery>, headers: HeaderMap) -> Response {
-    link(&state, &q, &headers, Purpose::Confirm, false).await
+pub async fn get_confirm(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+    headers: HeaderMap,
+    visitor: Visitor,
+) -> Response {
+    link(&state, &q, &headers, &visitor, Purpose::Confirm, false).await
 }
 
 /// `POST /subscriptions/confirm?token=`: confirms.
@@ -374,8 +397,13 @@ pub async fn get_confirm(State(state): State<AppState>, Query(q): Query<PageQuer
     responses((status = 200, description = "Confirmed (again: nothing changes)", content_type = "text/html"),
               (status = 400, description = "A query parameter does not parse", body = kairr_shared::api::ApiError),
               (status = 404, description = "The link is not valid", content_type = "text/html")))]
-pub async fn post_confirm(State(state): State<AppState>, Query(q): Query<PageQuery>, headers: HeaderMap) -> Response {
-    link(&state, &q, &headers, Purpose::Confirm, true).await
+pub async fn post_confirm(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+    headers: HeaderMap,
+    visitor: Visitor,
+) -> Response {
+    link(&state, &q, &headers, &visitor, Purpose::Confirm, true).await
 }
 
 /// `GET /subscriptions/unsubscribe?token=`: the button.
@@ -387,8 +415,9 @@ pub async fn get_unsubscribe(
     State(state): State<AppState>,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
+    visitor: Visitor,
 ) -> Response {
-    link(&state, &q, &headers, Purpose::Manage, false).await
+    link(&state, &q, &headers, &visitor, Purpose::Manage, false).await
 }
 
 /// `POST /subscriptions/unsubscribe?token=`: ends it (also the e-mails'
@@ -401,6 +430,7 @@ pub async fn post_unsubscribe_page(
     State(state): State<AppState>,
     Query(q): Query<PageQuery>,
     headers: HeaderMap,
+    visitor: Visitor,
 ) -> Response {
-    link(&state, &q, &headers, Purpose::Manage, true).await
+    link(&state, &q, &headers, &visitor, Purpose::Manage, true).await
 }

@@ -40,12 +40,49 @@ pub async fn remember_language(req: axum::extract::Request, next: axum::middlewa
     res
 }
 
+/// Who opens a whole page: the signed-in account, or nobody (also when the
+/// session could not be read within a second and a half: the page then
+/// offers the sign-in link rather than wait).
+#[derive(Debug, Default)]
+pub struct Visitor(pub Option<kairr_shared::auth::UserInfo>);
+
+impl axum::extract::FromRequestParts<AppState> for Visitor {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Ok(session) = tower_sessions::Session::from_request_parts(parts, state).await else {
+            return Ok(Visitor(None));
+        };
+        let read = crate::auth::current_account(&session, &state.storage);
+        match tokio::time::timeout(std::time::Duration::from_millis(1500), read).await {
+            Ok(Ok(account)) => Ok(Visitor(account.map(|a| a.info))),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "session unreadable for a whole page; it offers the sign-in link");
+                Ok(Visitor(None))
+            }
+            Err(_) => Ok(Visitor(None)),
+        }
+    }
+}
+
 /// The whole page around `main`: the portal's header (brand, the demo
 /// badge while the status is the demo's, a language link to `here` with
-/// `?lang=` of the other language, the apps' navigation, the feed and the
-/// sign-in link) and footer, `<main class="programme-main {class}">` with the
-/// page's `title` as its heading.
-pub fn page(state: &AppState, loc: Locale, title: &str, here: &str, class: &str, main: Markup) -> Markup {
+/// `?lang=` of the other language, the apps' navigation, the feed, and the
+/// sign-in link or, for a signed-in `visitor`, their pages and name, as the
+/// apps show them) and footer, `<main class="programme-main {class}">` with
+/// the page's `title` as its heading.
+pub fn page(
+    state: &AppState,
+    loc: Locale,
+    visitor: &Visitor,
+    title: &str,
+    here: &str,
+    class: &str,
+    main: Markup,
+) -> Markup {
     use kairr_shared::i18n::t;
     let other = loc.other();
     // The incidents and maintenance these pages show are the status's: demo while it is.
@@ -85,7 +122,10 @@ pub fn page(state: &AppState, loc: Locale, title: &str, here: &str, class: &str,
                             li { a href="/advisor" rel="external" { (t(loc, "nav.advisor")) } }
                             li { a href="/allocations" rel="external" { (t(loc, "nav.allocations")) } }
                             li { a href="/feed.atom" rel="external" { (pick(loc, "알림 피드 (Atom)", "Notice feed (Atom)")) } }
-                            li { a href="/login" rel="external" { (t(loc, "nav.sign_in")) } }
+                            @match &visitor.0 {
+                                None => li { a href="/login" rel="external" data-testid="nav-sign-in" { (t(loc, "nav.sign_in")) } },
+                                Some(user) => (crate::first_view::frame::account_links(loc, user)),
+                            }
                         }
                     }
                 }
@@ -112,6 +152,7 @@ pub async fn not_found(
     q: Result<axum::extract::Query<crate::history_pages::LangQuery>, axum::extract::rejection::QueryRejection>,
     uri: axum::http::Uri,
     headers: HeaderMap,
+    visitor: Visitor,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     use kairr_shared::i18n::t;
@@ -121,7 +162,7 @@ pub async fn not_found(
         p data-testid="not-found" { (t(loc, "not_found.body")) }
         p { a href="/" rel="external" { (t(loc, "not_found.home")) } }
     };
-    let markup = page(&state, loc, &t(loc, "not_found.title"), uri.path(), "not-found", main);
+    let markup = page(&state, loc, &visitor, &t(loc, "not_found.title"), uri.path(), "not-found", main);
     let mut res = (axum::http::StatusCode::NOT_FOUND, axum::response::Html(markup.into_string())).into_response();
     res.headers_mut().insert(axum::http::header::VARY, axum::http::HeaderValue::from_static("cookie"));
     res

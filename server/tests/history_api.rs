@@ -139,6 +139,30 @@ async fn the_permalink_pages_show_the_record_in_either_language_without_the_app(
 }
 
 #[tokio::test]
+async fn a_signed_in_visitor_sees_their_own_entries_on_the_whole_pages_not_the_sign_in_link() {
+    let app = spawn().await;
+    let (_, list) = app.get_json("/api/v1/incidents").await;
+    let window = list["maintenance"][0]["id"].as_str().unwrap().to_owned();
+    let pages = [format!("/maintenance/{window}"), "/subscribe".to_owned(), "/no-such-page".to_owned()];
+    for path in &pages {
+        let (_, _, anonymous) = page(&app, path).await;
+        assert!(anonymous.contains("data-testid=\"nav-sign-in\""), "{path}: the sign-in link for a visitor");
+        assert!(!anonymous.contains("data-testid=\"account\""), "{path}");
+    }
+    let committee = app.client_as("demo.committee").await;
+    for path in &pages {
+        let html = committee.get(format!("{}{path}", app.base)).send().await.unwrap().text().await.unwrap();
+        assert!(!html.contains("data-testid=\"nav-sign-in\""), "{path}: no sign-in link once signed in");
+        assert!(html.contains("data-testid=\"account\""), "{path}: who is signed in");
+        assert!(
+            html.contains("href=\"/committee\" rel=\"external\" data-testid=\"nav-home\""),
+            "{path}: their home page"
+        );
+        assert!(!html.contains("data-testid=\"sign-out\""), "{path}: no button a page without the app cannot run");
+    }
+}
+
+#[tokio::test]
 async fn the_feed_links_each_entry_to_its_permalink() {
     for public_url in [None, Some("https://status.kairr.example/")] {
         let app = crate::support::spawn_with(|s| s.public_url = public_url.map(str::to_owned)).await;

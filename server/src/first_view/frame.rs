@@ -123,7 +123,18 @@ pub fn header_with(
 /// The signed-in user's `<li>` entries: their home page, the operator's own
 /// requests, the admin's administration, notifications, name · role and the
 /// sign-out button.
-fn account_entries(loc: Locale, SignedIn { user, unread }: SignedIn<'_>) -> Markup {
+fn account_entries(loc: Locale, signed_in: SignedIn<'_>) -> Markup {
+    account_items(loc, signed_in, true)
+}
+
+/// [`account_entries`] for a page the server renders whole, which no app
+/// script runs on: the same links and name · role, without the sign-out
+/// button (it needs the app; the visitor's home page has it), no unread count.
+pub fn account_links(loc: Locale, user: &UserInfo) -> Markup {
+    account_items(loc, SignedIn { user, unread: 0 }, false)
+}
+
+fn account_items(loc: Locale, SignedIn { user, unread }: SignedIn<'_>, sign_out: bool) -> Markup {
     let tr = |key: &str| tf_programme(loc, key, &[]);
     let home = home_path(user.role);
     let home_key = match home {
@@ -159,7 +170,9 @@ fn account_entries(loc: Locale, SignedIn { user, unread }: SignedIn<'_>) -> Mark
         }
         li.account data-testid="account" {
             span.account-name { (who) }
-            button.link-button type="button" data-testid="sign-out" { (tr("programme.account.sign_out")) }
+            @if sign_out {
+                button.link-button type="button" data-testid="sign-out" { (tr("programme.account.sign_out")) }
+            }
         }
     }
 }
