@@ -47,10 +47,12 @@ fn team_of(text: &str) -> Vec<String> {
 }
 
 /// The fields of `form`; `pools` are the round's, `in_directory` whether the
-/// account's organisation is a directory entry (its sector and region apply).
+/// account's organisation is a directory entry (its sector and region apply);
+/// `typed_amount` the amount input's text (see [`check_typed_amount`]).
 #[component]
 pub fn RequestFields(
     form: RwSignal<RequestInput>,
+    typed_amount: RwSignal<String>,
     error: RwSignal<Option<FetchError>>,
     #[prop(into)] pools: Signal<Vec<PoolCapacity>>,
     #[prop(into)] in_directory: Signal<bool>,
@@ -65,7 +67,9 @@ pub fn RequestFields(
         let amount = form.with(|f| f.amount);
         if let Some(input) = amount_input.get() {
             if input.value().trim().parse::<u64>().ok() != amount {
-                input.set_value(&amount.map(|a| a.to_string()).unwrap_or_default());
+                let text = amount.map(|a| a.to_string()).unwrap_or_default();
+                input.set_value(&text);
+                typed_amount.set(text);
             }
         }
     });
@@ -174,7 +178,11 @@ pub fn RequestFields(
                     <input id="req-amount" type="number" min="1" inputmode="numeric" data-testid="req-amount"
                         aria-invalid=invalid(amount_err) aria-describedby="req-amount-unit req-amount-error"
                         node_ref=amount_input
-                        on:input=move |ev| form.update(|f| f.amount = event_target_value(&ev).trim().parse().ok())/>
+                        on:input=move |ev| {
+                            let text = event_target_value(&ev);
+                            form.update(|f| f.amount = text.trim().parse().ok());
+                            typed_amount.set(text);
+                        }/>
                     // The chosen pool's unit, next to the figure it counts.
                     <span id="req-amount-unit" class="unit" data-testid="req-amount-unit">{move || {
                         let chosen = form.with(|f| f.pool.clone());
@@ -217,12 +225,8 @@ pub fn RequestFields(
 /// The amount as typed, checked: a number input holds `-3` or `1.5` as
 /// text while the form's `amount` (a whole number) stays empty, which the
 /// form's own check would call missing. Such text is refused as what it is.
-pub fn check_typed_amount(mut problems: FieldErrors) -> FieldErrors {
-    let typed = document()
-        .get_element_by_id("req-amount")
-        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
-        .map(|i| i.value().trim().to_owned())
-        .unwrap_or_default();
+pub fn check_typed_amount(mut problems: FieldErrors, typed: &str) -> FieldErrors {
+    let typed = typed.trim();
     if !typed.is_empty() && typed.parse::<u64>().is_err() {
         problems.0.retain(|e| e.field != "amount");
         problems.push(
@@ -237,6 +241,30 @@ pub fn check_typed_amount(mut problems: FieldErrors) -> FieldErrors {
 
 #[cfg(test)]
 mod tests {
+    use kairr_shared::advisor::{FieldErrorCode, FieldErrors};
+
+    #[test]
+    fn an_amount_typed_as_a_fraction_or_a_negative_is_refused_as_not_whole_in_place_of_missing() {
+        let mut missing = FieldErrors::default();
+        missing.push("amount", FieldErrorCode::Required, "필수".into(), "required".into());
+        for typed in ["1.5", "-3", "1e3", " 2.0 "] {
+            let problems = super::check_typed_amount(missing.clone(), typed);
+            assert_eq!(problems.0.len(), 1, "{typed}");
+            assert_eq!(
+                (problems.0[0].field.as_str(), problems.0[0].code),
+                ("amount", FieldErrorCode::NotAWholeNumber),
+                "{typed}"
+            );
+        }
+        for typed in ["", "  ", "40", " 7 "] {
+            assert_eq!(
+                super::check_typed_amount(missing.clone(), typed),
+                missing,
+                "{typed:?} is left to the form's own check"
+            );
+        }
+    }
+
     #[test]
     fn a_refused_field_leads_to_its_control() {
         assert_eq!(super::input_id("period_start"), "req-start");

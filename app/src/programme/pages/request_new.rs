@@ -58,6 +58,7 @@ fn RequestForm() -> impl IntoView {
     let query = PageQuery::use_context();
     let round = use_open_round();
     let form = RwSignal::new(RequestInput::default());
+    let typed_amount = RwSignal::new(String::new());
     let from_draft = RwSignal::new(false);
     let draft_problem = RwSignal::new(false);
     // Pre-fill once the round's pools (and so their units) are known.
@@ -120,7 +121,7 @@ fn RequestForm() -> impl IntoView {
         let problems = round
             .data
             .with_untracked(|r| r.as_ref().map(|r| input.field_problems(&r.round, &applicant, from_directory)))
-            .map(check_typed_amount);
+            .map(|p| check_typed_amount(p, &typed_amount.get_untracked()));
         if problems.is_some_and(|p| refused_before_sending(error, p)) {
             return;
         }
@@ -191,7 +192,7 @@ fn RequestForm() -> impl IntoView {
         <form class="request-form" on:submit=submit novalidate=true data-testid="request-form"
             hidden=move || round.data.with(Option::is_none)>
             <FormErrorSummary error label=field_label id=input_id/>
-            <RequestFields form error pools in_directory/>
+            <RequestFields form typed_amount error pools in_directory/>
             <button type="submit" class="button" data-testid="request-submit" disabled=move || busy.get()>
                 {move || tr("programme.request.submit")}
             </button>

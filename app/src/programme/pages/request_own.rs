@@ -182,6 +182,7 @@ fn Actions(detail: MyRequestDetail, mode: RwSignal<Mode>, on_done: Callback<Done
     let error = RwSignal::new(None::<FetchError>);
     let busy = RwSignal::new(false);
     let form = RwSignal::new(input_of(&r));
+    let typed_amount = RwSignal::new(form.with_untracked(|f| f.amount.map(|a| a.to_string()).unwrap_or_default()));
     let pools = detail.round.pools.clone();
     // Kept so the submit handler stays `Copy`.
     let round = StoredValue::new(detail.round.clone());
@@ -200,7 +201,10 @@ fn Actions(detail: MyRequestDetail, mode: RwSignal<Mode>, on_done: Callback<Done
         let input = form.get_untracked();
         // The form's own problems are shown at once; the server checks the rest.
         let applicant = session.user().map(|u| u.username.clone()).unwrap_or_default();
-        let problems = check_typed_amount(round.with_value(|r| input.field_problems(r, &applicant, in_directory)));
+        let problems = check_typed_amount(
+            round.with_value(|r| input.field_problems(r, &applicant, in_directory)),
+            &typed_amount.get_untracked(),
+        );
         if refused_before_sending(error, problems) {
             return;
         }
@@ -268,7 +272,7 @@ fn Actions(detail: MyRequestDetail, mode: RwSignal<Mode>, on_done: Callback<Done
             <Show when=move || mode.get() == Mode::Changing>
                 <form class="request-form" on:submit=save novalidate=true data-testid="own-form">
                     <FormErrorSummary error label=field_label id=input_id/>
-                    <RequestFields form error pools=pools.clone() in_directory=in_directory/>
+                    <RequestFields form typed_amount error pools=pools.clone() in_directory=in_directory/>
                     <div class="button-row">
                         <button type="submit" class="button" data-testid="own-save" disabled=move || busy.get()>
                             {move || tr("programme.own.save")}
