@@ -6,9 +6,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::status::{NodeCounts, Status};
 
+mod incidents;
+mod page;
 pub mod programme;
 mod queue;
 
+pub use incidents::{Incident, IncidentState, IncidentUpdate, IncidentsResponse, Maintenance, MaintenanceState};
+pub use page::{
+    locale_from_cookies, InitialSession, PagePart, FIRST_VIEW_ID, INITIAL_SESSION_ID, INITIAL_STATUS_ID, LOCALE_COOKIE,
+    PART_HEADER,
+};
 pub use programme::{
     AdjustBody, Adjusted, AdminRound, MyRequest, MyRequestDetail, ProgrammeChange, ProgrammeEvent, RoundListing,
 };
@@ -255,119 +262,6 @@ pub struct SeriesPoint {
     pub pending_jobs: f64,
 }
 
-/// Lifecycle of an incident, as Statuspage names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum IncidentState {
-    Investigating,
-    Identified,
-    Monitoring,
-    Resolved,
-}
-
-impl IncidentState {
-    /// Stable snake_case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IncidentState::Investigating => "investigating",
-            IncidentState::Identified => "identified",
-            IncidentState::Monitoring => "monitoring",
-            IncidentState::Resolved => "resolved",
-        }
-    }
-
-    /// Every state, in the order an incident goes through them.
-    pub const ALL: [IncidentState; 4] = [Self::Investigating, Self::Identified, Self::Monitoring, Self::Resolved];
-
-    /// Parses [`IncidentState::as_str`] back.
-    pub fn parse(s: &str) -> Option<IncidentState> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s.trim())
-    }
-}
-
-/// An incident with its timed updates, newest update last.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Incident {
-    pub id: String,
-    pub system_id: String,
-    pub pool_id: String,
-    pub title_ko: String,
-    pub title_en: String,
-    /// Worst impact seen during the incident.
-    pub impact: Status,
-    pub state: IncidentState,
-    pub started_at: DateTime<Utc>,
-    pub resolved_at: Option<DateTime<Utc>>,
-    pub updates: Vec<IncidentUpdate>,
-    pub source: DataSource,
-}
-
-/// One timed update of an incident.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct IncidentUpdate {
-    pub at: DateTime<Utc>,
-    pub state: IncidentState,
-    pub body_ko: String,
-    pub body_en: String,
-}
-
-/// State of a maintenance window relative to now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum MaintenanceState {
-    Scheduled,
-    InProgress,
-    Completed,
-}
-
-impl MaintenanceState {
-    /// Stable snake_case name (as in JSON, and the pages' `data-state` and classes).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MaintenanceState::Scheduled => "scheduled",
-            MaintenanceState::InProgress => "in_progress",
-            MaintenanceState::Completed => "completed",
-        }
-    }
-}
-
-/// A scheduled maintenance window.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Maintenance {
-    pub id: String,
-    pub system_id: String,
-    pub pool_id: String,
-    pub title_ko: String,
-    pub title_en: String,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    /// Nodes taken out of service during the window.
-    pub nodes_affected: u32,
-    pub state: MaintenanceState,
-    pub source: DataSource,
-}
-
-/// `GET /api/v1/incidents`: active and recent incidents, and maintenance windows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct IncidentsResponse {
-    /// Unresolved incidents, newest first.
-    pub active: Vec<Incident>,
-    /// Resolved incidents of the last 90 days, newest first.
-    pub past: Vec<Incident>,
-    /// In-progress and upcoming maintenance, soonest first.
-    pub maintenance: Vec<Maintenance>,
-    /// Maintenance completed in the last 90 days, the most recently ended first.
-    #[serde(default)]
-    pub past_maintenance: Vec<Maintenance>,
-    pub source: DataSource,
-}
-
 /// Every `ApiError::error` code the server sends; each has a translation,
 /// `error.code.<code>`, in both languages (checked by the i18n tests; the
 /// server's tests check it sends no other).
@@ -435,71 +329,6 @@ pub const API_ERROR_CODES: &[&str] = &[
     "mail_not_configured",
     "provisioning_not_configured",
 ];
-
-/// Id of the element holding a page's initial data as JSON (`/allocations`: its round).
-pub const INITIAL_STATUS_ID: &str = "kairr-initial";
-/// The session a programme page's first view was rendered for, beside it in
-/// the page: what `GET /api/v1/auth/session` would have answered, and the
-/// unread notices the navigation counts. The app starts from it instead of
-/// fetching them, so its header is the first view's from the first frame.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InitialSession {
-    pub session: crate::auth::SessionInfo,
-    /// The signed-in user's unread notices (0 for nobody).
-    #[serde(default)]
-    pub unread: u64,
-}
-
-/// Id of the element holding [`InitialSession`] as JSON.
-pub const INITIAL_SESSION_ID: &str = "kairr-session";
-/// Id of the element wrapping the server-rendered first view, which the app replaces.
-pub const FIRST_VIEW_ID: &str = "first-view";
-
-/// The request header naming the part of the status page asked for
-/// ([`PagePart::header_value`]); without it the whole page comes.
-pub const PART_HEADER: &str = "x-kairr-part";
-
-/// Which part of the status page a request asks for ([`PART_HEADER`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PagePart {
-    /// The whole page.
-    Whole,
-    /// The page without the systems' histories, a `data-kept` place for each
-    /// instead: what the browser fetches on every status event, keeping the
-    /// histories it shows (they change once a recording interval; it fetches
-    /// the whole page every minute). A fifth of the bytes to send and parse.
-    Live,
-}
-
-impl PagePart {
-    /// The value of [`PART_HEADER`] asking for this part (`None`: no header, the whole page).
-    pub fn header_value(self) -> Option<&'static str> {
-        match self {
-            PagePart::Whole => None,
-            PagePart::Live => Some("live"),
-        }
-    }
-
-    /// The part a request's [`PART_HEADER`] value asks for (anything not understood: the whole page).
-    pub fn from_header(value: Option<&[u8]>) -> PagePart {
-        match value {
-            Some(v) if Some(v) == PagePart::Live.header_value().map(str::as_bytes) => PagePart::Live,
-            _ => PagePart::Whole,
-        }
-    }
-}
-/// Cookie mirroring the chosen UI language (`ko`/`en`) for the server's first view.
-pub const LOCALE_COOKIE: &str = "kairr_locale";
-
-/// The language [`LOCALE_COOKIE`] names in a `Cookie` header's value (or
-/// `document.cookie`): the one reader of the cookie for the server and the apps.
-pub fn locale_from_cookies(cookies: &str) -> Option<crate::i18n::Locale> {
-    cookies
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LOCALE_COOKIE)
-        .and_then(|(_, value)| crate::i18n::Locale::from_tag(value.trim()))
-}
 
 /// `GET /healthz`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
