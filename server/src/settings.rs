@@ -225,6 +225,10 @@ pub struct Settings {
     pub database: DatabaseSettings,
     /// Seconds between recorded status samples.
     pub record_interval_seconds: u32,
+    /// Read every system's histories once after the first snapshot, so the
+    /// first visitor asking for a range waits for no database (default true).
+    #[serde(default = "warm_histories_default")]
+    pub warm_histories: bool,
     /// Age in seconds after which the live snapshot counts as stale.
     pub stale_after_seconds: u32,
     /// A fleet catalogue to use instead of the embedded one.
@@ -318,6 +322,7 @@ impl Default for Settings {
             database_path: PathBuf::from("data/kairr.sqlite"),
             database: DatabaseSettings::default(),
             record_interval_seconds: 60,
+            warm_histories: true,
             stale_after_seconds: 30,
             catalogue_path: None,
             metrics_token: None,
@@ -441,6 +446,11 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+/// `warm_histories`' default: on.
+fn warm_histories_default() -> bool {
+    true
 }
 
 #[cfg(test)]

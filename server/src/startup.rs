@@ -132,6 +132,7 @@ impl Application {
         let mailer = mail.as_ref().map(|m| crate::mail::Mailer::new(m, &state.settings.public_url())).transpose()?;
         let poll = Duration::from_secs(u64::from(mail.as_ref().map_or(5, |m| m.poll_seconds.max(1))));
         tasks.spawn(crate::mail::run(state.clone(), mailer, poll));
+        tasks.spawn(crate::handlers::history::warm(state.clone()));
         if let Some(slurm) = state.settings.provisioning.slurm.clone() {
             slurm.check()?;
             tasks.spawn(crate::provision::run(state.clone(), replica.clone(), slurm));

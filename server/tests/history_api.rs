@@ -196,7 +196,8 @@ async fn history_reads(app: &crate::support::TestApp) -> u64 {
 
 #[tokio::test]
 async fn a_crowd_asking_for_one_history_costs_one_database_read() {
-    let app = spawn().await;
+    // No warm-up: the crowd meets a history nobody has read yet.
+    let app = crate::support::spawn_with(|s| s.warm_histories = false).await;
     let (_, catalogue) = app.get_json("/api/v1/catalogue").await;
     let system = catalogue["systems"][1]["id"].as_str().unwrap().to_owned();
     // The week's history of this system has not been read yet (the status page reads the day's).
@@ -213,4 +214,31 @@ async fn a_crowd_asking_for_one_history_costs_one_database_read() {
     assert!(answers.iter().all(|(code, _)| *code == 200), "{:?}", answers.iter().map(|a| a.0).collect::<Vec<_>>());
     assert!(answers.windows(2).all(|w| w[0].1 == w[1].1), "every caller gets the same history");
     assert_eq!(history_reads(&app).await - before, 1, "24 concurrent requests, one read of the database");
+}
+
+#[tokio::test]
+async fn every_history_is_read_once_after_start_so_no_first_visitor_waits_for_the_database() {
+    let app = spawn().await;
+    let (_, catalogue) = app.get_json("/api/v1/catalogue").await;
+    let systems: Vec<String> =
+        catalogue["systems"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_owned()).collect();
+    let every = u64::try_from(systems.len() * 3).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while history_reads(&app).await < every {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the warm-up read {} of {every} histories",
+            history_reads(&app).await
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let before = history_reads(&app).await;
+    for system in &systems {
+        for range in ["24h", "7d", "90d"] {
+            let (code, history) = app.get_json(&format!("/api/v1/status/history?system={system}&range={range}")).await;
+            assert_eq!(code, 200);
+            assert_eq!(history["range"], range);
+        }
+    }
+    assert_eq!(history_reads(&app).await, before, "every range of every system answered from what the warm-up read");
 }

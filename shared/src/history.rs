@@ -39,6 +39,9 @@ impl FromStr for HistoryRange {
 }
 
 impl HistoryRange {
+    /// Every range the API and the status page offer.
+    pub const ALL: [HistoryRange; 3] = [HistoryRange::Day, HistoryRange::Week, HistoryRange::Quarter];
+
     /// The query-string spelling.
     pub fn as_str(self) -> &'static str {
         match self {

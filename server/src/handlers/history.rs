@@ -65,6 +65,30 @@ pub async fn load(state: AppState, system: String, range: HistoryRange) -> Resul
     slot.get(ttl, read(state, system, range)).await
 }
 
+/// Reads every system's history over every range once, after the first
+/// status snapshot of this process (the demo's replay or the sources' first
+/// poll has then written what the histories show), so no visitor waits for
+/// the database the first time a range is asked for: from then on each is
+/// answered from the cache and refreshed behind it. One read at a time, so
+/// the warm-up never crowds the database. `warm_histories = false` skips it.
+pub async fn warm(state: AppState) {
+    if !state.settings.warm_histories {
+        return;
+    }
+    let mut live = state.live.clone();
+    if live.changed().await.is_err() {
+        return;
+    }
+    let systems: Vec<String> = state.catalogue.systems.iter().map(|s| s.id.clone()).collect();
+    for system in systems {
+        for range in HistoryRange::ALL {
+            if let Err(e) = load(state.clone(), system.clone(), range).await {
+                tracing::warn!(error = %e, system, range = range.as_str(), "cannot read a history ahead of its first visitor");
+            }
+        }
+    }
+}
+
 /// Reads the history of `system` over `range` from the database.
 async fn read(state: AppState, system: String, range: HistoryRange) -> Result<Arc<StatusHistory>, AppError> {
     state.metrics.history_read();
