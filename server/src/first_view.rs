@@ -232,7 +232,12 @@ fn html_response_varying(html: Bytes, vary: &'static str) -> Response {
 #[utoipa::path(get, path = "/", tag = "pages",
     responses((status = 200, description = "The status page, the live status already in its HTML (language from the `kairr_locale` cookie; only its live part with `X-Kairr-Part: live`)", content_type = "text/html"),
               (status = 404, description = "No front end is built on this server (an API-only deployment)")))]
-pub async fn index(State(state): State<AppState>, uri: axum::http::Uri, headers: HeaderMap) -> Response {
+pub async fn index(
+    State(state): State<AppState>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    visitor: crate::whole_page::Visitor,
+) -> Response {
     let Some(template) = &state.first_view.template else {
         return (StatusCode::NOT_FOUND, "no front end").into_response();
     };
@@ -241,7 +246,21 @@ pub async fn index(State(state): State<AppState>, uri: axum::http::Uri, headers:
     let query = StatusQuery::parse(uri.query().unwrap_or_default());
     let part = PagePart::from_header(headers.get(kairr_shared::api::PART_HEADER).map(|v| v.as_bytes()));
     let html = status_cache::page(&state, template, loc, query, part).await;
-    html_response_varying(html, "accept-encoding, cookie, x-kairr-part")
+    html_response_varying(for_visitor(html, loc, &visitor), "accept-encoding, cookie, x-kairr-part")
+}
+
+/// The status page, rendered once for everyone, with a signed-in visitor's
+/// entries (home, notifications, name) in place of its sign-in link: only
+/// that item is theirs, so the crowd still costs one rendering (an anonymous
+/// visitor's session is not read: it has no cookie).
+fn for_visitor(html: Bytes, loc: Locale, visitor: &crate::whole_page::Visitor) -> Bytes {
+    let Some(user) = &visitor.0 else { return html };
+    let Ok(text) = std::str::from_utf8(&html) else { return html };
+    let item = frame::sign_in_item(loc, frame::NavPage::Status).into_string();
+    if !text.contains(&item) {
+        return html;
+    }
+    Bytes::from(text.replacen(&item, &frame::account_links(loc, user).into_string(), 1))
 }
 
 /// `GET /allocations`: the public page with its round's figures in it. A

@@ -139,11 +139,12 @@ async fn the_permalink_pages_show_the_record_in_either_language_without_the_app(
 }
 
 #[tokio::test]
-async fn a_signed_in_visitor_sees_their_own_entries_on_the_whole_pages_not_the_sign_in_link() {
+async fn a_signed_in_visitor_sees_their_own_entries_on_the_servers_pages_not_the_sign_in_link() {
     let app = spawn().await;
     let (_, list) = app.get_json("/api/v1/incidents").await;
     let window = list["maintenance"][0]["id"].as_str().unwrap().to_owned();
-    let pages = [format!("/maintenance/{window}"), "/subscribe".to_owned(), "/no-such-page".to_owned()];
+    // The status page too: rendered once for everyone, the visitor's entries put in place of the link.
+    let pages = [format!("/maintenance/{window}"), "/subscribe".to_owned(), "/no-such-page".to_owned(), "/".to_owned()];
     for path in &pages {
         let (_, _, anonymous) = page(&app, path).await;
         assert!(anonymous.contains("data-testid=\"nav-sign-in\""), "{path}: the sign-in link for a visitor");
@@ -160,6 +161,15 @@ async fn a_signed_in_visitor_sees_their_own_entries_on_the_whole_pages_not_the_s
         );
         assert!(!html.contains("data-testid=\"sign-out\""), "{path}: no button a page without the app cannot run");
     }
+    // What the status page's script fetches to refresh it keeps them too.
+    let live = committee.get(format!("{}/", app.base)).header("x-kairr-part", "live").send().await.unwrap();
+    let live = live.text().await.unwrap();
+    assert!(live.contains("data-testid=\"account\"") && !live.contains("data-testid=\"nav-sign-in\""));
+    let (_, _, anonymous) = page(&app, "/").await;
+    assert!(
+        anonymous.contains("data-testid=\"nav-sign-in\""),
+        "the next anonymous visitor gets the sign-in link again"
+    );
 }
 
 #[tokio::test]

@@ -110,7 +110,7 @@ pub fn header_with(
                         }
                     }
                     @match account {
-                        None => li { a href="/login" rel="external" aria-current=[here(NavPage::Login)] data-testid="nav-sign-in" { (tr("nav.sign_in")) } },
+                        None => (sign_in_item(loc, current)),
                         Some(signed_in) => (account_entries(loc, signed_in)),
                     }
                 }
@@ -118,6 +118,14 @@ pub fn header_with(
             (below)
         }
     }
+}
+
+/// The navigation's sign-in entry (`current`: the page it is on). The status
+/// page, rendered once for everyone, puts a signed-in visitor's entries in
+/// its place ([`account_links`]).
+pub fn sign_in_item(loc: Locale, current: NavPage) -> Markup {
+    let here = (current == NavPage::Login).then_some("page");
+    html! { li { a href="/login" rel="external" aria-current=[here] data-testid="nav-sign-in" { (t(loc, "nav.sign_in")) } } }
 }
 
 /// The signed-in user's `<li>` entries: their home page, the operator's own
