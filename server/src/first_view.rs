@@ -236,7 +236,7 @@ pub async fn index(
     State(state): State<AppState>,
     uri: axum::http::Uri,
     headers: HeaderMap,
-    visitor: crate::whole_page::Visitor,
+    session: tower_sessions::Session,
 ) -> Response {
     let Some(template) = &state.first_view.template else {
         return (StatusCode::NOT_FOUND, "no front end").into_response();
@@ -245,7 +245,11 @@ pub async fn index(
     // `?gpus=128&range=7d` asks about 128 GPUs and charts a week (what is not understood: the default).
     let query = StatusQuery::parse(uri.query().unwrap_or_default());
     let part = PagePart::from_header(headers.get(kairr_shared::api::PART_HEADER).map(|v| v.as_bytes()));
-    let html = status_cache::page(&state, template, loc, query, part).await;
+    // The visitor is read beside the page, so a signed-in one waits for no more than the slower of the two.
+    let (html, visitor) = tokio::join!(
+        status_cache::page(&state, template, loc, query, part),
+        crate::whole_page::Visitor::read(&state, &session)
+    );
     html_response_varying(for_visitor(html, loc, &visitor), "accept-encoding, cookie, x-kairr-part")
 }
 

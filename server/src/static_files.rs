@@ -45,12 +45,14 @@ pub async fn cache_headers(req: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    let value = if hashed && !is_html && res.status().is_success() {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    if hashed && !is_html && res.status().is_success() {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    } else if !res.headers().contains_key(header::CACHE_CONTROL) {
+        // A page that said how it may be kept keeps it (`no-store` on the
+        // subscription pages, which show a webhook's secret once).
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
     // The body depends on Accept-Encoding (a precompressed sibling or not):
     // shared caches must keep one copy per encoding.
     if !res.headers().contains_key(header::VARY) {

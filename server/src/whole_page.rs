@@ -56,14 +56,22 @@ impl axum::extract::FromRequestParts<AppState> for Visitor {
         let Ok(session) = tower_sessions::Session::from_request_parts(parts, state).await else {
             return Ok(Visitor(None));
         };
-        let read = crate::auth::current_account(&session, &state.storage);
+        Ok(Visitor::read(state, &session).await)
+    }
+}
+
+impl Visitor {
+    /// The account signed in to `session` (no database read without a
+    /// session cookie: an anonymous visitor's session is empty).
+    pub async fn read(state: &AppState, session: &tower_sessions::Session) -> Visitor {
+        let read = crate::auth::current_account(session, &state.storage);
         match tokio::time::timeout(std::time::Duration::from_millis(1500), read).await {
-            Ok(Ok(account)) => Ok(Visitor(account.map(|a| a.info))),
+            Ok(Ok(account)) => Visitor(account.map(|a| a.info)),
             Ok(Err(e)) => {
-                tracing::warn!(error = %e, "session unreadable for a whole page; it offers the sign-in link");
-                Ok(Visitor(None))
+                tracing::warn!(error = %e, "session unreadable for a server-rendered page; it offers the sign-in link");
+                Visitor(None)
             }
-            Err(_) => Ok(Visitor(None)),
+            Err(_) => Visitor(None),
         }
     }
 }

@@ -65,12 +65,19 @@ pub async fn load(state: AppState, system: String, range: HistoryRange) -> Resul
     slot.get(ttl, read(state, system, range)).await
 }
 
-/// Reads every system's history over every range once, after the first
-/// status snapshot of this process (the demo's replay or the sources' first
-/// poll has then written what the histories show), so no visitor waits for
-/// the database the first time a range is asked for: from then on each is
-/// answered from the cache and refreshed behind it. One read at a time, so
-/// the warm-up never crowds the database. `warm_histories = false` skips it.
+/// How often [`warm`] goes over every history again: the oldest history a
+/// visitor can be answered with when nobody asked for it meanwhile.
+const KEEP_WARM: Duration = Duration::from_secs(300);
+/// How long [`warm`] waits for one history's first read before going on.
+const WARM_READ_LIMIT: Duration = Duration::from_secs(30);
+
+/// Reads every system's history over every range after the first status
+/// snapshot of this process (the demo's replay or the sources' first poll
+/// has then written what the histories show), so no visitor waits for the
+/// database the first time a range is asked for, and again every
+/// [`KEEP_WARM`] (a history past its time to live is refreshed behind the
+/// cache), so none is answered older than that. One read at a time, so it
+/// never crowds the database. `warm_histories = false` skips it.
 pub async fn warm(state: AppState) {
     if !state.settings.warm_histories {
         return;
@@ -80,12 +87,24 @@ pub async fn warm(state: AppState) {
         return;
     }
     let systems: Vec<String> = state.catalogue.systems.iter().map(|s| s.id.clone()).collect();
-    for system in systems {
-        for range in HistoryRange::ALL {
-            if let Err(e) = load(state.clone(), system.clone(), range).await {
-                tracing::warn!(error = %e, system, range = range.as_str(), "cannot read a history ahead of its first visitor");
+    loop {
+        for system in &systems {
+            for range in HistoryRange::ALL {
+                let read = tokio::time::timeout(WARM_READ_LIMIT, load(state.clone(), system.clone(), range)).await;
+                match read {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => {
+                        tracing::warn!(error = %e, system, range = range.as_str(), "cannot read a history ahead of its visitors")
+                    }
+                    Err(_) => tracing::warn!(
+                        system,
+                        range = range.as_str(),
+                        "a history read ahead of its visitors took too long; left for later"
+                    ),
+                }
             }
         }
+        tokio::time::sleep(KEEP_WARM).await;
     }
 }
 
