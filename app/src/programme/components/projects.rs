@@ -4,7 +4,7 @@
 use kairr_shared::allocation::AwardedProject;
 use leptos::prelude::*;
 
-use crate::common::components::dated::dated;
+use crate::common::components::dated::{dated, short_name, ORGANISATION_WHOLE};
 use crate::common::format::{period, thousands};
 use crate::common::i18n::{tr, trf};
 use crate::programme::components::pager::Pager;
@@ -92,7 +92,7 @@ pub fn AwardedProjects(
                         {move || rows().into_iter().map(|p| view! {
                             <tr>
                                 <th scope="row">{pick(&p.title_ko, &p.title_en)}</th>
-                                <td>{p.organisation.clone()}</td>
+                                <td>{short_name(p.organisation.clone(), ORGANISATION_WHOLE)}</td>
                                 <td>{labels::pool(&p.pool)}</td>
                                 <td class="num">{labels::amount(p.amount, p.unit)}</td>
                                 <td>{dated(period(p.start, p.end))}</td>

@@ -2,6 +2,7 @@
 //! pages, all answered by the server. Until the server offers the queue
 //! endpoint (404) a plain message says so.
 
+use crate::common::components::dated::{short_name, ORGANISATION_WHOLE};
 use kairr_shared::advisor::Sector;
 use kairr_shared::allocation::RequestState;
 use leptos::prelude::*;
@@ -103,7 +104,7 @@ pub fn RequestQueue() -> impl IntoView {
                                 <tr>
                                     <th scope="row"><a href=format!("/committee/requests/{}", i.request.id.0) data-testid="queue-open">{format!("#{}", i.request.id.0)}</a></th>
                                     <td>{pick(&i.request.title_ko, &i.request.title_en)}</td>
-                                    <td>{i.request.organisation.clone()}<br/><span class="muted">{labels::sector(i.request.sector)}</span></td>
+                                    <td>{short_name(i.request.organisation.clone(), ORGANISATION_WHOLE)}<br/><span class="muted">{labels::sector(i.request.sector)}</span></td>
                                     <td>{labels::pool_with_unit(&i.request.pool, units.and_then(|u| u.of(&i.request.pool)))}</td>
                                     <td class="num">{thousands(i.request.amount)}</td>
                                     <td>{labels::state(i.request.state)}</td>
