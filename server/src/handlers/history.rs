@@ -88,8 +88,10 @@ pub async fn warm(state: AppState) {
     }
     let systems: Vec<String> = state.catalogue.systems.iter().map(|s| s.id.clone()).collect();
     loop {
-        for system in &systems {
-            for range in HistoryRange::ALL {
+        // The day's histories first, for every system: they are what the
+        // status page's first view draws, and the page shares these reads.
+        for range in HistoryRange::ALL {
+            for system in &systems {
                 let read = tokio::time::timeout(WARM_READ_LIMIT, load(state.clone(), system.clone(), range)).await;
                 match read {
                     Ok(Ok(_)) => {}
