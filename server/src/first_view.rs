@@ -30,7 +30,7 @@ use crate::state::AppState;
 
 /// How long a first view waits for the database (incidents, the public
 /// round); past it the page goes without them and the app loads them itself.
-const DB_LIMIT: std::time::Duration = std::time::Duration::from_millis(1500);
+pub(crate) const DB_LIMIT: std::time::Duration = std::time::Duration::from_millis(1500);
 
 /// The built page split around the content of `<body>`.
 #[derive(Debug, Clone)]

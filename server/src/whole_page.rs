@@ -65,7 +65,7 @@ impl Visitor {
     /// session cookie: an anonymous visitor's session is empty).
     pub async fn read(state: &AppState, session: &tower_sessions::Session) -> Visitor {
         let read = crate::auth::current_account(session, &state.storage);
-        match tokio::time::timeout(std::time::Duration::from_millis(1500), read).await {
+        match tokio::time::timeout(crate::first_view::DB_LIMIT, read).await {
             Ok(Ok(account)) => Visitor(account.map(|a| a.info)),
             Ok(Err(e)) => {
                 tracing::warn!(error = %e, "session unreadable for a server-rendered page; it offers the sign-in link");
