@@ -1,20 +1,19 @@
-//! The placement wizard (`/advisor`, binary `kairr-advisor`): its root
-//! component ([`AdvisorApp`]), the page, its components ([`components`]),
-//! and its state and plumbing: the URL form of the wizard ([`query`]), the
-//! signals it lives in ([`state`]), the engine run in the browser with cached
-//! wait predictions ([`engine`]), render timings ([`timing`]) and the JSON
-//! download ([`download`]).
+//! The placement wizard (`/advisor`, binary `kairr-advisor`), without
+//! Leptos: the server's first view (header and introduction) stays, and the
+//! wizard below it is HTML rendered from one [`model::Model`] by
+//! [`view`] (maud) and put in place region by region (`common::morph`).
+//! [`page`] holds the model and its loop and loads the data; [`events`]
+//! turns what the person does into changes; [`query`] is the wizard's
+//! address; [`fields`] where each field sits; [`labels`] its words;
+//! [`timing`] the render timings; [`download`] the JSON download.
 //! Every rule is `kairr_shared::advisor`'s; this module only wires it.
 
-mod app;
-pub mod components;
 pub mod download;
-pub mod engine;
+pub mod events;
 pub mod fields;
 pub mod labels;
-mod page;
+pub mod model;
+pub mod page;
 pub mod query;
-pub mod state;
 pub mod timing;
-
-pub use app::AdvisorApp;
+pub mod view;

@@ -1,7 +1,8 @@
 //! KAIRR's browser apps: the public status page (`/`, binary `kairr-app`),
 //! which keeps the server's rendering of the page live (the live event
 //! stream, the page fetched again) and draws each system's history, and the placement wizard (`/advisor`, binary
-//! `kairr-advisor`), which runs the placement engine in the browser, and the
+//! `kairr-advisor`), which runs the placement engine in the browser and
+//! renders under the server's first view without Leptos, and the
 //! allocation programme (`/allocations`, `/login`, `/committee`, `/requests/*`,
 //! binary `kairr-programme`), and the administration (`/admin`, `/admin/people`,
 //! `/invite`, binary `kairr-admin`). Each is its own wasm; code only one of them uses
@@ -19,6 +20,5 @@ pub mod common;
 pub mod programme;
 pub mod status;
 
-pub use advisor::AdvisorApp;
 pub use common::first_view;
 pub use programme::{AdminApp, AllocationsApp, ProgrammeApp};

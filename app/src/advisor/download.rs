@@ -1,10 +1,10 @@
 //! Saves text as a file in the browser (a Blob behind a temporary link).
 
-use std::time::Duration;
-
-use leptos::prelude::{document, set_timeout};
+use gloo_timers::callback::Timeout;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
+
+use crate::common::dom::{document, warn};
 
 /// Offers `text` for download as `file_name` with MIME type `mime`.
 pub fn save_text(file_name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
@@ -13,18 +13,17 @@ pub fn save_text(file_name: &str, mime: &str, text: &str) -> Result<(), JsValue>
     options.set_type(mime);
     let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
     let url = Url::create_object_url_with_blob(&blob)?;
-    let anchor: HtmlAnchorElement = document().create_element("a")?.dyn_into()?;
+    let doc = document().ok_or_else(|| JsValue::from_str("no document"))?;
+    let anchor: HtmlAnchorElement = doc.create_element("a")?.dyn_into()?;
     anchor.set_href(&url);
     anchor.set_download(file_name);
     anchor.click();
     // Revoked later: the download reads the URL after this returns.
-    set_timeout(
-        move || {
-            if let Err(e) = Url::revoke_object_url(&url) {
-                leptos::logging::warn!("cannot revoke the download URL: {e:?}");
-            }
-        },
-        Duration::from_secs(30),
-    );
+    Timeout::new(30_000, move || {
+        if let Err(e) = Url::revoke_object_url(&url) {
+            warn(&format!("cannot revoke the download URL: {e:?}"));
+        }
+    })
+    .forget();
     Ok(())
 }

@@ -1,90 +1,304 @@
-//! The placement wizard (`/advisor`): presets and the five-step form beside
-//! the ranked result, the what-if panel and the export; or, in workflow
-//! mode, the stage editor and the placed pipeline.
+//! The wizard in the browser, without Leptos: the server's first view (the
+//! header and the introduction) is taken over as it is, the wizard renders
+//! below it ([`super::view`]) and every change puts only the regions whose
+//! markup changed in place (`common::morph`). This module holds the one
+//! [`Model`] and its loop: a change ([`update`]) → the waits it needs are
+//! scheduled → regions rendered and put in place → the address follows.
+//! The data come from here too: the catalogue once, the queues every
+//! minute, the live summary from the status stream.
 
-use leptos::prelude::*;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
-use crate::advisor::components::error_summary::ErrorSummary;
-use crate::advisor::components::export::{ExportActions, WorkflowExport};
-use crate::advisor::components::form::{StepButtons, StepNav, WizardSteps};
-use crate::advisor::components::presets::PresetBar;
-use crate::advisor::components::result::{ResultDock, ResultView};
-use crate::advisor::components::what_if::WhatIfPanel;
-use crate::advisor::components::workflow::{WorkflowEditor, WorkflowResult};
-use crate::advisor::engine::use_engine;
-use crate::advisor::query::Mode;
-use crate::advisor::state::use_wizard;
-use crate::common::components::fetch_error::FetchErrorView;
-use crate::common::components::footer::Footer;
-use crate::common::components::header::{Header, SitePage, SkipLink, MAIN_ID};
-use crate::common::i18n::tr;
+use gloo_timers::callback::{Interval, Timeout};
+use gloo_timers::future::TimeoutFuture;
+use kairr_shared::advisor::{predict_wait, WaitJob};
+use kairr_shared::api::FIRST_VIEW_ID;
+use kairr_shared::display::footer::footer;
+use kairr_shared::i18n::Locale;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{Document, Element};
 
-/// The wizard page.
-#[component]
-pub fn AdvisorPage() -> impl IntoView {
-    let wizard = use_wizard();
-    let engine = use_engine(wizard);
-    let source = Signal::derive(move || engine.live.summary.with(|s| s.as_ref().map(|s| s.source)));
-    let mode_button = move |mode: Mode, testid: &'static str, label: fn() -> String| {
-        view! {
-            <button
-                type="button"
-                class="mode-button"
-                data-testid=testid
-                aria-pressed=move || if wizard.mode.get() == mode { "true" } else { "false" }
-                on:click=move |_| wizard.set_mode(mode)
-            >
-                {label}
-            </button>
+use super::labels::Text;
+use super::model::{JobKey, Model};
+use super::query::{self, Mode};
+use super::view::{self, ROOT_ID};
+use super::{events, timing};
+use crate::common::api;
+use crate::common::dom::{document, warn};
+use crate::common::live::{follow_status_events, now_utc, REFRESH_SECONDS};
+use crate::common::morph::morph_html;
+
+/// Pause after the last change before waits are simulated, ms.
+pub const WAIT_DEBOUNCE_MS: u32 = 300;
+/// Seed of the wait simulation (fixed: the same link gives the same band).
+pub const WAIT_SEED: u64 = 2026;
+/// Milliseconds the address waits for typing to pause (browsers limit `replaceState` calls).
+const URL_DEBOUNCE_MS: u32 = 250;
+
+/// The model and what the page shows of it.
+struct App {
+    model: Model,
+    /// The markup of each region as last put in place, and the mode it was in.
+    shown: HashMap<&'static str, String>,
+    shown_mode: Option<Mode>,
+    /// The newest wait simulation asked for (older ones stop) and the jobs it simulates.
+    wait_generation: u32,
+    simulating: Vec<JobKey>,
+    url: Option<Timeout>,
+}
+
+thread_local! {
+    static APP: RefCell<Option<App>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` on the app (nothing before [`start`]).
+fn with_app<R>(f: impl FnOnce(&mut App) -> R) -> Option<R> {
+    APP.with(|a| a.borrow_mut().as_mut().map(f))
+}
+
+/// Reads the model (for an event handler).
+pub fn with_model<R>(f: impl FnOnce(&mut Model) -> R) -> Option<R> {
+    with_app(|a| f(&mut a.model))
+}
+
+/// Starts the wizard: its state from the address, its place under the
+/// server's introduction, its events and its data.
+pub fn start() {
+    let Some(doc) = document() else { return };
+    let loc = crate::common::i18n::initial_locale();
+    crate::common::i18n::store_locale(loc);
+    let model = Model::new(Text { loc }, query::decode(&crate::common::address::query()));
+    take_over(&doc, loc);
+    APP.with(|a| {
+        *a.borrow_mut() = Some(App {
+            model,
+            shown: HashMap::new(),
+            shown_mode: None,
+            wait_generation: 0,
+            simulating: Vec::new(),
+            url: None,
+        });
+    });
+    events::listen();
+    render();
+    load();
+}
+
+/// The server's first view stays as it is painted (its wrapper goes, its
+/// elements stay in place); the wizard's root goes into its `<main>`, the
+/// footer after it. Without a first view (no server page) a `<main>` is made.
+fn take_over(doc: &Document, loc: Locale) {
+    if let Some(first) = doc.get_element_by_id(FIRST_VIEW_ID) {
+        while let Some(child) = first.first_child() {
+            if let Err(e) = first.before_with_node_1(&child) {
+                warn(&format!("cannot keep the first view: {e:?}"));
+                break;
+            }
         }
-    };
-    view! {
-        <SkipLink/>
-        <Header source=source page=SitePage::Advisor/>
-        <main id=MAIN_ID tabindex="-1" class="advisor-main">
-            <div class="advisor-intro" data-testid="page-intro">
-                <h2>{move || tr("advisor.title")}</h2>
-                <p>{move || tr("advisor.intro")}</p>
-            </div>
-            <FetchErrorView error=engine.error message=Signal::derive(|| tr("advisor.error.load"))/>
-            <FetchErrorView error=engine.live.error message=Signal::derive(|| tr("error.status"))/>
-            <div class="mode-switch" role="group" aria-label=move || tr("advisor.mode.label")>
-                {mode_button(Mode::Single, "mode-single", || tr("advisor.mode.single"))}
-                {mode_button(Mode::Workflow, "mode-workflow", || tr("advisor.mode.workflow"))}
-            </div>
-            <Show
-                when=move || wizard.mode.get() == Mode::Single
-                fallback=move || view! {
-                    <div class="advisor-layout">
-                        <div class="advisor-form"><WorkflowEditor wizard=wizard engine=engine/></div>
-                        <div class="advisor-output">
-                            <WorkflowResult engine=engine/>
-                            <WorkflowExport wizard=wizard engine=engine/>
-                        </div>
-                    </div>
-                }
-            >
-                <div class="advisor-layout">
-                    <form class="advisor-form" aria-labelledby="form-title" on:submit=|ev| ev.prevent_default()>
-                        <h3 id="form-title" class="sr-only">{move || tr("advisor.form.title")}</h3>
-                        <PresetBar wizard=wizard/>
-                        <StepNav wizard=wizard engine=engine/>
-                        <WizardSteps wizard=wizard engine=engine/>
-                        <StepButtons wizard=wizard/>
-                        <ResultDock engine=engine/>
-                    </form>
-                    <div class="advisor-output">
-                        <ErrorSummary wizard=wizard engine=engine/>
-                        <ResultView engine=engine/>
-                        // Below the result, so shown once there is one: nothing is pushed down as it arrives.
-                        <Show when=move || engine.catalogue.with(Option::is_some)>
-                            <WhatIfPanel wizard=wizard engine=engine/>
-                            <ExportActions wizard=wizard engine=engine/>
-                        </Show>
-                    </div>
-                </div>
-            </Show>
-        </main>
-        <Footer source=source/>
+        first.remove();
     }
+    let main = doc.get_element_by_id("main").or_else(|| {
+        let main = doc.create_element("main").ok()?;
+        main.set_id("main");
+        main.set_class_name("advisor-main");
+        doc.body()?.append_child(&main).ok()?;
+        Some(main)
+    });
+    let Some(main) = main else { return };
+    let Ok(root) = doc.create_element("div") else { return };
+    root.set_id(ROOT_ID);
+    if let Err(e) = main.append_child(&root) {
+        warn(&format!("cannot place the wizard: {e:?}"));
+    }
+    let html = footer(loc, None, false).into_string();
+    if let Err(e) = main.insert_adjacent_html("afterend", &html) {
+        warn(&format!("cannot place the footer: {e:?}"));
+    }
+}
+
+/// Changes the model with `f`, then schedules the waits it needs, renders
+/// it and lets the address follow.
+pub fn update(f: impl FnOnce(&mut Model)) {
+    with_model(f);
+    schedule_waits();
+    render();
+    sync_url();
+}
+
+/// Puts every region whose markup changed in place (the whole wizard when the mode changed).
+pub fn render() {
+    let Some(doc) = document() else { return };
+    with_app(|app| {
+        app.model.now = now_utc();
+        let regions = view::regions(&mut app.model);
+        let mode = app.model.mode;
+        if app.shown_mode != Some(mode) {
+            if let Some(root) = doc.get_element_by_id(ROOT_ID) {
+                morph_html(&root, &view::page(&app.model, &regions).into_string());
+            }
+            app.shown = regions.into_iter().map(|(id, m)| (id, m.into_string())).collect();
+            app.shown_mode = Some(mode);
+            return;
+        }
+        for (id, markup) in regions {
+            let html = markup.into_string();
+            if app.shown.get(id) == Some(&html) {
+                continue;
+            }
+            if let Some(el) = doc.get_element_by_id(id) {
+                morph_html(&el, &html);
+            }
+            app.shown.insert(id, html);
+        }
+        source_changed(&doc, &app.model);
+    });
+    timing::rendered();
+}
+
+/// The footer names the live figures' source once it is known.
+fn source_changed(doc: &Document, m: &Model) {
+    let Some(summary) = m.summary.as_ref() else { return };
+    let Ok(Some(old)) = doc.query_selector("footer.site-footer") else { return };
+    let html = footer(m.text.loc, Some(summary.source), false).into_string();
+    if old.outer_html() != html {
+        morph_html(&old, &html);
+    }
+}
+
+/// Writes the wizard's state to the address once typing pauses.
+fn sync_url() {
+    with_app(|app| {
+        let url = query::encode(&app.model.url_state());
+        app.url = Some(Timeout::new(URL_DEBOUNCE_MS, move || crate::common::address::replace_query(&url)));
+    });
+}
+
+/// Writes the wizard's state to the address now (before the page reloads).
+pub fn flush_url() {
+    with_app(|app| {
+        app.url = None;
+        crate::common::address::replace_query(&query::encode(&app.model.url_state()));
+    });
+}
+
+/// Simulates the waits of jobs not simulated from the current queue
+/// snapshot, after a pause in typing. Bands from an older snapshot stay in
+/// use until replaced, so a refresh does not flicker.
+fn schedule_waits() {
+    let Some(Some((missing, mine))) = with_app(|app| {
+        let missing = app.model.missing_waits();
+        app.model.waits_pending = !missing.is_empty();
+        // A change that wants the same jobs (a live snapshot, a step) lets the simulation run on.
+        if missing == app.simulating {
+            return None;
+        }
+        app.wait_generation = app.wait_generation.wrapping_add(1);
+        app.simulating.clone_from(&missing);
+        Some((missing, app.wait_generation))
+    }) else {
+        return;
+    };
+    if missing.is_empty() {
+        return;
+    }
+    spawn_local(async move {
+        TimeoutFuture::new(WAIT_DEBOUNCE_MS).await;
+        for key in missing {
+            let still = with_app(|app| {
+                if app.wait_generation != mine {
+                    return false;
+                }
+                let band = simulate(&app.model, &key);
+                app.model.waits.insert(key, (app.model.queues_at(), band));
+                true
+            });
+            if still != Some(true) {
+                return;
+            }
+            // Yield between pools so input stays responsive.
+            TimeoutFuture::new(0).await;
+        }
+        with_app(|app| {
+            app.simulating.clear();
+            app.model.waits_pending = false;
+            app.model.changed();
+        });
+        render();
+    });
+}
+
+fn simulate(m: &Model, key: &JobKey) -> Option<kairr_shared::advisor::WaitBand> {
+    let c = m.catalogue.as_ref()?;
+    let snap = m.queues.as_ref()?.queues.iter().find(|s| s.pool_id == key.0)?;
+    predict_wait(snap, WaitJob { nodes: key.1, walltime_seconds: key.2 }, &c.advisor.wait, WAIT_SEED)
+}
+
+/// The catalogue once, the queues now and every minute, the live summary
+/// now and with every `status` event.
+fn load() {
+    spawn_local(async {
+        let result = api::fetch_catalogue().await;
+        update(|m| {
+            match result {
+                Ok(c) => m.catalogue = Some(c),
+                Err(e) => m.load_error = Some(e),
+            }
+            m.changed();
+        });
+    });
+    let queues = || {
+        spawn_local(async {
+            let result = api::fetch_queues().await;
+            update(|m| {
+                match result {
+                    Ok(q) => m.queues = Some(q),
+                    Err(e) => m.load_error = m.load_error.take().or(Some(e)),
+                }
+                m.changed();
+            });
+        })
+    };
+    queues();
+    Interval::new(REFRESH_SECONDS as u32 * 1_000, queues).forget();
+    spawn_local(fetch_summary());
+    let on_event = |message: &web_sys::MessageEvent| match api::decode_status_event(message) {
+        Ok(summary) => live(Ok(summary)),
+        Err(e) => live(Err(e)),
+    };
+    spawn_local(follow_status_events(on_event, |_| {}, fetch_summary));
+}
+
+async fn fetch_summary() {
+    live(api::fetch_status().await);
+}
+
+/// Takes a live summary unless a newer one is shown.
+fn live(result: Result<kairr_shared::api::StatusSummary, api::FetchError>) {
+    update(|m| match result {
+        Ok(s) => {
+            if m.summary.as_ref().is_none_or(|old| old.updated_at <= s.updated_at) {
+                m.summary = Some(s);
+                m.changed();
+            }
+            m.live_error = None;
+        }
+        Err(e) => m.live_error = Some(e),
+    });
+}
+
+/// The element `id`, focused (after its step is shown).
+pub fn focus(id: &str) {
+    let Some(el) = document().and_then(|d| d.get_element_by_id(id)) else { return };
+    if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+        if let Err(e) = el.focus() {
+            warn(&format!("cannot focus {id}: {e:?}"));
+        }
+    }
+}
+
+/// The wizard's root, if it is in the page.
+pub fn root() -> Option<Element> {
+    document()?.get_element_by_id(ROOT_ID)
 }

@@ -1,12 +1,8 @@
 //! Browser entry point of the placement wizard (`/advisor`): installs the
-//! panic hook and mounts the wizard app on `<body>`.
+//! panic hook and starts the wizard under the server's first view.
 #![forbid(unsafe_code)]
 
 fn main() {
     console_error_panic_hook::set_once();
-    // The server's introduction goes and the app comes in one task: no frame shows neither.
-    kairr_app::first_view::mount_after_paint(|| {
-        kairr_app::first_view::remove();
-        leptos::mount::mount_to_body(kairr_app::AdvisorApp);
-    });
+    kairr_app::advisor::page::start();
 }

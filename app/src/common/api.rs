@@ -58,13 +58,18 @@ impl FetchError {
     /// server's English sentence), with the status and code for support
     /// when the server failed (5xx).
     pub fn detail(&self) -> String {
+        self.detail_in(current_locale())
+    }
+
+    /// [`FetchError::detail`] in `loc` (for a page without the locale context).
+    pub fn detail_in(&self, loc: kairr_shared::i18n::Locale) -> String {
         match self {
             FetchError::Network(m) | FetchError::Decode(m) | FetchError::Stream(m) => m.clone(),
             // A refusal (4xx) is said in words only; a server failure also
             // names its status and code, for whoever the reader reports it to.
-            FetchError::Http { status, api: Some(e) } if *status < 500 => api_error(current_locale(), e),
+            FetchError::Http { status, api: Some(e) } if *status < 500 => api_error(loc, e),
             FetchError::Http { status, api: Some(e) } => {
-                format!("{} (HTTP {status}, {})", api_error(current_locale(), e), e.error)
+                format!("{} (HTTP {status}, {})", api_error(loc, e), e.error)
             }
             FetchError::Http { status, api: None } => format!("HTTP {status}"),
         }

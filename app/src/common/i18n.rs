@@ -82,6 +82,13 @@ pub fn trf(key: &str, args: &[(&str, String)]) -> String {
     }
 }
 
+/// The language of a page whose frame the server rendered (the wizard):
+/// the cookie's (which the server rendered in), else the page's own, else
+/// the stored choice; Korean by default.
+pub fn initial_locale() -> Locale {
+    cookie_locale().or_else(page_locale).or_else(stored_locale).unwrap_or_default()
+}
+
 /// The language cookie's choice (`kairr_locale`).
 fn cookie_locale() -> Option<Locale> {
     let cookies = document().dyn_into::<web_sys::HtmlDocument>().ok()?.cookie().ok()?;

@@ -34,10 +34,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, MouseEvent};
 
-use super::dom::{document, on, target_within, warn};
 use super::{swap, uptime};
 use crate::common::address;
 use crate::common::api;
+use crate::common::dom::{document, on, target_within, warn};
 use crate::common::i18n::store_locale;
 use crate::common::live::{follow_status_events, now_ms, REFRESH_SECONDS};
 

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element, FocusOptions, HtmlElement, HtmlInputElement, Node, NodeList};
 
-use super::dom::{document, warn};
+use crate::common::dom::{document, warn};
 
 /// The parts of the page the server renders and a refresh replaces.
 const REGIONS: [&str; 3] = ["header.site-header", "main", "footer.site-footer"];

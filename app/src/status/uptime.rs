@@ -9,7 +9,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlElement, KeyboardEvent, MouseEvent};
 
-use super::dom::{document, on, target_within};
+use crate::common::dom::{document, on, target_within};
 
 const DAY: &str = ".uptime-day";
 const BAR: &str = ".uptime-bars";

@@ -185,28 +185,4 @@ fn account_items(loc: Locale, SignedIn { user, unread }: SignedIn<'_>, sign_out:
     }
 }
 
-/// `<footer>`: where the figures come from, that times are KST, the API links.
-/// `records`: a programme page (its records, not the status), as the app's `Footer`.
-pub fn footer(loc: Locale, source: Option<DataSource>, records: bool) -> Markup {
-    let tr = |key: &str| t(loc, key);
-    let source_text = match source {
-        Some(DataSource::Demo) => tr("footer.source_demo"),
-        Some(DataSource::Slurm) => tr("footer.source_slurm"),
-        Some(DataSource::Prometheus) => tr("footer.source_prometheus"),
-        Some(DataSource::Operator) => tr("footer.source_operator"),
-        None if records => tr("footer.source_records"),
-        None => tr("footer.source_unknown"),
-    };
-    html! {
-        footer.site-footer {
-            p { (source_text) }
-            p { (tr("footer.times_kst")) }
-            ul.footer-links {
-                li { a href="/api/v1/status" rel="external" { (tr("footer.api_link")) } }
-                li { a href="/feed.atom" rel="external" { (tr("footer.feed_link")) } }
-                li { a href="/subscribe" rel="external" data-testid="subscribe-link" { (tr("footer.subscribe_link")) } }
-                li { a href="/api/openapi.json" rel="external" { (tr("footer.openapi_link")) } }
-            }
-        }
-    }
-}
+pub use kairr_shared::display::footer::footer;

@@ -1,4 +1,4 @@
-//! The few DOM helpers the status page's wasm needs, without Leptos (whose
+//! The few DOM helpers the wasm of the status page and the wizard need, without Leptos (whose
 //! views and reactive system it does not link).
 
 use wasm_bindgen::closure::Closure;
