@@ -407,10 +407,10 @@ mod tests {
     }
 
     /// Keys are string literals of the form `"section.name"` passed to `tr(`,
-    /// `t(` or `tf(`: the first literal after the opening parenthesis.
+    /// `t(` or `tf(` (the wizard's `x.t(`, `x.f(`): the first literal after the opening parenthesis.
     fn used_keys(src: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for pat in ["tr(\"", "t(loc, \"", "tf(loc, \"", "trf(\""] {
+        for pat in ["tr(\"", "t(loc, \"", "tf(loc, \"", "trf(\"", "x.t(\"", "x.f(\""] {
             let mut rest = src;
             while let Some(i) = rest.find(pat) {
                 rest = &rest[i + pat.len()..];

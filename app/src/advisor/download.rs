@@ -13,7 +13,7 @@ pub fn save_text(file_name: &str, mime: &str, text: &str) -> Result<(), JsValue>
     options.set_type(mime);
     let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
     let url = Url::create_object_url_with_blob(&blob)?;
-    let doc = document().ok_or_else(|| JsValue::from_str("no document"))?;
+    let doc = document().ok_or_else(|| JsValue::from("no document"))?;
     let anchor: HtmlAnchorElement = doc.create_element("a")?.dyn_into()?;
     anchor.set_href(&url);
     anchor.set_download(file_name);

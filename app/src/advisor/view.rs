@@ -126,3 +126,117 @@ fn mode_switch(m: &Model) -> Markup {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use kairr_shared::advisor::NumberText;
+    use kairr_shared::catalogue::Catalogue;
+    use kairr_shared::i18n::Locale;
+
+    use super::*;
+    use crate::advisor::labels::Text;
+
+    fn model(loc: Locale) -> Model {
+        let mut m = Model::new(Text { loc }, None);
+        m.catalogue = Some(Catalogue::embedded().expect("the embedded catalogue"));
+        m
+    }
+
+    fn region(m: &mut Model, id: &str) -> String {
+        regions(m).into_iter().find(|(r, _)| *r == id).map(|(_, markup)| markup.into_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn every_region_is_one_element_with_its_id_and_the_page_holds_them_all() {
+        for mode in [Mode::Single, Mode::Workflow] {
+            let mut m = model(Locale::Ko);
+            m.set_mode(mode);
+            let parts = regions(&mut m);
+            let page = page(&m, &parts).into_string();
+            for (id, markup) in &parts {
+                let html = markup.clone().into_string();
+                assert!(html.starts_with('<') && html.contains(&format!("id=\"{id}\"")), "{id}: {html:.80}");
+                assert_eq!(page.matches(&format!("id=\"{id}\"")).count(), 1, "{id} once in the page");
+            }
+        }
+    }
+
+    #[test]
+    fn the_result_names_the_top_pool_and_the_form_its_values() {
+        let mut m = model(Locale::En);
+        let result = region(&mut m, "w-result");
+        let top = m.derived().recommendation.as_ref().and_then(|r| r.top.clone()).expect("a top pick");
+        assert!(result.contains(&format!("data-testid=\"top-pick\" data-pool-id=\"{top}\"")), "{result:.300}");
+        assert!(result.contains("data-estimate=\"allocation\""));
+        let steps = region(&mut m, "w-steps");
+        assert!(steps.contains("id=\"f-gpus\""));
+        assert!(steps.contains("value=\"8\""), "the preset's GPU count is in its input");
+        assert_eq!(steps.matches("<fieldset class=\"step\" data-step=").count(), 5);
+        assert_eq!(steps.matches(" hidden>").count(), 4, "only the current step is shown");
+    }
+
+    #[test]
+    fn an_invalid_field_is_marked_listed_and_leaves_no_result() {
+        let mut m = model(Locale::Ko);
+        m.edit(|i| i.gpus = Some(NumberText::Text("0".into())));
+        let steps = region(&mut m, "w-steps");
+        assert!(steps.contains("aria-invalid=\"true\" aria-describedby=\"f-gpus-help f-gpus-error\""));
+        assert!(steps.contains("id=\"f-gpus-error\""));
+        let summary = region(&mut m, "w-error-summary");
+        assert!(summary.contains("data-action=\"fix:3:gpus\""), "{summary}");
+        assert!(summary.contains("GPU"), "the field is named by its label: {summary}");
+        assert!(region(&mut m, "w-result").contains("data-testid=\"no-result\""));
+        assert!(region(&mut m, "w-export").contains("disabled"), "no export without a result");
+        let nav = region(&mut m, "w-step-nav");
+        assert_eq!(nav.matches("class=\"step-errors\"").count(), 1, "the step with the error says so");
+    }
+
+    /// Keys built from field names (`advisor.f.{field}`) are not found by the
+    /// key scan in `kairr_shared::i18n`: every region, in both languages and
+    /// modes, on every step and with every field in error, shows no key.
+    #[test]
+    fn no_region_shows_a_key_in_place_of_its_words() {
+        for loc in [Locale::Ko, Locale::En] {
+            for mode in [Mode::Single, Mode::Workflow] {
+                let mut m = model(loc);
+                m.set_mode(mode);
+                m.edit(|i| i.gpus = Some(NumberText::Text("x".into())));
+                m.edit_workflow(|w| {
+                    if let Some(s) = w.stages.first_mut() {
+                        s.workload.gpus = Some(NumberText::Text("x".into()));
+                    }
+                });
+                let html: String = regions(&mut m).into_iter().map(|(_, r)| r.into_string()).collect();
+                for leak in [">advisor.", "\"advisor.", ">common.", ">error."] {
+                    assert!(
+                        !html.contains(leak),
+                        "{loc:?} {mode:?}: a key shown ({leak}): {}",
+                        &html[html.find(leak).unwrap_or(0)..][..80.min(html.len())]
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn text_is_escaped_and_in_the_page_language() {
+        let mut m = model(Locale::En);
+        m.edit(|i| i.gpus = Some(NumberText::Text("<b>8".into())));
+        let steps = region(&mut m, "w-steps");
+        assert!(steps.contains("value=\"&lt;b&gt;8\"") && !steps.contains("<b>8"));
+        let mut ko = model(Locale::Ko);
+        assert_ne!(region(&mut ko, "w-presets"), region(&mut model(Locale::En), "w-presets"));
+    }
+
+    #[test]
+    fn the_workflow_lists_its_stages_and_one_request_per_pool() {
+        let mut m = model(Locale::Ko);
+        m.set_mode(Mode::Workflow);
+        let stages = m.workflow.stages.len();
+        assert_eq!(region(&mut m, "w-workflow-editor").matches("data-testid=\"stage-editor\"").count(), stages);
+        assert_eq!(region(&mut m, "w-workflow-result").matches("data-testid=\"stage-row\"").count(), stages);
+        let requests = region(&mut m, "w-workflow-export").matches("data-testid=\"workflow-request\"").count();
+        assert_eq!(requests, m.workflow_drafts().len());
+        assert!(requests >= 1);
+    }
+}
