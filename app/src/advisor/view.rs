@@ -35,7 +35,7 @@ pub fn regions(m: &mut Model) -> Vec<Region> {
         Mode::Single => {
             out.push(("w-presets", form::presets(m)));
             out.push(("w-step-nav", form::step_nav(m)));
-            out.push(("w-steps", form::steps(m)));
+            out.extend(form::STEP_REGIONS.into_iter().zip(form::steps(m)));
             out.push(("w-step-buttons", form::step_buttons(m)));
             out.push(("w-dock", result::dock(m)));
             out.push(("w-error-summary", result::error_summary(m)));
@@ -67,7 +67,7 @@ pub fn page(m: &Model, regions: &[Region]) -> Markup {
                         h3 #form-title .sr-only { (x.t("advisor.form.title")) }
                         (part("w-presets"))
                         (part("w-step-nav"))
-                        (part("w-steps"))
+                        div #w-steps { @for id in form::STEP_REGIONS { (part(id)) } }
                         (part("w-step-buttons"))
                         (part("w-dock"))
                     }
@@ -168,10 +168,10 @@ mod tests {
         let top = m.derived().recommendation.as_ref().and_then(|r| r.top.clone()).expect("a top pick");
         assert!(result.contains(&format!("data-testid=\"top-pick\" data-pool-id=\"{top}\"")), "{result:.300}");
         assert!(result.contains("data-estimate=\"allocation\""));
-        let steps = region(&mut m, "w-steps");
+        let steps: String = form::STEP_REGIONS.iter().map(|id| region(&mut m, id)).collect();
         assert!(steps.contains("id=\"f-gpus\""));
-        assert!(steps.contains("value=\"8\""), "the preset's GPU count is in its input");
-        assert_eq!(steps.matches("<fieldset class=\"step\" data-step=").count(), 5);
+        assert!(region(&mut m, "w-step-3").contains("value=\"8\""), "the preset's GPU count is in its input");
+        assert_eq!(steps.matches("<fieldset class=\"step\"").count(), 5);
         assert_eq!(steps.matches(" hidden>").count(), 4, "only the current step is shown");
     }
 
@@ -179,7 +179,7 @@ mod tests {
     fn an_invalid_field_is_marked_listed_and_leaves_no_result() {
         let mut m = model(Locale::Ko);
         m.edit(|i| i.gpus = Some(NumberText::Text("0".into())));
-        let steps = region(&mut m, "w-steps");
+        let steps = region(&mut m, "w-step-3");
         assert!(steps.contains("aria-invalid=\"true\" aria-describedby=\"f-gpus-help f-gpus-error\""));
         assert!(steps.contains("id=\"f-gpus-error\""));
         let summary = region(&mut m, "w-error-summary");
@@ -222,7 +222,7 @@ mod tests {
     fn text_is_escaped_and_in_the_page_language() {
         let mut m = model(Locale::En);
         m.edit(|i| i.gpus = Some(NumberText::Text("<b>8".into())));
-        let steps = region(&mut m, "w-steps");
+        let steps = region(&mut m, "w-step-3");
         assert!(steps.contains("value=\"&lt;b&gt;8\"") && !steps.contains("<b>8"));
         let mut ko = model(Locale::Ko);
         assert_ne!(region(&mut ko, "w-presets"), region(&mut model(Locale::En), "w-presets"));

@@ -110,8 +110,12 @@ pub fn site_options(m: &Model) -> Vec<(String, String)> {
     out
 }
 
-/// Every step of the form (the current one shown).
-pub fn steps(m: &mut Model) -> Markup {
+/// The ids of the steps' regions, step 1 first.
+pub const STEP_REGIONS: [&str; STEPS as usize] = ["w-step-1", "w-step-2", "w-step-3", "w-step-4", "w-step-5"];
+
+/// Every step of the form (the current one shown), each its own region
+/// (typing in one step's field re-renders that step alone).
+pub fn steps(m: &mut Model) -> [Markup; STEPS as usize] {
     let x = m.text;
     let errors = m.derived().errors.clone();
     let m = &*m;
@@ -151,20 +155,26 @@ pub fn steps(m: &mut Model) -> Markup {
     };
     let step = |n: u8, legend: &str, body: Markup| {
         html! {
-            fieldset.step data-step=(n) hidden[m.step != n] {
+            fieldset.step id=(STEP_REGIONS[usize::from(n - 1)]) data-step=(n) hidden[m.step != n] {
                 legend { (x.t(legend)) }
                 (body)
             }
         }
     };
-    html! {
-        div #w-steps {
-            (step(1, "advisor.step.purpose", html! {
+    [
+        step(
+            1,
+            "advisor.step.purpose",
+            html! {
                 (choice("purpose", vocabulary(x, Purpose::ALL, Purpose::as_str, Purpose::label_ko, Purpose::label_en, "advisor.choice.select")))
                 (yes_no("service"))
                 (yes_no("interactive"))
-            }))
-            (step(2, "advisor.step.compute", html! {
+            },
+        ),
+        step(
+            2,
+            "advisor.step.compute",
+            html! {
                 (choice("precision", vocabulary(x, Precision::ALL, Precision::as_str, Precision::label_ko, Precision::label_en, "advisor.choice.auto")))
                 (choice("compute", vocabulary(x, Compute::ALL, Compute::as_str, Compute::label_ko, Compute::label_en, "advisor.choice.auto")))
                 (number("fp64_share", ""))
@@ -174,8 +184,12 @@ pub fn steps(m: &mut Model) -> Markup {
                 (check("sharded"))
                 (check("allow_cpu_spill"))
                 (number("cpu_memory_gb", "GB"))
-            }))
-            (step(3, "advisor.step.scale", html! {
+            },
+        ),
+        step(
+            3,
+            "advisor.step.scale",
+            html! {
                 (number("gpus", "GPU"))
                 (number("nodes", ""))
                 (choice("coupling", vocabulary(x, Coupling::ALL, Coupling::as_str, Coupling::label_ko, Coupling::label_en, "advisor.choice.auto")))
@@ -183,8 +197,12 @@ pub fn steps(m: &mut Model) -> Markup {
                 (number("gpu_hours", ""))
                 (choice("measured_on", gpu_models))
                 (yes_no("checkpointing"))
-            }))
-            (step(4, "advisor.step.data", html! {
+            },
+        ),
+        step(
+            4,
+            "advisor.step.data",
+            html! {
                 (number("dataset_tb", "TB"))
                 (choice("data_location", site_options(m)))
                 (choice("container", vocabulary(x, Container::ALL, Container::as_str, Container::label_ko, Container::label_en, "advisor.choice.auto")))
@@ -193,11 +211,15 @@ pub fn steps(m: &mut Model) -> Markup {
                     (stack("kubeflow", "stack-kubeflow"))
                     (stack("slurm_mpi", "stack-slurm_mpi"))
                 }
-            }))
-            (step(5, "advisor.step.applicant", html! {
+            },
+        ),
+        step(
+            5,
+            "advisor.step.applicant",
+            html! {
                 (choice("sector", vocabulary(x, Sector::ALL, Sector::as_str, Sector::label_ko, Sector::label_en, "advisor.choice.select")))
                 (choice("region", vocabulary(x, Region::ALL, Region::as_str, Region::label_ko, Region::label_en, "advisor.choice.unstated")))
-            }))
-        }
-    }
+            },
+        ),
+    ]
 }
