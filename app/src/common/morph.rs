@@ -1,5 +1,6 @@
 //! Puts freshly rendered HTML in place of an element, changing only what
-//! differs: attributes are set and removed one by one, text is rewritten
+//! differs: a subtree the browser finds equal (`isEqualNode`) is left
+//! alone, attributes are set and removed one by one, text is rewritten
 //! where it changed, and children are matched by position (an element of
 //! another tag, `id` or `data-key` is replaced). Nothing that stays is
 //! taken out of the document, so the input being typed in keeps its focus,
@@ -20,6 +21,9 @@ use crate::common::dom::{document, warn};
 pub fn morph_html(target: &Element, html: &str) {
     let Some(doc) = document() else { return };
     let Some(fresh) = parse(&doc, html) else { return };
+    if target.is_equal_node(Some(&fresh)) {
+        return;
+    }
     if same_kind(target, &fresh) {
         morph_element(&doc, target, &fresh);
     } else if let Err(e) = target.replace_with_with_node_1(&fresh) {
@@ -109,6 +113,8 @@ fn morph_children(doc: &Document, old: &Element, new: &Element) {
     let new_kids = children(new);
     for (i, fresh) in new_kids.iter().enumerate() {
         let done = match old_kids.get(i) {
+            // The browser compares a whole subtree natively: what did not change is not walked.
+            Some(kept) if kept.is_equal_node(Some(fresh)) => Ok(()),
             Some(kept) if same_node(kept, fresh) => {
                 match (kept.dyn_ref::<Element>(), fresh.dyn_ref::<Element>()) {
                     (Some(k), Some(f)) => morph_element(doc, k, f),
