@@ -15,7 +15,6 @@ use gloo_timers::future::TimeoutFuture;
 use kairr_shared::advisor::{predict_wait, WaitJob};
 use kairr_shared::api::FIRST_VIEW_ID;
 use kairr_shared::display::footer::footer;
-use kairr_shared::i18n::Locale;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Document, Element};
@@ -43,6 +42,10 @@ struct App {
     /// The markup of each region as last put in place, and the mode it was in.
     shown: HashMap<&'static str, String>,
     shown_mode: Option<Mode>,
+    /// Due to be put in place whole (the first render, the catalogue's arrival).
+    whole: bool,
+    /// A render is asked for on the next frame.
+    render_due: bool,
     /// The newest wait simulation asked for (older ones stop) and the jobs it simulates.
     wait_generation: u32,
     simulating: Vec<JobKey>,
@@ -70,26 +73,29 @@ pub fn start() {
     let loc = crate::common::i18n::initial_locale();
     crate::common::i18n::store_locale(loc);
     let model = Model::new(Text { loc }, query::decode(&crate::common::address::query()));
-    take_over(&doc, loc);
+    take_over(&doc);
     APP.with(|a| {
         *a.borrow_mut() = Some(App {
             model,
             shown: HashMap::new(),
             shown_mode: None,
+            whole: true,
+            render_due: false,
             wait_generation: 0,
             simulating: Vec::new(),
             url: None,
         });
     });
     events::listen();
-    render();
+    // The first render waits for the catalogue (or its failure): the form
+    // needs its GPU models and sites, and one render is one long task less.
     load();
 }
 
 /// The server's first view stays as it is painted (its wrapper goes, its
 /// elements stay in place); the wizard's root goes into its `<main>`, the
 /// footer after it. Without a first view (no server page) a `<main>` is made.
-fn take_over(doc: &Document, loc: Locale) {
+fn take_over(doc: &Document) {
     if let Some(first) = doc.get_element_by_id(FIRST_VIEW_ID) {
         while let Some(child) = first.first_child() {
             if let Err(e) = first.before_with_node_1(&child) {
@@ -112,9 +118,15 @@ fn take_over(doc: &Document, loc: Locale) {
     if let Err(e) = main.append_child(&root) {
         warn(&format!("cannot place the wizard: {e:?}"));
     }
-    let html = footer(loc, None, false).into_string();
-    if let Err(e) = main.insert_adjacent_html("afterend", &html) {
-        warn(&format!("cannot place the footer: {e:?}"));
+}
+
+/// Puts the footer after `<main>` (once: with the wizard's first render, so it is never painted above it).
+fn place_footer(doc: &Document, m: &Model) {
+    if let (Ok(None), Some(main)) = (doc.query_selector("footer.site-footer"), doc.get_element_by_id("main")) {
+        let html = footer(m.text.loc, m.summary.as_ref().map(|s| s.source), false).into_string();
+        if let Err(e) = main.insert_adjacent_html("afterend", &html) {
+            warn(&format!("cannot place the footer: {e:?}"));
+        }
     }
 }
 
@@ -127,6 +139,25 @@ pub fn update(f: impl FnOnce(&mut Model)) {
     sync_url();
 }
 
+/// Changes the model with `f` for data that arrived (not the person): as
+/// [`update`], but rendered on the next frame, once for every arrival in it.
+fn arrived(f: impl FnOnce(&mut Model)) {
+    with_model(f);
+    schedule_waits();
+    let due = with_app(|app| !std::mem::replace(&mut app.render_due, true));
+    if due != Some(true) {
+        return;
+    }
+    let Some(window) = web_sys::window() else { return };
+    let frame = wasm_bindgen::closure::Closure::once_into_js(|| {
+        with_app(|app| app.render_due = false);
+        render();
+    });
+    if let Err(e) = window.request_animation_frame(frame.unchecked_ref()) {
+        warn(&format!("cannot ask for a frame: {e:?}"));
+    }
+}
+
 /// Puts every region whose markup changed in place (the whole wizard when the mode changed).
 pub fn render() {
     let Some(doc) = document() else { return };
@@ -134,10 +165,19 @@ pub fn render() {
         app.model.now = now_utc();
         let regions = view::regions(&mut app.model);
         let mode = app.model.mode;
-        if app.shown_mode != Some(mode) {
+        let whole = app.whole && !focus_within(&doc);
+        if whole || app.shown_mode != Some(mode) {
             if let Some(root) = doc.get_element_by_id(ROOT_ID) {
-                morph_html(&root, &view::page(&app.model, &regions).into_string());
+                let html = view::page(&app.model, &regions).into_string();
+                // Nothing the person is busy with is inside: the browser parses it in place at once.
+                if whole {
+                    root.set_outer_html(&html);
+                    place_footer(&doc, &app.model);
+                } else {
+                    morph_html(&root, &html);
+                }
             }
+            app.whole = false;
             app.shown = regions.into_iter().map(|(id, m)| (id, m.into_string())).collect();
             app.shown_mode = Some(mode);
             return;
@@ -155,6 +195,11 @@ pub fn render() {
         source_changed(&doc, &app.model);
     });
     timing::rendered();
+}
+
+/// Whether the focus is inside the wizard.
+fn focus_within(doc: &Document) -> bool {
+    doc.active_element().is_some_and(|a| a.closest(&format!("#{ROOT_ID}")).ok().flatten().is_some())
 }
 
 /// The footer names the live figures' source once it is known.
@@ -220,12 +265,11 @@ fn schedule_waits() {
             // Yield between pools so input stays responsive.
             TimeoutFuture::new(0).await;
         }
-        with_app(|app| {
-            app.simulating.clear();
-            app.model.waits_pending = false;
-            app.model.changed();
+        arrived(|m| {
+            m.waits_pending = false;
+            m.changed();
         });
-        render();
+        with_app(|app| app.simulating.clear());
     });
 }
 
@@ -240,7 +284,9 @@ fn simulate(m: &Model, key: &JobKey) -> Option<kairr_shared::advisor::WaitBand> 
 fn load() {
     spawn_local(async {
         let result = api::fetch_catalogue().await;
-        update(|m| {
+        // Everything changes with the catalogue: put in place whole.
+        with_app(|app| app.whole = true);
+        arrived(|m| {
             match result {
                 Ok(c) => m.catalogue = Some(c),
                 Err(e) => m.load_error = Some(e),
@@ -251,7 +297,7 @@ fn load() {
     let queues = || {
         spawn_local(async {
             let result = api::fetch_queues().await;
-            update(|m| {
+            arrived(|m| {
                 match result {
                     Ok(q) => m.queues = Some(q),
                     Err(e) => m.load_error = m.load_error.take().or(Some(e)),
@@ -276,7 +322,7 @@ async fn fetch_summary() {
 
 /// Takes a live summary unless a newer one is shown.
 fn live(result: Result<kairr_shared::api::StatusSummary, api::FetchError>) {
-    update(|m| match result {
+    arrived(|m| match result {
         Ok(s) => {
             if m.summary.as_ref().is_none_or(|old| old.updated_at <= s.updated_at) {
                 m.summary = Some(s);
