@@ -8,18 +8,24 @@ use crate::api::DataSource;
 use crate::i18n::{t, Locale};
 use maud::{html, Markup};
 
+/// The key of the footer's line naming where the figures come from: the
+/// live source, or for a programme page (`records`) its own records.
+pub fn source_key(source: Option<DataSource>, records: bool) -> &'static str {
+    match source {
+        Some(DataSource::Demo) => "footer.source_demo",
+        Some(DataSource::Slurm) => "footer.source_slurm",
+        Some(DataSource::Prometheus) => "footer.source_prometheus",
+        Some(DataSource::Operator) => "footer.source_operator",
+        None if records => "footer.source_records",
+        None => "footer.source_unknown",
+    }
+}
+
 /// `<footer>`: where the figures come from, that times are KST, the API links.
 /// `records`: a programme page (its records, not the status), as the app's `Footer`.
 pub fn footer(loc: Locale, source: Option<DataSource>, records: bool) -> Markup {
     let tr = |key: &str| t(loc, key);
-    let source_text = match source {
-        Some(DataSource::Demo) => tr("footer.source_demo"),
-        Some(DataSource::Slurm) => tr("footer.source_slurm"),
-        Some(DataSource::Prometheus) => tr("footer.source_prometheus"),
-        Some(DataSource::Operator) => tr("footer.source_operator"),
-        None if records => tr("footer.source_records"),
-        None => tr("footer.source_unknown"),
-    };
+    let source_text = tr(source_key(source, records));
     html! {
         footer.site-footer {
             p { (source_text) }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::common::api::{FEED_URL, OPENAPI_URL, STATUS_URL};
 use crate::common::i18n::tr;
+use kairr_shared::display::footer::source_key;
 
 /// `<footer>` naming the data source (`None` before the first snapshot).
 #[component]
@@ -17,14 +18,7 @@ pub fn Footer(
     #[prop(optional)]
     records: bool,
 ) -> impl IntoView {
-    let source_text = move || match source.get() {
-        Some(DataSource::Demo) => tr("footer.source_demo"),
-        Some(DataSource::Slurm) => tr("footer.source_slurm"),
-        Some(DataSource::Prometheus) => tr("footer.source_prometheus"),
-        Some(DataSource::Operator) => tr("footer.source_operator"),
-        None if records => tr("footer.source_records"),
-        None => tr("footer.source_unknown"),
-    };
+    let source_text = move || tr(source_key(source.get(), records));
     view! {
         <footer class="site-footer">
             <p>{source_text}</p>
