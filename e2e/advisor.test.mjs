@@ -302,6 +302,43 @@ describe('the placement wizard', { timeout: 14 * 60_000 }, () => {
     }
   });
 
+  test('what the reader opened, pressed and focused survives a change and a language switch', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page } = await openAdvisor();
+    try {
+      // A second pool's criteria, opened by the reader, stay open when the result changes.
+      const second = page.locator('[data-testid=pool-result]').nth(1);
+      const poolId = await second.getAttribute('data-pool-id');
+      await second.locator('summary').click();
+      await goToStep(page, 3);
+      const before = await topEstimates(page);
+      await page.locator('#f-run-hours').fill('30');
+      await eventually(async () => assert.notDeepEqual(await topEstimates(page), before));
+      const card = page.locator(`[data-testid=pool-result][data-pool-id="${poolId}"]`);
+      assert.equal(await card.locator('details').evaluate((d) => d.open), true, 'the criteria the reader opened were closed by the change');
+      // Adding and removing a workflow stage keeps the focus on the button pressed.
+      await page.locator('[data-testid=mode-workflow]').click();
+      const add = page.locator('[data-action=stage-add]');
+      const stages = await page.locator('[data-testid=stage-editor]').count();
+      await add.focus();
+      await page.keyboard.press('Enter');
+      await eventually(async () => assert.equal(await page.locator('[data-testid=stage-editor]').count(), stages + 1));
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.action), 'stage-add', 'the focus left "add a stage"');
+      await page.locator('[data-action=stage-remove]').focus();
+      await page.keyboard.press('Enter');
+      await eventually(async () => assert.equal(await page.locator('[data-testid=stage-editor]').count(), stages));
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.action), 'stage-remove', 'the focus left "remove the last stage"');
+      // A preset, then the other language: the same form, its preset still pressed, the focus back on the toggle.
+      await page.locator('[data-testid=mode-single]').click();
+      await usePreset(page, 'pretrain_7b');
+      await useLanguage(page, 'en');
+      await page.locator('[data-testid=top-pick]').waitFor({ timeout: 30_000 });
+      assert.equal(await page.locator('[data-preset="pretrain_7b"]').getAttribute('aria-pressed'), 'true', 'the preset is no longer pressed after the switch');
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'lang-toggle', 'the focus is not back on the language toggle');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the wizard has no serious accessibility violations and fits a phone screen', { timeout: 4 * TEST_TIMEOUT_MS }, async () => {
     const failures = [];
     for (const lang of ['ko', 'en']) {

@@ -19,7 +19,7 @@ DIST="${KAIRR_DIST:-$ROOT/dist}"
 # page | HTML (relative to dist/) | budget KB | goal KB
 BUNDLES=(
   "/|index.html|60|150"
-  "/advisor|advisor/index.html|246|250"
+  "/advisor|advisor/index.html|248|250"
   "/allocations|allocations-app/index.html|231|300"
   "/committee, /requests/*, /reviews, /login|programme/index.html|480|300"
   "/admin/*, /invite|admin-app/index.html|389|300"

@@ -15,6 +15,7 @@ use super::timing;
 use crate::common::dom::{on, target_within, warn};
 use crate::common::format::date;
 use crate::common::handover::DRAFT_STORAGE_KEY;
+use crate::common::live::now_utc;
 
 /// Starts listening (once, for the page's life).
 pub fn listen() {
@@ -98,16 +99,14 @@ fn act(action: &str) {
         "fix" => {
             let (step, field) = arg.split_once(':').unwrap_or(("1", arg));
             update(|m| m.go_to(step.parse().unwrap_or(1)));
-            page::focus(&input_id(field));
+            // The stack is two checkboxes: the first takes the focus.
+            page::focus(&input_id(if field == "stack" { "stack-kubeflow" } else { field }));
         }
         "what-if" => {
             timing::input_started();
-            update(|m| {
-                let change = arg.parse::<usize>().ok().and_then(|row| m.derived().what_ifs.get(row)?.change.clone());
-                if let Some(change) = change {
-                    m.apply_what_if(&change);
-                }
-            });
+            if let Some(change) = super::view::what_if::parse_action(arg) {
+                update(|m| m.apply_what_if(&change));
+            }
         }
         "stage-add" => update(|m| {
             m.edit_workflow(|w| {
@@ -125,25 +124,37 @@ fn act(action: &str) {
         }),
         "workflow-preset" => update(|m| m.reset_workflow()),
         "request" => {
-            if let Some(Some(draft)) = with_model(|m| m.draft()) {
+            if let Some(Some(draft)) = with_model(|m| {
+                m.now = now_utc();
+                m.draft()
+            }) {
                 leave_draft(&draft);
             }
         }
         "request-stage" => {
-            let i = arg.parse::<usize>().unwrap_or(usize::MAX);
-            if let Some(Some(draft)) = with_model(|m| m.workflow_drafts().into_iter().nth(i)) {
+            let draft = with_model(|m| {
+                m.now = now_utc();
+                m.workflow_drafts().into_iter().find(|d| d.recommended_pool.as_deref() == Some(arg))
+            });
+            if let Some(Some(draft)) = draft {
                 leave_draft(&draft);
             }
         }
         "export" => {
-            let saved = with_model(|m| m.draft().map(|d| (serde_json::to_string_pretty(&d), m.now)));
+            let saved = with_model(|m| {
+                m.now = now_utc();
+                m.draft().map(|d| (serde_json::to_string_pretty(&d), m.now))
+            });
             if let Some(Some((json, now))) = saved {
                 let name = format!("kairr-allocation-draft-{}.json", date(now.date_naive()));
                 say_saved(json.map_err(|e| e.to_string()).and_then(|j| save(&name, &j)));
             }
         }
         "export-workflow" => {
-            let saved = with_model(|m| (serde_json::to_string_pretty(&m.workflow_drafts()), m.now));
+            let saved = with_model(|m| {
+                m.now = now_utc();
+                (serde_json::to_string_pretty(&m.workflow_drafts()), m.now)
+            });
             if let Some((json, now)) = saved {
                 let name = format!("kairr-workflow-requests-{}.json", date(now.date_naive()));
                 say_saved(json.map_err(|e| e.to_string()).and_then(|j| save(&name, &j)));
@@ -186,6 +197,10 @@ fn switch_language() {
     let Some(next) = with_model(|m| m.text.loc.other()) else { return };
     crate::common::i18n::store_locale(next);
     page::flush_url();
+    let (key, selector) = page::FOCUS_AFTER_RELOAD;
+    if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = storage.set_item(key, selector);
+    }
     if let Some(w) = web_sys::window() {
         if let Err(e) = w.location().reload() {
             warn(&format!("cannot reload in the other language: {e:?}"));

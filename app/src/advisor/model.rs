@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use kairr_shared::advisor::export::{workflow_drafts, AllocationDraft};
 
-use kairr_shared::advisor::presets::{preset, virtuous_cycle, Preset};
+use kairr_shared::advisor::presets::{preset, virtuous_cycle, Preset, PRESETS};
 use kairr_shared::advisor::wait::job_for;
 use kairr_shared::advisor::what_if::{apply, evaluate, WhatIf, WhatIfOutcome};
 use kairr_shared::advisor::{
@@ -89,13 +89,15 @@ impl Model {
         if s.mode == Mode::Workflow && s.workflow.stages.is_empty() {
             s.workflow = virtuous_cycle(text.loc);
         }
+        // A link (or a reload) of a preset's form shows that preset pressed.
+        let pressed = if from_address { PRESETS.iter().find(|p| same_form(&p.input(), &s.input)) } else { default };
         Model {
             text,
             mode: s.mode,
             step: s.step.clamp(1, STEPS),
             input: s.input,
             workflow: s.workflow,
-            preset: if from_address { None } else { default.map(|p| p.id) },
+            preset: pressed.map(|p| p.id),
             catalogue: None,
             queues: None,
             summary: None,
@@ -161,6 +163,7 @@ impl Model {
             self.workflow = virtuous_cycle(self.text.loc);
         }
         self.mode = mode;
+        self.export_status = None;
         self.changed();
     }
 
@@ -263,6 +266,12 @@ impl Model {
     }
 }
 
+/// Whether two forms say the same (numbers compared as the address writes them: `8` and `8.0` are one).
+fn same_form(a: &WorkloadInput, b: &WorkloadInput) -> bool {
+    let written = |i: &WorkloadInput| super::query::encode(&UrlState { input: i.clone(), ..UrlState::default() });
+    written(a) == written(b)
+}
+
 /// The job `w` would queue in each pool with a queue snapshot.
 fn keys_for(c: &Catalogue, queues: Option<&QueuesResponse>, w: &Workload) -> Vec<JobKey> {
     queues
@@ -307,6 +316,20 @@ mod tests {
         m.apply_preset("cfd_mpi_256");
         assert_eq!(m.preset, Some("cfd_mpi_256"));
         assert!(m.derived().errors.is_empty());
+    }
+
+    #[test]
+    fn a_link_to_a_presets_form_shows_that_preset_pressed() {
+        let cfd = preset("cfd_mpi_256").expect("a preset");
+        // As the address gives it back: numbers as text.
+        let written = super::super::query::encode(&UrlState { step: 2, input: cfd.input(), ..UrlState::default() });
+        let state = super::super::query::decode(&written).expect("the address reads back");
+        assert_ne!(state.input, cfd.input(), "the address gives numbers back as text");
+        let m = Model::new(Text { loc: Locale::En }, Some(state.clone()));
+        assert_eq!(m.preset, Some("cfd_mpi_256"));
+        let mut edited = state;
+        edited.input.gpus = Some(NumberText::Text("3".into()));
+        assert_eq!(Model::new(Text { loc: Locale::En }, Some(edited)).preset, None);
     }
 
     #[test]

@@ -57,8 +57,16 @@ thread_local! {
 }
 
 /// Runs `f` on the app (nothing before [`start`]).
+/// A call while the app is already in use (an event fired by a DOM change
+/// made inside it) is dropped with a warning rather than a panic.
 fn with_app<R>(f: impl FnOnce(&mut App) -> R) -> Option<R> {
-    APP.with(|a| a.borrow_mut().as_mut().map(f))
+    APP.with(|a| match a.try_borrow_mut() {
+        Ok(mut app) => app.as_mut().map(f),
+        Err(_) => {
+            warn("the wizard was asked to change while it was changing; the second change is dropped");
+            None
+        }
+    })
 }
 
 /// Reads the model (for an event handler).
@@ -73,7 +81,7 @@ pub fn start() {
     let loc = crate::common::i18n::initial_locale();
     crate::common::i18n::store_locale(loc);
     let model = Model::new(Text { loc }, query::decode(&crate::common::address::query()));
-    take_over(&doc);
+    take_over(&doc, Text { loc });
     APP.with(|a| {
         *a.borrow_mut() = Some(App {
             model,
@@ -95,7 +103,7 @@ pub fn start() {
 /// The server's first view stays as it is painted (its wrapper goes, its
 /// elements stay in place); the wizard's root goes into its `<main>`, the
 /// footer after it. Without a first view (no server page) a `<main>` is made.
-fn take_over(doc: &Document) {
+fn take_over(doc: &Document, text: Text) {
     if let Some(first) = doc.get_element_by_id(FIRST_VIEW_ID) {
         while let Some(child) = first.first_child() {
             if let Err(e) = first.before_with_node_1(&child) {
@@ -115,6 +123,8 @@ fn take_over(doc: &Document) {
     let Some(main) = main else { return };
     let Ok(root) = doc.create_element("div") else { return };
     root.set_id(ROOT_ID);
+    // Until the catalogue is in (the first render replaces it).
+    root.set_inner_html(&maud::html! { p.muted role="status" { (text.t("common.loading")) } }.into_string());
     if let Err(e) = main.append_child(&root) {
         warn(&format!("cannot place the wizard: {e:?}"));
     }
@@ -144,7 +154,11 @@ pub fn update(f: impl FnOnce(&mut Model)) {
 fn arrived(f: impl FnOnce(&mut Model)) {
     with_model(f);
     schedule_waits();
-    let due = with_app(|app| !std::mem::replace(&mut app.render_due, true));
+    // The first render waits for the catalogue (or its failure).
+    let due = with_app(|app| {
+        let ready = app.model.catalogue.is_some() || app.model.load_error.is_some();
+        ready && !std::mem::replace(&mut app.render_due, true)
+    });
     if due != Some(true) {
         return;
     }
@@ -173,6 +187,7 @@ pub fn render() {
                 if whole {
                     root.set_outer_html(&html);
                     place_footer(&doc, &app.model);
+                    restore_focus(&doc);
                 } else {
                     morph_html(&root, &html);
                 }
@@ -182,6 +197,7 @@ pub fn render() {
             app.shown_mode = Some(mode);
             return;
         }
+        app.whole = false;
         for (id, markup) in regions {
             let html = markup.into_string();
             if app.shown.get(id) == Some(&html) {
@@ -195,6 +211,21 @@ pub fn render() {
         source_changed(&doc, &app.model);
     });
     timing::rendered();
+}
+
+/// Where the focus goes back to after the page reloaded in the other language.
+pub const FOCUS_AFTER_RELOAD: (&str, &str) = ("kairr.advisor.focus", "[data-testid=lang-toggle]");
+
+/// The language toggle takes the focus again when the page was reloaded by it.
+fn restore_focus(doc: &Document) {
+    let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) else { return };
+    let Ok(Some(selector)) = storage.get_item(FOCUS_AFTER_RELOAD.0) else { return };
+    let _ = storage.remove_item(FOCUS_AFTER_RELOAD.0);
+    if let Ok(Some(el)) = doc.query_selector(&selector) {
+        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
+    }
 }
 
 /// Whether the focus is inside the wizard.
@@ -235,8 +266,9 @@ fn schedule_waits() {
     let Some(Some((missing, mine))) = with_app(|app| {
         let missing = app.model.missing_waits();
         app.model.waits_pending = !missing.is_empty();
-        // A change that wants the same jobs (a live snapshot, a step) lets the simulation run on.
-        if missing == app.simulating {
+        // A change that wants no job the running simulation does not cover
+        // (a live snapshot, a step, a pool just simulated) lets it run on.
+        if !missing.is_empty() && missing.iter().all(|k| app.simulating.contains(k)) {
             return None;
         }
         app.wait_generation = app.wait_generation.wrapping_add(1);
@@ -265,11 +297,14 @@ fn schedule_waits() {
             // Yield between pools so input stays responsive.
             TimeoutFuture::new(0).await;
         }
-        arrived(|m| {
-            m.waits_pending = false;
-            m.changed();
-        });
-        with_app(|app| app.simulating.clear());
+        // Only the newest simulation says it is done (an older one was overtaken meanwhile).
+        if with_app(|app| app.wait_generation == mine) == Some(true) {
+            with_app(|app| app.simulating.clear());
+            arrived(|m| {
+                m.waits_pending = false;
+                m.changed();
+            });
+        }
     });
 }
 
@@ -299,7 +334,13 @@ fn load() {
             let result = api::fetch_queues().await;
             arrived(|m| {
                 match result {
-                    Ok(q) => m.queues = Some(q),
+                    Ok(q) => {
+                        m.queues = Some(q);
+                        // A passing failure of the queues is over (the catalogue's is final: it is read once).
+                        if m.catalogue.is_some() {
+                            m.load_error = None;
+                        }
+                    }
                     Err(e) => m.load_error = m.load_error.take().or(Some(e)),
                 }
                 m.changed();

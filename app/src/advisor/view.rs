@@ -5,15 +5,15 @@
 //! regions whose markup changed in place (`common::morph`), so typing in a
 //! field rewrites the result, not the form.
 //!
-//! Controls carry what they change: `data-bind` (`w:<field>` a workload
-//! field, `s:<i>:<field>` a workflow stage's) and buttons `data-action`
+//! Controls carry what they change: `data-bind` (a workload field by its
+//! API name, `s:<i>:<field>` a workflow stage's) and buttons `data-action`
 //! (see `events.rs`).
 
 mod controls;
 mod export;
 mod form;
 mod result;
-mod what_if;
+pub mod what_if;
 mod workflow;
 
 use maud::{html, Markup};

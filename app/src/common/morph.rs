@@ -9,7 +9,8 @@
 //! Form state lives in properties the markup only seeds: a text input's
 //! `value` is set from the new markup unless it is focused (then what is
 //! typed is the state); a checkbox's `checked` and a `<select>`'s chosen
-//! option always follow the markup.
+//! option always follow the markup; whether a `<details>` is open is left
+//! as the reader left it.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement, HtmlTemplateElement, Node};
@@ -76,16 +77,18 @@ fn morph_element(doc: &Document, old: &Element, new: &Element) {
 }
 
 fn sync_attributes(old: &Element, new: &Element) {
+    // Whether a `<details>` is open is the reader's: the markup only seeds it.
+    let kept = |name: &str| name == "open" && old.tag_name() == "DETAILS";
     let names = old.get_attribute_names();
     for name in names.iter().filter_map(|n| n.as_string()) {
-        if !new.has_attribute(&name) {
+        if !new.has_attribute(&name) && !kept(&name) {
             if let Err(e) = old.remove_attribute(&name) {
                 warn(&format!("cannot remove {name}: {e:?}"));
             }
         }
     }
     let names = new.get_attribute_names();
-    for name in names.iter().filter_map(|n| n.as_string()) {
+    for name in names.iter().filter_map(|n| n.as_string().filter(|n| !kept(n))) {
         let value = new.get_attribute(&name).unwrap_or_default();
         if old.get_attribute(&name).as_deref() != Some(value.as_str()) {
             if let Err(e) = old.set_attribute(&name, &value) {

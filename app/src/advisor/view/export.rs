@@ -59,7 +59,7 @@ pub fn workflow(m: &mut Model) -> Markup {
                             ]))
                         }
                         a.button.secondary href=(REQUEST_FORM_PATH) rel="external" aria-describedby=(id)
-                            data-action={ "request-stage:" (i) } { (x.t("advisor.request.button")) }
+                            data-action={ "request-stage:" (pool) } { (x.t("advisor.request.button")) }
                     }
                 }
             }

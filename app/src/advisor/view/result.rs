@@ -175,7 +175,7 @@ fn pool_card(x: Text, cat: Option<&Catalogue>, p: &PoolAssessment, rank: usize, 
     let title_id = format!("pool-{}-title", p.pool_id);
     let lost = p.lost_on.as_ref().and_then(|d| d.reason).map(|r| x.reason(&r));
     html! {
-        li.pool-result.top[top].infeasible[!p.feasible] data-testid="pool-result" data-pool-id=(p.pool_id)
+        li.pool-result.top[top].infeasible[!p.feasible] data-testid="pool-result" data-pool-id=(p.pool_id) data-key=(p.pool_id)
             data-feasible=(p.feasible) aria-labelledby=(title_id) {
             div.pool-result-head {
                 h4 id=(title_id) { (x.pool_name(cat, &p.pool_id)) }
@@ -221,6 +221,7 @@ pub fn result(m: &mut Model) -> Markup {
             }
             div.sr-only role="status" { @if let Some(a) = announced { (a) } }
             @match (&rec, cat) {
+                (None, None) if m.load_error.is_some() => p.muted { (x.t("advisor.error.load")) },
                 (None, None) => p.muted { (x.t("common.loading")) },
                 (None, Some(_)) => p.muted data-testid="no-result" { (x.t("advisor.result.fix_errors")) },
                 (Some(r), _) => {

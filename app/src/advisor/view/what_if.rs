@@ -1,9 +1,34 @@
 //! "What if": the workload as entered beside its key trade-offs (twice or
 //! half the GPUs, checkpointing switched, the data moved first), each with
 //! the top pick and its figures under the same queue conditions; a button
-//! puts a variant into the form (`data-action="what-if:<row>"`).
+//! puts a variant into the form (`data-action="what-if:<variant>"`, the
+//! variant itself, so a click applies what its row said even if the table
+//! changed meanwhile).
 
+use kairr_shared::advisor::what_if::WhatIf;
 use maud::{html, Markup};
+
+/// `change` as its button's action argument (`double`, `halve`,
+/// `checkpointing:true`, `data:<site>`).
+pub fn action(change: &WhatIf) -> String {
+    match change {
+        WhatIf::DoubleGpus => "double".to_owned(),
+        WhatIf::HalveGpus => "halve".to_owned(),
+        WhatIf::Checkpointing { on } => format!("checkpointing:{on}"),
+        WhatIf::DataAt { site } => format!("data:{site}"),
+    }
+}
+
+/// The variant an action argument names ([`action`]'s inverse).
+pub fn parse_action(arg: &str) -> Option<WhatIf> {
+    match arg.split_once(':') {
+        None if arg == "double" => Some(WhatIf::DoubleGpus),
+        None if arg == "halve" => Some(WhatIf::HalveGpus),
+        Some(("checkpointing", on)) => on.parse().ok().map(|on| WhatIf::Checkpointing { on }),
+        Some(("data", site)) if !site.is_empty() => Some(WhatIf::DataAt { site: site.to_owned() }),
+        _ => None,
+    }
+}
 
 use crate::advisor::model::Model;
 
@@ -19,7 +44,7 @@ pub fn panel(m: &mut Model) -> Markup {
     let base_top = outcomes.first().and_then(|o| o.top.clone());
     let shown = cat.is_some() && outcomes.len() > 1;
     html! {
-        section #w-what-if .what-if aria-labelledby="what-if-title" data-testid="what-if" hidden[!shown] {
+        section #w-what-if .what-if aria-labelledby=[shown.then_some("what-if-title")] data-testid="what-if" hidden[!shown] {
             @if shown {
                 h3 #what-if-title { (x.t("advisor.whatif.title")) }
                 p.hint #what-if-note { (x.t("advisor.whatif.note")) }
@@ -34,7 +59,7 @@ pub fn panel(m: &mut Model) -> Markup {
                             }
                         }
                         tbody {
-                            @for (row, o) in outcomes.iter().enumerate() {
+                            @for o in &outcomes {
                                 @let changed = o.change.is_some() && o.top != base_top;
                                 @let label = x.what_if(cat, o.change.as_ref(), o.gpus);
                                 @let top = match (o.top.as_deref(), o.why_none) {
@@ -45,9 +70,9 @@ pub fn panel(m: &mut Model) -> Markup {
                                 tr.changed[changed] data-testid="what-if-row" {
                                     th scope="row" {
                                         (label)
-                                        @if o.change.is_some() {
+                                        @if let Some(change) = &o.change {
                                             " "
-                                            button.link-button type="button" data-testid="what-if-apply" data-action={ "what-if:" (row) }
+                                            button.link-button type="button" data-testid="what-if-apply" data-action={ "what-if:" (action(change)) }
                                                 aria-label=(format!("{}: {}", x.t("advisor.whatif.apply"), label)) {
                                                 (x.t("advisor.whatif.apply"))
                                             }
@@ -69,6 +94,27 @@ pub fn panel(m: &mut Model) -> Markup {
                     }
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_survives_its_button() {
+        for change in [
+            WhatIf::DoubleGpus,
+            WhatIf::HalveGpus,
+            WhatIf::Checkpointing { on: true },
+            WhatIf::Checkpointing { on: false },
+            WhatIf::DataAt { site: "kisti".into() },
+        ] {
+            assert_eq!(parse_action(&action(&change)), Some(change));
+        }
+        for junk in ["", "triple", "checkpointing:maybe", "data:", "3"] {
+            assert_eq!(parse_action(junk), None, "{junk}");
         }
     }
 }

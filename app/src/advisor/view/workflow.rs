@@ -69,7 +69,10 @@ pub fn editor(m: &mut Model) -> Markup {
         section #w-workflow-editor .workflow-editor aria-labelledby="workflow-title" {
             h3 #workflow-title { (x.t("advisor.workflow.title")) }
             p.hint { (x.t("advisor.workflow.hint")) }
-            @for (i, stage) in m.workflow.stages.iter().enumerate() { (stage_editor(m, x, &errors, i, stage)) }
+            // Their own container: adding or removing a stage leaves the buttons below (and the focus on them) in place.
+            div.stages {
+                @for (i, stage) in m.workflow.stages.iter().enumerate() { (stage_editor(m, x, &errors, i, stage)) }
+            }
             div.step-buttons {
                 button.button.secondary type="button" data-action="stage-add" disabled[count >= MAX_STAGES] { (x.t("advisor.workflow.add")) }
                 button.button.secondary type="button" data-action="stage-remove" disabled[count <= 1] { (x.t("advisor.workflow.remove")) }
@@ -90,7 +93,10 @@ pub fn result(m: &mut Model) -> Markup {
             data-waits-pending=(pending) {
             h3 #workflow-result-title { (x.t("advisor.workflow.result_title")) }
             p.hint { (x.t("advisor.workflow.waits_note")) }
-            @if pending { p.muted.waits-pending { (x.t("advisor.result.waits_pending")) } }
+            // Hidden, not removed, when the waits are in: the table below keeps its element (focus, scroll).
+            p.muted.waits-pending style=(if pending { "visibility:visible" } else { "visibility:hidden" }) {
+                (x.t("advisor.result.waits_pending"))
+            }
             @match &plan {
                 None => p.muted { (x.t("common.loading")) },
                 Some(Err(_)) => p.muted data-testid="no-result" { (x.t("advisor.result.fix_errors")) },
