@@ -208,7 +208,7 @@ pub fn render() {
             }
             app.shown.insert(id, html);
         }
-        source_changed(&doc, &app.model);
+        source_changed(&doc, app);
     });
     timing::rendered();
 }
@@ -234,14 +234,22 @@ fn focus_within(doc: &Document) -> bool {
 }
 
 /// The footer names the live figures' source once it is known.
-fn source_changed(doc: &Document, m: &Model) {
-    let Some(summary) = m.summary.as_ref() else { return };
-    let Ok(Some(old)) = doc.query_selector("footer.site-footer") else { return };
-    let html = footer(m.text.loc, Some(summary.source), false).into_string();
-    if old.outer_html() != html {
+/// (Compared with the footer last put in place, as a region is: nothing is
+/// read back from the page on each render.)
+fn source_changed(doc: &Document, app: &mut App) {
+    let Some(summary) = app.model.summary.as_ref() else { return };
+    let html = footer(app.model.text.loc, Some(summary.source), false).into_string();
+    if app.shown.get(FOOTER) == Some(&html) {
+        return;
+    }
+    if let Ok(Some(old)) = doc.query_selector("footer.site-footer") {
         morph_html(&old, &html);
+        app.shown.insert(FOOTER, html);
     }
 }
+
+/// The footer's key among the shown markups.
+const FOOTER: &str = "footer";
 
 /// Writes the wizard's state to the address once typing pauses.
 fn sync_url() {
