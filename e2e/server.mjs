@@ -35,7 +35,8 @@ export function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Spawns the server and resolves once `GET /healthz` answers 200.
+ * Spawns the server and resolves once `GET /healthz` answers 200 with the
+ * status page's histories read (`histories_ready`).
  * Returns `{ baseUrl, stop(), log() }`; `stop()` kills it and removes the temp dir.
  * `port` fixes the port (else a free one); `settingsToml` is written to a
  * settings file the server reads (`--config`).
@@ -106,14 +107,16 @@ export async function startServer({ healthTimeoutMs = 120_000, port: fixedPort, 
     }
     try {
       const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) break;
+      // Ready: healthy, and the status page's histories read (else its
+      // first view may go without some, as a cold server's does).
+      if (res.status === 200 && (await res.json()).histories_ready) break;
     } catch {
       // not listening yet
     }
     if (Date.now() - started > healthTimeoutMs) {
       const out = tail();
       await stop();
-      throw new Error(`/healthz did not answer 200 within ${healthTimeoutMs} ms; log:\n${out}`);
+      throw new Error(`/healthz did not answer 200 with histories_ready within ${healthTimeoutMs} ms; log:\n${out}`);
     }
     await sleep(250);
   }

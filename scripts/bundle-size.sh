@@ -21,7 +21,8 @@ BUNDLES=(
   "/|index.html|60|150"
   "/advisor|advisor/index.html|248|250"
   "/allocations|allocations-app/index.html|231|300"
-  "/committee, /requests/*, /reviews, /login|programme/index.html|480|300"
+  "/login, /requests/*, /reviews, /notifications|programme/index.html|318|300"
+  "/committee, /committee/requests/*|committee-app/index.html|381|300"
   "/admin/*, /invite|admin-app/index.html|389|300"
 )
 

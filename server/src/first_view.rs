@@ -87,13 +87,19 @@ impl Template {
 /// transparency page's app, `kairr-allocations`.
 pub const ALLOCATIONS_APP_DIR: &str = "allocations-app";
 
+/// The folder of `dist/` (and the path its assets are served under) of the
+/// committee's app, `kairr-committee`.
+pub const COMMITTEE_APP_DIR: &str = "committee-app";
+
 /// The templates (read once at start-up) and the status pages rendered from
 /// the newest snapshot, one per language.
 #[derive(Debug, Default)]
 pub struct FirstView {
     template: Option<Template>,
-    /// The programme app's page, for the programme's pages with an introduction.
+    /// The programme app's page, for the researchers' and reviewers' pages with an introduction.
     programme: Option<Template>,
+    /// The committee's app's page (`/committee`).
+    committee: Option<Template>,
     /// The transparency page's own app (`/allocations`).
     allocations: Option<Template>,
     /// The wizard's page.
@@ -136,6 +142,7 @@ impl FirstView {
         FirstView {
             template: read(static_dir.join("index.html")),
             programme: read(static_dir.join("programme").join("index.html")),
+            committee: read(static_dir.join(COMMITTEE_APP_DIR).join("index.html")),
             allocations: read(static_dir.join(ALLOCATIONS_APP_DIR).join("index.html")),
             advisor: read(static_dir.join("advisor").join("index.html")),
             admin: read(static_dir.join("admin-app").join("index.html")),
@@ -158,6 +165,7 @@ impl FirstView {
         match app {
             intro::App::Advisor => self.advisor.as_ref(),
             intro::App::Programme => self.programme.as_ref(),
+            intro::App::Committee => self.committee.as_ref(),
             intro::App::Admin => self.admin.as_ref(),
         }
     }

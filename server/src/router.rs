@@ -103,11 +103,12 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
     }
     let advisor_index = static_files::file(&static_dir.join("advisor").join("index.html"));
     let admin_index = static_files::file(&static_dir.join("admin-app").join("index.html"));
+    let committee_index = static_files::file(&static_dir.join(crate::first_view::COMMITTEE_APP_DIR).join("index.html"));
     let app_pages = [
         ("/advisor", &advisor_index),
         ("/login", &programme_index),
-        ("/committee", &programme_index),
-        ("/committee/{*rest}", &programme_index),
+        ("/committee", &committee_index),
+        ("/committee/{*rest}", &committee_index),
         ("/requests/{*rest}", &programme_index),
         ("/reviews", &programme_index),
         ("/notifications", &programme_index),
@@ -123,6 +124,7 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
     let front = front
         .nest_service("/programme", static_files::service(&static_dir.join("programme")))
         .nest_service("/admin-app", static_files::service(&static_dir.join("admin-app")))
+        .nest_service("/committee-app", static_files::service(&static_dir.join(crate::first_view::COMMITTEE_APP_DIR)))
         .nest_service(
             "/allocations-app",
             static_files::service(&static_dir.join(crate::first_view::ALLOCATIONS_APP_DIR)),

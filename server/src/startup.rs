@@ -89,6 +89,7 @@ impl Application {
         let csrf = crate::auth::CsrfKey::load(&storage).await?;
         let oidc = Arc::new(crate::oidc::Oidc::load(&settings, &storage).await?);
         let first_view = Arc::new(crate::first_view::FirstView::load(&settings.static_dir));
+        let histories_ready = Arc::new(std::sync::atomic::AtomicBool::new(!settings.warm_histories));
         let state = AppState {
             first_view,
             settings: Arc::new(settings),
@@ -98,6 +99,8 @@ impl Application {
             live: rx,
             metrics,
             history_cache: Arc::default(),
+            uptime_cache: Arc::default(),
+            histories_ready,
             public_cache: Arc::default(),
             placement_slots: Arc::new(tokio::sync::Semaphore::new(
                 crate::handlers::placement::MAX_CONCURRENT_PLACEMENTS,

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use axum::body::Bytes;
-use kairr_shared::api::{QueueSnapshot, QueuesResponse, StatusHistory, StatusSummary};
+use kairr_shared::api::{DailyUptime, QueueSnapshot, QueuesResponse, StatusHistory, StatusSummary};
 use kairr_shared::catalogue::Catalogue;
 use tokio::sync::watch;
 
@@ -70,6 +70,11 @@ pub type HistoryCache = Mutex<HashMap<(String, &'static str), HistorySlot>>;
 /// One history's place in [`HistoryCache`].
 pub type HistorySlot = Arc<crate::kept::Kept<Arc<StatusHistory>>>;
 
+/// Cached 90-day uptime bars: system → its slot, kept as histories are. Every
+/// range of a system's history shows the same days, so they are read once
+/// for all of them (the slow part of a history: every sample of 90 days).
+pub type UptimeCache = Mutex<HashMap<String, Arc<crate::kept::Kept<Arc<Vec<DailyUptime>>>>>>;
+
 /// Cached public pages: requested round (`None` = the default) → (built at, page).
 /// Only rounds that exist are cached, so the map is as small as the list of rounds.
 pub type PublicCache = Mutex<HashMap<Option<String>, (Instant, Arc<kairr_shared::allocation::PublicRound>)>>;
@@ -83,6 +88,11 @@ pub struct AppState {
     pub live: watch::Receiver<Arc<Live>>,
     pub metrics: Arc<Metrics>,
     pub history_cache: Arc<HistoryCache>,
+    pub uptime_cache: Arc<UptimeCache>,
+    /// Set once every history the status page draws has been read after
+    /// start-up (`handlers::history::warm`), or at once when they are not
+    /// read ahead: `/healthz` says so (`histories_ready`).
+    pub histories_ready: Arc<std::sync::atomic::AtomicBool>,
     /// The anonymous transparency page, built at most once per round every
     /// few seconds per replica whatever the traffic (and at once after a
     /// change on this replica).

@@ -245,6 +245,8 @@ async fn every_history_is_read_once_after_start_so_no_first_visitor_waits_for_th
         );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
+    let (code, health) = app.get_json("/healthz").await;
+    assert_eq!((code, &health["histories_ready"]), (200, &serde_json::Value::Bool(true)), "{health}");
     let before = history_reads(&app).await;
     for system in &systems {
         for range in ["24h", "7d", "90d"] {
@@ -254,4 +256,77 @@ async fn every_history_is_read_once_after_start_so_no_first_visitor_waits_for_th
         }
     }
     assert_eq!(history_reads(&app).await, before, "every range of every system answered from what the warm-up read");
+}
+
+/// The load chart's buckets are summed by the database (both dialects) by
+/// the rule the shared code states: each sample time once with its pools
+/// combined, a time without GPUs in service counting as 0 utilisation,
+/// only times after the range's start up to `now`, empty buckets left out.
+#[tokio::test]
+async fn the_database_sums_the_load_series_by_the_shared_rule() {
+    use kairr_shared::history::{bucket_sums, series_from_sums, HistoryRange, SystemSample};
+    use kairr_shared::status::Status;
+
+    use crate::support::db::{execute, Arg};
+
+    let app = spawn().await;
+    let db = app.db().await;
+    let now: i64 = 1_800_000_000; // a whole hour
+                                  // (pool, ts, gpus total, allocated, running, pending)
+    let rows: [(&str, i64, i64, i64, i64, i64); 7] = [
+        ("probe-a", now - 3000, 40, 10, 3, 1),
+        ("probe-b", now - 3000, 60, 30, 1, 0),
+        ("probe-a", now - 2900, 100, 60, 6, 2),
+        ("probe-a", now - 600, 0, 0, 0, 5),
+        ("probe-a", now, 10, 10, 1, 1),
+        // Outside the week: before its start, and after `now`.
+        ("probe-a", now - 7 * 86_400, 10, 5, 1, 1),
+        ("probe-a", now + 60, 10, 5, 1, 1),
+    ];
+    let sql = "INSERT INTO pool_samples (pool_id, system_id, ts, severity, nodes_total, nodes_up, nodes_down, \
+               nodes_drained, gpus_total, gpus_allocated, running_jobs, pending_jobs, median_wait_s, power_kw, source) \
+               VALUES ($1, 'probe', $2, 0, 1, 1, 0, 0, $3, $4, $5, $6, NULL, 1.0, 'demo')";
+    for (pool, ts, total, allocated, running, pending) in rows {
+        let args =
+            [Arg::Text(pool), Arg::Int(ts), Arg::Int(total), Arg::Int(allocated), Arg::Int(running), Arg::Int(pending)];
+        execute(&db, sql, &args).await.unwrap();
+    }
+    let storage = kairr_server::storage::Storage::connect(&app.settings).await.unwrap();
+    let summed = storage.system_series("probe", HistoryRange::Week, now).await.unwrap();
+
+    // The same samples, their pools combined per time, through the shared rule.
+    let sample = |ts, total, allocated, running, pending| SystemSample {
+        ts,
+        status: Status::Operational,
+        gpus_allocated: allocated,
+        gpus_total: total,
+        running_jobs: running,
+        pending_jobs: pending,
+    };
+    let combined = [
+        sample(now - 3000, 100, 40, 4, 1),
+        sample(now - 2900, 100, 60, 6, 2),
+        sample(now - 600, 0, 0, 0, 5),
+        sample(now, 10, 10, 1, 1),
+        sample(now - 7 * 86_400, 10, 5, 1, 1),
+        sample(now + 60, 10, 5, 1, 1),
+    ];
+    let expected = bucket_sums(&combined, HistoryRange::Week, now);
+    assert_eq!(summed.len(), 2, "{summed:?}");
+    assert_eq!(summed.iter().map(|b| (b.start, b.samples)).collect::<Vec<_>>(), [(now - 3600, 3), (now, 1)]);
+    for (got, want) in summed.iter().zip(&expected) {
+        assert_eq!((got.start, got.samples), (want.start, want.samples));
+        for (g, w) in [
+            (got.utilisation, want.utilisation),
+            (got.running_jobs, want.running_jobs),
+            (got.pending_jobs, want.pending_jobs),
+        ] {
+            assert!((g - w).abs() < 1e-9, "{got:?} against {want:?}");
+        }
+    }
+    // The hour before `now`: utilisation (0.4 + 0.6 + 0) / 3, running 10 / 3, pending 8 / 3.
+    let points = series_from_sums(&summed);
+    assert!((points[0].utilisation - 1.0 / 3.0).abs() < 1e-9, "{points:?}");
+    assert!((points[0].pending_jobs - 8.0 / 3.0).abs() < 1e-9, "{points:?}");
+    assert!((points[1].utilisation - 1.0).abs() < 1e-9, "{points:?}");
 }

@@ -339,6 +339,11 @@ pub struct Health {
     /// Age of the in-memory status snapshot in seconds.
     pub snapshot_age_seconds: Option<i64>,
     pub version: String,
+    /// Every history the status page draws has been read since start-up
+    /// (until then its first view may go without some uptime bars and load
+    /// charts, their frames saying so): a readiness signal for a balancer.
+    #[serde(default)]
+    pub histories_ready: bool,
 }
 
 /// `GET /api/v1/queues`: every pool's queue, the input of wait prediction.

@@ -158,29 +158,68 @@ pub fn overall_uptime(days: &[DailyUptime]) -> Option<f64> {
     (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64)
 }
 
+/// The sums of one series bucket, which [`series_from_sums`] averages: the
+/// server has the database add them up (`Storage::system_series`), so a
+/// range's few hundred buckets cross from it rather than every sample
+/// (129,600 a system over 90 days); [`bucket_sums`] is the same rule over
+/// samples in memory.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BucketSums {
+    /// Unix seconds of the bucket's start (a multiple of its width).
+    pub start: i64,
+    /// Sum over the bucket's sample times of allocated ÷ total GPUs (0 where none in service).
+    pub utilisation: f64,
+    pub running_jobs: f64,
+    pub pending_jobs: f64,
+    /// Sample times in the bucket.
+    pub samples: u32,
+}
+
+/// The sums of `range`'s buckets ending at `now` (samples after `now - range`
+/// up to `now`), oldest first; buckets without samples are left out.
+pub fn bucket_sums(samples: &[SystemSample], range: HistoryRange, now: i64) -> Vec<BucketSums> {
+    let width = i64::from(range.bucket_seconds());
+    let from = now - range.seconds();
+    let mut buckets: BTreeMap<i64, BucketSums> = BTreeMap::new();
+    for s in samples.iter().filter(|s| s.ts > from && s.ts <= now) {
+        let start = s.ts.div_euclid(width) * width;
+        let b = buckets.entry(start).or_insert(BucketSums {
+            start,
+            utilisation: 0.0,
+            running_jobs: 0.0,
+            pending_jobs: 0.0,
+            samples: 0,
+        });
+        if s.gpus_total > 0 {
+            b.utilisation += f64::from(s.gpus_allocated) / f64::from(s.gpus_total);
+        }
+        b.running_jobs += f64::from(s.running_jobs);
+        b.pending_jobs += f64::from(s.pending_jobs);
+        b.samples += 1;
+    }
+    buckets.into_values().collect()
+}
+
+/// The chart's points: each bucket's sums averaged over its sample times.
+/// Buckets without samples are not there (a gap in the chart).
+pub fn series_from_sums(sums: &[BucketSums]) -> Vec<SeriesPoint> {
+    sums.iter()
+        .map(|b| {
+            let n = f64::from(b.samples.max(1));
+            SeriesPoint {
+                t: utc(b.start),
+                utilisation: b.utilisation / n,
+                running_jobs: b.running_jobs / n,
+                pending_jobs: b.pending_jobs / n,
+            }
+        })
+        .collect()
+}
+
 /// Averages samples into `range`'s buckets ending at `now`, oldest first.
 /// Buckets without samples are left out (a gap in the chart).
 pub fn series(samples: &[SystemSample], range: HistoryRange, now: i64) -> Vec<SeriesPoint> {
-    let width = i64::from(range.bucket_seconds());
-    let from = now - range.seconds();
-    let mut buckets: BTreeMap<i64, (f64, f64, f64, u32)> = BTreeMap::new();
-    for s in samples.iter().filter(|s| s.ts > from && s.ts <= now) {
-        let key = s.ts.div_euclid(width) * width;
-        let b = buckets.entry(key).or_insert((0.0, 0.0, 0.0, 0));
-        if s.gpus_total > 0 {
-            b.0 += f64::from(s.gpus_allocated) / f64::from(s.gpus_total);
-        }
-        b.1 += f64::from(s.running_jobs);
-        b.2 += f64::from(s.pending_jobs);
-        b.3 += 1;
-    }
-    buckets
-        .into_iter()
-        .map(|(t, (u, r, p, n))| {
-            let n = f64::from(n.max(1));
-            SeriesPoint { t: utc(t), utilisation: u / n, running_jobs: r / n, pending_jobs: p / n }
-        })
-        .collect()
+    series_from_sums(&bucket_sums(samples, range, now))
 }
 
 #[cfg(test)]

@@ -1,9 +1,12 @@
-//! The allocation programme's root component (the `kairr-programme` binary):
+//! The allocation programme's root components, one per wasm: the
+//! researchers' and reviewers' ([`ProgrammeApp`], `kairr-programme`) and the
+//! committee's ([`CommitteeApp`], `kairr-committee`). Each provides
 //! the locale context with the programme's own strings, the session context,
 //! the page's query, and the page its path names (anything else is "not
 //! found"). `/allocations` is not among them: that public page is its own
 //! wasm (`kairr-allocations`, `public_app.rs`), and linking it here too cost
-//! every signed-in page 17 KB gzip. Each page is its own document (a link
+//! every signed-in page 17 KB gzip; one wasm for both apps cost the
+//! researchers' pages 162 KB gzip and the committee's 99 (478 KB each). Each page is its own document (a link
 //! loads it, its introduction first, with the cached wasm), so the app needs
 //! no router: leptos_router cost each app 45–50 KB gzip.
 
@@ -67,9 +70,38 @@ fn title(page: Page, path: &str) -> String {
     kairr_shared::i18n::page_title(&name, &tr("programme.page_title"))
 }
 
-/// The programme application, mounted on `<body>` by `bin/programme.rs`.
+/// The researchers' and reviewers' application (`bin/programme.rs`):
+/// signing in, requests, reviews and notifications.
 #[component]
 pub fn ProgrammeApp() -> impl IntoView {
+    root(|page| match page {
+        Page::Login => view! { <LoginPage/> }.into_any(),
+        Page::RequestNew => view! { <RequestNewPage/> }.into_any(),
+        Page::RequestsMine => view! { <RequestsMinePage/> }.into_any(),
+        Page::RequestOwn => view! { <RequestOwnPage/> }.into_any(),
+        Page::Reviews => view! { <ReviewsPage/> }.into_any(),
+        Page::Notifications => view! { <NotificationsPage/> }.into_any(),
+        Page::Committee | Page::RequestDetail | Page::NotFound => view! { <NotFoundPage/> }.into_any(),
+    })
+}
+
+/// The committee's application (`bin/committee.rs`): the committee page and
+/// a request as the committee sees it. Its own wasm, so researchers and
+/// reviewers never download the committee's charts, proposal and queue
+/// (and the committee not the request form).
+#[component]
+pub fn CommitteeApp() -> impl IntoView {
+    root(|page| match page {
+        Page::Committee => view! { <CommitteePage/> }.into_any(),
+        Page::RequestDetail => view! { <RequestDetailPage/> }.into_any(),
+        _ => view! { <NotFoundPage/> }.into_any(),
+    })
+}
+
+/// What both apps provide (the locale with the programme's strings and the
+/// page's title, the session, the query, the unread notifications), then
+/// the page the address names as `render` draws it.
+fn root(render: fn(Page) -> AnyView) -> AnyView {
     let path = address::path();
     let page = page_at(&path);
     let missing = PageMissing::provide();
@@ -81,17 +113,7 @@ pub fn ProgrammeApp() -> impl IntoView {
     provide_session();
     PageQuery::provide();
     crate::programme::data::provide_notifications();
-    match page {
-        Page::Login => view! { <LoginPage/> }.into_any(),
-        Page::Committee => view! { <CommitteePage/> }.into_any(),
-        Page::RequestNew => view! { <RequestNewPage/> }.into_any(),
-        Page::RequestsMine => view! { <RequestsMinePage/> }.into_any(),
-        Page::RequestOwn => view! { <RequestOwnPage/> }.into_any(),
-        Page::RequestDetail => view! { <RequestDetailPage/> }.into_any(),
-        Page::Reviews => view! { <ReviewsPage/> }.into_any(),
-        Page::Notifications => view! { <NotificationsPage/> }.into_any(),
-        Page::NotFound => view! { <NotFoundPage/> }.into_any(),
-    }
+    render(page)
 }
 
 #[cfg(test)]

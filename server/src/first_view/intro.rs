@@ -15,7 +15,10 @@ use super::frame::{self, NavPage, SignedIn};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum App {
     Advisor,
+    /// The researchers' and reviewers' pages (`kairr-programme`).
     Programme,
+    /// The committee's pages (`kairr-committee`), with the programme's strings.
+    Committee,
     Admin,
 }
 
@@ -24,7 +27,7 @@ impl App {
     fn text(self, loc: Locale, key: &str) -> String {
         let own = match self {
             App::Advisor => t_advisor(loc, key),
-            App::Programme => t_programme(loc, key),
+            App::Programme | App::Committee => t_programme(loc, key),
             App::Admin => t_admin(loc, key),
         };
         own.unwrap_or_else(|| kairr_shared::i18n::t(loc, key))
@@ -93,7 +96,10 @@ pub const PAGES: &[IntroPage] = &[
         nav: NavPage::Login,
         ..programme("/login", "programme-main login", "programme.login.title", "programme.login.intro")
     },
-    programme("/committee", "programme-main committee", "programme.committee.title", "programme.committee.intro"),
+    IntroPage {
+        app: App::Committee,
+        ..programme("/committee", "programme-main committee", "programme.committee.title", "programme.committee.intro")
+    },
     programme("/requests/new", "programme-main request-new", "programme.request.title", "programme.request.intro"),
     programme("/reviews", "programme-main reviews", "programme.reviews.title", "programme.reviews.intro"),
     programme(
@@ -117,7 +123,9 @@ impl IntroPage {
         let site = |key| self.app.text(loc, key);
         match self.app {
             App::Advisor => site("advisor.page_title"),
-            App::Programme => kairr_shared::i18n::page_title(&site(self.title), &site("programme.page_title")),
+            App::Programme | App::Committee => {
+                kairr_shared::i18n::page_title(&site(self.title), &site("programme.page_title"))
+            }
             App::Admin => kairr_shared::i18n::page_title(&site(self.title), &site("admin.page_title")),
         }
     }

@@ -9,7 +9,8 @@ use kairr_shared::api::Health;
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// Liveness and readiness: the database answers and a snapshot exists.
+/// Liveness and readiness: the database answers and a snapshot exists
+/// (503 otherwise), and whether the status page's histories are read yet.
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     responses((status = 200, description = "Healthy", body = Health), (status = 503, description = "Unhealthy", body = Health)))]
 pub async fn healthz(State(state): State<AppState>) -> Response {
@@ -19,6 +20,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
         status: if db { "ok".into() } else { "database unavailable".into() },
         snapshot_age_seconds: Some(age),
         version: env!("CARGO_PKG_VERSION").into(),
+        histories_ready: state.histories_ready.load(std::sync::atomic::Ordering::Acquire),
     };
     let code = if db { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (code, Json(body)).into_response()

@@ -1,12 +1,14 @@
 //! `GET /api/v1/status/history?system=…&range=24h|7d|90d`.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Query, State};
 use axum::Json;
-use kairr_shared::api::{DataSource, StatusHistory};
-use kairr_shared::history::{daily_uptime_from_counts, overall_uptime, series, HistoryRange, UPTIME_DAYS};
+use kairr_shared::api::{DailyUptime, DataSource, StatusHistory};
+use kairr_shared::display::status_query::CHART_RANGES;
+use kairr_shared::history::{daily_uptime_from_counts, overall_uptime, series_from_sums, HistoryRange, UPTIME_DAYS};
 use serde::Deserialize;
 
 use crate::error::AppError;
@@ -71,13 +73,16 @@ const KEEP_WARM: Duration = Duration::from_secs(300);
 /// How long [`warm`] waits for one history's first read before going on.
 const WARM_READ_LIMIT: Duration = Duration::from_secs(30);
 
-/// Reads every system's history over every range after the first status
-/// snapshot of this process (the demo's replay or the sources' first poll
-/// has then written what the histories show), so no visitor waits for the
-/// database the first time a range is asked for, and again every
-/// [`KEEP_WARM`] (a history past its time to live is refreshed behind the
-/// cache), so none is answered older than that. One read at a time, so it
-/// never crowds the database. `warm_histories = false` skips it.
+/// Reads every system's history over every range, shortest first (the
+/// day's is what the status page's first view draws), after the first
+/// status snapshot of this process (the demo's replay or the sources' first
+/// poll has then written what the histories show), so no visitor waits for
+/// the database the first time; once the ranges the page draws
+/// (`CHART_RANGES`) are read it says so (`/healthz`: `histories_ready`).
+/// Again every [`KEEP_WARM`] (a history past its time to live is refreshed
+/// behind the cache), so none is answered older than that. One read at a
+/// time, so it never crowds the database. `warm_histories = false` skips
+/// it (ready at once).
 pub async fn warm(state: AppState) {
     if !state.settings.warm_histories {
         return;
@@ -88,8 +93,6 @@ pub async fn warm(state: AppState) {
     }
     let systems: Vec<String> = state.catalogue.systems.iter().map(|s| s.id.clone()).collect();
     loop {
-        // The day's histories first, for every system: they are what the
-        // status page's first view draws, and the page shares these reads.
         for range in HistoryRange::ALL {
             for system in &systems {
                 let read = tokio::time::timeout(WARM_READ_LIMIT, load(state.clone(), system.clone(), range)).await;
@@ -105,20 +108,22 @@ pub async fn warm(state: AppState) {
                     ),
                 }
             }
+            if CHART_RANGES.iter().all(|r| r.seconds() <= range.seconds()) {
+                state.histories_ready.store(true, Ordering::Release);
+            }
         }
         tokio::time::sleep(KEEP_WARM).await;
     }
 }
 
-/// Reads the history of `system` over `range` from the database.
+/// Reads the history of `system` over `range` from the database: its
+/// uptime days ([`uptime_days`], shared by its ranges) and its series,
+/// which the database sums per bucket.
 async fn read(state: AppState, system: String, range: HistoryRange) -> Result<Arc<StatusHistory>, AppError> {
     state.metrics.history_read();
     let now = chrono::Utc::now().timestamp();
-    let from = now - i64::from(UPTIME_DAYS + 1) * 86_400;
-    let counts = state.storage.system_status_counts(&system, from).await?;
-    let samples = state.storage.system_samples(&system, now - range.seconds()).await?;
-    let uptime_days =
-        daily_uptime_from_counts(&counts, now, state.settings.record_interval_seconds, &state.catalogue.status_policy);
+    let uptime_days = uptime_days(state.clone(), system.clone()).await?;
+    let sums = state.storage.system_series(&system, range, now).await?;
     let source =
         state.live.borrow().summary.systems.iter().find(|s| s.id == system).map_or(DataSource::Demo, |s| s.source);
     Ok(Arc::new(StatusHistory {
@@ -126,8 +131,31 @@ async fn read(state: AppState, system: String, range: HistoryRange) -> Result<Ar
         range: range.as_str().to_owned(),
         source,
         uptime_fraction: overall_uptime(&uptime_days),
-        uptime_days,
+        uptime_days: uptime_days.as_ref().clone(),
         bucket_seconds: range.bucket_seconds(),
-        series: series(&samples, range, now),
+        series: series_from_sums(&sums),
     }))
+}
+
+/// The 90 KST days of `system`'s uptime bars, kept as its histories are
+/// (one read of every sample of 90 days serves all its ranges).
+async fn uptime_days(state: AppState, system: String) -> Result<Arc<Vec<DailyUptime>>, AppError> {
+    let ttl = Duration::from_secs(u64::from(state.settings.record_interval_seconds.min(60)));
+    let slot = match state.uptime_cache.lock() {
+        Ok(mut cache) => cache.entry(system.clone()).or_default().clone(),
+        Err(_) => Arc::default(),
+    };
+    let read = async move {
+        let now = chrono::Utc::now().timestamp();
+        let from = now - i64::from(UPTIME_DAYS + 1) * 86_400;
+        let counts = state.storage.system_status_counts(&system, from).await?;
+        let days = daily_uptime_from_counts(
+            &counts,
+            now,
+            state.settings.record_interval_seconds,
+            &state.catalogue.status_policy,
+        );
+        Ok::<_, AppError>(Arc::new(days))
+    };
+    slot.get(ttl, read).await
 }
