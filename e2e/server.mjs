@@ -39,9 +39,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * status page's histories read (`histories_ready`).
  * Returns `{ baseUrl, stop(), log() }`; `stop()` kills it and removes the temp dir.
  * `port` fixes the port (else a free one); `settingsToml` is written to a
- * settings file the server reads (`--config`).
+ * settings file the server reads (`--config`); `tickSeconds` is the demo clock
+ * (1 s: the browser tests see changes fast; `./kairr up` runs 5 s).
  */
-export async function startServer({ healthTimeoutMs = 120_000, port: fixedPort, settingsToml } = {}) {
+export async function startServer({ healthTimeoutMs = 120_000, port: fixedPort, settingsToml, tickSeconds = 1 } = {}) {
   const bin = resolve(REPO_ROOT, process.env.KAIRR_SERVER_BIN ?? 'target/debug/kairr-server');
   if (!existsSync(bin)) {
     throw new Error(`server binary ${bin} not found: build it with 'cargo build -p kairr-server'`);
@@ -66,7 +67,7 @@ export async function startServer({ healthTimeoutMs = 120_000, port: fixedPort, 
       KAIRR_LISTEN: `127.0.0.1:${port}`,
       KAIRR_DATABASE_PATH: join(dir, 'kairr.sqlite'),
       KAIRR_STATIC_DIR: dist,
-      KAIRR_DEMO__TICK_SECONDS: '1',
+      KAIRR_DEMO__TICK_SECONDS: String(tickSeconds),
       KAIRR_DEMO__PRESIMULATE_DAYS: process.env.KAIRR_E2E_PRESIMULATE_DAYS ?? '90',
       KAIRR_RECORD_INTERVAL_SECONDS: '60',
       KAIRR_DEMO__ACCOUNTS_PASSWORD: DEMO_PASSWORD,
