@@ -23,7 +23,9 @@ BUNDLES=(
   "/allocations|allocations-app/index.html|231|300"
   "/login, /requests/*, /reviews, /notifications|programme/index.html|318|300"
   "/committee, /committee/requests/*|committee-app/index.html|381|300"
-  "/admin/*, /invite|admin-app/index.html|389|300"
+  "/admin, /admin/assignments|admin-app/index.html|291|300"
+  "/admin/status, /admin/provisioning|operations-app/index.html|242|300"
+  "/admin/people, /admin/organisations, /invite|directory-app/index.html|245|300"
 )
 
 if [ ! -f "$DIST/index.html" ]; then

@@ -22,6 +22,6 @@ mod public_app;
 pub mod session;
 pub mod timing;
 
-pub use admin_app::AdminApp;
+pub use admin_app::{AdminApp, DirectoryApp, OperationsApp};
 pub use app::{CommitteeApp, ProgrammeApp};
 pub use public_app::AllocationsApp;

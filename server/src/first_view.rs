@@ -91,6 +91,14 @@ pub const ALLOCATIONS_APP_DIR: &str = "allocations-app";
 /// committee's app, `kairr-committee`.
 pub const COMMITTEE_APP_DIR: &str = "committee-app";
 
+/// The folder of `dist/` (and the path its assets are served under) of the
+/// directory's app, `kairr-directory`.
+pub const DIRECTORY_APP_DIR: &str = "directory-app";
+
+/// The folder of `dist/` (and the path its assets are served under) of the
+/// systems' operations app, `kairr-operations`.
+pub const OPERATIONS_APP_DIR: &str = "operations-app";
+
 /// The templates (read once at start-up) and the status pages rendered from
 /// the newest snapshot, one per language.
 #[derive(Debug, Default)]
@@ -106,6 +114,10 @@ pub struct FirstView {
     advisor: Option<Template>,
     /// The administration's page.
     admin: Option<Template>,
+    /// The directory's page (`/admin/people`, `/admin/organisations`).
+    directory: Option<Template>,
+    /// The systems' operations' page (`/admin/status`, `/admin/provisioning`).
+    operations: Option<Template>,
     /// The status pages of the newest snapshot.
     pages: status_cache::StatusPages,
 }
@@ -146,6 +158,8 @@ impl FirstView {
             allocations: read(static_dir.join(ALLOCATIONS_APP_DIR).join("index.html")),
             advisor: read(static_dir.join("advisor").join("index.html")),
             admin: read(static_dir.join("admin-app").join("index.html")),
+            directory: read(static_dir.join(DIRECTORY_APP_DIR).join("index.html")),
+            operations: read(static_dir.join(OPERATIONS_APP_DIR).join("index.html")),
             pages: status_cache::StatusPages::default(),
         }
     }
@@ -167,6 +181,8 @@ impl FirstView {
             intro::App::Programme => self.programme.as_ref(),
             intro::App::Committee => self.committee.as_ref(),
             intro::App::Admin => self.admin.as_ref(),
+            intro::App::Directory => self.directory.as_ref(),
+            intro::App::Operations => self.operations.as_ref(),
         }
     }
 

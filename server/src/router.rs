@@ -103,6 +103,9 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
     }
     let advisor_index = static_files::file(&static_dir.join("advisor").join("index.html"));
     let admin_index = static_files::file(&static_dir.join("admin-app").join("index.html"));
+    let directory_index = static_files::file(&static_dir.join(crate::first_view::DIRECTORY_APP_DIR).join("index.html"));
+    let operations_index =
+        static_files::file(&static_dir.join(crate::first_view::OPERATIONS_APP_DIR).join("index.html"));
     let committee_index = static_files::file(&static_dir.join(crate::first_view::COMMITTEE_APP_DIR).join("index.html"));
     let app_pages = [
         ("/advisor", &advisor_index),
@@ -114,7 +117,11 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         ("/notifications", &programme_index),
         ("/admin", &admin_index),
         ("/admin/{*rest}", &admin_index),
-        ("/invite", &admin_index),
+        ("/admin/status", &operations_index),
+        ("/admin/provisioning", &operations_index),
+        ("/admin/people", &directory_index),
+        ("/admin/organisations", &directory_index),
+        ("/invite", &directory_index),
     ];
     for (path, index) in app_pages {
         if !state.first_view.intro_enabled(path) {

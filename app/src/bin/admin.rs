@@ -1,5 +1,4 @@
-//! Browser entry point of the administration (`/admin`, `/admin/people`,
-//! `/invite`): installs the panic hook and mounts the app on `<body>`.
+//! Browser entry point of the administration (`/admin`, `/admin/assignments`): installs the panic hook and mounts the app on `<body>`.
 #![forbid(unsafe_code)]
 
 fn main() {

@@ -19,7 +19,12 @@ pub enum App {
     Programme,
     /// The committee's pages (`kairr-committee`), with the programme's strings.
     Committee,
+    /// Rounds and reviewer assignment (`kairr-admin`).
     Admin,
+    /// Status operations and provisioning (`kairr-operations`), with the administration's strings.
+    Operations,
+    /// People and organisations (`kairr-directory`), with the administration's strings.
+    Directory,
 }
 
 impl App {
@@ -28,7 +33,7 @@ impl App {
         let own = match self {
             App::Advisor => t_advisor(loc, key),
             App::Programme | App::Committee => t_programme(loc, key),
-            App::Admin => t_admin(loc, key),
+            App::Admin | App::Operations | App::Directory => t_admin(loc, key),
         };
         own.unwrap_or_else(|| kairr_shared::i18n::t(loc, key))
     }
@@ -109,11 +114,11 @@ pub const PAGES: &[IntroPage] = &[
         "programme.notifications.intro",
     ),
     admin("/admin", "admin.title", "admin.intro"),
-    admin("/admin/people", "admin.people.title", "admin.people.intro"),
-    admin("/admin/organisations", "admin.orgs.title", "admin.orgs.intro"),
+    IntroPage { app: App::Directory, ..admin("/admin/people", "admin.people.title", "admin.people.intro") },
+    IntroPage { app: App::Directory, ..admin("/admin/organisations", "admin.orgs.title", "admin.orgs.intro") },
     admin("/admin/assignments", "admin.assign.title", "admin.assign.intro"),
-    admin("/admin/status", "admin.ops.title", "admin.ops.intro"),
-    admin("/admin/provisioning", "admin.prov.title", "admin.prov.intro"),
+    IntroPage { app: App::Operations, ..admin("/admin/status", "admin.ops.title", "admin.ops.intro") },
+    IntroPage { app: App::Operations, ..admin("/admin/provisioning", "admin.prov.title", "admin.prov.intro") },
 ];
 
 impl IntroPage {
@@ -126,7 +131,9 @@ impl IntroPage {
             App::Programme | App::Committee => {
                 kairr_shared::i18n::page_title(&site(self.title), &site("programme.page_title"))
             }
-            App::Admin => kairr_shared::i18n::page_title(&site(self.title), &site("admin.page_title")),
+            App::Admin | App::Operations | App::Directory => {
+                kairr_shared::i18n::page_title(&site(self.title), &site("admin.page_title"))
+            }
         }
     }
 }
