@@ -21,4 +21,4 @@ pub mod programme;
 pub mod status;
 
 pub use common::first_view;
-pub use programme::{AdminApp, AllocationsApp, CommitteeApp, DirectoryApp, OperationsApp, ProgrammeApp};
+pub use programme::{AdminApp, AllocationsApp, CommitteeApp, DirectoryApp, OperationsApp, ProgrammeApp, ReviewsApp};

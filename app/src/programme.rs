@@ -23,5 +23,5 @@ pub mod session;
 pub mod timing;
 
 pub use admin_app::{AdminApp, DirectoryApp, OperationsApp};
-pub use app::{CommitteeApp, ProgrammeApp};
+pub use app::{CommitteeApp, ProgrammeApp, ReviewsApp};
 pub use public_app::AllocationsApp;

@@ -7,11 +7,13 @@
 //! during an outage costs what `/api/v1/status` costs.
 
 mod allocations;
+pub mod apps;
 pub mod frame;
 pub mod intro;
 mod status;
 mod status_cache;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use axum::body::Bytes;
@@ -27,6 +29,7 @@ use kairr_shared::display::status_query::StatusQuery;
 use kairr_shared::i18n::Locale;
 
 use crate::state::AppState;
+use apps::App;
 
 /// How long a first view waits for the database (incidents, the public
 /// round); past it the page goes without them and the app loads them itself.
@@ -83,41 +86,14 @@ impl Template {
     }
 }
 
-/// The folder of `dist/` (and the path its assets are served under) of the
-/// transparency page's app, `kairr-allocations`.
-pub const ALLOCATIONS_APP_DIR: &str = "allocations-app";
-
-/// The folder of `dist/` (and the path its assets are served under) of the
-/// committee's app, `kairr-committee`.
-pub const COMMITTEE_APP_DIR: &str = "committee-app";
-
-/// The folder of `dist/` (and the path its assets are served under) of the
-/// directory's app, `kairr-directory`.
-pub const DIRECTORY_APP_DIR: &str = "directory-app";
-
-/// The folder of `dist/` (and the path its assets are served under) of the
-/// systems' operations app, `kairr-operations`.
-pub const OPERATIONS_APP_DIR: &str = "operations-app";
-
 /// The templates (read once at start-up) and the status pages rendered from
 /// the newest snapshot, one per language.
 #[derive(Debug, Default)]
 pub struct FirstView {
+    /// The status page's (`dist/index.html`).
     template: Option<Template>,
-    /// The programme app's page, for the researchers' and reviewers' pages with an introduction.
-    programme: Option<Template>,
-    /// The committee's app's page (`/committee`).
-    committee: Option<Template>,
-    /// The transparency page's own app (`/allocations`).
-    allocations: Option<Template>,
-    /// The wizard's page.
-    advisor: Option<Template>,
-    /// The administration's page.
-    admin: Option<Template>,
-    /// The directory's page (`/admin/people`, `/admin/organisations`).
-    directory: Option<Template>,
-    /// The systems' operations' page (`/admin/status`, `/admin/provisioning`).
-    operations: Option<Template>,
+    /// Each app's page (`dist/<dir>/index.html`), for its first views.
+    apps: HashMap<App, Template>,
     /// The status pages of the newest snapshot.
     pages: status_cache::StatusPages,
 }
@@ -127,7 +103,7 @@ impl FirstView {
     /// pages the server renders whole.
     pub fn stylesheets(&self) -> String {
         // The programme's page links the shared sheet and the forms' one.
-        let Some(t) = self.programme.as_ref().or(self.template.as_ref()) else { return String::new() };
+        let Some(t) = self.apps.get(&App::Programme).or(self.template.as_ref()) else { return String::new() };
         let mut out = String::new();
         let mut rest = t.head.as_str();
         while let Some(start) = rest.find("<link") {
@@ -153,13 +129,10 @@ impl FirstView {
         };
         FirstView {
             template: read(static_dir.join("index.html")),
-            programme: read(static_dir.join("programme").join("index.html")),
-            committee: read(static_dir.join(COMMITTEE_APP_DIR).join("index.html")),
-            allocations: read(static_dir.join(ALLOCATIONS_APP_DIR).join("index.html")),
-            advisor: read(static_dir.join("advisor").join("index.html")),
-            admin: read(static_dir.join("admin-app").join("index.html")),
-            directory: read(static_dir.join(DIRECTORY_APP_DIR).join("index.html")),
-            operations: read(static_dir.join(OPERATIONS_APP_DIR).join("index.html")),
+            apps: App::ALL
+                .into_iter()
+                .filter_map(|app| Some((app, read(static_dir.join(app.dir()).join("index.html"))?)))
+                .collect(),
             pages: status_cache::StatusPages::default(),
         }
     }
@@ -169,26 +142,19 @@ impl FirstView {
         self.template.is_some()
     }
 
-    /// True when `/allocations` is rendered with its round in it.
-    pub fn allocations_enabled(&self) -> bool {
-        self.allocations.is_some()
-    }
-
     /// The built page of `app`, if there is one.
-    fn template_of(&self, app: intro::App) -> Option<&Template> {
-        match app {
-            intro::App::Advisor => self.advisor.as_ref(),
-            intro::App::Programme => self.programme.as_ref(),
-            intro::App::Committee => self.committee.as_ref(),
-            intro::App::Admin => self.admin.as_ref(),
-            intro::App::Directory => self.directory.as_ref(),
-            intro::App::Operations => self.operations.as_ref(),
-        }
+    fn template_of(&self, app: App) -> Option<&Template> {
+        self.apps.get(&app)
     }
 
-    /// True when the page at `path` is rendered with its introduction.
-    pub fn intro_enabled(&self, path: &str) -> bool {
-        intro::find(path).is_some_and(|p| self.template_of(p.app).is_some())
+    /// True when the server renders the page at `path` itself (with its
+    /// first view): `/allocations` with its round, the pages with an
+    /// introduction; the router serves the others as their app's `index.html`.
+    pub fn renders(&self, path: &str) -> bool {
+        match path {
+            "/allocations" => self.template_of(App::Allocations).is_some(),
+            _ => intro::find(path).is_some_and(|p| self.template_of(p.app).is_some()),
+        }
     }
 
     /// Forgets the rendered pages (an operator posted an incident or a
@@ -304,7 +270,7 @@ pub async fn allocations(
     headers: HeaderMap,
 ) -> Response {
     let loc = locale_of(&headers);
-    let Some(template) = &state.first_view.allocations else {
+    let Some(template) = state.first_view.template_of(App::Allocations) else {
         return (StatusCode::NOT_FOUND, "no front end").into_response();
     };
     let requested = q.round.clone();

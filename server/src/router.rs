@@ -17,6 +17,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::AppError;
+use crate::first_view::apps::App;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
 
@@ -72,16 +73,12 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) });
     let static_dir = state.settings.static_dir.clone();
-    let programme_index = static_files::file(&static_dir.join("programme").join("index.html"));
     let mut front = Router::new();
     if state.first_view.enabled() {
         front = front.route("/", get(crate::first_view::index));
     }
-    if state.first_view.allocations_enabled() {
+    if state.first_view.renders("/allocations") {
         front = front.route("/allocations", get(crate::first_view::allocations));
-    } else {
-        let allocations_dir = static_dir.join(crate::first_view::ALLOCATIONS_APP_DIR);
-        front = front.route_service("/allocations", static_files::file(&allocations_dir.join("index.html")));
     }
     {
         use crate::subscription_pages as pages;
@@ -97,47 +94,22 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
     }
     // Pages that open with an introduction have it in their first HTML.
     for page in crate::first_view::intro::PAGES {
-        if state.first_view.intro_enabled(page.path) {
+        if state.first_view.renders(page.path) {
             front = front.route(page.path, get(crate::first_view::intro_page));
         }
     }
-    let advisor_index = static_files::file(&static_dir.join("advisor").join("index.html"));
-    let admin_index = static_files::file(&static_dir.join("admin-app").join("index.html"));
-    let directory_index = static_files::file(&static_dir.join(crate::first_view::DIRECTORY_APP_DIR).join("index.html"));
-    let operations_index =
-        static_files::file(&static_dir.join(crate::first_view::OPERATIONS_APP_DIR).join("index.html"));
-    let committee_index = static_files::file(&static_dir.join(crate::first_view::COMMITTEE_APP_DIR).join("index.html"));
-    let app_pages = [
-        ("/advisor", &advisor_index),
-        ("/login", &programme_index),
-        ("/committee", &committee_index),
-        ("/committee/{*rest}", &committee_index),
-        ("/requests/{*rest}", &programme_index),
-        ("/reviews", &programme_index),
-        ("/notifications", &programme_index),
-        ("/admin", &admin_index),
-        ("/admin/{*rest}", &admin_index),
-        ("/admin/status", &operations_index),
-        ("/admin/provisioning", &operations_index),
-        ("/admin/people", &directory_index),
-        ("/admin/organisations", &directory_index),
-        ("/invite", &directory_index),
-    ];
-    for (path, index) in app_pages {
-        if !state.first_view.intro_enabled(path) {
-            front = front.route_service(path, index.clone());
+    // Every app's pages it does not render itself are its built `index.html`; its assets are its folder.
+    for app in App::ALL {
+        let dir = static_dir.join(app.dir());
+        let index = static_files::file(&dir.join("index.html"));
+        for path in app.pages() {
+            if !state.first_view.renders(path) {
+                front = front.route_service(path, index.clone());
+            }
         }
+        front = front.nest_service(&app.assets_path(), static_files::service(&dir));
     }
     let front = front
-        .nest_service("/programme", static_files::service(&static_dir.join("programme")))
-        .nest_service("/admin-app", static_files::service(&static_dir.join("admin-app")))
-        .nest_service("/committee-app", static_files::service(&static_dir.join(crate::first_view::COMMITTEE_APP_DIR)))
-        .nest_service(
-            "/allocations-app",
-            static_files::service(&static_dir.join(crate::first_view::ALLOCATIONS_APP_DIR)),
-        )
-        // `/advisor` itself is the page above; its files are under `/advisor/`.
-        .nest_service("/advisor/", static_files::service(&static_dir.join("advisor")))
         .route("/index.html", get(crate::whole_page::index_html))
         .fallback_service(static_files::service_or(
             &static_dir,

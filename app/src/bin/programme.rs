@@ -1,5 +1,5 @@
-//! Browser entry point of the researchers' and reviewers' pages (`/login`,
-//! `/requests/*`, `/reviews`, `/notifications`): installs the panic hook and mounts the app on `<body>`.
+//! Browser entry point of the researchers' pages and sign-in (`/login`,
+//! `/requests/*`, `/notifications`): installs the panic hook and mounts the app on `<body>`.
 #![forbid(unsafe_code)]
 
 fn main() {

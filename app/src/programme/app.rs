@@ -1,12 +1,14 @@
 //! The allocation programme's root components, one per wasm: the
-//! researchers' and reviewers' ([`ProgrammeApp`], `kairr-programme`) and the
-//! committee's ([`CommitteeApp`], `kairr-committee`). Each provides
+//! researchers' with the sign-in page ([`ProgrammeApp`], `kairr-programme`),
+//! the reviewers' ([`ReviewsApp`], `kairr-reviews`) and the committee's
+//! ([`CommitteeApp`], `kairr-committee`). Each provides
 //! the locale context with the programme's own strings, the session context,
 //! the page's query, and the page its path names (anything else is "not
 //! found"). `/allocations` is not among them: that public page is its own
 //! wasm (`kairr-allocations`, `public_app.rs`), and linking it here too cost
 //! every signed-in page 17 KB gzip; one wasm for both apps cost the
-//! researchers' pages 162 KB gzip and the committee's 99 (478 KB each). Each page is its own document (a link
+//! researchers' pages 162 KB gzip and the committee's 99 (478 KB each); the
+//! reviews page cost the researchers' 25. Each page is its own document (a link
 //! loads it, its introduction first, with the cached wasm), so the app needs
 //! no router: leptos_router cost each app 45–50 KB gzip.
 
@@ -70,8 +72,8 @@ fn title(page: Page, path: &str) -> String {
     kairr_shared::i18n::page_title(&name, &tr("programme.page_title"))
 }
 
-/// The researchers' and reviewers' application (`bin/programme.rs`):
-/// signing in, requests, reviews and notifications.
+/// The researchers' application (`bin/programme.rs`): signing in (for
+/// everyone), requests and notifications.
 #[component]
 pub fn ProgrammeApp() -> impl IntoView {
     root(|page| match page {
@@ -79,9 +81,19 @@ pub fn ProgrammeApp() -> impl IntoView {
         Page::RequestNew => view! { <RequestNewPage/> }.into_any(),
         Page::RequestsMine => view! { <RequestsMinePage/> }.into_any(),
         Page::RequestOwn => view! { <RequestOwnPage/> }.into_any(),
-        Page::Reviews => view! { <ReviewsPage/> }.into_any(),
         Page::Notifications => view! { <NotificationsPage/> }.into_any(),
-        Page::Committee | Page::RequestDetail | Page::NotFound => view! { <NotFoundPage/> }.into_any(),
+        Page::Reviews | Page::Committee | Page::RequestDetail | Page::NotFound => view! { <NotFoundPage/> }.into_any(),
+    })
+}
+
+/// The reviewers' application (`bin/reviews.rs`): the requests assigned to
+/// the signed-in reviewer and the review form. Its own wasm, so a reviewer
+/// does not download the request form and an applicant not the review form.
+#[component]
+pub fn ReviewsApp() -> impl IntoView {
+    root(|page| match page {
+        Page::Reviews => view! { <ReviewsPage/> }.into_any(),
+        _ => view! { <NotFoundPage/> }.into_any(),
     })
 }
 

@@ -6,38 +6,11 @@
 //! before the wasm arrives; the rest comes with the app, below it.
 
 use kairr_shared::api::DataSource;
-use kairr_shared::i18n::{t_admin, t_advisor, t_programme, Locale};
+use kairr_shared::i18n::Locale;
 use maud::{html, Markup};
 
+pub use super::apps::App;
 use super::frame::{self, NavPage, SignedIn};
-
-/// Which built app a page belongs to (its template and its strings).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum App {
-    Advisor,
-    /// The researchers' and reviewers' pages (`kairr-programme`).
-    Programme,
-    /// The committee's pages (`kairr-committee`), with the programme's strings.
-    Committee,
-    /// Rounds and reviewer assignment (`kairr-admin`).
-    Admin,
-    /// Status operations and provisioning (`kairr-operations`), with the administration's strings.
-    Operations,
-    /// People and organisations (`kairr-directory`), with the administration's strings.
-    Directory,
-}
-
-impl App {
-    /// The text of `key` in the app's own pair (the shared pair otherwise).
-    fn text(self, loc: Locale, key: &str) -> String {
-        let own = match self {
-            App::Advisor => t_advisor(loc, key),
-            App::Programme | App::Committee => t_programme(loc, key),
-            App::Admin | App::Operations | App::Directory => t_admin(loc, key),
-        };
-        own.unwrap_or_else(|| kairr_shared::i18n::t(loc, key))
-    }
-}
 
 /// When a page's header shows the demo badge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +79,10 @@ pub const PAGES: &[IntroPage] = &[
         ..programme("/committee", "programme-main committee", "programme.committee.title", "programme.committee.intro")
     },
     programme("/requests/new", "programme-main request-new", "programme.request.title", "programme.request.intro"),
-    programme("/reviews", "programme-main reviews", "programme.reviews.title", "programme.reviews.intro"),
+    IntroPage {
+        app: App::Reviews,
+        ..programme("/reviews", "programme-main reviews", "programme.reviews.title", "programme.reviews.intro")
+    },
     programme(
         "/notifications",
         "programme-main notifications",
@@ -127,13 +103,8 @@ impl IntroPage {
     pub fn document_title(&self, loc: Locale) -> String {
         let site = |key| self.app.text(loc, key);
         match self.app {
-            App::Advisor => site("advisor.page_title"),
-            App::Programme | App::Committee => {
-                kairr_shared::i18n::page_title(&site(self.title), &site("programme.page_title"))
-            }
-            App::Admin | App::Operations | App::Directory => {
-                kairr_shared::i18n::page_title(&site(self.title), &site("admin.page_title"))
-            }
+            App::Advisor => site(self.app.title_key()),
+            _ => kairr_shared::i18n::page_title(&site(self.title), &site(self.app.title_key())),
         }
     }
 }
