@@ -209,6 +209,15 @@ describe('the public status page', { timeout: 14 * 60_000 }, () => {
       const past = page.locator('[data-testid=past-incidents] details').first();
       const hasPast = (await past.count()) > 0;
       if (hasPast) await past.locator('summary').click();
+      // What an update leaves the same stays in the document: the systems'
+      // heading is the same element, with the reader's selection on it.
+      const selected = await page.evaluate(() => {
+        const heading = document.getElementById('systems-title');
+        heading.__same = 1;
+        window.getSelection().selectAllChildren(heading);
+        return window.getSelection().toString();
+      });
+      assert.ok(selected.length > 0, 'the heading could not be selected');
       const before = await updated.getAttribute('data-updated-at');
       assert.ok(before, '[data-testid=updated-ago] must carry data-updated-at');
       assert.ok(!Number.isNaN(Date.parse(before)), `data-updated-at is not a timestamp: "${before}"`);
@@ -224,6 +233,10 @@ describe('the public status page', { timeout: 14 * 60_000 }, () => {
       const afterValue = await updated.getAttribute('data-updated-at');
       assert.ok(Date.parse(afterValue) > Date.parse(before), `updated-at went from ${before} to ${afterValue}`);
       assert.equal(await page.evaluate(() => window.__marker), 1, 'the page navigated or reloaded instead of updating in place');
+      // The update's page is put in place after its stamp changes: a moment for it.
+      await page.waitForTimeout(1_000);
+      assert.equal(await page.evaluate(() => document.getElementById('systems-title').__same), 1, 'the update replaced what it left the same (the systems\' heading)');
+      assert.equal(await page.evaluate(() => window.getSelection().toString()), selected, 'the update cleared the reader\'s selection');
       if (hasPast) {
         // The swap comes with the update's page: give it a moment, then the list must still be open.
         await page.waitForTimeout(1_000);

@@ -22,12 +22,19 @@ use crate::common::dom::{document, warn};
 pub fn morph_html(target: &Element, html: &str) {
     let Some(doc) = document() else { return };
     let Some(fresh) = parse(&doc, html) else { return };
-    if target.is_equal_node(Some(&fresh)) {
+    morph_into(&doc, target, &fresh);
+}
+
+/// Makes `target` what `fresh` (an element already parsed, of this document
+/// or another: the nodes that go in are adopted) is; see [`morph_html`].
+/// `fresh` may lose nodes to `target`.
+pub fn morph_into(doc: &Document, target: &Element, fresh: &Element) {
+    if target.is_equal_node(Some(fresh)) {
         return;
     }
-    if same_kind(target, &fresh) {
-        morph_element(&doc, target, &fresh);
-    } else if let Err(e) = target.replace_with_with_node_1(&fresh) {
+    if same_kind(target, fresh) {
+        morph_element(doc, target, fresh);
+    } else if let Err(e) = target.replace_with_with_node_1(fresh) {
         warn(&format!("cannot replace an element: {e:?}"));
     }
 }
