@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 pub mod advisor;
+pub mod committee;
 pub mod common;
 pub mod programme;
 pub mod status;
