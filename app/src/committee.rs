@@ -2,7 +2,10 @@
 //! without Leptos, as the wizard is: work in progress on branch
 //! `committee-html` (issue 11: the committee's first load, 379 KB gzip with
 //! Leptos, against a goal of 300). `text.rs` the words in one language;
-//! `view.rs` + `view/` the regions as HTML from data.
+//! `model.rs` its one state; `view.rs` + `view/` the regions as HTML from
+//! data; `page.rs` the loop (data → model → regions morphed in) and the events.
 
+pub mod model;
+pub mod page;
 pub mod text;
 pub mod view;

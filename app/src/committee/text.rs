@@ -4,7 +4,7 @@
 //! committee's pages render HTML from their model (`super::view`).
 
 use kairr_shared::advisor::{Region, Sector};
-use kairr_shared::allocation::{FairnessMetric, PoolUnit, RequestState, RoundStage};
+use kairr_shared::allocation::{FairnessMetric, PoolUnit, RequestState, Role, RoundStage};
 use kairr_shared::i18n::{fill, t, t_programme, Locale, Named};
 
 /// The committee's words in one language, with the catalogue's pool names.
@@ -46,6 +46,10 @@ impl Text {
     }
 
     pub fn region(&self, r: Region) -> String {
+        self.label(r.label_ko(), r.label_en())
+    }
+
+    pub fn role(&self, r: Role) -> String {
         self.label(r.label_ko(), r.label_en())
     }
 

@@ -4,6 +4,7 @@
 //! `common::morph` when it changed. Tested natively (no browser).
 
 pub mod overview;
+pub mod page;
 pub mod request;
 
 use kairr_shared::display::format::date_runs;

@@ -161,7 +161,7 @@ const IDLE_SHOWN: usize = 20;
 pub fn idle_evidence(x: &Text, checks: &[IdleCheck], rows: &[TimelineRow]) -> Markup {
     let flagged: Vec<&IdleCheck> = checks.iter().filter(|c| c.flagged).collect();
     if flagged.is_empty() {
-        return html! { div #c-idle {} };
+        return html! { div #c-idle .region {} };
     }
     let title = |c: &IdleCheck| {
         rows.iter()
@@ -189,7 +189,7 @@ pub fn idle_evidence(x: &Text, checks: &[IdleCheck], rows: &[TimelineRow]) -> Ma
         )
     };
     html! {
-        div #c-idle {
+        div #c-idle .region {
             section.panel aria-labelledby="idle-title" data-testid="idle-evidence" {
                 h3 #idle-title { (x.t("programme.idle.title")) }
                 p.muted { (x.t("programme.idle.rule")) }
@@ -260,6 +260,6 @@ mod tests {
     #[test]
     fn idle_evidence_is_an_empty_region_when_nothing_is_flagged() {
         let x = Text { loc: Locale::Ko, pools: vec![] };
-        assert_eq!(idle_evidence(&x, &[], &[]).into_string(), "<div id=\"c-idle\"></div>");
+        assert_eq!(idle_evidence(&x, &[], &[]).into_string(), "<div id=\"c-idle\" class=\"region\"></div>");
     }
 }

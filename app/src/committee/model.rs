@@ -1,0 +1,146 @@
+//! The committee page's one state, with no DOM: who is looking (the
+//! session), which round, and what the API answered. The page changes it
+//! (`super::page`) and renders it (`super::view`).
+
+use kairr_shared::allocation::{Proposal, RoundOverview};
+use kairr_shared::api::DataSource;
+use kairr_shared::auth::{can, Action, SessionInfo, UserInfo};
+
+use super::text::Text;
+use crate::common::api::FetchError;
+
+/// What an answer is while it is awaited, arrived or refused. What arrived
+/// stays shown while it is fetched again (a refresh never empties a panel).
+#[derive(Debug, Clone)]
+pub struct Load<T> {
+    pub data: Option<T>,
+    pub error: Option<FetchError>,
+}
+
+impl<T> Default for Load<T> {
+    fn default() -> Self {
+        Load { data: None, error: None }
+    }
+}
+
+impl<T> Load<T> {
+    /// Takes an answer: the data replaces the last (and clears a past
+    /// failure); a failure is shown beside what is kept.
+    pub fn store(&mut self, answer: Result<T, FetchError>) {
+        match answer {
+            Ok(v) => {
+                self.data = Some(v);
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Neither data nor an error yet.
+    pub fn loading(&self) -> bool {
+        self.data.is_none() && self.error.is_none()
+    }
+}
+
+/// What the visitor may see on a page that needs an action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    /// The session is not known yet.
+    Loading,
+    /// Nobody is signed in.
+    Anonymous,
+    /// Signed in with a role that does not allow it.
+    NotPermitted(UserInfo),
+    /// Allowed.
+    Allowed(UserInfo),
+}
+
+/// The committee overview's state.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub text: Text,
+    pub session: Load<SessionInfo>,
+    /// The round asked for (`?round=`); the newest with requests when `None`.
+    pub round: Option<String>,
+    pub overview: Load<RoundOverview>,
+    pub proposal: Load<Proposal>,
+}
+
+impl Model {
+    /// The visitor's access to the committee's pages, by the shared role matrix.
+    pub fn access(&self) -> Access {
+        match &self.session.data {
+            None => Access::Loading,
+            Some(SessionInfo { user: None, .. }) => Access::Anonymous,
+            Some(SessionInfo { user: Some(u), .. }) if can(Some(u.role), Action::ViewCommittee) => {
+                Access::Allowed(u.clone())
+            }
+            Some(SessionInfo { user: Some(u), .. }) => Access::NotPermitted(u.clone()),
+        }
+    }
+
+    /// Whether what is shown is demo data (labelled until the overview says which round it is).
+    pub fn demo(&self) -> bool {
+        match &self.overview.data {
+            Some(o) => o.source == Some(DataSource::Demo),
+            None => self.session.data.as_ref().is_none_or(|s| s.demo),
+        }
+    }
+
+    /// The session arrived: its pools name the pools from now on.
+    pub fn session_arrived(&mut self, answer: Result<SessionInfo, FetchError>) {
+        if let Ok(s) = &answer {
+            self.text.pools.clone_from(&s.pools);
+        }
+        self.session.store(answer);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kairr_shared::auth::Role;
+
+    fn session(role: Option<Role>) -> SessionInfo {
+        SessionInfo {
+            user: role.map(|role| UserInfo {
+                username: "u".into(),
+                display_name: "U".into(),
+                organisation: "KISTI".into(),
+                organisation_id: None,
+                role,
+            }),
+            csrf_token: "t".into(),
+            providers: vec![],
+            end_session_url: None,
+            demo: true,
+            pools: vec![],
+        }
+    }
+
+    #[test]
+    fn the_committee_and_admins_may_look_others_are_told_and_nobody_is_asked_to_sign_in() {
+        let mut m = Model::default();
+        assert_eq!(m.access(), Access::Loading);
+        m.session_arrived(Ok(session(None)));
+        assert_eq!(m.access(), Access::Anonymous);
+        for (role, allowed) in
+            [(Role::Committee, true), (Role::Admin, true), (Role::Reviewer, false), (Role::Researcher, false)]
+        {
+            m.session_arrived(Ok(session(Some(role))));
+            assert_eq!(matches!(m.access(), Access::Allowed(_)), allowed, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn a_failed_refresh_keeps_what_was_shown() {
+        let mut l = Load::default();
+        assert!(l.loading());
+        l.store(Ok(1));
+        l.store(Err(FetchError::Stream("down".into())));
+        assert_eq!(l.data, Some(1));
+        assert!(l.error.is_some() && !l.loading());
+        l.store(Ok(2));
+        assert!(l.error.is_none());
+    }
+}

@@ -1,0 +1,262 @@
+//! The committee overview in the browser, without Leptos (as the wizard):
+//! the server's first view (header and introduction) stays as painted, the
+//! page renders below it ([`super::view`]) and every change puts only the
+//! regions whose markup changed in place (`common::morph`). This module holds
+//! the one [`Model`] and its loop, loads the data (the session from the page,
+//! the overview and proposal now and after every burst of `programme`
+//! events) and listens to what the person does.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use futures_util::future::join;
+use futures_util::{FutureExt, StreamExt};
+use gloo_timers::future::TimeoutFuture;
+use kairr_shared::api::{InitialSession, FIRST_VIEW_ID, INITIAL_SESSION_ID};
+use kairr_shared::display::footer::footer;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{Document, Element};
+
+use super::model::Model;
+use super::text::Text;
+use super::view::page::{self as view, ROOT_ID};
+use crate::common::dom::{document, on, target_within, warn};
+use crate::common::morph::morph_html;
+use crate::programme::api;
+
+/// The model and the markup of each region as last put in place.
+struct App {
+    model: Model,
+    shown: HashMap<&'static str, String>,
+    /// The page's root is not in place yet (the first render puts it whole).
+    whole: bool,
+}
+
+thread_local! {
+    static APP: RefCell<Option<App>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` on the app (nothing before [`start`]); a call while the app is in
+/// use (an event fired by a DOM change made inside it) is dropped with a warning.
+fn with_app<R>(f: impl FnOnce(&mut App) -> R) -> Option<R> {
+    APP.with(|a| match a.try_borrow_mut() {
+        Ok(mut app) => app.as_mut().map(f),
+        Err(_) => {
+            warn("the committee page was asked to change while it was changing; the second change is dropped");
+            None
+        }
+    })
+}
+
+/// Starts the page: its language, the session the server embedded, the
+/// round in the address, its place under the introduction, its events and data.
+pub fn start() {
+    let Some(doc) = document() else { return };
+    let loc = crate::common::i18n::initial_locale();
+    crate::common::i18n::store_locale(loc);
+    let mut model = Model { text: Text { loc, pools: Vec::new() }, round: round_in_address(), ..Model::default() };
+    let embedded = embedded_session(&doc);
+    let had_session = embedded.is_some();
+    if let Some(s) = embedded {
+        model.session_arrived(Ok(s));
+    }
+    take_over(&doc);
+    APP.with(|a| *a.borrow_mut() = Some(App { model, shown: HashMap::new(), whole: true }));
+    listen();
+    render();
+    if !had_session {
+        spawn_local(async {
+            let answer = api::fetch_session().await;
+            arrived(|m| m.session_arrived(answer));
+        });
+    }
+    load();
+    spawn_local(follow_programme());
+}
+
+/// `?round=` of the address, if any.
+fn round_in_address() -> Option<String> {
+    let params = web_sys::UrlSearchParams::new_with_str(&crate::common::address::query()).ok()?;
+    params.get("round").filter(|r| !r.trim().is_empty())
+}
+
+/// The session the server rendered the page for (`<script id="kairr-session">`), taken out of the page.
+fn embedded_session(doc: &Document) -> Option<kairr_shared::auth::SessionInfo> {
+    let element = doc.get_element_by_id(INITIAL_SESSION_ID)?;
+    element.remove();
+    let text = element.text_content()?;
+    match crate::common::api::from_json::<InitialSession>(&text) {
+        Ok(i) => Some(i.session),
+        Err(e) => {
+            warn(&format!("the embedded session is unreadable: {e}"));
+            None
+        }
+    }
+}
+
+/// The first view's elements stay where they were painted (its wrapper
+/// goes); the page's root goes into its `<main>` (made when there is none).
+fn take_over(doc: &Document) {
+    if let Some(first) = doc.get_element_by_id(FIRST_VIEW_ID) {
+        while let Some(child) = first.first_child() {
+            if let Err(e) = first.before_with_node_1(&child) {
+                warn(&format!("cannot keep the first view: {e:?}"));
+                break;
+            }
+        }
+        first.remove();
+    }
+    let main = doc.get_element_by_id("main").or_else(|| {
+        let main = doc.create_element("main").ok()?;
+        main.set_id("main");
+        main.set_class_name("programme-main committee");
+        doc.body()?.append_child(&main).ok()?;
+        Some(main)
+    });
+    let (Some(main), Ok(root)) = (main, doc.create_element("div")) else { return };
+    root.set_id(ROOT_ID);
+    if let Err(e) = main.append_child(&root) {
+        warn(&format!("cannot place the committee page: {e:?}"));
+    }
+}
+
+/// Changes the model with `f` for data that arrived, then renders.
+fn arrived(f: impl FnOnce(&mut Model)) {
+    with_app(|app| f(&mut app.model));
+    render();
+}
+
+/// Puts every region whose markup changed in place (the whole root the first time).
+fn render() {
+    let Some(doc) = document() else { return };
+    with_app(|app| {
+        let regions = view::regions(&app.model);
+        let Some(root) = doc.get_element_by_id(ROOT_ID) else { return };
+        let ids: Vec<&str> = regions.iter().map(|(id, _)| *id).collect();
+        let same_regions = app.shown.len() == ids.len() && ids.iter().all(|id| app.shown.contains_key(id));
+        if app.whole || !same_regions {
+            // Regions came or went (the session or the overview arrived): the root morphs as one.
+            morph_html(&root, &view::page(&regions).into_string());
+            if app.whole {
+                place_footer(&doc, &app.model);
+            }
+            app.whole = false;
+            app.shown = regions.into_iter().map(|(id, m)| (id, m.into_string())).collect();
+            return;
+        }
+        for (id, markup) in regions {
+            let html = markup.into_string();
+            if app.shown.get(id) == Some(&html) {
+                continue;
+            }
+            if let Some(el) = doc.get_element_by_id(id) {
+                morph_html(&el, &html);
+            }
+            app.shown.insert(id, html);
+        }
+    });
+}
+
+/// Puts the footer after `<main>` once.
+fn place_footer(doc: &Document, m: &Model) {
+    if let (Ok(None), Some(main)) = (doc.query_selector("footer.site-footer"), doc.get_element_by_id("main")) {
+        let html = footer(m.text.loc, None, false).into_string();
+        if let Err(e) = main.insert_adjacent_html("afterend", &html) {
+            warn(&format!("cannot place the footer: {e:?}"));
+        }
+    }
+}
+
+/// Fetches the overview and the proposal of the round (together: what is
+/// shown stays until both answers replace it).
+fn load() {
+    let round = with_app(|app| app.model.round.clone()).flatten();
+    spawn_local(async move {
+        let r = round.as_deref();
+        let (overview, proposal) = join(api::fetch_overview(r), api::fetch_proposal(r)).await;
+        arrived(|m| {
+            m.overview.store(overview);
+            m.proposal.store(proposal);
+        });
+    });
+}
+
+/// First and longest pause before reopening a closed event stream, and the
+/// window a burst of changes is gathered in, in ms.
+const REOPEN_MS: (u32, u32) = (2_000, 30_000);
+const BURST_MS: u32 = 400;
+
+/// Another member's decision, a review or a request: one re-fetch per burst
+/// of `programme` events (and one after the stream was down).
+async fn follow_programme() {
+    let mut pause = REOPEN_MS.0;
+    let mut reopened = false;
+    loop {
+        if let Ok((_source, mut events)) = crate::common::api::subscribe_programme() {
+            if reopened {
+                load();
+            }
+            while let Some(Ok((_, message))) = events.next().await {
+                pause = REOPEN_MS.0;
+                if crate::common::api::decode_programme_event(&message).is_err() {
+                    continue;
+                }
+                TimeoutFuture::new(BURST_MS).await;
+                while let Some(Some(_)) = events.next().now_or_never() {}
+                load();
+            }
+        }
+        reopened = true;
+        TimeoutFuture::new(pause).await;
+        pause = (pause * 2).min(REOPEN_MS.1);
+    }
+}
+
+/// What the person does, delegated from the window: another round (a page
+/// load of `?round=`), a fairness definition tapped (focused, so it shows)
+/// or dismissed (Escape).
+fn listen() {
+    on("change", |e| {
+        if let Some(select) = target_within(e, "#committee [data-bind=round]")
+            .and_then(|el| el.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        {
+            let search = format!("?round={}", String::from(js_sys::encode_uri_component(&select.value())));
+            if let Some(Err(e)) = web_sys::window().map(|w| w.location().set_search(&search)) {
+                warn(&format!("cannot switch rounds: {e:?}"));
+            }
+        }
+    });
+    on("click", |e| {
+        if target_within(e, "[data-testid=lang-toggle]").is_some() {
+            switch_language();
+        } else if let Some(button) = target_within(e, "#committee .metric-button").and_then(html_element) {
+            let _ = button.focus();
+        }
+    });
+    on("keydown", |e| {
+        let escape = e.dyn_ref::<web_sys::KeyboardEvent>().is_some_and(|k| k.key() == "Escape");
+        if let (true, Some(button)) = (escape, target_within(e, "#committee .metric-button").and_then(html_element)) {
+            let _ = button.blur();
+        }
+    });
+}
+
+/// The header's language toggle: the other language is stored (the cookie
+/// the server renders the header in) and the page loads again in it, the
+/// toggle focused again (as the wizard's).
+fn switch_language() {
+    let Some(next) = with_app(|app| app.model.text.loc.other()) else { return };
+    crate::common::i18n::store_locale(next);
+    let (key, selector) = crate::advisor::page::FOCUS_AFTER_RELOAD;
+    if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = storage.set_item(key, selector);
+    }
+    if let Some(Err(e)) = web_sys::window().map(|w| w.location().reload()) {
+        warn(&format!("cannot reload in the other language: {e:?}"));
+    }
+}
+
+fn html_element(el: Element) -> Option<web_sys::HtmlElement> {
+    el.dyn_into().ok()
+}
