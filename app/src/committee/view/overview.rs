@@ -260,6 +260,6 @@ mod tests {
     #[test]
     fn idle_evidence_is_an_empty_region_when_nothing_is_flagged() {
         let x = Text { loc: Locale::Ko, pools: vec![] };
-        assert_eq!(idle_evidence(&x, &[], &[]).into_string(), "<div id=\"c-idle\" class=\"region\"></div>");
+        assert_eq!(idle_evidence(&x, &[], &[]).into_string(), "<div class=\"region\" id=\"c-idle\"></div>");
     }
 }
