@@ -2,12 +2,13 @@
 //! session), which round, and what the API answered. The page changes it
 //! (`super::page`) and renders it (`super::view`).
 
-use kairr_shared::allocation::{Proposal, RoundOverview};
+use kairr_shared::allocation::{PoolUnit, Proposal, RequestPage, RoundOverview};
 use kairr_shared::api::DataSource;
 use kairr_shared::auth::{can, Action, SessionInfo, UserInfo};
 
 use super::text::Text;
 use crate::common::api::FetchError;
+use crate::programme::api::QueueQuery;
 
 /// What an answer is while it is awaited, arrived or refused. What arrived
 /// stays shown while it is fetched again (a refresh never empties a panel).
@@ -64,6 +65,9 @@ pub struct Model {
     pub round: Option<String>,
     pub overview: Load<RoundOverview>,
     pub proposal: Load<Proposal>,
+    /// The queue's filters, sort and page, and its page as the server answered it.
+    pub queue_query: QueueQuery,
+    pub queue: Load<RequestPage>,
 }
 
 impl Model {
@@ -85,6 +89,11 @@ impl Model {
             Some(o) => o.source == Some(DataSource::Demo),
             None => self.session.data.as_ref().is_none_or(|s| s.demo),
         }
+    }
+
+    /// Each pool of the round with the unit of its amounts.
+    pub fn units(&self) -> Vec<(String, PoolUnit)> {
+        self.overview.data.iter().flat_map(|o| &o.pools).map(|p| (p.pool.clone(), p.unit)).collect()
     }
 
     /// The session arrived: its pools name the pools from now on.

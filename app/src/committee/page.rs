@@ -23,7 +23,7 @@ use super::text::Text;
 use super::view::page::{self as view, ROOT_ID};
 use crate::common::dom::{document, on, target_within, warn};
 use crate::common::morph::morph_html;
-use crate::programme::api;
+use crate::programme::api::{self, QueueQuery};
 
 /// The model and the markup of each region as last put in place.
 struct App {
@@ -55,7 +55,15 @@ pub fn start() {
     let Some(doc) = document() else { return };
     let loc = crate::common::i18n::initial_locale();
     crate::common::i18n::store_locale(loc);
-    let mut model = Model { text: Text { loc, pools: Vec::new() }, round: round_in_address(), ..Model::default() };
+    let round = round_in_address();
+    let queue_query = QueueQuery {
+        round: round.clone(),
+        sort: "id".to_owned(),
+        page: 1,
+        per_page: super::view::queue::QUEUE_PER_PAGE,
+        ..QueueQuery::default()
+    };
+    let mut model = Model { text: Text { loc, pools: Vec::new() }, round, queue_query, ..Model::default() };
     let embedded = embedded_session(&doc);
     let had_session = embedded.is_some();
     if let Some(s) = embedded {
@@ -180,6 +188,28 @@ fn load() {
             m.proposal.store(proposal);
         });
     });
+    load_queue();
+}
+
+/// Fetches the queue's page for its filters; an answer overtaken by a newer
+/// query is dropped.
+fn load_queue() {
+    let Some(query) = with_app(|app| app.model.queue_query.clone()) else { return };
+    spawn_local(async move {
+        let answer = api::fetch_queue(&query).await;
+        arrived(|m| {
+            if m.queue_query == query {
+                m.queue.store(answer);
+            }
+        });
+    });
+}
+
+/// Changes the queue's query with `f` (back to its first page unless `f` pages) and fetches it.
+fn queue_changed(f: impl FnOnce(&mut QueueQuery)) {
+    with_app(|app| f(&mut app.model.queue_query));
+    render();
+    load_queue();
 }
 
 /// First and longest pause before reopening a closed event stream, and the
@@ -218,6 +248,19 @@ async fn follow_programme() {
 /// or dismissed (Escape).
 fn listen() {
     on("change", |e| {
+        let Some(el) = target_within(e, "#committee [data-bind]") else { return };
+        let value = el
+            .dyn_ref::<web_sys::HtmlSelectElement>()
+            .map(|s| s.value())
+            .or_else(|| el.dyn_ref::<web_sys::HtmlInputElement>().map(|i| i.value()))
+            .unwrap_or_default();
+        match el.get_attribute("data-bind").as_deref() {
+            Some("queue-sector") => queue_changed(|q| (q.sector, q.page) = (value, 1)),
+            Some("queue-state") => queue_changed(|q| (q.state, q.page) = (value, 1)),
+            Some("queue-q") => queue_changed(|q| (q.q, q.page) = (value, 1)),
+            Some("queue-sort") => queue_changed(|q| (q.sort, q.page) = (value, 1)),
+            _ => {}
+        }
         if let Some(select) = target_within(e, "#committee [data-bind=round]")
             .and_then(|el| el.dyn_into::<web_sys::HtmlSelectElement>().ok())
         {
@@ -232,6 +275,8 @@ fn listen() {
             switch_language();
         } else if let Some(button) = target_within(e, "#committee .metric-button").and_then(html_element) {
             let _ = button.focus();
+        } else if let Some(el) = target_within(e, "#committee [data-action]") {
+            act(&el, &el.get_attribute("data-action").unwrap_or_default());
         }
     });
     on("keydown", |e| {
@@ -240,6 +285,26 @@ fn listen() {
             let _ = button.blur();
         }
     });
+}
+
+/// Does what a button with `data-action` says: `page:<list>:<step>`.
+fn act(el: &Element, action: &str) {
+    let mut parts = action.split(':');
+    if let (Some("page"), Some("queue"), Some(step)) = (parts.next(), parts.next(), parts.next()) {
+        let step: i64 = step.parse().unwrap_or(0);
+        queue_changed(|q| q.page = (i64::from(q.page) + step).max(1) as u32);
+        to_list_top(el);
+    }
+}
+
+/// After a page change the reader goes to the top of the list when it was
+/// scrolled past (the pager sits under a long table).
+fn to_list_top(el: &Element) {
+    if let Ok(Some(list)) = el.closest("section, details") {
+        if list.get_bounding_client_rect().top() < 0.0 {
+            list.scroll_into_view();
+        }
+    }
 }
 
 /// The header's language toggle: the other language is stored (the cookie

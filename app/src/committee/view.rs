@@ -5,6 +5,7 @@
 
 pub mod overview;
 pub mod page;
+pub mod queue;
 pub mod request;
 
 use kairr_shared::display::format::date_runs;

@@ -51,6 +51,10 @@ pub fn regions(m: &Model) -> Vec<Region> {
         },
     ));
     out.push(("c-idle", idle_evidence(x, &o.idle, &o.timeline)));
+    // The queue comes after what loads above it, so it is never pushed down the page.
+    if m.proposal.data.is_some() {
+        out.push(("c-queue", super::queue::queue(x, &m.queue_query, &m.queue, &m.units())));
+    }
     out
 }
 
