@@ -68,6 +68,9 @@ pub struct Model {
     /// The queue's filters, sort and page, and its page as the server answered it.
     pub queue_query: QueueQuery,
     pub queue: Load<RequestPage>,
+    /// The timeline's pool as picked (the first pool when none or another round's) and its table's page.
+    pub timeline_pool: String,
+    pub timeline_page: usize,
 }
 
 impl Model {

@@ -16,19 +16,23 @@ use kairr_shared::api::{InitialSession, FIRST_VIEW_ID, INITIAL_SESSION_ID};
 use kairr_shared::display::footer::footer;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{Document, Element};
+use web_sys::{Document, Element, HtmlCanvasElement};
 
 use super::model::Model;
 use super::text::Text;
+use super::view::charts::{held_figure, share_groups, share_max, timeline_pool, timeline_today, TIMELINE_HEIGHT_PX};
 use super::view::page::{self as view, ROOT_ID};
 use crate::common::dom::{document, on, target_within, warn};
 use crate::common::morph::morph_html;
 use crate::programme::api::{self, QueueQuery};
+use crate::programme::charts::{self, Axis, CanvasSpec};
 
 /// The model and the markup of each region as last put in place.
 struct App {
     model: Model,
     shown: HashMap<&'static str, String>,
+    /// What each chart's canvas was last drawn from (its width and data).
+    drawn: HashMap<String, String>,
     /// The page's root is not in place yet (the first render puts it whole).
     whole: bool,
 }
@@ -70,7 +74,7 @@ pub fn start() {
         model.session_arrived(Ok(s));
     }
     take_over(&doc);
-    APP.with(|a| *a.borrow_mut() = Some(App { model, shown: HashMap::new(), whole: true }));
+    APP.with(|a| *a.borrow_mut() = Some(App { model, shown: HashMap::new(), drawn: HashMap::new(), whole: true }));
     listen();
     render();
     if !had_session {
@@ -129,6 +133,12 @@ fn take_over(doc: &Document) {
     }
 }
 
+/// Changes the model with `f` (what the person did), then renders.
+fn changed(f: impl FnOnce(&mut Model)) {
+    with_app(|app| f(&mut app.model));
+    render();
+}
+
 /// Changes the model with `f` for data that arrived, then renders.
 fn arrived(f: impl FnOnce(&mut Model)) {
     with_app(|app| f(&mut app.model));
@@ -151,6 +161,7 @@ fn render() {
             }
             app.whole = false;
             app.shown = regions.into_iter().map(|(id, m)| (id, m.into_string())).collect();
+            draw_charts(&doc, app);
             return;
         }
         for (id, markup) in regions {
@@ -163,7 +174,55 @@ fn render() {
             }
             app.shown.insert(id, html);
         }
+        draw_charts(&doc, app);
     });
+}
+
+/// Draws each chart whose canvas is new, resized, or shows other data
+/// (plotters, `programme::charts`); the rest keep their drawing.
+fn draw_charts(doc: &Document, app: &mut App) {
+    let Some(o) = &app.model.overview.data else { return };
+    let Ok(canvases) = doc.query_selector_all("#committee canvas[data-chart]") else { return };
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    let x = &app.model.text;
+    for canvas in (0..canvases.length()).filter_map(|i| canvases.item(i)?.dyn_into::<HtmlCanvasElement>().ok()) {
+        let key = canvas.get_attribute("data-chart").unwrap_or_default();
+        let width = canvas.parent_element().map_or(0, |p| p.client_width()).max(1);
+        let spec = |height: f64| CanvasSpec { css_width: f64::from(width), css_height: height, dpr };
+        // A canvas the morph put in new has its default backing store: draw it whatever was drawn before.
+        let sized = canvas.width() == (f64::from(width) * dpr.max(1.0)).round() as u32;
+        let drawn = match key.as_str() {
+            "shares-sector" | "shares-region" => {
+                let rows = if key == "shares-sector" { &o.sectors } else { &o.regions };
+                let groups = share_groups(x, rows);
+                let signature = format!("{width}|{groups:?}");
+                if sized && app.drawn.get(&key) == Some(&signature) {
+                    continue;
+                }
+                let axis = Axis::up_to(share_max(rows));
+                let format = |v: f64| kairr_shared::display::format::percent(v, 0);
+                charts::draw_bars(&canvas, &groups, axis, &format, spec(charts::bar_chart_height(groups.len())))
+                    .map(|()| signature)
+            }
+            "timeline" => {
+                let (_, pool) = timeline_pool(&o.timeline, &app.model.timeline_pool);
+                let Some(held) = o.held(&pool) else { continue };
+                let signature = format!("{width}|{pool}|{held:?}|{}", o.today);
+                if sized && app.drawn.get(&key) == Some(&signature) {
+                    continue;
+                }
+                let today = timeline_today(Some(o.today), &held);
+                charts::draw_held(&canvas, &held, today, &held_figure, spec(TIMELINE_HEIGHT_PX)).map(|()| signature)
+            }
+            _ => continue,
+        };
+        match drawn {
+            Ok(signature) => {
+                app.drawn.insert(key, signature);
+            }
+            Err(e) => warn(&format!("cannot draw the chart {key}: {e}")),
+        }
+    }
 }
 
 /// Puts the footer after `<main>` once.
@@ -259,6 +318,7 @@ fn listen() {
             Some("queue-state") => queue_changed(|q| (q.state, q.page) = (value, 1)),
             Some("queue-q") => queue_changed(|q| (q.q, q.page) = (value, 1)),
             Some("queue-sort") => queue_changed(|q| (q.sort, q.page) = (value, 1)),
+            Some("timeline-pool") => changed(|m| (m.timeline_pool, m.timeline_page) = (value, 1)),
             _ => {}
         }
         if let Some(select) = target_within(e, "#committee [data-bind=round]")
@@ -279,6 +339,8 @@ fn listen() {
             act(&el, &el.get_attribute("data-action").unwrap_or_default());
         }
     });
+    // A chart drawn for another width is drawn again (its signature names its width).
+    on("resize", |_| render());
     on("keydown", |e| {
         let escape = e.dyn_ref::<web_sys::KeyboardEvent>().is_some_and(|k| k.key() == "Escape");
         if let (true, Some(button)) = (escape, target_within(e, "#committee .metric-button").and_then(html_element)) {
@@ -290,11 +352,16 @@ fn listen() {
 /// Does what a button with `data-action` says: `page:<list>:<step>`.
 fn act(el: &Element, action: &str) {
     let mut parts = action.split(':');
-    if let (Some("page"), Some("queue"), Some(step)) = (parts.next(), parts.next(), parts.next()) {
-        let step: i64 = step.parse().unwrap_or(0);
-        queue_changed(|q| q.page = (i64::from(q.page) + step).max(1) as u32);
-        to_list_top(el);
+    match (parts.next(), parts.next(), parts.next().and_then(|s| s.parse::<i64>().ok())) {
+        (Some("page"), Some("queue"), Some(step)) => {
+            queue_changed(|q| q.page = (i64::from(q.page) + step).max(1) as u32);
+        }
+        (Some("page"), Some("timeline"), Some(step)) => {
+            changed(|m| m.timeline_page = (m.timeline_page.max(1) as i64 + step).max(1) as usize);
+        }
+        _ => return,
     }
+    to_list_top(el);
 }
 
 /// After a page change the reader goes to the top of the list when it was

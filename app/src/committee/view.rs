@@ -3,6 +3,7 @@
 //! markup the page compares with what is shown and puts in place by
 //! `common::morph` when it changed. Tested natively (no browser).
 
+pub mod charts;
 pub mod overview;
 pub mod page;
 pub mod queue;

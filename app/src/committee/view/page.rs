@@ -5,7 +5,7 @@ use kairr_shared::api::RoundListing;
 use kairr_shared::display::format::date;
 use maud::{html, Markup};
 
-use super::overview::{fairness, idle_evidence, pool_table, shares_table};
+use super::overview::{fairness, idle_evidence, pool_table};
 use super::Text;
 use crate::committee::model::{Access, Model};
 use crate::common::api::FetchError;
@@ -40,17 +40,15 @@ pub fn regions(m: &Model) -> Vec<Region> {
         "c-shares",
         html! {
             div #c-shares .panel-grid {
-                @for (id, rows, key) in [("sector", &o.sectors, "programme.shares.by_sector"), ("region", &o.regions, "programme.shares.by_region")] {
-                    @let title = x.t(key);
-                    section.panel aria-labelledby=(format!("shares-{id}-title")) {
-                        h3 id=(format!("shares-{id}-title")) { (title) }
-                        (shares_table(x, rows, id, &title))
-                    }
-                }
+                (super::charts::shares(x, &o.sectors, "sector", &x.t("programme.shares.by_sector")))
+                (super::charts::shares(x, &o.regions, "region", &x.t("programme.shares.by_region")))
             }
         },
     ));
     out.push(("c-idle", idle_evidence(x, &o.idle, &o.timeline)));
+    let (_, pool) = super::charts::timeline_pool(&o.timeline, &m.timeline_pool);
+    let held = o.held(&pool);
+    out.push(("c-timeline", super::charts::timeline(x, &o.timeline, held.as_ref(), &pool, m.timeline_page.max(1))));
     // The queue comes after what loads above it, so it is never pushed down the page.
     if m.proposal.data.is_some() {
         out.push(("c-queue", super::queue::queue(x, &m.queue_query, &m.queue, &m.units())));
