@@ -2,9 +2,13 @@
 //! session), which round, and what the API answered. The page changes it
 //! (`super::page`) and renders it (`super::view`).
 
-use kairr_shared::allocation::{PoolUnit, Proposal, RequestPage, RoundOverview};
+use kairr_shared::allocation::usecase::Adopted;
+use kairr_shared::allocation::{Adjustment, PoolUnit, Proposal, ProposalLine, RequestId, RequestPage, RoundOverview};
+use kairr_shared::api::Adjusted;
 use kairr_shared::api::DataSource;
 use kairr_shared::auth::{can, Action, SessionInfo, UserInfo};
+use kairr_shared::display::labels::api_error;
+use kairr_shared::i18n::Locale;
 
 use super::text::Text;
 use crate::common::api::FetchError;
@@ -71,6 +75,75 @@ pub struct Model {
     /// The timeline's pool as picked (the first pool when none or another round's) and its table's page.
     pub timeline_pool: String,
     pub timeline_page: usize,
+    /// The proposal's lines: the filter typed and the page.
+    pub proposal_filter: String,
+    pub proposal_page: usize,
+    pub adjusting: Adjusting,
+    pub adopting: Adopting,
+}
+
+/// One change the committee made to the proposal: the request, its amount before and after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MadeChange {
+    pub request: u64,
+    pub from: u64,
+    pub to: u64,
+}
+
+/// The committee's changes to the proposal (kept as the round's draft on the server).
+#[derive(Debug, Clone, Default)]
+pub struct Adjusting {
+    /// The changes, in order.
+    pub made: Vec<MadeChange>,
+    /// The server's proposal after them, with how each moved the figures (none: no change).
+    pub adjusted: Option<Adjusted>,
+    /// The line being edited, the amount typed and the editor's own objection.
+    pub editing: Option<ProposalLine>,
+    pub amount: String,
+    pub problem: Option<String>,
+    /// The server's refusal or a failure.
+    pub error: Option<FetchError>,
+    /// The saved draft was asked for (once, when the proposal first arrives).
+    pub draft_asked: bool,
+}
+
+impl Adjusting {
+    /// The changes as the API takes them.
+    pub fn adjustments(&self) -> Vec<Adjustment> {
+        self.made.iter().map(|m| Adjustment { request: RequestId(m.request), amount: m.to }).collect()
+    }
+
+    /// `made` with the edited line set to `amount`.
+    pub fn with_amount(&self, line: &ProposalLine, amount: u64) -> Vec<MadeChange> {
+        let mut made = self.made.clone();
+        match made.iter_mut().find(|m| m.request == line.request.0) {
+            Some(m) => m.to = amount,
+            None => made.push(MadeChange { request: line.request.0, from: line.proposed, to: amount }),
+        }
+        made
+    }
+}
+
+/// The adoption of the proposal as one decision per undecided request.
+#[derive(Debug, Clone, Default)]
+pub struct Adopting {
+    pub rationale: String,
+    /// An admin's reason to decide before the review window closes.
+    pub reason: String,
+    pub confirming: bool,
+    pub busy: bool,
+    pub result: Option<Adopted>,
+    pub error: Option<FetchError>,
+}
+
+/// The server's message for `field` in `error` (from its per-field list, or
+/// what a single-field answer's code means).
+pub fn field_message(loc: Locale, error: Option<&FetchError>, field: &str) -> Option<String> {
+    let Some(FetchError::Http { api: Some(api), .. }) = error else { return None };
+    if let Some(f) = api.fields.iter().find(|f| f.field == field) {
+        return Some(loc.pick(&f.message_ko, &f.message_en).to_owned());
+    }
+    (api.fields.is_empty() && api.field.as_deref() == Some(field)).then(|| api_error(loc, api))
 }
 
 impl Model {
@@ -92,6 +165,16 @@ impl Model {
             Some(o) => o.source == Some(DataSource::Demo),
             None => self.session.data.as_ref().is_none_or(|s| s.demo),
         }
+    }
+
+    /// The proposal as shown: the server's, after the committee's changes.
+    pub fn proposal_shown(&self) -> Option<&Proposal> {
+        self.adjusting.adjusted.as_ref().map(|a| &a.proposal).or(self.proposal.data.as_ref())
+    }
+
+    /// Whether the visitor is an admin.
+    pub fn admin(&self) -> bool {
+        matches!(self.access(), Access::Allowed(u) if u.role == kairr_shared::auth::Role::Admin)
     }
 
     /// Each pool of the round with the unit of its amounts.

@@ -18,14 +18,17 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Document, Element, HtmlCanvasElement};
 
+use super::model::MadeChange;
 use super::model::Model;
 use super::text::Text;
 use super::view::charts::{held_figure, share_groups, share_max, timeline_pool, timeline_today, TIMELINE_HEIGHT_PX};
 use super::view::page::{self as view, ROOT_ID};
 use crate::common::dom::{document, on, target_within, warn};
 use crate::common::morph::morph_html;
-use crate::programme::api::{self, QueueQuery};
+use crate::programme::api::{self, AdjustBody, QueueQuery};
 use crate::programme::charts::{self, Axis, CanvasSpec};
+use kairr_shared::allocation::usecase::AdoptInput;
+use kairr_shared::allocation::{Adjustment, RequestId};
 
 /// The model and the markup of each region as last put in place.
 struct App {
@@ -246,8 +249,127 @@ fn load() {
             m.overview.store(overview);
             m.proposal.store(proposal);
         });
+        apply_saved_draft().await;
     });
     load_queue();
+}
+
+/// The committee's saved draft: applied once, when the proposal is first
+/// known (the changes survive a reload and are shared by the members).
+async fn apply_saved_draft() {
+    let Some(Some((proposal, csrf))) = with_app(|app| {
+        let m = &mut app.model;
+        if m.adjusting.draft_asked {
+            return None;
+        }
+        let p = m.proposal.data.clone()?;
+        m.adjusting.draft_asked = true;
+        Some((p, csrf(m)))
+    }) else {
+        return;
+    };
+    let Ok(draft) = api::fetch_draft(&proposal.round.0).await else { return };
+    if draft.adjustments.is_empty() {
+        return;
+    }
+    let made: Vec<MadeChange> = draft
+        .adjustments
+        .iter()
+        .map(|a| MadeChange {
+            request: a.request.0,
+            from: proposal.line(a.request).map_or(0, |l| l.proposed),
+            to: a.amount,
+        })
+        .collect();
+    let body = AdjustBody { round: Some(proposal.round.0.clone()), adjustments: draft.adjustments };
+    let answer = api::adjust(&csrf, &body).await;
+    arrived(|m| match answer {
+        Ok(a) => {
+            m.adjusting.adjusted = Some(a);
+            m.adjusting.made = made;
+        }
+        Err(e) => m.adjusting.error = Some(e),
+    });
+}
+
+/// The session's CSRF token (empty before the session is known).
+fn csrf(m: &Model) -> String {
+    m.session.data.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default()
+}
+
+/// The round of the proposal shown.
+fn proposal_round(m: &Model) -> Option<String> {
+    m.proposal.data.as_ref().map(|p| p.round.0.clone())
+}
+
+/// Sets the edited line to `amount`: the server adjusts the proposal, the
+/// changes are saved as the round's draft, the editor closes.
+fn apply_amount(amount: u64) {
+    let Some(Some((made, body, csrf))) = with_app(|app| {
+        let m = &app.model;
+        let line = m.adjusting.editing.as_ref()?;
+        let made = m.adjusting.with_amount(line, amount);
+        let adjustments = made.iter().map(|c| Adjustment { request: RequestId(c.request), amount: c.to }).collect();
+        Some((made, AdjustBody { round: proposal_round(m), adjustments }, csrf(m)))
+    }) else {
+        return;
+    };
+    spawn_local(async move {
+        let answer = api::adjust(&csrf, &body).await;
+        let saved = answer.is_ok();
+        arrived(|m| match answer {
+            Ok(a) => {
+                m.adjusting.adjusted = Some(a);
+                m.adjusting.made = made;
+                m.adjusting.editing = None;
+                m.adjusting.error = None;
+            }
+            Err(e) => m.adjusting.error = Some(e),
+        });
+        if saved {
+            save_draft(body).await;
+        }
+    });
+}
+
+/// Keeps the changes as the round's draft on the server.
+async fn save_draft(body: AdjustBody) {
+    let (Some(round), Some(csrf)) = (body.round, with_app(|app| csrf(&app.model))) else { return };
+    if let Err(e) = api::save_draft(&csrf, &round, body.adjustments).await {
+        arrived(|m| m.adjusting.error = Some(e));
+    }
+}
+
+/// Adopts the proposal with the changes: one decision per undecided request.
+fn adopt() {
+    let Some(Some((round, input, csrf))) = with_app(|app| {
+        let m = &mut app.model;
+        let round = proposal_round(m)?;
+        m.adopting.busy = true;
+        let input = AdoptInput {
+            adjustments: m.adjusting.adjustments(),
+            rationale: m.adopting.rationale.clone(),
+            override_reason: m.adopting.reason.clone(),
+        };
+        Some((round, input, csrf(m)))
+    }) else {
+        return;
+    };
+    render();
+    spawn_local(async move {
+        let answer = api::adopt(&csrf, &round, &input).await;
+        arrived(|m| {
+            match answer {
+                Ok(done) => {
+                    m.adopting.error = None;
+                    m.adopting.confirming = false;
+                    m.adopting.result = Some(done);
+                }
+                Err(e) => m.adopting.error = Some(e),
+            }
+            m.adopting.busy = false;
+        });
+    });
 }
 
 /// Fetches the queue's page for its filters; an answer overtaken by a newer
@@ -306,6 +428,41 @@ async fn follow_programme() {
 /// load of `?round=`), a fairness definition tapped (focused, so it shows)
 /// or dismissed (Escape).
 fn listen() {
+    on("input", |e| {
+        let Some(el) = target_within(e, "#committee [data-bind]") else { return };
+        let value = el
+            .dyn_ref::<web_sys::HtmlInputElement>()
+            .map(|i| i.value())
+            .or_else(|| el.dyn_ref::<web_sys::HtmlTextAreaElement>().map(|t| t.value()))
+            .unwrap_or_default();
+        match el.get_attribute("data-bind").as_deref() {
+            Some("proposal-filter") => changed(|m| (m.proposal_filter, m.proposal_page) = (value, 1)),
+            // What is typed is kept (the markup follows it); nothing else changes.
+            Some("adjust-amount") => with_app(|app| app.model.adjusting.amount = value).unwrap_or_default(),
+            Some("adopt-rationale") => with_app(|app| app.model.adopting.rationale = value).unwrap_or_default(),
+            Some("adopt-override") => with_app(|app| app.model.adopting.reason = value).unwrap_or_default(),
+            _ => {}
+        }
+    });
+    on("submit", |e| {
+        if target_within(e, "#committee [data-form=line-editor]").is_none() {
+            return;
+        }
+        e.prevent_default();
+        let Some(Some((value, asked, loc))) = with_app(|app| {
+            let a = &app.model.adjusting;
+            Some((a.amount.trim().parse::<u64>().ok(), a.editing.as_ref()?.requested, app.model.text.loc))
+        }) else {
+            return;
+        };
+        // An amount the adjustment would refuse (none, or more than asked) is named here, before asking.
+        let problems = Adjustment::amount_problems(value, asked);
+        let problem = problems.0.first().map(|p| loc.pick(&p.message_ko, &p.message_en).to_owned());
+        changed(|m| m.adjusting.problem.clone_from(&problem));
+        if let (Some(amount), None) = (value, problem) {
+            apply_amount(amount);
+        }
+    });
     on("change", |e| {
         let Some(el) = target_within(e, "#committee [data-bind]") else { return };
         let value = el
@@ -351,8 +508,50 @@ fn listen() {
 
 /// Does what a button with `data-action` says: `page:<list>:<step>`.
 fn act(el: &Element, action: &str) {
+    let (verb, arg) = action.split_once(':').unwrap_or((action, ""));
+    match verb {
+        "change" => {
+            let Ok(id) = arg.parse::<u64>() else { return };
+            changed(|m| {
+                let line = m.proposal_shown().and_then(|p| p.line(RequestId(id))).cloned();
+                m.adjusting.amount = line.as_ref().map(|l| l.proposed.to_string()).unwrap_or_default();
+                m.adjusting.problem = None;
+                m.adjusting.editing = line;
+            });
+            focus("adjust-amount");
+            return;
+        }
+        "adjust-set" => {
+            if let Ok(n) = arg.parse() {
+                apply_amount(n);
+            }
+            return;
+        }
+        "adjust-close" => return changed(|m| m.adjusting.editing = None),
+        "adjust-reset" => {
+            let round = with_app(|app| proposal_round(&app.model)).flatten();
+            changed(|m| {
+                m.adjusting = super::model::Adjusting { draft_asked: true, ..Default::default() };
+            });
+            spawn_local(save_draft(AdjustBody { round, adjustments: Vec::new() }));
+            return;
+        }
+        "adopt-start" => return changed(|m| m.adopting.confirming = true),
+        "adopt-no" => return changed(|m| m.adopting.confirming = false),
+        "adopt-confirm" => return adopt(),
+        "reload" => {
+            if let Some(Err(e)) = web_sys::window().map(|w| w.location().reload()) {
+                warn(&format!("cannot reload: {e:?}"));
+            }
+            return;
+        }
+        _ => {}
+    }
     let mut parts = action.split(':');
     match (parts.next(), parts.next(), parts.next().and_then(|s| s.parse::<i64>().ok())) {
+        (Some("page"), Some("proposal"), Some(step)) => {
+            changed(|m| m.proposal_page = (m.proposal_page.max(1) as i64 + step).max(1) as usize);
+        }
         (Some("page"), Some("queue"), Some(step)) => {
             queue_changed(|q| q.page = (i64::from(q.page) + step).max(1) as u32);
         }
@@ -386,6 +585,13 @@ fn switch_language() {
     }
     if let Some(Err(e)) = web_sys::window().map(|w| w.location().reload()) {
         warn(&format!("cannot reload in the other language: {e:?}"));
+    }
+}
+
+/// Focuses the element `id` (after the render that put it in place).
+fn focus(id: &str) {
+    if let Some(el) = document().and_then(|d| d.get_element_by_id(id)).and_then(html_element) {
+        let _ = el.focus();
     }
 }
 

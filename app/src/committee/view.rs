@@ -6,6 +6,7 @@
 pub mod charts;
 pub mod overview;
 pub mod page;
+pub mod proposal;
 pub mod queue;
 pub mod request;
 

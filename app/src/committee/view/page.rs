@@ -49,6 +49,20 @@ pub fn regions(m: &Model) -> Vec<Region> {
     let (_, pool) = super::charts::timeline_pool(&o.timeline, &m.timeline_pool);
     let held = o.held(&pool);
     out.push(("c-timeline", super::charts::timeline(x, &o.timeline, held.as_ref(), &pool, m.timeline_page.max(1))));
+    if let Some(p) = m.proposal_shown() {
+        out.push((
+            "c-proposal",
+            super::proposal::proposal(
+                x,
+                p,
+                &m.adjusting,
+                &m.adopting,
+                m.admin(),
+                &m.proposal_filter,
+                m.proposal_page.max(1),
+            ),
+        ));
+    }
     // The queue comes after what loads above it, so it is never pushed down the page.
     if m.proposal.data.is_some() {
         out.push(("c-queue", super::queue::queue(x, &m.queue_query, &m.queue, &m.units())));
