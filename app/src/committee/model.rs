@@ -3,7 +3,9 @@
 //! (`super::page`) and renders it (`super::view`).
 
 use kairr_shared::allocation::usecase::Adopted;
-use kairr_shared::allocation::{Adjustment, PoolUnit, Proposal, ProposalLine, RequestId, RequestPage, RoundOverview};
+use kairr_shared::allocation::{
+    Adjustment, DecisionKind, PoolUnit, Proposal, ProposalLine, RequestDetail, RequestId, RequestPage, RoundOverview,
+};
 use kairr_shared::api::Adjusted;
 use kairr_shared::api::DataSource;
 use kairr_shared::auth::{can, Action, SessionInfo, UserInfo};
@@ -60,10 +62,74 @@ pub enum Access {
     Allowed(UserInfo),
 }
 
-/// The committee overview's state.
+/// Which of the committee's pages this is.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Page {
+    /// `/committee`.
+    #[default]
+    Overview,
+    /// `/committee/requests/{id}` (`None`: the address names no request id);
+    /// `?amount=` (from a proposal line) pre-fills the decision.
+    Request { id: Option<u64>, suggested: Option<u64> },
+}
+
+/// The decision form as typed (seeded from the request when it arrives).
+#[derive(Debug, Clone)]
+pub struct DecisionDraft {
+    pub kind: DecisionKind,
+    pub amount: String,
+    pub start: String,
+    pub end: String,
+    pub rationale: String,
+    pub override_reason: String,
+    /// The form's own objections or the server's answer.
+    pub error: Option<FetchError>,
+    pub busy: bool,
+    /// The request it was seeded from.
+    pub seeded_for: Option<u64>,
+}
+
+impl Default for DecisionDraft {
+    fn default() -> Self {
+        DecisionDraft {
+            kind: DecisionKind::Approve,
+            amount: String::new(),
+            start: String::new(),
+            end: String::new(),
+            rationale: String::new(),
+            override_reason: String::new(),
+            error: None,
+            busy: false,
+            seeded_for: None,
+        }
+    }
+}
+
+/// An admin's change of an allocation's period, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct PeriodDraft {
+    pub start: String,
+    pub end: String,
+    pub reason: String,
+    pub error: Option<FetchError>,
+    pub busy: bool,
+    /// The allocation and period it was seeded from.
+    pub seeded_for: Option<(u64, String, String)>,
+}
+
+/// The committee pages' state.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
     pub text: Text,
+    pub page: Page,
+    /// The request of the request page, the forms on it, what was saved.
+    pub detail: Load<RequestDetail>,
+    pub decision: DecisionDraft,
+    pub period: PeriodDraft,
+    pub decision_saved: bool,
+    pub period_saved: bool,
+    /// Now (the review window's rule reads it), set at each render.
+    pub now: chrono::DateTime<chrono::Utc>,
     pub session: Load<SessionInfo>,
     /// The round asked for (`?round=`); the newest with requests when `None`.
     pub round: Option<String>,
@@ -180,6 +246,40 @@ impl Model {
     /// Each pool of the round with the unit of its amounts.
     pub fn units(&self) -> Vec<(String, PoolUnit)> {
         self.overview.data.iter().flat_map(|o| &o.pools).map(|p| (p.pool.clone(), p.unit)).collect()
+    }
+
+    /// The request arrived: the forms start from it (once per request or period, so what is typed stays).
+    pub fn detail_arrived(&mut self, answer: Result<RequestDetail, FetchError>) {
+        if let Ok(d) = &answer {
+            let suggested = match self.page {
+                Page::Request { suggested, .. } => suggested,
+                Page::Overview => None,
+            };
+            if self.decision.seeded_for != Some(d.request.id.0) {
+                let asked = d.request.amount;
+                let start = suggested.unwrap_or(asked).min(asked);
+                self.decision = DecisionDraft {
+                    kind: DecisionKind::for_amount(start, asked),
+                    amount: start.to_string(),
+                    start: d.request.period_start.to_string(),
+                    end: d.request.period_end.to_string(),
+                    seeded_for: Some(d.request.id.0),
+                    ..DecisionDraft::default()
+                };
+            }
+            if let Some(a) = &d.allocation {
+                let seed = Some((a.id.0, a.start.to_string(), a.end.to_string()));
+                if self.period.seeded_for != seed {
+                    self.period = PeriodDraft {
+                        start: a.start.to_string(),
+                        end: a.end.to_string(),
+                        seeded_for: seed,
+                        ..PeriodDraft::default()
+                    };
+                }
+            }
+        }
+        self.detail.store(answer);
     }
 
     /// The session arrived: its pools name the pools from now on.

@@ -19,16 +19,18 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{Document, Element, HtmlCanvasElement};
 
 use super::model::MadeChange;
-use super::model::Model;
+use super::model::{Model, Page};
 use super::text::Text;
 use super::view::charts::{held_figure, share_groups, share_max, timeline_pool, timeline_today, TIMELINE_HEIGHT_PX};
 use super::view::page::{self as view, ROOT_ID};
+use crate::common::api::FetchError;
 use crate::common::dom::{document, on, target_within, warn};
 use crate::common::morph::morph_html;
 use crate::programme::api::{self, AdjustBody, QueueQuery};
 use crate::programme::charts::{self, Axis, CanvasSpec};
 use kairr_shared::allocation::usecase::AdoptInput;
-use kairr_shared::allocation::{Adjustment, RequestId};
+use kairr_shared::allocation::usecase::PeriodChange;
+use kairr_shared::allocation::{Adjustment, DecisionInput, DecisionKind, DecisionRequest, PeriodInput, RequestId};
 
 /// The model and the markup of each region as last put in place.
 struct App {
@@ -70,7 +72,17 @@ pub fn start() {
         per_page: super::view::queue::QUEUE_PER_PAGE,
         ..QueueQuery::default()
     };
-    let mut model = Model { text: Text { loc, pools: Vec::new() }, round, queue_query, ..Model::default() };
+    let path = crate::common::address::path();
+    let page = if path.starts_with("/committee/requests/") {
+        let amount = web_sys::UrlSearchParams::new_with_str(&crate::common::address::query())
+            .ok()
+            .and_then(|p| p.get("amount"))
+            .and_then(|a| a.parse().ok());
+        Page::Request { id: crate::common::address::path_id(), suggested: amount }
+    } else {
+        Page::Overview
+    };
+    let mut model = Model { text: Text { loc, pools: Vec::new() }, page, round, queue_query, ..Model::default() };
     let embedded = embedded_session(&doc);
     let had_session = embedded.is_some();
     if let Some(s) = embedded {
@@ -87,7 +99,9 @@ pub fn start() {
         });
     }
     load();
-    spawn_local(follow_programme());
+    if with_app(|app| app.model.page == Page::Overview) == Some(true) {
+        spawn_local(follow_programme());
+    }
 }
 
 /// `?round=` of the address, if any.
@@ -152,6 +166,8 @@ fn arrived(f: impl FnOnce(&mut Model)) {
 fn render() {
     let Some(doc) = document() else { return };
     with_app(|app| {
+        app.model.now = crate::common::live::now_utc();
+        doc.set_title(&title(&app.model));
         let regions = view::regions(&app.model);
         let Some(root) = doc.get_element_by_id(ROOT_ID) else { return };
         let ids: Vec<&str> = regions.iter().map(|(id, _)| *id).collect();
@@ -228,6 +244,21 @@ fn draw_charts(doc: &Document, app: &mut App) {
     }
 }
 
+/// The document title: the page's name and the programme's, as the server titles its first views.
+fn title(m: &Model) -> String {
+    let x = &m.text;
+    let name = match &m.page {
+        Page::Overview => x.t("programme.committee.title"),
+        Page::Request { .. } if m.detail.error.as_ref().and_then(api::http_status) == Some(404) => {
+            x.t("not_found.title")
+        }
+        Page::Request { id, .. } => {
+            x.f("programme.request_page", &[("id", id.map(|i| i.to_string()).unwrap_or_default())])
+        }
+    };
+    kairr_shared::i18n::page_title(&name, &x.t("programme.page_title"))
+}
+
 /// Puts the footer after `<main>` once.
 fn place_footer(doc: &Document, m: &Model) {
     if let (Ok(None), Some(main)) = (doc.query_selector("footer.site-footer"), doc.get_element_by_id("main")) {
@@ -238,9 +269,19 @@ fn place_footer(doc: &Document, m: &Model) {
     }
 }
 
-/// Fetches the overview and the proposal of the round (together: what is
-/// shown stays until both answers replace it).
+/// Fetches what the page shows: the request of the request page, or the
+/// overview and the proposal of the round (together: what is shown stays
+/// until both answers replace it) and the queue.
 fn load() {
+    if let Some(Page::Request { id, .. }) = with_app(|app| app.model.page.clone()) {
+        if let Some(id) = id {
+            spawn_local(async move {
+                let answer = api::fetch_request(id).await;
+                arrived(|m| m.detail_arrived(answer));
+            });
+        }
+        return;
+    }
     let round = with_app(|app| app.model.round.clone()).flatten();
     spawn_local(async move {
         let r = round.as_deref();
@@ -337,6 +378,107 @@ async fn save_draft(body: AdjustBody) {
     let (Some(round), Some(csrf)) = (body.round, with_app(|app| csrf(&app.model))) else { return };
     if let Err(e) = api::save_draft(&csrf, &round, body.adjustments).await {
         arrived(|m| m.adjusting.error = Some(e));
+    }
+}
+
+/// Sends the decision unless the form's own check refuses it (shown as the server's answer would be).
+fn decide() {
+    let Some(Some(Some((id, body, csrf)))) = with_app(|app| {
+        let m = &mut app.model;
+        let d = m.detail.data.as_ref()?;
+        let f = &m.decision;
+        let body = DecisionRequest {
+            decision: DecisionInput {
+                kind: f.kind.as_str().to_owned(),
+                amount: if f.kind == DecisionKind::Reject { None } else { f.amount.trim().parse().ok() },
+                rationale: f.rationale.clone(),
+            },
+            period: PeriodInput { period_start: f.start.clone(), period_end: f.end.clone() },
+            override_reason: f.override_reason.clone(),
+        };
+        let problems = d.decision_problems(&body, m.admin(), crate::common::live::now_utc());
+        if !problems.is_empty() {
+            m.decision.error = Some(FetchError::invalid(problems));
+            return Some(None);
+        }
+        m.decision.busy = true;
+        Some(Some((d.request.id.0, body, csrf(m))))
+    }) else {
+        render();
+        focus_summary("decision");
+        return;
+    };
+    render();
+    spawn_local(async move {
+        let answer = api::decide(&csrf, id, &body).await;
+        let ok = answer.is_ok();
+        arrived(|m| {
+            m.decision.busy = false;
+            match answer {
+                Ok(_) => {
+                    m.decision.error = None;
+                    m.decision_saved = true;
+                }
+                Err(e) => m.decision.error = Some(e),
+            }
+        });
+        if ok {
+            load();
+        } else {
+            focus_summary("decision");
+        }
+    });
+}
+
+/// Sends an allocation's new period unless the form's own check refuses it.
+fn change_period() {
+    let Some(Some(Some((id, input, csrf)))) = with_app(|app| {
+        let m = &mut app.model;
+        let d = m.detail.data.as_ref()?;
+        let a = d.allocation.as_ref()?;
+        let f = &m.period;
+        let input = PeriodChange { period_start: f.start.clone(), period_end: f.end.clone(), reason: f.reason.clone() };
+        let problems =
+            input.field_problems((d.round_period_start, d.round_period_end), a, crate::common::live::now_utc());
+        if !problems.is_empty() {
+            m.period.error = Some(FetchError::invalid(problems));
+            return Some(None);
+        }
+        m.period.busy = true;
+        Some(Some((a.id.0, input, csrf(m))))
+    }) else {
+        render();
+        focus_summary("period");
+        return;
+    };
+    render();
+    spawn_local(async move {
+        let answer = api::change_period(&csrf, id, &input).await;
+        let ok = answer.is_ok();
+        arrived(|m| {
+            m.period.busy = false;
+            match answer {
+                Ok(_) => {
+                    m.period.error = None;
+                    m.period_saved = true;
+                }
+                Err(e) => m.period.error = Some(e),
+            }
+        });
+        if ok {
+            load();
+        } else {
+            focus_summary("period");
+        }
+    });
+}
+
+/// Focuses a form's error summary when it lists something (a keyboard or
+/// screen-reader user hears what to fix).
+fn focus_summary(scope: &str) {
+    let selector = format!("#committee [data-form={scope}] .error-summary:not([hidden])");
+    if let Some(el) = document().and_then(|d| d.query_selector(&selector).ok().flatten()).and_then(html_element) {
+        let _ = el.focus();
     }
 }
 
@@ -441,10 +583,26 @@ fn listen() {
             Some("adjust-amount") => with_app(|app| app.model.adjusting.amount = value).unwrap_or_default(),
             Some("adopt-rationale") => with_app(|app| app.model.adopting.rationale = value).unwrap_or_default(),
             Some("adopt-override") => with_app(|app| app.model.adopting.reason = value).unwrap_or_default(),
+            Some("decision-amount") => with_app(|app| app.model.decision.amount = value).unwrap_or_default(),
+            Some("decision-start") => with_app(|app| app.model.decision.start = value).unwrap_or_default(),
+            Some("decision-end") => with_app(|app| app.model.decision.end = value).unwrap_or_default(),
+            Some("decision-rationale") => with_app(|app| app.model.decision.rationale = value).unwrap_or_default(),
+            Some("decision-override") => with_app(|app| app.model.decision.override_reason = value).unwrap_or_default(),
+            Some("period-start") => with_app(|app| app.model.period.start = value).unwrap_or_default(),
+            Some("period-end") => with_app(|app| app.model.period.end = value).unwrap_or_default(),
+            Some("period-reason") => with_app(|app| app.model.period.reason = value).unwrap_or_default(),
             _ => {}
         }
     });
     on("submit", |e| {
+        if target_within(e, "#committee [data-form=decision]").is_some() {
+            e.prevent_default();
+            return decide();
+        }
+        if target_within(e, "#committee [data-form=period]").is_some() {
+            e.prevent_default();
+            return change_period();
+        }
         if target_within(e, "#committee [data-form=line-editor]").is_none() {
             return;
         }
@@ -476,6 +634,15 @@ fn listen() {
             Some("queue-q") => queue_changed(|q| (q.q, q.page) = (value, 1)),
             Some("queue-sort") => queue_changed(|q| (q.sort, q.page) = (value, 1)),
             Some("timeline-pool") => changed(|m| (m.timeline_pool, m.timeline_page) = (value, 1)),
+            Some("decision-kind") => changed(|m| {
+                let Some(kind) = DecisionKind::ALL.iter().copied().find(|k| k.as_str() == value) else { return };
+                m.decision.kind = kind;
+                if kind == DecisionKind::Approve {
+                    if let Some(d) = &m.detail.data {
+                        m.decision.amount = d.request.amount.to_string();
+                    }
+                }
+            }),
             _ => {}
         }
         if let Some(select) = target_within(e, "#committee [data-bind=round]")
@@ -492,6 +659,13 @@ fn listen() {
             switch_language();
         } else if let Some(button) = target_within(e, "#committee .metric-button").and_then(html_element) {
             let _ = button.focus();
+        } else if let Some(link) = target_within(e, "#committee [data-focus]") {
+            e.prevent_default();
+            let id = link.get_attribute("data-focus").unwrap_or_default();
+            if let Some(el) = document().and_then(|d| d.get_element_by_id(&id)) {
+                el.scroll_into_view();
+            }
+            focus(&id);
         } else if let Some(el) = target_within(e, "#committee [data-action]") {
             act(&el, &el.get_attribute("data-action").unwrap_or_default());
         }
@@ -534,6 +708,14 @@ fn act(el: &Element, action: &str) {
                 m.adjusting = super::model::Adjusting { draft_asked: true, ..Default::default() };
             });
             spawn_local(save_draft(AdjustBody { round, adjustments: Vec::new() }));
+            return;
+        }
+        "period-end-now" => {
+            // Yesterday (KST) becomes the last day: the scheduler account closes from today.
+            let today = kairr_shared::time::kst_day(crate::common::live::now_utc().timestamp());
+            if let Some(yesterday) = today.pred_opt() {
+                changed(|m| m.period.end = yesterday.to_string());
+            }
             return;
         }
         "adopt-start" => return changed(|m| m.adopting.confirming = true),

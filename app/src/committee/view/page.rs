@@ -7,7 +7,7 @@ use maud::{html, Markup};
 
 use super::overview::{fairness, idle_evidence, pool_table};
 use super::Text;
-use crate::committee::model::{Access, Model};
+use crate::committee::model::{Access, Model, Page};
 use crate::common::api::FetchError;
 
 /// The element the committee's page renders into (after the server's introduction).
@@ -16,8 +16,50 @@ pub const ROOT_ID: &str = "committee";
 /// One region: its element's `id` and its markup (that element).
 pub type Region = (&'static str, Markup);
 
-/// Every region of the overview as the model is now.
+/// Every region of the page as the model is now.
 pub fn regions(m: &Model) -> Vec<Region> {
+    match m.page {
+        Page::Overview => overview_regions(m),
+        Page::Request { id, .. } => request_regions(m, id),
+    }
+}
+
+/// A request as the committee sees it: back to the overview, the request,
+/// its reviews, its outcome (admins: the period form) and the decision.
+fn request_regions(m: &Model, id: Option<u64>) -> Vec<Region> {
+    let x = &m.text;
+    let mut out = vec![
+        (
+            "r-back",
+            html! { p #r-back { a href="/committee" data-testid="back-to-committee" { (x.t("programme.detail.back")) } } },
+        ),
+        ("c-access", access(m)),
+    ];
+    if !matches!(m.access(), Access::Allowed(_)) {
+        return out;
+    }
+    out.push((
+        "r-notes",
+        html! {
+            div #r-notes .region {
+                @if id.is_none() { p.notice.notice-warning role="alert" { (x.t("programme.detail.bad_id")) } }
+                @if let Some(e) = failure(x, m.detail.error.as_ref(), "programme.detail.error") { (e) }
+                @if id.is_some() && m.detail.loading() { p.muted role="status" { (x.t("common.loading")) } }
+                @if m.decision_saved { p.notice role="status" data-testid="decision-saved" { (x.t("programme.decision.saved")) } }
+                @if m.period_saved { p.notice role="status" data-testid="period-saved" { (x.t("programme.period.saved")) } }
+            }
+        },
+    ));
+    let Some(d) = &m.detail.data else { return out };
+    out.push(("c-summary", super::request::summary(x, d)));
+    out.push(("c-reviews", super::request::reviews(x, &d.reviews, d.conflicts.as_deref(), &d.names)));
+    out.push(("r-outcome", super::request::outcome(x, d, &m.period)));
+    out.push(("r-decision", super::request::decision_slot(x, d, &m.decision, m.admin(), m.now)));
+    out
+}
+
+/// The overview's regions.
+fn overview_regions(m: &Model) -> Vec<Region> {
     let x = &m.text;
     let mut out = vec![("c-access", access(m))];
     if !matches!(m.access(), Access::Allowed(_)) {
@@ -89,7 +131,7 @@ fn access(m: &Model) -> Markup {
                 Access::NotPermitted(u) => div.notice.notice-warning role="alert" data-testid="not-permitted" {
                     p { (x.f("programme.access.not_permitted", &[("role", x.role(u.role))])) }
                 },
-                Access::Allowed(_) => @if m.overview.loading() { p.muted role="status" { (x.t("common.loading")) } },
+                Access::Allowed(_) => @if m.page == Page::Overview && m.overview.loading() { p.muted role="status" { (x.t("common.loading")) } },
             }
         }
     }
