@@ -286,10 +286,16 @@ fn load() {
     spawn_local(async move {
         let r = round.as_deref();
         let (overview, proposal) = join(api::fetch_overview(r), api::fetch_proposal(r)).await;
+        // The first overview's render is timed (`kairr:committee-render`, read by the browser tests).
+        let timed = overview.is_ok() && with_app(|app| app.model.overview.data.is_none()) == Some(true);
+        let start = timed.then(render_timing_start).flatten();
         arrived(|m| {
             m.overview.store(overview);
             m.proposal.store(proposal);
         });
+        if let Some(start) = start {
+            render_timing_end(start);
+        }
         apply_saved_draft().await;
     });
     load_queue();
@@ -514,6 +520,26 @@ fn adopt() {
     });
 }
 
+/// Marks the data's arrival (`kairr:committee-data`); the time it was marked at.
+fn render_timing_start() -> Option<f64> {
+    let perf = web_sys::window()?.performance()?;
+    perf.mark("kairr:committee-data").ok()?;
+    Some(perf.now())
+}
+
+/// Marks the render done (regions and charts in place: the render is
+/// synchronous) and records `kairr:committee-render` in `window.__kairrCommitteeRender`.
+fn render_timing_end(start: f64) {
+    let Some(perf) = web_sys::window().and_then(|w| w.performance()) else { return };
+    crate::common::timing::record(
+        "__kairrCommitteeRender",
+        "kairr:committee-data",
+        "kairr:committee-rendered",
+        "kairr:committee-render",
+        perf.now() - start,
+    );
+}
+
 /// Fetches the queue's page for its filters; an answer overtaken by a newer
 /// query is dropped.
 fn load_queue() {
@@ -657,6 +683,8 @@ fn listen() {
     on("click", |e| {
         if target_within(e, "[data-testid=lang-toggle]").is_some() {
             switch_language();
+        } else if target_within(e, "[data-testid=sign-out]").is_some() {
+            sign_out();
         } else if let Some(button) = target_within(e, "#committee .metric-button").and_then(html_element) {
             let _ = button.focus();
         } else if let Some(link) = target_within(e, "#committee [data-focus]") {
@@ -753,6 +781,27 @@ fn to_list_top(el: &Element) {
             list.scroll_into_view();
         }
     }
+}
+
+/// The header's sign-out button (the server's frame has it; the page does
+/// what it says): the session ends, then the public allocations page, or
+/// the institution's sign-out page after an institutional sign-in.
+fn sign_out() {
+    let Some(csrf) = with_app(|app| csrf(&app.model)) else { return };
+    spawn_local(async move {
+        match api::logout(&csrf).await {
+            Ok(info) => {
+                let next = info
+                    .end_session_url
+                    .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+                    .unwrap_or_else(|| "/allocations".to_owned());
+                if let Some(Err(e)) = web_sys::window().map(|w| w.location().set_href(&next)) {
+                    warn(&format!("cannot leave the page after signing out: {e:?}"));
+                }
+            }
+            Err(e) => warn(&format!("sign-out failed: {}", e.detail_in(kairr_shared::i18n::Locale::En))),
+        }
+    });
 }
 
 /// The header's language toggle: the other language is stored (the cookie
