@@ -22,4 +22,4 @@ pub mod programme;
 pub mod status;
 
 pub use common::first_view;
-pub use programme::{AdminApp, AllocationsApp, CommitteeApp, DirectoryApp, OperationsApp, ProgrammeApp, ReviewsApp};
+pub use programme::{AdminApp, AllocationsApp, DirectoryApp, OperationsApp, ProgrammeApp, ReviewsApp};
