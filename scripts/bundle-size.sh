@@ -23,7 +23,7 @@ BUNDLES=(
   "/allocations|allocations-app/index.html|231|300"
   "/login, /requests/*, /notifications|programme/index.html|293|300"
   "/reviews|reviews-app/index.html|228|300"
-  "/committee, /committee/requests/*|committee-app/index.html|381|300"
+  "/committee, /committee/requests/*|committee-app/index.html|243|300"
   "/admin, /admin/assignments|admin-app/index.html|291|300"
   "/admin/status, /admin/provisioning|operations-app/index.html|242|300"
   "/admin/people, /admin/organisations, /invite|directory-app/index.html|245|300"

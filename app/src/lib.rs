@@ -16,9 +16,10 @@
 #![forbid(unsafe_code)]
 
 pub mod advisor;
+pub mod committee;
 pub mod common;
 pub mod programme;
 pub mod status;
 
 pub use common::first_view;
-pub use programme::{AdminApp, AllocationsApp, CommitteeApp, DirectoryApp, OperationsApp, ProgrammeApp, ReviewsApp};
+pub use programme::{AdminApp, AllocationsApp, DirectoryApp, OperationsApp, ProgrammeApp, ReviewsApp};

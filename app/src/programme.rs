@@ -20,8 +20,7 @@ pub mod pages;
 pub mod paging;
 mod public_app;
 pub mod session;
-pub mod timing;
 
 pub use admin_app::{AdminApp, DirectoryApp, OperationsApp};
-pub use app::{CommitteeApp, ProgrammeApp, ReviewsApp};
+pub use app::{ProgrammeApp, ReviewsApp};
 pub use public_app::AllocationsApp;

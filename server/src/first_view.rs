@@ -86,6 +86,9 @@ impl Template {
     }
 }
 
+/// The committee's page of one request, whose first view is the frame alone.
+pub const COMMITTEE_REQUEST: &str = "/committee/requests/{id}";
+
 /// The templates (read once at start-up) and the status pages rendered from
 /// the newest snapshot, one per language.
 #[derive(Debug, Default)]
@@ -153,6 +156,7 @@ impl FirstView {
     pub fn renders(&self, path: &str) -> bool {
         match path {
             "/allocations" => self.template_of(App::Allocations).is_some(),
+            COMMITTEE_REQUEST => self.template_of(App::Committee).is_some(),
             _ => intro::find(path).is_some_and(|p| self.template_of(p.app).is_some()),
         }
     }
@@ -326,6 +330,31 @@ pub async fn intro_page(
     let session_json = visitor.json();
     let data: Vec<(&str, &str)> = session_json.iter().map(|s| (INITIAL_SESSION_ID, s.as_str())).collect();
     visitor.respond(html_response(Bytes::from(template.fill_titled(loc, &page.document_title(loc), &body, &data))))
+}
+
+/// `GET /committee/requests/{id}`: the committee's page of one request, its
+/// frame in the first HTML (the header with the visitor's entries), titled
+/// by the request's number; the committee's app renders the request below it.
+pub async fn committee_request_page(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let loc = locale_of(&headers);
+    let Some(template) = state.first_view.template_of(App::Committee) else {
+        return (StatusCode::NOT_FOUND, "no front end").into_response();
+    };
+    let visitor = PageSession::read(&state, &session, &headers).await;
+    let demo = state.settings.demo.programme || state.settings.demo.accounts;
+    let source = demo.then_some(kairr_shared::api::DataSource::Demo);
+    let body = intro::frame_page(loc, "programme-main request-detail", source, visitor.signed_in()).into_string();
+    let app = App::Committee;
+    let name = kairr_shared::i18n::fill(app.text(loc, "programme.request_page"), &[("id", id)]);
+    let title = kairr_shared::i18n::page_title(&name, &app.text(loc, app.title_key()));
+    let session_json = visitor.json();
+    let data: Vec<(&str, &str)> = session_json.iter().map(|s| (INITIAL_SESSION_ID, s.as_str())).collect();
+    visitor.respond(html_response(Bytes::from(template.fill_titled(loc, &title, &body, &data))))
 }
 
 /// The session a programme page is rendered for (what the session endpoint

@@ -80,6 +80,9 @@ pub fn build<S: SessionStore + Clone>(state: AppState, session_store: S) -> Rout
     if state.first_view.renders("/allocations") {
         front = front.route("/allocations", get(crate::first_view::allocations));
     }
+    if state.first_view.renders(crate::first_view::COMMITTEE_REQUEST) {
+        front = front.route(crate::first_view::COMMITTEE_REQUEST, get(crate::first_view::committee_request_page));
+    }
     {
         use crate::subscription_pages as pages;
         // The server's whole pages: their language link's choice is remembered.

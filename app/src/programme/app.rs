@@ -20,8 +20,7 @@ use crate::common::components::not_found::NotFoundPage;
 use crate::common::i18n::{provide_locale_with, tr, trf};
 use crate::programme::data::PageMissing;
 use crate::programme::pages::{
-    CommitteePage, LoginPage, NotificationsPage, RequestDetailPage, RequestNewPage, RequestOwnPage, RequestsMinePage,
-    ReviewsPage,
+    LoginPage, NotificationsPage, RequestNewPage, RequestOwnPage, RequestsMinePage, ReviewsPage,
 };
 use crate::programme::session::provide_session;
 
@@ -93,19 +92,6 @@ pub fn ProgrammeApp() -> impl IntoView {
 pub fn ReviewsApp() -> impl IntoView {
     root(|page| match page {
         Page::Reviews => view! { <ReviewsPage/> }.into_any(),
-        _ => view! { <NotFoundPage/> }.into_any(),
-    })
-}
-
-/// The committee's application (`bin/committee.rs`): the committee page and
-/// a request as the committee sees it. Its own wasm, so researchers and
-/// reviewers never download the committee's charts, proposal and queue
-/// (and the committee not the request form).
-#[component]
-pub fn CommitteeApp() -> impl IntoView {
-    root(|page| match page {
-        Page::Committee => view! { <CommitteePage/> }.into_any(),
-        Page::RequestDetail => view! { <RequestDetailPage/> }.into_any(),
         _ => view! { <NotFoundPage/> }.into_any(),
     })
 }

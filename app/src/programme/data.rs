@@ -1,21 +1,13 @@
 //! Reactive data hooks of the programme pages (`use_x(arg) -> struct of
 //! signals`): they call [`crate::programme::api`] and hold no rendering.
 
-use futures_util::future::join;
-use futures_util::{FutureExt, StreamExt};
-use gloo_net::eventsource::futures::{EventSource, EventSourceSubscription};
-use gloo_timers::future::TimeoutFuture;
-use kairr_shared::allocation::{
-    InitialPublicRound, OpenRound, Proposal, PublicRound, RequestDetail, ReviewAssignments, RoundOverview,
-};
+use kairr_shared::allocation::{InitialPublicRound, OpenRound, PublicRound, ReviewAssignments};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::common::api::FetchError;
-use kairr_shared::allocation::RequestPage;
 
-use crate::programme::api::{self, MyRequest, QueueQuery};
-use crate::programme::timing;
+use crate::programme::api::{self, MyRequest};
 
 /// Data loaded once, or the failure.
 #[derive(Debug)]
@@ -109,147 +101,6 @@ pub fn use_public_round(round: Signal<Option<String>>) -> Loaded<PublicRound> {
     loaded
 }
 
-/// The committee's overview and proposal of the newest round, fetched together
-/// (render timing starts when both have arrived).
-#[derive(Debug, Clone, Copy)]
-pub struct CommitteeData {
-    pub overview: Loaded<RoundOverview>,
-    pub proposal: Loaded<Proposal>,
-}
-
-/// Fetches the committee data of `round` (the newest round with requests
-/// when `None`), and again whenever `round` changes or `changes` ticks
-/// (another member's decision, a new review or request): what is shown stays
-/// until the new answer replaces it.
-pub fn use_committee_data(changes: Signal<u32>, round: Signal<Option<String>>) -> CommitteeData {
-    let data = CommitteeData { overview: Loaded::new(), proposal: Loaded::new() };
-    let latest = Latest::default();
-    Effect::new(move |ran: Option<()>| {
-        changes.track();
-        let round = round.get();
-        let first = ran.is_none();
-        let mine = latest.next();
-        spawn_local(async move {
-            let r = round.as_deref();
-            let (overview, proposal) = join(api::fetch_overview(r), api::fetch_proposal(r)).await;
-            if !latest.is(mine) {
-                return;
-            }
-            if first && overview.is_ok() {
-                timing::data_arrived();
-            }
-            data.overview.store(overview);
-            data.proposal.store(proposal);
-        });
-    });
-    data
-}
-
-/// Numbers the fetches of one hook so that only the newest answer is
-/// stored: a slow older answer arriving last never overwrites a newer one,
-/// and an answer arriving after the page was left (the counter disposed with
-/// it, say after a client-side navigation) is dropped rather than read.
-#[derive(Debug, Clone, Copy)]
-struct Latest(StoredValue<u32>);
-
-impl Default for Latest {
-    fn default() -> Self {
-        Latest(StoredValue::new(0))
-    }
-}
-
-impl Latest {
-    fn next(self) -> u32 {
-        self.0
-            .try_update_value(|n| {
-                *n = n.wrapping_add(1);
-                *n
-            })
-            .unwrap_or_default()
-    }
-
-    fn is(self, n: u32) -> bool {
-        self.0.try_get_value() == Some(n)
-    }
-}
-
-/// Ticks once for every burst of `programme` events on `/api/v1/events`
-/// (the server says only which round changed and how; the pages re-fetch).
-/// The stream is reopened with a pause when the browser gives up on it.
-pub fn use_programme_changes() -> Signal<u32> {
-    let tick = RwSignal::new(0u32);
-    crate::common::live::spawn_owned(follow_programme(tick));
-    tick.into()
-}
-
-/// First and longest pause before reopening a closed event stream (the
-/// server asks for 30 s when it has too many live clients), and the window a
-/// burst of changes is gathered in, in ms.
-const REOPEN_MS: (u32, u32) = (2_000, 30_000);
-const BURST_MS: u32 = 400;
-
-async fn follow_programme(tick: RwSignal<u32>) {
-    let bump = move || tick.update(|n| *n = n.wrapping_add(1));
-    let mut pause = REOPEN_MS.0;
-    let mut reopened = false;
-    loop {
-        if let Ok((_source, mut events)) = programme_events() {
-            // Changes made while the stream was down were never announced: re-fetch once.
-            if reopened {
-                bump();
-            }
-            while let Some(Ok((_, message))) = events.next().await {
-                pause = REOPEN_MS.0;
-                if crate::common::api::decode_programme_event(&message).is_err() {
-                    continue;
-                }
-                // One re-fetch for the whole burst (a committee deciding many requests).
-                TimeoutFuture::new(BURST_MS).await;
-                while let Some(Some(_)) = events.next().now_or_never() {}
-                bump();
-            }
-        }
-        reopened = true;
-        TimeoutFuture::new(pause).await;
-        pause = (pause * 2).min(REOPEN_MS.1);
-    }
-}
-
-fn programme_events() -> Result<(EventSource, EventSourceSubscription), FetchError> {
-    crate::common::api::subscribe_programme()
-}
-
-/// The round the committee looks at (`?round=`; `None`: the newest with
-/// requests), as context for the components below the page.
-#[derive(Debug, Clone, Copy)]
-pub struct SelectedRound(pub Signal<Option<String>>);
-
-/// The programme's changes as context, for components below the page that re-fetch on them.
-#[derive(Debug, Clone, Copy)]
-pub struct ProgrammeChanges(pub Signal<u32>);
-
-/// The committee's request queue for `query`, fetched again when it changes
-/// and when the programme's changes (from context, if any) tick.
-pub fn use_queue(query: Signal<QueueQuery>) -> Loaded<RequestPage> {
-    let loaded = Loaded::new();
-    let changes = use_context::<ProgrammeChanges>();
-    let latest = Latest::default();
-    Effect::new(move |_| {
-        let q = query.get();
-        if let Some(ProgrammeChanges(c)) = changes {
-            c.track();
-        }
-        let mine = latest.next();
-        spawn_local(async move {
-            let answer = api::fetch_queue(&q).await;
-            if latest.is(mine) {
-                loaded.store(answer);
-            }
-        });
-    });
-    loaded
-}
-
 /// The signed-in researcher's requests.
 pub fn use_my_requests() -> Loaded<Vec<MyRequest>> {
     let loaded = Loaded::new();
@@ -273,18 +124,6 @@ pub fn use_own_request(id: Signal<Option<u64>>, version: Signal<u32>) -> Loaded<
 pub fn use_open_round() -> Loaded<OpenRound> {
     let loaded = Loaded::new();
     spawn_local(async move { loaded.store(api::fetch_open_round().await) });
-    loaded
-}
-
-/// One request's committee page; fetched again whenever `version` changes (after a decision).
-pub fn use_request_detail(id: Signal<Option<u64>>, version: Signal<u32>) -> Loaded<RequestDetail> {
-    let loaded = Loaded::new();
-    Effect::new(move |_| {
-        version.track();
-        if let Some(id) = id.get() {
-            spawn_local(async move { loaded.store(api::fetch_request(id).await) });
-        }
-    });
     loaded
 }
 

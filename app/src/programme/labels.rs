@@ -45,25 +45,6 @@ pub fn amount(n: u64, u: PoolUnit) -> String {
     u.amount(current_locale(), n)
 }
 
-/// The units of a round's pools, for tables that show amounts: provided by
-/// the committee page from its overview.
-#[derive(Debug, Clone, Copy)]
-pub struct PoolUnits(pub Signal<Vec<(String, PoolUnit)>>);
-
-impl PoolUnits {
-    /// The unit `pool`'s amounts are in, when the round offers it.
-    pub fn of(self, pool: &str) -> Option<PoolUnit> {
-        self.0.with(|units| units.iter().find(|(p, _)| p == pool).map(|(_, u)| *u))
-    }
-}
-
-/// A pool's name with the unit of its amounts underneath (in tables whose
-/// figure columns hold bare numbers), as the pool tables show them.
-pub fn pool_with_unit(pool: &str, unit: Option<PoolUnit>) -> impl IntoView {
-    let name = self::pool(pool);
-    view! { {name}{unit.map(|u| view! { <br/><span class="muted">{self::unit(u)}</span> })} }
-}
-
 /// A request state's name.
 pub fn state(s: RequestState) -> String {
     label(s.label_ko(), s.label_en())

@@ -130,6 +130,18 @@ pub fn intro_page(loc: Locale, page: &IntroPage, source: Option<DataSource>, use
     }
 }
 
+/// The frame alone (skip link, header with the visitor's entries, an empty
+/// `<main>` of `class`): the first view of an app's page with no fixed
+/// introduction (a committee member's request page), so its header is the
+/// server's, as on every other page, and the app renders below it.
+pub fn frame_page(loc: Locale, class: &str, source: Option<DataSource>, user: Option<SignedIn<'_>>) -> Markup {
+    html! {
+        (frame::skip_link(loc))
+        (frame::header_with(loc, NavPage::Other, source, user, html! {}))
+        main #main tabindex="-1" class=(class) {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
